@@ -1,0 +1,88 @@
+# Rapport - see README.md. `make run` and `make test` install what is missing first.
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+PKGS     := libmicrohttpd jansson libsodium libutf8proc sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+LIBS     := $(PKG_LIBS) -lpthread -lm
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(wildcard src/*/*.c)
+MAIN     := src/main.c
+OBJ      := $(SRC:src/%.c=build/obj/%.o)
+ASAN_OBJ := $(SRC:src/%.c=build/asan/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+
+.PHONY: all run test deps unit asan clean valgrind
+all: build/rapport
+
+deps:
+	@scripts/deps.sh
+
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1) $@"
+endif
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+
+build/rapport: $(OBJ) build/obj/main.o
+	$(call say,LD)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
+
+build/asan/rapport: $(ASAN_OBJ) build/asan/obj/main.o
+	$(call say,LD)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(LIBS)
+
+build/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(OBJ) -o $@ $(LIBS) -lcmocka
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+asan: build/asan/rapport $(UNIT_ASAN)
+
+# Starts the server with SQLite in ./data on http://127.0.0.1:8080.
+run: deps
+	@$(MAKE) --no-print-directory -j$(shell nproc) all
+	@mkdir -p data
+	exec build/rapport serve --data ./data --listen 127.0.0.1:8080 --domain localhost:8080
+
+# Every suite: C unit tests and API tests with real clients, on the normal
+# build and on the ASan+UBSan build. Ends with "N passed, M failed".
+test: deps
+	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan
+	@scripts/test.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory unit
+	@scripts/valgrind.sh $(UNIT_BIN)
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/main.d build/asan/obj/main.d

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages Rapport needs to build and test, if missing.
+# As root it runs apt-get; otherwise it prints the one command to run.
+set -eu
+PKGS="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
+libutf8proc-dev libcmocka-dev python3 python3-pytest python3-requests python3-mastodon toot
+curl sqlite3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "Installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+	echo "Missing Debian packages. Run:"
+	echo "  sudo apt-get install -y$missing"
+	exit 1
+fi

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every suite and ends with one line across all of them:
+# "N passed, M failed". Exits non-zero when anything failed.
+# Suites: C unit tests (normal and ASan+UBSan builds), API tests with real
+# clients against the normal binary and against the ASan+UBSan binary.
+set -u
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3 # Debian's, with pytest, requests and Mastodon.py
+passed=0
+failed=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+# count_cmocka FILE RC: adds the counts of a cmocka run.
+count_cmocka() {
+	local p f
+	p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$1" | grep -oE '[0-9]+$' | tail -1)
+	f=$(grep -oE '^\[  FAILED  \] [0-9]+ test' "$1" | grep -oE '[0-9]+' | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # crashed or sanitizer report
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# count_pytest FILE RC
+count_pytest() {
+	local line p f e
+	line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$1" | tail -1)
+	p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+	f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+	e=$(echo "$line" | grep -oE '[0-9]+ error' | grep -oE '[0-9]+')
+	p=${p:-0}
+	f=$((${f:-0} + ${e:-0}))
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+run_unit() { # DIR LABEL
+	local t out rc
+	for t in "$1"/test_*; do
+		[ -x "$t" ] || continue
+		out="$log/$(basename "$t").$2"
+		echo "== unit $(basename "$t") ($2)"
+		"$t" >"$out" 2>&1
+		rc=$?
+		grep -E '^\[  (FAILED|ERROR)|^\[  PASSED|runtime error|Sanitizer' "$out"
+		[ $rc -ne 0 ] && tail -40 "$out"
+		count_cmocka "$out" $rc
+	done
+}
+
+run_api() { # BIN LABEL
+	local out="$log/api.$2" rc
+	echo "== api tests against $1 ($2)"
+	RAPPORT_BIN="$1" timeout 900 "$PY" -m pytest -q -p no:cacheprovider -rfE tests/api \
+		>"$out" 2>&1
+	rc=$?
+	tail -25 "$out"
+	count_pytest "$out" $rc
+}
+
+run_unit build/tests normal
+run_unit build/asan/tests asan
+run_api build/rapport normal
+run_api build/asan/rapport asan
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,60 @@
+/* accounts.h - creating, finding and editing accounts. */
+#ifndef RAPPORT_ACCOUNTS_H
+#define RAPPORT_ACCOUNTS_H
+
+#include "core/core.h"
+
+#define USERNAME_MAX 30
+#define DISPLAY_NAME_MAX 30
+#define NOTE_MAX 500
+#define FIELDS_MAX 4
+#define FIELD_MAX 255
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 128
+#define EMAIL_MAX 254
+
+struct signup {
+	const char *username;
+	const char *email;
+	const char *password;
+	bool admin;
+};
+
+/* Validates and creates a local account with its user row, in one
+ * transaction. RC_INVALID names the field at fault. */
+enum rc account_create(struct core *c, const struct signup *s, int64_t *out_id);
+
+/* NULL / -1 members are left unchanged. */
+struct profile_update {
+	const char *display_name;
+	const char *note;
+	int locked, bot, discoverable; /* -1, 0 or 1 */
+	int nfields;                   /* -1: unchanged */
+	const char *field_name[FIELDS_MAX];
+	const char *field_value[FIELDS_MAX];
+	const char *privacy;           /* source[privacy] */
+	int sensitive;                 /* source[sensitive], -1 unchanged */
+	const char *language;          /* source[language] */
+};
+
+enum rc account_update(struct core *c, int64_t id, const struct profile_update *u);
+
+/* Finds a local account by "name", "@name", "name@ourdomain"; remote
+ * handles are looked up by name and domain. */
+enum rc account_lookup(struct core *c, const char *acct, struct account *out);
+enum rc account_get(struct core *c, int64_t id, struct account *out);
+
+/* Checks an email and password with login throttling per IP and per
+ * account; RC_RATE_LIMITED sets err.retry_after. */
+enum rc account_sign_in(struct core *c, const char *email, const char *password, const char *ip,
+			int64_t *out_id);
+
+/* The canonical ActivityPub id and the profile page of an account. Local
+ * accounts' are derived from the configured domain, so they follow it. */
+const char *account_uri(struct core *c, const struct account *a);
+const char *account_url(struct core *c, const struct account *a);
+
+bool username_valid(const char *s);
+bool email_valid(const char *s);
+
+#endif

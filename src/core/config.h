@@ -1,0 +1,33 @@
+/* config.h - the server's settings, read once at start (flags and
+ * RAPPORT_* environment variables) and read-only afterwards. */
+#ifndef RAPPORT_CONFIG_H
+#define RAPPORT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	const char *data_dir;   /* RAPPORT_DATA, default ./data */
+	const char *listen;     /* RAPPORT_LISTEN, default 127.0.0.1:8080 */
+	const char *domain;     /* RAPPORT_DOMAIN: public host[:port] used in URIs */
+	const char *base_url;   /* scheme://domain, no trailing slash */
+	const char *title;      /* RAPPORT_TITLE */
+	int threads;            /* HTTP worker threads */
+	bool sync_full;         /* SQLite synchronous=FULL */
+	bool registrations;     /* open sign-up */
+	int max_chars;          /* characters in a status */
+	size_t max_body;        /* bytes of a request body */
+	int login_limit;        /* sign-in attempts per IP and per account ... */
+	int login_window;       /* ... per this many seconds */
+	int rate_limit;         /* API requests per token (or IP) ...; 0 = off */
+	int rate_window;        /* ... per this many seconds */
+	int signup_limit;       /* sign-ups per IP per signup_window; 0 = off */
+	int signup_window;
+};
+
+/* Fills defaults, then RAPPORT_* environment variables. */
+void config_defaults(struct config *c);
+/* Derives base_url from domain. Call after flags are applied. */
+void config_finish(struct config *c);
+
+#endif

@@ -1,0 +1,227 @@
+/* server.c - libmicrohttpd glue: request setup, body reading with a cap,
+ * response sending, access log and teardown. */
+#include "http/server.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
+#define CONN_TIMEOUT_S 30
+#define MAX_CONNECTIONS 4000
+
+static const char *client_ip(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "?";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip,
+				  sizeof ip);
+	}
+	return arena_strdup(&r->arena, ip);
+}
+
+static char *normalise_path(struct arena *a, const char *url)
+{
+	size_t n = strcspn(url, "?");
+	while (n > 1 && url[n - 1] == '/')
+		n--;
+	return arena_strndup(a, url, n);
+}
+
+static struct req *req_new(struct server *srv, struct MHD_Connection *conn, const char *url,
+			   const char *method)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	arena_init(&r->arena);
+	r->srv = srv;
+	r->conn = conn;
+	r->start_ms = mono_ms();
+	r->method = arena_strdup(&r->arena, method);
+	r->path = normalise_path(&r->arena, url);
+	r->ip = client_ip(r);
+	r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	buf_init(&r->body, srv->cfg->max_body);
+	atomic_fetch_add(&srv->inflight, 1);
+	return r;
+}
+
+static void add_common_headers(struct req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+	MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+				"Link, X-RateLimit-Reset, X-RateLimit-Limit, "
+				"X-RateLimit-Remaining, X-Request-Id, Idempotency-Key");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (r->resp_type && str_has_prefix(r->resp_type, "text/html")) {
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'none'; style-src 'unsafe-inline'; "
+					"frame-ancestors 'none'; img-src 'self'");
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
+	if (r->resp_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
+}
+
+static enum MHD_Result send_reply(struct req *r)
+{
+	if (!r->replied)
+		reply_error(r, 500, "Internal error");
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+	if (!resp)
+		return MHD_NO;
+	r->resp = NULL; /* owned by libmicrohttpd now */
+	add_common_headers(r, resp);
+	enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = *con_cls = req_new(srv, conn, url, method);
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) {
+			/* Answer before reading the body; libmicrohttpd then
+			 * closes the connection instead of reading it. */
+			reply_error(r, 413, "Request body too large (limit %zu bytes)",
+				    srv->cfg->max_body);
+			return send_reply(r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_large && buf_append(&r->body, upload, *upload_size))
+			r->body_too_large = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->replied)
+		return MHD_YES;
+	if (r->body_too_large)
+		reply_error(r, 413, "Request body too large (limit %zu bytes)", srv->cfg->max_body);
+	else
+		router_dispatch(r);
+	return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	log_info("%s %s %s %u %zu %lldms%s", r->ip, r->method, r->path, r->status, r->resp_len,
+		 (long long)(mono_ms() - r->start_ms),
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	free(r->resp);
+	buf_free(&r->body);
+	json_decref(r->params);
+	arena_free(&r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("http: %s", line);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return -1;
+	char host[64];
+	size_t hl = (size_t)(colon - listen);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	return inet_pton(AF_INET, hl ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+int server_start(struct server *srv, const struct config *cfg, struct store *store)
+{
+	srv->cfg = cfg;
+	srv->store = store;
+	atomic_store(&srv->inflight, 0);
+	struct sockaddr_in sa;
+	if (parse_listen(cfg->listen, &sa)) {
+		log_error("bad listen address %s (want HOST:PORT)", cfg->listen);
+		return -1;
+	}
+	ratelimit_init(&srv->rl);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	srv->daemon = MHD_start_daemon(
+		flags, ntohs(sa.sin_port), NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+		on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+		(unsigned)1024, MHD_OPTION_END);
+	if (!srv->daemon) {
+		log_error("cannot listen on %s", cfg->listen);
+		ratelimit_free(&srv->rl);
+		return -1;
+	}
+	return 0;
+}
+
+void server_stop(struct server *srv, int drain_ms)
+{
+	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	int64_t until = mono_ms() + drain_ms;
+	while (atomic_load(&srv->inflight) > 0 && mono_ms() < until)
+		usleep(10 * 1000);
+	if (atomic_load(&srv->inflight) > 0)
+		log_warn("stopping with %d requests in flight", atomic_load(&srv->inflight));
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	ratelimit_free(&srv->rl);
+}

@@ -1,0 +1,22 @@
+/* server.h - the HTTP server: libmicrohttpd with a thread pool. */
+#ifndef RAPPORT_SERVER_H
+#define RAPPORT_SERVER_H
+
+#include "core/config.h"
+#include "store/store.h"
+#include "util/ratelimit.h"
+
+struct server {
+	const struct config *cfg;
+	struct store *store;
+	struct ratelimit rl;
+	struct MHD_Daemon *daemon;
+	_Atomic int inflight; /* requests between first byte and response sent */
+};
+
+/* Starts listening on cfg->listen. Returns 0 or -1 (logged). */
+int server_start(struct server *srv, const struct config *cfg, struct store *store);
+/* Stops accepting, waits up to drain_ms for in-flight requests, closes. */
+void server_stop(struct server *srv, int drain_ms);
+
+#endif

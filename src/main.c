@@ -1,0 +1,241 @@
+/* main.c - the `rapport` command line: serve, user, version.
+ * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
+#include "core/accounts.h"
+#include "core/config.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+
+static const char *const USAGE =
+	"usage: rapport <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  serve      run the server\n"
+	"  user add   create a local account\n"
+	"  user list  list local accounts\n"
+	"  version    print the version\n"
+	"\n"
+	"Run 'rapport <command> --help' for a command's options.\n";
+
+static const char *const SERVE_USAGE =
+	"usage: rapport serve [--data DIR] [--listen HOST:PORT] [--domain NAME] [--threads N]\n"
+	"\n"
+	"  --data DIR          data directory (RAPPORT_DATA, default ./data)\n"
+	"  --listen HOST:PORT  address to listen on (RAPPORT_LISTEN, default 127.0.0.1:8080)\n"
+	"  --domain NAME       public host used in URIs and WebFinger (RAPPORT_DOMAIN,\n"
+	"                      default: the listen address, with localhost for 127.0.0.1)\n"
+	"  --threads N         HTTP worker threads (RAPPORT_THREADS, default 4)\n"
+	"\n"
+	"Other settings come from the environment: RAPPORT_TITLE, RAPPORT_MAX_CHARS,\n"
+	"RAPPORT_LOGIN_LIMIT, RAPPORT_LOGIN_WINDOW, RAPPORT_RATE_LIMIT, RAPPORT_RATE_WINDOW,\n"
+	"RAPPORT_SIGNUP_LIMIT, RAPPORT_SIGNUP_WINDOW, RAPPORT_REGISTRATIONS, RAPPORT_SYNC_FULL,\n"
+	"RAPPORT_MAX_BODY. See docs/ARCHITECTURE.md.\n";
+
+static const char *const USER_USAGE =
+	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
+	"       rapport user list [--data DIR]\n";
+
+static int usage_error(const char *usage, const char *what, const char *arg)
+{
+	fprintf(stderr, "rapport: %s%s%s\n%s", what, *arg ? " " : "", arg, usage);
+	return EXIT_USAGE;
+}
+
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "help");
+}
+
+/* Parses "--name VALUE" options; returns 0, or an exit code. */
+struct opt {
+	const char *name;
+	const char **value; /* NULL for a flag */
+	bool *flag;
+};
+
+static int parse_opts(int argc, char **argv, int start, const struct opt *opts,
+		      const char *usage, const char **positional)
+{
+	for (int i = start; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		const struct opt *o = opts;
+		for (; o->name; o++)
+			if (!strcmp(argv[i], o->name))
+				break;
+		if (o->name && o->flag) {
+			*o->flag = true;
+		} else if (o->name) {
+			if (i + 1 >= argc)
+				return usage_error(usage, "needs a value:", argv[i]);
+			*o->value = argv[++i];
+		} else if (positional && !*positional && argv[i][0] != '-') {
+			*positional = argv[i];
+		} else {
+			return usage_error(usage, "unknown option", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static int open_store(const struct config *cfg, struct store **st)
+{
+	struct store_options so = {.dir = cfg->data_dir, .sync_full = cfg->sync_full,
+				   .pool_size = cfg->threads * 2 + 2};
+	if (store_open(&so, st) != ST_OK) {
+		fprintf(stderr, "rapport: cannot open the store in %s\n", cfg->data_dir);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct config cfg;
+	config_defaults(&cfg);
+	const char *threads = NULL;
+	struct opt opts[] = {{"--data", &cfg.data_dir, NULL},
+			     {"--listen", &cfg.listen, NULL},
+			     {"--domain", &cfg.domain, NULL},
+			     {"--threads", &threads, NULL},
+			     {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 2, opts, SERVE_USAGE, NULL);
+	if (rc)
+		return rc;
+	if (threads && (cfg.threads = atoi(threads)) <= 0)
+		return usage_error(SERVE_USAGE, "bad --threads", threads);
+	config_finish(&cfg);
+
+	/* Signals are handled by this thread alone: block them before any
+	 * other thread starts, so the workers inherit the mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int status = 1;
+	struct store *st = NULL;
+	struct server srv = {0};
+	if (open_store(&cfg, &st))
+		goto out;
+	if (server_start(&srv, &cfg, st)) {
+		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		goto out;
+	}
+	printf("Rapport %s listening on http://%s (public URL %s, data in %s)\n", RAPPORT_VERSION,
+	       cfg.listen, cfg.base_url, cfg.data_dir);
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: draining requests", sig);
+	server_stop(&srv, 10000);
+	log_info("stopped");
+	status = 0;
+out:
+	store_close(st);
+	free((char *)cfg.base_url);
+	return status;
+}
+
+static void print_user(const struct account *a, const char *email, bool admin, void *ctx)
+{
+	(void)ctx;
+	printf("%lld\t%s\t%s%s\n", (long long)a->id, a->username, email, admin ? "\tadmin" : "");
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(USER_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	config_defaults(&cfg);
+	const char *name = NULL, *email = NULL, *password = NULL;
+	bool admin = false;
+	bool add = !strcmp(argv[2], "add");
+	if (!add && strcmp(argv[2], "list"))
+		return usage_error(USER_USAGE, "unknown user command", argv[2]);
+	struct opt add_opts[] = {{"--email", &email, NULL},
+				 {"--password", &password, NULL},
+				 {"--admin", NULL, &admin},
+				 {"--data", &cfg.data_dir, NULL},
+				 {NULL, NULL, NULL}};
+	struct opt list_opts[] = {{"--data", &cfg.data_dir, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, add ? add_opts : list_opts, USER_USAGE,
+			    add ? &name : NULL);
+	if (rc)
+		return rc;
+	if (add && (!name || !email || !password))
+		return usage_error(USER_USAGE, "user add needs NAME, --email and --password", "");
+	config_finish(&cfg);
+	struct store *st;
+	if (open_store(&cfg, &st))
+		return 1;
+	struct arena ar;
+	arena_init(&ar);
+	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = &cfg};
+	rc = 0;
+	if (add) {
+		struct signup s = {.username = name, .email = email, .password = password,
+				   .admin = admin};
+		int64_t id;
+		if (account_create(&c, &s, &id)) {
+			fprintf(stderr, "rapport: %s\n", c.err.msg);
+			rc = 1;
+		} else {
+			printf("%lld\t%s\t%s%s\n", (long long)id, name, email, admin ? "\tadmin" : "");
+		}
+	} else if (store_account_list_local(c.db, &ar, print_user, NULL) != ST_OK) {
+		fprintf(stderr, "rapport: cannot list accounts\n");
+		rc = 1;
+	}
+	store_release(st, c.db);
+	store_close(st);
+	arena_free(&ar);
+	free((char *)cfg.base_url);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "rapport: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (argc < 2) {
+		fputs(USAGE, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (is_help(cmd)) {
+		fputs(USAGE, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		if (argc > 2 && is_help(argv[2])) {
+			puts("usage: rapport version");
+			return 0;
+		}
+		printf("rapport %s (Mastodon API %s)\n", RAPPORT_VERSION, MASTODON_COMPAT);
+		return 0;
+	}
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc, argv);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(argc, argv);
+	return usage_error(USAGE, "unknown command", cmd);
+}

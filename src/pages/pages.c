@@ -1,0 +1,104 @@
+/* pages.c - the server-rendered landing and sign-up pages. */
+#include "api/api.h"
+#include "core/accounts.h"
+#include "core/text.h"
+#include "pages/html.h"
+#include "util/util.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+void h_page_home(struct req *r)
+{
+	const struct config *cfg = r->core.cfg;
+	const char *body = arena_printf(
+		&r->arena,
+		"<h1>%s</h1><p>A conversation-first social network: people and conversations, "
+		"not broadcasts.</p><p><strong>%lld</strong> people are here.</p>"
+		"<p><a href=\"/auth/sign_up\">Create an account</a></p>"
+		"<p class=\"muted\">Sign in with any Mastodon app (Tusky, Elk, toot, ...) using "
+		"the server address <code>%s</code>.</p>",
+		text_escape(&r->arena, cfg->title), (long long)store_count_local_accounts(r->core.db),
+		text_escape(&r->arena, cfg->domain));
+	page_reply(r, 200, "Welcome", body);
+}
+
+static void signup_form(struct req *r, unsigned status, const char *error)
+{
+	const char *p_user = param_str(r, "username"), *p_email = param_str(r, "email");
+	const char *e = error ? arena_printf(&r->arena, "<p class=\"error\" role=\"alert\">%s</p>",
+					     text_escape(&r->arena, error))
+			      : "";
+	const char *body = arena_printf(
+		&r->arena,
+		"<h1>Create your account</h1>%s"
+		"<form method=\"post\" action=\"/auth/sign_up\">"
+		"<label for=\"username\">Username</label>"
+		"<input type=\"text\" id=\"username\" name=\"username\" pattern=\"[A-Za-z0-9_]{1,30}\" "
+		"maxlength=\"30\" autocomplete=\"username\" value=\"%s\" required>"
+		"<label for=\"email\">Email</label>"
+		"<input type=\"email\" id=\"email\" name=\"email\" autocomplete=\"email\" value=\"%s\" "
+		"required>"
+		"<label for=\"password\">Password</label>"
+		"<input type=\"password\" id=\"password\" name=\"password\" minlength=\"8\" "
+		"autocomplete=\"new-password\" required>"
+		"<label for=\"password_confirmation\">Password again</label>"
+		"<input type=\"password\" id=\"password_confirmation\" name=\"password_confirmation\" "
+		"minlength=\"8\" autocomplete=\"new-password\" required>"
+		"<button type=\"submit\">Sign up</button></form>",
+		e, text_escape(&r->arena, p_user ? p_user : ""),
+		text_escape(&r->arena, p_email ? p_email : ""));
+	page_reply(r, status, "Sign up", body);
+}
+
+void h_page_signup_get(struct req *r)
+{
+	if (!r->core.cfg->registrations) {
+		page_reply(r, 403, "Sign up", "<h1>Registrations are closed</h1>");
+		return;
+	}
+	signup_form(r, 200, NULL);
+}
+
+void h_page_signup_post(struct req *r)
+{
+	const struct config *cfg = r->core.cfg;
+	if (!cfg->registrations) {
+		page_reply(r, 403, "Sign up", "<h1>Registrations are closed</h1>");
+		return;
+	}
+	if (cfg->signup_limit > 0) {
+		struct rl_result rl = ratelimit_hit(r->core.rl,
+						    arena_printf(&r->arena, "signup:%s", r->ip),
+						    cfg->signup_limit, cfg->signup_window);
+		if (!rl.allowed) {
+			reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER,
+				     arena_printf(&r->arena, "%d", rl.retry_after_s));
+			signup_form(r, 429, "Too many sign-ups from this address; try again later.");
+			return;
+		}
+	}
+	const char *pw = param_str(r, "password"), *pw2 = param_str(r, "password_confirmation");
+	if (pw2 && (!pw || strcmp(pw, pw2))) {
+		signup_form(r, 422, "The two passwords differ.");
+		return;
+	}
+	struct signup s = {
+		.username = param_str(r, "username"),
+		.email = param_str(r, "email"),
+		.password = pw,
+	};
+	int64_t id;
+	if (account_create(&r->core, &s, &id)) {
+		signup_form(r, http_status_of(r->core.err.rc), r->core.err.msg);
+		return;
+	}
+	const char *body = arena_printf(
+		&r->arena,
+		"<h1>Welcome, @%s!</h1><p>Your account is ready.</p>"
+		"<p>Sign in from any Mastodon app with the server <code>%s</code> and your email "
+		"address.</p><p><a href=\"/@%s\">Your profile</a></p>",
+		text_escape(&r->arena, s.username), text_escape(&r->arena, cfg->domain),
+		text_escape(&r->arena, s.username));
+	page_reply(r, 201, "Welcome", body);
+}

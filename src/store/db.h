@@ -1,0 +1,70 @@
+/* db.h - the backend-neutral SQL connection used by the store.
+ *
+ * SQL handed to db_query() is portable: numbered `$1`, `$2` placeholders,
+ * which both SQLite and PostgreSQL accept, and no backend-only syntax
+ * except in migrations that are kept per backend. Only files under store/
+ * include this header: the layers above speak in structs.
+ *
+ * A connection belongs to one thread at a time. Prepared statements are
+ * cached per connection, keyed by the SQL string's address, so SQL must be
+ * a string literal (or otherwise live as long as the process). */
+#ifndef RAPPORT_DB_H
+#define RAPPORT_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW,        /* db_next(): a row is ready */
+	DB_DONE,       /* db_next(): no more rows */
+	DB_CONSTRAINT, /* a UNIQUE/CHECK/FK constraint refused the write */
+	DB_BUSY,       /* the database stayed locked past the busy timeout */
+	DB_ERROR,
+};
+
+/* Opens (creating if needed) the database file at path. */
+enum db_rc db_open(const char *path, bool sync_full, struct db **out);
+void db_close(struct db *db);
+
+/* Prepares sql (cached), binds the arguments described by fmt and returns
+ * the statement, or NULL on error (logged). fmt has one letter per
+ * parameter, `$1` first:
+ *   i  int64_t            t  const char * (NULL binds NULL)
+ *   b  int (bool 0/1)     n  NULL
+ * The statement must be finished with db_end() before the next db_query()
+ * of the same SQL on this connection. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...);
+/* Steps: DB_ROW, DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
+enum db_rc db_next(struct db_stmt *st);
+int64_t db_int(struct db_stmt *st, int col);
+/* NULL for SQL NULL; valid until the next db_next()/db_end(). */
+const char *db_text(struct db_stmt *st, int col);
+bool db_is_null(struct db_stmt *st, int col);
+/* Resets the statement and returns it to the connection's cache. */
+void db_end(struct db_stmt *st);
+
+/* Runs a statement that returns no rows; DB_OK or an error code. */
+enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
+/* Runs one statement returning one integer (first column of the first row);
+ * returns dflt when there is no row. */
+int64_t db_int_query(struct db *db, int64_t dflt, const char *sql, const char *fmt, ...);
+/* Rows changed by the last write on this connection. */
+int64_t db_changes(struct db *db);
+/* Runs a script of several statements without parameters (migrations). */
+enum db_rc db_script(struct db *db, const char *sql);
+
+/* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite) so that a read-then-write transaction cannot deadlock. */
+enum db_rc db_begin(struct db *db);
+enum db_rc db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* The backend's name ("sqlite") and its last error message, for logs. */
+const char *db_backend(struct db *db);
+const char *db_errmsg(struct db *db);
+
+#endif

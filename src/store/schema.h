@@ -1,0 +1,7 @@
+/* schema.h - the list of migrations; entry N-1 brings the schema to N. */
+#ifndef RAPPORT_SCHEMA_H
+#define RAPPORT_SCHEMA_H
+
+extern const char *const schema_migrations[]; /* NULL-terminated */
+
+#endif

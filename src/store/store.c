@@ -1,0 +1,161 @@
+/* store.c - the connection pool, migrations and transactions. */
+#include "store/store.h"
+#include "store/db.h"
+#include "store/schema.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct store {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct db **free_list; /* connections not borrowed */
+	int nfree;
+	struct db **all;
+	int nall;
+	int max;
+	char *path;
+	bool sync_full;
+};
+
+int store_schema_version(struct db *db)
+{
+	return (int)db_int_query(db, 0, "SELECT MAX(version) FROM schema_version", "");
+}
+
+static enum store_rc migrate(struct db *db)
+{
+	if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+			  " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
+		return ST_ERROR;
+	int have = store_schema_version(db);
+	for (int v = have; schema_migrations[v]; v++) {
+		if (db_begin(db) != DB_OK)
+			return ST_ERROR;
+		if (db_script(db, schema_migrations[v]) != DB_OK ||
+		    db_exec(db, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)",
+			    "ii", (int64_t)v + 1, now_ms()) != DB_OK) {
+			db_rollback(db);
+			log_error("store: migration %d failed", v + 1);
+			return ST_ERROR;
+		}
+		if (db_commit(db) != DB_OK)
+			return ST_ERROR;
+		log_info("store: applied migration %d", v + 1);
+	}
+	return ST_OK;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+		return -1;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+enum store_rc store_open(const struct store_options *opt, struct store **out)
+{
+	if (mkdir_p(opt->dir)) {
+		log_error("store: cannot create %s: %s", opt->dir, strerror(errno));
+		return ST_ERROR;
+	}
+	struct store *s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->max = opt->pool_size > 0 ? opt->pool_size : 8;
+	s->free_list = xcalloc((size_t)s->max, sizeof(struct db *));
+	s->all = xcalloc((size_t)s->max, sizeof(struct db *));
+	size_t n = strlen(opt->dir) + 32;
+	s->path = xmalloc(n);
+	snprintf(s->path, n, "%s/rapport.db", opt->dir);
+	s->sync_full = opt->sync_full;
+
+	struct db *db = NULL;
+	if (db_open(s->path, s->sync_full, &db) != DB_OK || migrate(db) != ST_OK) {
+		db_close(db);
+		store_close(s);
+		return ST_ERROR;
+	}
+	s->all[s->nall++] = db;
+	s->free_list[s->nfree++] = db;
+	*out = s;
+	return ST_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->nall; i++)
+		db_close(s->all[i]);
+	free(s->free_list);
+	free(s->all);
+	free(s->path);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+struct db *store_acquire(struct store *s)
+{
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		if (s->nfree > 0) {
+			struct db *db = s->free_list[--s->nfree];
+			pthread_mutex_unlock(&s->lock);
+			return db;
+		}
+		if (s->nall < s->max) {
+			struct db *db = NULL;
+			if (db_open(s->path, s->sync_full, &db) == DB_OK) {
+				s->all[s->nall++] = db;
+				pthread_mutex_unlock(&s->lock);
+				return db;
+			}
+			log_error("store: cannot open another connection; waiting for one");
+		}
+		pthread_cond_wait(&s->cond, &s->lock);
+	}
+}
+
+void store_release(struct store *s, struct db *db)
+{
+	if (!db)
+		return;
+	db_rollback(db); /* a transaction left open by a bug ends here */
+	pthread_mutex_lock(&s->lock);
+	s->free_list[s->nfree++] = db;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), void *ctx)
+{
+	if (db_begin(db) != DB_OK)
+		return ST_ERROR;
+	enum store_rc rc = fn(db, ctx);
+	if (rc != ST_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	if (db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return ST_ERROR;
+	}
+	return ST_OK;
+}

@@ -1,0 +1,214 @@
+/* store_accounts.c - the accounts and users tables. */
+#include "store/store_internal.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define ACCOUNT_COLS                                                                       \
+	"a.id, a.username, a.domain, a.display_name, a.note, a.note_html, a.fields, a.uri, " \
+	"a.url, a.avatar, a.header, a.locked, a.bot, a.discoverable, a.created_at, "        \
+	"a.updated_at, a.last_status_at, a.statuses_count, a.followers_count, "             \
+	"a.following_count"
+
+static void account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a)
+{
+	a->id = db_int(st, c + 0);
+	a->username = st_text(ar, st, c + 1);
+	a->domain = st_text(ar, st, c + 2);
+	a->display_name = st_text(ar, st, c + 3);
+	a->note = st_text(ar, st, c + 4);
+	a->note_html = st_text(ar, st, c + 5);
+	a->fields = st_text(ar, st, c + 6);
+	a->uri = st_text(ar, st, c + 7);
+	a->url = st_text(ar, st, c + 8);
+	a->avatar = st_text(ar, st, c + 9);
+	a->header = st_text(ar, st, c + 10);
+	a->locked = db_int(st, c + 11);
+	a->bot = db_int(st, c + 12);
+	a->discoverable = db_int(st, c + 13);
+	a->created_at = db_int(st, c + 14);
+	a->updated_at = db_int(st, c + 15);
+	a->last_status_at = db_int(st, c + 16);
+	a->statuses_count = db_int(st, c + 17);
+	a->followers_count = db_int(st, c + 18);
+	a->following_count = db_int(st, c + 19);
+}
+
+/* Lowercases ASCII into out (cap bytes); usernames and emails are compared
+ * this way. */
+static void lower_key(const char *s, char *out, size_t cap)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < cap; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
+enum store_rc store_account_insert(struct db *db, const struct account *a)
+{
+	char key[128];
+	lower_key(a->username, key, sizeof key);
+	return st_rc(db_exec(db,
+			     "INSERT INTO accounts (id, username, username_key, domain, display_name,"
+			     " note, note_html, fields, uri, url, avatar, header, locked, bot,"
+			     " discoverable, created_at, updated_at)"
+			     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)",
+			     "itttttttttttbbbi", a->id, a->username, key, a->domain ? a->domain : "",
+			     a->display_name, a->note, a->note_html, a->fields ? a->fields : "[]",
+			     a->uri, a->url, a->avatar ? a->avatar : "",
+			     a->header ? a->header : "", a->locked, a->bot, a->discoverable,
+			     a->created_at));
+}
+
+static enum store_rc one_account(struct arena *ar, struct db_stmt *st, struct account *out)
+{
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW)
+		account_row(ar, st, 0, out);
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
+enum store_rc store_account_get(struct db *db, struct arena *ar, int64_t id, struct account *out)
+{
+	return one_account(ar, db_query(db, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = $1",
+					"i", id),
+			   out);
+}
+
+enum store_rc store_account_by_name(struct db *db, struct arena *ar, const char *username,
+				    const char *domain, struct account *out)
+{
+	char key[128];
+	lower_key(username, key, sizeof key);
+	return one_account(ar,
+			   db_query(db,
+				    "SELECT " ACCOUNT_COLS " FROM accounts a"
+				    " WHERE a.username_key = $1 AND a.domain = $2",
+				    "tt", key, domain ? domain : ""),
+			   out);
+}
+
+enum store_rc store_account_update_profile(struct db *db, const struct account *a)
+{
+	enum db_rc rc = db_exec(db,
+				"UPDATE accounts SET display_name=$2, note=$3, note_html=$4, fields=$5,"
+				" locked=$6, bot=$7, discoverable=$8, avatar=$9, header=$10,"
+				" updated_at=$11 WHERE id=$1",
+				"ittttbbbtti", a->id, a->display_name, a->note, a->note_html,
+				a->fields, a->locked, a->bot, a->discoverable, a->avatar, a->header,
+				a->updated_at);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
+}
+
+enum store_rc store_account_list_local(struct db *db, struct arena *ar,
+				       void (*fn)(const struct account *, const char *email,
+						  bool admin, void *),
+				       void *ctx)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT " ACCOUNT_COLS ", u.email, u.admin FROM accounts a"
+				      " JOIN users u ON u.account_id = a.id ORDER BY a.id",
+				      "");
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW) {
+		struct account a;
+		account_row(ar, st, 0, &a);
+		fn(&a, st_text(ar, st, 20), db_int(st, 21), ctx);
+	}
+	db_end(st);
+	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+int64_t store_count_local_accounts(struct db *db)
+{
+	return db_int_query(db, 0, "SELECT COUNT(*) FROM users", "");
+}
+
+#define USER_COLS                                                                        \
+	"account_id, email, password_hash, admin, default_privacy, default_sensitive," \
+	" default_language, created_at"
+
+static enum store_rc one_user(struct arena *ar, struct db_stmt *st, struct user *u)
+{
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		u->account_id = db_int(st, 0);
+		u->email = st_text(ar, st, 1);
+		u->password_hash = st_text(ar, st, 2);
+		u->admin = db_int(st, 3);
+		u->default_privacy = st_text(ar, st, 4);
+		u->default_sensitive = db_int(st, 5);
+		u->default_language = st_text(ar, st, 6);
+		u->created_at = db_int(st, 7);
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
+enum store_rc store_user_insert(struct db *db, const struct user *u)
+{
+	char key[512];
+	lower_key(u->email, key, sizeof key);
+	return st_rc(db_exec(db,
+			     "INSERT INTO users (account_id, email, email_key, password_hash, admin,"
+			     " created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+			     "itttbi", u->account_id, u->email, key, u->password_hash, u->admin,
+			     u->created_at));
+}
+
+enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out)
+{
+	return one_user(ar, db_query(db, "SELECT " USER_COLS " FROM users WHERE account_id = $1",
+				     "i", account_id),
+			out);
+}
+
+enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *email,
+				  struct user *out)
+{
+	char key[512];
+	lower_key(email, key, sizeof key);
+	return one_user(ar, db_query(db, "SELECT " USER_COLS " FROM users WHERE email_key = $1", "t",
+				     key),
+			out);
+}
+
+bool store_email_taken(struct db *db, const char *email)
+{
+	char key[512];
+	lower_key(email, key, sizeof key);
+	return db_int_query(db, 0, "SELECT 1 FROM users WHERE email_key = $1", "t", key) == 1;
+}
+
+bool store_username_taken(struct db *db, const char *username)
+{
+	char key[128];
+	lower_key(username, key, sizeof key);
+	return db_int_query(db, 0, "SELECT 1 FROM accounts WHERE username_key = $1 AND domain = ''",
+			    "t", key) == 1;
+}
+
+enum store_rc store_user_update_prefs(struct db *db, const struct user *u)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE users SET default_privacy=$2, default_sensitive=$3,"
+			     " default_language=$4 WHERE account_id=$1",
+			     "itbt", u->account_id, u->default_privacy, u->default_sensitive,
+			     u->default_language));
+}
+
+int64_t store_count_local_statuses(struct db *db)
+{
+	return db_int_query(db, 0, "SELECT COALESCE(SUM(statuses_count), 0) FROM accounts"
+				   " WHERE domain = ''", "");
+}

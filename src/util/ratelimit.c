@@ -1,0 +1,131 @@
+#include "util/ratelimit.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RL_SLOTS (RATELIMIT_MAX_KEYS * 2)
+#define RL_KEYLEN 96
+
+struct rl_entry {
+	char key[RL_KEYLEN]; /* empty: free slot */
+	int64_t start_ms;
+	int64_t end_ms;
+	int count;
+};
+
+void ratelimit_init(struct ratelimit *rl)
+{
+	pthread_mutex_init(&rl->lock, NULL);
+	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
+	rl->used = 0;
+}
+
+void ratelimit_free(struct ratelimit *rl)
+{
+	free(rl->slots);
+	rl->slots = NULL;
+	pthread_mutex_destroy(&rl->lock);
+}
+
+static uint64_t rl_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Rebuilds the table without expired windows; if it is still full, drops
+ * the window that ends first. Called with the lock held. */
+static void rl_compact(struct ratelimit *rl, int64_t now)
+{
+	struct rl_entry *old = rl->slots;
+	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
+	rl->used = 0;
+	size_t oldest = RL_SLOTS;
+	for (size_t i = 0; i < RL_SLOTS; i++)
+		if (old[i].key[0] && old[i].end_ms > now &&
+		    (oldest == RL_SLOTS || old[i].end_ms < old[oldest].end_ms))
+			oldest = i;
+	unsigned live = 0;
+	for (size_t i = 0; i < RL_SLOTS; i++)
+		live += old[i].key[0] && old[i].end_ms > now;
+	for (size_t i = 0; i < RL_SLOTS; i++) {
+		if (!old[i].key[0] || old[i].end_ms <= now)
+			continue;
+		if (live >= RATELIMIT_MAX_KEYS && i == oldest)
+			continue;
+		size_t j = rl_hash(old[i].key) % RL_SLOTS;
+		while (rl->slots[j].key[0])
+			j = (j + 1) % RL_SLOTS;
+		rl->slots[j] = old[i];
+		rl->used++;
+	}
+	free(old);
+}
+
+static struct rl_entry *rl_find(struct ratelimit *rl, const char *key, int64_t now, bool create)
+{
+	size_t j = rl_hash(key) % RL_SLOTS;
+	while (rl->slots[j].key[0]) {
+		if (!strcmp(rl->slots[j].key, key))
+			return &rl->slots[j];
+		j = (j + 1) % RL_SLOTS;
+	}
+	if (!create)
+		return NULL;
+	if (rl->used >= RATELIMIT_MAX_KEYS) {
+		rl_compact(rl, now);
+		return rl_find(rl, key, now, true);
+	}
+	struct rl_entry *e = &rl->slots[j];
+	memset(e, 0, sizeof *e);
+	strncpy(e->key, key, RL_KEYLEN - 1);
+	rl->used++;
+	return e;
+}
+
+static struct rl_result rl_do(struct ratelimit *rl, const char *key, int limit, int window_s,
+			      bool count)
+{
+	char k[RL_KEYLEN];
+	strncpy(k, key, RL_KEYLEN - 1);
+	k[RL_KEYLEN - 1] = '\0';
+	int64_t now = now_ms();
+	struct rl_result r = {.allowed = true, .limit = limit, .remaining = limit};
+	pthread_mutex_lock(&rl->lock);
+	struct rl_entry *e = rl_find(rl, k, now, count);
+	if (e && e->end_ms <= now) {
+		e->start_ms = now;
+		e->end_ms = now + (int64_t)window_s * 1000;
+		e->count = 0;
+	}
+	if (e) {
+		if (count && e->count < limit)
+			e->count++;
+		else if (count)
+			r.allowed = false;
+		r.remaining = limit - e->count;
+		r.reset_ms = e->end_ms;
+	} else {
+		r.reset_ms = now + (int64_t)window_s * 1000;
+	}
+	pthread_mutex_unlock(&rl->lock);
+	if (!count && r.remaining <= 0)
+		r.allowed = false;
+	r.retry_after_s = (int)((r.reset_ms - now + 999) / 1000);
+	if (r.retry_after_s < 1)
+		r.retry_after_s = 1;
+	return r;
+}
+
+struct rl_result ratelimit_hit(struct ratelimit *rl, const char *key, int limit, int window_s)
+{
+	return rl_do(rl, key, limit, window_s, true);
+}
+
+struct rl_result ratelimit_peek(struct ratelimit *rl, const char *key, int limit, int window_s)
+{
+	return rl_do(rl, key, limit, window_s, false);
+}

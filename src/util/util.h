@@ -1,0 +1,53 @@
+/* util.h - small helpers shared by every layer: the out-of-memory policy,
+ * IDs, time, random tokens and hashing, and string predicates. */
+#ifndef RAPPORT_UTIL_H
+#define RAPPORT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RAPPORT_VERSION "0.1.0"
+#define MASTODON_COMPAT "4.3.0"
+
+/* Out of memory: log and abort. The one policy for the whole program. */
+_Noreturn void xoom(void);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Milliseconds since the Unix epoch (wall clock). */
+int64_t now_ms(void);
+/* Monotonic milliseconds, for durations. */
+int64_t mono_ms(void);
+
+/* A Mastodon-style snowflake: ms << 16 | sequence. Strictly increasing
+ * within a process; time-ordered across processes. */
+int64_t id_new(void);
+/* The snowflake that sorts before every ID made at or after ms. */
+int64_t id_from_ms(int64_t ms);
+/* Parses a decimal ID; returns false unless s is 1..19 digits, > 0. */
+bool id_parse(const char *s, int64_t *out);
+
+/* RFC 3339 UTC with milliseconds: "2026-11-22T13:15:30.123Z". out >= 32. */
+void time_format(int64_t ms, char *out, size_t outlen);
+/* "YYYY-MM-DD". out >= 11. */
+void date_format(int64_t ms, char *out, size_t outlen);
+
+/* Fills out with a random URL-safe token of 43 characters (256 bits). */
+#define TOKEN_LEN 43
+void token_random(char out[TOKEN_LEN + 1]);
+/* Lowercase hex SHA-256 of s (64 chars + NUL). */
+void sha256_hex(const void *s, size_t n, char out[65]);
+/* Base64url without padding of the SHA-256 of s (43 chars + NUL): PKCE S256. */
+void sha256_b64url(const void *s, size_t n, char out[44]);
+/* Constant-time comparison of two NUL-terminated strings. */
+bool str_eq_ct(const char *a, const char *b);
+
+/* Loose booleans as clients send them: 1 true True on yes. */
+bool str_truthy(const char *s);
+bool str_has_prefix(const char *s, const char *prefix);
+bool str_ieq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,240 @@
+/* Unit tests of util/, core/scopes, core/text and http/params. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "core/scopes.h"
+#include "core/text.h"
+#include "http/http.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/ratelimit.h"
+#include "util/util.h"
+
+static void arena_many_and_big(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	for (int i = 0; i < 10000; i++) {
+		char *p = arena_printf(&a, "item %d", i);
+		assert_string_equal(p, arena_printf(&a, "item %d", i));
+	}
+	char *big = arena_alloc(&a, 1 << 20);
+	memset(big, 'x', 1 << 20);
+	assert_true(((uintptr_t)arena_alloc(&a, 3) & 15) == 0);
+	assert_null(arena_strdup(&a, NULL));
+	arena_free(&a);
+	assert_null(a.head);
+}
+
+static void buf_cap_is_sticky(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "hello"), 0);
+	assert_int_equal(buf_puts(&b, "world!"), -1);
+	assert_true(b.over);
+	assert_string_equal(b.data, "hello");
+	assert_int_equal(buf_printf(&b, "%d", 12345), 0);
+	assert_int_equal(b.len, 10);
+	assert_int_equal(buf_append(&b, "x", 1), -1);
+	char *s = buf_steal(&b);
+	assert_string_equal(s, "hello12345");
+	free(s);
+	buf_free(&b);
+}
+
+static void ids_increase_and_parse(void **state)
+{
+	(void)state;
+	int64_t prev = id_new();
+	for (int i = 0; i < 100000; i++) {
+		int64_t id = id_new();
+		assert_true(id > prev);
+		prev = id;
+	}
+	assert_true((prev >> 16) <= now_ms() + 1000);
+	int64_t v;
+	assert_true(id_parse("117657431513628672", &v));
+	assert_true(v == 117657431513628672LL);
+	assert_false(id_parse("", &v));
+	assert_false(id_parse("12a", &v));
+	assert_false(id_parse("-5", &v));
+	assert_false(id_parse("0", &v));
+	assert_false(id_parse("99999999999999999999", &v));
+	assert_false(id_parse("9999999999999999999", &v)); /* > INT64_MAX */
+	assert_true(id_parse("9223372036854775807", &v));
+	assert_false(id_parse(NULL, &v));
+}
+
+static void time_has_milliseconds(void **state)
+{
+	(void)state;
+	char t[32], d[16];
+	time_format(1795353330123LL, t, sizeof t);
+	assert_string_equal(t, "2026-11-22T13:15:30.123Z");
+	time_format(1795353330000LL, t, sizeof t);
+	assert_string_equal(t, "2026-11-22T13:15:30.000Z");
+	date_format(1795353330123LL, d, sizeof d);
+	assert_string_equal(d, "2026-11-22");
+}
+
+static void tokens_and_hashes(void **state)
+{
+	(void)state;
+	char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1], h[65], p[44];
+	token_random(a);
+	token_random(b);
+	assert_int_equal(strlen(a), TOKEN_LEN);
+	assert_string_not_equal(a, b);
+	sha256_hex("abc", 3, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* base64url(sha256(verifier)), as computed by Python's hashlib */
+	sha256_b64url("dBjftJeZ4CVP-mB92K27uhbUJU1p1r7wW1gFWFOEjXk", 43, p);
+	assert_string_equal(p, "bwWFMyPfdG9qreDhH2lmftFx_dFeLDalzcT1gb_j68g");
+	assert_true(str_eq_ct("same", "same"));
+	assert_false(str_eq_ct("same", "sane"));
+	assert_false(str_eq_ct("same", "samey"));
+}
+
+static void truthy(void **state)
+{
+	(void)state;
+	const char *yes[] = {"1", "true", "True", "on", "yes"};
+	const char *no[] = {"0", "false", "False", "off", "", "None"};
+	for (size_t i = 0; i < 5; i++)
+		assert_true(str_truthy(yes[i]));
+	for (size_t i = 0; i < 6; i++)
+		assert_false(str_truthy(no[i]));
+	assert_false(str_truthy(NULL));
+}
+
+static void scopes_expand(void **state)
+{
+	(void)state;
+	scope_set s;
+	assert_true(scopes_parse("read write follow", &s));
+	assert_true(s & SCOPE(SC_READ_STATUSES));
+	assert_true(s & SCOPE(SC_WRITE_BLOCKS));
+	assert_false(s & SCOPE(SC_PUSH));
+	assert_true(scopes_parse("read:accounts", &s));
+	assert_true(s == SCOPE(SC_READ_ACCOUNTS));
+	assert_true(scopes_parse("", &s));
+	assert_true(s & SCOPE(SC_READ_ACCOUNTS));
+	assert_false(s & SCOPE(SC_WRITE_STATUSES));
+	assert_false(scopes_parse("read nonsense", &s));
+	assert_false(scopes_parse("read:", &s));
+	assert_true(scopes_subset("read:statuses write:media", "read write"));
+	assert_true(scopes_subset("write:follows", "follow"));
+	assert_false(scopes_subset("write", "read"));
+	assert_false(scopes_subset("admin:read", "read write follow push"));
+	char out[64];
+	scopes_normalise("read+write  read follow", out, sizeof out);
+	assert_string_equal(out, "read write follow");
+}
+
+static void text_escapes_everything(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(text_escape(&a, "<script>\"x\"&'y'</script>"),
+			    "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;");
+	assert_string_equal(text_to_html(&a, "a\nb\n\nc"), "<p>a<br>b</p><p>c</p>");
+	assert_string_equal(text_to_html(&a, ""), "");
+	assert_string_equal(text_to_html(&a, "\n\n"), "");
+	const char *h = text_to_html(&a, "see https://x.org/a?b=1&c=\"2\". <img src=x onerror=alert(1)>");
+	assert_non_null(strstr(h, "<a href=\"https://x.org/a?b=1&amp;c=\" rel="));
+	assert_null(strstr(h, "<img"));
+	assert_non_null(strstr(h, "&lt;img src=x onerror=alert(1)&gt;"));
+	h = text_to_html(&a, "javascript:alert(1) http://\" onmouseover=\"x");
+	assert_null(strstr(h, "href=\"javascript"));
+	assert_null(strstr(h, "\" onmouseover"));
+	arena_free(&a);
+}
+
+static void text_counts_graphemes(void **state)
+{
+	(void)state;
+	assert_int_equal(text_length("hello"), 5);
+	assert_int_equal(text_length("héllo"), 5);
+	assert_int_equal(text_length("e\xcc\x81"), 1);                 /* e + combining acute */
+	assert_int_equal(text_length("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"), 1); /* thumbs up + tone */
+	assert_int_equal(text_length("\xff\xfe"), -1);
+	assert_true(text_valid("ok\ttab\nline", 11));
+	assert_false(text_valid("nul\0x", 5));
+	assert_false(text_valid("\x1b[31m", 5));
+	assert_false(text_valid("\xc3", 1));
+}
+
+static void form_parsing(void **state)
+{
+	(void)state;
+	json_t *o = json_object();
+	const char *f = "a=1&b=x+y%21&list[]=p&list[]=q&f[0][name]=n&f[0][value]=v&empty=&flag&=z";
+	assert_int_equal(params_parse_form(f, strlen(f), o), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "a")), "1");
+	assert_string_equal(json_string_value(json_object_get(o, "b")), "x y!");
+	json_t *l = json_object_get(o, "list");
+	assert_true(json_is_array(l));
+	assert_int_equal(json_array_size(l), 2);
+	assert_string_equal(json_string_value(json_array_get(l, 1)), "q");
+	json_t *f0 = json_object_get(json_object_get(o, "f"), "0");
+	assert_string_equal(json_string_value(json_object_get(f0, "value")), "v");
+	assert_string_equal(json_string_value(json_object_get(o, "empty")), "");
+	assert_string_equal(json_string_value(json_object_get(o, "flag")), "");
+	json_decref(o);
+
+	o = json_object();
+	assert_int_equal(params_parse_form("a=%ff%fe", 8, o), -1);      /* invalid UTF-8 */
+	assert_int_equal(params_parse_form("a=x%00y", 7, o), -1);       /* NUL */
+	assert_int_equal(params_parse_form("a=%", 3, o), 0);            /* lone % kept */
+	assert_string_equal(json_string_value(json_object_get(o, "a")), "%");
+	const char *deep = "a[1][2][3][4][5][6][7][8][9][10]=x";
+	assert_int_equal(params_parse_form(deep, strlen(deep), o), 0); /* too deep: ignored */
+	assert_string_equal(json_string_value(json_object_get(o, "a")), "%");
+	json_decref(o);
+}
+
+static void ratelimit_window(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	ratelimit_init(&rl);
+	for (int i = 0; i < 3; i++) {
+		struct rl_result r = ratelimit_hit(&rl, "k", 3, 60);
+		assert_true(r.allowed);
+		assert_int_equal(r.remaining, 2 - i);
+	}
+	struct rl_result r = ratelimit_hit(&rl, "k", 3, 60);
+	assert_false(r.allowed);
+	assert_true(r.retry_after_s >= 1 && r.retry_after_s <= 60);
+	assert_true(ratelimit_hit(&rl, "other", 3, 60).allowed);
+	/* The table stays bounded whatever the number of keys. */
+	char key[32];
+	for (int i = 0; i < RATELIMIT_MAX_KEYS + 100; i++) {
+		snprintf(key, sizeof key, "ip:%d", i);
+		assert_true(ratelimit_hit(&rl, key, 3, 60).allowed);
+	}
+	assert_true(rl.used <= RATELIMIT_MAX_KEYS);
+	ratelimit_free(&rl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arena_many_and_big),  cmocka_unit_test(buf_cap_is_sticky),
+		cmocka_unit_test(ids_increase_and_parse), cmocka_unit_test(time_has_milliseconds),
+		cmocka_unit_test(tokens_and_hashes),   cmocka_unit_test(truthy),
+		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
+		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
+		cmocka_unit_test(ratelimit_window),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
