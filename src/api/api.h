@@ -12,6 +12,59 @@ json_t *ent_account(struct req *r, const struct account *a);
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u);
 /* Replies with the core error when rc is not RC_OK; returns rc. */
 enum rc api_check(struct req *r, enum rc rc);
+/* Statuses with the viewer's flags (favourited, reblogged, bookmarked,
+ * pinned) read in one pass over the list. */
+json_t *ent_statuses(struct req *r, const struct status_list *l);
+json_t *ent_status(struct req *r, const struct status *s);
+/* The deleted status, with its source `text` as Mastodon returns it. */
+json_t *ent_status_with_source(struct req *r, const struct status *s);
+json_t *jid(int64_t id);
+/* The canonical ActivityPub id of a status. */
+const char *status_uri(struct req *r, const struct status *s);
+json_t *jtime(int64_t ms);
+/* The path parameter i as an id; replies 404 and returns false if it is
+ * not one. */
+bool path_id(struct req *r, int i, int64_t *out);
+
+/* paging.c: Mastodon pagination */
+/* Reads max_id, since_id, min_id and limit (default dflt, at most max). */
+void page_from_params(struct req *r, struct page *pg, int dflt, int max);
+/* Sets the Link header from the first and last cursors of a page: next
+ * (older, max_id) first, then prev (newer, min_id). No next when the page
+ * was not full. */
+void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64_t last);
+/* Replies with a status page and its Link header. */
+void reply_status_page(struct req *r, const struct page *pg, const struct status_list *l);
+/* Replies with a page of accounts and its Link header. */
+void reply_account_page(struct req *r, const struct page *pg, const struct account_list *l);
+
+/* statuses.c */
+void h_statuses_create(struct req *r);
+void h_statuses_get(struct req *r);
+void h_statuses_delete(struct req *r);
+void h_statuses_edit(struct req *r);
+void h_statuses_history(struct req *r);
+void h_statuses_source(struct req *r);
+void h_statuses_context(struct req *r);
+void h_statuses_favourite(struct req *r);
+void h_statuses_unfavourite(struct req *r);
+void h_statuses_reblog(struct req *r);
+void h_statuses_unreblog(struct req *r);
+void h_statuses_bookmark(struct req *r);
+void h_statuses_unbookmark(struct req *r);
+void h_statuses_pin(struct req *r);
+void h_statuses_unpin(struct req *r);
+void h_statuses_favourited_by(struct req *r);
+void h_statuses_reblogged_by(struct req *r);
+
+/* timelines.c */
+void h_timeline_home(struct req *r);
+void h_timeline_public(struct req *r);
+void h_timeline_tag(struct req *r);
+void h_timeline_list(struct req *r);
+void h_account_statuses(struct req *r);
+void h_favourites(struct req *r);
+void h_bookmarks(struct req *r);
 
 /* instance.c */
 void h_instance_v1(struct req *r);

@@ -14,18 +14,26 @@ enum rc api_check(struct req *r, enum rc rc)
 	return rc;
 }
 
-static json_t *jtime(int64_t ms)
+json_t *jtime(int64_t ms)
 {
 	char t[32];
 	time_format(ms, t, sizeof t);
 	return json_string(t);
 }
 
-static json_t *jid(int64_t id)
+json_t *jid(int64_t id)
 {
 	char s[24];
 	snprintf(s, sizeof s, "%lld", (long long)id);
 	return json_string(s);
+}
+
+bool path_id(struct req *r, int i, int64_t *out)
+{
+	if (id_parse(path_param(r, i), out))
+		return true;
+	reply_error(r, 404, "Record not found");
+	return false;
 }
 
 /* Stored fields are [{name, value, verified_at}] plain text: render values
@@ -113,5 +121,132 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      "name", u->admin ? "Admin" : "", "permissions",
 				      u->admin ? "1" : "0", "color", "", "highlighted",
 				      u->admin));
+	return j;
+}
+
+static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
+
+const char *status_uri(struct req *r, const struct status *s)
+{
+	if (*s->uri)
+		return s->uri;
+	return arena_printf(&r->arena, "%s/users/%s/statuses/%lld", r->core.cfg->base_url,
+			    s->account.username, (long long)s->id);
+}
+
+static const char *status_url(struct req *r, const struct status *s)
+{
+	if (*s->uri)
+		return s->uri;
+	return arena_printf(&r->arena, "%s/@%s/%lld", r->core.cfg->base_url, s->account.username,
+			    (long long)s->id);
+}
+
+static json_t *tags_json(struct req *r, const char *stored)
+{
+	json_t *in = json_loads(stored ? stored : "[]", 0, NULL), *out = json_array(), *t;
+	size_t i;
+	json_array_foreach(in, i, t)
+	{
+		const char *name = json_string_value(t);
+		if (name)
+			json_array_append_new(out, json_pack("{s:s, s:s}", "name", name, "url",
+							     arena_printf(&r->arena, "%s/tags/%s",
+									  r->core.cfg->base_url,
+									  name)));
+	}
+	json_decref(in);
+	return out;
+}
+
+static json_t *status_json(struct req *r, const struct status *s, int flags, int rflags)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", jid(s->id));
+	json_object_set_new(j, "uri", json_string(status_uri(r, s)));
+	json_object_set_new(j, "url", json_string(status_url(r, s)));
+	json_object_set_new(j, "created_at", jtime(s->created_at));
+	json_object_set_new(j, "account", ent_account(r, &s->account));
+	json_object_set_new(j, "content", json_string(s->reblog ? "" : s->content));
+	json_object_set_new(j, "visibility",
+			    json_string(vis_names[s->visibility >= 0 && s->visibility <= 3
+							  ? s->visibility
+							  : 0]));
+	json_object_set_new(j, "sensitive", json_boolean(s->sensitive));
+	json_object_set_new(j, "spoiler_text", json_string(s->spoiler_text));
+	json_object_set_new(j, "media_attachments", json_array());
+	json_t *m = json_loads(s->mentions && *s->mentions ? s->mentions : "[]", 0, NULL);
+	json_object_set_new(j, "mentions", m ? m : json_array());
+	json_object_set_new(j, "tags", tags_json(r, s->tags));
+	json_object_set_new(j, "emojis", json_array());
+	json_object_set_new(j, "reblogs_count", json_integer(s->reblogs_count));
+	json_object_set_new(j, "favourites_count", json_integer(s->favourites_count));
+	json_object_set_new(j, "replies_count", json_integer(s->replies_count));
+	json_object_set_new(j, "in_reply_to_id",
+			    s->in_reply_to_id ? jid(s->in_reply_to_id) : json_null());
+	json_object_set_new(j, "in_reply_to_account_id",
+			    s->in_reply_to_account_id ? jid(s->in_reply_to_account_id) : json_null());
+	json_object_set_new(j, "reblog",
+			    s->reblog ? status_json(r, s->reblog, rflags, 0) : json_null());
+	json_object_set_new(j, "poll", json_null());
+	json_object_set_new(j, "card", json_null());
+	json_object_set_new(j, "language", *s->language ? json_string(s->language) : json_null());
+	json_object_set_new(j, "text", json_null());
+	json_object_set_new(j, "edited_at", s->edited_at ? jtime(s->edited_at) : json_null());
+	json_object_set_new(j, "application",
+			    s->app_name && *s->app_name
+				    ? json_pack("{s:s, s:o}", "name", s->app_name, "website",
+						*s->app_website ? json_string(s->app_website)
+								: json_null())
+				    : json_null());
+	json_object_set_new(j, "filtered", json_array());
+	if (r->account_id) {
+		json_object_set_new(j, "favourited", json_boolean(flags & FLAG_FAVOURITED));
+		json_object_set_new(j, "reblogged", json_boolean(flags & FLAG_REBLOGGED));
+		json_object_set_new(j, "bookmarked", json_boolean(flags & FLAG_BOOKMARKED));
+		json_object_set_new(j, "muted", json_false());
+		if (s->account_id == r->account_id)
+			json_object_set_new(j, "pinned", json_boolean(flags & FLAG_PINNED));
+	}
+	return j;
+}
+
+json_t *ent_statuses(struct req *r, const struct status_list *l)
+{
+	int n = l->n, k = 0;
+	int64_t *ids = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *ids);
+	int *flags = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *flags);
+	for (int i = 0; i < n; i++) {
+		ids[k++] = l->items[i].id;
+		if (l->items[i].reblog)
+			ids[k++] = l->items[i].reblog->id;
+	}
+	if (r->account_id)
+		store_viewer_flags(r->core.db, r->account_id, ids, k, flags);
+	json_t *arr = json_array();
+	k = 0;
+	for (int i = 0; i < n; i++) {
+		int f = flags[k++];
+		int rf = l->items[i].reblog ? flags[k++] : 0;
+		/* A reblog wrapper shows the flags of the status it carries. */
+		json_array_append_new(arr, status_json(r, &l->items[i], l->items[i].reblog ? rf : f,
+						       rf));
+	}
+	return arr;
+}
+
+json_t *ent_status(struct req *r, const struct status *s)
+{
+	struct status_list l = {(struct status *)s, 1};
+	json_t *arr = ent_statuses(r, &l);
+	json_t *j = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return j;
+}
+
+json_t *ent_status_with_source(struct req *r, const struct status *s)
+{
+	json_t *j = ent_status(r, s);
+	json_object_set_new(j, "text", json_string(s->text));
 	return j;
 }

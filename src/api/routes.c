@@ -51,5 +51,37 @@ const struct route routes[] = {
 	{"GET", "/api/v1/accounts/:id", h_accounts_get, AUTH_NONE, R(ACCOUNTS)},
 	{"GET", "/api/v1/preferences", h_preferences, AUTH_USER, R(ACCOUNTS)},
 
+	/* statuses */
+	{"POST", "/api/v1/statuses", h_statuses_create, AUTH_USER, W(STATUSES)},
+	{"GET", "/api/v1/statuses/:id", h_statuses_get, AUTH_NONE, R(STATUSES)},
+	{"DELETE", "/api/v1/statuses/:id", h_statuses_delete, AUTH_USER, W(STATUSES)},
+	{"PUT", "/api/v1/statuses/:id", h_statuses_edit, AUTH_USER, W(STATUSES)},
+	{"GET", "/api/v1/statuses/:id/history", h_statuses_history, AUTH_NONE, R(STATUSES)},
+	{"GET", "/api/v1/statuses/:id/source", h_statuses_source, AUTH_USER, R(STATUSES)},
+	{"GET", "/api/v1/statuses/:id/context", h_statuses_context, AUTH_NONE, R(STATUSES)},
+	{"POST", "/api/v1/statuses/:id/favourite", h_statuses_favourite, AUTH_USER, W(FAVOURITES)},
+	{"POST", "/api/v1/statuses/:id/unfavourite", h_statuses_unfavourite, AUTH_USER,
+	 W(FAVOURITES)},
+	{"POST", "/api/v1/statuses/:id/reblog", h_statuses_reblog, AUTH_USER, W(STATUSES)},
+	{"POST", "/api/v1/statuses/:id/unreblog", h_statuses_unreblog, AUTH_USER, W(STATUSES)},
+	{"POST", "/api/v1/statuses/:id/bookmark", h_statuses_bookmark, AUTH_USER, W(BOOKMARKS)},
+	{"POST", "/api/v1/statuses/:id/unbookmark", h_statuses_unbookmark, AUTH_USER,
+	 W(BOOKMARKS)},
+	{"POST", "/api/v1/statuses/:id/pin", h_statuses_pin, AUTH_USER, W(ACCOUNTS)},
+	{"POST", "/api/v1/statuses/:id/unpin", h_statuses_unpin, AUTH_USER, W(ACCOUNTS)},
+	{"GET", "/api/v1/statuses/:id/favourited_by", h_statuses_favourited_by, AUTH_NONE,
+	 R(STATUSES)},
+	{"GET", "/api/v1/statuses/:id/reblogged_by", h_statuses_reblogged_by, AUTH_NONE,
+	 R(STATUSES)},
+
+	/* timelines */
+	{"GET", "/api/v1/timelines/home", h_timeline_home, AUTH_USER, R(STATUSES)},
+	{"GET", "/api/v1/timelines/public", h_timeline_public, AUTH_NONE, R(STATUSES)},
+	{"GET", "/api/v1/timelines/tag/:tag", h_timeline_tag, AUTH_NONE, R(STATUSES)},
+	{"GET", "/api/v1/timelines/list/:id", h_timeline_list, AUTH_USER, R(LISTS)},
+	{"GET", "/api/v1/accounts/:id/statuses", h_account_statuses, AUTH_NONE, R(STATUSES)},
+	{"GET", "/api/v1/favourites", h_favourites, AUTH_USER, R(FAVOURITES)},
+	{"GET", "/api/v1/bookmarks", h_bookmarks, AUTH_USER, R(BOOKMARKS)},
+
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };

@@ -135,3 +135,245 @@ bool text_valid(const char *s, size_t n)
 	}
 	return true;
 }
+
+char *text_nfc(struct arena *a, const char *s)
+{
+	utf8proc_uint8_t *n = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &n,
+					    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (len < 0)
+		return NULL;
+	char *out = arena_strndup(a, (const char *)n, (size_t)len);
+	free(n);
+	return out;
+}
+
+/* A "word" character for mentions and hashtags: letters, marks, digits, _. */
+static bool word_cp(utf8proc_int32_t cp)
+{
+	if (cp == '_')
+		return true;
+	if (cp < 128)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+	utf8proc_category_t c = utf8proc_category(cp);
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
+	       c == UTF8PROC_CATEGORY_ND;
+}
+
+/* The code point ending just before s[i] (or 0 at the start). */
+static utf8proc_int32_t prev_cp(const char *s, size_t i)
+{
+	if (i == 0)
+		return 0;
+	size_t j = i - 1;
+	while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
+		j--;
+	utf8proc_int32_t cp = 0;
+	utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(i - j), &cp);
+	return cp;
+}
+
+static bool ascii_user(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* Length of "@user" or "@user@domain" at s (s[0] == '@'), 0 if none; sets
+ * the username and domain lengths. */
+static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
+{
+	size_t i = 1;
+	while (ascii_user(s[i]) || ((s[i] == '.' || s[i] == '-') && ascii_user(s[i + 1]) && i > 1))
+		i++;
+	if (i == 1 || i - 1 > 64)
+		return 0;
+	*ulen = i - 1;
+	*dlen = 0;
+	if (s[i] == '@') {
+		size_t j = i + 1;
+		while (ascii_user(s[j]) || s[j] == '-' || (s[j] == '.' && ascii_user(s[j + 1])))
+			j++;
+		if (j > i + 1 && memchr(s + i + 1, '.', j - i - 1) && j - i - 1 <= 253) {
+			*dlen = j - i - 1;
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* Length in bytes of "#tag" at s (s[0] == '#'), 0 if none. A tag has word
+ * characters and at least one that is not a digit. */
+static size_t hashtag_len(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s + 1;
+	size_t n = 1;
+	bool alpha = false;
+	int count = 0;
+	for (;;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, 4, &cp);
+		if (k <= 0 || !word_cp(cp))
+			break;
+		if (!(cp >= '0' && cp <= '9'))
+			alpha = true;
+		p += k;
+		n += (size_t)k;
+		if (++count > 100)
+			return 0;
+	}
+	return alpha ? n : 0;
+}
+
+static void lower_ascii_copy(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
+	dst[n] = '\0';
+}
+
+struct fmt_state {
+	struct arena *a;
+	struct buf b;
+	struct text_formatted *out;
+	const char *base_url;
+	text_resolve_fn resolve;
+	void *ctx;
+};
+
+static bool emit_mention(struct fmt_state *st, const char *s, size_t ulen, size_t dlen)
+{
+	if (!st->resolve)
+		return false;
+	struct text_mention m = {0};
+	const char *user = arena_strndup(st->a, s + 1, ulen);
+	const char *dom = dlen ? arena_strndup(st->a, s + 2 + ulen, dlen) : "";
+	if (!st->resolve(st->ctx, user, dom, &m))
+		return false;
+	bool dup = false;
+	for (int i = 0; i < st->out->nmentions; i++)
+		dup |= st->out->mentions[i].account_id == m.account_id;
+	if (!dup && st->out->nmentions < TEXT_MAX_MENTIONS)
+		st->out->mentions[st->out->nmentions++] = m;
+	int rc = buf_puts(&st->b, "<span class=\"h-card\" translate=\"no\"><a href=\"");
+	esc_append(&st->b, m.url, strlen(m.url));
+	rc |= buf_puts(&st->b, "\" class=\"u-url mention\">@<span>");
+	esc_append(&st->b, m.username, strlen(m.username));
+	rc |= buf_puts(&st->b, "</span></a></span>");
+	(void)rc;
+	return true;
+}
+
+static void emit_tag(struct fmt_state *st, const char *s, size_t n)
+{
+	char *name = arena_alloc(st->a, n);
+	lower_ascii_copy(name, s + 1, n - 1);
+	char *folded = text_nfc(st->a, name);
+	utf8proc_uint8_t *cf = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &cf,
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+				 UTF8PROC_CASEFOLD) >= 0) {
+		folded = arena_strdup(st->a, (const char *)cf);
+	}
+	free(cf);
+	bool dup = false;
+	for (int i = 0; i < st->out->ntags; i++)
+		dup |= !strcmp(st->out->tags[i], folded);
+	if (!dup && st->out->ntags < TEXT_MAX_TAGS)
+		st->out->tags[st->out->ntags++] = folded;
+	int rc = buf_puts(&st->b, "<a href=\"");
+	esc_append(&st->b, st->base_url, strlen(st->base_url));
+	rc |= buf_puts(&st->b, "/tags/");
+	esc_append(&st->b, folded, strlen(folded));
+	rc |= buf_puts(&st->b, "\" class=\"mention hashtag\" rel=\"tag\">#<span>");
+	esc_append(&st->b, s + 1, n - 1);
+	rc |= buf_puts(&st->b, "</span></a>");
+	(void)rc;
+}
+
+static long count_graphemes_n(const char *s, size_t n)
+{
+	char *tmp = xmalloc(n + 1);
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	long k = text_length(tmp);
+	free(tmp);
+	return k < 0 ? 0 : k;
+}
+
+int text_format(struct arena *a, const char *text, const char *base_url, text_resolve_fn resolve,
+		void *ctx, struct text_formatted *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *s = text_nfc(a, text);
+	if (!s)
+		return -1;
+	struct fmt_state st = {.a = a, .out = out, .base_url = base_url, .resolve = resolve,
+			       .ctx = ctx};
+	buf_init(&st.b, HTML_CAP);
+	size_t i = 0, plain = 0; /* start of the run of plain text being counted */
+	long length = 0;
+	while (s[i] == '\n' || s[i] == '\r')
+		i++;
+	plain = i;
+	int rc = s[i] ? buf_puts(&st.b, "<p>") : 0;
+	while (s[i]) {
+		char ch = s[i];
+		if (ch == '\r') {
+			i++;
+			continue;
+		}
+		if (ch == '\n') {
+			size_t nl = 0, j = i;
+			while (s[j] == '\n' || s[j] == '\r')
+				nl += s[j++] == '\n';
+			if (!s[j]) {
+				length += count_graphemes_n(s + plain, i - plain);
+				plain = i = j;
+				break;
+			}
+			rc |= buf_puts(&st.b, nl >= 2 ? "</p><p>" : "<br>");
+			i = j;
+			continue;
+		}
+		utf8proc_int32_t before = prev_cp(s, i);
+		size_t u = (ch == 'h') ? url_len(s + i) : 0;
+		if (u && !word_cp(before)) {
+			length += count_graphemes_n(s + plain, i - plain) + TEXT_URL_WEIGHT;
+			rc |= buf_puts(&st.b, "<a href=\"");
+			esc_append(&st.b, s + i, u);
+			rc |= buf_puts(&st.b, "\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">");
+			esc_append(&st.b, s + i, u);
+			rc |= buf_puts(&st.b, "</a>");
+			i += u;
+			plain = i;
+			continue;
+		}
+		size_t ulen, dlen, m;
+		if (ch == '@' && !word_cp(before) && before != '/' && before != '@' &&
+		    (m = mention_len(s + i, &ulen, &dlen))) {
+			/* A remote mention counts as "@user" only. */
+			length += count_graphemes_n(s + plain, i - plain) + 1 + (long)ulen;
+			if (!emit_mention(&st, s + i, ulen, dlen))
+				esc_append(&st.b, s + i, m);
+			i += m;
+			plain = i;
+			continue;
+		}
+		if (ch == '#' && !word_cp(before) && before != '/' && before != ')' &&
+		    (m = hashtag_len(s + i))) {
+			emit_tag(&st, s + i, m);
+			i += m;
+			continue; /* counted as plain text */
+		}
+		esc_append(&st.b, s + i, 1);
+		i++;
+	}
+	length += count_graphemes_n(s + plain, i - plain);
+	if (st.b.len)
+		rc |= buf_puts(&st.b, "</p>");
+	(void)rc;
+	out->html = buf_to_arena(a, &st.b);
+	out->length = length;
+	return 0;
+}

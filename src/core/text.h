@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
@@ -15,6 +16,40 @@ char *text_escape(struct arena *a, const char *s);
 /* Plain text to HTML paragraphs: blank lines separate <p>, single line
  * breaks become <br>. Everything is escaped; URLs become links. */
 char *text_to_html(struct arena *a, const char *s);
+#define TEXT_MAX_MENTIONS 50
+#define TEXT_MAX_TAGS 50
+#define TEXT_URL_WEIGHT 23 /* every URL counts as this many characters */
+
+struct text_mention {
+	const char *username; /* as written */
+	const char *domain;   /* "" when none was written */
+	int64_t account_id;   /* 0 when it did not resolve */
+	const char *url;      /* profile URL when resolved */
+	const char *acct;     /* "user" or "user@domain" when resolved */
+};
+
+/* Resolves @username[@domain] to an account; returns false if unknown.
+ * Fills id, canonical username, acct and profile url (arena strings). */
+typedef bool (*text_resolve_fn)(void *ctx, const char *username, const char *domain,
+				struct text_mention *out);
+
+struct text_formatted {
+	const char *html;
+	long length; /* characters as counted for the limit */
+	int nmentions;
+	struct text_mention mentions[TEXT_MAX_MENTIONS]; /* resolved ones, no duplicates */
+	int ntags;
+	const char *tags[TEXT_MAX_TAGS]; /* lowercase, no duplicates */
+};
+
+/* Formats a post: NFC-normalises, escapes everything, then links URLs,
+ * resolved @mentions and #hashtags, and splits paragraphs and lines.
+ * base_url builds hashtag links. Returns -1 if text is not valid UTF-8. */
+int text_format(struct arena *a, const char *text, const char *base_url, text_resolve_fn resolve,
+		void *ctx, struct text_formatted *out);
+/* NFC-normalised copy in the arena, or NULL if not valid UTF-8. */
+char *text_nfc(struct arena *a, const char *s);
+
 /* Number of user-perceived characters (extended grapheme clusters), or -1
  * if s is not valid UTF-8. */
 long text_length(const char *s);

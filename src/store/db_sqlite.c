@@ -16,7 +16,7 @@ struct db_stmt {
 	const char *sql;
 	struct db *db;
 	int nparams;
-	int param_index[16]; /* sqlite index of "$1".."$16" */
+	int param_index[32]; /* sqlite index of "$1".."$32"; 0 when unused */
 };
 
 struct db {
@@ -99,13 +99,12 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
 			s->db = db;
 			s->nparams = 0;
 			char name[16];
-			for (int i = 1; i <= 16; i++) {
+			for (int i = 1; i <= 32; i++) {
 				snprintf(name, sizeof name, "$%d", i);
 				int idx = sqlite3_bind_parameter_index(s->stmt, name);
-				if (!idx)
-					break;
 				s->param_index[i - 1] = idx;
-				s->nparams = i;
+				if (idx)
+					s->nparams = i;
 			}
 			return s;
 		}
@@ -123,7 +122,16 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 				  s->nparams, s->sql);
 			return -1;
 		}
-		int idx = s->param_index[n], rc;
+		int idx = s->param_index[n], rc = SQLITE_OK;
+		if (!idx) { /* $n unused by this SQL: consume the argument */
+			if (*f == 'i')
+				(void)va_arg(ap, int64_t);
+			else if (*f == 'b')
+				(void)va_arg(ap, int);
+			else if (*f == 't')
+				(void)va_arg(ap, const char *);
+			continue;
+		}
 		switch (*f) {
 		case 'i': rc = sqlite3_bind_int64(s->stmt, idx, va_arg(ap, int64_t)); break;
 		case 'b': rc = sqlite3_bind_int(s->stmt, idx, va_arg(ap, int) ? 1 : 0); break;

@@ -143,4 +143,192 @@ enum store_rc store_token_by_hash(struct db *db, struct arena *ar, const char *h
 /* Deletes the token if it belongs to app_id. */
 enum store_rc store_token_revoke(struct db *db, const char *hash, int64_t app_id);
 
+/* ---- statuses ---- */
+
+enum visibility { VIS_PUBLIC = 0, VIS_UNLISTED = 1, VIS_PRIVATE = 2, VIS_DIRECT = 3 };
+
+struct status {
+	int64_t id, account_id;
+	const char *uri;          /* "" for local statuses */
+	const char *text;         /* source */
+	const char *content;      /* sanitised HTML */
+	const char *spoiler_text;
+	const char *language;     /* "" when unknown */
+	bool sensitive, local;
+	int visibility;           /* enum visibility */
+	int64_t in_reply_to_id, in_reply_to_account_id, reblog_of_id, thread_id, app_id;
+	const char *mentions;     /* JSON [{id, username, acct, url}] */
+	const char *tags;         /* JSON ["name", ...] */
+	int64_t created_at, edited_at;
+	int64_t replies_count, reblogs_count, favourites_count;
+	/* Filled by the readers below: */
+	struct account account;   /* the author */
+	struct status *reblog;    /* the reblogged status, or NULL */
+	const char *app_name, *app_website; /* "" when none */
+	int64_t cursor;           /* the pagination key of this row in its list */
+};
+
+struct page {
+	int64_t max_id;   /* exclusive; 0 = none */
+	int64_t since_id; /* exclusive lower bound, newest first */
+	int64_t min_id;   /* exclusive lower bound, closest to it first */
+	int limit;
+};
+
+struct status_list {
+	struct status *items;
+	int n;
+};
+
+enum store_rc store_status_insert(struct db *db, const struct status *st);
+/* Loads one status with its author, its reblogged status and that one's
+ * author, whoever asks; visibility is the caller's rule. */
+enum store_rc store_status_get(struct db *db, struct arena *ar, int64_t id, struct status *out);
+enum store_rc store_status_delete(struct db *db, int64_t id);
+enum store_rc store_status_update_text(struct db *db, const struct status *st);
+/* delta on replies_count, reblogs_count or favourites_count */
+enum store_rc store_status_count(struct db *db, int64_t id, const char *which, int delta);
+/* statuses_count += delta; last_status_at = at when at > 0 */
+enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at);
+enum store_rc store_mention_insert(struct db *db, int64_t status_id, int64_t account_id);
+enum store_rc store_mentions_clear(struct db *db, int64_t status_id);
+/* Finds or creates the tag (lowercase name), returning its id. */
+enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id);
+enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id);
+enum store_rc store_status_tags_clear(struct db *db, int64_t status_id);
+enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text);
+enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *text);
+enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *version,
+				int64_t at);
+/* Versions oldest first (the original included). */
+enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out);
+/* Reblogs of status_id (ids and authors), for deletion. */
+enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out);
+/* The id of account_id's reblog of status_id, or 0. */
+int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+
+/* Idempotency-Key: the status made with key within the last hour, or 0. */
+int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
+enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
+				    int64_t status_id, int64_t at);
+
+/* ---- home feeds: filled on write ---- */
+
+/* Adds status_id to the home feed of the author's followers (those who
+ * also follow reply_to_account when it is not 0; only followers with
+ * show_reblogs when reblog is true), and to the author's own. */
+enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author,
+				int64_t reply_to_account, bool reblog);
+enum store_rc store_feed_add(struct db *db, int64_t account_id, int64_t status_id);
+/* Removes status_id from every feed that may hold it (the author's
+ * followers, the author, the mentioned). */
+enum store_rc store_feed_remove_status(struct db *db, int64_t status_id, int64_t author);
+/* Removes target's statuses from account's feed (unfollow, block, mute). */
+enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_t target);
+
+/* ---- timelines: visibility, blocks and mutes are applied in SQL ---- */
+
+enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
+			    const struct page *pg, struct status_list *out);
+/* local/remote: 1 = only local, 2 = only remote, 0 = both */
+enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
+			      const struct page *pg, struct status_list *out);
+enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,
+			   int where, const struct page *pg, struct status_list *out);
+
+struct account_tl_opts {
+	bool exclude_replies, exclude_reblogs, pinned;
+	const char *tagged; /* lowercase tag or NULL */
+};
+enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+			       const struct account_tl_opts *o, const struct page *pg,
+			       struct status_list *out);
+/* cursor = the favourite's / bookmark's id */
+enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct page *pg, struct status_list *out);
+enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer,
+				 const struct page *pg, struct status_list *out);
+enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
+			    const struct page *pg, struct status_list *out);
+/* Every status of a thread visible to viewer, oldest first (at most max). */
+enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
+			   int max, struct status_list *out);
+/* True if viewer may see st (visibility, blocks both ways). */
+bool store_status_visible(struct db *db, int64_t viewer, const struct status *st);
+
+/* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
+ * 4 bookmarked, 8 pinned. One query per kind over the id range. */
+#define FLAG_FAVOURITED 1
+#define FLAG_REBLOGGED 2
+#define FLAG_BOOKMARKED 4
+#define FLAG_PINNED 8
+enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,
+				 int *flags);
+
+/* ---- lists of accounts (followers, favourited_by, ...) ---- */
+
+struct account_list {
+	struct account *items;
+	int64_t *cursor; /* pagination key per item (the follow's, favourite's, ... id) */
+	int n;
+};
+
+/* cursor = favourite id */
+enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t status_id,
+				  const struct page *pg, struct account_list *out);
+/* cursor = the reblog's id */
+enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status_id,
+				 const struct page *pg, struct account_list *out);
+
+/* ---- relationships ---- */
+
+bool store_follows(struct db *db, int64_t account_id, int64_t target_id);
+/* Either blocks the other. */
+bool store_blocked_either(struct db *db, int64_t a, int64_t b);
+/* account_id mutes target's notifications (an unexpired mute with
+ * notifications on). */
+bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now);
+/* Followers of target with notify on, for "status" notifications. */
+enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
+				     int64_t **ids, int *n);
+
+/* ---- notifications ---- */
+
+struct notification {
+	int64_t id, account_id, from_account_id, status_id;
+	const char *type;
+	int64_t created_at;
+	struct account from;
+	struct status *status; /* NULL when none */
+};
+
+enum store_rc store_notification_insert(struct db *db, const struct notification *n);
+/* Deletes notifications of type from `from` about status (unfavourite,
+ * unreblog, unfollow). status_id 0 matches any. */
+enum store_rc store_notification_retract(struct db *db, int64_t account_id, int64_t from,
+					 const char *type, int64_t status_id);
+
+/* ---- direct conversations ---- */
+
+/* Records status_id as the latest of account_id's conversation with the
+ * participants (sorted ids, comma-separated); unread unless it is theirs. */
+enum store_rc store_conversation_touch(struct db *db, int64_t account_id,
+				       const char *participants, int64_t status_id, bool unread);
+/* After a deletion: conversations whose last status was status_id move to
+ * their previous visible direct status, or disappear. */
+enum store_rc store_conversation_status_gone(struct db *db, int64_t status_id);
+
+/* ---- lists ---- */
+bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
+
+/* ---- pins ---- */
+int64_t store_pins_count(struct db *db, int64_t account_id);
+enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bool on);
+/* Favourites and bookmarks: returns ST_OK when the row was added/removed,
+ * ST_CONFLICT when it was already so. */
+enum store_rc store_favourite(struct db *db, int64_t account_id, int64_t status_id, bool on);
+enum store_rc store_bookmark(struct db *db, int64_t account_id, int64_t status_id, bool on);
+
 #endif

@@ -5,36 +5,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define ACCOUNT_COLS                                                                       \
-	"a.id, a.username, a.domain, a.display_name, a.note, a.note_html, a.fields, a.uri, " \
-	"a.url, a.avatar, a.header, a.locked, a.bot, a.discoverable, a.created_at, "        \
-	"a.updated_at, a.last_status_at, a.statuses_count, a.followers_count, "             \
-	"a.following_count"
-
-static void account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a)
-{
-	a->id = db_int(st, c + 0);
-	a->username = st_text(ar, st, c + 1);
-	a->domain = st_text(ar, st, c + 2);
-	a->display_name = st_text(ar, st, c + 3);
-	a->note = st_text(ar, st, c + 4);
-	a->note_html = st_text(ar, st, c + 5);
-	a->fields = st_text(ar, st, c + 6);
-	a->uri = st_text(ar, st, c + 7);
-	a->url = st_text(ar, st, c + 8);
-	a->avatar = st_text(ar, st, c + 9);
-	a->header = st_text(ar, st, c + 10);
-	a->locked = db_int(st, c + 11);
-	a->bot = db_int(st, c + 12);
-	a->discoverable = db_int(st, c + 13);
-	a->created_at = db_int(st, c + 14);
-	a->updated_at = db_int(st, c + 15);
-	a->last_status_at = db_int(st, c + 16);
-	a->statuses_count = db_int(st, c + 17);
-	a->followers_count = db_int(st, c + 18);
-	a->following_count = db_int(st, c + 19);
-}
-
 /* Lowercases ASCII into out (cap bytes); usernames and emails are compared
  * this way. */
 static void lower_key(const char *s, char *out, size_t cap)
@@ -67,14 +37,14 @@ static enum store_rc one_account(struct arena *ar, struct db_stmt *st, struct ac
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);
 	if (rc == DB_ROW)
-		account_row(ar, st, 0, out);
+		st_account_row(ar, st, 0, out);
 	db_end(st);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
 enum store_rc store_account_get(struct db *db, struct arena *ar, int64_t id, struct account *out)
 {
-	return one_account(ar, db_query(db, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = $1",
+	return one_account(ar, db_query(db, "SELECT " ACOLS("a") " FROM accounts a WHERE a.id = $1",
 					"i", id),
 			   out);
 }
@@ -86,7 +56,7 @@ enum store_rc store_account_by_name(struct db *db, struct arena *ar, const char 
 	lower_key(username, key, sizeof key);
 	return one_account(ar,
 			   db_query(db,
-				    "SELECT " ACCOUNT_COLS " FROM accounts a"
+				    "SELECT " ACOLS("a") " FROM accounts a"
 				    " WHERE a.username_key = $1 AND a.domain = $2",
 				    "tt", key, domain ? domain : ""),
 			   out);
@@ -112,7 +82,7 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 				       void *ctx)
 {
 	struct db_stmt *st = db_query(db,
-				      "SELECT " ACCOUNT_COLS ", u.email, u.admin FROM accounts a"
+				      "SELECT " ACOLS("a") ", u.email, u.admin FROM accounts a"
 				      " JOIN users u ON u.account_id = a.id ORDER BY a.id",
 				      "");
 	if (!st)
@@ -120,7 +90,7 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW) {
 		struct account a;
-		account_row(ar, st, 0, &a);
+		st_account_row(ar, st, 0, &a);
 		fn(&a, st_text(ar, st, 20), db_int(st, 21), ctx);
 	}
 	db_end(st);
@@ -211,4 +181,28 @@ int64_t store_count_local_statuses(struct db *db)
 {
 	return db_int_query(db, 0, "SELECT COALESCE(SUM(statuses_count), 0) FROM accounts"
 				   " WHERE domain = ''", "");
+}
+
+void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a)
+{
+	a->id = db_int(st, c + 0);
+	a->username = st_text(ar, st, c + 1);
+	a->domain = st_text(ar, st, c + 2);
+	a->display_name = st_text(ar, st, c + 3);
+	a->note = st_text(ar, st, c + 4);
+	a->note_html = st_text(ar, st, c + 5);
+	a->fields = st_text(ar, st, c + 6);
+	a->uri = st_text(ar, st, c + 7);
+	a->url = st_text(ar, st, c + 8);
+	a->avatar = st_text(ar, st, c + 9);
+	a->header = st_text(ar, st, c + 10);
+	a->locked = db_int(st, c + 11);
+	a->bot = db_int(st, c + 12);
+	a->discoverable = db_int(st, c + 13);
+	a->created_at = db_int(st, c + 14);
+	a->updated_at = db_int(st, c + 15);
+	a->last_status_at = db_int(st, c + 16);
+	a->statuses_count = db_int(st, c + 17);
+	a->followers_count = db_int(st, c + 18);
+	a->following_count = db_int(st, c + 19);
 }

@@ -1,0 +1,223 @@
+/* statuses.c - /api/v1/statuses: post, read, edit, delete, and what
+ * people do to a status. */
+#include "api/api.h"
+#include "core/statuses.h"
+#include "util/util.h"
+
+#include <string.h>
+
+/* Loads a status for the viewer and replies with it. */
+static void reply_status(struct req *r, int64_t id)
+{
+	struct status s;
+	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	reply_json(r, 200, ent_status(r, &s));
+}
+
+static bool unsupported(struct req *r)
+{
+	json_t *media = param_get(r, "media_ids");
+	if ((json_is_array(media) && json_array_size(media)) ||
+	    (json_is_string(media) && *json_string_value(media))) {
+		core_fail(&r->core, RC_INVALID, "media_ids",
+			  "Validation failed: media attachments are not supported by this server yet");
+		reply_core_error(r);
+		return true;
+	}
+	if (param_has(r, "poll")) {
+		core_fail(&r->core, RC_INVALID, "poll",
+			  "Validation failed: polls are not supported by this server yet");
+		reply_core_error(r);
+		return true;
+	}
+	const char *sched = param_str(r, "scheduled_at");
+	if (sched && *sched) {
+		core_fail(&r->core, RC_INVALID, "scheduled_at",
+			  "Validation failed: scheduled statuses are not supported by this server "
+			  "yet");
+		reply_core_error(r);
+		return true;
+	}
+	return false;
+}
+
+void h_statuses_create(struct req *r)
+{
+	if (unsupported(r))
+		return;
+	struct new_status in = {
+		.text = param_str(r, "status"),
+		.spoiler_text = param_str(r, "spoiler_text"),
+		.language = param_str(r, "language"),
+		.visibility = param_str(r, "visibility"),
+		.sensitive = param_bool(r, "sensitive"),
+		.idempotency_key = req_header(r, "Idempotency-Key"),
+		.app_id = r->token.app_id,
+	};
+	const char *reply = param_str(r, "in_reply_to_id");
+	if (reply && *reply && !id_parse(reply, &in.in_reply_to_id)) {
+		reply_error(r, 404, "Record not found");
+		return;
+	}
+	int64_t id;
+	if (api_check(r, status_create(&r->core, r->account_id, &in, &id)))
+		return;
+	reply_status(r, id);
+}
+
+void h_statuses_get(struct req *r)
+{
+	int64_t id;
+	if (path_id(r, 0, &id))
+		reply_status(r, id);
+}
+
+void h_statuses_delete(struct req *r)
+{
+	int64_t id;
+	struct status s;
+	if (!path_id(r, 0, &id) || api_check(r, status_delete(&r->core, r->account_id, id, &s)))
+		return;
+	s.replies_count = s.reblogs_count = s.favourites_count = 0;
+	reply_json(r, 200, ent_status_with_source(r, &s));
+}
+
+void h_statuses_edit(struct req *r)
+{
+	int64_t id;
+	if (!path_id(r, 0, &id) || unsupported(r))
+		return;
+	struct status_edit in = {
+		.text = param_str(r, "status"),
+		.spoiler_text = param_str(r, "spoiler_text"),
+		.language = param_str(r, "language"),
+		.sensitive = param_bool(r, "sensitive"),
+	};
+	if (api_check(r, status_edit(&r->core, r->account_id, id, &in)))
+		return;
+	reply_status(r, id);
+}
+
+void h_statuses_history(struct req *r)
+{
+	int64_t id;
+	struct status s;
+	struct status_list v;
+	if (!path_id(r, 0, &id) || api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	if (store_edits_list(r->core.db, &r->arena, id, &v) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	if (v.n == 0) { /* never edited: the one version there is */
+		v.items = &s;
+		v.n = 1;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < v.n; i++) {
+		const struct status *e = &v.items[i];
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:b, s:o, s:o, s:[], s:[], s:n}", "content",
+				       e->content, "spoiler_text", e->spoiler_text, "sensitive",
+				       e->sensitive, "created_at", jtime(e->created_at), "account",
+				       ent_account(r, &s.account), "media_attachments", "emojis",
+				       "poll"));
+	}
+	reply_json(r, 200, arr);
+}
+
+void h_statuses_source(struct req *r)
+{
+	int64_t id;
+	struct status s;
+	if (!path_id(r, 0, &id) || api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	if (s.account_id != r->account_id) {
+		reply_error(r, 404, "Record not found");
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:s, s:s}", "id", jid(s.id), "text", s.text,
+				     "spoiler_text", s.spoiler_text));
+}
+
+void h_statuses_context(struct req *r)
+{
+	int64_t id;
+	struct status_list up, down;
+	if (!path_id(r, 0, &id) ||
+	    api_check(r, status_context(&r->core, r->account_id, id, &up, &down)))
+		return;
+	reply_json(r, 200, json_pack("{s:o, s:o}", "ancestors", ent_statuses(r, &up),
+				     "descendants", ent_statuses(r, &down)));
+}
+
+/* The status an action applied to, reloaded to show the new counts. */
+static void act(struct req *r, enum rc (*fn)(struct core *, int64_t, int64_t, bool), bool on)
+{
+	int64_t id;
+	if (!path_id(r, 0, &id) || api_check(r, fn(&r->core, r->account_id, id, on)))
+		return;
+	struct status s;
+	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	if (s.reblog) /* actions apply to the original, so show it */
+		s = *s.reblog;
+	reply_json(r, 200, ent_status(r, &s));
+}
+
+void h_statuses_favourite(struct req *r) { act(r, status_favourite, true); }
+void h_statuses_unfavourite(struct req *r) { act(r, status_favourite, false); }
+void h_statuses_bookmark(struct req *r) { act(r, status_bookmark, true); }
+void h_statuses_unbookmark(struct req *r) { act(r, status_bookmark, false); }
+void h_statuses_pin(struct req *r) { act(r, status_pin, true); }
+void h_statuses_unpin(struct req *r) { act(r, status_pin, false); }
+
+void h_statuses_reblog(struct req *r)
+{
+	int64_t id;
+	if (!path_id(r, 0, &id) ||
+	    api_check(r, status_reblog(&r->core, r->account_id, id, true,
+				       param_str(r, "visibility"))))
+		return;
+	struct status s;
+	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	int64_t orig = s.reblog ? s.reblog->id : s.id;
+	int64_t wrapper = store_reblog_by(r->core.db, r->account_id, orig);
+	reply_status(r, wrapper ? wrapper : orig);
+}
+
+static enum rc unreblog(struct core *c, int64_t viewer, int64_t id, bool on)
+{
+	(void)on;
+	return status_reblog(c, viewer, id, false, NULL);
+}
+
+void h_statuses_unreblog(struct req *r)
+{
+	act(r, unreblog, false);
+}
+
+static void account_page(struct req *r,
+			 enum store_rc (*fn)(struct db *, struct arena *, int64_t,
+					     const struct page *, struct account_list *))
+{
+	int64_t id;
+	struct status s;
+	if (!path_id(r, 0, &id) || api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return;
+	if (s.reblog)
+		s = *s.reblog;
+	struct page pg;
+	struct account_list l;
+	page_from_params(r, &pg, 40, 80);
+	if (fn(r->core.db, &r->arena, s.id, &pg, &l) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	reply_account_page(r, &pg, &l);
+}
+
+void h_statuses_favourited_by(struct req *r) { account_page(r, store_favourited_by); }
+void h_statuses_reblogged_by(struct req *r) { account_page(r, store_reblogged_by); }

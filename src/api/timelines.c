@@ -1,0 +1,139 @@
+/* timelines.c - home, public, hashtag, list and account timelines, and
+ * the favourites and bookmarks lists. */
+#include "api/api.h"
+#include "core/accounts.h"
+#include "core/text.h"
+#include "util/util.h"
+
+#include <string.h>
+
+static void finish(struct req *r, const struct page *pg, enum store_rc st,
+		   const struct status_list *l)
+{
+	if (st != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	reply_status_page(r, pg, l);
+}
+
+/* only_media: this server has no media yet, so such a page is empty. */
+static bool media_only(struct req *r)
+{
+	if (param_bool(r, "only_media") != 1)
+		return false;
+	reply_json(r, 200, json_array());
+	return true;
+}
+
+void h_timeline_home(struct req *r)
+{
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg, store_tl_home(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+}
+
+static int where_param(struct req *r)
+{
+	if (param_bool(r, "local") == 1)
+		return 1;
+	if (param_bool(r, "remote") == 1)
+		return 2;
+	return 0;
+}
+
+void h_timeline_public(struct req *r)
+{
+	if (media_only(r))
+		return;
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg,
+	       store_tl_public(r->core.db, &r->arena, r->account_id, where_param(r), &pg, &l), &l);
+}
+
+/* Hashtags are stored case-folded: fold the one asked for the same way. */
+static const char *tag_key(struct req *r, const char *raw)
+{
+	struct text_formatted f;
+	const char *text = arena_printf(&r->arena, "#%s", raw);
+	if (strlen(raw) > 200 || text_format(&r->arena, text, "", NULL, NULL, &f) || f.ntags != 1)
+		return NULL;
+	return f.tags[0];
+}
+
+void h_timeline_tag(struct req *r)
+{
+	if (media_only(r))
+		return;
+	const char *tag = tag_key(r, path_param(r, 0));
+	if (!tag) {
+		reply_json(r, 200, json_array());
+		return;
+	}
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg,
+	       store_tl_tag(r->core.db, &r->arena, r->account_id, tag, where_param(r), &pg, &l),
+	       &l);
+}
+
+void h_timeline_list(struct req *r)
+{
+	int64_t id;
+	if (!path_id(r, 0, &id))
+		return;
+	/* The list must be the viewer's own: another's is "not found". */
+	if (!store_list_owned(r->core.db, id, r->account_id)) {
+		reply_error(r, 404, "Record not found");
+		return;
+	}
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg, store_tl_list(r->core.db, &r->arena, r->account_id, id, &pg, &l), &l);
+}
+
+void h_account_statuses(struct req *r)
+{
+	int64_t id;
+	struct account a;
+	if (!path_id(r, 0, &id) || api_check(r, account_get(&r->core, id, &a)))
+		return;
+	if (media_only(r))
+		return;
+	struct account_tl_opts o = {
+		.exclude_replies = param_bool(r, "exclude_replies") == 1,
+		.exclude_reblogs = param_bool(r, "exclude_reblogs") == 1,
+		.pinned = param_bool(r, "pinned") == 1,
+	};
+	const char *tagged = param_str(r, "tagged");
+	if (tagged && *tagged && !(o.tagged = tag_key(r, tagged))) {
+		reply_json(r, 200, json_array());
+		return;
+	}
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg, store_tl_account(r->core.db, &r->arena, r->account_id, id, &o, &pg, &l),
+	       &l);
+}
+
+void h_favourites(struct req *r)
+{
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg, store_tl_favourites(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+}
+
+void h_bookmarks(struct req *r)
+{
+	struct page pg;
+	struct status_list l;
+	page_from_params(r, &pg, 20, 40);
+	finish(r, &pg, store_tl_bookmarks(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+}

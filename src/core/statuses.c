@@ -1,0 +1,674 @@
+#include "core/statuses.h"
+#include "core/accounts.h"
+#include "core/text.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+int visibility_parse(const char *s)
+{
+	static const char *const names[] = {"public", "unlisted", "private", "direct"};
+	for (int i = 0; s && i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out)
+{
+	enum store_rc st = store_status_get(c->db, c->arena, id, out);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (out->account_id == viewer)
+		return RC_OK;
+	if (viewer == 0 && out->visibility <= VIS_UNLISTED)
+		return RC_OK; /* anonymous readers have no blocks to check */
+	if (!store_status_visible(c->db, viewer, out))
+		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
+	return RC_OK;
+}
+
+/* ---- creating ---- */
+
+struct resolve_ctx {
+	struct core *c;
+};
+
+static bool resolve_mention(void *ctx, const char *username, const char *domain,
+			    struct text_mention *out)
+{
+	struct core *c = ((struct resolve_ctx *)ctx)->c;
+	struct account a;
+	if (str_ieq(domain, c->cfg->domain))
+		domain = "";
+	if (store_account_by_name(c->db, c->arena, username, domain, &a) != ST_OK)
+		return false;
+	out->username = a.username;
+	out->domain = a.domain;
+	out->account_id = a.id;
+	out->url = account_url(c, &a);
+	out->acct = *a.domain ? arena_printf(c->arena, "%s@%s", a.username, a.domain) : a.username;
+	return true;
+}
+
+static const char *mentions_json(struct core *c, const struct text_formatted *f)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < f->nmentions; i++) {
+		const struct text_mention *m = &f->mentions[i];
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)m->account_id);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "username",
+						     m->username, "acct", m->acct, "url", m->url));
+	}
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	const char *out = arena_strdup(c->arena, s ? s : "[]");
+	free(s);
+	return out;
+}
+
+static const char *tags_json(struct core *c, const struct text_formatted *f)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < f->ntags; i++)
+		json_array_append_new(arr, json_string(f->tags[i]));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	const char *out = arena_strdup(c->arena, s ? s : "[]");
+	free(s);
+	return out;
+}
+
+static bool language_valid(const char *l)
+{
+	size_t n = strlen(l);
+	if (n < 2 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)l[i]) && l[i] != '-')
+			return false;
+	return true;
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Formats text and checks the length rule; fills content, mentions, tags. */
+static enum rc format_text(struct core *c, const char *text, const char *spoiler,
+			   struct text_formatted *f)
+{
+	struct resolve_ctx rx = {c};
+	if (text_format(c->arena, text, c->cfg->base_url, resolve_mention, &rx, f))
+		return core_fail(c, RC_INVALID, "status", "Validation failed: text is not valid UTF-8");
+	long sl = text_length(spoiler ? spoiler : "");
+	if (sl < 0)
+		return core_fail(c, RC_INVALID, "spoiler_text",
+				 "Validation failed: spoiler_text is not valid UTF-8");
+	if (f->length + sl > c->cfg->max_chars)
+		return core_fail(c, RC_INVALID, "status",
+				 "Validation failed: Text character limit of %d exceeded",
+				 c->cfg->max_chars);
+	return RC_OK;
+}
+
+struct create_tx {
+	struct core *c;
+	struct status *s;
+	struct text_formatted *f;
+	const char *idem_key;
+	enum rc rc;
+};
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Direct statuses: each participant's conversation with the others. */
+static enum store_rc touch_conversations(struct core *c, const struct status *s,
+					 const struct text_formatted *f)
+{
+	int n = 0;
+	int64_t ids[TEXT_MAX_MENTIONS + 1];
+	ids[n++] = s->account_id;
+	for (int i = 0; i < f->nmentions; i++)
+		if (f->mentions[i].account_id != s->account_id)
+			ids[n++] = f->mentions[i].account_id;
+	qsort(ids, (size_t)n, sizeof ids[0], cmp_i64);
+	for (int i = 0; i < n; i++) {
+		char *key = arena_strdup(c->arena, "");
+		for (int j = 0; j < n; j++)
+			if (j != i)
+				key = arena_printf(c->arena, "%s%s%lld", key, *key ? "," : "",
+						   (long long)ids[j]);
+		enum store_rc st = store_conversation_touch(c->db, ids[i], key, s->id,
+							    ids[i] != s->account_id);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
+static enum store_rc tx_fail(struct create_tx *x, enum rc rc)
+{
+	x->rc = rc;
+	return ST_ERROR;
+}
+
+/* Mentions, tags and search index of a status's current text. */
+static enum store_rc index_text(struct core *c, const struct status *s,
+				const struct text_formatted *f)
+{
+	enum store_rc st = ST_OK;
+	for (int i = 0; i < f->nmentions && st == ST_OK; i++)
+		st = store_mention_insert(c->db, s->id, f->mentions[i].account_id);
+	for (int i = 0; i < f->ntags && st == ST_OK; i++) {
+		int64_t tag;
+		st = store_tag_ensure(c->db, f->tags[i], &tag);
+		if (st == ST_OK)
+			st = store_status_tag_insert(c->db, s->id, tag);
+	}
+	if (st == ST_OK && s->visibility <= VIS_UNLISTED)
+		st = store_fts_insert(c->db, s->id, s->text);
+	return st;
+}
+
+static enum store_rc create_fn(struct db *db, void *arg)
+{
+	struct create_tx *x = arg;
+	struct core *c = x->c;
+	struct status *s = x->s;
+	enum store_rc st = store_status_insert(db, s);
+	if (st == ST_OK)
+		st = index_text(c, s, x->f);
+	if (st == ST_OK)
+		st = store_account_count_status(db, s->account_id, 1, s->created_at);
+	if (st == ST_OK && s->in_reply_to_id)
+		st = store_status_count(db, s->in_reply_to_id, "replies", 1);
+	if (st != ST_OK)
+		return st;
+	/* Home feeds: followers (for replies to others, only those who follow
+	 * both), or for direct statuses the participants. */
+	if (s->visibility == VIS_DIRECT) {
+		st = store_feed_add(db, s->account_id, s->id);
+		for (int i = 0; i < x->f->nmentions && st == ST_OK; i++)
+			st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
+		if (st == ST_OK)
+			st = touch_conversations(c, s, x->f);
+	} else {
+		int64_t other = s->in_reply_to_account_id != s->account_id
+					? s->in_reply_to_account_id
+					: 0;
+		st = store_feed_fanout(db, s->id, s->account_id, other, false);
+	}
+	if (st != ST_OK)
+		return st;
+	for (int i = 0; i < x->f->nmentions; i++)
+		if (notify(c, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
+			return tx_fail(x, c->err.rc);
+	bool original = !s->in_reply_to_id || s->in_reply_to_account_id == s->account_id;
+	if (s->visibility != VIS_DIRECT && original) {
+		int64_t *ids;
+		int n;
+		st = store_notify_followers(db, c->arena, s->account_id, &ids, &n);
+		for (int i = 0; i < n && st == ST_OK; i++)
+			if (notify(c, ids[i], s->account_id, "status", s->id))
+				return tx_fail(x, c->err.rc);
+	}
+	if (st == ST_OK && x->idem_key)
+		st = store_idempotency_put(db, s->account_id, x->idem_key, s->id, s->created_at);
+	return st;
+}
+
+static enum rc check_new(struct core *c, const struct new_status *in, struct user *u, int *vis)
+{
+	if (blank(in->text))
+		return core_fail(c, RC_INVALID, "status", "Validation failed: Text can't be blank");
+	*vis = in->visibility && *in->visibility ? visibility_parse(in->visibility)
+						   : visibility_parse(u->default_privacy);
+	if (*vis < 0)
+		return core_fail(c, RC_INVALID, "visibility",
+				 "Validation failed: visibility must be public, unlisted, private or "
+				 "direct");
+	if (in->language && *in->language && !language_valid(in->language))
+		return core_fail(c, RC_INVALID, "language",
+				 "Validation failed: language is not an ISO 639 code");
+	if (in->idempotency_key && strlen(in->idempotency_key) > 200)
+		return core_fail(c, RC_INVALID, "Idempotency-Key",
+				 "Validation failed: Idempotency-Key is too long");
+	return RC_OK;
+}
+
+enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
+		      int64_t *out_id)
+{
+	struct user u;
+	enum store_rc st = store_user_get(c->db, c->arena, author, &u);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	int vis = VIS_PUBLIC;
+	if (check_new(c, in, &u, &vis))
+		return c->err.rc;
+	int64_t now = now_ms();
+	if (in->idempotency_key && *in->idempotency_key) {
+		int64_t prev = store_idempotency_get(c->db, author, in->idempotency_key,
+						     now - IDEMPOTENCY_TTL_MS);
+		if (prev) {
+			*out_id = prev;
+			return RC_OK;
+		}
+	}
+	struct status *s = arena_calloc(c->arena, 1, sizeof *s);
+	s->id = id_new();
+	s->thread_id = s->id;
+	if (in->in_reply_to_id) {
+		struct status parent;
+		if (status_load(c, author, in->in_reply_to_id, &parent))
+			return c->err.rc;
+		if (parent.reblog)
+			parent = *parent.reblog;
+		s->in_reply_to_id = parent.id;
+		s->in_reply_to_account_id = parent.account_id;
+		s->thread_id = parent.thread_id;
+	}
+	struct text_formatted *f = arena_alloc(c->arena, sizeof *f);
+	if (format_text(c, in->text, in->spoiler_text, f))
+		return c->err.rc;
+	s->account_id = author;
+	s->uri = "";
+	s->text = in->text;
+	s->content = f->html;
+	s->spoiler_text = in->spoiler_text ? in->spoiler_text : "";
+	s->language = in->language && *in->language ? in->language
+						     : (*u.default_language ? u.default_language : "");
+	s->sensitive = in->sensitive >= 0 ? in->sensitive : u.default_sensitive;
+	if (*s->spoiler_text)
+		s->sensitive = true;
+	s->visibility = vis;
+	s->app_id = in->app_id;
+	s->mentions = mentions_json(c, f);
+	s->tags = tags_json(c, f);
+	s->local = true;
+	s->created_at = now;
+	struct create_tx x = {c, s, f,
+			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
+			      RC_OK};
+	st = store_tx(c->db, create_fn, &x);
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
+	*out_id = s->id;
+	return RC_OK;
+}
+
+/* ---- deleting ---- */
+
+struct delete_tx {
+	struct core *c;
+	struct status *s;
+};
+
+/* Removes a reblog wrapper: feeds, counts, its notification. */
+static enum store_rc drop_reblog(struct core *c, int64_t wrapper, int64_t reblogger,
+				 int64_t original, int64_t original_author)
+{
+	enum store_rc st = store_feed_remove_status(c->db, wrapper, reblogger);
+	if (st == ST_OK)
+		st = store_status_delete(c->db, wrapper);
+	if (st == ST_OK)
+		st = store_account_count_status(c->db, reblogger, -1, 0);
+	if (st == ST_OK)
+		st = store_status_count(c->db, original, "reblogs", -1);
+	if (st == ST_OK)
+		st = store_notification_retract(c->db, original_author, reblogger, "reblog",
+						original);
+	return st;
+}
+
+static enum store_rc delete_fn(struct db *db, void *arg)
+{
+	struct delete_tx *x = arg;
+	struct core *c = x->c;
+	struct status *s = x->s;
+	if (s->reblog_of_id)
+		return drop_reblog(c, s->id, s->account_id, s->reblog_of_id,
+				   s->reblog ? s->reblog->account_id : 0);
+	struct status_list rb;
+	enum store_rc st = store_reblogs_of(db, c->arena, s->id, &rb);
+	for (int i = 0; i < rb.n && st == ST_OK; i++)
+		st = drop_reblog(c, rb.items[i].id, rb.items[i].account_id, s->id, s->account_id);
+	if (st == ST_OK)
+		st = store_feed_remove_status(db, s->id, s->account_id);
+	if (st == ST_OK && s->visibility <= VIS_UNLISTED)
+		st = store_fts_delete(db, s->id, s->text);
+	if (st == ST_OK && s->visibility == VIS_DIRECT)
+		st = store_conversation_status_gone(db, s->id);
+	if (st == ST_OK && s->in_reply_to_id)
+		st = store_status_count(db, s->in_reply_to_id, "replies", -1);
+	if (st == ST_OK)
+		st = store_account_count_status(db, s->account_id, -1, 0);
+	if (st == ST_OK)
+		st = store_status_delete(db, s->id);
+	return st;
+}
+
+enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status *out)
+{
+	enum store_rc st = store_status_get(c->db, c->arena, id, out);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (out->account_id != viewer)
+		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
+	struct delete_tx x = {c, out};
+	st = store_tx(c->db, delete_fn, &x);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+/* ---- editing ---- */
+
+struct edit_tx {
+	struct core *c;
+	struct status *old, *now;
+	struct text_formatted *f;
+	bool first_edit;
+};
+
+static enum store_rc edit_fn(struct db *db, void *arg)
+{
+	struct edit_tx *x = arg;
+	struct core *c = x->c;
+	enum store_rc st = ST_OK;
+	if (x->first_edit)
+		st = store_edit_insert(db, x->old->id, x->old, x->old->created_at);
+	if (st == ST_OK)
+		st = store_edit_insert(db, x->now->id, x->now, x->now->edited_at);
+	if (st == ST_OK)
+		st = store_status_update_text(db, x->now);
+	if (st == ST_OK)
+		st = store_mentions_clear(db, x->now->id);
+	if (st == ST_OK)
+		st = store_status_tags_clear(db, x->now->id);
+	if (st == ST_OK && x->old->visibility <= VIS_UNLISTED)
+		st = store_fts_delete(db, x->old->id, x->old->text);
+	if (st == ST_OK)
+		st = index_text(c, x->now, x->f);
+	if (st != ST_OK)
+		return st;
+	/* Newly mentioned people hear of it; those who reblogged it learn of
+	 * the edit. */
+	for (int i = 0; i < x->f->nmentions; i++) {
+		char needle[40];
+		snprintf(needle, sizeof needle, "\"id\":\"%lld\"",
+			 (long long)x->f->mentions[i].account_id);
+		if (!strstr(x->old->mentions, needle) &&
+		    notify(c, x->f->mentions[i].account_id, x->now->account_id, "mention",
+			   x->now->id))
+			return ST_ERROR;
+	}
+	struct status_list rb;
+	st = store_reblogs_of(db, c->arena, x->now->id, &rb);
+	for (int i = 0; i < rb.n && st == ST_OK; i++)
+		if (notify(c, rb.items[i].account_id, x->now->account_id, "update", x->now->id))
+			return ST_ERROR;
+	return st;
+}
+
+enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct status_edit *in)
+{
+	struct status old;
+	enum store_rc st = store_status_get(c->db, c->arena, id, &old);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (old.account_id != viewer || old.reblog_of_id)
+		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
+	const char *text = in->text ? in->text : old.text;
+	if (blank(text))
+		return core_fail(c, RC_INVALID, "status", "Validation failed: Text can't be blank");
+	if (in->language && *in->language && !language_valid(in->language))
+		return core_fail(c, RC_INVALID, "language",
+				 "Validation failed: language is not an ISO 639 code");
+	struct status *now = arena_alloc(c->arena, sizeof *now);
+	*now = old;
+	now->text = text;
+	now->spoiler_text = in->spoiler_text ? in->spoiler_text : old.spoiler_text;
+	now->language = in->language ? in->language : old.language;
+	now->sensitive = in->sensitive >= 0 ? in->sensitive : old.sensitive;
+	if (*now->spoiler_text)
+		now->sensitive = true;
+	struct text_formatted *f = arena_alloc(c->arena, sizeof *f);
+	if (format_text(c, now->text, now->spoiler_text, f))
+		return c->err.rc;
+	now->content = f->html;
+	now->mentions = mentions_json(c, f);
+	now->tags = tags_json(c, f);
+	now->edited_at = now_ms();
+	struct edit_tx x = {c, &old, now, f, old.edited_at == 0};
+	c->err.rc = RC_OK;
+	st = store_tx(c->db, edit_fn, &x);
+	if (st != ST_OK)
+		return c->err.rc ? c->err.rc : core_store_fail(c, st);
+	return RC_OK;
+}
+
+/* ---- interactions ---- */
+
+/* The status an interaction applies to: the original for a reblog. */
+static enum rc target(struct core *c, int64_t viewer, int64_t id, struct status *out)
+{
+	if (status_load(c, viewer, id, out))
+		return c->err.rc;
+	if (out->reblog)
+		*out = *out->reblog;
+	return RC_OK;
+}
+
+struct fav_tx {
+	struct core *c;
+	struct status *s;
+	int64_t viewer;
+	bool on;
+	enum rc rc;
+};
+
+static enum store_rc fav_fn(struct db *db, void *arg)
+{
+	struct fav_tx *x = arg;
+	enum store_rc st = store_favourite(db, x->viewer, x->s->id, x->on);
+	if (st == ST_CONFLICT)
+		return ST_OK; /* already so: nothing to do */
+	if (st == ST_OK)
+		st = store_status_count(db, x->s->id, "favourites", x->on ? 1 : -1);
+	if (st != ST_OK)
+		return st;
+	if (!x->on)
+		return store_notification_retract(db, x->s->account_id, x->viewer, "favourite",
+						  x->s->id);
+	if (notify(x->c, x->s->account_id, x->viewer, "favourite", x->s->id)) {
+		x->rc = x->c->err.rc;
+		return ST_ERROR;
+	}
+	return ST_OK;
+}
+
+enum rc status_favourite(struct core *c, int64_t viewer, int64_t id, bool on)
+{
+	struct status s;
+	if (target(c, viewer, id, &s))
+		return c->err.rc;
+	struct fav_tx x = {c, &s, viewer, on, RC_OK};
+	enum store_rc st = store_tx(c->db, fav_fn, &x);
+	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
+}
+
+struct reblog_tx {
+	struct core *c;
+	struct status *orig;
+	int64_t viewer;
+	int64_t wrapper;   /* the reblog to remove, or the new reblog's id */
+	int visibility;
+	bool on;
+	enum rc rc;
+};
+
+static enum store_rc reblog_fn(struct db *db, void *arg)
+{
+	struct reblog_tx *x = arg;
+	struct core *c = x->c;
+	if (!x->on)
+		return drop_reblog(c, x->wrapper, x->viewer, x->orig->id, x->orig->account_id);
+	int64_t now = now_ms();
+	struct status w = {
+		.id = x->wrapper, .account_id = x->viewer, .uri = "", .text = "", .content = "",
+		.spoiler_text = "", .language = "", .visibility = x->visibility,
+		.reblog_of_id = x->orig->id, .thread_id = x->wrapper, .mentions = "[]",
+		.tags = "[]", .local = true, .created_at = now,
+	};
+	enum store_rc st = store_status_insert(db, &w);
+	if (st == ST_OK)
+		st = store_account_count_status(db, x->viewer, 1, now);
+	if (st == ST_OK)
+		st = store_status_count(db, x->orig->id, "reblogs", 1);
+	if (st == ST_OK)
+		st = store_feed_fanout(db, w.id, x->viewer, 0, true);
+	if (st == ST_OK && notify(c, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
+		x->rc = c->err.rc;
+		return ST_ERROR;
+	}
+	return st;
+}
+
+enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility)
+{
+	struct status s;
+	if (target(c, viewer, id, &s))
+		return c->err.rc;
+	int64_t existing = store_reblog_by(c->db, viewer, s.id);
+	struct reblog_tx x = {c, &s, viewer, existing, VIS_PUBLIC, on, RC_OK};
+	if (!on && !existing)
+		return RC_OK;
+	if (on) {
+		if (existing)
+			return RC_OK;
+		if (s.visibility == VIS_DIRECT ||
+		    (s.visibility == VIS_PRIVATE && s.account_id != viewer))
+			return core_fail(c, RC_FORBIDDEN, NULL, "This action is not allowed");
+		x.visibility = visibility && *visibility ? visibility_parse(visibility) : VIS_PUBLIC;
+		if (x.visibility < 0 || x.visibility == VIS_DIRECT)
+			return core_fail(c, RC_INVALID, "visibility",
+					 "Validation failed: visibility must be public, unlisted or "
+					 "private");
+		if (s.visibility == VIS_PRIVATE)
+			x.visibility = VIS_PRIVATE;
+		x.wrapper = id_new();
+	}
+	enum store_rc st = store_tx(c->db, reblog_fn, &x);
+	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
+}
+
+enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on)
+{
+	struct status s;
+	if (target(c, viewer, id, &s))
+		return c->err.rc;
+	enum store_rc st = store_bookmark(c->db, viewer, s.id, on);
+	return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on)
+{
+	struct status s;
+	if (status_load(c, viewer, id, &s))
+		return c->err.rc;
+	if (s.account_id != viewer || s.reblog_of_id)
+		return core_fail(c, RC_INVALID, NULL,
+				 "Validation failed: only your own statuses can be pinned");
+	if (on && s.visibility == VIS_DIRECT)
+		return core_fail(c, RC_INVALID, NULL,
+				 "Validation failed: direct messages cannot be pinned");
+	if (on && store_pins_count(c->db, viewer) >= PINS_MAX)
+		return core_fail(c, RC_INVALID, NULL,
+				 "Validation failed: you can pin at most %d statuses", PINS_MAX);
+	enum store_rc st = store_pin(c->db, viewer, s.id, on);
+	return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
+}
+
+/* ---- threads ---- */
+
+static int by_id(const void *a, const void *b)
+{
+	const struct status *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int find(const struct status_list *l, int64_t id)
+{
+	struct status key = {.id = id};
+	const struct status *hit = bsearch(&key, l->items, (size_t)l->n, sizeof key, by_id);
+	return hit ? (int)(hit - l->items) : -1;
+}
+
+/* Appends the descendants of items[at] depth first, children oldest
+ * first; an explicit stack bounds the recursion on deep threads. */
+static void descend(struct core *c, const struct status_list *all, int at, struct status_list *out)
+{
+	int *stack = arena_alloc(c->arena, sizeof(int) * ((size_t)all->n + 1));
+	int top = 0;
+	/* Children of i are the later statuses whose in_reply_to_id is i's id;
+	 * push them newest first so the oldest pops first. */
+	for (int j = all->n - 1; j > at; j--)
+		if (all->items[j].in_reply_to_id == all->items[at].id)
+			stack[top++] = j;
+	while (top > 0) {
+		int i = stack[--top];
+		out->items[out->n++] = all->items[i];
+		for (int j = all->n - 1; j > i; j--)
+			if (all->items[j].in_reply_to_id == all->items[i].id)
+				stack[top++] = j;
+	}
+}
+
+enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status_list *ancestors,
+		       struct status_list *descendants)
+{
+	struct status s;
+	if (status_load(c, viewer, id, &s))
+		return c->err.rc;
+	ancestors->n = descendants->n = 0;
+	if (s.reblog)
+		s = *s.reblog;
+	struct status_list all;
+	enum store_rc st = store_thread(c->db, c->arena, viewer, s.thread_id, THREAD_MAX, &all);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	qsort(all.items, (size_t)all.n, sizeof all.items[0], by_id);
+	ancestors->items = arena_calloc(c->arena, (size_t)all.n + 1, sizeof(struct status));
+	descendants->items = arena_calloc(c->arena, (size_t)all.n + 1, sizeof(struct status));
+	int at = find(&all, s.id);
+	if (at < 0)
+		return RC_OK;
+	/* Walk up; a missing or hidden parent ends the chain. */
+	int64_t up = all.items[at].in_reply_to_id;
+	while (up && ancestors->n < all.n) {
+		int p = find(&all, up);
+		if (p < 0)
+			break;
+		ancestors->items[ancestors->n++] = all.items[p];
+		up = all.items[p].in_reply_to_id;
+	}
+	for (int i = 0, j = ancestors->n - 1; i < j; i++, j--) {
+		struct status t = ancestors->items[i];
+		ancestors->items[i] = ancestors->items[j];
+		ancestors->items[j] = t;
+	}
+	descend(c, &all, at, descendants);
+	return RC_OK;
+}

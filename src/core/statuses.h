@@ -1,0 +1,56 @@
+/* statuses.h - posting, reading, editing and deleting statuses, and what
+ * people do to them (favourite, reblog, bookmark, pin). Every read checks
+ * visibility: a status the viewer may not see is "not found". */
+#ifndef RAPPORT_STATUSES_H
+#define RAPPORT_STATUSES_H
+
+#include "core/core.h"
+
+#define IDEMPOTENCY_TTL_MS (60 * 60 * 1000)
+#define PINS_MAX 5
+#define THREAD_MAX 4096
+
+struct new_status {
+	const char *text;
+	const char *spoiler_text;
+	const char *language;
+	const char *visibility; /* NULL: the author's default */
+	int sensitive;          /* -1: the author's default */
+	int64_t in_reply_to_id;
+	const char *idempotency_key;
+	int64_t app_id;
+};
+
+/* "public" ... "direct" to enum visibility; -1 if unknown. */
+int visibility_parse(const char *s);
+
+enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
+		      int64_t *out_id);
+/* Loads a status the viewer (0 = anonymous) may see. */
+enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
+/* Deletes the viewer's own status; out receives it as it was. */
+enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status *out);
+
+struct status_edit {
+	const char *text, *spoiler_text, *language;
+	int sensitive; /* -1 unchanged */
+};
+enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct status_edit *in);
+
+enum rc status_favourite(struct core *c, int64_t viewer, int64_t id, bool on);
+/* Reblogs (or undoes); visibility of the reblog: NULL = public. */
+enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility);
+enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on);
+enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on);
+
+/* Ancestors (root first) and descendants (depth first) visible to viewer. */
+enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status_list *ancestors,
+		       struct status_list *descendants);
+
+/* notify.c: creates a notification unless the recipient is the actor, is
+ * not local, blocks or is blocked by the actor, or mutes the actor's
+ * notifications. */
+enum rc notify(struct core *c, int64_t recipient, int64_t from, const char *type,
+	       int64_t status_id);
+
+#endif

@@ -1,0 +1,650 @@
+/* store_statuses.c - statuses, their mentions, tags, edits, home feeds and
+ * the timeline queries. Every list query reads a status, its author, the
+ * status it reblogs and that one's author in one statement, so a page of
+ * any timeline costs one query plus the viewer's flags. */
+#include "store/store_internal.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define SCOLS(x)                                                                              \
+	x ".id, " x ".account_id, " x ".uri, " x ".text, " x ".content, " x ".spoiler_text, "   \
+	x ".sensitive, " x ".visibility, " x ".language, " x ".in_reply_to_id, "              \
+	x ".in_reply_to_account_id, " x ".reblog_of_id, " x ".thread_id, " x ".app_id, "       \
+	x ".mentions, " x ".tags, " x ".local, " x ".created_at, " x ".edited_at, "             \
+	x ".replies_count, " x ".reblogs_count, " x ".favourites_count"
+#define SCOLS_N 22
+
+/* cursor, s, a, r, ra, app name, app website */
+#define FULL_COLS SCOLS("s") ", " ACOLS("a") ", " SCOLS("r") ", " ACOLS("ra") ", ap.name, ap.website"
+#define FULL_JOINS                                                                         \
+	" JOIN accounts a ON a.id = s.account_id"                                         \
+	" LEFT JOIN statuses r ON r.id = s.reblog_of_id"                                  \
+	" LEFT JOIN accounts ra ON ra.id = r.account_id"                                  \
+	" LEFT JOIN apps ap ON ap.id = s.app_id"
+
+/* Visibility for viewer $1 (0 = anonymous): public and unlisted to all,
+ * private to followers, direct to the mentioned; the author sees all. */
+#define VISIBLE                                                                             \
+	" AND (s.visibility <= 1 OR s.account_id = $1"                                   \
+	" OR (s.visibility = 2 AND EXISTS (SELECT 1 FROM follows f"                      \
+	" WHERE f.account_id = $1 AND f.target_id = s.account_id))"                      \
+	" OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = $1))"
+/* Blocks either way hide the author, and for reblogs the original's author. */
+#define NOT_BLOCKED                                                                         \
+	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1"                \
+	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
+	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
+	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
+/* Mutes hide from home and public timelines; $5 is now (ms). */
+#define NOT_MUTED                                                                           \
+	" AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.account_id = $1"               \
+	" AND mu.target_id IN (s.account_id, COALESCE(r.account_id, 0))"                 \
+	" AND (mu.expires_at = 0 OR mu.expires_at > $5))"
+
+/* The common parameters: $1 viewer, $2 upper bound (exclusive), $3 lower
+ * bound (exclusive), $4 limit, $5 now; each query's own start at $6. */
+
+static void status_row(struct arena *ar, struct db_stmt *st, int c, struct status *s)
+{
+	s->id = db_int(st, c + 0);
+	s->account_id = db_int(st, c + 1);
+	s->uri = st_text(ar, st, c + 2);
+	s->text = st_text(ar, st, c + 3);
+	s->content = st_text(ar, st, c + 4);
+	s->spoiler_text = st_text(ar, st, c + 5);
+	s->sensitive = db_int(st, c + 6);
+	s->visibility = (int)db_int(st, c + 7);
+	s->language = st_text(ar, st, c + 8);
+	s->in_reply_to_id = db_int(st, c + 9);
+	s->in_reply_to_account_id = db_int(st, c + 10);
+	s->reblog_of_id = db_int(st, c + 11);
+	s->thread_id = db_int(st, c + 12);
+	s->app_id = db_int(st, c + 13);
+	s->mentions = st_text(ar, st, c + 14);
+	s->tags = st_text(ar, st, c + 15);
+	s->local = db_int(st, c + 16);
+	s->created_at = db_int(st, c + 17);
+	s->edited_at = db_int(st, c + 18);
+	s->replies_count = db_int(st, c + 19);
+	s->reblogs_count = db_int(st, c + 20);
+	s->favourites_count = db_int(st, c + 21);
+	s->reblog = NULL;
+	s->app_name = s->app_website = "";
+}
+
+/* Reads FULL_COLS starting at column c. */
+static void full_row(struct arena *ar, struct db_stmt *st, int c, struct status *s)
+{
+	status_row(ar, st, c, s);
+	st_account_row(ar, st, c + SCOLS_N, &s->account);
+	int rc = c + SCOLS_N + ACOLS_N;
+	if (!db_is_null(st, rc)) {
+		struct status *r = arena_calloc(ar, 1, sizeof *r);
+		status_row(ar, st, rc, r);
+		st_account_row(ar, st, rc + SCOLS_N, &r->account);
+		s->reblog = r;
+	}
+	int ap = rc + SCOLS_N + ACOLS_N;
+	s->app_name = st_text(ar, st, ap);
+	s->app_website = st_text(ar, st, ap + 1);
+}
+
+enum store_rc store_status_insert(struct db *db, const struct status *s)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO statuses (id, account_id, uri, text, content, spoiler_text,"
+			     " sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id,"
+			     " reblog_of_id, thread_id, app_id, mentions, tags, local, created_at)"
+			     " VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, NULLIF($9, ''),"
+			     " NULLIF($10, 0), NULLIF($11, 0), NULLIF($12, 0), $13, NULLIF($14, 0),"
+			     " $15, $16, $17, $18)",
+			     "iittttbitiiiiittbi", s->id, s->account_id, s->uri, s->text,
+			     s->content, s->spoiler_text, s->sensitive, (int64_t)s->visibility,
+			     s->language, s->in_reply_to_id, s->in_reply_to_account_id,
+			     s->reblog_of_id, s->thread_id, s->app_id, s->mentions, s->tags,
+			     s->local, s->created_at));
+}
+
+enum store_rc store_status_get(struct db *db, struct arena *ar, int64_t id, struct status *out)
+{
+	struct db_stmt *st = db_query(db, "SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS
+					  " WHERE s.id = $1",
+				      "i", id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		full_row(ar, st, 1, out);
+		out->cursor = out->id;
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
+enum store_rc store_status_delete(struct db *db, int64_t id)
+{
+	enum db_rc rc = db_exec(db, "DELETE FROM statuses WHERE id = $1", "i", id);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
+}
+
+enum store_rc store_status_update_text(struct db *db, const struct status *s)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE statuses SET text = $2, content = $3, spoiler_text = $4,"
+			     " sensitive = $5, language = NULLIF($6, ''), mentions = $7, tags = $8,"
+			     " edited_at = $9 WHERE id = $1",
+			     "itttbttti", s->id, s->text, s->content, s->spoiler_text, s->sensitive,
+			     s->language, s->mentions, s->tags, s->edited_at));
+}
+
+enum store_rc store_status_count(struct db *db, int64_t id, const char *which, int delta)
+{
+	const char *sql;
+	if (!strcmp(which, "replies"))
+		sql = "UPDATE statuses SET replies_count = MAX(replies_count + $2, 0) WHERE id = $1";
+	else if (!strcmp(which, "reblogs"))
+		sql = "UPDATE statuses SET reblogs_count = MAX(reblogs_count + $2, 0) WHERE id = $1";
+	else
+		sql = "UPDATE statuses SET favourites_count = MAX(favourites_count + $2, 0)"
+		      " WHERE id = $1";
+	return st_rc(db_exec(db, sql, "ii", id, (int64_t)delta));
+}
+
+enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE accounts SET statuses_count = MAX(statuses_count + $2, 0),"
+			     " last_status_at = CASE WHEN $3 > 0 THEN $3 ELSE last_status_at END"
+			     " WHERE id = $1",
+			     "iii", account_id, (int64_t)delta, at));
+}
+
+enum store_rc store_mention_insert(struct db *db, int64_t status_id, int64_t account_id)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO mentions (status_id, account_id) VALUES ($1, $2)"
+			     " ON CONFLICT DO NOTHING",
+			     "ii", status_id, account_id));
+}
+
+enum store_rc store_mentions_clear(struct db *db, int64_t status_id)
+{
+	return st_rc(db_exec(db, "DELETE FROM mentions WHERE status_id = $1", "i", status_id));
+}
+
+enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id)
+{
+	enum db_rc rc = db_exec(db,
+				"INSERT INTO tags (id, name, display_name, created_at)"
+				" VALUES ($1, $2, $2, $3) ON CONFLICT (name) DO NOTHING",
+				"iti", id_new(), name, now_ms());
+	if (rc != DB_OK)
+		return st_rc(rc);
+	*id = db_int_query(db, 0, "SELECT id FROM tags WHERE name = $1", "t", name);
+	return *id ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2)"
+			     " ON CONFLICT DO NOTHING",
+			     "ii", status_id, tag_id));
+}
+
+enum store_rc store_status_tags_clear(struct db *db, int64_t status_id)
+{
+	return st_rc(db_exec(db, "DELETE FROM status_tags WHERE status_id = $1", "i", status_id));
+}
+
+enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text)
+{
+	return st_rc(db_exec(db, "INSERT INTO statuses_fts (rowid, text) VALUES ($1, $2)", "it",
+			     status_id, text));
+}
+
+enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *text)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO statuses_fts (statuses_fts, rowid, text)"
+			     " VALUES ('delete', $1, $2)",
+			     "it", status_id, text));
+}
+
+enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *v,
+				int64_t at)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO status_edits (id, status_id, text, content, spoiler_text,"
+			     " sensitive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			     "iitttbi", id_new(), status_id, v->text, v->content, v->spoiler_text,
+			     v->sensitive, at));
+}
+
+enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out)
+{
+	int64_t n = db_int_query(db, 0, "SELECT COUNT(*) FROM status_edits WHERE status_id = $1",
+				 "i", status_id);
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
+	struct db_stmt *st = db_query(db,
+				      "SELECT text, content, spoiler_text, sensitive, created_at"
+				      " FROM status_edits WHERE status_id = $1 ORDER BY id",
+				      "i", status_id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < n) {
+		struct status *v = &out->items[out->n++];
+		v->text = st_text(ar, st, 0);
+		v->content = st_text(ar, st, 1);
+		v->spoiler_text = st_text(ar, st, 2);
+		v->sensitive = db_int(st, 3);
+		v->created_at = db_int(st, 4);
+	}
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out)
+{
+	int64_t n = db_int_query(db, 0, "SELECT COUNT(*) FROM statuses WHERE reblog_of_id = $1",
+				 "i", status_id);
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
+	struct db_stmt *st = db_query(db,
+				      "SELECT id, account_id FROM statuses WHERE reblog_of_id = $1",
+				      "i", status_id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < n) {
+		out->items[out->n].id = db_int(st, 0);
+		out->items[out->n++].account_id = db_int(st, 1);
+	}
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id)
+{
+	return db_int_query(db, 0,
+			    "SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+			    "ii", account_id, status_id);
+}
+
+int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since)
+{
+	return db_int_query(db, 0,
+			    "SELECT i.status_id FROM idempotency i JOIN statuses s ON s.id = i.status_id"
+			    " WHERE i.account_id = $1 AND i.key = $2 AND i.created_at > $3",
+			    "iti", account_id, key, since);
+}
+
+enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
+				    int64_t status_id, int64_t at)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO idempotency (account_id, key, status_id, created_at)"
+			     " VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, key) DO UPDATE"
+			     " SET status_id = excluded.status_id, created_at = excluded.created_at",
+			     "itii", account_id, key, status_id, at));
+}
+
+/* ---- home feeds ---- */
+
+enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author,
+				int64_t reply_to_account, bool reblog)
+{
+	enum db_rc rc = db_exec(db,
+				"INSERT INTO home_feed (account_id, status_id)"
+				" SELECT f.account_id, $2 FROM follows f WHERE f.target_id = $1"
+				" AND ($4 = 0 OR f.show_reblogs = 1)"
+				" AND ($3 = 0 OR EXISTS (SELECT 1 FROM follows g"
+				" WHERE g.account_id = f.account_id AND g.target_id = $3))"
+				" ON CONFLICT DO NOTHING",
+				"iiib", author, status_id, reply_to_account, reblog);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return store_feed_add(db, author, status_id);
+}
+
+enum store_rc store_feed_add(struct db *db, int64_t account_id, int64_t status_id)
+{
+	return st_rc(db_exec(db,
+			     "INSERT INTO home_feed (account_id, status_id) VALUES ($1, $2)"
+			     " ON CONFLICT DO NOTHING",
+			     "ii", account_id, status_id));
+}
+
+enum store_rc store_feed_remove_status(struct db *db, int64_t status_id, int64_t author)
+{
+	enum db_rc rc = db_exec(db,
+				"DELETE FROM home_feed WHERE status_id = $1 AND account_id IN"
+				" (SELECT account_id FROM follows WHERE target_id = $2"
+				" UNION SELECT $2"
+				" UNION SELECT account_id FROM mentions WHERE status_id = $1)",
+				"ii", status_id, author);
+	return st_rc(rc);
+}
+
+enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_t target)
+{
+	return st_rc(db_exec(db,
+			     "DELETE FROM home_feed WHERE account_id = $1 AND status_id IN"
+			     " (SELECT id FROM statuses WHERE account_id = $2)",
+			     "ii", account_id, target));
+}
+
+/* ---- timelines ---- */
+
+void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc)
+{
+	*hi = pg->max_id > 0 ? pg->max_id : INT64_MAX;
+	*asc = pg->min_id > 0;
+	*lo = *asc ? pg->min_id : (pg->since_id > 0 ? pg->since_id : 0);
+}
+
+/* Runs a list query whose first column is the cursor and the rest
+ * FULL_COLS; results newest first. */
+static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, int limit,
+			       struct status_list *out)
+{
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(struct status));
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < limit) {
+		struct status *s = &out->items[out->n++];
+		s->cursor = db_int(st, 0);
+		full_row(ar, st, 1, s);
+	}
+	db_end(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ST_ERROR;
+	if (asc) /* min_id pages are read upwards and shown newest first */
+		for (int i = 0, j = out->n - 1; i < j; i++, j--) {
+			struct status t = out->items[i];
+			out->items[i] = out->items[j];
+			out->items[j] = t;
+		}
+	return ST_OK;
+}
+
+#define HOME_SQL(ord)                                                                       \
+	"SELECT h.status_id, " FULL_COLS " FROM home_feed h JOIN statuses s ON s.id = h.status_id" \
+	FULL_JOINS " WHERE h.account_id = $1 AND h.status_id < $2 AND h.status_id > $3"     \
+	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY h.status_id " ord " LIMIT $4"
+
+enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
+			    const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {HOME_SQL("DESC"), HOME_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms()),
+			 asc, pg->limit, out);
+}
+
+/* $6: 0 all, 1 local only, 2 remote only */
+#define PUBLIC_SQL(ord)                                                                     \
+	"SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS                              \
+	" WHERE s.visibility = 0 AND s.reblog_of_id IS NULL AND s.id < $2 AND s.id > $3"     \
+	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
+	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)" \
+	NOT_BLOCKED NOT_MUTED " ORDER BY s.id " ord " LIMIT $4"
+
+enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
+			      const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {PUBLIC_SQL("DESC"), PUBLIC_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), (int64_t)where),
+			 asc, pg->limit, out);
+}
+
+#define TAG_SQL(ord)                                                                        \
+	"SELECT s.id, " FULL_COLS " FROM tags t JOIN status_tags st ON st.tag_id = t.id"     \
+	" JOIN statuses s ON s.id = st.status_id" FULL_JOINS                                   \
+	" WHERE t.name = $7 AND s.visibility = 0 AND st.status_id < $2 AND st.status_id > $3" \
+	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
+	NOT_BLOCKED NOT_MUTED " ORDER BY st.status_id " ord " LIMIT $4"
+
+enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,
+			   int where, const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {TAG_SQL("DESC"), TAG_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiiiit", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), (int64_t)where, tag),
+			 asc, pg->limit, out);
+}
+
+/* $6 target, $7 exclude_replies, $8 exclude_reblogs, $9 pinned only,
+ * $10 tag ('' = any). Replies to oneself are not "replies". */
+#define ACCOUNT_SQL(ord)                                                                    \
+	"SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS                              \
+	" WHERE s.account_id = $6 AND s.id < $2 AND s.id > $3"                              \
+	" AND ($7 = 0 OR s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = $6)"        \
+	" AND ($8 = 0 OR s.reblog_of_id IS NULL)"                                            \
+	" AND ($9 = 0 OR EXISTS (SELECT 1 FROM pins p WHERE p.account_id = $6"               \
+	" AND p.status_id = s.id))"                                                          \
+	" AND ($10 = '' OR EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id" \
+	" WHERE st.status_id = s.id AND t.name = $10))"                                      \
+	" AND $5 >= 0" VISIBLE NOT_BLOCKED " ORDER BY s.id " ord " LIMIT $4"
+
+enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+			       const struct account_tl_opts *o, const struct page *pg,
+			       struct status_list *out)
+{
+	static const char *const sql[2] = {ACCOUNT_SQL("DESC"), ACCOUNT_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiiiibbbt", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), target, o->exclude_replies, o->exclude_reblogs,
+				  o->pinned, o->tagged ? o->tagged : ""),
+			 asc, pg->limit, out);
+}
+
+#define MARKED_SQL(table, ord)                                                              \
+	"SELECT x.id, " FULL_COLS " FROM " table " x JOIN statuses s ON s.id = x.status_id"   \
+	FULL_JOINS " WHERE x.account_id = $1 AND x.id < $2 AND x.id > $3 AND $5 >= 0"       \
+	VISIBLE NOT_BLOCKED " ORDER BY x.id " ord " LIMIT $4"
+
+enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {MARKED_SQL("favourites", "DESC"),
+					   MARKED_SQL("favourites", "ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms()),
+			 asc, pg->limit, out);
+}
+
+enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer,
+				 const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {MARKED_SQL("bookmarks", "DESC"),
+					   MARKED_SQL("bookmarks", "ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms()),
+			 asc, pg->limit, out);
+}
+
+/* Statuses by the list's members that the viewer can see; replies only to
+ * the viewer or to members (the "list" replies policy). */
+#define LIST_SQL(ord)                                                                       \
+	"SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS                              \
+	" WHERE s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = $6)"   \
+	" AND s.id < $2 AND s.id > $3"                                                       \
+	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = $1"           \
+	" OR s.in_reply_to_account_id IN (SELECT account_id FROM list_accounts"              \
+	" WHERE list_id = $6))" VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id " ord " LIMIT $4"
+
+enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
+			    const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {LIST_SQL("DESC"), LIST_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return read_list(ar,
+			 db_query(db, sql[asc], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), list_id),
+			 asc, pg->limit, out);
+}
+
+enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
+			   int max, struct status_list *out)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS
+				      " WHERE s.thread_id = $6 AND s.reblog_of_id IS NULL"
+				      " AND s.id < $2 AND s.id > $3 AND $5 >= 0"
+				      VISIBLE NOT_BLOCKED " ORDER BY s.id LIMIT $4",
+				      "iiiiii", viewer, INT64_MAX, (int64_t)0, (int64_t)max,
+				      (int64_t)0, thread_id);
+	return read_list(ar, st, false, max, out);
+}
+
+bool store_status_visible(struct db *db, int64_t viewer, const struct status *s)
+{
+	return db_int_query(db, 0,
+			    "SELECT 1 FROM statuses s LEFT JOIN statuses r ON r.id = s.reblog_of_id"
+			    " WHERE s.id = $2 AND $3 >= 0 AND $4 >= 0 AND $5 >= 0"
+			    VISIBLE NOT_BLOCKED,
+			    "iiiii", viewer, s->id, (int64_t)0, (int64_t)0, (int64_t)0) == 1;
+}
+
+static void flags_range(struct db *db, const char *sql, int64_t viewer, int64_t lo, int64_t hi,
+			const int64_t *ids, int n, int *flags, int bit)
+{
+	struct db_stmt *st = db_query(db, sql, "iii", viewer, lo, hi);
+	if (!st)
+		return;
+	while (db_next(st) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		for (int i = 0; i < n; i++)
+			if (ids[i] == id)
+				flags[i] |= bit;
+	}
+	db_end(st);
+}
+
+enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,
+				 int *flags)
+{
+	int64_t lo = INT64_MAX, hi = 0;
+	for (int i = 0; i < n; i++) {
+		flags[i] = 0;
+		lo = ids[i] < lo ? ids[i] : lo;
+		hi = ids[i] > hi ? ids[i] : hi;
+	}
+	if (!n || !viewer)
+		return ST_OK;
+	flags_range(db,
+		    "SELECT status_id FROM favourites WHERE account_id = $1"
+		    " AND status_id BETWEEN $2 AND $3",
+		    viewer, lo, hi, ids, n, flags, FLAG_FAVOURITED);
+	flags_range(db,
+		    "SELECT reblog_of_id FROM statuses WHERE account_id = $1"
+		    " AND reblog_of_id BETWEEN $2 AND $3",
+		    viewer, lo, hi, ids, n, flags, FLAG_REBLOGGED);
+	flags_range(db,
+		    "SELECT status_id FROM bookmarks WHERE account_id = $1"
+		    " AND status_id BETWEEN $2 AND $3",
+		    viewer, lo, hi, ids, n, flags, FLAG_BOOKMARKED);
+	flags_range(db,
+		    "SELECT status_id FROM pins WHERE account_id = $1"
+		    " AND status_id BETWEEN $2 AND $3",
+		    viewer, lo, hi, ids, n, flags, FLAG_PINNED);
+	return ST_OK;
+}
+
+enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, int limit,
+			       struct account_list *out)
+{
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(struct account));
+	out->cursor = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(int64_t));
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < limit) {
+		out->cursor[out->n] = db_int(st, 0);
+		st_account_row(ar, st, 1, &out->items[out->n++]);
+	}
+	db_end(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ST_ERROR;
+	if (asc)
+		for (int i = 0, j = out->n - 1; i < j; i++, j--) {
+			struct account t = out->items[i];
+			int64_t k = out->cursor[i];
+			out->items[i] = out->items[j];
+			out->cursor[i] = out->cursor[j];
+			out->items[j] = t;
+			out->cursor[j] = k;
+		}
+	return ST_OK;
+}
+
+#define FAV_BY_SQL(ord)                                                                     \
+	"SELECT x.id, " ACOLS("a") " FROM favourites x JOIN accounts a ON a.id = x.account_id" \
+	" WHERE x.status_id = $1 AND x.id < $2 AND x.id > $3 ORDER BY x.id " ord " LIMIT $4"
+
+enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t status_id,
+				  const struct page *pg, struct account_list *out)
+{
+	static const char *const sql[2] = {FAV_BY_SQL("DESC"), FAV_BY_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return st_read_accounts(ar, db_query(db, sql[asc], "iiii", status_id, hi, lo,
+					     (int64_t)pg->limit),
+				asc, pg->limit, out);
+}
+
+#define REBLOG_BY_SQL(ord)                                                                  \
+	"SELECT x.id, " ACOLS("a") " FROM statuses x JOIN accounts a ON a.id = x.account_id"  \
+	" WHERE x.reblog_of_id = $1 AND x.id < $2 AND x.id > $3 ORDER BY x.id " ord " LIMIT $4"
+
+enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status_id,
+				 const struct page *pg, struct account_list *out)
+{
+	static const char *const sql[2] = {REBLOG_BY_SQL("DESC"), REBLOG_BY_SQL("ASC")};
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return st_read_accounts(ar, db_query(db, sql[asc], "iiii", status_id, hi, lo,
+					     (int64_t)pg->limit),
+				asc, pg->limit, out);
+}
