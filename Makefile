@@ -12,16 +12,18 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -
 LIBS     := $(PKG_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+# B is the build directory: `make B=build-x` keeps parallel builds apart.
+B        ?= build
 SRC      := $(wildcard src/*/*.c)
 MAIN     := src/main.c
-OBJ      := $(SRC:src/%.c=build/obj/%.o)
-ASAN_OBJ := $(SRC:src/%.c=build/asan/obj/%.o)
+OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
+ASAN_OBJ := $(SRC:src/%.c=$(B)/asan/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 
 .PHONY: all run test deps unit asan clean valgrind
-all: build/rapport
+all: $(B)/rapport
 
 deps:
 	@scripts/deps.sh
@@ -35,54 +37,54 @@ Q := @
 say = @echo "  $(1) $@"
 endif
 
-build/obj/%.o: src/%.c
+$(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: src/%.c
+$(B)/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
-build/rapport: $(OBJ) build/obj/main.o
+$(B)/rapport: $(OBJ) $(B)/obj/main.o
 	$(call say,LD)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
 
-build/asan/rapport: $(ASAN_OBJ) build/asan/obj/main.o
+$(B)/asan/rapport: $(ASAN_OBJ) $(B)/asan/obj/main.o
 	$(call say,LD)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(LIBS)
 
-build/tests/%: tests/unit/%.c $(OBJ)
+$(B)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,LD)
 	$(Q)$(CC) $(ALL_CFLAGS) $< $(OBJ) -o $@ $(LIBS) -lcmocka
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,LD)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
-asan: build/asan/rapport $(UNIT_ASAN)
+asan: $(B)/asan/rapport $(UNIT_ASAN)
 
 # Starts the server with SQLite in ./data on http://127.0.0.1:8080.
 run: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@mkdir -p data
-	exec build/rapport serve --data ./data --listen 127.0.0.1:8080 --domain localhost:8080
+	exec $(B)/rapport serve --data ./data --listen 127.0.0.1:8080 --domain localhost:8080
 
 # Every suite: C unit tests and API tests with real clients, on the normal
 # build and on the ASan+UBSan build. Ends with "N passed, M failed".
 test: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan
-	@scripts/test.sh
+	@B=$(B) scripts/test.sh
 
 valgrind: deps
 	@$(MAKE) --no-print-directory unit
 	@scripts/valgrind.sh $(UNIT_BIN)
 
 clean:
-	rm -rf build
+	rm -rf $(B)
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/main.d build/asan/obj/main.d
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/obj/main.d

@@ -5,6 +5,7 @@
 # clients against the normal binary and against the ASan+UBSan binary.
 set -u
 cd "$(dirname "$0")/.."
+B=${B:-build}
 PY=/usr/bin/python3 # Debian's, with pytest, requests and Mastodon.py
 passed=0
 failed=0
@@ -64,10 +65,10 @@ run_api() { # BIN LABEL
 	count_pytest "$out" $rc
 }
 
-run_unit build/tests normal
-run_unit build/asan/tests asan
-run_api build/rapport normal
-run_api build/asan/rapport asan
+run_unit "$B/tests" normal
+run_unit "$B/asan/tests" asan
+run_api "$B/rapport" normal
+run_api "$B/asan/rapport" asan
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -83,5 +83,10 @@ const struct route routes[] = {
 	{"GET", "/api/v1/favourites", h_favourites, AUTH_USER, R(FAVOURITES)},
 	{"GET", "/api/v1/bookmarks", h_bookmarks, AUTH_USER, R(BOOKMARKS)},
 
+	/* relationships and notifications (api/relationships.c, api/notifications.c) */
+#include "api/routes_social.inc"
+	/* lists, search, conversations (api/lists.c, api/search.c, api/conversations.c) */
+#include "api/routes_lists.inc"
+
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };
