@@ -21,8 +21,12 @@ ASAN_OBJ := $(SRC:src/%.c=$(B)/asan/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJ := $(SRC:src/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
 
-.PHONY: all run test deps unit asan clean valgrind
+.PHONY: all run test deps unit asan clean valgrind bench fuzz fuzz-build soak
 all: $(B)/rapport
 
 deps:
@@ -65,6 +69,26 @@ $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	$(call say,LD)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LIBS) -lcmocka
 
+# libFuzzer harnesses (clang): the library built with coverage, one binary each.
+$(B)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CLANG)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-command-line-argument \
+		$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	$(call say,FUZZ)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		-Isrc $(PKG_CFLAGS) $< $(FUZZ_OBJ) -o $@ $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Each harness for 60 s (FUZZ_SECONDS=...); new inputs go to a temporary
+# corpus, the checked-in one under fuzz/corpus is only read.
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(shell nproc) fuzz-build
+	@B=$(B) scripts/fuzz.sh $${FUZZ_SECONDS:-60}
+
 unit: $(UNIT_BIN)
 asan: $(B)/asan/rapport $(UNIT_ASAN)
 
@@ -77,8 +101,16 @@ run: deps
 # Every suite: C unit tests and API tests with real clients, on the normal
 # build and on the ASan+UBSan build. Ends with "N passed, M failed".
 test: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan
+	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan fuzz-build
 	@B=$(B) scripts/test.sh
+
+# Benchmarks print figures; they are not tests. BENCH=quick for a small run.
+bench: deps
+	@B=$(B) BENCH=$(BENCH) bench/run.sh
+
+# 200 connections mixing reads and writes, bounded to 5 minutes.
+soak: deps
+	@B=$(B) bench/soak.sh
 
 valgrind: deps
 	@$(MAKE) --no-print-directory unit

@@ -65,10 +65,37 @@ run_api() { # BIN LABEL
 	count_pytest "$out" $rc
 }
 
+run_fuzz() { # SECONDS: each libFuzzer harness is one test
+	echo "== fuzz (${1}s per harness)"
+	local out="$log/fuzz"
+	B="$B" scripts/fuzz.sh "$1" >"$out" 2>&1
+	cat "$out"
+	passed=$((passed + $(grep -c ': ok' "$out")))
+	failed=$((failed + $(grep -c ': FAILED' "$out")))
+}
+
+run_js() { # BIN LABEL: the masto (npm) client against the real binary
+	local out="$log/js.$2" rc p f
+	echo "== masto client tests against $1 ($2)"
+	bash scripts/js-test.sh "$1" >"$out" 2>&1
+	rc=$?
+	grep -E '^# (pass|fail)|^not ok' "$out"
+	p=$(grep -oE '^# pass [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
+	f=$(grep -oE '^# fail [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -30 "$out"; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 run_unit "$B/tests" normal
 run_unit "$B/asan/tests" asan
 run_api "$B/rapport" normal
 run_api "$B/asan/rapport" asan
+run_js "$B/rapport" normal
+run_js "$B/asan/rapport" asan
+run_fuzz 10
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -6,12 +6,14 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/util.h"
+#include "tools/seed.h"
 
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXIT_USAGE 2
 
@@ -22,6 +24,7 @@ static const char *const USAGE =
 	"  serve      run the server\n"
 	"  user add   create a local account\n"
 	"  user list  list local accounts\n"
+	"  seed       fill an empty store with a realistic community\n"
 	"  version    print the version\n"
 	"\n"
 	"Run 'rapport <command> --help' for a command's options.\n";
@@ -38,11 +41,25 @@ static const char *const SERVE_USAGE =
 	"Other settings come from the environment: RAPPORT_TITLE, RAPPORT_MAX_CHARS,\n"
 	"RAPPORT_LOGIN_LIMIT, RAPPORT_LOGIN_WINDOW, RAPPORT_RATE_LIMIT, RAPPORT_RATE_WINDOW,\n"
 	"RAPPORT_SIGNUP_LIMIT, RAPPORT_SIGNUP_WINDOW, RAPPORT_REGISTRATIONS, RAPPORT_SYNC_FULL,\n"
-	"RAPPORT_MAX_BODY. See docs/ARCHITECTURE.md.\n";
+	"RAPPORT_MAX_BODY, RAPPORT_CONN_TIMEOUT. See docs/ARCHITECTURE.md.\n";
 
 static const char *const USER_USAGE =
 	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
 	"       rapport user list [--data DIR]\n";
+
+static const char *const SEED_USAGE =
+	"usage: rapport seed --data DIR [--accounts N] [--posts M] [--follows F] [--seed S]\n"
+	"                    [--tokens FILE] [--feed N] [--thread N]\n"
+	"\n"
+	"  --accounts N   accounts to create (default 1000)\n"
+	"  --posts M      statuses, replies, reblogs and direct messages (default 50000)\n"
+	"  --follows F    follow edges, power-law distributed (default 20 per account)\n"
+	"  --seed S       random seed; the same seed makes the same community (default 1)\n"
+	"  --tokens FILE  write a bearer token per account: id, username, token, followers\n"
+	"  --feed N       home feed entries per account (default 400)\n"
+	"  --thread N     replies in the one big thread (default 200)\n"
+	"\n"
+	"Every seeded account's password is 'seed-password'. DIR/seed.json describes the result.\n";
 
 static int usage_error(const char *usage, const char *what, const char *arg)
 {
@@ -150,6 +167,54 @@ out:
 	return status;
 }
 
+static int int_opt(const char *v, int *out, int min)
+{
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < min || n > 100000000)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int cmd_seed(int argc, char **argv)
+{
+	struct config cfg;
+	config_defaults(&cfg);
+	const char *accounts = NULL, *posts = NULL, *follows = NULL, *seed = NULL, *feed = NULL,
+		   *thread = NULL, *tokens = NULL;
+	struct opt opts[] = {{"--data", &cfg.data_dir, NULL},   {"--accounts", &accounts, NULL},
+			     {"--posts", &posts, NULL},         {"--follows", &follows, NULL},
+			     {"--seed", &seed, NULL},           {"--tokens", &tokens, NULL},
+			     {"--feed", &feed, NULL},           {"--thread", &thread, NULL},
+			     {"--domain", &cfg.domain, NULL},   {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 2, opts, SEED_USAGE, NULL);
+	if (rc)
+		return rc;
+	struct seed_opts so = {.accounts = 1000, .posts = 50000, .seed = 1, .feed_len = 400,
+			       .thread_replies = 200, .tokens = tokens,
+			       .progress = isatty(2)};
+	int s = 1;
+	if (int_opt(accounts, &so.accounts, 2) || int_opt(posts, &so.posts, 2) ||
+	    int_opt(feed, &so.feed_len, 0) || int_opt(thread, &so.thread_replies, 0) ||
+	    int_opt(seed, &s, 0))
+		return usage_error(SEED_USAGE, "bad number in the options", "");
+	so.follows = so.accounts * 20;
+	if (int_opt(follows, &so.follows, 0))
+		return usage_error(SEED_USAGE, "bad --follows", follows);
+	so.seed = (uint64_t)s;
+	config_finish(&cfg);
+	struct store *st;
+	if (open_store(&cfg, &st))
+		return 1;
+	rc = seed_run(&cfg, st, &so) ? 1 : 0;
+	store_close(st);
+	free((char *)cfg.base_url);
+	return rc;
+}
+
 static void print_user(const struct account *a, const char *email, bool admin, void *ctx)
 {
 	(void)ctx;
@@ -237,5 +302,7 @@ int main(int argc, char **argv)
 		return cmd_serve(argc, argv);
 	if (!strcmp(cmd, "user"))
 		return cmd_user(argc, argv);
+	if (!strcmp(cmd, "seed"))
+		return cmd_seed(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

@@ -5,8 +5,16 @@
 #define RAPPORT_API_H
 
 #include "http/http.h"
+#include "util/jw.h"
 
-/* entities.c: Mastodon entities as JSON */
+/* entities.c: Mastodon entities as JSON, written by the streaming writer
+ * (jw_*) for hot responses, or as json_t for embedding in larger trees. */
+void jw_account(struct jw *w, struct req *r, const struct account *a);
+/* An array of statuses with the viewer's flags (one pass over the list);
+ * source adds each status's `text`. */
+void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);
+/* Replies with a finished writer's output (500 if it overflowed). */
+void reply_jw(struct req *r, unsigned status, struct jw *w);
 json_t *ent_account(struct req *r, const struct account *a);
 /* The signed-in user's own account, with `source` and `role`. */
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u);

@@ -36,73 +36,119 @@ bool path_id(struct req *r, int i, int64_t *out)
 	return false;
 }
 
-/* Stored fields are [{name, value, verified_at}] plain text: render values
- * as escaped HTML for the entity. */
-static json_t *fields_html(struct req *r, const char *stored)
+/* Entities are written with the streaming writer (util/jw.h); the json_t
+ * versions below parse that output, so there is one definition of each
+ * entity's shape. */
+#define ENTITY_CAP (64u << 20)
+
+/* An image URL: the stored one, or the server's default picture. */
+static void write_media(struct jw *w, struct req *r, const char *key, const char *stored,
+			const char *dflt)
 {
-	json_t *in = json_loads(stored ? stored : "[]", 0, NULL);
-	json_t *out = json_array();
+	jw_key(w, key);
+	if (stored && *stored) {
+		jw_str(w, stored);
+		return;
+	}
+	const char *parts[] = {r->core.cfg->base_url, dflt};
+	jw_str_parts(w, 2, parts);
+}
+
+/* Stored fields are [{name, value, verified_at}] plain text: values are
+ * shown as escaped HTML. */
+static void write_fields(struct jw *w, struct req *r, const char *stored)
+{
+	if (!stored || !strcmp(stored, "[]")) {
+		jw_raw(w, "[]");
+		return;
+	}
+	json_t *in = json_loads(stored, 0, NULL), *f;
 	size_t i;
-	json_t *f;
+	jw_arr(w);
 	json_array_foreach(in, i, f)
 	{
 		const char *n = json_string_value(json_object_get(f, "name"));
 		const char *v = json_string_value(json_object_get(f, "value"));
-		json_array_append_new(out, json_pack("{s:s, s:s, s:n}", "name", n ? n : "", "value",
-						     text_escape(&r->arena, v ? v : ""),
-						     "verified_at"));
+		jw_obj(w);
+		jw_kstr(w, "name", n ? n : "");
+		jw_kstr(w, "value", text_escape(&r->arena, v ? v : ""));
+		jw_knull(w, "verified_at");
+		jw_obj_end(w);
 	}
+	jw_arr_end(w);
 	json_decref(in);
-	return out;
 }
 
-static const char *media_url(struct req *r, const char *stored, const char *dflt)
+void jw_account(struct jw *w, struct req *r, const struct account *a)
 {
-	if (stored && *stored)
-		return stored;
-	return arena_printf(&r->arena, "%s%s", r->core.cfg->base_url, dflt);
+	const char *base = r->core.cfg->base_url;
+	jw_obj(w);
+	jw_kid(w, "id", a->id);
+	jw_kstr(w, "username", a->username);
+	jw_key(w, "acct");
+	const char *acct[] = {a->username, "@", a->domain};
+	jw_str_parts(w, *a->domain ? 3 : 1, acct);
+	jw_kstr(w, "display_name", a->display_name);
+	jw_kbool(w, "locked", a->locked);
+	jw_kbool(w, "bot", a->bot);
+	jw_kbool(w, "discoverable", a->discoverable);
+	jw_kbool(w, "indexable", a->discoverable);
+	jw_kbool(w, "group", false);
+	jw_ktime(w, "created_at", a->created_at);
+	jw_kstr(w, "note", a->note_html);
+	/* Local accounts' URLs follow the configured domain (see account_url). */
+	const char *url[] = {base, "/@", a->username}, *uri[] = {base, "/users/", a->username};
+	jw_key(w, "url");
+	if (*a->domain)
+		jw_str(w, a->url);
+	else
+		jw_str_parts(w, 3, url);
+	jw_key(w, "uri");
+	if (*a->domain)
+		jw_str(w, a->uri);
+	else
+		jw_str_parts(w, 3, uri);
+	write_media(w, r, "avatar", a->avatar, "/avatars/original/missing.png");
+	write_media(w, r, "avatar_static", a->avatar, "/avatars/original/missing.png");
+	write_media(w, r, "header", a->header, "/headers/original/missing.png");
+	write_media(w, r, "header_static", a->header, "/headers/original/missing.png");
+	jw_kint(w, "followers_count", a->followers_count);
+	jw_kint(w, "following_count", a->following_count);
+	jw_kint(w, "statuses_count", a->statuses_count);
+	jw_key(w, "last_status_at");
+	if (a->last_status_at) {
+		char d[16];
+		date_format(a->last_status_at, d, sizeof d);
+		jw_str(w, d);
+	} else {
+		jw_null(w);
+	}
+	jw_kbool(w, "hide_collections", false);
+	jw_kbool(w, "noindex", !a->discoverable);
+	jw_key(w, "emojis");
+	jw_raw(w, "[]");
+	jw_key(w, "roles");
+	jw_raw(w, "[]");
+	jw_key(w, "fields");
+	write_fields(w, r, a->fields);
+	jw_obj_end(w);
+}
+
+/* Parses a writer's output into a jansson value (for callers that embed
+ * entities in larger json_t trees). */
+static json_t *jw_to_json(struct jw *w)
+{
+	json_t *j = jw_ok(w) ? json_loadb(w->b.data, w->b.len, 0, NULL) : NULL;
+	jw_free(w);
+	return j ? j : json_null();
 }
 
 json_t *ent_account(struct req *r, const struct account *a)
 {
-	const char *acct = *a->domain ? arena_printf(&r->arena, "%s@%s", a->username, a->domain)
-				      : a->username;
-	const char *avatar = media_url(r, a->avatar, "/avatars/original/missing.png");
-	const char *header = media_url(r, a->header, "/headers/original/missing.png");
-	json_t *j = json_object();
-	json_object_set_new(j, "id", jid(a->id));
-	json_object_set_new(j, "username", json_string(a->username));
-	json_object_set_new(j, "acct", json_string(acct));
-	json_object_set_new(j, "display_name", json_string(a->display_name));
-	json_object_set_new(j, "locked", json_boolean(a->locked));
-	json_object_set_new(j, "bot", json_boolean(a->bot));
-	json_object_set_new(j, "discoverable", json_boolean(a->discoverable));
-	json_object_set_new(j, "indexable", json_boolean(a->discoverable));
-	json_object_set_new(j, "group", json_false());
-	json_object_set_new(j, "created_at", jtime(a->created_at));
-	json_object_set_new(j, "note", json_string(a->note_html));
-	json_object_set_new(j, "url", json_string(account_url(&r->core, a)));
-	json_object_set_new(j, "uri", json_string(account_uri(&r->core, a)));
-	json_object_set_new(j, "avatar", json_string(avatar));
-	json_object_set_new(j, "avatar_static", json_string(avatar));
-	json_object_set_new(j, "header", json_string(header));
-	json_object_set_new(j, "header_static", json_string(header));
-	json_object_set_new(j, "followers_count", json_integer(a->followers_count));
-	json_object_set_new(j, "following_count", json_integer(a->following_count));
-	json_object_set_new(j, "statuses_count", json_integer(a->statuses_count));
-	if (a->last_status_at) {
-		char d[16];
-		date_format(a->last_status_at, d, sizeof d);
-		json_object_set_new(j, "last_status_at", json_string(d));
-	} else {
-		json_object_set_new(j, "last_status_at", json_null());
-	}
-	json_object_set_new(j, "hide_collections", json_false());
-	json_object_set_new(j, "noindex", json_boolean(!a->discoverable));
-	json_object_set_new(j, "emojis", json_array());
-	json_object_set_new(j, "roles", json_array());
-	json_object_set_new(j, "fields", fields_html(r, a->fields));
-	return j;
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	jw_account(&w, r, a);
+	return jw_to_json(&w);
 }
 
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u)
@@ -115,7 +161,8 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      "sensitive", u->default_sensitive, "language",
 				      *u->default_language ? json_string(u->default_language)
 							   : json_null(),
-				      "follow_requests_count", (json_int_t)0));
+				      "follow_requests_count",
+				      (json_int_t)store_count_follow_requests(r->core.db, a->id)));
 	json_object_set_new(j, "role",
 			    json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", u->admin ? "3" : "-99",
 				      "name", u->admin ? "Admin" : "", "permissions",
@@ -123,8 +170,6 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      u->admin));
 	return j;
 }
-
-static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
 
 const char *status_uri(struct req *r, const struct status *s)
 {
@@ -134,84 +179,147 @@ const char *status_uri(struct req *r, const struct status *s)
 			    s->account.username, (long long)s->id);
 }
 
-static const char *status_url(struct req *r, const struct status *s)
+/* Tags are stored as ["name", ...]; names are word characters only. */
+static void write_tags(struct jw *w, struct req *r, const char *stored)
 {
-	if (*s->uri)
-		return s->uri;
-	return arena_printf(&r->arena, "%s/@%s/%lld", r->core.cfg->base_url, s->account.username,
-			    (long long)s->id);
-}
-
-static json_t *tags_json(struct req *r, const char *stored)
-{
-	json_t *in = json_loads(stored ? stored : "[]", 0, NULL), *out = json_array(), *t;
-	size_t i;
-	json_array_foreach(in, i, t)
-	{
-		const char *name = json_string_value(t);
-		if (name)
-			json_array_append_new(out, json_pack("{s:s, s:s}", "name", name, "url",
-							     arena_printf(&r->arena, "%s/tags/%s",
-									  r->core.cfg->base_url,
-									  name)));
+	jw_arr(w);
+	for (const char *p = stored ? strchr(stored, '"') : NULL; p; p = strchr(p, '"')) {
+		const char *end = strchr(p + 1, '"');
+		if (!end)
+			break;
+		const char *name = arena_strndup(&r->arena, p + 1, (size_t)(end - p - 1));
+		const char *url[] = {r->core.cfg->base_url, "/tags/", name};
+		jw_obj(w);
+		jw_kstr(w, "name", name);
+		jw_key(w, "url");
+		jw_str_parts(w, 3, url);
+		jw_obj_end(w);
+		p = end + 1;
 	}
-	json_decref(in);
-	return out;
+	jw_arr_end(w);
 }
 
-static json_t *status_json(struct req *r, const struct status *s, int flags, int rflags)
+/* Accounts already written in this response, reused as raw JSON: a page
+ * often shows the same author many times. */
+#define ACCOUNT_CACHE 64
+struct account_cache {
+	int n;
+	int64_t id[ACCOUNT_CACHE];
+	const char *json[ACCOUNT_CACHE];
+};
+
+static void write_account_cached(struct jw *w, struct req *r, const struct account *a,
+				 struct account_cache *ac)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "id", jid(s->id));
-	json_object_set_new(j, "uri", json_string(status_uri(r, s)));
-	json_object_set_new(j, "url", json_string(status_url(r, s)));
-	json_object_set_new(j, "created_at", jtime(s->created_at));
-	json_object_set_new(j, "account", ent_account(r, &s->account));
-	json_object_set_new(j, "content", json_string(s->reblog ? "" : s->content));
-	json_object_set_new(j, "visibility",
-			    json_string(vis_names[s->visibility >= 0 && s->visibility <= 3
-							  ? s->visibility
-							  : 0]));
-	json_object_set_new(j, "sensitive", json_boolean(s->sensitive));
-	json_object_set_new(j, "spoiler_text", json_string(s->spoiler_text));
-	json_object_set_new(j, "media_attachments", json_array());
-	json_t *m = json_loads(s->mentions && *s->mentions ? s->mentions : "[]", 0, NULL);
-	json_object_set_new(j, "mentions", m ? m : json_array());
-	json_object_set_new(j, "tags", tags_json(r, s->tags));
-	json_object_set_new(j, "emojis", json_array());
-	json_object_set_new(j, "reblogs_count", json_integer(s->reblogs_count));
-	json_object_set_new(j, "favourites_count", json_integer(s->favourites_count));
-	json_object_set_new(j, "replies_count", json_integer(s->replies_count));
-	json_object_set_new(j, "in_reply_to_id",
-			    s->in_reply_to_id ? jid(s->in_reply_to_id) : json_null());
-	json_object_set_new(j, "in_reply_to_account_id",
-			    s->in_reply_to_account_id ? jid(s->in_reply_to_account_id) : json_null());
-	json_object_set_new(j, "reblog",
-			    s->reblog ? status_json(r, s->reblog, rflags, 0) : json_null());
-	json_object_set_new(j, "poll", json_null());
-	json_object_set_new(j, "card", json_null());
-	json_object_set_new(j, "language", *s->language ? json_string(s->language) : json_null());
-	json_object_set_new(j, "text", json_null());
-	json_object_set_new(j, "edited_at", s->edited_at ? jtime(s->edited_at) : json_null());
-	json_object_set_new(j, "application",
-			    s->app_name && *s->app_name
-				    ? json_pack("{s:s, s:o}", "name", s->app_name, "website",
-						*s->app_website ? json_string(s->app_website)
-								: json_null())
-				    : json_null());
-	json_object_set_new(j, "filtered", json_array());
+	for (int i = 0; ac && i < ac->n; i++)
+		if (ac->id[i] == a->id) {
+			jw_raw(w, ac->json[i]);
+			return;
+		}
+	struct jw one;
+	jw_init(&one, ENTITY_CAP);
+	jw_account(&one, r, a);
+	if (!jw_ok(&one)) {
+		jw_free(&one);
+		jw_null(w);
+		return;
+	}
+	const char *json = arena_strndup(&r->arena, one.b.data, one.b.len);
+	jw_free(&one);
+	if (ac && ac->n < ACCOUNT_CACHE) {
+		ac->id[ac->n] = a->id;
+		ac->json[ac->n++] = json;
+	}
+	jw_raw(w, json);
+}
+
+static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
+			 int rflags, struct account_cache *ac, bool source)
+{
+	static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
+	jw_obj(w);
+	jw_kid(w, "id", s->id);
+	if (*s->uri) {
+		jw_kstr(w, "uri", s->uri);
+		jw_kstr(w, "url", s->uri);
+	} else {
+		char idbuf[24];
+		snprintf(idbuf, sizeof idbuf, "%lld", (long long)s->id);
+		const char *uri[] = {r->core.cfg->base_url, "/users/", s->account.username,
+				     "/statuses/", idbuf};
+		const char *url[] = {r->core.cfg->base_url, "/@", s->account.username, "/", idbuf};
+		jw_key(w, "uri");
+		jw_str_parts(w, 5, uri);
+		jw_key(w, "url");
+		jw_str_parts(w, 5, url);
+	}
+	jw_ktime(w, "created_at", s->created_at);
+	jw_key(w, "account");
+	write_account_cached(w, r, &s->account, ac);
+	jw_kstr(w, "content", s->reblog ? "" : s->content);
+	jw_kstr(w, "visibility",
+		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
+	jw_kbool(w, "sensitive", s->sensitive);
+	jw_kstr(w, "spoiler_text", s->spoiler_text);
+	jw_key(w, "media_attachments");
+	jw_raw(w, "[]");
+	jw_key(w, "mentions");
+	jw_raw(w, s->mentions && *s->mentions ? s->mentions : "[]");
+	jw_key(w, "tags");
+	write_tags(w, r, s->tags);
+	jw_key(w, "emojis");
+	jw_raw(w, "[]");
+	jw_kint(w, "reblogs_count", s->reblogs_count);
+	jw_kint(w, "favourites_count", s->favourites_count);
+	jw_kint(w, "replies_count", s->replies_count);
+	jw_kid(w, "in_reply_to_id", s->in_reply_to_id);
+	jw_kid(w, "in_reply_to_account_id", s->in_reply_to_account_id);
+	jw_key(w, "reblog");
+	if (s->reblog)
+		write_status(w, r, s->reblog, rflags, 0, ac, false);
+	else
+		jw_null(w);
+	jw_knull(w, "poll");
+	jw_knull(w, "card");
+	jw_key(w, "language");
+	if (*s->language)
+		jw_str(w, s->language);
+	else
+		jw_null(w);
+	jw_key(w, "text");
+	if (source)
+		jw_str(w, s->text);
+	else
+		jw_null(w);
+	jw_key(w, "edited_at");
+	if (s->edited_at)
+		jw_time(w, s->edited_at);
+	else
+		jw_null(w);
+	jw_key(w, "application");
+	if (s->app_name && *s->app_name) {
+		jw_obj(w);
+		jw_kstr(w, "name", s->app_name);
+		jw_key(w, "website");
+		jw_str(w, *s->app_website ? s->app_website : NULL);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "filtered");
+	jw_raw(w, "[]");
 	if (r->account_id) {
-		json_object_set_new(j, "favourited", json_boolean(flags & FLAG_FAVOURITED));
-		json_object_set_new(j, "reblogged", json_boolean(flags & FLAG_REBLOGGED));
-		json_object_set_new(j, "bookmarked", json_boolean(flags & FLAG_BOOKMARKED));
-		json_object_set_new(j, "muted", json_false());
+		jw_kbool(w, "favourited", flags & FLAG_FAVOURITED);
+		jw_kbool(w, "reblogged", flags & FLAG_REBLOGGED);
+		jw_kbool(w, "bookmarked", flags & FLAG_BOOKMARKED);
+		jw_kbool(w, "muted", false);
 		if (s->account_id == r->account_id)
-			json_object_set_new(j, "pinned", json_boolean(flags & FLAG_PINNED));
+			jw_kbool(w, "pinned", flags & FLAG_PINNED);
 	}
-	return j;
+	jw_obj_end(w);
 }
 
-json_t *ent_statuses(struct req *r, const struct status_list *l)
+void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
 {
 	int n = l->n, k = 0;
 	int64_t *ids = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *ids);
@@ -223,30 +331,46 @@ json_t *ent_statuses(struct req *r, const struct status_list *l)
 	}
 	if (r->account_id)
 		store_viewer_flags(r->core.db, r->account_id, ids, k, flags);
-	json_t *arr = json_array();
+	struct account_cache *ac = arena_alloc(&r->arena, sizeof *ac);
+	ac->n = 0;
+	jw_arr(w);
 	k = 0;
 	for (int i = 0; i < n; i++) {
 		int f = flags[k++];
 		int rf = l->items[i].reblog ? flags[k++] : 0;
 		/* A reblog wrapper shows the flags of the status it carries. */
-		json_array_append_new(arr, status_json(r, &l->items[i], l->items[i].reblog ? rf : f,
-						       rf));
+		write_status(w, r, &l->items[i], l->items[i].reblog ? rf : f, rf, ac, source);
 	}
-	return arr;
+	jw_arr_end(w);
+}
+
+json_t *ent_statuses(struct req *r, const struct status_list *l)
+{
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	jw_statuses(&w, r, l, false);
+	json_t *j = jw_to_json(&w);
+	return json_is_array(j) ? j : (json_decref(j), json_array());
+}
+
+static json_t *one_status(struct req *r, const struct status *s, bool source)
+{
+	struct status_list l = {(struct status *)s, 1};
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	jw_statuses(&w, r, &l, source);
+	json_t *arr = jw_to_json(&w);
+	json_t *j = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return j ? j : json_null();
 }
 
 json_t *ent_status(struct req *r, const struct status *s)
 {
-	struct status_list l = {(struct status *)s, 1};
-	json_t *arr = ent_statuses(r, &l);
-	json_t *j = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	return j;
+	return one_status(r, s, false);
 }
 
 json_t *ent_status_with_source(struct req *r, const struct status *s)
 {
-	json_t *j = ent_status(r, s);
-	json_object_set_new(j, "text", json_string(s->text));
-	return j;
+	return one_status(r, s, true);
 }

@@ -47,7 +47,16 @@ void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64
 		return;
 	struct qs_ctx x = {r, arena_strdup(&r->arena, "")};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, keep_arg, &x);
-	const char *base = arena_printf(&r->arena, "%s%s?%s", r->core.cfg->base_url, r->path, x.out);
+	/* The path was decoded: encode it again, segment by segment, so the
+	 * header stays ASCII and the link can be followed as it is. */
+	char *path = arena_strdup(&r->arena, "");
+	for (const char *p = r->path; *p;) {
+		size_t seg = strcspn(p + 1, "/") + 1;
+		path = arena_printf(&r->arena, "%s/%s", path,
+				    url_encode(&r->arena, arena_strndup(&r->arena, p + 1, seg - 1)));
+		p += seg;
+	}
+	const char *base = arena_printf(&r->arena, "%s%s?%s", r->core.cfg->base_url, path, x.out);
 	const char *prev = arena_printf(&r->arena, "<%smin_id=%lld>; rel=\"prev\"", base,
 					(long long)first);
 	const char *link = prev;
@@ -57,19 +66,39 @@ void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64
 	reply_header(r, "Link", link);
 }
 
+#define PAGE_CAP (64u << 20)
+
 void reply_status_page(struct req *r, const struct page *pg, const struct status_list *l)
 {
 	if (l->n)
 		page_link(r, pg, l->n, l->items[0].cursor, l->items[l->n - 1].cursor);
-	reply_json(r, 200, ent_statuses(r, l));
+	struct jw w;
+	jw_init(&w, PAGE_CAP);
+	jw_statuses(&w, r, l, false);
+	reply_jw(r, 200, &w);
+}
+
+void reply_jw(struct req *r, unsigned status, struct jw *w)
+{
+	if (!jw_ok(w)) {
+		jw_free(w);
+		reply_error(r, 500, "Internal error: response too large");
+		return;
+	}
+	size_t len;
+	char *body = jw_steal(w, &len);
+	reply_json_bytes(r, status, body, len);
 }
 
 void reply_account_page(struct req *r, const struct page *pg, const struct account_list *l)
 {
 	if (l->n)
 		page_link(r, pg, l->n, l->cursor[0], l->cursor[l->n - 1]);
-	json_t *arr = json_array();
+	struct jw w;
+	jw_init(&w, PAGE_CAP);
+	jw_arr(&w);
 	for (int i = 0; i < l->n; i++)
-		json_array_append_new(arr, ent_account(r, &l->items[i]));
-	reply_json(r, 200, arr);
+		jw_account(&w, r, &l->items[i]);
+	jw_arr_end(&w);
+	reply_jw(r, 200, &w);
 }

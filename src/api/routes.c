@@ -3,6 +3,8 @@
  * every endpoint; handlers never skip them. */
 #include "api/api.h"
 #include "http/router.h"
+#include "api/api_lists.h"
+#include "api/api_social.h"
 
 #define R(x) SCOPE(SC_READ_##x)
 #define W(x) SCOPE(SC_WRITE_##x)

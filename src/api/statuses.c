@@ -148,8 +148,15 @@ void h_statuses_context(struct req *r)
 	if (!path_id(r, 0, &id) ||
 	    api_check(r, status_context(&r->core, r->account_id, id, &up, &down)))
 		return;
-	reply_json(r, 200, json_pack("{s:o, s:o}", "ancestors", ent_statuses(r, &up),
-				     "descendants", ent_statuses(r, &down)));
+	struct jw w;
+	jw_init(&w, 64u << 20);
+	jw_obj(&w);
+	jw_key(&w, "ancestors");
+	jw_statuses(&w, r, &up, false);
+	jw_key(&w, "descendants");
+	jw_statuses(&w, r, &down, false);
+	jw_obj_end(&w);
+	reply_jw(r, 200, &w);
 }
 
 /* The status an action applied to, reloaded to show the new counts. */

@@ -35,6 +35,7 @@ void config_defaults(struct config *c)
 	c->rate_window = env_int("RAPPORT_RATE_WINDOW", 300);
 	c->signup_limit = env_int("RAPPORT_SIGNUP_LIMIT", 10);
 	c->signup_window = env_int("RAPPORT_SIGNUP_WINDOW", 1800);
+	c->conn_timeout = env_int("RAPPORT_CONN_TIMEOUT", 30);
 }
 
 void config_finish(struct config *c)

@@ -23,6 +23,7 @@ struct config {
 	int rate_window;        /* ... per this many seconds */
 	int signup_limit;       /* sign-ups per IP per signup_window; 0 = off */
 	int signup_window;
+	int conn_timeout;       /* seconds a connection may sit idle or half-sent */
 };
 
 /* Fills defaults, then RAPPORT_* environment variables. */

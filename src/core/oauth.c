@@ -12,7 +12,7 @@ static enum rc invalid(struct core *c, const char *code, const char *msg)
 	return core_fail(c, RC_BAD_REQUEST, code, "%s", msg);
 }
 
-static bool redirect_uri_valid(const char *u)
+bool oauth_redirect_uri_valid(const char *u)
 {
 	if (!strcmp(u, OOB_URI))
 		return true;
@@ -52,7 +52,7 @@ enum rc oauth_app_create(struct core *c, const struct new_app *in, struct app *o
 	char *norm = arena_calloc(c->arena, 1, strlen(uris) + 1);
 	for (char *save = NULL, *u = strtok_r(uris, "\n", &save); u;
 	     u = strtok_r(NULL, "\n", &save)) {
-		if (!redirect_uri_valid(u))
+		if (!oauth_redirect_uri_valid(u))
 			return core_fail(c, RC_INVALID, "redirect_uris",
 					 "Validation failed: redirect_uris must be absolute URIs");
 		if (*norm)

@@ -23,6 +23,9 @@ enum rc oauth_app_create(struct core *c, const struct new_app *in, struct app *o
 			 char out_secret[TOKEN_LEN + 1]);
 /* Finds an app and, if secret is non-NULL, checks it. */
 enum rc oauth_client(struct core *c, const char *client_id, const char *secret, struct app *out);
+/* True if u is an acceptable redirect URI: the out-of-band URN, or an
+ * absolute URI with a scheme, no whitespace or control bytes, no fragment. */
+bool oauth_redirect_uri_valid(const char *u);
 /* True if uri is one of the app's redirect URIs, byte for byte. */
 bool oauth_redirect_ok(const struct app *a, const char *uri);
 

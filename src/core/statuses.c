@@ -125,6 +125,7 @@ struct create_tx {
 	struct status *s;
 	struct text_formatted *f;
 	const char *idem_key;
+	int64_t existing; /* a status made earlier with the same key */
 	enum rc rc;
 };
 
@@ -188,6 +189,14 @@ static enum store_rc create_fn(struct db *db, void *arg)
 	struct create_tx *x = arg;
 	struct core *c = x->c;
 	struct status *s = x->s;
+	/* Checked again under the write lock: two requests with one key that
+	 * both passed the first check must still make one status. */
+	if (x->idem_key) {
+		x->existing = store_idempotency_get(db, s->account_id, x->idem_key,
+						    s->created_at - IDEMPOTENCY_TTL_MS);
+		if (x->existing)
+			return ST_OK;
+	}
 	enum store_rc st = store_status_insert(db, s);
 	if (st == ST_OK)
 		st = index_text(c, s, x->f);
@@ -302,11 +311,11 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	s->created_at = now;
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
-			      RC_OK};
+			      0, RC_OK};
 	st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
-	*out_id = s->id;
+	*out_id = x.existing ? x.existing : s->id;
 	return RC_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 /* Output of a formatter is bounded by a fixed multiple of its input, and
@@ -48,9 +49,22 @@ static size_t url_len(const char *s)
 	size_t n = 0;
 	while (s[n] && (unsigned char)s[n] > ' ' && s[n] != '<' && s[n] != '>' && s[n] != '"')
 		n++;
-	/* Trailing punctuation belongs to the sentence, not the URL. */
-	while (n && strchr(".,:;!?)'", s[n - 1]))
+	/* Trailing punctuation belongs to the sentence, not the URL; a closing
+	 * parenthesis stays when it closes one opened inside the URL, as in
+	 * https://en.wikipedia.org/wiki/C_(programming_language). */
+	size_t open = 0, close = 0;
+	for (size_t i = 0; i < n; i++) {
+		open += s[i] == '(';
+		close += s[i] == ')';
+	}
+	while (n && strchr(".,:;!?)'", s[n - 1])) {
+		if (s[n - 1] == ')') {
+			if (close <= open)
+				break;
+			close--;
+		}
 		n--;
+	}
 	return n > 8 ? n : 0;
 }
 
@@ -203,7 +217,8 @@ static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
 }
 
 /* Length in bytes of "#tag" at s (s[0] == '#'), 0 if none. A tag has word
- * characters and at least one that is not a digit. */
+ * characters and at least one that is not a digit of any script (#123 and
+ * #١٢٣ are numbers, not tags). */
 static size_t hashtag_len(const char *s)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s + 1;
@@ -215,7 +230,7 @@ static size_t hashtag_len(const char *s)
 		utf8proc_ssize_t k = utf8proc_iterate(p, 4, &cp);
 		if (k <= 0 || !word_cp(cp))
 			break;
-		if (!(cp >= '0' && cp <= '9'))
+		if (utf8proc_category(cp) != UTF8PROC_CATEGORY_ND)
 			alpha = true;
 		p += k;
 		n += (size_t)k;
@@ -225,12 +240,35 @@ static size_t hashtag_len(const char *s)
 	return alpha ? n : 0;
 }
 
-static void lower_ascii_copy(char *dst, const char *src, size_t n)
+/* A hashtag's key: its n bytes of valid UTF-8 lowercased code point by
+ * code point, as Mastodon does ("Größe" stays "größe"; full case folding
+ * would turn it into "grösse", a name nobody wrote). */
+static char *tag_fold(struct arena *a, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
-	dst[n] = '\0';
+	char *out = arena_alloc(a, n * 2 + 1); /* a lowercase form is at most 2x longer */
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t len = 0;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)n;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+		if (k <= 0)
+			break;
+		len += (size_t)utf8proc_encode_char(utf8proc_tolower(cp),
+						    (utf8proc_uint8_t *)out + len);
+		p += k;
+		left -= k;
+	}
+	out[len] = '\0';
+	return out;
 }
+
+/* Resolver calls per text. Each may cost a database lookup and a post is
+ * formatted before its length is checked, so a megabyte of "@a @b ..."
+ * must not become hundreds of thousands of lookups. A valid post of 500
+ * characters has at most 167 mentions; people already resolved are found
+ * again without a call. */
+#define RESOLVE_BUDGET 200
 
 struct fmt_state {
 	struct arena *a;
@@ -239,17 +277,41 @@ struct fmt_state {
 	const char *base_url;
 	text_resolve_fn resolve;
 	void *ctx;
+	int resolves; /* resolver calls made */
 };
+
+/* A mention already resolved in this text, matched without regard to case. */
+static const struct text_mention *known_mention(const struct text_formatted *out,
+						const char *user, size_t ulen, const char *dom,
+						size_t dlen)
+{
+	for (int i = 0; i < out->nmentions; i++) {
+		const struct text_mention *m = &out->mentions[i];
+		if (strlen(m->username) == ulen && !strncasecmp(m->username, user, ulen) &&
+		    strlen(m->domain) == dlen && !strncasecmp(m->domain, dom, dlen))
+			return m;
+	}
+	return NULL;
+}
 
 static bool emit_mention(struct fmt_state *st, const char *s, size_t ulen, size_t dlen)
 {
 	if (!st->resolve)
 		return false;
 	struct text_mention m = {0};
-	const char *user = arena_strndup(st->a, s + 1, ulen);
-	const char *dom = dlen ? arena_strndup(st->a, s + 2 + ulen, dlen) : "";
-	if (!st->resolve(st->ctx, user, dom, &m))
-		return false;
+	const char *dom_at = dlen ? s + 2 + ulen : "";
+	const struct text_mention *known = known_mention(st->out, s + 1, ulen, dom_at, dlen);
+	if (known) {
+		m = *known;
+	} else {
+		if (st->resolves >= RESOLVE_BUDGET)
+			return false;
+		st->resolves++;
+		const char *user = arena_strndup(st->a, s + 1, ulen);
+		const char *dom = dlen ? arena_strndup(st->a, dom_at, dlen) : "";
+		if (!st->resolve(st->ctx, user, dom, &m))
+			return false;
+	}
 	bool dup = false;
 	for (int i = 0; i < st->out->nmentions; i++)
 		dup |= st->out->mentions[i].account_id == m.account_id;
@@ -266,16 +328,7 @@ static bool emit_mention(struct fmt_state *st, const char *s, size_t ulen, size_
 
 static void emit_tag(struct fmt_state *st, const char *s, size_t n)
 {
-	char *name = arena_alloc(st->a, n);
-	lower_ascii_copy(name, s + 1, n - 1);
-	char *folded = text_nfc(st->a, name);
-	utf8proc_uint8_t *cf = NULL;
-	if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &cf,
-			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-				 UTF8PROC_CASEFOLD) >= 0) {
-		folded = arena_strdup(st->a, (const char *)cf);
-	}
-	free(cf);
+	const char *folded = tag_fold(st->a, s + 1, n - 1);
 	bool dup = false;
 	for (int i = 0; i < st->out->ntags; i++)
 		dup |= !strcmp(st->out->tags[i], folded);

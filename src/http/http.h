@@ -63,6 +63,8 @@ struct req {
 
 /* Takes ownership of j. */
 void reply_json(struct req *r, unsigned status, json_t *j);
+/* A JSON body already serialised; takes the malloc'ed bytes. */
+void reply_json_bytes(struct req *r, unsigned status, char *body, size_t len);
 /* {"error": msg} */
 void reply_error(struct req *r, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -35,6 +35,11 @@ void reply_json(struct req *r, unsigned status, json_t *j)
 	set_body(r, status, "application/json; charset=utf-8", s, strlen(s));
 }
 
+void reply_json_bytes(struct req *r, unsigned status, char *body, size_t len)
+{
+	set_body(r, status, "application/json; charset=utf-8", body, len);
+}
+
 void reply_error(struct req *r, unsigned status, const char *fmt, ...)
 {
 	va_list ap;

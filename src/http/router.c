@@ -157,18 +157,33 @@ static int rate_limit(struct req *r)
 	return -1;
 }
 
+/* A literal segment is more specific than a parameter: of the routes that
+ * match, the one with the fewest ":name" segments wins, so
+ * /api/v1/accounts/relationships is not taken for /api/v1/accounts/:id. */
+static int nparams(const char *pat)
+{
+	int n = 0;
+	for (; *pat; pat++)
+		n += *pat == ':';
+	return n;
+}
+
 static const struct route *find_route(struct req *r, bool *path_known)
 {
 	*path_known = false;
+	const struct route *best = NULL;
 	for (const struct route *rt = routes; rt->method; rt++) {
 		if (!match(r, rt->pattern, r->path))
 			continue;
 		*path_known = true;
-		if (!strcmp(rt->method, r->method) ||
-		    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
-			return rt;
+		if ((!strcmp(rt->method, r->method) ||
+		     (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET"))) &&
+		    (!best || nparams(rt->pattern) < nparams(best->pattern)))
+			best = rt;
 	}
-	return NULL;
+	if (best) /* later candidates overwrote the captured parameters */
+		match(r, best->pattern, r->path);
+	return best;
 }
 
 void router_dispatch(struct req *r)

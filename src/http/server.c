@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
-#define CONN_TIMEOUT_S 30
 #define MAX_CONNECTIONS 4000
 
 static const char *client_ip(struct req *r)
@@ -200,7 +199,8 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 		on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+		(unsigned)(cfg->conn_timeout > 0 ? cfg->conn_timeout : 30),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {

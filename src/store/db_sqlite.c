@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 256 /* open addressing on the SQL pointer */
+#define STMT_CACHE 1024 /* open addressing on the SQL pointer */
 
 struct db_stmt {
 	sqlite3_stmt *stmt;

@@ -1,8 +1,11 @@
 /* schema.c - versioned migrations, applied in order at start.
  *
  * Each entry is portable SQL (SQLite and PostgreSQL). IDs are 64-bit
- * snowflakes made by the application; times are integer milliseconds. A
- * migration, once released, is never edited: add the next one. */
+ * snowflakes made by the application; times are integer milliseconds.
+ * Single-column keys are "INTEGER PRIMARY KEY", which SQLite makes the
+ * table's rowid (64-bit, no second index); a PostgreSQL backend maps
+ * INTEGER to BIGINT when it applies these. A migration, once released, is
+ * never edited: add the next one. */
 #include "store/schema.h"
 
 #include <stddef.h>
@@ -10,7 +13,7 @@
 const char *const schema_migrations[] = {
 	/* 1: accounts, local users and OAuth */
 	"CREATE TABLE accounts ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" username TEXT NOT NULL,"
 	" username_key TEXT NOT NULL,"          /* lower(username) */
 	" domain TEXT NOT NULL DEFAULT '',"     /* '' = local */
@@ -34,7 +37,7 @@ const char *const schema_migrations[] = {
 	" UNIQUE (username_key, domain),"
 	" UNIQUE (uri));"
 	"CREATE TABLE users ("
-	" account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
 	" email TEXT NOT NULL,"
 	" email_key TEXT NOT NULL UNIQUE,"      /* lower(email) */
 	" password_hash TEXT NOT NULL,"
@@ -44,7 +47,7 @@ const char *const schema_migrations[] = {
 	" default_language TEXT NOT NULL DEFAULT '',"
 	" created_at BIGINT NOT NULL);"
 	"CREATE TABLE apps ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" name TEXT NOT NULL,"
 	" website TEXT NOT NULL DEFAULT '',"
 	" redirect_uris TEXT NOT NULL,"
@@ -61,7 +64,7 @@ const char *const schema_migrations[] = {
 	" challenge TEXT NOT NULL DEFAULT '',"
 	" expires_at BIGINT NOT NULL);"
 	"CREATE TABLE tokens ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" token_hash TEXT NOT NULL UNIQUE,"
 	" app_id BIGINT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,"
 	" account_id BIGINT REFERENCES accounts(id) ON DELETE CASCADE,"
@@ -71,7 +74,7 @@ const char *const schema_migrations[] = {
 
 	/* 2: the social core */
 	"CREATE TABLE statuses ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" uri TEXT UNIQUE,"                     /* NULL for local: derived from the domain */
 	" text TEXT NOT NULL DEFAULT '',"       /* source as written */
@@ -98,9 +101,8 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX statuses_reblog ON statuses(reblog_of_id, account_id);"
 	"CREATE INDEX statuses_account_reblog ON statuses(account_id, reblog_of_id);"
 	"CREATE INDEX statuses_thread ON statuses(thread_id, id);"
-	"CREATE INDEX statuses_public ON statuses(id) WHERE visibility = 0 AND reblog_of_id IS NULL;"
 	"CREATE TABLE status_edits ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" status_id BIGINT NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,"
 	" text TEXT NOT NULL, content TEXT NOT NULL, spoiler_text TEXT NOT NULL,"
 	" sensitive INTEGER NOT NULL, created_at BIGINT NOT NULL);"
@@ -111,7 +113,7 @@ const char *const schema_migrations[] = {
 	" PRIMARY KEY (status_id, account_id));"
 	"CREATE INDEX mentions_account ON mentions(account_id, status_id);"
 	"CREATE TABLE tags ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" name TEXT NOT NULL UNIQUE,"            /* lowercase */
 	" display_name TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);"
@@ -121,7 +123,7 @@ const char *const schema_migrations[] = {
 	" PRIMARY KEY (tag_id, status_id));"
 	"CREATE INDEX status_tags_status ON status_tags(status_id);"
 	"CREATE TABLE follows ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" show_reblogs INTEGER NOT NULL DEFAULT 1,"
@@ -131,7 +133,7 @@ const char *const schema_migrations[] = {
 	" UNIQUE (account_id, target_id));"
 	"CREATE INDEX follows_target ON follows(target_id, account_id);"
 	"CREATE TABLE follow_requests ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" show_reblogs INTEGER NOT NULL DEFAULT 1,"
@@ -140,14 +142,14 @@ const char *const schema_migrations[] = {
 	" UNIQUE (account_id, target_id));"
 	"CREATE INDEX follow_requests_target ON follow_requests(target_id, id);"
 	"CREATE TABLE blocks ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" created_at BIGINT NOT NULL,"
 	" UNIQUE (account_id, target_id));"
 	"CREATE INDEX blocks_target ON blocks(target_id, account_id);"
 	"CREATE TABLE mutes ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" notifications INTEGER NOT NULL DEFAULT 1,"
@@ -160,7 +162,7 @@ const char *const schema_migrations[] = {
 	" comment TEXT NOT NULL,"
 	" PRIMARY KEY (account_id, target_id));"
 	"CREATE TABLE favourites ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" status_id BIGINT NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,"
 	" created_at BIGINT NOT NULL,"
@@ -168,14 +170,14 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX favourites_status ON favourites(status_id, id);"
 	"CREATE INDEX favourites_account_id ON favourites(account_id, id);"
 	"CREATE TABLE bookmarks ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" status_id BIGINT NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,"
 	" created_at BIGINT NOT NULL,"
 	" UNIQUE (account_id, status_id));"
 	"CREATE INDEX bookmarks_account_id ON bookmarks(account_id, id);"
 	"CREATE TABLE pins ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" status_id BIGINT NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,"
 	" created_at BIGINT NOT NULL,"
@@ -185,7 +187,7 @@ const char *const schema_migrations[] = {
 	" status_id BIGINT NOT NULL,"
 	" PRIMARY KEY (account_id, status_id));"
 	"CREATE TABLE notifications ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" type TEXT NOT NULL,"
@@ -201,7 +203,7 @@ const char *const schema_migrations[] = {
 	" updated_at BIGINT NOT NULL,"
 	" PRIMARY KEY (account_id, timeline));"
 	"CREATE TABLE conversations ("              /* one row per participant's view */
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" participants TEXT NOT NULL,"             /* sorted ids of the others, comma-separated */
 	" last_status_id BIGINT NOT NULL,"
@@ -209,7 +211,7 @@ const char *const schema_migrations[] = {
 	" UNIQUE (account_id, participants));"
 	"CREATE INDEX conversations_account ON conversations(account_id, last_status_id);"
 	"CREATE TABLE lists ("
-	" id BIGINT PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	" title TEXT NOT NULL,"
 	" replies_policy TEXT NOT NULL DEFAULT 'list',"
@@ -229,5 +231,11 @@ const char *const schema_migrations[] = {
 
 	/* 3: full-text search (SQLite FTS5; the PostgreSQL backend keeps its own) */
 	"CREATE VIRTUAL TABLE statuses_fts USING fts5(text, content='', tokenize='unicode61');",
+
+	/* 4: pagination of followers, following, blocks and mutes by row id */
+	"CREATE INDEX follows_target_id ON follows(target_id, id);"
+	"CREATE INDEX follows_account_id ON follows(account_id, id);"
+	"CREATE INDEX blocks_account_id ON blocks(account_id, id);"
+	"CREATE INDEX mutes_account_id ON mutes(account_id, id);",
 	NULL,
 };

@@ -159,3 +159,8 @@ enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), 
 	}
 	return ST_OK;
 }
+
+const char *store_errmsg(struct db *db)
+{
+	return db_errmsg(db);
+}

@@ -39,6 +39,9 @@ void store_release(struct store *s, struct db *db);
 /* The schema version now applied. */
 int store_schema_version(struct db *db);
 
+/* The backend's message for the last error on this connection. */
+const char *store_errmsg(struct db *db);
+
 /* Runs fn inside a write transaction: committed when fn returns ST_OK,
  * rolled back otherwise, so a failed request changes nothing. */
 enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), void *ctx);
@@ -216,8 +219,9 @@ enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const cha
 
 /* ---- home feeds: filled on write ---- */
 
-/* Adds status_id to the home feed of the author's followers (those who
- * also follow reply_to_account when it is not 0; only followers with
+/* Adds status_id to the home feed of the author's followers (for a reply
+ * to another account, those who also follow it, and that account itself if
+ * it follows the author; only followers with
  * show_reblogs when reblog is true), and to the author's own. */
 enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author,
 				int64_t reply_to_account, bool reblog);
@@ -320,8 +324,13 @@ enum store_rc store_conversation_touch(struct db *db, int64_t account_id,
  * their previous visible direct status, or disappear. */
 enum store_rc store_conversation_status_gone(struct db *db, int64_t status_id);
 
+/* Pending requests to follow account_id. */
+int64_t store_count_follow_requests(struct db *db, int64_t account_id);
+
 /* ---- lists ---- */
 bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
+/* Takes member off every list of owner's (after an unfollow or a block). */
+enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member);
 
 /* ---- pins ---- */
 int64_t store_pins_count(struct db *db, int64_t account_id);
@@ -330,5 +339,206 @@ enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bo
  * ST_CONFLICT when it was already so. */
 enum store_rc store_favourite(struct db *db, int64_t account_id, int64_t status_id, bool on);
 enum store_rc store_bookmark(struct db *db, int64_t account_id, int64_t status_id, bool on);
+
+/* ==== lists, search and direct conversations (store_lists.c) ==== */
+
+struct list {
+	int64_t id, account_id;
+	const char *title;
+	const char *replies_policy; /* "followed", "list" or "none" */
+	bool exclusive;
+	int64_t created_at;
+};
+
+struct list_set {
+	struct list *items;
+	int n;
+};
+
+enum store_rc store_list_insert(struct db *db, const struct list *l);
+/* The list if owner owns it; ST_NOT_FOUND otherwise. */
+enum store_rc store_list_get(struct db *db, struct arena *ar, int64_t id, int64_t owner,
+			     struct list *out);
+/* Writes title, replies_policy and exclusive of l->id (owned by l->account_id). */
+enum store_rc store_list_update(struct db *db, const struct list *l);
+/* Deletes the list (its memberships cascade); ST_NOT_FOUND unless owner
+ * owns it. */
+enum store_rc store_list_delete(struct db *db, int64_t id, int64_t owner);
+int64_t store_lists_count(struct db *db, int64_t owner);
+/* owner's lists by id ascending; member != 0 keeps those that hold member. */
+enum store_rc store_lists_of(struct db *db, struct arena *ar, int64_t owner, int64_t member,
+			     struct list_set *out);
+/* Members newest account id first; cursor = account id. */
+enum store_rc store_list_members(struct db *db, struct arena *ar, int64_t list_id,
+				 const struct page *pg, struct account_list *out);
+int64_t store_list_members_count(struct db *db, int64_t list_id);
+bool store_list_has(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_member_add(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_member_remove(struct db *db, int64_t list_id, int64_t account_id);
+
+/* Account search. name and domain are lowercase; display is the lowercase
+ * query matched against display names ("" = not at all). */
+enum account_domain_match { DOMAIN_ANY, DOMAIN_EXACT, DOMAIN_PREFIX };
+struct account_query {
+	const char *name;      /* username prefix */
+	const char *domain;    /* "" = local */
+	enum account_domain_match domain_match;
+	const char *display;   /* display-name prefix, "" = none */
+	bool following;        /* only accounts viewer follows */
+	int offset, limit;
+};
+/* Exact username@domain first, then accounts viewer follows, then by
+ * username. Skips accounts blocking or blocked by viewer, and prefix
+ * matches that are not discoverable unless viewer follows them or is them. */
+enum store_rc store_search_accounts(struct db *db, struct arena *ar, int64_t viewer,
+				    const struct account_query *q, struct account_list *out);
+
+struct tag {
+	int64_t id;
+	const char *name;         /* lowercase */
+	const char *display_name;
+};
+struct tag_list {
+	struct tag *items;
+	int n;
+};
+/* Tags whose name starts with prefix, shortest first. */
+enum store_rc store_search_tags(struct db *db, struct arena *ar, const char *prefix, int offset,
+				int limit, struct tag_list *out);
+enum store_rc store_tag_get(struct db *db, struct arena *ar, const char *name, struct tag *out);
+/* Ids of public and unlisted statuses matching the FTS5 query, visible to
+ * viewer as on the public timeline (blocks both ways, mutes), by
+ * discoverable authors or viewer; newest first. account_id != 0 keeps that
+ * author's. ids has room for limit entries. */
+enum store_rc store_search_statuses(struct db *db, int64_t viewer, const char *match,
+				    int64_t account_id, int offset, int limit, int64_t *ids,
+				    int *n);
+
+struct conversation {
+	int64_t id, account_id;
+	const char *participants; /* sorted ids of the others, comma-separated */
+	int64_t last_status_id;   /* also the pagination cursor */
+	bool unread;
+};
+struct conversation_list {
+	struct conversation *items;
+	int n;
+};
+/* viewer's conversations whose last status viewer may still see. */
+enum store_rc store_conversations(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct page *pg, struct conversation_list *out);
+/* ST_NOT_FOUND unless owner owns conversation id. */
+enum store_rc store_conversation_get(struct db *db, struct arena *ar, int64_t id, int64_t owner,
+				     struct conversation *out);
+enum store_rc store_conversation_mark_read(struct db *db, int64_t id, int64_t owner);
+enum store_rc store_conversation_delete(struct db *db, int64_t id, int64_t owner);
+
+/* ==== end of lists, search and direct conversations ==== */
+
+/* ==== relationships, notifications and markers (store_rel.c) ==== */
+
+/* Follows. Each write keeps both accounts' following_count and
+ * followers_count equal to the rows in follows. show_reblogs and notify are
+ * 0 or 1, or -1 for "the default" on a new row and "unchanged" on an
+ * existing one. */
+/* Adds account_id -> target_id (ST_OK), or updates the options of the
+ * follow that exists (ST_CONFLICT). */
+enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target_id,
+			       int show_reblogs, int notify);
+/* Deletes the follow; ST_NOT_FOUND when there was none. */
+enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id);
+/* Adds target's most recent statuses (at most max) that account may see
+ * to account's home feed: public, unlisted and private ones, reblogs only
+ * when reblogs is true, replies only to target, account or someone account
+ * follows. */
+enum store_rc store_feed_backfill(struct db *db, int64_t account_id, int64_t target_id,
+				  bool reblogs, int max);
+
+/* Follow requests, with the same option conventions as follows. */
+/* Adds a request (ST_OK) or updates the pending one (ST_CONFLICT). */
+enum store_rc store_request_put(struct db *db, int64_t account_id, int64_t target_id,
+				int show_reblogs, int notify);
+/* The pending request's options; ST_NOT_FOUND when there is none. */
+enum store_rc store_request_get(struct db *db, int64_t account_id, int64_t target_id,
+				bool *show_reblogs, bool *notify);
+/* Deletes the request; ST_NOT_FOUND when there was none. */
+enum store_rc store_request_delete(struct db *db, int64_t account_id, int64_t target_id);
+
+/* Blocks and mutes: ST_OK when a row was added or removed, ST_CONFLICT when
+ * it was already so. A mute expires at expires_at (ms; 0 = never); putting
+ * a mute that exists replaces its options. */
+enum store_rc store_block_put(struct db *db, int64_t account_id, int64_t target_id, bool on);
+enum store_rc store_mute_put(struct db *db, int64_t account_id, int64_t target_id,
+			     bool notifications, int64_t expires_at);
+enum store_rc store_mute_delete(struct db *db, int64_t account_id, int64_t target_id);
+/* Sets account_id's private note on target_id; "" deletes it. */
+enum store_rc store_note_put(struct db *db, int64_t account_id, int64_t target_id,
+			     const char *comment);
+
+/* What viewer and target are to each other; expired mutes count as none. */
+struct relationship {
+	int64_t id; /* the target */
+	bool following, showing_reblogs, notifying, followed_by, blocking, blocked_by, muting,
+		muting_notifications, requested, requested_by;
+	const char *note; /* "" when none */
+};
+/* One query; ST_NOT_FOUND when target is not an account. now in ms. */
+enum store_rc store_relationship(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+				 int64_t now, struct relationship *out);
+
+/* Account pages; the cursor is the row's id in the table named. Accounts
+ * that viewer (0 = anonymous) blocks or is blocked by are left out of
+ * followers and following. */
+enum store_rc store_followers(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+			      const struct page *pg, struct account_list *out);
+enum store_rc store_following(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+			      const struct page *pg, struct account_list *out);
+/* Requests to follow target. */
+enum store_rc store_follow_requests(struct db *db, struct arena *ar, int64_t target,
+				    const struct page *pg, struct account_list *out);
+enum store_rc store_blocks(struct db *db, struct arena *ar, int64_t viewer,
+			   const struct page *pg, struct account_list *out);
+/* Unexpired mutes; expires[i] (arena, out->n entries) is item i's expiry
+ * in ms, 0 for never. */
+enum store_rc store_mutes(struct db *db, struct arena *ar, int64_t viewer, int64_t now,
+			  const struct page *pg, struct account_list *out, int64_t **expires);
+
+/* Notifications as their recipient sees them: those from accounts the
+ * recipient blocks or is blocked by, and those about a status the
+ * recipient may no longer see, are left out. */
+struct notification_filter {
+	const char *types;   /* ",mention,favourite," or "" for every type */
+	const char *exclude; /* the same shape; "" excludes none */
+	int64_t from;        /* only from this account; 0 = anyone */
+};
+struct notification_list {
+	struct notification *items; /* status_id set, status NULL: see core */
+	int n;
+};
+enum store_rc store_notifications(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct notification_filter *f, const struct page *pg,
+				  struct notification_list *out);
+/* One of viewer's notifications, by the same rules; ST_NOT_FOUND if none. */
+enum store_rc store_notification_get(struct db *db, struct arena *ar, int64_t viewer, int64_t id,
+				     struct notification *out);
+/* ST_NOT_FOUND when id is not one of viewer's notifications. */
+enum store_rc store_notification_dismiss(struct db *db, int64_t viewer, int64_t id);
+enum store_rc store_notifications_clear(struct db *db, int64_t viewer);
+/* How many of viewer's notifications newer than after pass f, up to cap. */
+int64_t store_notifications_count(struct db *db, int64_t viewer,
+				  const struct notification_filter *f, int64_t after, int cap);
+
+/* Read markers, per account and timeline ("home", "notifications"). */
+struct marker {
+	int64_t last_read_id, version, updated_at;
+};
+/* ST_NOT_FOUND when viewer has no marker for timeline. */
+enum store_rc store_marker_get(struct db *db, int64_t viewer, const char *timeline,
+			       struct marker *out);
+/* Creates the marker at version 0, or moves it and adds 1 to its version. */
+enum store_rc store_marker_put(struct db *db, int64_t viewer, const char *timeline,
+			       int64_t last_read_id, int64_t at);
+
+/* ==== end of relationships, notifications and markers ==== */
 
 #endif

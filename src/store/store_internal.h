@@ -38,6 +38,28 @@ enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, i
 /* Exclusive bounds and direction of a page. */
 void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 
+/* The visibility rules, one definition for every query that lists
+ * statuses (timelines, threads, search, conversations), over a status
+ * aliased s and the status r it reblogs (LEFT JOINed; NULL if none). */
+/* Visibility for viewer $1 (0 = anonymous): public and unlisted to all,
+ * private to followers, direct to the mentioned; the author sees all. */
+#define VISIBLE                                                                             \
+	" AND (s.visibility <= 1 OR s.account_id = $1"                                   \
+	" OR (s.visibility = 2 AND EXISTS (SELECT 1 FROM follows f"                      \
+	" WHERE f.account_id = $1 AND f.target_id = s.account_id))"                      \
+	" OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = $1))"
+/* Blocks either way hide the author, and for reblogs the original's author. */
+#define NOT_BLOCKED                                                                         \
+	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1"                \
+	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
+	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
+	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
+/* Mutes hide from home and public timelines; $5 is now (ms). */
+#define NOT_MUTED                                                                           \
+	" AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.account_id = $1"               \
+	" AND mu.target_id IN (s.account_id, COALESCE(r.account_id, 0))"                 \
+	" AND (mu.expires_at = 0 OR mu.expires_at > $5))"
+
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 

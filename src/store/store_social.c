@@ -143,3 +143,17 @@ bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id)
 	return db_int_query(db, 0, "SELECT 1 FROM lists WHERE id = $1 AND account_id = $2", "ii",
 			    list_id, account_id) == 1;
 }
+
+int64_t store_count_follow_requests(struct db *db, int64_t account_id)
+{
+	return db_int_query(db, 0, "SELECT COUNT(*) FROM follow_requests WHERE target_id = $1",
+			    "i", account_id);
+}
+
+enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member)
+{
+	return st_rc(db_exec(db,
+			     "DELETE FROM list_accounts WHERE account_id = $2 AND list_id IN"
+			     " (SELECT id FROM lists WHERE account_id = $1)",
+			     "ii", owner, member));
+}

@@ -25,25 +25,6 @@
 	" LEFT JOIN accounts ra ON ra.id = r.account_id"                                  \
 	" LEFT JOIN apps ap ON ap.id = s.app_id"
 
-/* Visibility for viewer $1 (0 = anonymous): public and unlisted to all,
- * private to followers, direct to the mentioned; the author sees all. */
-#define VISIBLE                                                                             \
-	" AND (s.visibility <= 1 OR s.account_id = $1"                                   \
-	" OR (s.visibility = 2 AND EXISTS (SELECT 1 FROM follows f"                      \
-	" WHERE f.account_id = $1 AND f.target_id = s.account_id))"                      \
-	" OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = $1))"
-/* Blocks either way hide the author, and for reblogs the original's author. */
-#define NOT_BLOCKED                                                                         \
-	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1"                \
-	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
-	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
-	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
-/* Mutes hide from home and public timelines; $5 is now (ms). */
-#define NOT_MUTED                                                                           \
-	" AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.account_id = $1"               \
-	" AND mu.target_id IN (s.account_id, COALESCE(r.account_id, 0))"                 \
-	" AND (mu.expires_at = 0 OR mu.expires_at > $5))"
-
 /* The common parameters: $1 viewer, $2 upper bound (exclusive), $3 lower
  * bound (exclusive), $4 limit, $5 now; each query's own start at $6. */
 
@@ -145,20 +126,24 @@ enum store_rc store_status_update_text(struct db *db, const struct status *s)
 enum store_rc store_status_count(struct db *db, int64_t id, const char *which, int delta)
 {
 	const char *sql;
+	/* CASE, not two-argument MAX(), so PostgreSQL reads it too. */
 	if (!strcmp(which, "replies"))
-		sql = "UPDATE statuses SET replies_count = MAX(replies_count + $2, 0) WHERE id = $1";
+		sql = "UPDATE statuses SET replies_count = CASE WHEN replies_count + $2 < 0 THEN 0"
+		      " ELSE replies_count + $2 END WHERE id = $1";
 	else if (!strcmp(which, "reblogs"))
-		sql = "UPDATE statuses SET reblogs_count = MAX(reblogs_count + $2, 0) WHERE id = $1";
+		sql = "UPDATE statuses SET reblogs_count = CASE WHEN reblogs_count + $2 < 0 THEN 0"
+		      " ELSE reblogs_count + $2 END WHERE id = $1";
 	else
-		sql = "UPDATE statuses SET favourites_count = MAX(favourites_count + $2, 0)"
-		      " WHERE id = $1";
+		sql = "UPDATE statuses SET favourites_count = CASE WHEN favourites_count + $2 < 0"
+		      " THEN 0 ELSE favourites_count + $2 END WHERE id = $1";
 	return st_rc(db_exec(db, sql, "ii", id, (int64_t)delta));
 }
 
 enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at)
 {
 	return st_rc(db_exec(db,
-			     "UPDATE accounts SET statuses_count = MAX(statuses_count + $2, 0),"
+			     "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + $2 < 0"
+			     " THEN 0 ELSE statuses_count + $2 END,"
 			     " last_status_at = CASE WHEN $3 > 0 THEN $3 ELSE last_status_at END"
 			     " WHERE id = $1",
 			     "iii", account_id, (int64_t)delta, at));
@@ -307,7 +292,7 @@ enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author
 				"INSERT INTO home_feed (account_id, status_id)"
 				" SELECT f.account_id, $2 FROM follows f WHERE f.target_id = $1"
 				" AND ($4 = 0 OR f.show_reblogs = 1)"
-				" AND ($3 = 0 OR EXISTS (SELECT 1 FROM follows g"
+				" AND ($3 = 0 OR f.account_id = $3 OR EXISTS (SELECT 1 FROM follows g"
 				" WHERE g.account_id = f.account_id AND g.target_id = $3))"
 				" ON CONFLICT DO NOTHING",
 				"iiib", author, status_id, reply_to_account, reblog);
@@ -397,10 +382,13 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 			 asc, pg->limit, out);
 }
 
-/* $6: 0 all, 1 local only, 2 remote only */
+/* $6: 0 all, 1 local only, 2 remote only. Most statuses are public
+ * originals, so walking the primary key down from $2 finds a page after a
+ * few dozen rows; the unary + keeps the planner off the reblog index,
+ * which would read every original. */
 #define PUBLIC_SQL(ord)                                                                     \
 	"SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS                              \
-	" WHERE s.visibility = 0 AND s.reblog_of_id IS NULL AND s.id < $2 AND s.id > $3"     \
+	" WHERE s.id < $2 AND s.id > $3 AND s.visibility = 0 AND +s.reblog_of_id IS NULL"    \
 	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
 	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)" \
 	NOT_BLOCKED NOT_MUTED " ORDER BY s.id " ord " LIMIT $4"
@@ -438,23 +426,39 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 			 asc, pg->limit, out);
 }
 
-/* $6 target, $7 exclude_replies, $8 exclude_reblogs, $9 pinned only,
- * $10 tag ('' = any). Replies to oneself are not "replies". */
+/* $6 target, $7 exclude_replies, $8 exclude_reblogs, $9 unused (pinned
+ * statuses are read by PINNED_SQL), $10 tag ('' = any). Replies to
+ * oneself are not "replies". */
 #define ACCOUNT_SQL(ord)                                                                    \
 	"SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS                              \
 	" WHERE s.account_id = $6 AND s.id < $2 AND s.id > $3"                              \
 	" AND ($7 = 0 OR s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = $6)"        \
 	" AND ($8 = 0 OR s.reblog_of_id IS NULL)"                                            \
-	" AND ($9 = 0 OR EXISTS (SELECT 1 FROM pins p WHERE p.account_id = $6"               \
-	" AND p.status_id = s.id))"                                                          \
+	" AND $9 = 0"                                                                        \
 	" AND ($10 = '' OR EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id" \
 	" WHERE st.status_id = s.id AND t.name = $10))"                                      \
 	" AND $5 >= 0" VISIBLE NOT_BLOCKED " ORDER BY s.id " ord " LIMIT $4"
+
+/* Pinned statuses, the newest pin first; the cursor is the pin's id. */
+#define PINNED_SQL(ord)                                                                     \
+	"SELECT p.id, " FULL_COLS " FROM pins p JOIN statuses s ON s.id = p.status_id"        \
+	FULL_JOINS " WHERE p.account_id = $6 AND p.id < $2 AND p.id > $3 AND $5 >= 0"         \
+	VISIBLE NOT_BLOCKED " ORDER BY p.id " ord " LIMIT $4"
 
 enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
 			       const struct account_tl_opts *o, const struct page *pg,
 			       struct status_list *out)
 {
+	static const char *const pinned[2] = {PINNED_SQL("DESC"), PINNED_SQL("ASC")};
+	if (o->pinned) {
+		int64_t hi, lo;
+		bool asc;
+		st_page_bounds(pg, &hi, &lo, &asc);
+		return read_list(ar,
+				 db_query(db, pinned[asc], "iiiiii", viewer, hi, lo,
+					  (int64_t)pg->limit, now_ms(), target),
+				 asc, pg->limit, out);
+	}
 	static const char *const sql[2] = {ACCOUNT_SQL("DESC"), ACCOUNT_SQL("ASC")};
 	int64_t hi, lo;
 	bool asc;

@@ -193,3 +193,11 @@ def alice(server):
 @pytest.fixture
 def bob(server):
     return server.user()
+
+
+def kill_server(s):
+    """SIGKILL: the crash the store must survive. No exit status to check."""
+    s.proc.kill()
+    s.proc.wait()
+    s.proc = None
+    s.logf.close()

@@ -289,3 +289,17 @@ def test_slow_client_does_not_block_others(server):
     assert time.time() - t < 5
     for c in socks:
         c.close()
+
+
+def test_idle_and_half_sent_connections_are_cut_off(make_server):
+    s = make_server(env={"RAPPORT_CONN_TIMEOUT": "2"})
+    slow = socket.create_connection(("127.0.0.1", s.port))
+    slow.sendall(b"GET /api/v1/instance HTTP/1.1\r\nHost: x\r\n")  # never finishes
+    idle = socket.create_connection(("127.0.0.1", s.port))
+    slow.settimeout(10)
+    idle.settimeout(10)
+    t = time.time()
+    assert slow.recv(100) == b""  # closed by the server
+    assert idle.recv(100) == b""
+    assert 1.5 < time.time() - t < 8
+    assert requests.get(s.url("/api/v1/instance")).ok

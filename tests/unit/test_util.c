@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/jw.h"
 #include "util/ratelimit.h"
 #include "util/util.h"
 
@@ -226,6 +227,63 @@ static void ratelimit_window(void **state)
 	ratelimit_free(&rl);
 }
 
+static void jw_writes_valid_json(void **state)
+{
+	(void)state;
+	struct jw w;
+	jw_init(&w, 1 << 16);
+	jw_obj(&w);
+	jw_kid(&w, "id", 117657431513628672LL);
+	jw_kid(&w, "none", 0);
+	jw_kint(&w, "neg", -42);
+	jw_kint(&w, "min", INT64_MIN);
+	jw_kstr(&w, "s", "quote\" back\\ nl\n tab\t ctl\x01 sep\xe2\x80\xa8 e\xe2\x82\xac");
+	jw_key(&w, "arr");
+	jw_arr(&w);
+	jw_int(&w, 1);
+	jw_obj(&w);
+	jw_obj_end(&w);
+	jw_arr(&w);
+	jw_arr_end(&w);
+	jw_raw(&w, "{\"x\":[]}");
+	jw_null(&w);
+	jw_bool(&w, true);
+	jw_arr_end(&w);
+	const char *parts[] = {"http://x.test/@", "a\"b", "/1"};
+	jw_key(&w, "url");
+	jw_str_parts(&w, 3, parts);
+	jw_ktime(&w, "t", 1795353330123LL);
+	jw_obj_end(&w);
+	assert_true(jw_ok(&w));
+	json_error_t err;
+	json_t *j = json_loadb(w.b.data, w.b.len, 0, &err);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "id")), "117657431513628672");
+	assert_true(json_is_null(json_object_get(j, "none")));
+	assert_int_equal(json_integer_value(json_object_get(j, "neg")), -42);
+	assert_true(json_integer_value(json_object_get(j, "min")) == INT64_MIN);
+	assert_string_equal(json_string_value(json_object_get(j, "s")),
+			    "quote\" back\\ nl\n tab\t ctl\x01 sep\xe2\x80\xa8 e\xe2\x82\xac");
+	assert_non_null(strstr(w.b.data, "\\u2028"));
+	assert_int_equal(json_array_size(json_object_get(j, "arr")), 6);
+	assert_string_equal(json_string_value(json_object_get(j, "url")), "http://x.test/@a\"b/1");
+	assert_string_equal(json_string_value(json_object_get(j, "t")), "2026-11-22T13:15:30.123Z");
+	json_decref(j);
+	jw_free(&w);
+
+	/* Misuse and overflow are reported, not written. */
+	jw_init(&w, 16);
+	jw_arr(&w);
+	jw_str(&w, "this is longer than sixteen bytes");
+	jw_arr_end(&w);
+	assert_false(jw_ok(&w));
+	jw_free(&w);
+	jw_init(&w, 1024);
+	jw_obj_end(&w);
+	assert_false(jw_ok(&w));
+	jw_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,7 +292,7 @@ int main(void)
 		cmocka_unit_test(tokens_and_hashes),   cmocka_unit_test(truthy),
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
-		cmocka_unit_test(ratelimit_window),
+		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(jw_writes_valid_json),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -1,0 +1,46 @@
+"""Collects the wrk figures of one bench run into results.json and a table."""
+import json
+import os
+import sys
+
+out, accounts, posts, small, rss_kb = sys.argv[1:6]
+names = ["home_timeline", "conversations_feed", "public_timeline", "status_context",
+         "account_statuses", "post_status", "favourite"]
+
+
+def load(name):
+    with open(os.path.join(out, name + ".json")) as f:
+        return json.load(f)
+
+
+ceiling = load("ceiling")
+rows = []
+for n in names:
+    r = load(n)
+    r["ratio_to_ceiling"] = round(r["rps"] / ceiling["rps"], 4) if ceiling["rps"] else 0
+    rows.append(r)
+smallr = load("home_timeline_small")
+result = {
+    "ceiling": {"rps": ceiling["rps"], "p50_ms": ceiling["p50_ms"], "p99_ms": ceiling["p99_ms"]},
+    "scenarios": [{k: r[k] for k in ["name", "rps", "p50_ms", "p99_ms", "ratio_to_ceiling",
+                                      "errors", "non_2xx"]} for r in rows],
+    "home_timeline_flatness": {"posts_small": int(small), "rps_small": smallr["rps"],
+                               "p99_ms_small": smallr["p99_ms"], "posts_big": int(posts),
+                               "rps_big": rows[0]["rps"], "p99_ms_big": rows[0]["p99_ms"]},
+    "rss_mb": round(int(rss_kb) / 1024, 1),
+    "accounts": int(accounts),
+    "posts": int(posts),
+}
+with open(os.path.join(out, "results.json"), "w") as f:
+    json.dump(result, f, indent=2)
+print()
+print(f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'x ceiling':>11}{'errors':>8}")
+print(f"{'nginx 2KB (ceiling)':<22}{ceiling['rps']:>10.0f}{ceiling['p50_ms']:>10.2f}"
+      f"{ceiling['p99_ms']:>10.2f}{1:>11.3f}{ceiling['errors'] + ceiling['non_2xx']:>8}")
+for r in rows:
+    print(f"{r['name']:<22}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
+          f"{r['ratio_to_ceiling']:>11.3f}{r['errors'] + r['non_2xx']:>8}")
+print(f"{'home @' + small + ' posts':<22}{smallr['rps']:>10.0f}{smallr['p50_ms']:>10.2f}"
+      f"{smallr['p99_ms']:>10.2f}")
+print(f"server peak RSS: {result['rss_mb']} MB; {accounts} accounts, {posts} posts")
+print(f"written: {os.path.join(out, 'results.json')}")
