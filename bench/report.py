@@ -28,6 +28,7 @@ result = {
                                "p99_ms_small": smallr["p99_ms"], "posts_big": int(posts),
                                "rps_big": rows[0]["rps"], "p99_ms_big": rows[0]["p99_ms"]},
     "rss_mb": round(int(rss_kb) / 1024, 1),
+    "fanout_after_post_status": json.load(open(os.path.join(out, "fanout.json"))),
     "accounts": int(accounts),
     "posts": int(posts),
 }
@@ -42,5 +43,7 @@ for r in rows:
           f"{r['ratio_to_ceiling']:>11.3f}{r['errors'] + r['non_2xx']:>8}")
 print(f"{'home @' + small + ' posts':<22}{smallr['rps']:>10.0f}{smallr['p50_ms']:>10.2f}"
       f"{smallr['p99_ms']:>10.2f}")
+fo = result["fanout_after_post_status"]
+print(f"fan-out queue after post_status: {fo['backlog']} jobs, drained in {fo['drain_s']:.1f} s")
 print(f"server peak RSS: {result['rss_mb']} MB; {accounts} accounts, {posts} posts")
 print(f"written: {os.path.join(out, 'results.json')}")

@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 PY=/usr/bin/python3
 
 need=""
-for p in wrk nginx-light sqlite3; do
+for p in wrk nginx-light sqlite3 bc; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then
@@ -122,6 +122,18 @@ serve "$BIG"
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
 	post_status favourite; do
 	run "$s" "http://127.0.0.1:$PORT" "$BIG" "$ROOT"
+	if [ "$s" = post_status ]; then
+		# Posts by accounts with more than RAPPORT_FANOUT_INLINE followers
+		# reach their followers through the job queue: time its drain.
+		BACKLOG=$(sqlite3 "$OUT/work/rapport.db" "SELECT COUNT(*) FROM jobs")
+		T0=$(date +%s.%N)
+		while [ "$(sqlite3 "$OUT/work/rapport.db" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
+			sleep 0.2
+		done
+		DRAIN=$(echo "$(date +%s.%N) - $T0" | bc)
+		echo "  fan-out backlog after post_status: $BACKLOG jobs, drained in ${DRAIN}s"
+		echo "{\"backlog\": $BACKLOG, \"drain_s\": $DRAIN}" >"$OUT/fanout.json"
+	fi
 done
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV_PID/status)
 stop_server

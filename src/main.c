@@ -2,6 +2,7 @@
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "core/accounts.h"
 #include "core/config.h"
+#include "core/jobs.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -41,7 +42,7 @@ static const char *const SERVE_USAGE =
 	"Other settings come from the environment: RAPPORT_TITLE, RAPPORT_MAX_CHARS,\n"
 	"RAPPORT_LOGIN_LIMIT, RAPPORT_LOGIN_WINDOW, RAPPORT_RATE_LIMIT, RAPPORT_RATE_WINDOW,\n"
 	"RAPPORT_SIGNUP_LIMIT, RAPPORT_SIGNUP_WINDOW, RAPPORT_REGISTRATIONS, RAPPORT_SYNC_FULL,\n"
-	"RAPPORT_MAX_BODY, RAPPORT_CONN_TIMEOUT. See docs/ARCHITECTURE.md.\n";
+	"RAPPORT_MAX_BODY, RAPPORT_CONN_TIMEOUT, RAPPORT_FANOUT_INLINE. See docs/ARCHITECTURE.md.\n";
 
 static const char *const USER_USAGE =
 	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
@@ -148,8 +149,11 @@ static int cmd_serve(int argc, char **argv)
 	struct server srv = {0};
 	if (open_store(&cfg, &st))
 		goto out;
+	if (jobs_start(st, &cfg))
+		goto out;
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		jobs_stop(0);
 		goto out;
 	}
 	printf("Rapport %s listening on http://%s (public URL %s, data in %s)\n", RAPPORT_VERSION,
@@ -159,6 +163,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	jobs_stop(10000);
 	log_info("stopped");
 	status = 0;
 out:

@@ -12,21 +12,35 @@
 #include <string.h>
 #include <strings.h>
 
-/* redirect_uris may come as a string or as an array of strings. */
-static const char *redirect_uris_param(struct req *r)
+#define JOIN_MAX_ITEMS 32
+#define JOIN_MAX_BYTES 4000
+
+/* A parameter that may be a string or an array of strings, joined with
+ * sep into one string. Arrays are capped (items and bytes): NULL when the
+ * value is not strings or is too big, which the caller reports as 422. */
+static const char *joined_param(struct req *r, const char *name, const char *sep)
 {
-	json_t *v = param_get(r, "redirect_uris");
+	json_t *v = param_get(r, name);
 	if (!json_is_array(v))
-		return param_str(r, "redirect_uris");
-	char *out = arena_strdup(&r->arena, "");
+		return param_str(r, name);
+	if (json_array_size(v) > JOIN_MAX_ITEMS)
+		return NULL;
+	struct buf b;
+	buf_init(&b, JOIN_MAX_BYTES);
 	size_t i;
 	json_t *e;
+	int rc = 0;
 	json_array_foreach(v, i, e)
 	{
-		if (!json_is_string(e))
+		if (!json_is_string(e)) {
+			buf_free(&b);
 			return NULL;
-		out = arena_printf(&r->arena, "%s%s%s", out, i ? "\n" : "", json_string_value(e));
+		}
+		rc |= buf_puts(&b, i ? sep : "");
+		rc |= buf_puts(&b, json_string_value(e));
 	}
+	const char *out = rc ? NULL : arena_strdup(&r->arena, b.data ? b.data : "");
+	buf_free(&b);
 	return out;
 }
 
@@ -63,17 +77,18 @@ void h_apps_create(struct req *r)
 	struct new_app in = {
 		.name = param_str(r, "client_name"),
 		.website = param_str(r, "website"),
-		.redirect_uris = redirect_uris_param(r),
-		.scopes = param_str(r, "scopes"),
+		.redirect_uris = joined_param(r, "redirect_uris", "\n"),
+		.scopes = joined_param(r, "scopes", " "),
 	};
-	json_t *sc = param_get(r, "scopes");
-	if (json_is_array(sc)) {
-		char *s = arena_strdup(&r->arena, "");
-		size_t i;
-		json_t *e;
-		json_array_foreach(sc, i, e) if (json_is_string(e)) s =
-			arena_printf(&r->arena, "%s %s", s, json_string_value(e));
-		in.scopes = s;
+	const char *bad = param_has(r, "redirect_uris") && !in.redirect_uris ? "redirect_uris"
+			  : param_has(r, "scopes") && !in.scopes		   ? "scopes"
+									   : NULL;
+	if (bad) {
+		core_fail(&r->core, RC_INVALID, bad,
+			  "Validation failed: %s must be a string or at most %d strings", bad,
+			  JOIN_MAX_ITEMS);
+		reply_core_error(r);
+		return;
 	}
 	struct app a;
 	char secret[TOKEN_LEN + 1];

@@ -39,7 +39,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/custom_emojis", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/rules", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/peers", h_empty_array, AUTH_NONE, 0},
-	{"GET", "/api/v1/announcements", h_empty_array, AUTH_USER, 0},
+	{"GET", "/api/v1/announcements", h_empty_array, AUTH_USER, R(ACCOUNTS)},
 	{"GET", "/api/v2/filters", h_empty_array, AUTH_USER, R(FILTERS)},
 	{"GET", "/api/v1/filters", h_empty_array, AUTH_USER, R(FILTERS)},
 	{"GET", "/api/v1/push/subscription", h_not_found, AUTH_USER, SCOPE(SC_PUSH)},

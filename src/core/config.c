@@ -36,6 +36,7 @@ void config_defaults(struct config *c)
 	c->signup_limit = env_int("RAPPORT_SIGNUP_LIMIT", 10);
 	c->signup_window = env_int("RAPPORT_SIGNUP_WINDOW", 1800);
 	c->conn_timeout = env_int("RAPPORT_CONN_TIMEOUT", 30);
+	c->fanout_inline = env_int("RAPPORT_FANOUT_INLINE", 100);
 }
 
 void config_finish(struct config *c)

@@ -24,6 +24,7 @@ struct config {
 	int signup_limit;       /* sign-ups per IP per signup_window; 0 = off */
 	int signup_window;
 	int conn_timeout;       /* seconds a connection may sit idle or half-sent */
+	int fanout_inline;      /* fan out in the request up to this many followers */
 };
 
 /* Fills defaults, then RAPPORT_* environment variables. */

@@ -1,5 +1,6 @@
 #include "core/statuses.h"
 #include "core/accounts.h"
+#include "core/jobs.h"
 #include "core/text.h"
 #include "util/util.h"
 
@@ -102,11 +103,20 @@ static bool blank(const char *s)
 	return true;
 }
 
+/* Bytes of text a status may have before it is even formatted: far above
+ * any text within the character limit (a URL counts 23 whatever its
+ * length), and a bound on the formatter's work. */
+#define STATUS_MAX_BYTES (64 * 1024)
+
 /* Formats text and checks the length rule; fills content, mentions, tags. */
 static enum rc format_text(struct core *c, const char *text, const char *spoiler,
 			   struct text_formatted *f)
 {
 	struct resolve_ctx rx = {c};
+	if (strlen(text) > STATUS_MAX_BYTES || (spoiler && strlen(spoiler) > STATUS_MAX_BYTES))
+		return core_fail(c, RC_INVALID, "status",
+				 "Validation failed: Text character limit of %d exceeded",
+				 c->cfg->max_chars);
 	if (text_format(c->arena, text, c->cfg->base_url, resolve_mention, &rx, f))
 		return core_fail(c, RC_INVALID, "status", "Validation failed: text is not valid UTF-8");
 	long sl = text_length(spoiler ? spoiler : "");
@@ -218,7 +228,7 @@ static enum store_rc create_fn(struct db *db, void *arg)
 		int64_t other = s->in_reply_to_account_id != s->account_id
 					? s->in_reply_to_account_id
 					: 0;
-		st = store_feed_fanout(db, s->id, s->account_id, other, false);
+		st = jobs_fanout(c, s->id, s->account_id, other, false);
 	}
 	if (st != ST_OK)
 		return st;
@@ -315,6 +325,7 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
+	jobs_wake();
 	*out_id = x.existing ? x.existing : s->id;
 	return RC_OK;
 }
@@ -532,8 +543,15 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 {
 	struct reblog_tx *x = arg;
 	struct core *c = x->c;
-	if (!x->on)
-		return drop_reblog(c, x->wrapper, x->viewer, x->orig->id, x->orig->account_id);
+	/* Checked again under the write lock: concurrent reblogs make one. */
+	int64_t existing = store_reblog_by(db, x->viewer, x->orig->id);
+	if (!x->on) {
+		if (!existing)
+			return ST_OK;
+		return drop_reblog(c, existing, x->viewer, x->orig->id, x->orig->account_id);
+	}
+	if (existing)
+		return ST_OK;
 	int64_t now = now_ms();
 	struct status w = {
 		.id = x->wrapper, .account_id = x->viewer, .uri = "", .text = "", .content = "",
@@ -547,7 +565,7 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	if (st == ST_OK)
 		st = store_status_count(db, x->orig->id, "reblogs", 1);
 	if (st == ST_OK)
-		st = store_feed_fanout(db, w.id, x->viewer, 0, true);
+		st = jobs_fanout(c, w.id, x->viewer, 0, true);
 	if (st == ST_OK && notify(c, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
@@ -580,6 +598,8 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 		x.wrapper = id_new();
 	}
 	enum store_rc st = store_tx(c->db, reblog_fn, &x);
+	if (st == ST_OK && on)
+		jobs_wake();
 	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
 }
 
@@ -590,6 +610,25 @@ enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on)
 		return c->err.rc;
 	enum store_rc st = store_bookmark(c->db, viewer, s.id, on);
 	return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
+}
+
+struct pin_tx {
+	int64_t viewer, status;
+	bool on, full;
+};
+
+/* Counted and written under the write lock, so parallel pins cannot pass
+ * the limit together. */
+static enum store_rc pin_fn(struct db *db, void *arg)
+{
+	struct pin_tx *x = arg;
+	if (x->on && store_pins_count(db, x->viewer) >= PINS_MAX &&
+	    store_pin(db, x->viewer, x->status, true) == ST_OK) {
+		x->full = true; /* it was not pinned yet: undo by failing */
+		return ST_CONFLICT;
+	}
+	enum store_rc st = store_pin(db, x->viewer, x->status, x->on);
+	return st == ST_CONFLICT ? ST_OK : st;
 }
 
 enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on)
@@ -603,11 +642,12 @@ enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on)
 	if (on && s.visibility == VIS_DIRECT)
 		return core_fail(c, RC_INVALID, NULL,
 				 "Validation failed: direct messages cannot be pinned");
-	if (on && store_pins_count(c->db, viewer) >= PINS_MAX)
+	struct pin_tx x = {viewer, s.id, on, false};
+	enum store_rc st = store_tx(c->db, pin_fn, &x);
+	if (x.full)
 		return core_fail(c, RC_INVALID, NULL,
 				 "Validation failed: you can pin at most %d statuses", PINS_MAX);
-	enum store_rc st = store_pin(c->db, viewer, s.id, on);
-	return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- threads ---- */

@@ -390,8 +390,10 @@ int text_format(struct arena *a, const char *text, const char *base_url, text_re
 			continue;
 		}
 		utf8proc_int32_t before = prev_cp(s, i);
-		size_t u = (ch == 'h') ? url_len(s + i) : 0;
-		if (u && !word_cp(before)) {
+		/* The boundary is checked first: scanning for a URL inside a word
+		 * at every 'h' would make "ahttp://ahttp://..." quadratic. */
+		size_t u = (ch == 'h' && !word_cp(before)) ? url_len(s + i) : 0;
+		if (u) {
 			length += count_graphemes_n(s + plain, i - plain) + TEXT_URL_WEIGHT;
 			rc |= buf_puts(&st.b, "<a href=\"");
 			esc_append(&st.b, s + i, u);

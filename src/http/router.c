@@ -138,10 +138,14 @@ static int authenticate(struct req *r, const struct route *rt)
 static int rate_limit(struct req *r)
 {
 	const struct config *cfg = r->srv->cfg;
-	if (cfg->rate_limit <= 0 || !str_has_prefix(r->path, "/api/"))
+	bool oauth = str_has_prefix(r->path, "/oauth/");
+	if (cfg->rate_limit <= 0 || (!str_has_prefix(r->path, "/api/") && !oauth))
 		return 0;
-	const char *key = r->has_token ? arena_printf(&r->arena, "tok:%lld", (long long)r->token.id)
-				       : arena_printf(&r->arena, "ip:%s", r->ip);
+	/* The OAuth endpoints mint tokens: they count per address, whoever
+	 * the caller claims to be. */
+	const char *key = r->has_token && !oauth
+				  ? arena_printf(&r->arena, "tok:%lld", (long long)r->token.id)
+				  : arena_printf(&r->arena, "ip:%s", r->ip);
 	struct rl_result rl = ratelimit_hit(&r->srv->rl, key, cfg->rate_limit, cfg->rate_window);
 	char ts[32];
 	time_format(rl.reset_ms, ts, sizeof ts);
@@ -205,7 +209,7 @@ void router_dispatch(struct req *r)
 		return;
 	r->core.arena = &r->arena;
 	r->core.cfg = r->srv->cfg;
-	r->core.rl = &r->srv->rl;
+	r->core.rl = &r->srv->rl_auth;
 	r->core.db = store_acquire(r->srv->store);
 	if (!authenticate(r, rt) && !rate_limit(r))
 		rt->handler(r);

@@ -137,7 +137,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	log_info("%s %s %s %u %zu %lldms%s", r->ip, r->method, r->path, r->status, r->resp_len,
+	/* The path was percent-decoded: control bytes are shown as '?' so a
+	 * request cannot forge log lines. */
+	for (char *p = (char *)r->path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	log_info("%s %.16s %.500s %u %zu %lldms%s", r->ip, r->method, r->path, r->status,
+		 r->resp_len,
 		 (long long)(mono_ms() - r->start_ms),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	free(r->resp);
@@ -192,6 +198,7 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 		return -1;
 	}
 	ratelimit_init(&srv->rl);
+	ratelimit_init(&srv->rl_auth);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG;
 	srv->daemon = MHD_start_daemon(
@@ -206,6 +213,7 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 	if (!srv->daemon) {
 		log_error("cannot listen on %s", cfg->listen);
 		ratelimit_free(&srv->rl);
+		ratelimit_free(&srv->rl_auth);
 		return -1;
 	}
 	return 0;
@@ -224,4 +232,5 @@ void server_stop(struct server *srv, int drain_ms)
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	ratelimit_free(&srv->rl);
+	ratelimit_free(&srv->rl_auth);
 }

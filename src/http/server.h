@@ -9,7 +9,8 @@
 struct server {
 	const struct config *cfg;
 	struct store *store;
-	struct ratelimit rl;
+	struct ratelimit rl;      /* API requests per token or IP; OAuth endpoints per IP */
+	struct ratelimit rl_auth; /* sign-in and sign-up attempts */
 	struct MHD_Daemon *daemon;
 	_Atomic int inflight; /* requests between first byte and response sent */
 };

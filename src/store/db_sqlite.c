@@ -3,6 +3,7 @@
 #include "util/log.h"
 #include "util/util.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,17 +16,34 @@ struct db_stmt {
 	sqlite3_stmt *stmt;
 	const char *sql;
 	struct db *db;
+	bool locked; /* holds the writer lock until db_end */
 	int nparams;
 	int param_index[32]; /* sqlite index of "$1".."$32"; 0 when unused */
 };
 
 struct db {
 	sqlite3 *conn;
+	bool writer; /* in a transaction begun with db_begin: holds the writer lock */
 	struct db_stmt cache[STMT_CACHE];
 };
 
+/* SQLite lets one connection write at a time; a writer that finds the
+ * database locked sleeps in its busy handler (up to 100 ms a round)
+ * instead of waking when the lock is free. Within this process writers
+ * therefore queue on a mutex first, and are handed the lock in order as
+ * soon as it is released. The busy timeout still arbitrates between
+ * processes. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* RAPPORT_SLOW_SQL_MS=N logs every statement step that takes N ms or more
+ * (-1, the default, logs nothing). */
+static int slow_sql_ms = -1;
+
 enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 {
+	const char *slow = getenv("RAPPORT_SLOW_SQL_MS");
+	if (slow && *slow)
+		slow_sql_ms = atoi(slow);
 	struct db *db = xcalloc(1, sizeof *db);
 	int rc = sqlite3_open_v2(path, &db->conn,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -177,7 +195,17 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 
 enum db_rc db_next(struct db_stmt *st)
 {
+	/* A write outside a transaction (autocommit) takes the lock for as
+	 * long as the statement runs. */
+	if (!st->locked && !st->db->writer && !sqlite3_stmt_readonly(st->stmt) &&
+	    sqlite3_get_autocommit(st->db->conn)) {
+		pthread_mutex_lock(&writer_lock);
+		st->locked = true;
+	}
+	int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
 	int rc = sqlite3_step(st->stmt);
+	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
+		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), st->sql);
 	enum db_rc r = map_rc(rc);
 	if (r == DB_ERROR || r == DB_BUSY)
 		log_error("sqlite: step: %s in: %s", sqlite3_errmsg(st->db->conn), st->sql);
@@ -205,6 +233,10 @@ void db_end(struct db_stmt *st)
 		return;
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
+	if (st->locked) {
+		st->locked = false;
+		pthread_mutex_unlock(&writer_lock);
+	}
 }
 
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
@@ -243,7 +275,10 @@ int64_t db_changes(struct db *db)
 enum db_rc db_script(struct db *db, const char *sql)
 {
 	char *err = NULL;
+	int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
 	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
+	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
+		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), sql);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite: script: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
@@ -251,20 +286,37 @@ enum db_rc db_script(struct db *db, const char *sql)
 	return map_rc(rc);
 }
 
+static void release_writer(struct db *db)
+{
+	if (db->writer) {
+		db->writer = false;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
+
 enum db_rc db_begin(struct db *db)
 {
-	return db_script(db, "BEGIN IMMEDIATE");
+	pthread_mutex_lock(&writer_lock);
+	db->writer = true;
+	enum db_rc rc = db_script(db, "BEGIN IMMEDIATE");
+	if (rc != DB_OK)
+		release_writer(db);
+	return rc;
 }
 
 enum db_rc db_commit(struct db *db)
 {
-	return db_script(db, "COMMIT");
+	enum db_rc rc = db_script(db, "COMMIT");
+	if (rc == DB_OK)
+		release_writer(db);
+	return rc; /* on failure the caller rolls back, which releases */
 }
 
 void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	release_writer(db);
 }
 
 const char *db_backend(struct db *db)

@@ -3,8 +3,10 @@
  * Each entry is portable SQL (SQLite and PostgreSQL). IDs are 64-bit
  * snowflakes made by the application; times are integer milliseconds.
  * Single-column keys are "INTEGER PRIMARY KEY", which SQLite makes the
- * table's rowid (64-bit, no second index); a PostgreSQL backend maps
- * INTEGER to BIGINT when it applies these. A migration, once released, is
+ * table's rowid (64-bit, no second index); tables keyed by a pair are
+ * "WITHOUT ROWID" (stored once, clustered by the key, not as a table plus
+ * an index). A PostgreSQL backend maps INTEGER to BIGINT and drops
+ * WITHOUT ROWID when it applies these. A migration, once released, is
  * never edited: add the next one. */
 #include "store/schema.h"
 
@@ -110,7 +112,7 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE mentions ("
 	" status_id BIGINT NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
-	" PRIMARY KEY (status_id, account_id));"
+	" PRIMARY KEY (status_id, account_id)) WITHOUT ROWID;"
 	"CREATE INDEX mentions_account ON mentions(account_id, status_id);"
 	"CREATE TABLE tags ("
 	" id INTEGER PRIMARY KEY,"
@@ -185,7 +187,7 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE home_feed ("                /* filled on write; read by index seek */
 	" account_id BIGINT NOT NULL,"
 	" status_id BIGINT NOT NULL,"
-	" PRIMARY KEY (account_id, status_id));"
+	" PRIMARY KEY (account_id, status_id)) WITHOUT ROWID;"
 	"CREATE TABLE notifications ("
 	" id INTEGER PRIMARY KEY,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
@@ -237,5 +239,15 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX follows_account_id ON follows(account_id, id);"
 	"CREATE INDEX blocks_account_id ON blocks(account_id, id);"
 	"CREATE INDEX mutes_account_id ON mutes(account_id, id);",
+
+	/* 5: background jobs (home-feed fan-out of accounts with many followers) */
+	"CREATE TABLE jobs ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" status_id BIGINT NOT NULL,"
+	" account_id BIGINT NOT NULL,"
+	" reply_to BIGINT NOT NULL DEFAULT 0,"
+	" reblog INTEGER NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);",
 	NULL,
 };

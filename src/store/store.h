@@ -232,6 +232,24 @@ enum store_rc store_feed_remove_status(struct db *db, int64_t status_id, int64_t
 /* Removes target's statuses from account's feed (unfollow, block, mute). */
 enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_t target);
 
+/* ---- background jobs ---- */
+
+struct job {
+	int64_t id;
+	int64_t status_id, account_id, reply_to;
+	bool reblog;
+};
+
+/* Queues the home-feed fan-out of a status (same arguments as
+ * store_feed_fanout), in the caller's transaction. */
+enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
+			       int64_t reply_to_account, bool reblog);
+/* The oldest jobs, at most max. */
+enum store_rc store_jobs_take(struct db *db, struct job *out, int max, int *n);
+enum store_rc store_job_done(struct db *db, int64_t id);
+int64_t store_jobs_pending(struct db *db);
+int64_t store_followers_count(struct db *db, int64_t account_id);
+
 /* ---- timelines: visibility, blocks and mutes are applied in SQL ---- */
 
 enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,

@@ -1,6 +1,7 @@
 /* store_oauth.c - OAuth applications, authorization codes and tokens.
  * Secrets are stored only as SHA-256 hashes; lookups are by hash. */
 #include "store/store_internal.h"
+#include "util/util.h"
 
 enum store_rc store_app_insert(struct db *db, const struct app *a)
 {
@@ -48,6 +49,10 @@ enum store_rc store_app_get(struct db *db, struct arena *ar, int64_t id, struct 
 
 enum store_rc store_code_insert(struct db *db, const struct authcode *c)
 {
+	/* Expired codes are useless: clear them out as new ones come. */
+	enum db_rc rc = db_exec(db, "DELETE FROM auth_codes WHERE expires_at < $1", "i", now_ms());
+	if (rc != DB_OK)
+		return st_rc(rc);
 	return st_rc(db_exec(db,
 			     "INSERT INTO auth_codes (code_hash, app_id, account_id, redirect_uri,"
 			     " scopes, challenge, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",

@@ -36,25 +36,34 @@ static uint64_t rl_hash(const char *s)
 	return h;
 }
 
-/* Rebuilds the table without expired windows; if it is still full, drops
- * the window that ends first. Called with the lock held. */
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Rebuilds the table without expired windows; if it is still more than
+ * three quarters full, the quarter of windows that end first go too. Done
+ * in bulk so a flood of new keys costs one rebuild per many keys, not one
+ * each. Called with the lock held. */
 static void rl_compact(struct ratelimit *rl, int64_t now)
 {
 	struct rl_entry *old = rl->slots;
+	int64_t *ends = xcalloc(RL_SLOTS, sizeof *ends);
+	size_t live = 0;
+	for (size_t i = 0; i < RL_SLOTS; i++)
+		if (old[i].key[0] && old[i].end_ms > now)
+			ends[live++] = old[i].end_ms;
+	int64_t cut = now;
+	if (live > RATELIMIT_MAX_KEYS * 3 / 4) {
+		qsort(ends, live, sizeof *ends, cmp_i64);
+		cut = ends[live / 4];
+	}
+	free(ends);
 	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
 	rl->used = 0;
-	size_t oldest = RL_SLOTS;
-	for (size_t i = 0; i < RL_SLOTS; i++)
-		if (old[i].key[0] && old[i].end_ms > now &&
-		    (oldest == RL_SLOTS || old[i].end_ms < old[oldest].end_ms))
-			oldest = i;
-	unsigned live = 0;
-	for (size_t i = 0; i < RL_SLOTS; i++)
-		live += old[i].key[0] && old[i].end_ms > now;
 	for (size_t i = 0; i < RL_SLOTS; i++) {
-		if (!old[i].key[0] || old[i].end_ms <= now)
-			continue;
-		if (live >= RATELIMIT_MAX_KEYS && i == oldest)
+		if (!old[i].key[0] || old[i].end_ms <= cut)
 			continue;
 		size_t j = rl_hash(old[i].key) % RL_SLOTS;
 		while (rl->slots[j].key[0])

@@ -2,9 +2,11 @@
  *
  * Counters live in memory, in one process: several `rapport serve`
  * processes each count on their own (documented in ARCHITECTURE.md). The
- * table holds at most RATELIMIT_MAX_KEYS keys; when it is full of live
- * windows the oldest window is dropped, so memory is bounded whatever the
- * number of distinct clients. */
+ * table holds at most RATELIMIT_MAX_KEYS keys; when it is full, expired
+ * windows go and, if it is still crowded, the quarter that ends first, so
+ * memory is bounded whatever the number of distinct clients. Sign-in and
+ * sign-up counters live in a table of their own (see server.h), so a
+ * flood of API keys cannot push them out. */
 #ifndef RAPPORT_RATELIMIT_H
 #define RAPPORT_RATELIMIT_H
 

@@ -1,0 +1,63 @@
+"""Home-feed fan-out through the job queue: with RAPPORT_FANOUT_INLINE=0
+every status by an account with followers is delivered by the worker
+thread. Followers see it shortly after; a job survives a SIGKILL and runs
+after the restart; SIGTERM finishes the queue before exiting."""
+import sqlite3
+import time
+
+from conftest import kill_server
+
+
+def home_ids(user):
+    r = user.get("/api/v1/timelines/home", params={"limit": 40})
+    assert r.status_code == 200, r.text
+    return [s["id"] for s in r.json()]
+
+
+def wait_for(pred, secs=10):
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_worker_delivers_to_followers(make_server):
+    s = make_server(env={"RAPPORT_FANOUT_INLINE": "0"})
+    author, f1, f2, stranger = s.user(), s.user(), s.user(), s.user()
+    for f in (f1, f2):
+        assert f.post(f"/api/v1/accounts/{author.id}/follow").status_code == 200
+    ids = [author.post("/api/v1/statuses", data={"status": f"queued {i}"}).json()["id"]
+           for i in range(30)]
+    assert set(ids) <= set(home_ids(author))  # the author's own feed is written at once
+    for f in (f1, f2):
+        assert wait_for(lambda: set(ids) <= set(home_ids(f))), "fan-out did not arrive"
+    assert not set(ids) & set(home_ids(stranger))
+    boost = f1.post(f"/api/v1/statuses/{ids[0]}/reblog").json()["id"]
+    # f2 follows only the author, so f1's reblog reaches nobody else; the
+    # queue is empty again.
+    db = sqlite3.connect(s.data / "rapport.db")
+    assert wait_for(lambda: db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0)
+    assert boost not in home_ids(f2)
+
+
+def test_jobs_survive_sigkill_and_drain_on_sigterm(make_server):
+    s = make_server(env={"RAPPORT_FANOUT_INLINE": "0"})
+    author, follower = s.user(), s.user()
+    assert follower.post(f"/api/v1/accounts/{author.id}/follow").status_code == 200
+    ids = [author.post("/api/v1/statuses", data={"status": f"n{i}"}).json()["id"]
+           for i in range(40)]
+    kill_server(s)
+    s.start()
+    assert wait_for(lambda: set(ids) <= set(home_ids(follower))), "jobs lost in the crash"
+    more = [author.post("/api/v1/statuses", data={"status": f"m{i}"}).json()["id"]
+            for i in range(40)]
+    fid = int(follower.id)
+    assert s.stop() == 0
+    db = sqlite3.connect(s.data / "rapport.db")
+    assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
+    have = {str(r[0]) for r in db.execute("SELECT status_id FROM home_feed WHERE account_id = ?",
+                                          (fid,))}
+    assert set(more) <= have
+    s.start()
