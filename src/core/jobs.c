@@ -90,14 +90,22 @@ static bool wait_for_work(void)
 	return go;
 }
 
+#define CHECKPOINT_MS 1000
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
 	struct arena ar;
 	arena_init(&ar);
+	int64_t next_checkpoint = mono_ms() + CHECKPOINT_MS;
 	for (;;) {
 		struct core c = {.db = store_acquire(worker.st), .arena = &ar, .cfg = worker.cfg};
 		int n = jobs_run(&c, JOBS_BATCH);
+		if (mono_ms() >= next_checkpoint) {
+			if (store_checkpoint(c.db) != ST_OK)
+				log_warn("jobs: checkpoint failed; retrying later");
+			next_checkpoint = mono_ms() + CHECKPOINT_MS;
+		}
 		store_release(worker.st, c.db);
 		arena_free(&ar);
 		if (n < 0)

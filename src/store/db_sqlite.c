@@ -57,10 +57,16 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 	}
 	sqlite3_busy_timeout(db->conn, 10000);
 	sqlite3_extended_result_codes(db->conn, 0);
+	/* Checkpoints are not run by whichever commit crosses the threshold
+	 * (that request would wait for a copy and fsync of the database):
+	 * the background worker runs them (store_checkpoint), and closing
+	 * the last connection does too. */
 	const char *pragmas = sync_full ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+					  "PRAGMA wal_autocheckpoint=0;"
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 					  "PRAGMA cache_size=-16000;"
 					: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+					  "PRAGMA wal_autocheckpoint=0;"
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 					  "PRAGMA cache_size=-16000;";
 	char *err = NULL;

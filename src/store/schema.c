@@ -238,7 +238,8 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX follows_target_id ON follows(target_id, id);"
 	"CREATE INDEX follows_account_id ON follows(account_id, id);"
 	"CREATE INDEX blocks_account_id ON blocks(account_id, id);"
-	"CREATE INDEX mutes_account_id ON mutes(account_id, id);",
+	"CREATE INDEX mutes_account_id ON mutes(account_id, id);"
+	"CREATE INDEX follows_notify ON follows(target_id, account_id) WHERE notify = 1;",
 
 	/* 5: background jobs (home-feed fan-out of accounts with many followers) */
 	"CREATE TABLE jobs ("

@@ -164,3 +164,8 @@ const char *store_errmsg(struct db *db)
 {
 	return db_errmsg(db);
 }
+
+enum store_rc store_checkpoint(struct db *db)
+{
+	return db_script(db, "PRAGMA wal_checkpoint(PASSIVE)") == DB_OK ? ST_OK : ST_ERROR;
+}

@@ -39,6 +39,11 @@ void store_release(struct store *s, struct db *db);
 /* The schema version now applied. */
 int store_schema_version(struct db *db);
 
+/* Copies committed pages from the write-ahead log into the database
+ * without blocking readers or writers (SQLite's PASSIVE checkpoint); the
+ * background worker calls it about once a second. */
+enum store_rc store_checkpoint(struct db *db);
+
 /* The backend's message for the last error on this connection. */
 const char *store_errmsg(struct db *db);
 

@@ -30,10 +30,10 @@ bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target
 enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
 				     int64_t **ids, int *n)
 {
-	int64_t count = db_int_query(db, 0,
-				     "SELECT COUNT(*) FROM follows WHERE target_id = $1 AND notify = 1",
-				     "i", target);
-	*ids = arena_calloc(ar, (size_t)count + 1, sizeof **ids);
+	/* One pass over the small partial index of followers with notify on;
+	 * the array doubles as it fills. */
+	int cap = 16;
+	*ids = arena_alloc(ar, sizeof **ids * (size_t)cap);
 	*n = 0;
 	struct db_stmt *st = db_query(db,
 				      "SELECT account_id FROM follows WHERE target_id = $1"
@@ -42,10 +42,17 @@ enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t ta
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && *n < count)
+	while ((rc = db_next(st)) == DB_ROW) {
+		if (*n == cap) {
+			int64_t *bigger = arena_alloc(ar, sizeof **ids * (size_t)cap * 2);
+			memcpy(bigger, *ids, sizeof **ids * (size_t)cap);
+			*ids = bigger;
+			cap *= 2;
+		}
 		(*ids)[(*n)++] = db_int(st, 0);
+	}
 	db_end(st);
-	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+	return rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
 enum store_rc store_notification_insert(struct db *db, const struct notification *n)

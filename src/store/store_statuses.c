@@ -582,7 +582,8 @@ enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer
 	" AND s.id < $2 AND s.id > $3"                                                       \
 	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = $1"           \
 	" OR s.in_reply_to_account_id IN (SELECT account_id FROM list_accounts"              \
-	" WHERE list_id = $6))" VISIBLE F " AND $5 >= 0 ORDER BY s.id " ord " LIMIT $4"
+	" WHERE list_id = $6)) AND s.visibility <> 3" VISIBLE F " AND $5 >= 0 ORDER BY s.id " ord\
+	" LIMIT $4"
 
 enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
 			    const struct page *pg, struct status_list *out)

@@ -205,11 +205,20 @@ static const char *to_html(struct fx *x, const char *text)
 	return h;
 }
 
+/* Non-overlapping occurrences. A plain loop, not strstr(): ASan's strstr
+ * measures the whole haystack on every call, which made counting 100,000
+ * matches in a 10 MB result quadratic under the sanitizers. */
 static size_t count(const char *hay, const char *needle)
 {
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
+	size_t n = 0, len = strlen(needle);
+	for (const char *p = hay; *p;) {
+		if (*p == *needle && !strncmp(p, needle, len)) {
+			n++;
+			p += len;
+		} else {
+			p++;
+		}
+	}
 	return n;
 }
 
