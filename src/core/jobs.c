@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,6 +92,19 @@ static bool wait_for_work(void)
 }
 
 #define CHECKPOINT_MS 1000
+#define MEMLOG_MS 30000
+
+static long rss_mb(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (sysconf(_SC_PAGESIZE) / 1024) / 1024;
+}
 
 static void *worker_main(void *arg)
 {
@@ -98,6 +112,7 @@ static void *worker_main(void *arg)
 	struct arena ar;
 	arena_init(&ar);
 	int64_t next_checkpoint = mono_ms() + CHECKPOINT_MS;
+	int64_t next_memlog = mono_ms() + MEMLOG_MS;
 	for (;;) {
 		struct core c = {.db = store_acquire(worker.st), .arena = &ar, .cfg = worker.cfg};
 		int n = jobs_run(&c, JOBS_BATCH);
@@ -105,6 +120,13 @@ static void *worker_main(void *arg)
 			if (store_checkpoint(c.db) != ST_OK)
 				log_warn("jobs: checkpoint failed; retrying later");
 			next_checkpoint = mono_ms() + CHECKPOINT_MS;
+		}
+		if (mono_ms() >= next_memlog) {
+			/* Resident memory next to what the database library holds:
+			 * growth outside the latter would be a leak. */
+			log_info("memory: rss %ld MB, database caches %lld MB", rss_mb(),
+				 (long long)(store_memory_used() >> 20));
+			next_memlog = mono_ms() + MEMLOG_MS;
 		}
 		store_release(worker.st, c.db);
 		arena_free(&ar);

@@ -63,6 +63,16 @@ enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* Copies committed log pages into the database without blocking anyone;
+ * when the log has grown past max_log_bytes and is fully copied, also
+ * rewinds and truncates it (waiting briefly for readers, with this
+ * process's writers queued). Returns the log's size before, in bytes. */
+int64_t db_checkpoint(struct db *db, int64_t max_log_bytes);
+
+/* Bytes the backend library holds now (page caches, statements), for the
+ * periodic memory log line. */
+int64_t db_memory_used(void);
+
 /* The backend's name ("sqlite") and its last error message, for logs. */
 const char *db_backend(struct db *db);
 const char *db_errmsg(struct db *db);

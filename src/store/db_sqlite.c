@@ -335,3 +335,28 @@ const char *db_errmsg(struct db *db)
 {
 	return sqlite3_errmsg(db->conn);
 }
+
+int64_t db_memory_used(void)
+{
+	return sqlite3_memory_used();
+}
+
+int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (rc != SQLITE_OK)
+		return -1;
+	int64_t bytes = (int64_t)log * (sqlite3_int64)4096;
+	/* A log that is always being read is never rewound by PASSIVE
+	 * checkpoints: with readers on every connection it grew by gigabytes
+	 * under load. Truncate it once it is large and fully copied. */
+	if (bytes > max_log_bytes && done == log) {
+		pthread_mutex_lock(&writer_lock);
+		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		pthread_mutex_unlock(&writer_lock);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warn("sqlite: truncating checkpoint: %s", sqlite3_errmsg(db->conn));
+	}
+	return bytes;
+}

@@ -165,7 +165,15 @@ const char *store_errmsg(struct db *db)
 	return db_errmsg(db);
 }
 
+/* The write-ahead log is truncated once it passes this size. */
+#define WAL_MAX_BYTES (64 << 20)
+
 enum store_rc store_checkpoint(struct db *db)
 {
-	return db_script(db, "PRAGMA wal_checkpoint(PASSIVE)") == DB_OK ? ST_OK : ST_ERROR;
+	return db_checkpoint(db, WAL_MAX_BYTES) >= 0 ? ST_OK : ST_ERROR;
+}
+
+int64_t store_memory_used(void)
+{
+	return db_memory_used();
 }

@@ -40,9 +40,13 @@ void store_release(struct store *s, struct db *db);
 int store_schema_version(struct db *db);
 
 /* Copies committed pages from the write-ahead log into the database
- * without blocking readers or writers (SQLite's PASSIVE checkpoint); the
+ * without blocking readers or writers (SQLite's PASSIVE checkpoint), and
+ * truncates the log once it passes 64 MB and is fully copied; the
  * background worker calls it about once a second. */
 enum store_rc store_checkpoint(struct db *db);
+
+/* Bytes held by the database library (page caches, statements). */
+int64_t store_memory_used(void);
 
 /* The backend's message for the last error on this connection. */
 const char *store_errmsg(struct db *db);
