@@ -130,7 +130,7 @@ for s in home_timeline conversations_feed public_timeline status_context account
 		while [ "$(sqlite3 "$OUT/work/rapport.db" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
 			sleep 0.2
 		done
-		DRAIN=$(echo "$(date +%s.%N) - $T0" | bc)
+		DRAIN=$(printf "%.2f" "$(echo "$(date +%s.%N) - $T0" | bc)")
 		echo "  fan-out backlog after post_status: $BACKLOG jobs, drained in ${DRAIN}s"
 		echo "{\"backlog\": $BACKLOG, \"drain_s\": $DRAIN}" >"$OUT/fanout.json"
 	fi
