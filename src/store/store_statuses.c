@@ -546,11 +546,10 @@ enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, 
 	FULL_JOINS " WHERE x.account_id = $1 AND x.id < $2 AND x.id > $3 AND $5 >= 0"       \
 	VISIBLE NOT_BLOCKED " ORDER BY x.id " ord " LIMIT $4"
 
-enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewer,
-				  const struct page *pg, struct status_list *out)
+/* A page of the viewer's favourites or bookmarks. */
+static enum store_rc marked(struct db *db, struct arena *ar, const char *const sql[2],
+			    int64_t viewer, const struct page *pg, struct status_list *out)
 {
-	static const char *const sql[2] = {MARKED_SQL("favourites", "DESC"),
-					   MARKED_SQL("favourites", "ASC")};
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
@@ -560,18 +559,20 @@ enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewe
 			 asc, pg->limit, out);
 }
 
+enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct page *pg, struct status_list *out)
+{
+	static const char *const sql[2] = {MARKED_SQL("favourites", "DESC"),
+					   MARKED_SQL("favourites", "ASC")};
+	return marked(db, ar, sql, viewer, pg, out);
+}
+
 enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer,
 				 const struct page *pg, struct status_list *out)
 {
 	static const char *const sql[2] = {MARKED_SQL("bookmarks", "DESC"),
 					   MARKED_SQL("bookmarks", "ASC")};
-	int64_t hi, lo;
-	bool asc;
-	st_page_bounds(pg, &hi, &lo, &asc);
-	return read_list(ar,
-			 db_query(db, sql[asc], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
-				  now_ms()),
-			 asc, pg->limit, out);
+	return marked(db, ar, sql, viewer, pg, out);
 }
 
 /* Statuses by the list's members that the viewer can see; replies only to
@@ -594,8 +595,8 @@ enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	return read_list(ar,
-			 db_query(db, sql[variant(db, viewer, asc)], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
-				  now_ms(), list_id),
+			 db_query(db, sql[variant(db, viewer, asc)], "iiiiii", viewer, hi, lo,
+				  (int64_t)pg->limit, now_ms(), list_id),
 			 asc, pg->limit, out);
 }
 
@@ -694,6 +695,17 @@ enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, i
 	return ST_OK;
 }
 
+/* A page of accounts from a pair of queries keyed by one id ($1). */
+static enum store_rc accounts_by(struct db *db, struct arena *ar, const char *const sql[2],
+				 int64_t key, const struct page *pg, struct account_list *out)
+{
+	int64_t hi, lo;
+	bool asc;
+	st_page_bounds(pg, &hi, &lo, &asc);
+	return st_read_accounts(ar, db_query(db, sql[asc], "iiii", key, hi, lo, (int64_t)pg->limit),
+				asc, pg->limit, out);
+}
+
 #define FAV_BY_SQL(ord)                                                                     \
 	"SELECT x.id, " ACOLS("a") " FROM favourites x JOIN accounts a ON a.id = x.account_id" \
 	" WHERE x.status_id = $1 AND x.id < $2 AND x.id > $3 ORDER BY x.id " ord " LIMIT $4"
@@ -702,12 +714,7 @@ enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t statu
 				  const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {FAV_BY_SQL("DESC"), FAV_BY_SQL("ASC")};
-	int64_t hi, lo;
-	bool asc;
-	st_page_bounds(pg, &hi, &lo, &asc);
-	return st_read_accounts(ar, db_query(db, sql[asc], "iiii", status_id, hi, lo,
-					     (int64_t)pg->limit),
-				asc, pg->limit, out);
+	return accounts_by(db, ar, sql, status_id, pg, out);
 }
 
 #define REBLOG_BY_SQL(ord)                                                                  \
@@ -718,10 +725,5 @@ enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status
 				 const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {REBLOG_BY_SQL("DESC"), REBLOG_BY_SQL("ASC")};
-	int64_t hi, lo;
-	bool asc;
-	st_page_bounds(pg, &hi, &lo, &asc);
-	return st_read_accounts(ar, db_query(db, sql[asc], "iiii", status_id, hi, lo,
-					     (int64_t)pg->limit),
-				asc, pg->limit, out);
+	return accounts_by(db, ar, sql, status_id, pg, out);
 }
