@@ -195,6 +195,24 @@ def bob(server):
     return server.user()
 
 
+NOT_FOUND = {"error": "Record not found"}
+
+
+def masto(server, user):
+    """Mastodon.py signed in as user."""
+    from mastodon import Mastodon
+    return Mastodon(access_token=user.token, api_base_url=server.base)
+
+
+def with_scopes(server, user, scopes):
+    """The same account, signed in again with only these scopes."""
+    import copy
+    u = copy.copy(user)
+    u.token = server.token(user.email, scopes=scopes)
+    u.headers = {"Authorization": "Bearer " + u.token}
+    return u
+
+
 def kill_server(s):
     """SIGKILL: the crash the store must survive. No exit status to check."""
     s.proc.kill()

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 import requests
+from conftest import NOT_FOUND
 
 VISIBILITIES = ["public", "unlisted", "private", "direct"]
 VIEWERS = ["author", "follower", "pending", "nonfollower", "mentioned", "blocked", "blocker",
@@ -33,7 +34,6 @@ USERS = VIEWERS[:-1]
 # could see everything).
 MENTIONED = ("mentioned", "blocked", "blocker")
 
-NOT_FOUND = {"error": "Record not found"}
 UNAUTHENTICATED = {"error": "This method requires an authenticated user"}
 NOT_ALLOWED = {"error": "This action is not allowed"}
 

@@ -5,20 +5,9 @@ import copy
 import pytest
 import requests
 from mastodon import Mastodon
+from conftest import NOT_FOUND, masto, with_scopes
 
-NOT_FOUND = {"error": "Record not found"}
 CONVERSATION_KEYS = {"id", "unread", "accounts", "last_status"}
-
-
-def masto(server, user):
-    return Mastodon(access_token=user.token, api_base_url=server.base)
-
-def with_scopes(server, user, scopes):
-    """The same account, signed in again with only these scopes."""
-    u = copy.copy(user)
-    u.token = server.token(user.email, scopes=scopes)
-    u.headers = {"Authorization": "Bearer " + u.token}
-    return u
 
 
 

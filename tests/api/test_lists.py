@@ -5,19 +5,7 @@ import copy
 import pytest
 import requests
 from mastodon import Mastodon
-
-NOT_FOUND = {"error": "Record not found"}
-
-
-def masto(server, user):
-    return Mastodon(access_token=user.token, api_base_url=server.base)
-
-def with_scopes(server, user, scopes):
-    """The same account, signed in again with only these scopes."""
-    u = copy.copy(user)
-    u.token = server.token(user.email, scopes=scopes)
-    u.headers = {"Authorization": "Bearer " + u.token}
-    return u
+from conftest import NOT_FOUND, masto, with_scopes
 
 
 

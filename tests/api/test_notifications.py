@@ -4,8 +4,8 @@ import re
 
 import requests
 from mastodon import Mastodon
+from conftest import NOT_FOUND
 
-NOT_FOUND = {"error": "Record not found"}
 OUT_OF_SCOPE = {"error": "This action is outside the authorized scopes"}
 NO_AUTH = {"error": "This method requires an authenticated user"}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -4,8 +4,8 @@ import time
 
 import requests
 from mastodon import Mastodon
+from conftest import NOT_FOUND
 
-NOT_FOUND = {"error": "Record not found"}
 NOT_ALLOWED = {"error": "This action is not allowed"}
 OUT_OF_SCOPE = {"error": "This action is outside the authorized scopes"}
 NO_AUTH = {"error": "This method requires an authenticated user"}

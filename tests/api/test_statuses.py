@@ -8,6 +8,7 @@ import uuid
 import pytest
 import requests
 from mastodon import Mastodon
+from conftest import NOT_FOUND, masto
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 # Every attribute of a Status in /work/shared/MASTODON-API.md.
@@ -17,7 +18,6 @@ STATUS_KEYS = {"id", "uri", "url", "created_at", "account", "content", "visibili
                "in_reply_to_account_id", "reblog", "poll", "card", "language", "text",
                "edited_at", "application"}
 VIEWER_KEYS = {"favourited", "reblogged", "muted", "bookmarked"}
-NOT_FOUND = {"error": "Record not found"}
 
 
 # ---- helpers shared with test_timelines.py ----
@@ -43,8 +43,6 @@ def statuses_count(user):
     return me(user)["statuses_count"]
 
 
-def masto(server, user):
-    return Mastodon(access_token=user.token, api_base_url=server.base)
 
 
 def follow(a, b):
