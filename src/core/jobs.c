@@ -9,47 +9,140 @@
 #include <time.h>
 #include <unistd.h>
 
-enum store_rc jobs_fanout(struct core *c, int64_t status_id, int64_t author,
+enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog)
 {
-	if (store_followers_count(c->db, author) <= c->cfg->fanout_inline)
-		return store_feed_fanout(c->db, status_id, author, reply_to_account, reblog);
+	if (store_followers_count(db, author) <= c->cfg->fanout_inline)
+		return store_feed_fanout(db, status_id, author, reply_to_account, reblog);
 	/* The author sees their own status at once; followers soon after. */
-	enum store_rc st = reblog ? ST_OK : store_feed_add(c->db, author, status_id);
-	return st == ST_OK ? store_job_fanout(c->db, status_id, author, reply_to_account, reblog)
-			   : st;
+	enum store_rc st = reblog ? ST_OK : store_feed_add(db, author, status_id);
+	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 
-struct run_ctx {
-	int max, done;
+/* The worker delivers the oldest jobs (up to JOBS_BATCH) together: their
+ * feed rows are inserted sorted by feed, so a batch writes each feed's last
+ * page once instead of one page per row. A large batch is cut by follower
+ * id into transactions of about JOBS_SLICE_MS each (requests wait for the
+ * writer meanwhile); each slice checks the rules again when it runs, and
+ * the jobs are deleted with the last one, so a crash in between repeats
+ * slices, which adds nothing twice. */
+#define JOBS_SLICE_MS 8
+/* While no request waits for the writer, slices may be this long (fewer
+ * commits, and the jobs are read again less often). */
+#define JOBS_IDLE_SLICE_MS 40
+
+static struct {
+	struct job_span span; /* the batch being delivered; n == 0 when none */
+	int64_t next;         /* followers with ids below this have it */
+	int64_t accounts;     /* accounts in the store, for the slice width */
+	double us_per_row;    /* measured cost of one feed row */
+	int slice_ms;         /* the length of the next slice */
+} batch = {.us_per_row = 5, .slice_ms = JOBS_SLICE_MS};
+
+struct slice {
+	int64_t first, last, from, to;
+	int64_t us;
 };
 
-/* One transaction runs jobs for at most JOBS_SLICE_MS: SQLite has one
- * writer, and requests wait for it while the worker holds it. */
-#define JOBS_SLICE_MS 10
-
-static enum store_rc run_fn(struct db *db, void *arg)
+static int64_t mono_us(void)
 {
-	struct run_ctx *x = arg;
-	struct job jobs[JOBS_BATCH];
-	int n;
-	int64_t until = mono_ms() + JOBS_SLICE_MS;
-	enum store_rc st = store_jobs_take(db, jobs, x->max < JOBS_BATCH ? x->max : JOBS_BATCH, &n);
-	x->done = 0;
-	for (int i = 0; i < n && st == ST_OK && (i == 0 || mono_ms() < until); i++) {
-		st = store_feed_fanout(db, jobs[i].status_id, jobs[i].account_id, jobs[i].reply_to,
-				       jobs[i].reblog);
-		if (st == ST_OK)
-			st = store_job_done(db, jobs[i].id);
-		x->done++;
-	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static enum store_rc slice_fn(struct db *db, void *arg)
+{
+	struct slice *k = arg;
+	int64_t t0 = mono_us();
+	enum store_rc st = store_feed_fanout_jobs(db, k->first, k->last, k->from, k->to);
+	if (st == ST_OK && k->to == INT64_MAX)
+		st = store_jobs_finish(db, k->first, k->last);
+	k->us = mono_us() - t0;
 	return st;
 }
 
-int jobs_run(struct core *c, int max)
+static int fanout_step(struct core *c)
 {
-	struct run_ctx x = {max, 0};
-	return store_tx(c->db, run_fn, &x) == ST_OK ? x.done : -1;
+	if (batch.span.n == 0) {
+		if (store_jobs_span(c->db, JOBS_BATCH, &batch.span) != ST_OK)
+			return -1;
+		if (batch.span.n == 0)
+			return 0;
+		batch.next = 0;
+		batch.accounts = store_accounts_count(c->db);
+	}
+	/* Followers from batch.next on, about batch.slice_ms worth of rows,
+	 * assuming followers spread evenly over the accounts. */
+	struct slice k = {batch.span.first, batch.span.last, batch.next, INT64_MAX, 0};
+	double rows = batch.slice_ms * 1000 / batch.us_per_row, expect = 0;
+	if (batch.span.pairs > rows && batch.accounts > 0) {
+		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
+		if (width < 1)
+			width = 1;
+		int64_t to = store_account_nth(c->db, batch.next, width);
+		if (to > 0) {
+			k.to = to;
+			expect = (double)batch.span.pairs * (double)width / (double)batch.accounts;
+		}
+	} else if (batch.next == 0) {
+		expect = (double)batch.span.pairs;
+	}
+	if (store_tx(c->db, slice_fn, &k) != ST_OK)
+		return -1;
+	/* Learn the cost of a row, slowly, from slices of known size. */
+	if (expect >= 100) {
+		double us = (double)k.us / expect;
+		us = us < 0.5 ? 0.5 : us > 200 ? 200 : us;
+		batch.us_per_row = 0.7 * batch.us_per_row + 0.3 * us;
+	}
+	batch.next = k.to;
+	if (k.to == INT64_MAX)
+		batch.span.n = 0;
+	return 1;
+}
+
+/* The search index's merges (migration 6 turned them off in requests): a
+ * slice of FTS_MERGE_PAGES pages (about 0.2 ms each), while there is work,
+ * taking turns with the fan-out; checked every FTS_CHECK_MS otherwise. */
+#define FTS_MERGE_PAGES 32
+#define FTS_CHECK_MS 1000
+
+static struct {
+	bool pending;      /* the last merge slice found work */
+	bool last_merged;  /* the last slice was a merge: the fan-out goes next */
+	int64_t next_check;
+} fts = {.pending = true};
+
+static enum store_rc merge_fn(struct db *db, void *arg)
+{
+	return store_fts_merge(db, FTS_MERGE_PAGES, arg);
+}
+
+/* 1 when it merged, 0 when there was nothing to merge, -1 on failure. */
+static int merge_step(struct core *c)
+{
+	bool worked = false;
+	if (store_tx(c->db, merge_fn, &worked) != ST_OK)
+		return -1;
+	fts.pending = worked;
+	fts.next_check = mono_ms() + FTS_CHECK_MS;
+	return worked;
+}
+
+int jobs_run(struct core *c, bool merge)
+{
+	if (merge && ((fts.pending && !fts.last_merged) || mono_ms() >= fts.next_check)) {
+		int m = merge_step(c);
+		fts.last_merged = m != 0;
+		if (m != 0)
+			return m;
+	}
+	fts.last_merged = false;
+	int n = fanout_step(c);
+	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
+		n = merge_step(c);
+	return n;
 }
 
 static struct {
@@ -92,6 +185,7 @@ static bool wait_for_work(void)
 }
 
 #define CHECKPOINT_MS 1000
+#define JOBS_GIVE_WAY 9
 #define MEMLOG_MS 30000
 
 static long rss_mb(void)
@@ -106,16 +200,39 @@ static long rss_mb(void)
 	return rss * (sysconf(_SC_PAGESIZE) / 1024) / 1024;
 }
 
+/* After a slice that took `took` us, with store_tx_waits() at waits before
+ * it: for each request that had to wait for the writer meanwhile the worker
+ * pauses as long as the slice took, up to JOBS_GIVE_WAY times, so under a
+ * heavy load it has about 1/(1 + JOBS_GIVE_WAY) of the writer and the
+ * queue still drains; when no request waited it goes on at once. */
+static void give_way(int64_t took, int64_t waits)
+{
+	int64_t n = store_tx_waits() - waits;
+	batch.slice_ms = n > 0 ? JOBS_SLICE_MS : JOBS_IDLE_SLICE_MS;
+	if (n <= 0)
+		return;
+	int64_t pause = took * (n < JOBS_GIVE_WAY ? n : JOBS_GIVE_WAY);
+	usleep((useconds_t)(pause > 200000 ? 200000 : pause));
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
+	store_thread_background();
 	struct arena ar;
 	arena_init(&ar);
 	int64_t next_checkpoint = mono_ms() + CHECKPOINT_MS;
 	int64_t next_memlog = mono_ms() + MEMLOG_MS;
 	for (;;) {
+		pthread_mutex_lock(&worker.lock);
+		bool stopping = worker.stop;
+		pthread_mutex_unlock(&worker.lock);
 		struct core c = {.db = store_acquire(worker.st), .arena = &ar, .cfg = worker.cfg};
-		int n = jobs_run(&c, JOBS_BATCH);
+		int64_t t0 = mono_us(), waits = store_tx_waits();
+		/* Stopping, only the queue is finished: merges wait for the next
+		 * start. */
+		int n = jobs_run(&c, !stopping);
+		int64_t took = mono_us() - t0;
 		if (mono_ms() >= next_checkpoint) {
 			if (store_checkpoint(c.db) != ST_OK)
 				log_warn("jobs: checkpoint failed; retrying later");
@@ -132,14 +249,10 @@ static void *worker_main(void *arg)
 		arena_free(&ar);
 		if (n < 0)
 			log_error("jobs: a batch failed; it will be retried");
-		pthread_mutex_lock(&worker.lock);
-		bool stopping = worker.stop;
-		pthread_mutex_unlock(&worker.lock);
 		if (stopping && (n <= 0 || mono_ms() > worker.drain_until))
 			break;
 		if (n > 0) {
-			/* More may be waiting: let waiting requests write first. */
-			usleep(1000);
+			give_way(took, waits);
 			continue;
 		}
 		if (!stopping && !wait_for_work())

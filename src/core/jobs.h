@@ -1,24 +1,30 @@
 /* jobs.h - background work: the home-feed fan-out of accounts with many
- * followers.
+ * followers, and the search index's merges.
  *
  * A status by an account with more than cfg.fanout_inline followers is
  * delivered to its followers' home feeds by a job row written in the same
  * transaction as the status (so it survives a crash), not in the request.
- * One worker thread per process drains the table in batches, one
- * transaction per batch; several processes sharing a PostgreSQL store would
- * each run one and the jobs table is their queue. */
+ * One worker thread per process drains the table in batches of up to
+ * JOBS_BATCH jobs, each delivered in short transactions (slices) that give
+ * way to requests waiting to write; several processes sharing a PostgreSQL
+ * store would each run one and the jobs table is their queue. */
 #ifndef RAPPORT_JOBS_H
 #define RAPPORT_JOBS_H
 
 #include "core/core.h"
 
-#define JOBS_BATCH 64
+/* Jobs delivered together by the worker (in slices of a few ms each). */
+#define JOBS_BATCH 4096
 
-/* Fans out now, or queues it, depending on the author's follower count. */
-enum store_rc jobs_fanout(struct core *c, int64_t status_id, int64_t author,
+/* Fans out now, or queues it, depending on the author's follower count;
+ * db is the caller's transaction (in a store_tx callback). */
+enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog);
-/* Runs up to max jobs in one transaction; returns how many, or -1. */
-int jobs_run(struct core *c, int max);
+/* Runs one slice of background work in one transaction: of the current
+ * batch of jobs (taking the next batch when none is under way), or (with
+ * merge) of the search index's merges. 1 when it ran one, 0 when there is
+ * nothing to do, -1 on failure (the slice is retried). */
+int jobs_run(struct core *c, bool merge);
 /* Tells the worker there is work (after a commit that queued some). */
 void jobs_wake(void);
 

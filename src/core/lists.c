@@ -142,23 +142,23 @@ static enum store_rc members_fail(struct members_tx *x, enum rc rc)
 }
 
 /* One account to add: it exists, the owner follows it, it is not listed. */
-static enum store_rc add_one(struct members_tx *x, int64_t id)
+static enum store_rc add_one(struct members_tx *x, struct db *db, int64_t id)
 {
 	struct core *c = x->c;
 	struct account a;
-	enum store_rc st = store_account_get(c->db, c->arena, id, &a);
+	enum store_rc st = store_account_get(db, c->arena, id, &a);
 	if (st != ST_OK)
 		return members_fail(x, core_store_fail(c, st));
-	if (!store_follows(c->db, x->owner, id))
+	if (!store_follows(db, x->owner, id))
 		return members_fail(x, core_fail(c, RC_INVALID, "account_ids",
 						 "Validation failed: you must follow @%s to add "
 						 "them to a list",
 						 a.username));
-	if (store_list_has(c->db, x->list_id, id))
+	if (store_list_has(db, x->list_id, id))
 		return members_fail(x, core_fail(c, RC_INVALID, "account_ids",
 						 "Validation failed: @%s is already on this list",
 						 a.username));
-	st = store_list_member_add(c->db, x->list_id, id);
+	st = store_list_member_add(db, x->list_id, id);
 	return st == ST_OK ? ST_OK : members_fail(x, core_store_fail(c, st));
 }
 
@@ -171,7 +171,7 @@ static enum store_rc members_fn(struct db *db, void *arg)
 			repeated |= x->ids[j] == x->ids[i];
 		if (repeated)
 			continue;
-		enum store_rc st = x->add ? add_one(x, x->ids[i])
+		enum store_rc st = x->add ? add_one(x, db, x->ids[i])
 					  : store_list_member_remove(db, x->list_id, x->ids[i]);
 		if (st != ST_OK)
 			return st;

@@ -1,21 +1,21 @@
 #include "core/statuses.h"
 #include "util/util.h"
 
-enum rc notify(struct core *c, int64_t recipient, int64_t from, const char *type,
+enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, const char *type,
 	       int64_t status_id)
 {
 	if (recipient == from || !recipient)
 		return RC_OK;
 	struct account to;
-	enum store_rc st = store_account_get(c->db, c->arena, recipient, &to);
+	enum store_rc st = store_account_get(db, c->arena, recipient, &to);
 	if (st != ST_OK || *to.domain)
 		return st == ST_ERROR ? core_store_fail(c, st) : RC_OK;
 	int64_t now = now_ms();
-	if (store_blocked_either(c->db, recipient, from) ||
-	    store_mutes_notifications(c->db, recipient, from, now))
+	if (store_blocked_either(db, recipient, from) ||
+	    store_mutes_notifications(db, recipient, from, now))
 		return RC_OK;
 	struct notification n = {.id = id_new(), .account_id = recipient, .from_account_id = from,
 				 .type = type, .status_id = status_id, .created_at = now};
-	st = store_notification_insert(c->db, &n);
+	st = store_notification_insert(db, &n);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }

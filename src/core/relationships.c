@@ -105,13 +105,13 @@ static enum store_rc follow_fn(struct db *db, void *arg)
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
-		if (st == ST_OK && notify(x->c, x->target, x->viewer, "follow_request", 0))
+		if (st == ST_OK && notify(x->c, db, x->target, x->viewer, "follow_request", 0))
 			return tx_fail(x);
 		return st;
 	}
 	bool added;
 	st = start_follow(db, x->viewer, x->target, o->reblogs, o->notify, &added);
-	if (st == ST_OK && added && notify(x->c, x->target, x->viewer, "follow", 0))
+	if (st == ST_OK && added && notify(x->c, db, x->target, x->viewer, "follow", 0))
 		return tx_fail(x);
 	return st;
 }

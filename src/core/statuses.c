@@ -146,7 +146,7 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* Direct statuses: each participant's conversation with the others. */
-static enum store_rc touch_conversations(struct core *c, const struct status *s,
+static enum store_rc touch_conversations(struct core *c, struct db *db, const struct status *s,
 					 const struct text_formatted *f)
 {
 	int n = 0;
@@ -162,7 +162,7 @@ static enum store_rc touch_conversations(struct core *c, const struct status *s,
 			if (j != i)
 				key = arena_printf(c->arena, "%s%s%lld", key, *key ? "," : "",
 						   (long long)ids[j]);
-		enum store_rc st = store_conversation_touch(c->db, ids[i], key, s->id,
+		enum store_rc st = store_conversation_touch(db, ids[i], key, s->id,
 							    ids[i] != s->account_id);
 		if (st != ST_OK)
 			return st;
@@ -177,20 +177,20 @@ static enum store_rc tx_fail(struct create_tx *x, enum rc rc)
 }
 
 /* Mentions, tags and search index of a status's current text. */
-static enum store_rc index_text(struct core *c, const struct status *s,
+static enum store_rc index_text(struct db *db, const struct status *s,
 				const struct text_formatted *f)
 {
 	enum store_rc st = ST_OK;
 	for (int i = 0; i < f->nmentions && st == ST_OK; i++)
-		st = store_mention_insert(c->db, s->id, f->mentions[i].account_id);
+		st = store_mention_insert(db, s->id, f->mentions[i].account_id);
 	for (int i = 0; i < f->ntags && st == ST_OK; i++) {
 		int64_t tag;
-		st = store_tag_ensure(c->db, f->tags[i], &tag);
+		st = store_tag_ensure(db, f->tags[i], &tag);
 		if (st == ST_OK)
-			st = store_status_tag_insert(c->db, s->id, tag);
+			st = store_status_tag_insert(db, s->id, tag);
 	}
 	if (st == ST_OK && s->visibility <= VIS_UNLISTED)
-		st = store_fts_insert(c->db, s->id, s->text);
+		st = store_fts_insert(db, s->id, s->text);
 	return st;
 }
 
@@ -209,7 +209,7 @@ static enum store_rc create_fn(struct db *db, void *arg)
 	}
 	enum store_rc st = store_status_insert(db, s);
 	if (st == ST_OK)
-		st = index_text(c, s, x->f);
+		st = index_text(db, s, x->f);
 	if (st == ST_OK)
 		st = store_account_count_status(db, s->account_id, 1, s->created_at);
 	if (st == ST_OK && s->in_reply_to_id)
@@ -223,17 +223,17 @@ static enum store_rc create_fn(struct db *db, void *arg)
 		for (int i = 0; i < x->f->nmentions && st == ST_OK; i++)
 			st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
 		if (st == ST_OK)
-			st = touch_conversations(c, s, x->f);
+			st = touch_conversations(c, db, s, x->f);
 	} else {
 		int64_t other = s->in_reply_to_account_id != s->account_id
 					? s->in_reply_to_account_id
 					: 0;
-		st = jobs_fanout(c, s->id, s->account_id, other, false);
+		st = jobs_fanout(c, db, s->id, s->account_id, other, false);
 	}
 	if (st != ST_OK)
 		return st;
 	for (int i = 0; i < x->f->nmentions; i++)
-		if (notify(c, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
+		if (notify(c, db, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
 			return tx_fail(x, c->err.rc);
 	bool original = !s->in_reply_to_id || s->in_reply_to_account_id == s->account_id;
 	if (s->visibility != VIS_DIRECT && original) {
@@ -241,7 +241,7 @@ static enum store_rc create_fn(struct db *db, void *arg)
 		int n;
 		st = store_notify_followers(db, c->arena, s->account_id, &ids, &n);
 		for (int i = 0; i < n && st == ST_OK; i++)
-			if (notify(c, ids[i], s->account_id, "status", s->id))
+			if (notify(c, db, ids[i], s->account_id, "status", s->id))
 				return tx_fail(x, c->err.rc);
 	}
 	if (st == ST_OK && x->idem_key)
@@ -338,18 +338,18 @@ struct delete_tx {
 };
 
 /* Removes a reblog wrapper: feeds, counts, its notification. */
-static enum store_rc drop_reblog(struct core *c, int64_t wrapper, int64_t reblogger,
+static enum store_rc drop_reblog(struct db *db, int64_t wrapper, int64_t reblogger,
 				 int64_t original, int64_t original_author)
 {
-	enum store_rc st = store_feed_remove_status(c->db, wrapper, reblogger);
+	enum store_rc st = store_feed_remove_status(db, wrapper, reblogger);
 	if (st == ST_OK)
-		st = store_status_delete(c->db, wrapper);
+		st = store_status_delete(db, wrapper);
 	if (st == ST_OK)
-		st = store_account_count_status(c->db, reblogger, -1, 0);
+		st = store_account_count_status(db, reblogger, -1, 0);
 	if (st == ST_OK)
-		st = store_status_count(c->db, original, "reblogs", -1);
+		st = store_status_count(db, original, "reblogs", -1);
 	if (st == ST_OK)
-		st = store_notification_retract(c->db, original_author, reblogger, "reblog",
+		st = store_notification_retract(db, original_author, reblogger, "reblog",
 						original);
 	return st;
 }
@@ -360,12 +360,12 @@ static enum store_rc delete_fn(struct db *db, void *arg)
 	struct core *c = x->c;
 	struct status *s = x->s;
 	if (s->reblog_of_id)
-		return drop_reblog(c, s->id, s->account_id, s->reblog_of_id,
+		return drop_reblog(db, s->id, s->account_id, s->reblog_of_id,
 				   s->reblog ? s->reblog->account_id : 0);
 	struct status_list rb;
 	enum store_rc st = store_reblogs_of(db, c->arena, s->id, &rb);
 	for (int i = 0; i < rb.n && st == ST_OK; i++)
-		st = drop_reblog(c, rb.items[i].id, rb.items[i].account_id, s->id, s->account_id);
+		st = drop_reblog(db, rb.items[i].id, rb.items[i].account_id, s->id, s->account_id);
 	if (st == ST_OK)
 		st = store_feed_remove_status(db, s->id, s->account_id);
 	if (st == ST_OK && s->visibility <= VIS_UNLISTED)
@@ -420,7 +420,7 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 	if (st == ST_OK && x->old->visibility <= VIS_UNLISTED)
 		st = store_fts_delete(db, x->old->id, x->old->text);
 	if (st == ST_OK)
-		st = index_text(c, x->now, x->f);
+		st = index_text(db, x->now, x->f);
 	if (st != ST_OK)
 		return st;
 	/* Newly mentioned people hear of it; those who reblogged it learn of
@@ -430,14 +430,14 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 		snprintf(needle, sizeof needle, "\"id\":\"%lld\"",
 			 (long long)x->f->mentions[i].account_id);
 		if (!strstr(x->old->mentions, needle) &&
-		    notify(c, x->f->mentions[i].account_id, x->now->account_id, "mention",
+		    notify(c, db, x->f->mentions[i].account_id, x->now->account_id, "mention",
 			   x->now->id))
 			return ST_ERROR;
 	}
 	struct status_list rb;
 	st = store_reblogs_of(db, c->arena, x->now->id, &rb);
 	for (int i = 0; i < rb.n && st == ST_OK; i++)
-		if (notify(c, rb.items[i].account_id, x->now->account_id, "update", x->now->id))
+		if (notify(c, db, rb.items[i].account_id, x->now->account_id, "update", x->now->id))
 			return ST_ERROR;
 	return st;
 }
@@ -512,7 +512,7 @@ static enum store_rc fav_fn(struct db *db, void *arg)
 	if (!x->on)
 		return store_notification_retract(db, x->s->account_id, x->viewer, "favourite",
 						  x->s->id);
-	if (notify(x->c, x->s->account_id, x->viewer, "favourite", x->s->id)) {
+	if (notify(x->c, db, x->s->account_id, x->viewer, "favourite", x->s->id)) {
 		x->rc = x->c->err.rc;
 		return ST_ERROR;
 	}
@@ -548,7 +548,7 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	if (!x->on) {
 		if (!existing)
 			return ST_OK;
-		return drop_reblog(c, existing, x->viewer, x->orig->id, x->orig->account_id);
+		return drop_reblog(db, existing, x->viewer, x->orig->id, x->orig->account_id);
 	}
 	if (existing)
 		return ST_OK;
@@ -565,8 +565,8 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	if (st == ST_OK)
 		st = store_status_count(db, x->orig->id, "reblogs", 1);
 	if (st == ST_OK)
-		st = jobs_fanout(c, w.id, x->viewer, 0, true);
-	if (st == ST_OK && notify(c, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
+		st = jobs_fanout(c, db, w.id, x->viewer, 0, true);
+	if (st == ST_OK && notify(c, db, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
 	}

@@ -54,6 +54,8 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
 int64_t db_int_query(struct db *db, int64_t dflt, const char *sql, const char *fmt, ...);
 /* Rows changed by the last write on this connection. */
 int64_t db_changes(struct db *db);
+/* Rows changed by every write on this connection since it opened. */
+int64_t db_total_changes(struct db *db);
 /* Runs a script of several statements without parameters (migrations). */
 enum db_rc db_script(struct db *db, const char *sql);
 
@@ -63,11 +65,45 @@ enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* Group commit. db_tx_run() runs fn(writer, ctx) in a transaction on the
+ * connection set by db_set_group() (db itself if none), possibly together
+ * with other threads' calls: each runs in a savepoint of one transaction,
+ * so a failing fn undoes only its own changes, and all are answered after
+ * the one COMMIT. fn runs on the calling thread, must use only the
+ * connection it is handed, and returns 0 for success (anything else is
+ * copied to *fn_rc and its changes are rolled back). Returns DB_OK once the
+ * changes are committed; DB_ERROR when fn failed; otherwise the backend's
+ * failure (nothing of fn's was kept). */
+enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc);
+/* Opens the connection that carries db_tx_run's transactions (a larger
+ * page cache), and links db to it. */
+enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out);
+void db_set_group(struct db *db, struct db *writer);
+/* How many times a db_tx_run call found the writer busy, not counting
+ * those of threads that called db_thread_background() (background work
+ * watches it to give way to requests). */
+int64_t db_tx_waits(void);
+void db_thread_background(void);
+/* Commits an open group transaction (before the writer is closed). */
+void db_tx_flush(void);
+
 /* Copies committed log pages into the database without blocking anyone;
  * when the log has grown past max_log_bytes and is fully copied, also
- * rewinds and truncates it (waiting briefly for readers, with this
- * process's writers queued). Returns the log's size before, in bytes. */
+ * makes the next commit rewind it to its start (waiting briefly for the
+ * readers still on it, with this process's writers queued). Returns the
+ * log's size before, in bytes. */
 int64_t db_checkpoint(struct db *db, int64_t max_log_bytes);
+
+/* Watches tables: fn(index in tables, rowid) is called for every row of
+ * one of them that a statement inserts, updates or deletes (rowid tables
+ * only), when the statement runs and again once its transaction has
+ * committed or rolled back, before anyone waiting for that commit is
+ * answered. all() stands for every row when there were too many to
+ * remember. Set once at start, before any connection is used. */
+void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t rowid),
+	      void (*all)(void));
+/* True while db is inside a write transaction (it sees uncommitted rows). */
+bool db_in_write(struct db *db);
 
 /* Bytes the backend library holds now (page caches, statements), for the
  * periodic memory log line. */

@@ -6,11 +6,15 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STMT_CACHE 1024 /* open addressing on the SQL pointer */
+#define SQLITE_HEAP_LIMIT (96 << 20)
+#define CHANGED_MAX 4096 /* changed rows remembered per transaction, then "all" */
 
 struct db_stmt {
 	sqlite3_stmt *stmt;
@@ -24,8 +28,68 @@ struct db_stmt {
 struct db {
 	sqlite3 *conn;
 	bool writer; /* in a transaction begun with db_begin: holds the writer lock */
+	struct db *group; /* the connection db_tx_run runs this one's work on */
+	/* Rows of watched tables changed since this connection last ended a
+	 * transaction (see db_watch): reported again once it has ended. */
+	int nchanged;
+	bool changed_overflow;
+	struct changed_row {
+		int64_t rowid;
+		int table;
+	} changed[CHANGED_MAX];
 	struct db_stmt cache[STMT_CACHE];
 };
+
+/* db_watch: the tables whose changed rows are reported, and to whom. */
+static struct {
+	const char *const *tables;
+	int n;
+	void (*fn)(int table, int64_t rowid);
+	void (*all)(void);
+} watch;
+
+static void on_update(void *arg, int op, const char *dbname, const char *table,
+		      sqlite3_int64 rowid)
+{
+	(void)op;
+	(void)dbname;
+	struct db *db = arg;
+	for (int t = 0; t < watch.n; t++)
+		if (!strcmp(table, watch.tables[t])) {
+			watch.fn(t, rowid); /* at once, and again when it has ended */
+			if (db->nchanged < CHANGED_MAX)
+				db->changed[db->nchanged++] = (struct changed_row){rowid, t};
+			else
+				db->changed_overflow = true;
+			return;
+		}
+}
+
+/* Reports the rows changed by the transaction or statement this
+ * connection just ended (committed or not). */
+static void report_changes(struct db *db)
+{
+	if (db->changed_overflow && watch.all)
+		watch.all();
+	for (int i = 0; i < db->nchanged && watch.fn; i++)
+		watch.fn(db->changed[i].table, db->changed[i].rowid);
+	db->nchanged = 0;
+	db->changed_overflow = false;
+}
+
+void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t rowid),
+	      void (*all)(void))
+{
+	watch.tables = tables;
+	watch.n = n;
+	watch.fn = fn;
+	watch.all = all;
+}
+
+bool db_in_write(struct db *db)
+{
+	return db->writer || !sqlite3_get_autocommit(db->conn);
+}
 
 /* SQLite lets one connection write at a time; a writer that finds the
  * database locked sleeps in its busy handler (up to 100 ms a round)
@@ -34,6 +98,86 @@ struct db {
  * soon as it is released. The busy timeout still arbitrates between
  * processes. */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Threads waiting for writer_lock: an open group transaction is left open
+ * for them to join while there are any. */
+static atomic_int writers_queued;
+/* Times a request's db_tx_run found the writer busy (background work
+ * watches it to give way), and whether this thread is background work. */
+static atomic_llong tx_waits;
+static _Thread_local bool background;
+
+/* Group commit (db_tx_run): the open transaction, guarded by writer_lock.
+ * Each member waits on done_cond, guarded by done_lock, until the COMMIT
+ * that carries its changes has returned. */
+struct tx_member {
+	enum db_rc rc;
+	bool done;
+	struct tx_member *next;
+};
+static struct {
+	struct db *db; /* the connection with the open transaction; NULL if none */
+	struct tx_member *members;
+	int n;
+	int64_t opened_ms;
+} group;
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+/* The connection handed to the db_tx_run callback running on this thread:
+ * the callback must use no other (its writes would wait for the lock this
+ * thread holds, its reads would miss the transaction's changes). */
+static _Thread_local struct db *tx_db;
+
+static enum db_rc map_rc(int rc);
+
+/* A group commits when nobody is waiting to join it, or at these bounds
+ * (an answer waits for the members after it). */
+#define GROUP_MAX_MEMBERS 64
+#define GROUP_MAX_MS 20
+
+/* Ends the open group transaction (writer_lock held): COMMIT, or ROLLBACK
+ * when it fails, then every member is told the outcome. */
+static void group_commit(void)
+{
+	struct db *db = group.db;
+	if (!db)
+		return;
+	enum db_rc rc = DB_ERROR;
+	if (!sqlite3_get_autocommit(db->conn)) {
+		rc = map_rc(sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL));
+		if (rc != DB_OK) {
+			log_error("sqlite: group commit: %s", sqlite3_errmsg(db->conn));
+			if (!sqlite3_get_autocommit(db->conn))
+				sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+		}
+	} else {
+		/* SQLite rolled the transaction back itself (an I/O error or
+		 * out of memory in a statement): nothing of it is kept. */
+		log_error("sqlite: a group transaction was rolled back by an error");
+	}
+	report_changes(db);
+	db->writer = false;
+	pthread_mutex_lock(&done_lock);
+	for (struct tx_member *m = group.members, *next; m; m = next) {
+		next = m->next;
+		m->rc = rc;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+	group.db = NULL;
+	group.members = NULL;
+	group.n = 0;
+}
+
+/* Takes the writer lock for a write outside db_tx_run, committing an open
+ * group first (its transaction holds SQLite's write lock). */
+static void writer_take(void)
+{
+	atomic_fetch_add(&writers_queued, 1);
+	pthread_mutex_lock(&writer_lock);
+	atomic_fetch_sub(&writers_queued, 1);
+	group_commit();
+}
 
 /* RAPPORT_SLOW_SQL_MS=N logs every statement step that takes N ms or more
  * (-1, the default, logs nothing). */
@@ -57,6 +201,11 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 	}
 	sqlite3_busy_timeout(db->conn, 10000);
 	sqlite3_extended_result_codes(db->conn, 0);
+	sqlite3_update_hook(db->conn, on_update, db);
+	/* Page caches together stay near this (each connection may hold up to
+	 * its cache_size; past the limit pages are recycled, not added): the
+	 * server's memory is bounded however many connections the pool opens. */
+	sqlite3_soft_heap_limit64(SQLITE_HEAP_LIMIT);
 	/* Checkpoints are not run by whichever commit crosses the threshold
 	 * (that request would wait for a copy and fsync of the database):
 	 * the background worker runs them (store_checkpoint), and closing
@@ -64,11 +213,11 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 	const char *pragmas = sync_full ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 					  "PRAGMA wal_autocheckpoint=0;"
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-					  "PRAGMA cache_size=-16000;"
+					  "PRAGMA cache_size=-6000;"
 					: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 					  "PRAGMA wal_autocheckpoint=0;"
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-					  "PRAGMA cache_size=-16000;";
+					  "PRAGMA cache_size=-6000;";
 	char *err = NULL;
 	if (sqlite3_exec(db->conn, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		log_error("sqlite: pragmas on %s: %s", path, err ? err : "?");
@@ -180,6 +329,10 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
+	if (tx_db && db != tx_db) {
+		log_error("sqlite: a transaction callback used another connection for: %s", sql);
+		abort();
+	}
 	struct db_stmt *s = stmt_get(db, sql);
 	if (!s)
 		return NULL;
@@ -205,7 +358,7 @@ enum db_rc db_next(struct db_stmt *st)
 	 * long as the statement runs. */
 	if (!st->locked && !st->db->writer && !sqlite3_stmt_readonly(st->stmt) &&
 	    sqlite3_get_autocommit(st->db->conn)) {
-		pthread_mutex_lock(&writer_lock);
+		writer_take();
 		st->locked = true;
 	}
 	int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
@@ -241,6 +394,7 @@ void db_end(struct db_stmt *st)
 	sqlite3_clear_bindings(st->stmt);
 	if (st->locked) {
 		st->locked = false;
+		report_changes(st->db);
 		pthread_mutex_unlock(&writer_lock);
 	}
 }
@@ -278,6 +432,11 @@ int64_t db_changes(struct db *db)
 	return sqlite3_changes64(db->conn);
 }
 
+int64_t db_total_changes(struct db *db)
+{
+	return sqlite3_total_changes64(db->conn);
+}
+
 enum db_rc db_script(struct db *db, const char *sql)
 {
 	char *err = NULL;
@@ -302,7 +461,7 @@ static void release_writer(struct db *db)
 
 enum db_rc db_begin(struct db *db)
 {
-	pthread_mutex_lock(&writer_lock);
+	writer_take();
 	db->writer = true;
 	enum db_rc rc = db_script(db, "BEGIN IMMEDIATE");
 	if (rc != DB_OK)
@@ -313,8 +472,10 @@ enum db_rc db_begin(struct db *db)
 enum db_rc db_commit(struct db *db)
 {
 	enum db_rc rc = db_script(db, "COMMIT");
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
+		report_changes(db);
 		release_writer(db);
+	}
 	return rc; /* on failure the caller rolls back, which releases */
 }
 
@@ -322,6 +483,7 @@ void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	report_changes(db);
 	release_writer(db);
 }
 
@@ -341,6 +503,18 @@ int64_t db_memory_used(void)
 	return sqlite3_memory_used();
 }
 
+/* While the log is rewound, readers still on it are waited for by polling
+ * every 100 us (SQLite's own busy handler sleeps 1, 2, 5, 10 ms... while
+ * this process's writers queue), for at most a second. */
+static int poll_busy(void *arg, int n)
+{
+	(void)arg;
+	if (n >= 10000)
+		return 0;
+	usleep(100);
+	return 1;
+}
+
 int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 {
 	int log = 0, done = 0;
@@ -350,13 +524,153 @@ int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 	int64_t bytes = (int64_t)log * (sqlite3_int64)4096;
 	/* A log that is always being read is never rewound by PASSIVE
 	 * checkpoints: with readers on every connection it grew by gigabytes
-	 * under load. Truncate it once it is large and fully copied. */
+	 * under load. Once it is large and fully copied, wait for the readers
+	 * still on it (new ones read the database: it is all copied) so the
+	 * next commit starts it again from the beginning. The file is reused,
+	 * not truncated: its size stays that of the largest log so far, and
+	 * truncating it (freeing its cached pages) took tens of ms. */
 	if (bytes > max_log_bytes && done == log) {
-		pthread_mutex_lock(&writer_lock);
-		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		/* Commits went on while it copied: copy those too before the
+		 * writers are stopped, so fewer pages are copied (and synced)
+		 * while they wait. */
+		if (sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+					      &done) != SQLITE_OK)
+			return bytes;
+		int64_t t0 = mono_ms();
+		writer_take();
+		sqlite3_busy_handler(db->conn, poll_busy, NULL);
+		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+		sqlite3_busy_timeout(db->conn, 10000);
 		pthread_mutex_unlock(&writer_lock);
+		if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
+			log_warn("slow sql: %lld ms rewinding the log (%lld MB)",
+				 (long long)(mono_ms() - t0), (long long)(bytes >> 20));
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_warn("sqlite: truncating checkpoint: %s", sqlite3_errmsg(db->conn));
+			log_warn("sqlite: restarting checkpoint: %s", sqlite3_errmsg(db->conn));
 	}
 	return bytes;
+}
+
+/* ---- group commit ---- */
+
+void db_set_group(struct db *db, struct db *writer)
+{
+	db->group = writer;
+}
+
+int64_t db_tx_waits(void)
+{
+	return atomic_load(&tx_waits);
+}
+
+void db_thread_background(void)
+{
+	background = true;
+}
+
+/* The writer connection's page cache: the pages every write touches (the
+ * ends of the status, feed and job tables and their indexes) stay in it,
+ * since no other connection writes in between to invalidate it. */
+#define WRITER_CACHE_KB 32768
+
+enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out)
+{
+	enum db_rc rc = db_open(path, sync_full, out);
+	if (rc != DB_OK)
+		return rc;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", WRITER_CACHE_KB);
+	return map_rc(sqlite3_exec((*out)->conn, pragma, NULL, NULL, NULL));
+}
+
+void db_tx_flush(void)
+{
+	writer_take();
+	pthread_mutex_unlock(&writer_lock);
+}
+
+static enum db_rc exec_plain(struct db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		log_error("sqlite: %s: %s", sql, sqlite3_errmsg(db->conn));
+	return map_rc(rc);
+}
+
+/* Runs fn in a savepoint of the open group transaction (writer_lock held).
+ * Returns DB_OK when its changes are part of the group, else fn's failure
+ * (in *fn_rc) or the backend's. */
+static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), void *ctx,
+				int *fn_rc)
+{
+	if (!group.db) {
+		int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
+		enum db_rc rc = exec_plain(w, "BEGIN IMMEDIATE");
+		if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
+			log_warn("slow sql: %lld ms in: BEGIN IMMEDIATE", (long long)(mono_ms() - t0));
+		if (rc != DB_OK)
+			return rc;
+		group.db = w;
+		w->writer = true;
+		group.opened_ms = mono_ms();
+	}
+	if (exec_plain(w, "SAVEPOINT member") != DB_OK)
+		return DB_ERROR;
+	tx_db = w;
+	*fn_rc = fn(w, ctx);
+	tx_db = NULL;
+	if (sqlite3_get_autocommit(w->conn))
+		return DB_ERROR; /* the whole transaction is gone: group_commit tells the others */
+	if (*fn_rc == 0 && exec_plain(w, "RELEASE member") == DB_OK)
+		return DB_OK;
+	/* Only this member's changes are undone. */
+	if (exec_plain(w, "ROLLBACK TO member") != DB_OK || exec_plain(w, "RELEASE member") != DB_OK)
+		sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+	return DB_ERROR;
+}
+
+enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
+{
+	struct db *w = db->group ? db->group : db;
+	struct tx_member me = {DB_ERROR, false, NULL};
+	*fn_rc = 0;
+	atomic_fetch_add(&writers_queued, 1);
+	if (pthread_mutex_trylock(&writer_lock)) {
+		if (!background)
+			atomic_fetch_add(&tx_waits, 1);
+		pthread_mutex_lock(&writer_lock);
+	}
+	atomic_fetch_sub(&writers_queued, 1);
+	if (group.db && group.db != w)
+		group_commit(); /* another store's group */
+	if (group.db && sqlite3_get_autocommit(group.db->conn))
+		group_commit(); /* lost: its members are told */
+	enum db_rc rc = tx_member_run(w, fn, ctx, fn_rc);
+	bool member = rc == DB_OK;
+	if (member) {
+		me.next = group.members;
+		group.members = &me;
+		group.n++;
+	}
+	if (group.db && group.n == 0) {
+		/* Nobody's changes are in it: end it without a commit. */
+		if (!sqlite3_get_autocommit(w->conn))
+			sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+		report_changes(w);
+		w->writer = false;
+		group.db = NULL;
+	} else if (group.db && (atomic_load(&writers_queued) == 0 ||
+				group.n >= GROUP_MAX_MEMBERS ||
+				mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
+				sqlite3_get_autocommit(w->conn))) {
+		group_commit();
+	}
+	pthread_mutex_unlock(&writer_lock);
+	if (!member)
+		return rc;
+	pthread_mutex_lock(&done_lock);
+	while (!me.done)
+		pthread_cond_wait(&done_cond, &done_lock);
+	pthread_mutex_unlock(&done_lock);
+	return me.rc;
 }

@@ -250,5 +250,11 @@ const char *const schema_migrations[] = {
 	" reply_to BIGINT NOT NULL DEFAULT 0,"
 	" reblog INTEGER NOT NULL DEFAULT 0,"
 	" created_at BIGINT NOT NULL);",
+
+	/* 6: the search index merges its segments in the background worker
+	 * (store_fts_merge), not in the commit of whichever request crosses a
+	 * threshold; a level still merges at once past 32 segments. */
+	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('automerge', 0);"
+	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('crisismerge', 32);",
 	NULL,
 };

@@ -20,6 +20,7 @@ struct store {
 	struct db **all;
 	int nall;
 	int max;
+	struct db *writer; /* carries every store_tx (group commit) */
 	char *path;
 	bool sync_full;
 };
@@ -93,6 +94,11 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	}
 	s->all[s->nall++] = db;
 	s->free_list[s->nfree++] = db;
+	if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
+		store_close(s);
+		return ST_ERROR;
+	}
+	db_set_group(db, s->writer);
 	*out = s;
 	return ST_OK;
 }
@@ -101,6 +107,10 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	if (s->writer) {
+		db_tx_flush();
+		db_close(s->writer);
+	}
 	for (int i = 0; i < s->nall; i++)
 		db_close(s->all[i]);
 	free(s->free_list);
@@ -123,6 +133,7 @@ struct db *store_acquire(struct store *s)
 		if (s->nall < s->max) {
 			struct db *db = NULL;
 			if (db_open(s->path, s->sync_full, &db) == DB_OK) {
+				db_set_group(db, s->writer);
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				return db;
@@ -144,20 +155,38 @@ void store_release(struct store *s, struct db *db)
 	pthread_mutex_unlock(&s->lock);
 }
 
+struct tx_call {
+	enum store_rc (*fn)(struct db *, void *);
+	void *ctx;
+};
+
+static int tx_trampoline(struct db *db, void *arg)
+{
+	struct tx_call *t = arg;
+	return (int)t->fn(db, t->ctx);
+}
+
+/* Concurrent transactions share one commit (db_tx_run): every caller is
+ * answered after the COMMIT that holds its changes, and a failing fn undoes
+ * only its own. */
 enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), void *ctx)
 {
-	if (db_begin(db) != DB_OK)
-		return ST_ERROR;
-	enum store_rc rc = fn(db, ctx);
-	if (rc != ST_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	if (db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return ST_ERROR;
-	}
-	return ST_OK;
+	struct tx_call t = {fn, ctx};
+	int fn_rc = 0;
+	enum db_rc rc = db_tx_run(db, tx_trampoline, &t, &fn_rc);
+	if (fn_rc != 0)
+		return (enum store_rc)fn_rc;
+	return rc == DB_OK ? ST_OK : ST_ERROR;
+}
+
+int64_t store_tx_waits(void)
+{
+	return db_tx_waits();
+}
+
+void store_thread_background(void)
+{
+	db_thread_background();
 }
 
 const char *store_errmsg(struct db *db)
@@ -165,8 +194,10 @@ const char *store_errmsg(struct db *db)
 	return db_errmsg(db);
 }
 
-/* The write-ahead log is truncated once it passes this size. */
-#define WAL_MAX_BYTES (64 << 20)
+/* The write-ahead log is rewound once it passes this size (each time,
+ * writers wait while the pages committed since the last copy are copied and
+ * the database file synced: tens of ms under a heavy write load). */
+#define WAL_MAX_BYTES (256 << 20)
 
 enum store_rc store_checkpoint(struct db *db)
 {

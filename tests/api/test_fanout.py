@@ -61,3 +61,57 @@ def test_jobs_survive_sigkill_and_drain_on_sigterm(make_server):
                                           (fid,))}
     assert set(more) <= have
     s.start()
+
+
+def test_batched_fanout_keeps_the_feed_rules(make_server):
+    """Many jobs delivered together, in slices by follower, give each feed
+    exactly what store_feed_fanout gives: replies to someone else only to
+    those who follow both (and that person), reblogs only where reblogs are
+    shown, nothing deleted, nothing twice."""
+    s = make_server(env={"RAPPORT_FANOUT_INLINE": "0"})
+    author, other = s.user(), s.user()
+    plain, no_boosts, both, stranger = s.user(), s.user(), s.user(), s.user()
+    for f in (plain, both, other):
+        assert f.post(f"/api/v1/accounts/{author.id}/follow").status_code == 200
+    r = no_boosts.post(f"/api/v1/accounts/{author.id}/follow", data={"reblogs": "false"})
+    assert r.status_code == 200 and r.json()["showing_reblogs"] is False
+    assert both.post(f"/api/v1/accounts/{other.id}/follow").status_code == 200
+    theirs = other.post("/api/v1/statuses", data={"status": "other's"}).json()["id"]
+
+    def post(**data):
+        r = author.post("/api/v1/statuses", data=data)
+        assert r.status_code == 200, r.text
+        return r.json()["id"]
+
+    # Interleaved, so that batches mix the kinds of jobs.
+    plains, replies, boosts, gone = [], [], [], []
+    for i in range(12):
+        plains.append(post(status=f"plain {i}"))
+        replies.append(post(status=f"reply {i}", in_reply_to_id=theirs))
+        doomed = post(status=f"doomed {i}")
+        assert author.delete(f"/api/v1/statuses/{doomed}").status_code == 200
+        gone.append(doomed)
+    boost = author.post(f"/api/v1/statuses/{theirs}/reblog")
+    assert boost.status_code == 200
+    boosts.append(boost.json()["id"])
+    self_reply = post(status="self reply", in_reply_to_id=plains[0])
+
+    db = sqlite3.connect(s.data / "rapport.db")
+    assert wait_for(lambda: db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0)
+
+    def feed(user):
+        return {str(r[0]) for r in db.execute(
+            "SELECT status_id FROM home_feed WHERE account_id = ?", (int(user.id),))}
+
+    mine = set(plains) | {self_reply}
+    assert feed(plain) == mine | set(boosts)
+    assert feed(no_boosts) == mine
+    assert feed(both) == mine | set(replies) | set(boosts) | {theirs}
+    assert feed(other) == mine | set(replies) | set(boosts) | {theirs}
+    assert feed(stranger) == set()
+    assert feed(author) == mine | set(replies) | set(boosts)
+    assert not set(gone) & {str(r[0]) for r in db.execute("SELECT status_id FROM home_feed")}
+    rows = db.execute("SELECT COUNT(*), COUNT(DISTINCT account_id || '-' || status_id)"
+                      " FROM home_feed").fetchone()
+    assert rows[0] == rows[1]
+    db.close()

@@ -1,0 +1,188 @@
+/* Unit tests of group commit: concurrent store_tx calls share transactions
+ * and commits, yet each caller is answered only once its changes are
+ * committed, and a callback that fails undoes its own changes only. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/accounts.h"
+#include "store/store.h"
+#include "util/util.h"
+
+#define THREADS 8
+#define ROUNDS 60
+
+struct fx {
+	char dir[64];
+	struct store *st;
+	struct arena ar;
+	struct config cfg;
+	struct core c;
+	int64_t account;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/rapport-group-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	config_defaults(&f->cfg);
+	f->cfg.domain = "example.test";
+	config_finish(&f->cfg);
+	struct store_options so = {.dir = f->dir, .sync_full = false, .pool_size = 2 * THREADS + 1};
+	if (store_open(&so, &f->st) != ST_OK)
+		return -1;
+	arena_init(&f->ar);
+	f->c = (struct core){.db = store_acquire(f->st), .arena = &f->ar, .cfg = &f->cfg};
+	struct signup s = {.username = "grouper", .email = "g@example.test",
+			   .password = "correct horse"};
+	if (account_create(&f->c, &s, &f->account) != RC_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_release(f->st, f->c.db);
+	store_close(f->st);
+	arena_free(&f->ar);
+	free((char *)f->cfg.base_url);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd))
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* One write: a marker named after the thread and round; with fail set,
+ * the callback fails after it has written. */
+struct put {
+	int64_t account;
+	const char *timeline;
+	int64_t value;
+	bool fail;
+};
+
+static enum store_rc put_fn(struct db *db, void *arg)
+{
+	struct put *p = arg;
+	enum store_rc st = store_marker_put(db, p->account, p->timeline, p->value, now_ms());
+	if (st == ST_OK && p->fail)
+		return ST_CONFLICT; /* its marker must not survive */
+	return st;
+}
+
+static bool fails(int thread, int round)
+{
+	return (thread + round) % 3 == 0;
+}
+
+struct writer {
+	struct store *st;
+	int64_t account;
+	int thread;
+	int wrong; /* answers other than expected, rows not visible when told OK */
+};
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct db *db = store_acquire(w->st), *reader = store_acquire(w->st);
+	for (int i = 0; i < ROUNDS; i++) {
+		char tl[32];
+		snprintf(tl, sizeof tl, "t%d-%d", w->thread, i);
+		struct put p = {w->account, tl, w->thread * 1000 + i, fails(w->thread, i)};
+		enum store_rc st = store_tx(db, put_fn, &p);
+		if (st != (p.fail ? ST_CONFLICT : ST_OK))
+			w->wrong++;
+		/* Answered OK means committed: another connection sees it. */
+		struct marker m;
+		enum store_rc got = store_marker_get(reader, w->account, tl, &m);
+		if (p.fail ? got != ST_NOT_FOUND : got != ST_OK || m.last_read_id != p.value)
+			w->wrong++;
+	}
+	store_release(w->st, reader);
+	store_release(w->st, db);
+	return NULL;
+}
+
+static void concurrent_writers_answered_after_commit(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t[THREADS];
+	struct writer w[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct writer){f->st, f->account, i, 0};
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].wrong, 0);
+	}
+	/* Exactly the rounds that succeeded left a row, with their value. */
+	for (int i = 0; i < THREADS; i++)
+		for (int r = 0; r < ROUNDS; r++) {
+			char tl[32];
+			snprintf(tl, sizeof tl, "t%d-%d", i, r);
+			struct marker m;
+			enum store_rc got = store_marker_get(f->c.db, f->account, tl, &m);
+			if (fails(i, r)) {
+				assert_int_equal(got, ST_NOT_FOUND);
+			} else {
+				assert_int_equal(got, ST_OK);
+				assert_int_equal(m.last_read_id, i * 1000 + r);
+			}
+		}
+}
+
+/* A failing callback in the middle of a transaction leaves the writes made
+ * before it in the same transaction alone. */
+struct two {
+	struct put first, second;
+};
+
+static enum store_rc nested_fn(struct db *db, void *arg)
+{
+	struct two *t = arg;
+	enum store_rc st = put_fn(db, &t->first);
+	return st == ST_OK ? put_fn(db, &t->second) : st;
+}
+
+static void failure_undoes_the_whole_callback(void **state)
+{
+	struct fx *f = *state;
+	struct two t = {{f->account, "a", 1, false}, {f->account, "b", 2, true}};
+	assert_int_equal(store_tx(f->c.db, nested_fn, &t), ST_CONFLICT);
+	struct marker m;
+	assert_int_equal(store_marker_get(f->c.db, f->account, "a", &m), ST_NOT_FOUND);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "b", &m), ST_NOT_FOUND);
+	t.second.fail = false;
+	assert_int_equal(store_tx(f->c.db, nested_fn, &t), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "a", &m), ST_OK);
+	assert_int_equal(m.last_read_id, 1);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "b", &m), ST_OK);
+	assert_int_equal(m.last_read_id, 2);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(concurrent_writers_answered_after_commit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(failure_undoes_the_whole_callback, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
+}
