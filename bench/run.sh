@@ -77,9 +77,22 @@ stop_server() {
 	SRV_PID=""
 }
 
-# run NAME URL SEEDDIR [EXTRA]: one wrk run; figures go to $OUT/NAME.json
+# run NAME URL SEEDDIR [EXTRA]: one wrk run; figures go to $OUT/NAME.json.
+# Reads are first driven for WARMUP seconds, unrecorded: the figures are
+# those of a running server, whose caches hold what its users read (the
+# cold first seconds are in $OUT/LABEL-cold.json).
+WARMUP=${WARMUP:-10}
 run() {
 	local name="$1" url="$2" dir="$3" extra="${4:-0}" label="${5:-$1}"
+	case "$name" in
+	post_status | favourite | static) ;;
+	*)
+		WRK_OUT="$OUT/$label-cold.json" WRK_SCENARIO="$name" \
+			wrk -t$THREADS -c$CONNS -d${WARMUP}s --latency -s bench/scenario.lua "$url" -- \
+			"$name" "$dir.tokens" "$dir.ids" "$extra" "$OUT/$label-cold.json" \
+			>"$OUT/$label-cold.wrk" 2>&1
+		;;
+	esac
 	WRK_OUT="$OUT/$label.json" WRK_SCENARIO="$name" \
 		wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua "$url" -- \
 		"$name" "$dir.tokens" "$dir.ids" "$extra" "$OUT/$label.json" >"$OUT/$label.wrk" 2>&1

@@ -3,7 +3,10 @@
 # (default 240; the whole run stays under 5 minutes). Passes when there
 # were no errors and the server's RSS grew less than 10 % between the end
 # of the warm-up (the first 40 % of the run: each pooled SQLite connection
-# fills its page cache, up to 16 MB, as it meets new pages) and the end.
+# fills its page cache as it meets new pages) and the end. The render cache
+# is given 16 MB here, less than this store's statuses need, so it is full
+# (and evicting) before the warm-up ends: its bound is checked by the unit
+# tests, and what the growth check sees is what nothing bounds - a leak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -24,7 +27,7 @@ fi
 rm -rf "$OUT/work"
 cp -r "$SEED" "$OUT/work"
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RAPPORT_RATE_LIMIT=0 "$B/rapport" serve --data "$OUT/work" --listen "127.0.0.1:$PORT" \
+RAPPORT_RATE_LIMIT=0 RAPPORT_RENDER_CACHE_MB=16 "$B/rapport" serve --data "$OUT/work" --listen "127.0.0.1:$PORT" \
 	--domain "127.0.0.1:$PORT" >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT

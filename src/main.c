@@ -1,5 +1,6 @@
 /* main.c - the `rapport` command line: serve, user, version.
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
+#include "api/api.h"
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/jobs.h"
@@ -9,6 +10,7 @@
 #include "util/util.h"
 #include "tools/seed.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -144,11 +146,18 @@ static int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Two malloc arenas instead of one per thread: the render cache's
+	 * entries are freed by other threads than the ones that made them,
+	 * and per-thread arenas each kept their own free memory (resident
+	 * memory 10 % higher on the home timeline benchmark, no speed gained). */
+	mallopt(M_ARENA_MAX, 2);
 	int status = 1;
 	struct store *st = NULL;
 	struct server srv = {0};
 	if (open_store(&cfg, &st))
 		goto out;
+	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
+	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
 	if (jobs_start(st, &cfg))
 		goto out;
 	if (server_start(&srv, &cfg, st)) {
@@ -164,10 +173,21 @@ static int cmd_serve(int argc, char **argv)
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
 	jobs_stop(10000);
+	struct cache_stats cs;
+	render_cache_stats(&cs);
+	log_info("render cache: %llu hits, %llu misses, %zu entries, %zu KB",
+		 (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries,
+		 cs.bytes >> 10);
+	uint64_t rh, rm;
+	store_row_cache_stats(&rh, &rm);
+	log_info("row cache: %llu hits, %llu misses", (unsigned long long)rh,
+		 (unsigned long long)rm);
 	log_info("stopped");
 	status = 0;
 out:
 	store_close(st);
+	render_cache_free();
+	store_row_cache(0);
 	free((char *)cfg.base_url);
 	return status;
 }

@@ -5,6 +5,7 @@
 #define RAPPORT_API_H
 
 #include "http/http.h"
+#include "util/cache.h"
 #include "util/jw.h"
 
 /* entities.c: Mastodon entities as JSON, written by the streaming writer
@@ -13,6 +14,11 @@ void jw_account(struct jw *w, struct req *r, const struct account *a);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);
+/* The render cache of status bodies and accounts shared by all requests
+ * (see entities.c); 0 bytes disables it. */
+void render_cache_init(size_t max_bytes);
+void render_cache_free(void);
+void render_cache_stats(struct cache_stats *out);
 /* Replies with a finished writer's output (500 if it overflowed). */
 void reply_jw(struct req *r, unsigned status, struct jw *w);
 json_t *ent_account(struct req *r, const struct account *a);

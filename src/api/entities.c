@@ -3,6 +3,8 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "util/cache.h"
+#include "util/log.h"
 #include "util/util.h"
 
 #include <string.h>
@@ -199,45 +201,85 @@ static void write_tags(struct jw *w, struct req *r, const char *stored)
 	jw_arr_end(w);
 }
 
-/* Accounts already written in this response, reused as raw JSON: a page
- * often shows the same author many times. */
-#define ACCOUNT_CACHE 64
-struct account_cache {
-	int n;
-	int64_t id[ACCOUNT_CACHE];
-	const char *json[ACCOUNT_CACHE];
-};
+/* ---- rendering pages of statuses ----
+ *
+ * A status is written as its body (every member that depends only on the
+ * status row), then "account", "reblog", "text" and the viewer's flags.
+ * Bodies and accounts are kept across requests in a render cache,
+ * validated by the numbers that change when they change (counters and
+ * modification times; see stamps below), so a page of cached statuses
+ * costs one narrow query, the viewer's flags and copies. */
 
-static void write_account_cached(struct jw *w, struct req *r, const struct account *a,
-				 struct account_cache *ac)
+static struct cache *render_cache;
+
+void render_cache_init(size_t max_bytes)
 {
-	for (int i = 0; ac && i < ac->n; i++)
-		if (ac->id[i] == a->id) {
-			jw_raw(w, ac->json[i]);
-			return;
-		}
-	struct jw one;
-	jw_init(&one, ENTITY_CAP);
-	jw_account(&one, r, a);
-	if (!jw_ok(&one)) {
-		jw_free(&one);
-		jw_null(w);
-		return;
-	}
-	const char *json = arena_strndup(&r->arena, one.b.data, one.b.len);
-	jw_free(&one);
-	if (ac && ac->n < ACCOUNT_CACHE) {
-		ac->id[ac->n] = a->id;
-		ac->json[ac->n++] = json;
-	}
-	jw_raw(w, json);
+	render_cache = cache_new(max_bytes);
 }
 
-static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
-			 int rflags, struct account_cache *ac, bool source)
+void render_cache_free(void)
+{
+	cache_free(render_cache);
+	render_cache = NULL;
+}
+
+void render_cache_stats(struct cache_stats *out)
+{
+	if (render_cache)
+		cache_stats(render_cache, out);
+	else
+		memset(out, 0, sizeof *out);
+}
+
+enum { PIECE_BODY = 1, PIECE_ACCOUNT = 2 };
+
+/* Everything a status body shows that can change, changes one of these. */
+static int body_stamp(const struct status *s, int64_t *st)
+{
+	st[0] = s->replies_count;
+	st[1] = s->reblogs_count;
+	st[2] = s->favourites_count;
+	st[3] = s->edited_at;
+	st[4] = s->created_at;
+	return 5;
+}
+
+static int account_stamp(const struct account *a, int64_t *st)
+{
+	st[0] = a->statuses_count;
+	st[1] = a->followers_count;
+	st[2] = a->following_count;
+	st[3] = a->last_status_at;
+	st[4] = a->updated_at;
+	st[5] = a->created_at;
+	return 6;
+}
+
+struct piece {
+	const char *json;
+	size_t len;
+};
+
+static struct piece cached(struct req *r, int kind, int64_t id, const int64_t *stamp, int n)
+{
+	struct piece p = {NULL, 0};
+	if (render_cache)
+		p.json = cache_get(render_cache, (uint32_t)kind, id, stamp, n, &r->arena, &p.len);
+	return p;
+}
+
+static void keep(int kind, int64_t id, const int64_t *stamp, int n, const struct jw *w,
+		 size_t from)
+{
+	size_t len;
+	const char *bytes = jw_since(w, from, &len);
+	if (render_cache && jw_ok_so_far(w))
+		cache_put(render_cache, (uint32_t)kind, id, stamp, n, bytes, len);
+}
+
+static void write_body(struct jw *w, struct req *r, const struct status *s)
 {
 	static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
-	jw_obj(w);
 	jw_kid(w, "id", s->id);
 	if (*s->uri) {
 		jw_kstr(w, "uri", s->uri);
@@ -254,9 +296,7 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		jw_str_parts(w, 5, url);
 	}
 	jw_ktime(w, "created_at", s->created_at);
-	jw_key(w, "account");
-	write_account_cached(w, r, &s->account, ac);
-	jw_kstr(w, "content", s->reblog ? "" : s->content);
+	jw_kstr(w, "content", s->reblog_of_id ? "" : s->content);
 	jw_kstr(w, "visibility",
 		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
 	jw_kbool(w, "sensitive", s->sensitive);
@@ -274,21 +314,11 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	jw_kint(w, "replies_count", s->replies_count);
 	jw_kid(w, "in_reply_to_id", s->in_reply_to_id);
 	jw_kid(w, "in_reply_to_account_id", s->in_reply_to_account_id);
-	jw_key(w, "reblog");
-	if (s->reblog)
-		write_status(w, r, s->reblog, rflags, 0, ac, false);
-	else
-		jw_null(w);
 	jw_knull(w, "poll");
 	jw_knull(w, "card");
 	jw_key(w, "language");
 	if (*s->language)
 		jw_str(w, s->language);
-	else
-		jw_null(w);
-	jw_key(w, "text");
-	if (source)
-		jw_str(w, s->text);
 	else
 		jw_null(w);
 	jw_key(w, "edited_at");
@@ -308,6 +338,99 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	}
 	jw_key(w, "filtered");
 	jw_raw(w, "[]");
+}
+
+/* The pieces of one status found in the render cache before any string
+ * was read: its body and its author's account. */
+struct cached_status {
+	struct piece body, account;
+};
+
+/* Accounts already found in this response: a page often shows the same
+ * authors many times, and a local probe is cheaper than the shared
+ * cache's. */
+#define SEEN_MAX 64
+struct seen {
+	int n;
+	int64_t id[SEEN_MAX];
+	int64_t stamp[SEEN_MAX][CACHE_STAMP_MAX];
+	struct piece piece[SEEN_MAX];
+};
+
+static struct piece account_piece(struct req *r, const struct account *a, struct seen *seen)
+{
+	int64_t st[CACHE_STAMP_MAX];
+	int n = account_stamp(a, st);
+	for (int i = 0; i < seen->n; i++)
+		if (seen->id[i] == a->id && !memcmp(seen->stamp[i], st, sizeof *st * (size_t)n))
+			return seen->piece[i];
+	struct piece p = cached(r, PIECE_ACCOUNT, a->id, st, n);
+	if (p.json && seen->n < SEEN_MAX) {
+		seen->id[seen->n] = a->id;
+		memcpy(seen->stamp[seen->n], st, sizeof *st * (size_t)n);
+		seen->piece[seen->n++] = p;
+	}
+	return p;
+}
+
+static void look_up(struct req *r, const struct status *s, struct cached_status *c,
+		    struct seen *seen)
+{
+	int64_t st[CACHE_STAMP_MAX];
+	int n = body_stamp(s, st);
+	c->body = cached(r, PIECE_BODY, s->id, st, n);
+	c->account = account_piece(r, &s->account, seen);
+}
+
+static bool complete(const struct cached_status *c)
+{
+	return c->body.json && c->account.json;
+}
+
+static void write_account_piece(struct jw *w, struct req *r, const struct account *a,
+				struct piece p)
+{
+	if (p.json) {
+		jw_rawn(w, p.json, p.len);
+		return;
+	}
+	int64_t st[CACHE_STAMP_MAX];
+	int n = account_stamp(a, st);
+	size_t from = jw_len(w);
+	jw_account(w, r, a);
+	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
+}
+
+/* Writes s with the viewer's flags; c holds its cached pieces, if any.
+ * The reblogged status, if any, comes with its own cached pieces rc. */
+static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
+			 int rflags, const struct cached_status *c,
+			 const struct cached_status *rc, bool source)
+{
+	jw_obj(w);
+	if (c->body.json) {
+		jw_raw_members(w, c->body.json, c->body.len);
+	} else {
+		int64_t st[CACHE_STAMP_MAX];
+		int n = body_stamp(s, st);
+		size_t from = jw_len(w);
+		write_body(w, r, s);
+		keep(PIECE_BODY, s->id, st, n, w, from);
+	}
+	jw_key(w, "account");
+	write_account_piece(w, r, &s->account, c->account);
+	jw_key(w, "reblog");
+	if (s->reblog) {
+		static const struct cached_status none;
+		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "text");
+	if (source)
+		jw_str(w, s->text);
+	else
+		jw_null(w);
 	if (r->account_id) {
 		jw_kbool(w, "favourited", flags & FLAG_FAVOURITED);
 		jw_kbool(w, "reblogged", flags & FLAG_REBLOGGED);
@@ -331,15 +454,37 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 	}
 	if (r->account_id)
 		store_viewer_flags(r->core.db, r->account_id, ids, k, flags);
-	struct account_cache *ac = arena_alloc(&r->arena, sizeof *ac);
-	ac->n = 0;
+
+	/* Cached pieces first; the strings of the statuses with a piece
+	 * missing are read in one pass. */
+	struct cached_status *c = arena_calloc(&r->arena, (size_t)n + 1, sizeof *c);
+	struct cached_status *rc = arena_calloc(&r->arena, (size_t)n + 1, sizeof *rc);
+	struct status **fill = arena_calloc(&r->arena, (size_t)n + 1, sizeof *fill);
+	int nfill = 0;
+	struct seen *seen = arena_alloc(&r->arena, sizeof *seen);
+	seen->n = 0;
+	for (int i = 0; i < n; i++) {
+		struct status *s = &l->items[i];
+		look_up(r, s, &c[i], seen);
+		if (s->reblog)
+			look_up(r, s->reblog, &rc[i], seen);
+		if (s->partial && (!complete(&c[i]) || (s->reblog && !complete(&rc[i]))))
+			fill[nfill++] = s;
+	}
+	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK)
+		log_warn("render: could not read %d statuses", nfill);
+
 	jw_arr(w);
 	k = 0;
 	for (int i = 0; i < n; i++) {
+		const struct status *s = &l->items[i];
 		int f = flags[k++];
-		int rf = l->items[i].reblog ? flags[k++] : 0;
+		int rf = s->reblog ? flags[k++] : 0;
+		/* Gone since the page was read: nothing to show. */
+		if (s->partial && (!complete(&c[i]) || (s->reblog && !complete(&rc[i]))))
+			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
-		write_status(w, r, &l->items[i], l->items[i].reblog ? rf : f, rf, ac, source);
+		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source);
 	}
 	jw_arr_end(w);
 }

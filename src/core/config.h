@@ -25,6 +25,8 @@ struct config {
 	int signup_window;
 	int conn_timeout;       /* seconds a connection may sit idle or half-sent */
 	int fanout_inline;      /* fan out in the request up to this many followers */
+	int render_cache_mb;    /* RAPPORT_RENDER_CACHE_MB: rendered statuses and accounts */
+	int row_cache;          /* RAPPORT_ROW_CACHE: statuses' and accounts' numbers kept */
 };
 
 /* Fills defaults, then RAPPORT_* environment variables. */

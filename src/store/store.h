@@ -32,6 +32,10 @@ struct store_options {
 
 /* Opens the store and applies pending migrations. */
 enum store_rc store_open(const struct store_options *opt, struct store **out);
+/* The in-memory cache of statuses' and accounts' numbers (rowcache.c),
+ * for the whole process: `rows` entries, 0 for none. */
+void store_row_cache(size_t rows);
+void store_row_cache_stats(uint64_t *hits, uint64_t *misses);
 void store_close(struct store *s);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);
@@ -178,6 +182,9 @@ struct status {
 	struct status *reblog;    /* the reblogged status, or NULL */
 	const char *app_name, *app_website; /* "" when none */
 	int64_t cursor;           /* the pagination key of this row in its list */
+	/* Set by list readers that read only numbers (ids, counters, times;
+	 * the author's too): strings are "" until store_statuses_fill(). */
+	bool partial;
 };
 
 struct page {
@@ -196,6 +203,11 @@ enum store_rc store_status_insert(struct db *db, const struct status *st);
 /* Loads one status with its author, its reblogged status and that one's
  * author, whoever asks; visibility is the caller's rule. */
 enum store_rc store_status_get(struct db *db, struct arena *ar, int64_t id, struct status *out);
+/* Loads the strings of the partial statuses among v (and of their authors
+ * and reblogged statuses), keeping each one's cursor. A status deleted
+ * since its list was read stays partial. */
+enum store_rc store_statuses_fill(struct db *db, struct arena *ar, struct status *const *v,
+				  int n);
 enum store_rc store_status_delete(struct db *db, int64_t id);
 enum store_rc store_status_update_text(struct db *db, const struct status *st);
 /* delta on replies_count, reblogs_count or favourites_count */
@@ -243,19 +255,10 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 
 /* ---- background jobs ---- */
 
-struct job {
-	int64_t id;
-	int64_t status_id, account_id, reply_to;
-	bool reblog;
-};
-
 /* Queues the home-feed fan-out of a status (same arguments as
  * store_feed_fanout), in the caller's transaction. */
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog);
-/* The oldest jobs, at most max. */
-enum store_rc store_jobs_take(struct db *db, struct job *out, int max, int *n);
-enum store_rc store_job_done(struct db *db, int64_t id);
 int64_t store_jobs_pending(struct db *db);
 int64_t store_followers_count(struct db *db, int64_t account_id);
 
@@ -567,5 +570,35 @@ enum store_rc store_marker_put(struct db *db, int64_t viewer, const char *timeli
 			       int64_t last_read_id, int64_t at);
 
 /* ==== end of relationships, notifications and markers ==== */
+
+/* ==== batched fan-out (the jobs worker) ==== */
+
+/* The oldest jobs, at most max: their id range, count, and the sum of
+ * their authors' follower counts (the feed rows they may add). */
+struct job_span {
+	int64_t first, last, n, pairs;
+};
+enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out);
+int64_t store_accounts_count(struct db *db);
+/* The id of the account n places after the first one with an id >= from
+ * (n = 0: that one); 0 when there is none. */
+int64_t store_account_nth(struct db *db, int64_t from, int64_t n);
+/* Delivers the jobs with ids first..last (by store_feed_fanout's rules) to
+ * the followers whose ids are in [from, to), in the caller's transaction.
+ * Running it again adds nothing twice. */
+enum store_rc store_feed_fanout_jobs(struct db *db, int64_t first, int64_t last, int64_t from,
+				     int64_t to);
+/* The authors' own feed rows of jobs first..last, and the jobs deleted. */
+enum store_rc store_jobs_finish(struct db *db, int64_t first, int64_t last);
+/* Up to pages of the search index's pending merge work; *worked tells
+ * whether there was any. */
+enum store_rc store_fts_merge(struct db *db, int pages, bool *worked);
+/* How many times a store_tx call had to wait for the writer, not counting
+ * calls from threads that declared themselves background work with
+ * store_thread_background() (which watch it to give way to requests). */
+int64_t store_tx_waits(void);
+void store_thread_background(void);
+
+/* ==== end of batched fan-out ==== */
 
 #endif

@@ -60,6 +60,21 @@ void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 	" AND mu.target_id IN (s.account_id, COALESCE(r.account_id, 0))"                 \
 	" AND (mu.expires_at = 0 OR mu.expires_at > $5))"
 
+/* rowcache.c: the numbers of statuses and accounts in memory (see there
+ * for why it is correct). Readers take the epoch before reading the
+ * database and pass it to the put functions. */
+void rowcache_init(size_t max_rows);
+void rowcache_free(void);
+bool rowcache_on(void);
+uint64_t rowcache_epoch(void);
+void rowcache_clear(void);
+/* Fill the numbers only (what lite rows hold); strings are left alone. */
+bool rowcache_get_status(int64_t id, struct status *s);
+bool rowcache_get_account(int64_t id, struct account *a);
+void rowcache_put_status(uint64_t epoch, const struct status *s);
+void rowcache_put_account(uint64_t epoch, const struct account *a);
+void rowcache_stats(uint64_t *hits, uint64_t *misses);
+
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 

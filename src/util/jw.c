@@ -23,6 +23,11 @@ bool jw_ok(const struct jw *w)
 	return !w->b.over && !w->bad && w->depth == 0;
 }
 
+bool jw_ok_so_far(const struct jw *w)
+{
+	return !w->b.over && !w->bad;
+}
+
 char *jw_steal(struct jw *w, size_t *len)
 {
 	*len = w->b.len;
@@ -159,8 +164,23 @@ static char *digits(char *end, int64_t v)
 void jw_key(struct jw *w, const char *k)
 {
 	element(w);
-	escaped(w, k, strlen(k));
-	put(w, ":", 1);
+	/* Keys are short literals: those without anything to escape go out
+	 * as one piece (most of a status's bytes are keys). */
+	size_t n = strlen(k);
+	char t[64];
+	bool plain = n + 3 <= sizeof t;
+	for (size_t i = 0; plain && i < n; i++)
+		plain = !needs_escape[(unsigned char)k[i]];
+	if (plain) {
+		t[0] = '"';
+		memcpy(t + 1, k, n);
+		t[n + 1] = '"';
+		t[n + 2] = ':';
+		put(w, t, n + 3);
+	} else {
+		escaped(w, k, n);
+		put(w, ":", 1);
+	}
 	w->after_key = true;
 }
 
@@ -236,6 +256,29 @@ void jw_null(struct jw *w)
 void jw_raw(struct jw *w, const char *json)
 {
 	scalar(w, json, strlen(json));
+}
+
+void jw_rawn(struct jw *w, const char *json, size_t n)
+{
+	scalar(w, json, n);
+}
+
+void jw_raw_members(struct jw *w, const char *json, size_t n)
+{
+	if (!n)
+		return;
+	scalar(w, json, n);
+}
+
+const char *jw_since(const struct jw *w, size_t from, size_t *n)
+{
+	*n = w->b.len > from ? w->b.len - from : 0;
+	return w->b.data ? w->b.data + from : "";
+}
+
+size_t jw_len(const struct jw *w)
+{
+	return w->b.len;
 }
 
 void jw_kstr(struct jw *w, const char *k, const char *s)

@@ -29,6 +29,8 @@ struct jw {
 void jw_init(struct jw *w, size_t cap);
 void jw_free(struct jw *w);
 bool jw_ok(const struct jw *w);
+/* Nothing refused so far (unlike jw_ok, objects may still be open). */
+bool jw_ok_so_far(const struct jw *w);
 /* Hands the malloc'ed bytes to the caller (NUL-terminated). */
 char *jw_steal(struct jw *w, size_t *len);
 
@@ -49,6 +51,14 @@ void jw_null(struct jw *w);
 void jw_str_parts(struct jw *w, int n, const char *const *parts);
 /* Already-serialised JSON, written as one value. */
 void jw_raw(struct jw *w, const char *json);
+void jw_rawn(struct jw *w, const char *json, size_t n);
+/* Already-serialised members of the current object ("k":v,"k2":v2),
+ * written as if each had been written with jw_key and a value. */
+void jw_raw_members(struct jw *w, const char *json, size_t n);
+/* The bytes written so far, from offset `from` (for callers that keep a
+ * rendered piece). */
+const char *jw_since(const struct jw *w, size_t from, size_t *n);
+size_t jw_len(const struct jw *w);
 
 /* key + value shorthands */
 void jw_kstr(struct jw *w, const char *k, const char *s);

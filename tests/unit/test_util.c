@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/cache.h"
 #include "util/jw.h"
 #include "util/ratelimit.h"
 #include "util/util.h"
@@ -284,6 +285,98 @@ static void jw_writes_valid_json(void **state)
 	jw_free(&w);
 }
 
+/* The render cache returns an entry only for its exact stamp, replaces
+ * older versions, and stays within its byte budget. */
+static void cache_stamps_and_budget(void **state)
+{
+	(void)state;
+	struct arena ar;
+	arena_init(&ar);
+	struct cache *c = cache_new(1 << 20);
+	int64_t s1[2] = {1, 2}, s2[2] = {1, 3};
+	size_t len = 0;
+	assert_null(cache_get(c, 1, 42, s1, 2, &ar, &len));
+	cache_put(c, 1, 42, s1, 2, "one", 3);
+	const char *got = cache_get(c, 1, 42, s1, 2, &ar, &len);
+	assert_non_null(got);
+	assert_int_equal(len, 3);
+	assert_string_equal(got, "one");
+	assert_null(cache_get(c, 1, 42, s2, 2, &ar, &len)); /* another stamp */
+	assert_null(cache_get(c, 2, 42, s1, 2, &ar, &len)); /* another kind */
+	assert_null(cache_get(c, 1, 42, s1, 1, &ar, &len)); /* a shorter stamp */
+	cache_put(c, 1, 42, s2, 2, "two!", 4);              /* a newer version */
+	assert_null(cache_get(c, 1, 42, s1, 2, &ar, &len));
+	assert_string_equal(cache_get(c, 1, 42, s2, 2, &ar, &len), "two!");
+
+	/* Far more than fits: the budget holds and recent entries survive. */
+	char big[1000];
+	memset(big, 'x', sizeof big);
+	for (int64_t id = 1000; id < 5000; id++)
+		cache_put(c, 1, id, s1, 2, big, sizeof big);
+	struct cache_stats st;
+	cache_stats(c, &st);
+	assert_true(st.bytes <= (1 << 20));
+	assert_true(st.evictions > 0);
+	assert_non_null(cache_get(c, 1, 4999, s1, 2, &ar, &len));
+	assert_int_equal(len, sizeof big);
+	assert_null(cache_get(c, 1, 1000, s1, 2, &ar, &len));
+	cache_free(c);
+
+	/* A cache of zero bytes stores nothing. */
+	c = cache_new(0);
+	cache_put(c, 1, 1, s1, 2, "x", 1);
+	assert_null(cache_get(c, 1, 1, s1, 2, &ar, &len));
+	cache_free(c);
+	arena_free(&ar);
+}
+
+/* Many entries of random sizes through a small cache: every hit returns
+ * exactly the last bytes stored under its key and stamp, and the bytes
+ * held never pass the budget (the ring wraps many times). */
+static void cache_ring_against_a_model(void **state)
+{
+	(void)state;
+	enum { KEYS = 300, ROUNDS = 60000 };
+	static char model[KEYS][3000];
+	static size_t model_len[KEYS];
+	static int64_t model_stamp[KEYS];
+	struct arena ar;
+	arena_init(&ar);
+	struct cache *c = cache_new(64 * 1024);
+	uint64_t x = 88172645463325252ull;
+	int hits = 0;
+	for (int round = 0; round < ROUNDS; round++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int k = (int)(x % KEYS);
+		size_t len = (size_t)((x >> 20) % 2900);
+		if ((x >> 40) % 3 == 0) {
+			model_stamp[k]++;
+			for (size_t i = 0; i < len; i++)
+				model[k][i] = (char)('a' + (i + (size_t)round) % 26);
+			model_len[k] = len;
+			cache_put(c, 1, k + 1, &model_stamp[k], 1, model[k], len);
+		} else {
+			size_t got = 0;
+			const char *p = cache_get(c, 1, k + 1, &model_stamp[k], 1, &ar, &got);
+			if (p) {
+				hits++;
+				assert_int_equal(got, model_len[k]);
+				assert_memory_equal(p, model[k], got);
+			}
+		}
+		if (round % 1000 == 0) {
+			struct cache_stats st;
+			cache_stats(c, &st);
+			assert_true(st.bytes <= 64 * 1024);
+			arena_free(&ar);
+			arena_init(&ar);
+		}
+	}
+	assert_true(hits > 1000);
+	cache_free(c);
+	arena_free(&ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +386,7 @@ int main(void)
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
 		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(jw_writes_valid_json),
+		cmocka_unit_test(cache_stamps_and_budget), cmocka_unit_test(cache_ring_against_a_model),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
