@@ -471,8 +471,12 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (s->partial && (!complete(&c[i]) || (s->reblog && !complete(&rc[i]))))
 			fill[nfill++] = s;
 	}
-	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK)
-		log_warn("render: could not read %d statuses", nfill);
+	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK) {
+		/* Not "gone": the page would skip rows its cursors cover. */
+		log_error("render: could not read %d statuses", nfill);
+		jw_fail(w);
+		return;
+	}
 
 	jw_arr(w);
 	k = 0;

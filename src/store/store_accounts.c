@@ -67,7 +67,10 @@ enum store_rc store_account_update_profile(struct db *db, const struct account *
 	enum db_rc rc = db_exec(db,
 				"UPDATE accounts SET display_name=$2, note=$3, note_html=$4, fields=$5,"
 				" locked=$6, bot=$7, discoverable=$8, avatar=$9, header=$10,"
-				" updated_at=$11 WHERE id=$1",
+				/* strictly later, even within one millisecond:
+				 * rendered accounts are cached by it */
+				" updated_at = CASE WHEN $11 > updated_at THEN $11"
+				" ELSE updated_at + 1 END WHERE id=$1",
 				"ittttbbbtti", a->id, a->display_name, a->note, a->note_html,
 				a->fields, a->locked, a->bot, a->discoverable, a->avatar, a->header,
 				a->updated_at);

@@ -280,7 +280,10 @@ enum store_rc store_status_update_text(struct db *db, const struct status *s)
 	return st_rc(db_exec(db,
 			     "UPDATE statuses SET text = $2, content = $3, spoiler_text = $4,"
 			     " sensitive = $5, language = NULLIF($6, ''), mentions = $7, tags = $8,"
-			     " edited_at = $9 WHERE id = $1",
+			     /* strictly later than the last edit, even within one
+			      * millisecond: rendered statuses are cached by it */
+			     " edited_at = CASE WHEN $9 > edited_at THEN $9 ELSE edited_at + 1 END"
+			     " WHERE id = $1",
 			     "itttbttti", s->id, s->text, s->content, s->spoiler_text, s->sensitive,
 			     s->language, s->mentions, s->tags, s->edited_at));
 }

@@ -23,6 +23,11 @@ bool jw_ok(const struct jw *w)
 	return !w->b.over && !w->bad && w->depth == 0;
 }
 
+void jw_fail(struct jw *w)
+{
+	w->bad = true;
+}
+
 bool jw_ok_so_far(const struct jw *w)
 {
 	return !w->b.over && !w->bad;

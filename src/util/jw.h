@@ -29,6 +29,8 @@ struct jw {
 void jw_init(struct jw *w, size_t cap);
 void jw_free(struct jw *w);
 bool jw_ok(const struct jw *w);
+/* Marks the output as failed: jw_ok() is false from now on. */
+void jw_fail(struct jw *w);
 /* Nothing refused so far (unlike jw_ok, objects may still be open). */
 bool jw_ok_so_far(const struct jw *w);
 /* Hands the malloc'ed bytes to the caller (NUL-terminated). */
