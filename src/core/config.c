@@ -37,7 +37,7 @@ void config_defaults(struct config *c)
 	c->signup_window = env_int("RAPPORT_SIGNUP_WINDOW", 1800);
 	c->conn_timeout = env_int("RAPPORT_CONN_TIMEOUT", 30);
 	c->fanout_inline = env_int("RAPPORT_FANOUT_INLINE", 100);
-	c->render_cache_mb = env_int("RAPPORT_RENDER_CACHE_MB", 64);
+	c->render_cache_mb = env_int("RAPPORT_RENDER_CACHE_MB", 80);
 	c->row_cache = env_int("RAPPORT_ROW_CACHE", 262144);
 }
 

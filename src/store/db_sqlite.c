@@ -571,7 +571,7 @@ void db_thread_background(void)
 /* The writer connection's page cache: the pages every write touches (the
  * ends of the status, feed and job tables and their indexes) stay in it,
  * since no other connection writes in between to invalidate it. */
-#define WRITER_CACHE_KB 32768
+#define WRITER_CACHE_KB 24576
 
 enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out)
 {
