@@ -382,9 +382,15 @@ static void look_up(struct req *r, const struct status *s, struct cached_status 
 	c->account = account_piece(r, &s->account, seen);
 }
 
-static bool complete(const struct cached_status *c)
+/* A status that still lacks a piece and has no strings to render it from
+ * (before the fill: must be read; after: it is gone). */
+static bool missing(const struct status *s, const struct cached_status *c,
+		    const struct cached_status *rc)
 {
-	return c->body.json && c->account.json;
+	bool have = c->body.json && c->account.json;
+	if (s->reblog)
+		have = have && rc->body.json && rc->account.json;
+	return s->partial && !have;
 }
 
 static void write_account_piece(struct jw *w, struct req *r, const struct account *a,
@@ -468,7 +474,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		look_up(r, s, &c[i], seen);
 		if (s->reblog)
 			look_up(r, s->reblog, &rc[i], seen);
-		if (s->partial && (!complete(&c[i]) || (s->reblog && !complete(&rc[i]))))
+		if (missing(s, &c[i], &rc[i]))
 			fill[nfill++] = s;
 	}
 	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK) {
@@ -485,7 +491,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		int f = flags[k++];
 		int rf = s->reblog ? flags[k++] : 0;
 		/* Gone since the page was read: nothing to show. */
-		if (s->partial && (!complete(&c[i]) || (s->reblog && !complete(&rc[i]))))
+		if (missing(s, &c[i], &rc[i]))
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
 		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source);

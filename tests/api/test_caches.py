@@ -9,7 +9,7 @@ import threading
 
 import requests
 
-from test_statuses import follow, post
+from test_statuses import follow, get_status as alone, post
 
 HOME = "/api/v1/timelines/home"
 
@@ -33,12 +33,6 @@ def in_list(statuses, sid):
         if s.get("reblog") and s["reblog"]["id"] == sid:
             return s["reblog"]
     raise AssertionError(f"{sid} not in the list")
-
-
-def alone(user, sid):
-    r = user.get(f"/api/v1/statuses/{sid}")
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def warm(reader, sid, root=None):

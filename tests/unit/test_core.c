@@ -13,52 +13,14 @@
 #include "core/accounts.h"
 #include "core/oauth.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "util/util.h"
-
-struct fx {
-	char dir[64];
-	struct store *st;
-	struct arena ar;
-	struct config cfg;
-	struct ratelimit rl;
-	struct core c;
-};
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/rapport-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	config_defaults(&f->cfg);
-	f->cfg.domain = "example.test";
-	f->cfg.login_limit = 3;
-	config_finish(&f->cfg);
-	struct store_options so = {.dir = f->dir, .sync_full = false, .pool_size = 2};
-	if (store_open(&so, &f->st) != ST_OK)
-		return -1;
-	arena_init(&f->ar);
-	ratelimit_init(&f->rl);
-	f->c = (struct core){.db = store_acquire(f->st), .arena = &f->ar, .cfg = &f->cfg,
-			     .rl = &f->rl};
+	struct fx *f = fx_open(2, 3);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_release(f->st, f->c.db);
-	store_close(f->st);
-	arena_free(&f->ar);
-	ratelimit_free(&f->rl);
-	free((char *)f->cfg.base_url);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd))
-		return -1;
-	free(f);
-	return 0;
+	return f ? 0 : -1;
 }
 
 static int64_t mkuser(struct fx *f, const char *name, const char *email)

@@ -14,54 +14,22 @@
 
 #include "core/accounts.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "util/util.h"
 
 #define THREADS 8
 #define ROUNDS 60
 
-struct fx {
-	char dir[64];
-	struct store *st;
-	struct arena ar;
-	struct config cfg;
-	struct core c;
-	int64_t account;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/rapport-group-XXXXXX");
-	if (!mkdtemp(f->dir))
+	struct fx *f = fx_open(2 * THREADS + 1, 0);
+	if (!f)
 		return -1;
-	config_defaults(&f->cfg);
-	f->cfg.domain = "example.test";
-	config_finish(&f->cfg);
-	struct store_options so = {.dir = f->dir, .sync_full = false, .pool_size = 2 * THREADS + 1};
-	if (store_open(&so, &f->st) != ST_OK)
-		return -1;
-	arena_init(&f->ar);
-	f->c = (struct core){.db = store_acquire(f->st), .arena = &f->ar, .cfg = &f->cfg};
 	struct signup s = {.username = "grouper", .email = "g@example.test",
 			   .password = "correct horse"};
 	if (account_create(&f->c, &s, &f->account) != RC_OK)
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_release(f->st, f->c.db);
-	store_close(f->st);
-	arena_free(&f->ar);
-	free((char *)f->cfg.base_url);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd))
-		return -1;
-	free(f);
 	return 0;
 }
 

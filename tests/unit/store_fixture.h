@@ -1,0 +1,64 @@
+/* store_fixture.h - the fixture of the unit tests that need a real store:
+ * a SQLite store in a fresh temporary directory and a core on one of its
+ * connections. Included by one test file each (static functions). */
+#ifndef RAPPORT_STORE_FIXTURE_H
+#define RAPPORT_STORE_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "store/store.h"
+#include "util/ratelimit.h"
+
+struct fx {
+	char dir[64];
+	struct store *st;
+	struct arena ar;
+	struct config cfg;
+	struct ratelimit rl;
+	struct core c;
+	int64_t account; /* for tests that make one account up front */
+};
+
+/* Opens the store with pool_size connections; login_limit 0 keeps the
+ * default. Returns the fixture, or NULL. */
+static struct fx *fx_open(int pool_size, int login_limit)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/rapport-unit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return NULL;
+	config_defaults(&f->cfg);
+	f->cfg.domain = "example.test";
+	if (login_limit)
+		f->cfg.login_limit = login_limit;
+	config_finish(&f->cfg);
+	struct store_options so = {.dir = f->dir, .sync_full = false, .pool_size = pool_size};
+	if (store_open(&so, &f->st) != ST_OK)
+		return NULL;
+	arena_init(&f->ar);
+	ratelimit_init(&f->rl);
+	f->c = (struct core){.db = store_acquire(f->st), .arena = &f->ar, .cfg = &f->cfg,
+			     .rl = &f->rl};
+	return f;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_release(f->st, f->c.db);
+	store_close(f->st);
+	arena_free(&f->ar);
+	ratelimit_free(&f->rl);
+	free((char *)f->cfg.base_url);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd))
+		return -1;
+	free(f);
+	return 0;
+}
+
+#endif
