@@ -102,6 +102,9 @@ int64_t db_checkpoint(struct db *db, int64_t max_log_bytes);
  * remember. Set once at start, before any connection is used. */
 void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t rowid),
 	      void (*all)(void));
+/* Logs every statement that takes ms or more (-1, the default: none). Set
+ * once at start, before any connection is used. */
+void db_slow_sql(int ms);
 /* True while db is inside a write transaction (it sees uncommitted rows). */
 bool db_in_write(struct db *db);
 

@@ -179,15 +179,17 @@ static void writer_take(void)
 	group_commit();
 }
 
-/* RAPPORT_SLOW_SQL_MS=N logs every statement step that takes N ms or more
- * (-1, the default, logs nothing). */
+/* Every statement step that takes this many ms or more is logged
+ * (db_slow_sql, from RAPPORT_SLOW_SQL_MS; -1, the default, logs nothing). */
 static int slow_sql_ms = -1;
+
+void db_slow_sql(int ms)
+{
+	slow_sql_ms = ms;
+}
 
 enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 {
-	const char *slow = getenv("RAPPORT_SLOW_SQL_MS");
-	if (slow && *slow)
-		slow_sql_ms = atoi(slow);
 	struct db *db = xcalloc(1, sizeof *db);
 	int rc = sqlite3_open_v2(path, &db->conn,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
