@@ -232,11 +232,19 @@ enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_i
 			       struct status_list *out);
 /* The id of account_id's reblog of status_id, or 0. */
 int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+/* Inserts the reblog w (id, account_id, visibility, reblog_of_id,
+ * created_at): ST_OK, ST_CONFLICT when the account has reblogged that
+ * status already (nothing written), ST_NOT_FOUND when it is gone. */
+enum store_rc store_reblog_insert(struct db *db, const struct status *w);
 
-/* Idempotency-Key: the status made with key within the last hour, or 0. */
+/* Idempotency-Key: the status made with key since `since` that still
+ * exists, or 0. */
 int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
-enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
-				    int64_t status_id, int64_t at);
+/* Takes key for status_id (made at `at`): ST_OK, or ST_CONFLICT when it
+ * names a status made since `since` that still exists (then
+ * store_idempotency_get finds it). */
+enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const char *key,
+				      int64_t status_id, int64_t at, int64_t since);
 
 /* ---- home feeds: filled on write ---- */
 
@@ -260,6 +268,18 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog);
 int64_t store_jobs_pending(struct db *db);
+/* Queues the "status" notifications of a status to the author's followers
+ * who asked for them, if there are any. */
+enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author);
+struct job {
+	int64_t id, status_id, account_id;
+	int64_t progress;    /* the last account served; 0 at first */
+	bool status_exists;  /* the status is still there */
+};
+/* The oldest notify job (ST_NOT_FOUND when there is none). */
+enum store_rc store_job_next_notify(struct db *db, struct job *out);
+enum store_rc store_job_progress(struct db *db, int64_t id, int64_t progress);
+enum store_rc store_job_delete(struct db *db, int64_t id);
 int64_t store_followers_count(struct db *db, int64_t account_id);
 
 /* ---- timelines: visibility, blocks and mutes are applied in SQL ---- */
@@ -324,9 +344,10 @@ bool store_blocked_either(struct db *db, int64_t a, int64_t b);
 /* account_id mutes target's notifications (an unexpired mute with
  * notifications on). */
 bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now);
-/* Followers of target with notify on, for "status" notifications. */
-enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
-				     int64_t **ids, int *n);
+/* Followers of target with notify on (for "status" notifications) whose
+ * ids are above `after`, in id order: at most max into ids, *n of them. */
+enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t after, int max,
+				     int64_t *ids, int *n);
 
 /* ---- notifications ---- */
 
@@ -363,10 +384,16 @@ bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
 enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member);
 
 /* ---- pins ---- */
-int64_t store_pins_count(struct db *db, int64_t account_id);
-enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bool on);
+/* Pins status_id in one of the account's 5 slots (the limit is the
+ * schema's, migration 7): ST_OK; ST_CONFLICT when it was pinned already
+ * or, with *full, when every slot is taken; ST_NOT_FOUND when the status
+ * is gone. */
+enum store_rc store_pin_add(struct db *db, int64_t account_id, int64_t status_id, bool *full);
+/* ST_OK, or ST_CONFLICT when it was not pinned. */
+enum store_rc store_pin_remove(struct db *db, int64_t account_id, int64_t status_id);
 /* Favourites and bookmarks: returns ST_OK when the row was added/removed,
- * ST_CONFLICT when it was already so. */
+ * ST_CONFLICT when it was already so, ST_NOT_FOUND when the status is
+ * gone (a favourite racing a delete). */
 enum store_rc store_favourite(struct db *db, int64_t account_id, int64_t status_id, bool on);
 enum store_rc store_bookmark(struct db *db, int64_t account_id, int64_t status_id, bool on);
 
