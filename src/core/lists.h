@@ -59,10 +59,6 @@ enum rc search_tags(struct core *c, const struct search_query *q, struct tag_lis
  * viewers and for queries without words. */
 enum rc search_statuses(struct core *c, int64_t viewer, const struct search_query *q,
 			struct status_list *out);
-/* The FTS5 query for q: each whitespace-separated word as a quoted string
- * ("" doubled inside), so no input is an operator or a syntax error. NULL
- * when q has no words. */
-const char *search_fts_query(struct core *c, const char *q);
 /* A hashtag by name (any case, "#" optional); RC_NOT_FOUND if never used. */
 enum rc tag_get(struct core *c, const char *name, struct tag *out);
 

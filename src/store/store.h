@@ -436,13 +436,15 @@ struct tag_list {
 enum store_rc store_search_tags(struct db *db, struct arena *ar, const char *prefix, int offset,
 				int limit, struct tag_list *out);
 enum store_rc store_tag_get(struct db *db, struct arena *ar, const char *name, struct tag *out);
-/* Ids of public and unlisted statuses matching the FTS5 query, visible to
- * viewer as on the public timeline (blocks both ways, mutes), by
- * discoverable authors or viewer; newest first. account_id != 0 keeps that
- * author's. ids has room for limit entries. */
-enum store_rc store_search_statuses(struct db *db, int64_t viewer, const char *match,
-				    int64_t account_id, int offset, int limit, int64_t *ids,
-				    int *n);
+/* Ids of public and unlisted statuses containing every word of words
+ * (separated by white space; each word is matched as written, never read
+ * as search syntax), visible to viewer as on the public timeline (blocks
+ * both ways, mutes), by discoverable authors or viewer; newest first.
+ * account_id != 0 keeps that author's. ids has room for limit entries;
+ * words without a word find nothing. */
+enum store_rc store_search_statuses(struct db *db, struct arena *ar, int64_t viewer,
+				    const char *words, int64_t account_id, int offset, int limit,
+				    int64_t *ids, int *n);
 
 struct conversation {
 	int64_t id, account_id;
