@@ -1,6 +1,8 @@
 #include "core/accounts.h"
 #include "core/password.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/social.h"
 #include "util/util.h"
 
 #include <ctype.h>

@@ -3,6 +3,7 @@
 #define RAPPORT_ACCOUNTS_H
 
 #include "core/core.h"
+#include "store/accounts.h"
 
 #define USERNAME_MAX 30
 #define DISPLAY_NAME_MAX 30

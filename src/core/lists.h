@@ -5,6 +5,7 @@
 #define RAPPORT_LISTS_H
 
 #include "core/core.h"
+#include "store/lists.h"
 
 #define LISTS_MAX 50          /* lists per account, as Mastodon */
 #define LIST_TITLE_MAX 100    /* characters */

@@ -1,6 +1,7 @@
 #include "core/oauth.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "store/oauth.h"
 
 #include <string.h>
 

@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "core/scopes.h"
+#include "store/oauth.h"
 #include "util/util.h"
 
 #define OOB_URI "urn:ietf:wg:oauth:2.0:oob"

@@ -3,6 +3,10 @@
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/rel.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/util.h"
 
 #include <ctype.h>

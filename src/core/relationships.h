@@ -10,6 +10,7 @@
 #define RAPPORT_RELATIONSHIPS_H
 
 #include "core/core.h"
+#include "store/rel.h"
 
 #define NOTE_COMMENT_MAX 2000   /* characters of a private note */
 #define FOLLOW_BACKFILL 20      /* statuses a new follow adds to the home feed */

@@ -1,6 +1,8 @@
 /* timeline.c - reading statuses in pages: the store's queries, their
  * failures mapped to the core's errors. */
 #include "core/timeline.h"
+#include "store/social.h"
+#include "store/statuses.h"
 
 /* Any store failure, as the API has always reported it. */
 static enum rc tl_rc(struct core *c, enum store_rc st)

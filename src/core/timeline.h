@@ -7,6 +7,7 @@
 #define RAPPORT_TIMELINE_H
 
 #include "core/core.h"
+#include "store/statuses.h"
 
 enum rc timeline_home(struct core *c, int64_t viewer, const struct page *pg,
 		      struct status_list *out);

@@ -1,5 +1,6 @@
 /* store_lists.c - lists and their members, account, hashtag and status
  * search, and the reading side of direct conversations. */
+#include "store/lists.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 
