@@ -1,5 +1,8 @@
 #include "core/jobs.h"
 #include "core/statuses.h"
+#include "store/jobs.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
 

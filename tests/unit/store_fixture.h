@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "store/accounts.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "util/ratelimit.h"

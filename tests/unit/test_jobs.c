@@ -17,6 +17,8 @@
 #include "core/jobs.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
+#include "store/rel.h"
+#include "store/statuses.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"

@@ -21,6 +21,7 @@
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "store/db.h"
+#include "store/statuses.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"

@@ -14,6 +14,8 @@
 
 #include "core/accounts.h"
 #include "core/statuses.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
