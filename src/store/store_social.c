@@ -35,7 +35,8 @@ enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t afte
 	*n = 0;
 	struct db_stmt *st = db_query(db,
 				      "SELECT account_id FROM follows WHERE target_id = $1"
-				      " AND notify = 1 AND account_id > $2 ORDER BY account_id LIMIT $3",
+				      " AND notify = 1 AND account_id > $2"
+				      " ORDER BY account_id LIMIT $3",
 				      "iii", target, after, (int64_t)max);
 	if (!st)
 		return ST_ERROR;
@@ -125,10 +126,12 @@ enum store_rc store_pin_add(struct db *db, int64_t account_id, int64_t status_id
 	*full = false;
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO pins (id, account_id, status_id, created_at, slot)"
-				" SELECT $1, $2, $3, $4, free.slot FROM (SELECT MIN(n.slot) AS slot FROM"
+				" SELECT $1, $2, $3, $4, free.slot FROM"
+				" (SELECT MIN(n.slot) AS slot FROM"
 				" (SELECT 0 AS slot UNION ALL SELECT 1 UNION ALL SELECT 2"
 				" UNION ALL SELECT 3 UNION ALL SELECT 4) n WHERE NOT EXISTS"
-				" (SELECT 1 FROM pins p WHERE p.account_id = $2 AND p.slot = n.slot)) free"
+				" (SELECT 1 FROM pins p WHERE p.account_id = $2"
+				" AND p.slot = n.slot)) free"
 				" WHERE free.slot IS NOT NULL"
 				" AND EXISTS (SELECT 1 FROM statuses WHERE id = $3)"
 				" ON CONFLICT (account_id, status_id) DO NOTHING",

@@ -440,10 +440,10 @@ enum store_rc store_reblog_insert(struct db *db, const struct status *w)
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO statuses (id, account_id, visibility, reblog_of_id,"
 				" thread_id, local, created_at) VALUES ($1, $2, $3, $4, $1, 1, $5)"
-				" ON CONFLICT (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL"
-				" DO NOTHING",
-				"iiiii", w->id, w->account_id, (int64_t)w->visibility, w->reblog_of_id,
-				w->created_at);
+				" ON CONFLICT (account_id, reblog_of_id)"
+				" WHERE reblog_of_id IS NOT NULL DO NOTHING",
+				"iiiii", w->id, w->account_id, (int64_t)w->visibility,
+				w->reblog_of_id, w->created_at);
 	if (rc == DB_CONSTRAINT)
 		return ST_NOT_FOUND;
 	if (rc != DB_OK)
@@ -468,7 +468,8 @@ enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const c
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO idempotency (account_id, key, status_id, created_at)"
 				" VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, key) DO UPDATE"
-				" SET status_id = excluded.status_id, created_at = excluded.created_at"
+				" SET status_id = excluded.status_id,"
+				" created_at = excluded.created_at"
 				" WHERE idempotency.created_at <= $5 OR NOT EXISTS (SELECT 1 FROM"
 				" statuses s WHERE s.id = idempotency.status_id)",
 				"itiii", account_id, key, status_id, at, since);

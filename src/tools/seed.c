@@ -255,8 +255,8 @@ static void gen_post(struct gen *g, int i, int author)
 		p->thread = g->p[j].thread;
 		p->vis = g->p[j].vis;
 		g->p[j].replies++;
-	} else if (r < 28 && (j = recent_post(g, i, 20000, true)) >= 0 && g->p[j].author != author &&
-		   !reblogged_before(g, author, j)) {
+	} else if (r < 28 && (j = recent_post(g, i, 20000, true)) >= 0 &&
+		   g->p[j].author != author && !reblogged_before(g, author, j)) {
 		p->kind = P_REBLOG;
 		p->orig = j;
 		p->vis = VIS_PUBLIC;

@@ -80,9 +80,9 @@ static inline int64_t fx_int(struct fx *f, const char *sql, const char *fmt, int
 /* How many statuses' search index entries hold word. */
 static inline int64_t fx_fts_hits(struct fx *f, const char *word)
 {
-	struct db_stmt *st = db_query(f->c.db,
-				      "SELECT COUNT(*) FROM statuses_fts WHERE statuses_fts MATCH $1",
-				      "t", word);
+	struct db_stmt *st =
+		db_query(f->c.db, "SELECT COUNT(*) FROM statuses_fts WHERE statuses_fts MATCH $1",
+			 "t", word);
 	if (!st)
 		return -1;
 	int64_t v = db_next(st) == DB_ROW ? db_int(st, 0) : -1;

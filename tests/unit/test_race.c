@@ -205,16 +205,18 @@ static void concurrent_edits(void **state)
 		bool one_won = !strncmp(s.text, "firstedit", 9);
 		const char *latest = one_won ? "firstedit" : "secondedit";
 		const char *lost = one_won ? "secondedit" : "firstedit";
-		if (fx_fts_hits(f, word(latest, R.round)) != 1 || fx_fts_hits(f, word(lost, R.round)) != 0 ||
+		if (fx_fts_hits(f, word(latest, R.round)) != 1 ||
+		    fx_fts_hits(f, word(lost, R.round)) != 0 ||
 		    fx_fts_hits(f, word("original", R.round)) != 0)
 			fail_msg("round %d: the search index does not hold only \"%s\"", R.round,
 				 s.text);
 		int64_t originals = fx_int(f,
-				      "SELECT COUNT(*) FROM status_edits WHERE status_id = $1"
-				      " AND text LIKE 'original%'",
-				      "i", R.status, 0);
-		int64_t versions = fx_int(f, "SELECT COUNT(*) FROM status_edits WHERE status_id = $1",
-				     "i", R.status, 0);
+					   "SELECT COUNT(*) FROM status_edits WHERE status_id = $1"
+					   " AND text LIKE 'original%'",
+					   "i", R.status, 0);
+		int64_t versions = fx_int(f,
+					  "SELECT COUNT(*) FROM status_edits WHERE status_id = $1",
+					  "i", R.status, 0);
 		if (originals != 1 || versions != 3)
 			fail_msg("round %d: %lld originals, %lld versions in the history", R.round,
 				 (long long)originals, (long long)versions);
@@ -298,7 +300,8 @@ static void concurrent_reblogs(void **state)
 		play(reblog, reblog, reblog, unreblog);
 		for (int i = 0; i < ACTORS; i++)
 			if (actors[i].rc != RC_OK)
-				fail_msg("round %d: actor %d answered %d", R.round, i, actors[i].rc);
+				fail_msg("round %d: actor %d answered %d", R.round, i,
+					 actors[i].rc);
 		int64_t rows = fx_int(f, "SELECT COUNT(*) FROM statuses WHERE reblog_of_id = $1",
 				 "i", R.status, 0);
 		if (rows > 1)
@@ -332,7 +335,8 @@ static void favourite_while_deleted(void **state)
 		for (int i = 0; i < 2; i++) {
 			ok += actors[i].rc == RC_OK;
 			if (actors[i].rc != RC_OK && actors[i].rc != RC_NOT_FOUND)
-				fail_msg("round %d: a favourite answered %d", R.round, actors[i].rc);
+				fail_msg("round %d: a favourite answered %d", R.round,
+					 actors[i].rc);
 		}
 		if (ok != actors[2].gone.favourites_count)
 			fail_msg("round %d: %d favourites answered OK, the deleted status had %lld",
