@@ -6,6 +6,7 @@
 #include "core/jobs.h"
 #include "core/password.h"
 #include "http/server.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/util.h"

@@ -13,6 +13,7 @@
 #include "core/lists.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
+#include "core/timeline.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
@@ -189,7 +190,7 @@ static bool in_list_timeline(struct fx *f, int64_t owner, int64_t l, int64_t sta
 {
 	struct page pg = {.limit = 40};
 	struct status_list sl;
-	assert_int_equal(store_tl_list(f->c.db, f->c.arena, owner, l, &pg, &sl), ST_OK);
+	assert_int_equal(timeline_list(&f->c, owner, l, &pg, &sl), RC_OK);
 	for (int i = 0; i < sl.n; i++)
 		if (sl.items[i].id == status)
 			return true;
@@ -211,6 +212,9 @@ static void list_timeline_shows_members(void **state)
 	assert_int_equal(status_create(&f->c, c, &in, &sc), RC_OK);
 	assert_true(in_list_timeline(f, a, l, sb));
 	assert_false(in_list_timeline(f, a, l, sc));
+	struct page pg = {.limit = 40};
+	struct status_list sl;
+	assert_int_equal(timeline_list(&f->c, b, l, &pg, &sl), RC_NOT_FOUND); /* not b's */
 	int64_t rm = b;
 	assert_int_equal(list_remove(&f->c, a, l, &rm, 1), RC_OK);
 	assert_false(in_list_timeline(f, a, l, sb));

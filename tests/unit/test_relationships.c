@@ -12,6 +12,8 @@
 #include "core/accounts.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
+#include "core/timeline.h"
+#include "store/rel.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
@@ -56,7 +58,7 @@ static bool in_home(struct fx *f, int64_t viewer, int64_t status)
 {
 	struct page pg = {.limit = 40};
 	struct status_list l;
-	assert_int_equal(store_tl_home(f->c.db, f->c.arena, viewer, &pg, &l), ST_OK);
+	assert_int_equal(timeline_home(&f->c, viewer, &pg, &l), RC_OK);
 	for (int i = 0; i < l.n; i++)
 		if (l.items[i].id == status)
 			return true;

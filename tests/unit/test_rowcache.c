@@ -14,6 +14,7 @@
 #include "core/statuses.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/statuses.h"
 #include "store/store_internal.h"
 #include "store_fixture.h"
 #include "util/util.h"
