@@ -270,11 +270,11 @@ static int seed_with(struct config *cfg, int argc, char **argv)
 {
 	const char *accounts = NULL, *posts = NULL, *follows = NULL, *seed = NULL, *feed = NULL,
 		   *thread = NULL, *tokens = NULL;
-	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},   {"--accounts", &accounts, NULL},
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},  {"--accounts", &accounts, NULL},
 			     {"--posts", &posts, NULL},         {"--follows", &follows, NULL},
 			     {"--seed", &seed, NULL},           {"--tokens", &tokens, NULL},
 			     {"--feed", &feed, NULL},           {"--thread", &thread, NULL},
-			     {"--domain", &cfg->domain, NULL},   {NULL, NULL, NULL}};
+			     {"--domain", &cfg->domain, NULL},  {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 2, opts, SEED_USAGE, NULL);
 	if (rc)
 		return rc;
