@@ -191,7 +191,11 @@ void h_statuses_reblog(struct req *r)
 	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
 	int64_t orig = s.reblog ? s.reblog->id : s.id;
-	int64_t wrapper = store_reblog_by(r->core.db, r->account_id, orig);
+	int64_t wrapper;
+	if (store_reblog_by(r->core.db, r->account_id, orig, &wrapper) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
 	reply_status(r, wrapper ? wrapper : orig);
 }
 

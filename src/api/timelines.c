@@ -87,7 +87,12 @@ void h_timeline_list(struct req *r)
 	if (!path_id(r, 0, &id))
 		return;
 	/* The list must be the viewer's own: another's is "not found". */
-	if (!store_list_owned(r->core.db, id, r->account_id)) {
+	bool owned;
+	if (store_list_owned(r->core.db, id, r->account_id, &owned) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	if (!owned) {
 		reply_error(r, 404, "Record not found");
 		return;
 	}

@@ -95,13 +95,20 @@ static enum store_rc follow_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
 	const struct follow_options *o = x->o;
-	enum store_rc st;
-	/* Checked inside the transaction, so a block made meanwhile wins. */
-	if (store_blocked_either(db, x->viewer, x->target)) {
+	/* Checked inside the transaction, so a block made meanwhile wins; a
+	 * check that fails ends the transaction (never a follow through a
+	 * block because the store did not answer). */
+	bool blocked, follows = false;
+	enum store_rc st = store_blocked_either(db, x->viewer, x->target, &blocked);
+	if (st == ST_OK && !blocked && x->locked)
+		st = store_follows(db, x->viewer, x->target, &follows);
+	if (st != ST_OK)
+		return st;
+	if (blocked) {
 		core_fail(x->c, RC_FORBIDDEN, NULL, "This action is not allowed");
 		return tx_fail(x);
 	}
-	if (x->locked && !store_follows(db, x->viewer, x->target)) {
+	if (x->locked && !follows) {
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
@@ -383,8 +390,8 @@ enum rc notif_unread(struct core *c, int64_t viewer, const struct notification_f
 	enum store_rc st = store_marker_get(c->db, viewer, "notifications", &m);
 	if (st == ST_ERROR)
 		return core_store_fail(c, st);
-	*count = store_notifications_count(c->db, viewer, f, m.last_read_id, cap);
-	return RC_OK;
+	st = store_notifications_count(c->db, viewer, f, m.last_read_id, cap, count);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- read markers ---- */

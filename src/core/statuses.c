@@ -27,7 +27,11 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 		return RC_OK;
 	if (viewer == 0 && out->visibility <= VIS_UNLISTED)
 		return RC_OK; /* anonymous readers have no blocks to check */
-	if (!store_status_visible(c->db, viewer, out))
+	bool visible;
+	st = store_status_visible(c->db, viewer, out, &visible);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (!visible)
 		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
 	return RC_OK;
 }
@@ -202,10 +206,11 @@ static enum store_rc create_fn(struct db *db, void *arg)
 	/* Checked again under the write lock: two requests with one key that
 	 * both passed the first check must still make one status. */
 	if (x->idem_key) {
-		x->existing = store_idempotency_get(db, s->account_id, x->idem_key,
-						    s->created_at - IDEMPOTENCY_TTL_MS);
-		if (x->existing)
-			return ST_OK;
+		enum store_rc found = store_idempotency_get(db, s->account_id, x->idem_key,
+							    s->created_at - IDEMPOTENCY_TTL_MS,
+							    &x->existing);
+		if (found != ST_OK || x->existing)
+			return found;
 	}
 	enum store_rc st = store_status_insert(db, s);
 	if (st == ST_OK)
@@ -280,8 +285,11 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 		return c->err.rc;
 	int64_t now = now_ms();
 	if (in->idempotency_key && *in->idempotency_key) {
-		int64_t prev = store_idempotency_get(c->db, author, in->idempotency_key,
-						     now - IDEMPOTENCY_TTL_MS);
+		int64_t prev;
+		st = store_idempotency_get(c->db, author, in->idempotency_key,
+					   now - IDEMPOTENCY_TTL_MS, &prev);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
 		if (prev) {
 			*out_id = prev;
 			return RC_OK;
@@ -544,7 +552,10 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	struct reblog_tx *x = arg;
 	struct core *c = x->c;
 	/* Checked again under the write lock: concurrent reblogs make one. */
-	int64_t existing = store_reblog_by(db, x->viewer, x->orig->id);
+	int64_t existing;
+	enum store_rc st = store_reblog_by(db, x->viewer, x->orig->id, &existing);
+	if (st != ST_OK)
+		return st;
 	if (!x->on) {
 		if (!existing)
 			return ST_OK;
@@ -559,7 +570,7 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 		.reblog_of_id = x->orig->id, .thread_id = x->wrapper, .mentions = "[]",
 		.tags = "[]", .local = true, .created_at = now,
 	};
-	enum store_rc st = store_status_insert(db, &w);
+	st = store_status_insert(db, &w);
 	if (st == ST_OK)
 		st = store_account_count_status(db, x->viewer, 1, now);
 	if (st == ST_OK)
@@ -578,7 +589,10 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 	struct status s;
 	if (target(c, viewer, id, &s))
 		return c->err.rc;
-	int64_t existing = store_reblog_by(c->db, viewer, s.id);
+	int64_t existing;
+	enum store_rc st = store_reblog_by(c->db, viewer, s.id, &existing);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
 	struct reblog_tx x = {c, &s, viewer, existing, VIS_PUBLIC, on, RC_OK};
 	if (!on && !existing)
 		return RC_OK;
@@ -597,7 +611,7 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 			x.visibility = VIS_PRIVATE;
 		x.wrapper = id_new();
 	}
-	enum store_rc st = store_tx(c->db, reblog_fn, &x);
+	st = store_tx(c->db, reblog_fn, &x);
 	if (st == ST_OK && on)
 		jobs_wake();
 	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
@@ -622,12 +636,15 @@ struct pin_tx {
 static enum store_rc pin_fn(struct db *db, void *arg)
 {
 	struct pin_tx *x = arg;
-	if (x->on && store_pins_count(db, x->viewer) >= PINS_MAX &&
-	    store_pin(db, x->viewer, x->status, true) == ST_OK) {
+	int64_t pins = 0;
+	enum store_rc st = x->on ? store_pins_count(db, x->viewer, &pins) : ST_OK;
+	if (st != ST_OK)
+		return st;
+	st = store_pin(db, x->viewer, x->status, x->on);
+	if (st == ST_OK && x->on && pins >= PINS_MAX) {
 		x->full = true; /* it was not pinned yet: undo by failing */
 		return ST_CONFLICT;
 	}
-	enum store_rc st = store_pin(db, x->viewer, x->status, x->on);
 	return st == ST_CONFLICT ? ST_OK : st;
 }
 

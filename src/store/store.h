@@ -5,7 +5,10 @@
  * request code borrows one with store_acquire() and gives it back with
  * store_release(). Every getter copies strings into the caller's arena, so
  * results stay valid until that arena is freed. Functions return an
- * enum store_rc; only the ones documented otherwise return other types. */
+ * enum store_rc; only the ones documented otherwise return other types.
+ * Checks and counts ("is there a block?", "how many pins?") answer through
+ * an out parameter, set when they return ST_OK: on ST_ERROR the answer is
+ * unknown, and the caller fails instead of taking it for "no" or 0. */
 #ifndef RAPPORT_STORE_H
 #define RAPPORT_STORE_H
 
@@ -40,8 +43,8 @@ void store_close(struct store *s);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);
 void store_release(struct store *s, struct db *db);
-/* The schema version now applied. */
-int store_schema_version(struct db *db);
+/* The schema version now applied (0 before the first migration). */
+enum store_rc store_schema_version(struct db *db, int *version);
 
 /* Copies committed pages from the write-ahead log into the database
  * without blocking readers or writers (SQLite's PASSIVE checkpoint), and
@@ -90,8 +93,8 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 				       void (*fn)(const struct account *, const char *email,
 						  bool admin, void *),
 				       void *ctx);
-int64_t store_count_local_accounts(struct db *db);
-int64_t store_count_local_statuses(struct db *db);
+enum store_rc store_count_local_accounts(struct db *db, int64_t *n);
+enum store_rc store_count_local_statuses(struct db *db, int64_t *n);
 
 /* ---- users: local accounts' credentials ---- */
 
@@ -110,8 +113,9 @@ enum store_rc store_user_insert(struct db *db, const struct user *u);
 enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out);
 enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *email,
 				  struct user *out);
-bool store_email_taken(struct db *db, const char *email);
-bool store_username_taken(struct db *db, const char *username);
+/* Whether a local user has this email / username, ignoring case. */
+enum store_rc store_email_taken(struct db *db, const char *email, bool *taken);
+enum store_rc store_username_taken(struct db *db, const char *username, bool *taken);
 enum store_rc store_user_update_prefs(struct db *db, const struct user *u);
 
 /* ---- OAuth applications, codes and tokens ---- */
@@ -230,11 +234,13 @@ enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_i
 /* Reblogs of status_id (ids and authors), for deletion. */
 enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out);
-/* The id of account_id's reblog of status_id, or 0. */
-int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+/* The id of account_id's reblog of status_id, or 0 when there is none. */
+enum store_rc store_reblog_by(struct db *db, int64_t account_id, int64_t status_id,
+			      int64_t *id);
 
-/* Idempotency-Key: the status made with key within the last hour, or 0. */
-int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
+/* Idempotency-Key: the status made with key after since (ms), or 0. */
+enum store_rc store_idempotency_get(struct db *db, int64_t account_id, const char *key,
+				    int64_t since, int64_t *status_id);
 enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
 				    int64_t status_id, int64_t at);
 
@@ -259,8 +265,9 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
  * store_feed_fanout), in the caller's transaction. */
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog);
-int64_t store_jobs_pending(struct db *db);
-int64_t store_followers_count(struct db *db, int64_t account_id);
+enum store_rc store_jobs_pending(struct db *db, int64_t *n);
+/* account_id's followers_count (0 when there is no such account). */
+enum store_rc store_followers_count(struct db *db, int64_t account_id, int64_t *n);
 
 /* ---- timelines: visibility, blocks and mutes are applied in SQL ---- */
 
@@ -289,8 +296,9 @@ enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int
 /* Every status of a thread visible to viewer, oldest first (at most max). */
 enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
 			   int max, struct status_list *out);
-/* True if viewer may see st (visibility, blocks both ways). */
-bool store_status_visible(struct db *db, int64_t viewer, const struct status *st);
+/* Whether viewer may see st (visibility, blocks both ways). */
+enum store_rc store_status_visible(struct db *db, int64_t viewer, const struct status *st,
+				   bool *visible);
 
 /* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
  * 4 bookmarked, 8 pinned. One query per kind over the id range. */
@@ -318,12 +326,13 @@ enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status
 
 /* ---- relationships ---- */
 
-bool store_follows(struct db *db, int64_t account_id, int64_t target_id);
-/* Either blocks the other. */
-bool store_blocked_either(struct db *db, int64_t a, int64_t b);
-/* account_id mutes target's notifications (an unexpired mute with
+enum store_rc store_follows(struct db *db, int64_t account_id, int64_t target_id, bool *follows);
+/* Whether either blocks the other. */
+enum store_rc store_blocked_either(struct db *db, int64_t a, int64_t b, bool *blocked);
+/* Whether account_id mutes target's notifications (an unexpired mute with
  * notifications on). */
-bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now);
+enum store_rc store_mutes_notifications(struct db *db, int64_t account_id, int64_t target,
+					int64_t now, bool *mutes);
 /* Followers of target with notify on, for "status" notifications. */
 enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
 				     int64_t **ids, int *n);
@@ -355,15 +364,15 @@ enum store_rc store_conversation_touch(struct db *db, int64_t account_id,
 enum store_rc store_conversation_status_gone(struct db *db, int64_t status_id);
 
 /* Pending requests to follow account_id. */
-int64_t store_count_follow_requests(struct db *db, int64_t account_id);
+enum store_rc store_count_follow_requests(struct db *db, int64_t account_id, int64_t *n);
 
 /* ---- lists ---- */
-bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_owned(struct db *db, int64_t list_id, int64_t account_id, bool *owned);
 /* Takes member off every list of owner's (after an unfollow or a block). */
 enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member);
 
 /* ---- pins ---- */
-int64_t store_pins_count(struct db *db, int64_t account_id);
+enum store_rc store_pins_count(struct db *db, int64_t account_id, int64_t *n);
 enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bool on);
 /* Favourites and bookmarks: returns ST_OK when the row was added/removed,
  * ST_CONFLICT when it was already so. */
@@ -394,15 +403,15 @@ enum store_rc store_list_update(struct db *db, const struct list *l);
 /* Deletes the list (its memberships cascade); ST_NOT_FOUND unless owner
  * owns it. */
 enum store_rc store_list_delete(struct db *db, int64_t id, int64_t owner);
-int64_t store_lists_count(struct db *db, int64_t owner);
+enum store_rc store_lists_count(struct db *db, int64_t owner, int64_t *n);
 /* owner's lists by id ascending; member != 0 keeps those that hold member. */
 enum store_rc store_lists_of(struct db *db, struct arena *ar, int64_t owner, int64_t member,
 			     struct list_set *out);
 /* Members newest account id first; cursor = account id. */
 enum store_rc store_list_members(struct db *db, struct arena *ar, int64_t list_id,
 				 const struct page *pg, struct account_list *out);
-int64_t store_list_members_count(struct db *db, int64_t list_id);
-bool store_list_has(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_members_count(struct db *db, int64_t list_id, int64_t *n);
+enum store_rc store_list_has(struct db *db, int64_t list_id, int64_t account_id, bool *has);
 enum store_rc store_list_member_add(struct db *db, int64_t list_id, int64_t account_id);
 enum store_rc store_list_member_remove(struct db *db, int64_t list_id, int64_t account_id);
 
@@ -555,8 +564,9 @@ enum store_rc store_notification_get(struct db *db, struct arena *ar, int64_t vi
 enum store_rc store_notification_dismiss(struct db *db, int64_t viewer, int64_t id);
 enum store_rc store_notifications_clear(struct db *db, int64_t viewer);
 /* How many of viewer's notifications newer than after pass f, up to cap. */
-int64_t store_notifications_count(struct db *db, int64_t viewer,
-				  const struct notification_filter *f, int64_t after, int cap);
+enum store_rc store_notifications_count(struct db *db, int64_t viewer,
+					const struct notification_filter *f, int64_t after, int cap,
+					int64_t *n);
 
 /* Read markers, per account and timeline ("home", "notifications"). */
 struct marker {
@@ -579,10 +589,10 @@ struct job_span {
 	int64_t first, last, n, pairs;
 };
 enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out);
-int64_t store_accounts_count(struct db *db);
+enum store_rc store_accounts_count(struct db *db, int64_t *n);
 /* The id of the account n places after the first one with an id >= from
  * (n = 0: that one); 0 when there is none. */
-int64_t store_account_nth(struct db *db, int64_t from, int64_t n);
+enum store_rc store_account_nth(struct db *db, int64_t from, int64_t n, int64_t *id);
 /* Delivers the jobs with ids first..last (by store_feed_fanout's rules) to
  * the followers whose ids are in [from, to), in the caller's transaction.
  * Running it again adds nothing twice. */
