@@ -12,6 +12,7 @@
 
 #include "core/accounts.h"
 #include "core/oauth.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
@@ -37,6 +38,31 @@ static void migrations_applied(void **state)
 	int v = 0;
 	assert_int_equal(store_schema_version(f->c.db, &v), ST_OK);
 	assert_true(v >= 1);
+}
+
+/* db_scalar tells a value, no row (or NULL) and a failure apart: a failed
+ * check must never read as "no". */
+static void scalar_tells_no_row_from_failure(void **state)
+{
+	struct fx *f = *state;
+	int64_t v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT $1 + 1", "i", (int64_t)41), DB_ROW);
+	assert_int_equal(v, 42);
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT 1 WHERE 0", ""), DB_DONE);
+	assert_int_equal(v, 0);
+	v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT NULL", ""), DB_DONE);
+	assert_int_equal(v, 0);
+	v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT 1 FROM no_such_table", ""), DB_ERROR);
+	assert_int_equal(v, 0);
+	/* A store check on a table that is gone fails; it does not say "no". */
+	assert_int_equal(db_exec(f->c.db, "ALTER TABLE blocks RENAME TO blocks_away", ""), DB_OK);
+	bool blocked = true;
+	assert_int_equal(store_blocked_either(f->c.db, 1, 2, &blocked), ST_ERROR);
+	assert_int_equal(db_exec(f->c.db, "ALTER TABLE blocks_away RENAME TO blocks", ""), DB_OK);
+	assert_int_equal(store_blocked_either(f->c.db, 1, 2, &blocked), ST_OK);
+	assert_false(blocked);
 }
 
 static void account_rules(void **state)
@@ -216,6 +242,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_applied, setup, teardown),
+		cmocka_unit_test_setup_teardown(scalar_tells_no_row_from_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(account_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(profile_update_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(oauth_password_and_revoke, setup, teardown),
