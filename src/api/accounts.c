@@ -14,8 +14,9 @@ static void reply_credentials(struct req *r, int64_t id)
 	struct user u;
 	if (api_check(r, account_get(&r->core, id, &a)))
 		return;
-	if (store_user_get(r->core.db, &r->arena, id, &u) != ST_OK) {
-		reply_error(r, 404, "Record not found");
+	enum store_rc st = store_user_get(r->core.db, &r->arena, id, &u);
+	if (st != ST_OK) {
+		api_check(r, core_store_fail(&r->core, st)); /* 404, or 500 when it failed */
 		return;
 	}
 	reply_json(r, 200, ent_credential_account(r, &a, &u));
@@ -178,8 +179,9 @@ void h_accounts_get(struct req *r)
 void h_preferences(struct req *r)
 {
 	struct user u;
-	if (store_user_get(r->core.db, &r->arena, r->account_id, &u) != ST_OK) {
-		reply_error(r, 404, "Record not found");
+	enum store_rc st = store_user_get(r->core.db, &r->arena, r->account_id, &u);
+	if (st != ST_OK) {
+		api_check(r, core_store_fail(&r->core, st)); /* 404, or 500 when it failed */
 		return;
 	}
 	json_t *j = json_pack("{s:s, s:b, s:o, s:s, s:b, s:b}", "posting:default:visibility",

@@ -395,8 +395,10 @@ enum rc search_statuses(struct core *c, int64_t viewer, const struct search_quer
 	for (int i = 0; i < n; i++) {
 		struct status *s = &out->items[out->n];
 		/* Gone since the search ran: leave it out. */
-		if (store_status_get(c->db, c->arena, ids[i], s) == ST_OK)
-			out->n++;
+		st = store_status_get(c->db, c->arena, ids[i], s);
+		if (st == ST_ERROR)
+			return core_store_fail(c, st);
+		out->n += st == ST_OK;
 	}
 	return RC_OK;
 }

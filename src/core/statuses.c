@@ -40,16 +40,20 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 
 struct resolve_ctx {
 	struct core *c;
+	bool failed; /* the store failed while resolving a mention */
 };
 
 static bool resolve_mention(void *ctx, const char *username, const char *domain,
 			    struct text_mention *out)
 {
-	struct core *c = ((struct resolve_ctx *)ctx)->c;
+	struct resolve_ctx *rx = ctx;
+	struct core *c = rx->c;
 	struct account a;
 	if (str_ieq(domain, c->cfg->domain))
 		domain = "";
-	if (store_account_by_name(c->db, c->arena, username, domain, &a) != ST_OK)
+	enum store_rc st = store_account_by_name(c->db, c->arena, username, domain, &a);
+	rx->failed |= st == ST_ERROR; /* not "no such account": the post fails */
+	if (st != ST_OK)
 		return false;
 	out->username = a.username;
 	out->domain = a.domain;
@@ -123,6 +127,8 @@ static enum rc format_text(struct core *c, const char *text, const char *spoiler
 				 c->cfg->max_chars);
 	if (text_format(c->arena, text, c->cfg->base_url, resolve_mention, &rx, f))
 		return core_fail(c, RC_INVALID, "status", "Validation failed: text is not valid UTF-8");
+	if (rx.failed)
+		return core_store_fail(c, ST_ERROR);
 	long sl = text_length(spoiler ? spoiler : "");
 	if (sl < 0)
 		return core_fail(c, RC_INVALID, "spoiler_text",

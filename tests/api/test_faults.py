@@ -219,3 +219,15 @@ def test_credentials_fail_when_a_count_fails(own_server):
     with table_gone(s, "follow_requests"):
         assert_store_error(me.get("/api/v1/accounts/verify_credentials"))
     assert me.get("/api/v1/accounts/verify_credentials").status_code == 200
+
+
+def test_a_failed_lookup_is_not_a_missing_record(own_server):
+    """A read that fails is a 500, not "not found" or "invalid token"."""
+    s = own_server
+    me = s.user()
+    with table_gone(s, "users"):
+        assert_store_error(me.get("/api/v1/preferences"))
+    with table_gone(s, "apps"):
+        assert_store_error(me.get("/api/v1/apps/verify_credentials"))
+    assert me.get("/api/v1/preferences").status_code == 200
+    assert me.get("/api/v1/apps/verify_credentials").status_code == 200
