@@ -1,9 +1,11 @@
 /* accounts.c - /api/v1/accounts: sign-up, credentials, profile, lookup. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/oauth.h"
 #include "util/util.h"
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,11 +16,8 @@ static void reply_credentials(struct req *r, int64_t id)
 	struct user u;
 	if (api_check(r, account_get(&r->core, id, &a)))
 		return;
-	enum store_rc st = store_user_get(r->core.db, &r->arena, id, &u);
-	if (st != ST_OK) {
-		api_check(r, core_store_fail(&r->core, st)); /* 404, or 500 when it failed */
+	if (api_check(r, account_user(&r->core, id, &u)))
 		return;
-	}
 	reply_json(r, 200, ent_credential_account(r, &a, &u));
 }
 
@@ -61,23 +60,15 @@ void h_accounts_create(struct req *r)
 		return;
 	/* Like Mastodon: the new user gets a token for the app that signed
 	 * them up, with the app token's scopes. */
-	struct app a;
-	if (store_app_get(r->core.db, &r->arena, r->token.app_id, &a) != ST_OK) {
-		reply_error(r, 500, "Internal error");
-		return;
-	}
-	char tok[TOKEN_LEN + 1], hash[65];
-	token_random(tok);
-	sha256_hex(tok, strlen(tok), hash);
-	struct token t = {.id = id_new(), .token_hash = hash, .app_id = a.id, .account_id = id,
-			  .scopes = r->token.scopes, .created_at = now_ms()};
-	if (store_token_insert(r->core.db, &t) != ST_OK) {
+	struct issued_token t;
+	if (oauth_signup_token(&r->core, r->token.app_id, id, r->token.scopes, &t) != RC_OK) {
 		reply_error(r, 500, "Internal error");
 		return;
 	}
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:s, s:I}", "access_token", tok, "token_type", "Bearer",
+		   json_pack("{s:s, s:s, s:s, s:I}", "access_token", t.token, "token_type", "Bearer",
 			     "scope", t.scopes, "created_at", (json_int_t)(t.created_at / 1000)));
+	sodium_memzero(t.token, sizeof t.token);
 }
 
 void h_accounts_verify(struct req *r)
@@ -179,11 +170,8 @@ void h_accounts_get(struct req *r)
 void h_preferences(struct req *r)
 {
 	struct user u;
-	enum store_rc st = store_user_get(r->core.db, &r->arena, r->account_id, &u);
-	if (st != ST_OK) {
-		api_check(r, core_store_fail(&r->core, st)); /* 404, or 500 when it failed */
+	if (api_check(r, account_user(&r->core, r->account_id, &u)))
 		return;
-	}
 	json_t *j = json_pack("{s:s, s:b, s:o, s:s, s:b, s:b}", "posting:default:visibility",
 			      u.default_privacy, "posting:default:sensitive", u.default_sensitive,
 			      "posting:default:language",

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "core/timeline.h"
 #include "util/cache.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -167,7 +168,7 @@ json_t *ent_account(struct req *r, const struct account *a)
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u)
 {
 	int64_t requests;
-	if (store_count_follow_requests(r->core.db, a->id, &requests) != ST_OK)
+	if (account_follow_requests(&r->core, a->id, &requests) != RC_OK)
 		return NULL;
 	json_t *j = ent_account(r, a);
 	json_t *raw = json_loads(a->fields ? a->fields : "[]", 0, NULL);
@@ -472,7 +473,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 			ids[k++] = l->items[i].reblog->id;
 	}
 	if (r->account_id &&
-	    store_viewer_flags(r->core.db, r->account_id, ids, k, flags) != ST_OK) {
+	    timeline_viewer_flags(&r->core, r->account_id, ids, k, flags) != RC_OK) {
 		/* Not "none": the viewer would see undone what they did. */
 		log_error("render: could not read the viewer's flags");
 		jw_fail(w);
@@ -495,7 +496,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (missing(s, &c[i], &rc[i]))
 			fill[nfill++] = s;
 	}
-	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK) {
+	if (nfill && timeline_fill(&r->core, fill, nfill) != RC_OK) {
 		/* Not "gone": the page would skip rows its cursors cover. */
 		log_error("render: could not read %d statuses", nfill);
 		jw_fail(w);

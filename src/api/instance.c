@@ -34,10 +34,10 @@ static json_t *configuration(struct req *r)
  * when the store failed. */
 static bool local_counts(struct req *r, int64_t *users, int64_t *statuses)
 {
-	if (store_count_local_accounts(r->core.db, users) == ST_OK &&
-	    store_count_local_statuses(r->core.db, statuses) == ST_OK)
+	if (accounts_local_count(&r->core, users) == RC_OK &&
+	    statuses_local_count(&r->core, statuses) == RC_OK)
 		return true;
-	reply_error(r, 500, "Internal error");
+	reply_core_error(r);
 	return false;
 }
 

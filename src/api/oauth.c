@@ -101,12 +101,12 @@ void h_apps_create(struct req *r)
 void h_apps_verify(struct req *r)
 {
 	struct app a;
-	enum store_rc st = store_app_get(r->core.db, &r->arena, r->token.app_id, &a);
-	if (st == ST_ERROR) {
-		reply_error(r, 500, "Internal error");
+	enum rc rc = oauth_app_get(&r->core, r->token.app_id, &a);
+	if (rc == RC_INTERNAL) {
+		reply_core_error(r);
 		return;
 	}
-	if (st != ST_OK) {
+	if (rc != RC_OK) {
 		reply_error(r, 401, "The access token is invalid");
 		return;
 	}

@@ -1,4 +1,6 @@
 #include "core/jobs.h"
+#include "store/jobs.h"
+#include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
 

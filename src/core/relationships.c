@@ -3,6 +3,10 @@
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/rel.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -289,6 +293,27 @@ enum rc rel_list(struct core *c, int64_t viewer, int64_t target, bool following,
 	}
 	st = following ? store_following(c->db, c->arena, viewer, target, pg, out)
 		       : store_followers(c->db, c->arena, viewer, target, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_requests(struct core *c, int64_t viewer, const struct page *pg,
+		     struct account_list *out)
+{
+	enum store_rc st = store_follow_requests(c->db, c->arena, viewer, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_blocks(struct core *c, int64_t viewer, const struct page *pg,
+		   struct account_list *out)
+{
+	enum store_rc st = store_blocks(c->db, c->arena, viewer, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_mutes(struct core *c, int64_t viewer, const struct page *pg,
+		  struct account_list *out, int64_t **expires)
+{
+	enum store_rc st = store_mutes(c->db, c->arena, viewer, now_ms(), pg, out, expires);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 

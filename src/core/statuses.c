@@ -2,6 +2,9 @@
 #include "core/accounts.h"
 #include "core/jobs.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/util.h"
 
 #include <ctype.h>

@@ -12,7 +12,7 @@ void h_page_home(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
 	int64_t people;
-	if (store_count_local_accounts(r->core.db, &people) != ST_OK) {
+	if (accounts_local_count(&r->core, &people) != RC_OK) {
 		page_reply(r, 500, "Error", "<h1>Something went wrong</h1>");
 		return;
 	}

@@ -1,5 +1,6 @@
 /* store_social.c - relationship checks, notifications, conversations,
  * favourites, bookmarks and pins. */
+#include "store/social.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 

@@ -2,6 +2,8 @@
  * the timeline queries. Every list query reads a status, its author, the
  * status it reblogs and that one's author in one statement, so a page of
  * any timeline costs one query plus the viewer's flags. */
+#include "store/statuses.h"
+#include "store/jobs.h"
 #include "store/store_internal.h"
 #include "util/log.h"
 #include "util/util.h"

@@ -1,6 +1,10 @@
 #include "tools/seed.h"
 #include "core/password.h"
-#include "store/store_seed.h"
+#include "store/accounts.h"
+#include "store/oauth.h"
+#include "store/seed.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
 

@@ -12,7 +12,9 @@
 
 #include "core/accounts.h"
 #include "core/oauth.h"
+#include "store/accounts.h"
 #include "store/db.h"
+#include "store/social.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
