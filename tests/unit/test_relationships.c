@@ -69,7 +69,9 @@ static bool in_home(struct fx *f, int64_t viewer, int64_t status)
 static int64_t notifications(struct fx *f, int64_t viewer, const char *type)
 {
 	struct notification_filter nf = {.types = type, .exclude = ""};
-	return store_notifications_count(f->c.db, viewer, &nf, 0, 100);
+	int64_t n = -1;
+	assert_int_equal(store_notifications_count(f->c.db, viewer, &nf, 0, 100, &n), ST_OK);
+	return n;
 }
 
 static struct relationship rel(struct fx *f, int64_t viewer, int64_t target)
