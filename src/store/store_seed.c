@@ -62,7 +62,8 @@ enum store_rc store_seed_begin(struct db *db)
 	/* Durability is restored by store_seed_finish(); a crash while
 	 * seeding leaves a store to throw away, which is fine for a seed. */
 	/* A rollback journal in memory instead of the WAL: pages are written
-	 * once, to the database file, instead of twice. */
+	 * once, to the database file, instead of twice. Leaving WAL mode needs
+	 * the only connection to the file: the store is opened with `bulk`. */
 	if (db_script(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
 			  " PRAGMA cache_size=-1048576; PRAGMA threads=4;") != DB_OK)
 		return ST_ERROR;
