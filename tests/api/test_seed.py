@@ -9,7 +9,8 @@ import requests
 
 from conftest import run_cli
 
-ACCOUNTS, POSTS = 300, 3000
+# Enough posts for the search index to be written in more than one segment.
+ACCOUNTS, POSTS = 300, 12000
 
 # Each counter and the rows it counts: (table, counter, rows counted).
 COUNTERS = [
@@ -59,6 +60,36 @@ def test_counters_match_rows(seeded, table, counter, rows):
     assert wrong == [], f"{counter} disagrees with its rows (id, counter, rows): {wrong}"
     # Not all zero: the check compares something.
     assert one(data, f"SELECT SUM({counter}) FROM {table}") > 0
+
+
+def varint(b, i):
+    """SQLite's varint at b[i]: (value, next offset)."""
+    v = 0
+    for k in range(9):
+        c = b[i + k]
+        if k == 8:
+            return (v << 8) | c, i + 9
+        v = (v << 7) | (c & 0x7F)
+        if not c & 0x80:
+            return v, i + k + 1
+    raise AssertionError("bad varint")
+
+
+def test_search_index_is_merged(seeded):
+    """The seeder leaves the search index in one segment: left in the 1 MB
+    segments it is written in, new posts filling a level up would have a
+    request's commit merge them all (FTS5 crisis merge)."""
+    data = seeded[0]
+    # FTS5's structure record: a 4-byte cookie (then a 4-byte version
+    # marker in newer SQLite), then varints nLevel, nSegment.
+    blob = one(data, "SELECT block FROM statuses_fts_data WHERE id = 10")
+    i = 8 if blob[4:8] == b"\xff\x00\x00\x01" else 4
+    levels, i = varint(blob, i)
+    segments, _ = varint(blob, i)
+    assert segments == 1, f"{segments} segments on {levels} levels"
+    searchable = one(data, "SELECT COUNT(*) FROM statuses WHERE visibility <= 1"
+                           " AND reblog_of_id IS NULL")
+    assert one(data, "SELECT COUNT(*) FROM statuses_fts_docsize") == searchable
 
 
 def test_manifest_matches_the_store(seeded):
