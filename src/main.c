@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/jobs.h"
 #include "http/server.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/util.h"

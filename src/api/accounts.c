@@ -1,9 +1,11 @@
 /* accounts.c - /api/v1/accounts: sign-up, credentials, profile, lookup. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/oauth.h"
 #include "util/util.h"
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +16,7 @@ static void reply_credentials(struct req *r, int64_t id)
 	struct user u;
 	if (api_check(r, account_get(&r->core, id, &a)))
 		return;
-	if (store_user_get(r->core.db, &r->arena, id, &u) != ST_OK) {
+	if (account_user(&r->core, id, &u) != RC_OK) {
 		reply_error(r, 404, "Record not found");
 		return;
 	}
@@ -60,23 +62,15 @@ void h_accounts_create(struct req *r)
 		return;
 	/* Like Mastodon: the new user gets a token for the app that signed
 	 * them up, with the app token's scopes. */
-	struct app a;
-	if (store_app_get(r->core.db, &r->arena, r->token.app_id, &a) != ST_OK) {
-		reply_error(r, 500, "Internal error");
-		return;
-	}
-	char tok[TOKEN_LEN + 1], hash[65];
-	token_random(tok);
-	sha256_hex(tok, strlen(tok), hash);
-	struct token t = {.id = id_new(), .token_hash = hash, .app_id = a.id, .account_id = id,
-			  .scopes = r->token.scopes, .created_at = now_ms()};
-	if (store_token_insert(r->core.db, &t) != ST_OK) {
+	struct issued_token t;
+	if (oauth_signup_token(&r->core, r->token.app_id, id, r->token.scopes, &t) != RC_OK) {
 		reply_error(r, 500, "Internal error");
 		return;
 	}
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:s, s:I}", "access_token", tok, "token_type", "Bearer",
+		   json_pack("{s:s, s:s, s:s, s:I}", "access_token", t.token, "token_type", "Bearer",
 			     "scope", t.scopes, "created_at", (json_int_t)(t.created_at / 1000)));
+	sodium_memzero(t.token, sizeof t.token);
 }
 
 void h_accounts_verify(struct req *r)
@@ -178,7 +172,7 @@ void h_accounts_get(struct req *r)
 void h_preferences(struct req *r)
 {
 	struct user u;
-	if (store_user_get(r->core.db, &r->arena, r->account_id, &u) != ST_OK) {
+	if (account_user(&r->core, r->account_id, &u) != RC_OK) {
 		reply_error(r, 404, "Record not found");
 		return;
 	}

@@ -4,6 +4,7 @@
 #ifndef RAPPORT_API_H
 #define RAPPORT_API_H
 
+#include "core/accounts.h"
 #include "http/http.h"
 #include "util/cache.h"
 #include "util/jw.h"

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "core/timeline.h"
 #include "util/cache.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -164,7 +165,7 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      *u->default_language ? json_string(u->default_language)
 							   : json_null(),
 				      "follow_requests_count",
-				      (json_int_t)store_count_follow_requests(r->core.db, a->id)));
+				      (json_int_t)account_follow_requests(&r->core, a->id)));
 	json_object_set_new(j, "role",
 			    json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", u->admin ? "3" : "-99",
 				      "name", u->admin ? "Admin" : "", "permissions",
@@ -459,7 +460,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 			ids[k++] = l->items[i].reblog->id;
 	}
 	if (r->account_id)
-		store_viewer_flags(r->core.db, r->account_id, ids, k, flags);
+		timeline_viewer_flags(&r->core, r->account_id, ids, k, flags);
 
 	/* Cached pieces first; the strings of the statuses with a piece
 	 * missing are read in one pass. */
@@ -477,7 +478,7 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (missing(s, &c[i], &rc[i]))
 			fill[nfill++] = s;
 	}
-	if (nfill && store_statuses_fill(r->core.db, &r->arena, fill, nfill) != ST_OK) {
+	if (nfill && timeline_fill(&r->core, fill, nfill) != RC_OK) {
 		/* Not "gone": the page would skip rows its cursors cover. */
 		log_error("render: could not read %d statuses", nfill);
 		jw_fail(w);

@@ -39,8 +39,8 @@ void h_instance_v1(struct req *r)
 			      DESCRIPTION, "description", DESCRIPTION, "email", "", "version",
 			      VERSION_STRING, "urls", "streaming_api",
 			      arena_printf(&r->arena, "%s", cfg->base_url), "stats", "user_count",
-			      (json_int_t)store_count_local_accounts(r->core.db), "status_count",
-			      (json_int_t)store_count_local_statuses(r->core.db), "domain_count",
+			      (json_int_t)accounts_local_count(&r->core), "status_count",
+			      (json_int_t)statuses_local_count(&r->core), "domain_count",
 			      (json_int_t)0, "thumbnail",
 			      arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url),
 			      "languages", "en", "registrations", cfg->registrations,
@@ -61,7 +61,7 @@ void h_instance_v2(struct req *r)
 		"domain", cfg->domain, "title", cfg->title, "version", VERSION_STRING,
 		"source_url", "https://example.invalid/rapport", "description", DESCRIPTION,
 		"usage", "users", "active_month",
-		(json_int_t)store_count_local_accounts(r->core.db), "thumbnail", "url",
+		(json_int_t)accounts_local_count(&r->core), "thumbnail", "url",
 		arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url), "icon",
 		"languages", "en", "configuration", conf, "registrations", "enabled",
 		cfg->registrations, "approval_required", 0, "message", "api_versions", "mastodon",
@@ -83,7 +83,7 @@ void h_nodeinfo_index(struct req *r)
 void h_nodeinfo(struct req *r)
 {
 	const char *ver = strstr(r->path, "2.1") ? "2.1" : "2.0";
-	int64_t users = store_count_local_accounts(r->core.db);
+	int64_t users = accounts_local_count(&r->core);
 	json_t *j = json_pack(
 		"{s:s, s:{s:s, s:s}, s:[s], s:{s:[], s:[]}, s:b,"
 		" s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s}}}",
@@ -91,7 +91,7 @@ void h_nodeinfo(struct req *r)
 		"protocols", "activitypub", "services", "outbound", "inbound", "openRegistrations",
 		r->core.cfg->registrations, "usage", "users", "total", (json_int_t)users,
 		"activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
-		(json_int_t)store_count_local_statuses(r->core.db), "metadata", "nodeName",
+		(json_int_t)statuses_local_count(&r->core), "metadata", "nodeName",
 		r->core.cfg->title, "upstream", "name", "mastodon");
 	if (!strcmp(ver, "2.1"))
 		json_object_set_new(json_object_get(j, "software"), "repository",

@@ -101,7 +101,7 @@ void h_apps_create(struct req *r)
 void h_apps_verify(struct req *r)
 {
 	struct app a;
-	if (store_app_get(r->core.db, &r->arena, r->token.app_id, &a) != ST_OK) {
+	if (oauth_app_get(&r->core, r->token.app_id, &a) != RC_OK) {
 		reply_error(r, 401, "The access token is invalid");
 		return;
 	}

@@ -200,21 +200,19 @@ void h_accounts_followers(struct req *r) { follow_list(r, false); }
 void h_accounts_following(struct req *r) { follow_list(r, true); }
 
 /* Replies with a page of the viewer's own list read by fn. */
-static void own_list(struct req *r, enum store_rc (*fn)(struct db *, struct arena *, int64_t,
-						       const struct page *, struct account_list *))
+static void own_list(struct req *r, enum rc (*fn)(struct core *, int64_t, const struct page *,
+						  struct account_list *))
 {
 	struct page pg;
 	struct account_list l;
 	page_from_params(r, &pg, 40, 80);
-	if (fn(r->core.db, &r->arena, r->account_id, &pg, &l) != ST_OK) {
-		reply_error(r, 500, "Internal error");
+	if (api_check(r, fn(&r->core, r->account_id, &pg, &l)))
 		return;
-	}
 	reply_account_page(r, &pg, &l);
 }
 
-void h_follow_requests(struct req *r) { own_list(r, store_follow_requests); }
-void h_blocks(struct req *r) { own_list(r, store_blocks); }
+void h_follow_requests(struct req *r) { own_list(r, rel_requests); }
+void h_blocks(struct req *r) { own_list(r, rel_blocks); }
 
 /* Muted accounts carry mute_expires_at, as in Mastodon. */
 void h_mutes(struct req *r)
@@ -223,11 +221,8 @@ void h_mutes(struct req *r)
 	struct account_list l;
 	int64_t *expires;
 	page_from_params(r, &pg, 40, 80);
-	if (store_mutes(r->core.db, &r->arena, r->account_id, now_ms(), &pg, &l, &expires) !=
-	    ST_OK) {
-		reply_error(r, 500, "Internal error");
+	if (api_check(r, rel_mutes(&r->core, r->account_id, &pg, &l, &expires)))
 		return;
-	}
 	if (l.n)
 		page_link(r, &pg, l.n, l.cursor[0], l.cursor[l.n - 1]);
 	json_t *arr = json_array();

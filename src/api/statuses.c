@@ -2,6 +2,7 @@
  * people do to a status. */
 #include "api/api.h"
 #include "core/statuses.h"
+#include "core/timeline.h"
 #include "util/util.h"
 
 #include <string.h>
@@ -106,10 +107,8 @@ void h_statuses_history(struct req *r)
 	struct status_list v;
 	if (!path_id(r, 0, &id) || api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
-	if (store_edits_list(r->core.db, &r->arena, id, &v) != ST_OK) {
-		reply_error(r, 500, "Internal error");
+	if (api_check(r, timeline_history(&r->core, id, &v)))
 		return;
-	}
 	if (v.n == 0) { /* never edited: the one version there is */
 		v.items = &s;
 		v.n = 1;
@@ -191,7 +190,7 @@ void h_statuses_reblog(struct req *r)
 	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
 	int64_t orig = s.reblog ? s.reblog->id : s.id;
-	int64_t wrapper = store_reblog_by(r->core.db, r->account_id, orig);
+	int64_t wrapper = timeline_reblog_by(&r->core, r->account_id, orig);
 	reply_status(r, wrapper ? wrapper : orig);
 }
 
@@ -206,9 +205,8 @@ void h_statuses_unreblog(struct req *r)
 	act(r, unreblog, false);
 }
 
-static void account_page(struct req *r,
-			 enum store_rc (*fn)(struct db *, struct arena *, int64_t,
-					     const struct page *, struct account_list *))
+/* Who favourited (reblogs false) or reblogged the status. */
+static void account_page(struct req *r, bool reblogs)
 {
 	int64_t id;
 	struct status s;
@@ -219,12 +217,10 @@ static void account_page(struct req *r,
 	struct page pg;
 	struct account_list l;
 	page_from_params(r, &pg, 40, 80);
-	if (fn(r->core.db, &r->arena, s.id, &pg, &l) != ST_OK) {
-		reply_error(r, 500, "Internal error");
+	if (api_check(r, timeline_status_accounts(&r->core, s.id, reblogs, &pg, &l)))
 		return;
-	}
 	reply_account_page(r, &pg, &l);
 }
 
-void h_statuses_favourited_by(struct req *r) { account_page(r, store_favourited_by); }
-void h_statuses_reblogged_by(struct req *r) { account_page(r, store_reblogged_by); }
+void h_statuses_favourited_by(struct req *r) { account_page(r, false); }
+void h_statuses_reblogged_by(struct req *r) { account_page(r, true); }

@@ -3,17 +3,15 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "core/timeline.h"
 #include "util/util.h"
 
 #include <string.h>
 
-static void finish(struct req *r, const struct page *pg, enum store_rc st,
-		   const struct status_list *l)
+static void finish(struct req *r, const struct page *pg, enum rc rc, const struct status_list *l)
 {
-	if (st != ST_OK) {
-		reply_error(r, 500, "Internal error");
+	if (api_check(r, rc))
 		return;
-	}
 	reply_status_page(r, pg, l);
 }
 
@@ -31,7 +29,7 @@ void h_timeline_home(struct req *r)
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
-	finish(r, &pg, store_tl_home(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+	finish(r, &pg, timeline_home(&r->core, r->account_id, &pg, &l), &l);
 }
 
 static int where_param(struct req *r)
@@ -51,7 +49,7 @@ void h_timeline_public(struct req *r)
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
 	finish(r, &pg,
-	       store_tl_public(r->core.db, &r->arena, r->account_id, where_param(r), &pg, &l), &l);
+	       timeline_public(&r->core, r->account_id, where_param(r), &pg, &l), &l);
 }
 
 /* Hashtags are stored case-folded: fold the one asked for the same way. */
@@ -77,7 +75,7 @@ void h_timeline_tag(struct req *r)
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
 	finish(r, &pg,
-	       store_tl_tag(r->core.db, &r->arena, r->account_id, tag, where_param(r), &pg, &l),
+	       timeline_tag(&r->core, r->account_id, tag, where_param(r), &pg, &l),
 	       &l);
 }
 
@@ -86,15 +84,10 @@ void h_timeline_list(struct req *r)
 	int64_t id;
 	if (!path_id(r, 0, &id))
 		return;
-	/* The list must be the viewer's own: another's is "not found". */
-	if (!store_list_owned(r->core.db, id, r->account_id)) {
-		reply_error(r, 404, "Record not found");
-		return;
-	}
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
-	finish(r, &pg, store_tl_list(r->core.db, &r->arena, r->account_id, id, &pg, &l), &l);
+	finish(r, &pg, timeline_list(&r->core, r->account_id, id, &pg, &l), &l);
 }
 
 void h_account_statuses(struct req *r)
@@ -118,7 +111,7 @@ void h_account_statuses(struct req *r)
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
-	finish(r, &pg, store_tl_account(r->core.db, &r->arena, r->account_id, id, &o, &pg, &l),
+	finish(r, &pg, timeline_account(&r->core, r->account_id, id, &o, &pg, &l),
 	       &l);
 }
 
@@ -127,7 +120,7 @@ void h_favourites(struct req *r)
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
-	finish(r, &pg, store_tl_favourites(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+	finish(r, &pg, timeline_favourites(&r->core, r->account_id, &pg, &l), &l);
 }
 
 void h_bookmarks(struct req *r)
@@ -135,5 +128,5 @@ void h_bookmarks(struct req *r)
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
-	finish(r, &pg, store_tl_bookmarks(r->core.db, &r->arena, r->account_id, &pg, &l), &l);
+	finish(r, &pg, timeline_bookmarks(&r->core, r->account_id, &pg, &l), &l);
 }

@@ -1,6 +1,8 @@
 #include "core/accounts.h"
 #include "core/password.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/social.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -234,6 +236,27 @@ enum rc account_get(struct core *c, int64_t id, struct account *out)
 {
 	enum store_rc st = store_account_get(c->db, c->arena, id, out);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc account_user(struct core *c, int64_t id, struct user *out)
+{
+	enum store_rc st = store_user_get(c->db, c->arena, id, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+int64_t account_follow_requests(struct core *c, int64_t id)
+{
+	return store_count_follow_requests(c->db, id);
+}
+
+int64_t accounts_local_count(struct core *c)
+{
+	return store_count_local_accounts(c->db);
+}
+
+int64_t statuses_local_count(struct core *c)
+{
+	return store_count_local_statuses(c->db);
 }
 
 enum rc account_lookup(struct core *c, const char *acct, struct account *out)

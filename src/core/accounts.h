@@ -3,6 +3,7 @@
 #define RAPPORT_ACCOUNTS_H
 
 #include "core/core.h"
+#include "store/accounts.h"
 
 #define USERNAME_MAX 30
 #define DISPLAY_NAME_MAX 30
@@ -43,6 +44,13 @@ enum rc account_update(struct core *c, int64_t id, const struct profile_update *
  * handles are looked up by name and domain. */
 enum rc account_lookup(struct core *c, const char *acct, struct account *out);
 enum rc account_get(struct core *c, int64_t id, struct account *out);
+/* A local account's user row (email, role, posting defaults). */
+enum rc account_user(struct core *c, int64_t id, struct user *out);
+/* Pending requests to follow account id. */
+int64_t account_follow_requests(struct core *c, int64_t id);
+/* The instance's local accounts and local statuses, for its metadata. */
+int64_t accounts_local_count(struct core *c);
+int64_t statuses_local_count(struct core *c);
 
 /* Checks an email and password with login throttling per IP and per
  * account; RC_RATE_LIMITED sets err.retry_after. */

@@ -3,6 +3,10 @@
 #include "core/lists.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/lists.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -333,49 +337,18 @@ enum rc tag_get(struct core *c, const char *name, struct tag *out)
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
-const char *search_fts_query(struct core *c, const char *q)
-{
-	char *out = arena_strdup(c->arena, "");
-	const char *p = q;
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		const char *end = p;
-		while (*end && !isspace((unsigned char)*end))
-			end++;
-		/* "word" with each inner quote doubled: an FTS5 string, never an
-		 * operator, column filter, prefix star or parenthesis. */
-		size_t n = (size_t)(end - p), k = 0;
-		char *term = arena_alloc(c->arena, 2 * n + 3);
-		term[k++] = '"';
-		for (const char *s = p; s < end; s++) {
-			if (*s == '"')
-				term[k++] = '"';
-			term[k++] = *s;
-		}
-		term[k++] = '"';
-		term[k] = '\0';
-		out = arena_printf(c->arena, "%s%s%s", out, *out ? " " : "", term);
-		p = end;
-	}
-	return *out ? out : NULL;
-}
-
 enum rc search_statuses(struct core *c, int64_t viewer, const struct search_query *q,
 			struct status_list *out)
 {
 	out->n = 0;
 	out->items = arena_calloc(c->arena, (size_t)(q->limit > 0 ? q->limit : 1),
 				  sizeof(struct status));
-	const char *match = search_fts_query(c, q->q);
-	if (!viewer || !match || q->limit <= 0)
+	if (!viewer || q->limit <= 0)
 		return RC_OK;
 	int64_t *ids = arena_calloc(c->arena, (size_t)q->limit, sizeof *ids);
 	int n = 0;
-	enum store_rc st = store_search_statuses(c->db, viewer, match, q->account_id, q->offset,
-						 q->limit, ids, &n);
+	enum store_rc st = store_search_statuses(c->db, c->arena, viewer, q->q, q->account_id,
+						 q->offset, q->limit, ids, &n);
 	if (st != ST_OK)
 		return core_store_fail(c, st);
 	for (int i = 0; i < n; i++) {

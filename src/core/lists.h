@@ -5,6 +5,7 @@
 #define RAPPORT_LISTS_H
 
 #include "core/core.h"
+#include "store/lists.h"
 
 #define LISTS_MAX 50          /* lists per account, as Mastodon */
 #define LIST_TITLE_MAX 100    /* characters */
@@ -59,10 +60,6 @@ enum rc search_tags(struct core *c, const struct search_query *q, struct tag_lis
  * viewers and for queries without words. */
 enum rc search_statuses(struct core *c, int64_t viewer, const struct search_query *q,
 			struct status_list *out);
-/* The FTS5 query for q: each whitespace-separated word as a quoted string
- * ("" doubled inside), so no input is an operator or a syntax error. NULL
- * when q has no words. */
-const char *search_fts_query(struct core *c, const char *q);
 /* A hashtag by name (any case, "#" optional); RC_NOT_FOUND if never used. */
 enum rc tag_get(struct core *c, const char *name, struct tag *out);
 

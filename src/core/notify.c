@@ -1,4 +1,6 @@
 #include "core/statuses.h"
+#include "store/accounts.h"
+#include "store/social.h"
 #include "util/util.h"
 
 enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, const char *type,

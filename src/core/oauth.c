@@ -1,6 +1,7 @@
 #include "core/oauth.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "store/oauth.h"
 
 #include <string.h>
 
@@ -109,6 +110,12 @@ enum rc oauth_client(struct core *c, const char *client_id, const char *secret, 
 	return RC_OK;
 }
 
+enum rc oauth_app_get(struct core *c, int64_t id, struct app *out)
+{
+	enum store_rc st = store_app_get(c->db, c->arena, id, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
 bool oauth_redirect_ok(const struct app *a, const char *uri)
 {
 	if (!uri)
@@ -190,6 +197,16 @@ static enum rc issue(struct core *c, const struct app *a, int64_t account_id, co
 	out->scopes = scopes;
 	out->created_at = t.created_at;
 	out->account_id = account_id;
+	return RC_OK;
+}
+
+enum rc oauth_signup_token(struct core *c, int64_t app_id, int64_t account_id,
+			   const char *scopes, struct issued_token *out)
+{
+	struct app a;
+	if (store_app_get(c->db, c->arena, app_id, &a) != ST_OK ||
+	    issue(c, &a, account_id, scopes, out) != RC_OK)
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
 	return RC_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "core/scopes.h"
+#include "store/oauth.h"
 #include "util/util.h"
 
 #define OOB_URI "urn:ietf:wg:oauth:2.0:oob"
@@ -23,6 +24,8 @@ enum rc oauth_app_create(struct core *c, const struct new_app *in, struct app *o
 			 char out_secret[TOKEN_LEN + 1]);
 /* Finds an app and, if secret is non-NULL, checks it. */
 enum rc oauth_client(struct core *c, const char *client_id, const char *secret, struct app *out);
+/* An app by id (the one a token belongs to). */
+enum rc oauth_app_get(struct core *c, int64_t id, struct app *out);
 /* True if u is an acceptable redirect URI: the out-of-band URN, or an
  * absolute URI with a scheme, no whitespace or control bytes, no fragment. */
 bool oauth_redirect_uri_valid(const char *u);
@@ -52,6 +55,11 @@ struct token_request {
 };
 
 enum rc oauth_token(struct core *c, const struct token_request *rq, struct issued_token *out);
+/* After a sign-up through an app: a token for the new account_id, for the
+ * app app_id with scopes (those of the app token that signed it up, as
+ * Mastodon does). Any store failure is RC_INTERNAL. */
+enum rc oauth_signup_token(struct core *c, int64_t app_id, int64_t account_id,
+			   const char *scopes, struct issued_token *out);
 /* Revokes token if it belongs to the client; unknown tokens succeed. */
 enum rc oauth_revoke(struct core *c, const char *client_id, const char *secret, const char *token);
 

@@ -3,6 +3,10 @@
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
+#include "store/rel.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -13,7 +17,6 @@ struct rel_tx {
 	struct core *c;
 	int64_t viewer, target;
 	const struct follow_options *o;
-	bool locked;
 	bool accept;
 	enum rc rc; /* set when a core call (notify) failed inside */
 };
@@ -101,7 +104,13 @@ static enum store_rc follow_fn(struct db *db, void *arg)
 		core_fail(x->c, RC_FORBIDDEN, NULL, "This action is not allowed");
 		return tx_fail(x);
 	}
-	if (x->locked && !store_follows(db, x->viewer, x->target)) {
+	/* Whether target is locked, read where the follow is written: one
+	 * that locks meanwhile gets a request, not a follow. */
+	struct account t;
+	st = store_account_get(db, x->c->arena, x->target, &t);
+	if (st != ST_OK)
+		return st;
+	if (t.locked && !store_follows(db, x->viewer, x->target)) {
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
@@ -122,7 +131,7 @@ enum rc rel_follow(struct core *c, int64_t viewer, int64_t target,
 	struct account a;
 	if (other_account(c, viewer, target, &a))
 		return c->err.rc;
-	struct rel_tx x = {.c = c, .viewer = viewer, .target = target, .o = o, .locked = a.locked};
+	struct rel_tx x = {.c = c, .viewer = viewer, .target = target, .o = o};
 	return tx_result(c, &x, store_tx(c->db, follow_fn, &x));
 }
 
@@ -282,6 +291,27 @@ enum rc rel_list(struct core *c, int64_t viewer, int64_t target, bool following,
 	}
 	st = following ? store_following(c->db, c->arena, viewer, target, pg, out)
 		       : store_followers(c->db, c->arena, viewer, target, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_requests(struct core *c, int64_t viewer, const struct page *pg,
+		     struct account_list *out)
+{
+	enum store_rc st = store_follow_requests(c->db, c->arena, viewer, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_blocks(struct core *c, int64_t viewer, const struct page *pg,
+		   struct account_list *out)
+{
+	enum store_rc st = store_blocks(c->db, c->arena, viewer, pg, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc rel_mutes(struct core *c, int64_t viewer, const struct page *pg,
+		  struct account_list *out, int64_t **expires)
+{
+	enum store_rc st = store_mutes(c->db, c->arena, viewer, now_ms(), pg, out, expires);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 

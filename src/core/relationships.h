@@ -10,6 +10,7 @@
 #define RAPPORT_RELATIONSHIPS_H
 
 #include "core/core.h"
+#include "store/rel.h"
 
 #define NOTE_COMMENT_MAX 2000   /* characters of a private note */
 #define FOLLOW_BACKFILL 20      /* statuses a new follow adds to the home feed */
@@ -53,6 +54,16 @@ enum rc rel_get(struct core *c, int64_t viewer, int64_t target, struct relations
  * anonymous): empty when target blocks viewer. */
 enum rc rel_list(struct core *c, int64_t viewer, int64_t target, bool following,
 		 const struct page *pg, struct account_list *out);
+/* viewer's own lists: the accounts asking to follow viewer, and those
+ * viewer blocks; cursors are the rows' ids. */
+enum rc rel_requests(struct core *c, int64_t viewer, const struct page *pg,
+		     struct account_list *out);
+enum rc rel_blocks(struct core *c, int64_t viewer, const struct page *pg,
+		   struct account_list *out);
+/* The accounts viewer mutes (unexpired); expires[i] (arena, out->n
+ * entries) is item i's expiry in ms, 0 for never. */
+enum rc rel_mutes(struct core *c, int64_t viewer, const struct page *pg,
+		  struct account_list *out, int64_t **expires);
 
 /* ---- notifications ---- */
 

@@ -17,7 +17,7 @@
 
 #include "core/core.h"
 #include "core/scopes.h"
-#include "store/store.h"
+#include "store/oauth.h"
 #include "util/arena.h"
 #include "util/buf.h"
 

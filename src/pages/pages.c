@@ -18,7 +18,7 @@ void h_page_home(struct req *r)
 		"<p><a href=\"/auth/sign_up\">Create an account</a></p>"
 		"<p class=\"muted\">Sign in with any Mastodon app (Tusky, Elk, toot, ...) using "
 		"the server address <code>%s</code>.</p>",
-		text_escape(&r->arena, cfg->title), (long long)store_count_local_accounts(r->core.db),
+		text_escape(&r->arena, cfg->title), (long long)accounts_local_count(&r->core),
 		text_escape(&r->arena, cfg->domain));
 	page_reply(r, 200, "Welcome", body);
 }

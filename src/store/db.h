@@ -1,9 +1,13 @@
-/* db.h - the backend-neutral SQL connection used by the store.
+/* db.h - the backend-neutral SQL connection used by the store: exactly
+ * what a backend implements (db_sqlite.c today; a PostgreSQL one later).
  *
  * SQL handed to db_query() is portable: numbered `$1`, `$2` placeholders,
  * which both SQLite and PostgreSQL accept, and no backend-only syntax
  * except in migrations that are kept per backend. Only files under store/
- * include this header: the layers above speak in structs.
+ * include this header: the layers above speak in structs. What only the
+ * SQLite backend has (its writer connection and group commit, checkpoints,
+ * the update hook behind the row cache, its memory counter) is declared in
+ * store/db_sqlite.h, included only by the store files that set it up.
  *
  * A connection belongs to one thread at a time. Prepared statements are
  * cached per connection, keyed by the SQL string's address, so SQL must be
@@ -65,49 +69,19 @@ enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
 
-/* Group commit. db_tx_run() runs fn(writer, ctx) in a transaction on the
- * connection set by db_set_group() (db itself if none), possibly together
- * with other threads' calls: each runs in a savepoint of one transaction,
- * so a failing fn undoes only its own changes, and all are answered after
- * the one COMMIT. fn runs on the calling thread, must use only the
- * connection it is handed, and returns 0 for success (anything else is
- * copied to *fn_rc and its changes are rolled back). Returns DB_OK once the
- * changes are committed; DB_ERROR when fn failed; otherwise the backend's
- * failure (nothing of fn's was kept). */
+/* Runs fn(conn, ctx) in a write transaction and commits it. conn is the
+ * connection fn must use (db itself, or one the backend writes through);
+ * a backend may run several threads' calls in one transaction, each in a
+ * savepoint, so a failing fn undoes only its own changes and every caller
+ * is answered only once its changes are committed. fn runs on the calling
+ * thread and returns 0 for success (anything else is copied to *fn_rc and
+ * its changes are rolled back). Returns DB_OK once the changes are
+ * committed; DB_ERROR when fn failed; otherwise the backend's failure
+ * (nothing of fn's was kept). */
 enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc);
-/* Opens the connection that carries db_tx_run's transactions (a larger
- * page cache), and links db to it. */
-enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out);
-void db_set_group(struct db *db, struct db *writer);
-/* How many times a db_tx_run call found the writer busy, not counting
- * those of threads that called db_thread_background() (background work
- * watches it to give way to requests). */
-int64_t db_tx_waits(void);
-void db_thread_background(void);
-/* Commits an open group transaction (before the writer is closed). */
-void db_tx_flush(void);
 
-/* Copies committed log pages into the database without blocking anyone;
- * when the log has grown past max_log_bytes and is fully copied, also
- * makes the next commit rewind it to its start (waiting briefly for the
- * readers still on it, with this process's writers queued). Returns the
- * log's size before, in bytes. */
-int64_t db_checkpoint(struct db *db, int64_t max_log_bytes);
-
-/* Watches tables: fn(index in tables, rowid) is called for every row of
- * one of them that a statement inserts, updates or deletes (rowid tables
- * only), when the statement runs and again once its transaction has
- * committed or rolled back, before anyone waiting for that commit is
- * answered. all() stands for every row when there were too many to
- * remember. Set once at start, before any connection is used. */
-void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t rowid),
-	      void (*all)(void));
 /* True while db is inside a write transaction (it sees uncommitted rows). */
 bool db_in_write(struct db *db);
-
-/* Bytes the backend library holds now (page caches, statements), for the
- * periodic memory log line. */
-int64_t db_memory_used(void);
 
 /* The backend's name ("sqlite") and its last error message, for logs. */
 const char *db_backend(struct db *db);

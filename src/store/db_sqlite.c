@@ -1,5 +1,5 @@
 /* db_sqlite.c - the SQLite backend of db.h. */
-#include "store/db.h"
+#include "store/db_sqlite.h"
 #include "util/log.h"
 #include "util/util.h"
 

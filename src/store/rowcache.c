@@ -22,6 +22,7 @@
  * The table is set-associative (4 ways per set, the least recently
  * stored replaced), fixed in size at start: no allocation after init. */
 #include "store/store_internal.h"
+#include "store/db_sqlite.h"
 #include "util/util.h"
 
 #include <pthread.h>

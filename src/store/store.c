@@ -1,6 +1,7 @@
 /* store.c - the connection pool, migrations and transactions. */
 #include "store/store.h"
 #include "store/db.h"
+#include "store/db_sqlite.h"
 #include "store/schema.h"
 #include "util/log.h"
 #include "util/util.h"

@@ -1,4 +1,5 @@
 /* store_accounts.c - the accounts and users tables. */
+#include "store/accounts.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 

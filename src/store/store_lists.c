@@ -1,8 +1,10 @@
 /* store_lists.c - lists and their members, account, hashtag and status
  * search, and the reading side of direct conversations. */
+#include "store/lists.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -221,11 +223,47 @@ static const char *const status_search_sql =
 	" AND (a.discoverable = 1 OR s.account_id = $1)"
 	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id DESC LIMIT $4 OFFSET $6";
 
-enum store_rc store_search_statuses(struct db *db, int64_t viewer, const char *match,
-				    int64_t account_id, int offset, int limit, int64_t *ids,
-				    int *n)
+/* The FTS5 query for words: each whitespace-separated word as a quoted
+ * string ("" doubled inside), so no input is an operator or a syntax
+ * error. NULL when there is no word. */
+static const char *fts_match(struct arena *ar, const char *words)
+{
+	char *out = arena_strdup(ar, "");
+	const char *p = words ? words : "";
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *end = p;
+		while (*end && !isspace((unsigned char)*end))
+			end++;
+		/* "word" with each inner quote doubled: an FTS5 string, never an
+		 * operator, column filter, prefix star or parenthesis. */
+		size_t n = (size_t)(end - p), k = 0;
+		char *term = arena_alloc(ar, 2 * n + 3);
+		term[k++] = '"';
+		for (const char *s = p; s < end; s++) {
+			if (*s == '"')
+				term[k++] = '"';
+			term[k++] = *s;
+		}
+		term[k++] = '"';
+		term[k] = '\0';
+		out = arena_printf(ar, "%s%s%s", out, *out ? " " : "", term);
+		p = end;
+	}
+	return *out ? out : NULL;
+}
+
+enum store_rc store_search_statuses(struct db *db, struct arena *ar, int64_t viewer,
+				    const char *words, int64_t account_id, int offset, int limit,
+				    int64_t *ids, int *n)
 {
 	*n = 0;
+	const char *match = fts_match(ar, words);
+	if (!match)
+		return ST_OK;
 	struct db_stmt *st = db_query(db, status_search_sql, "itiiii", viewer, match, account_id,
 				      (int64_t)limit, now_ms(), (int64_t)offset);
 	if (!st)

@@ -1,5 +1,6 @@
 /* store_oauth.c - OAuth applications, authorization codes and tokens.
  * Secrets are stored only as SHA-256 hashes; lookups are by hash. */
+#include "store/oauth.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 

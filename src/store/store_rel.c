@@ -1,6 +1,7 @@
 /* store_rel.c - follows, follow requests, blocks, mutes, account notes,
  * the relationship between two accounts, the account lists they make,
  * notifications as their recipient reads them, and read markers. */
+#include "store/rel.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 

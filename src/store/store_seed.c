@@ -1,6 +1,5 @@
-#include "store/store_seed.h"
+#include "store/seed.h"
 #include "store/store_internal.h"
-
 #include "util/log.h"
 #include "util/util.h"
 

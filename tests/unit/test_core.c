@@ -12,6 +12,7 @@
 
 #include "core/accounts.h"
 #include "core/oauth.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"

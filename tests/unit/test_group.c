@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "store/rel.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"

@@ -1,4 +1,4 @@
-/* store_seed.h - bulk writes for `rapport seed`: the same tables and
+/* seed.h - bulk writes for `rapport seed`: the same tables and
  * columns the server writes, inserted fast in large transactions with
  * durability relaxed until store_seed_finish(). Only the seeder uses it. */
 #ifndef RAPPORT_STORE_SEED_H

@@ -1,0 +1,44 @@
+/* accounts.h - accounts and local users' credentials (store_accounts.c). */
+#ifndef RAPPORT_STORE_ACCOUNTS_H
+#define RAPPORT_STORE_ACCOUNTS_H
+
+#include "store/store.h"
+
+enum store_rc store_account_insert(struct db *db, const struct account *a);
+enum store_rc store_account_get(struct db *db, struct arena *ar, int64_t id, struct account *out);
+/* domain "" looks up a local account; username matching ignores case. */
+enum store_rc store_account_by_name(struct db *db, struct arena *ar, const char *username,
+				    const char *domain, struct account *out);
+/* Writes display_name, note, note_html, fields, locked, bot, discoverable,
+ * avatar, header and updated_at of a->id. */
+enum store_rc store_account_update_profile(struct db *db, const struct account *a);
+/* Lists local accounts by id ascending, calling fn for each. */
+enum store_rc store_account_list_local(struct db *db, struct arena *ar,
+				       void (*fn)(const struct account *, const char *email,
+						  bool admin, void *),
+				       void *ctx);
+int64_t store_count_local_accounts(struct db *db);
+int64_t store_count_local_statuses(struct db *db);
+
+/* ---- users: local accounts' credentials ---- */
+
+struct user {
+	int64_t account_id;
+	const char *email;
+	const char *password_hash; /* Argon2id encoded string */
+	bool admin;
+	const char *default_privacy;
+	bool default_sensitive;
+	const char *default_language;
+	int64_t created_at;
+};
+
+enum store_rc store_user_insert(struct db *db, const struct user *u);
+enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out);
+enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *email,
+				  struct user *out);
+bool store_email_taken(struct db *db, const char *email);
+bool store_username_taken(struct db *db, const char *username);
+enum store_rc store_user_update_prefs(struct db *db, const struct user *u);
+
+#endif

@@ -1,0 +1,116 @@
+/* statuses.h - statuses with their mentions, tags, search rows and edit
+ * history, the home feeds, and the timelines (store_statuses.c). */
+#ifndef RAPPORT_STORE_STATUSES_H
+#define RAPPORT_STORE_STATUSES_H
+
+#include "store/store.h"
+
+enum store_rc store_status_insert(struct db *db, const struct status *st);
+/* Loads one status with its author, its reblogged status and that one's
+ * author, whoever asks; visibility is the caller's rule. */
+enum store_rc store_status_get(struct db *db, struct arena *ar, int64_t id, struct status *out);
+/* Loads the strings of the partial statuses among v (and of their authors
+ * and reblogged statuses), keeping each one's cursor. A status deleted
+ * since its list was read stays partial. */
+enum store_rc store_statuses_fill(struct db *db, struct arena *ar, struct status *const *v,
+				  int n);
+enum store_rc store_status_delete(struct db *db, int64_t id);
+enum store_rc store_status_update_text(struct db *db, const struct status *st);
+/* delta on replies_count, reblogs_count or favourites_count */
+enum store_rc store_status_count(struct db *db, int64_t id, const char *which, int delta);
+/* statuses_count += delta; last_status_at = at when at > 0 */
+enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at);
+enum store_rc store_mention_insert(struct db *db, int64_t status_id, int64_t account_id);
+enum store_rc store_mentions_clear(struct db *db, int64_t status_id);
+/* Finds or creates the tag (lowercase name), returning its id. */
+enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id);
+enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id);
+enum store_rc store_status_tags_clear(struct db *db, int64_t status_id);
+enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text);
+enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *text);
+enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *version,
+				int64_t at);
+/* Versions oldest first (the original included). */
+enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out);
+/* Reblogs of status_id (ids and authors), for deletion. */
+enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
+			       struct status_list *out);
+/* The id of account_id's reblog of status_id, or 0. */
+int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+/* Inserts the reblog w (id, account_id, visibility, reblog_of_id,
+ * created_at): ST_OK, ST_CONFLICT when the account has reblogged that
+ * status already (nothing written), ST_NOT_FOUND when it is gone. */
+enum store_rc store_reblog_insert(struct db *db, const struct status *w);
+
+/* Idempotency-Key: the status made with key since `since` that still
+ * exists, or 0. */
+int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
+/* Takes key for status_id (made at `at`): ST_OK, or ST_CONFLICT when it
+ * names a status made since `since` that still exists (then
+ * store_idempotency_get finds it). */
+enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const char *key,
+				      int64_t status_id, int64_t at, int64_t since);
+
+/* ---- home feeds: filled on write ---- */
+
+/* Adds status_id to the home feed of the author's followers (for a reply
+ * to another account, those who also follow it, and that account itself if
+ * it follows the author; only followers with
+ * show_reblogs when reblog is true), and to the author's own. */
+enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author,
+				int64_t reply_to_account, bool reblog);
+enum store_rc store_feed_add(struct db *db, int64_t account_id, int64_t status_id);
+/* Removes status_id from every feed that may hold it (the author's
+ * followers, the author, the mentioned). */
+enum store_rc store_feed_remove_status(struct db *db, int64_t status_id, int64_t author);
+/* Removes target's statuses from account's feed (unfollow, block, mute). */
+enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_t target);
+
+/* ---- timelines: visibility, blocks and mutes are applied in SQL ---- */
+
+enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
+			    const struct page *pg, struct status_list *out);
+/* local/remote: 1 = only local, 2 = only remote, 0 = both */
+enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
+			      const struct page *pg, struct status_list *out);
+enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,
+			   int where, const struct page *pg, struct status_list *out);
+
+struct account_tl_opts {
+	bool exclude_replies, exclude_reblogs, pinned;
+	const char *tagged; /* lowercase tag or NULL */
+};
+enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
+			       const struct account_tl_opts *o, const struct page *pg,
+			       struct status_list *out);
+/* cursor = the favourite's / bookmark's id */
+enum store_rc store_tl_favourites(struct db *db, struct arena *ar, int64_t viewer,
+				  const struct page *pg, struct status_list *out);
+enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer,
+				 const struct page *pg, struct status_list *out);
+enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
+			    const struct page *pg, struct status_list *out);
+/* Every status of a thread visible to viewer, oldest first (at most max). */
+enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
+			   int max, struct status_list *out);
+/* True if viewer may see st (visibility, blocks both ways). */
+bool store_status_visible(struct db *db, int64_t viewer, const struct status *st);
+
+/* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
+ * 4 bookmarked, 8 pinned. One query per kind over the id range. */
+#define FLAG_FAVOURITED 1
+#define FLAG_REBLOGGED 2
+#define FLAG_BOOKMARKED 4
+#define FLAG_PINNED 8
+enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,
+				 int *flags);
+
+/* cursor = favourite id */
+enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t status_id,
+				  const struct page *pg, struct account_list *out);
+/* cursor = the reblog's id */
+enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status_id,
+				 const struct page *pg, struct account_list *out);
+
+#endif
