@@ -82,6 +82,7 @@ for label in labels:
           f" burst of {bu['post_status']['requests']} posts: p99 {bu['post_status']['p99_ms']:.1f} ms,"
           f" max {bu['post_status']['max_ms']:.1f} ms; home probe: longest wait"
           f" {bu['probe']['max_ms']:.1f} ms over {bu['probe']['requests']} reads;"
+          f" errors {bu['post_status']['errors'] + bu['post_status']['non_2xx']};"
           f" {bu['statements_over_100ms']} statements over 100 ms")
     fo = b["fanout_after_post_status"]
     print(f"{label}: fan-out queue after post_status: {fo['backlog']} jobs, drained in"

@@ -183,16 +183,17 @@ drain() {
 # connections as fast as they are answered, and beside them a probe
 # reading a home timeline every ~10 ms, recording its longest wait. wrk
 # runs for its whole -d unless interrupted: it is, once the burst's
-# threads have all had their answers.
+# threads have all had their answers. Its timeout is raised from 2 s so
+# that a stall is measured, not counted apart as timeouts.
 burst() {
 	local l="$1" dir="${BIG[$1]}"
 	serve "$l" "$dir" RAPPORT_SLOW_SQL_MS=100
 	local url="http://127.0.0.1:${PORT[$l]}" done="$OUT/$l/burst.done"
 	rm -f "$done"
-	WRK_OUT="$OUT/$l/probe.json" wrk -t1 -c1 -d300s -s bench/probe.lua "$url" -- \
+	WRK_OUT="$OUT/$l/probe.json" wrk -t1 -c1 -d300s --timeout 60s -s bench/probe.lua "$url" -- \
 		"$dir.tokens" >"$OUT/$l/probe.wrk" 2>&1 &
 	PROBE_PID=$!
-	WRK_OUT="$OUT/$l/burst.json" wrk -t$THREADS -c$CONNS -d300s -s bench/burst.lua "$url" -- \
+	WRK_OUT="$OUT/$l/burst.json" wrk -t$THREADS -c$CONNS -d300s --timeout 60s -s bench/burst.lua "$url" -- \
 		"$dir.tokens" $((BURST_POSTS / THREADS)) "$done" >"$OUT/$l/burst.wrk" 2>&1 &
 	local burst_pid=$!
 	local t0=$SECONDS
