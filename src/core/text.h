@@ -11,8 +11,13 @@
 
 #include "util/arena.h"
 
-/* HTML-escapes s (& < > " ') into the arena. */
+/* HTML-escapes s (& < > " ') into the arena; C0 controls other than tab,
+ * CR and LF become U+FFFD (also making the text valid in XML). */
 char *text_escape(struct arena *a, const char *s);
+/* The same escaping, appended to a capped buffer (overflow is sticky in
+ * b->over): the one escaper under pages/html.h's writer. */
+struct buf;
+void text_escape_append(struct buf *b, const char *s, size_t n);
 /* Plain text to HTML paragraphs: blank lines separate <p>, single line
  * breaks become <br>. Everything is escaped; URLs become links. */
 char *text_to_html(struct arena *a, const char *s);
