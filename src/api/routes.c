@@ -92,6 +92,15 @@ const struct route routes[] = {
 	/* lists, search, conversations (api/lists.c, api/search.c, api/conversations.c) */
 #include "api/routes_lists.inc"
 
+	/* public pages and feeds (pages/public.c, pages/feeds.c) */
+	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name/:id", h_page_status, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name.atom", h_feed_atom, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name.rss", h_feed_rss, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/tags/:tag.rss", h_feed_tag_rss, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/sitemap.xml", h_sitemap, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/robots.txt", h_robots, AUTH_NONE, 0, POLICY_PUBLIC},
+
 	/* static files: the built app (RAPPORT_WEB_DIR) and the pages' own */
 	{"GET", "/assets/*", h_static_assets, AUTH_NONE, 0, POLICY_ASSET},
 	{"GET", "/pages/:file", h_page_asset, AUTH_NONE, 0, POLICY_ASSET},

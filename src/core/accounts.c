@@ -232,6 +232,13 @@ enum rc account_update(struct core *c, int64_t id, const struct profile_update *
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
+enum rc accounts_discoverable(struct core *c, int64_t after, int limit,
+			      struct account_list *out)
+{
+	enum store_rc st = store_accounts_discoverable(c->db, c->arena, after, limit, out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
 enum rc account_get(struct core *c, int64_t id, struct account *out)
 {
 	enum store_rc st = store_account_get(c->db, c->arena, id, out);

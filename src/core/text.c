@@ -442,3 +442,14 @@ int text_format(struct arena *a, const char *text, const char *base_url, text_re
 	out->length = length;
 	return 0;
 }
+
+const char *text_tag_key(struct arena *a, const char *raw)
+{
+	struct text_formatted f;
+	if (!raw || strlen(raw) > 200)
+		return NULL;
+	const char *text = arena_printf(a, "#%s", raw);
+	if (text_format(a, text, "", NULL, NULL, &f) || f.ntags != 1)
+		return NULL;
+	return f.tags[0];
+}

@@ -52,6 +52,9 @@ struct text_formatted {
  * base_url builds hashtag links. Returns -1 if text is not valid UTF-8. */
 int text_format(struct arena *a, const char *text, const char *base_url, text_resolve_fn resolve,
 		void *ctx, struct text_formatted *out);
+/* The stored (case-folded) form of a hashtag named in a URL, such as
+ * "Caf\u00e9" for /tags/Caf\u00e9; NULL if raw is not one hashtag. */
+const char *text_tag_key(struct arena *a, const char *raw);
 /* NFC-normalised copy in the arena, or NULL if not valid UTF-8. */
 char *text_nfc(struct arena *a, const char *s);
 
