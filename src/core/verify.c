@@ -101,6 +101,8 @@ bool verify_links_back(const char *html, size_t n, const char *const *urls, int 
 		struct tag t = {0};
 		for (p += tl; p < end && *p != '>';)
 			p = attribute(skip_space(p, end), end, &t);
+		if (p >= end)
+			return false; /* a tag cut off by the end of the page */
 		if (wanted && t.rel && t.href && has_me(t.rel, t.rel_n) && href_is(&t, urls, nurls))
 			return true;
 	}

@@ -7,11 +7,16 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "core/verify.h"
 #include "http/accept.h"
 #include "http/router.h"
 #include "http/static.h"
 #include "pages/html.h"
 #include "util/arena.h"
+#include "util/fetch.h"
 
 static int match(struct arena *a, const char *pat, const char *path, const char **caps)
 {
@@ -150,6 +155,74 @@ static void html_writer_escapes_arguments(void **state)
 	arena_free(&a);
 }
 
+static bool allowed(const char *ip)
+{
+	struct sockaddr_in a4 = {.sin_family = AF_INET};
+	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6};
+	if (inet_pton(AF_INET, ip, &a4.sin_addr) == 1)
+		return fetch_address_allowed((struct sockaddr *)&a4);
+	assert_int_equal(inet_pton(AF_INET6, ip, &a6.sin6_addr), 1);
+	return fetch_address_allowed((struct sockaddr *)&a6);
+}
+
+static void fetch_refuses_internal_addresses(void **state)
+{
+	(void)state;
+	const char *refused[] = {
+		"127.0.0.1", "127.1.2.3", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+		"192.168.1.1", "169.254.169.254", "100.64.0.1", "100.100.100.200", "224.0.0.1",
+		"255.255.255.255", "240.0.0.1", "192.0.2.1", "198.18.0.1", "168.63.129.16",
+		"::", "::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
+		"64:ff9b::a9fe:a9fe", "fc00::1", "fd00:ec2::254", "fe80::1", "fec0::1", "ff02::1",
+		"2001:db8::1", "2001::1", "2002:a00:1::1", "::127.0.0.1", "100::1",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		if (allowed(refused[i]))
+			fail_msg("%s was allowed", refused[i]);
+	const char *ok[] = {"93.184.216.34", "1.1.1.1", "172.32.0.1", "100.128.0.1",
+			    "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!allowed(ok[i]))
+			fail_msg("%s was refused", ok[i]);
+	/* the test switch opens loopback, and only loopback */
+	assert_int_equal(fetch_init("test", true), 0);
+	assert_true(allowed("127.0.0.1"));
+	assert_true(allowed("::1"));
+	assert_false(allowed("10.0.0.1"));
+	assert_false(allowed("169.254.169.254"));
+	fetch_cleanup();
+	assert_int_equal(fetch_init("test", false), 0);
+	assert_false(allowed("127.0.0.1"));
+	struct fetch_result res;
+	assert_int_equal(fetch_get("file:///etc/passwd", NULL, &res), FETCH_BAD_URL);
+	assert_int_equal(fetch_get("gopher://x/", NULL, &res), FETCH_BAD_URL);
+	assert_int_equal(fetch_get("http://127.0.0.1:1/", NULL, &res), FETCH_REFUSED);
+	assert_int_equal(fetch_get("http://[::1]:1/", NULL, &res), FETCH_REFUSED);
+	fetch_result_free(&res);
+	fetch_cleanup();
+}
+
+static void links_back_with_rel_me(void **state)
+{
+	(void)state;
+	const char *urls[] = {"https://r.example/@ann", "https://r.example/users/ann"};
+#define BACK(s) verify_links_back(s, strlen(s), urls, 2)
+	assert_true(BACK("<a rel=\"me\" href=\"https://r.example/@ann\">me</a>"));
+	assert_true(BACK("<p><A HREF='https://r.example/@ann/' REL='nofollow Me'>x</A>"));
+	assert_true(BACK("<link href=https://r.example/users/ann rel=me>"));
+	assert_true(BACK("<head><link rel=\"me\" href=\"https://r.example/@ann\" /></head>"));
+	assert_false(BACK("<a href=\"https://r.example/@ann\">no rel</a>"));
+	assert_false(BACK("<a rel=\"meh\" href=\"https://r.example/@ann\">x</a>"));
+	assert_false(BACK("<a rel=\"me\" href=\"https://r.example/@anna\">x</a>"));
+	assert_false(BACK("<a rel=\"me\" href=\"https://evil.example/?https://r.example/@ann\">"));
+	assert_false(BACK("<!-- <a rel=\"me\" href=\"https://r.example/@ann\"> -->"));
+	assert_false(BACK("<img rel=\"me\" src=x href=\"https://r.example/@ann\">"));
+	assert_false(BACK("<a rel=\"me\" href=\"https://r.example/@ann"));
+	assert_false(BACK("<a rel=me href="));
+	assert_false(BACK("< = / > <a =x rel"));
+#undef BACK
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +230,8 @@ int main(void)
 		cmocka_unit_test(accept_weighs_q_and_specificity),
 		cmocka_unit_test(static_paths_and_names),
 		cmocka_unit_test(html_writer_escapes_arguments),
+		cmocka_unit_test(fetch_refuses_internal_addresses),
+		cmocka_unit_test(links_back_with_rel_me),
 	};
 	return cmocka_run_group_tests_name("web", tests, NULL, NULL);
 }
