@@ -1,5 +1,7 @@
 #include "core/jobs.h"
+#include "core/statuses.h"
 #include "store/jobs.h"
+#include "store/social.h"
 #include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -14,10 +16,14 @@
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog)
 {
-	if (store_followers_count(db, author) <= c->cfg->fanout_inline)
+	int64_t followers;
+	enum store_rc st = store_followers_count(db, author, &followers);
+	if (st != ST_OK)
+		return st;
+	if (followers <= c->cfg->fanout_inline)
 		return store_feed_fanout(db, status_id, author, reply_to_account, reblog);
 	/* The author sees their own status at once; followers soon after. */
-	enum store_rc st = reblog ? ST_OK : store_feed_add(db, author, status_id);
+	st = reblog ? ST_OK : store_feed_add(db, author, status_id);
 	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 
@@ -72,7 +78,10 @@ static int fanout_step(struct core *c)
 		if (batch.span.n == 0)
 			return 0;
 		batch.next = 0;
-		batch.accounts = store_accounts_count(c->db);
+		if (store_accounts_count(c->db, &batch.accounts) != ST_OK) {
+			batch.span.n = 0; /* read the batch again next time */
+			return -1;
+		}
 	}
 	/* Followers from batch.next on, about batch.slice_ms worth of rows,
 	 * assuming followers spread evenly over the accounts. */
@@ -82,7 +91,9 @@ static int fanout_step(struct core *c)
 		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
 		if (width < 1)
 			width = 1;
-		int64_t to = store_account_nth(c->db, batch.next, width);
+		int64_t to;
+		if (store_account_nth(c->db, batch.next, width, &to) != ST_OK)
+			return -1;
 		if (to > 0) {
 			k.to = to;
 			expect = (double)batch.span.pairs * (double)width / (double)batch.accounts;
@@ -132,6 +143,51 @@ static int merge_step(struct core *c)
 	return worked;
 }
 
+/* "status" notifications to the followers who asked for them: the oldest
+ * notify job, NOTIFY_SLICE followers per transaction, with notify()'s
+ * rules checked when they run. The job remembers the last follower served
+ * in the same transaction, so a crash repeats nothing; a status deleted
+ * meanwhile ends its job. */
+#define NOTIFY_SLICE 256
+
+struct notify_slice {
+	struct core *c;
+	int64_t ids[NOTIFY_SLICE];
+	bool ran; /* there was a job */
+};
+
+static enum store_rc notify_fn(struct db *db, void *arg)
+{
+	struct notify_slice *k = arg;
+	struct job j;
+	enum store_rc st = store_job_next_notify(db, &j);
+	k->ran = st == ST_OK;
+	if (st != ST_OK)
+		return st == ST_NOT_FOUND ? ST_OK : st;
+	if (!j.status_exists)
+		return store_job_delete(db, j.id);
+	int n = 0;
+	st = store_notify_followers(db, j.account_id, j.progress, NOTIFY_SLICE, k->ids, &n);
+	for (int i = 0; i < n && st == ST_OK; i++)
+		if (notify(k->c, db, k->ids[i], j.account_id, "status", j.status_id))
+			st = ST_ERROR;
+	if (st != ST_OK)
+		return st;
+	return n < NOTIFY_SLICE ? store_job_delete(db, j.id)
+				: store_job_progress(db, j.id, k->ids[n - 1]);
+}
+
+/* 1 when it ran a slice, 0 when there is no notify job, -1 on failure. */
+static int notify_step(struct core *c)
+{
+	struct notify_slice *k = arena_alloc(c->arena, sizeof *k);
+	k->c = c;
+	k->ran = false;
+	if (store_tx(c->db, notify_fn, k) != ST_OK)
+		return -1;
+	return k->ran;
+}
+
 int jobs_run(struct core *c, bool merge)
 {
 	if (merge && ((fts.pending && !fts.last_merged) || mono_ms() >= fts.next_check)) {
@@ -141,7 +197,10 @@ int jobs_run(struct core *c, bool merge)
 			return m;
 	}
 	fts.last_merged = false;
-	int n = fanout_step(c);
+	int n = fanout_step(c), m = notify_step(c);
+	if (n < 0 || m < 0)
+		return -1;
+	n = n || m;
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
 		n = merge_step(c);
 	return n;

@@ -25,8 +25,8 @@ enum store_rc store_accounts_discoverable(struct db *db, struct arena *ar, int64
  * edited meanwhile wins: ST_NOT_FOUND), moving updated_at past at. */
 enum store_rc store_account_set_fields(struct db *db, int64_t id, const char *old,
 				       const char *fields, int64_t at);
-int64_t store_count_local_accounts(struct db *db);
-int64_t store_count_local_statuses(struct db *db);
+enum store_rc store_count_local_accounts(struct db *db, int64_t *n);
+enum store_rc store_count_local_statuses(struct db *db, int64_t *n);
 
 /* ---- users: local accounts' credentials ---- */
 
@@ -45,8 +45,9 @@ enum store_rc store_user_insert(struct db *db, const struct user *u);
 enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out);
 enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *email,
 				  struct user *out);
-bool store_email_taken(struct db *db, const char *email);
-bool store_username_taken(struct db *db, const char *username);
+/* Whether a local user has this email / username, ignoring case. */
+enum store_rc store_email_taken(struct db *db, const char *email, bool *taken);
+enum store_rc store_username_taken(struct db *db, const char *username, bool *taken);
 enum store_rc store_user_update_prefs(struct db *db, const struct user *u);
 
 #endif
