@@ -120,8 +120,9 @@ void h_page_profile(struct req *r)
 		return;
 	}
 	struct status_list l;
+	const char **articles;
 	if (api_check(r, view_statuses(r, &a, false, VIEW_POSTS, &l)) ||
-	    api_check(r, view_fill(r, &l)))
+	    api_check(r, view_render(r, &l, &articles)))
 		return;
 	const char *url = account_url(&r->core, &a);
 	struct html h;
@@ -129,7 +130,7 @@ void h_page_profile(struct req *r)
 	profile_card(&h, r, &a, url);
 	html_put(&h, "<h2>Posts</h2>");
 	for (int i = 0; i < l.n; i++)
-		view_article(&h, r, &l.items[i], false);
+		html_put(&h, "{h}", articles[i]);
 	if (!l.n)
 		html_put(&h, "<p class=\"muted\">No public posts yet.</p>");
 	const char *body = html_finish(&h, &r->arena);
@@ -163,9 +164,10 @@ static int depth_of(const struct status_list *d, const int *depth, int i, int64_
 }
 
 /* Descendants, depth first, as nested lists. */
-static void replies(struct html *h, struct req *r, const struct status_list *d, int64_t root)
+static void replies(struct html *h, struct req *r, const struct status_list *d,
+		    const char **articles, int64_t root)
 {
-	int n = d->n < THREAD_SHOWN ? d->n : THREAD_SHOWN, level = 0;
+	int n = d->n, level = 0;
 	int *depth = arena_calloc(&r->arena, (size_t)n + 1, sizeof *depth);
 	for (int i = 0; i < n; i++) {
 		int k = depth[i] = depth_of(d, depth, i, root);
@@ -180,8 +182,7 @@ static void replies(struct html *h, struct req *r, const struct status_list *d, 
 			for (; level > k; level--)
 				html_put(h, "</ol></li>");
 		}
-		html_put(h, "<li>");
-		view_article(h, r, &d->items[i], false);
+		html_put(h, "<li>{h}", articles[i]);
 	}
 	if (!level)
 		return;
@@ -194,16 +195,19 @@ static void replies(struct html *h, struct req *r, const struct status_list *d, 
 static void status_page(struct req *r, const struct account *a, const struct status *s,
 			struct status_list *up, struct status_list *down)
 {
+	const char **above, **below;
+	if (api_check(r, view_render(r, up, &above)) || api_check(r, view_render(r, down, &below)))
+		return;
 	struct html h;
 	html_init(&h);
 	for (int i = 0; i < up->n; i++)
-		view_article(&h, r, &up->items[i], false);
+		html_put(&h, "{h}", above[i]);
 	view_article(&h, r, s, true);
 	const char *url = view_status_url(r, s);
 	share(&h, url, view_name(a));
 	if (down->n)
 		html_put(&h, "<h2>Replies</h2>");
-	replies(&h, r, down, s->id);
+	replies(&h, r, down, below, s->id);
 	const char *body = html_finish(&h, &r->arena);
 	const char *text = *s->spoiler_text ? s->spoiler_text
 					    : view_excerpt(&r->arena, s->content, DESCRIPTION_MAX);
@@ -228,11 +232,12 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 static bool thread_of(struct req *r, int64_t id, struct status_list *up,
 		      struct status_list *down)
 {
-	if (status_context(&r->core, 0, id, up, down) != RC_OK || view_fill(r, up) != RC_OK ||
-	    view_fill(r, down) != RC_OK) {
+	if (status_context(&r->core, 0, id, up, down) != RC_OK) {
 		reply_core_error(r);
 		return false;
 	}
+	if (down->n > THREAD_SHOWN)
+		down->n = THREAD_SHOWN;
 	return true;
 }
 

@@ -3,8 +3,10 @@
 #include "core/accounts.h"
 #include "core/fingerprint.h"
 #include "core/timeline.h"
+#include "util/cache.h"
 #include "util/util.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -147,4 +149,72 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
 		 count(r, s->replies_count, "reply", "replies"),
 		 count(r, s->reblogs_count, "boost", "boosts"),
 		 count(r, s->favourites_count, "favourite", "favourites"));
+}
+
+/* ---- the cache of rendered articles ---- */
+
+#define ARTICLES_BYTES (16u << 20)
+#define KIND_ARTICLE 1
+
+static struct cache *articles;
+static pthread_once_t articles_once = PTHREAD_ONCE_INIT;
+
+static void articles_init(void)
+{
+	articles = cache_new(ARTICLES_BYTES);
+}
+
+static int article_stamp(const struct status *s, int64_t *st)
+{
+	st[0] = s->replies_count;
+	st[1] = s->reblogs_count;
+	st[2] = s->favourites_count;
+	st[3] = s->edited_at;
+	st[4] = s->created_at;
+	st[5] = s->account.updated_at;
+	return 6;
+}
+
+static const char *article_cached(struct req *r, const struct status *s)
+{
+	int64_t st[CACHE_STAMP_MAX];
+	size_t len;
+	return cache_get(articles, KIND_ARTICLE, s->id, st, article_stamp(s, st), &r->arena, &len);
+}
+
+static const char *article_render(struct req *r, const struct status *s)
+{
+	struct html h;
+	html_init(&h);
+	view_article(&h, r, s, false);
+	const char *out = html_finish(&h, &r->arena);
+	if (out) {
+		int64_t st[CACHE_STAMP_MAX];
+		cache_put(articles, KIND_ARTICLE, s->id, st, article_stamp(s, st), out, strlen(out));
+	}
+	return out;
+}
+
+enum rc view_render(struct req *r, struct status_list *l, const char ***out)
+{
+	pthread_once(&articles_once, articles_init);
+	const char **html = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *html);
+	struct status **miss = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *miss);
+	int nmiss = 0, k = 0;
+	for (int i = 0; i < l->n; i++)
+		if (!(html[i] = article_cached(r, &l->items[i])) && l->items[i].partial)
+			miss[nmiss++] = &l->items[i];
+	if (nmiss && timeline_fill(&r->core, miss, nmiss) != RC_OK)
+		return r->core.err.rc;
+	for (int i = 0; i < l->n; i++) {
+		if (!html[i] && l->items[i].partial)
+			continue; /* deleted since the list was read */
+		if (!html[i] && !(html[i] = article_render(r, &l->items[i])))
+			return core_fail(&r->core, RC_INTERNAL, NULL, "Internal error");
+		l->items[k] = l->items[i];
+		html[k++] = html[i];
+	}
+	l->n = k;
+	*out = html;
+	return RC_OK;
 }

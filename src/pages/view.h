@@ -36,5 +36,11 @@ const char *view_date(struct arena *a, int64_t ms);
 const char *view_iso(struct arena *a, int64_t ms);
 /* Appends one status as an <article>; focus marks the page's own. */
 void view_article(struct html *h, struct req *r, const struct status *s, bool focus);
+/* The <article> of each status of l, from the cache of rendered articles
+ * (keyed by id, validated by the counters, edit time and author's
+ * updated_at) or rendered after reading the strings of the missing ones
+ * only. Statuses deleted since l was read are dropped from l. *out gets
+ * l->n strings. RC_OK or the core error. */
+enum rc view_render(struct req *r, struct status_list *l, const char ***out);
 
 #endif

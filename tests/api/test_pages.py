@@ -512,3 +512,23 @@ def test_the_test_switch_needs_a_loopback_listener(tmp_path):
                        timeout=30)
     assert p.returncode != 0
     assert "RAPPORT_FETCH_ALLOW_LOOPBACK is for tests" in p.stderr
+
+
+def test_pages_show_changes_at_once(server, alice, bob):
+    """Rendered articles are cached: counters, edits, names and deletions
+    must still show in the very next page."""
+    s = post(alice, "cached once")
+    reply = post(bob, f"@{alice.name} a reply", in_reply_to_id=s["id"])
+    for path in (f"/@{alice.name}", f"/@{alice.name}/{s['id']}"):
+        assert "0 favourites" in page(server, path).text
+    assert bob.post(f"/api/v1/statuses/{s['id']}/favourite").status_code == 200
+    assert alice.put(f"/api/v1/statuses/{s['id']}", data={"status": "edited text"}).status_code == 200
+    assert alice.patch("/api/v1/accounts/update_credentials",
+                       data={"display_name": "Renamed Alice"}).status_code == 200
+    for path in (f"/@{alice.name}", f"/@{alice.name}/{s['id']}"):
+        html = page(server, path).text
+        art = re.search(r'<article class="status[^"]*" id="s%s".*?</article>' % s["id"], html).group(0)
+        assert "1 favourite<" in art and "edited text" in art and "cached once" not in art
+        assert "Renamed Alice" in art and "<span>edited</span>" in art
+    assert bob.delete(f"/api/v1/statuses/{reply['id']}").status_code == 200
+    assert reply["id"] not in page(server, f"/@{alice.name}/{s['id']}").text
