@@ -37,6 +37,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_ROW_CACHE", NULL, AT(row_cache, K_INT), 0, 1 << 26, 262144},
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
+	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
@@ -103,6 +104,7 @@ void config_defaults(struct config *c)
 	c->data_dir = "./data";
 	c->listen = "127.0.0.1:8080";
 	c->title = "Rapport";
+	c->web_dir = "build/web";
 	for (size_t i = 0; i < NSETTINGS; i++)
 		store_value(c, &SETTINGS[i], SETTINGS[i].dflt);
 }
@@ -139,6 +141,7 @@ int config_env(struct config *c, char err[CONFIG_ERR_MAX])
 	c->listen = env_str("RAPPORT_LISTEN", c->listen);
 	c->domain = env_str("RAPPORT_DOMAIN", c->domain);
 	c->title = env_str("RAPPORT_TITLE", c->title);
+	c->web_dir = env_str("RAPPORT_WEB_DIR", c->web_dir);
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const char *v = env_str(SETTINGS[i].env, NULL);
 		if (v && apply(c, &SETTINGS[i], SETTINGS[i].env, v, err))

@@ -38,6 +38,10 @@ struct config {
 	int slow_sql_ms;        /* RAPPORT_SLOW_SQL_MS: log statements this slow; -1 = off */
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */
 	struct cidr_list trusted_proxies; /* RAPPORT_TRUSTED_PROXIES (owned) */
+	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
+				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
+				 * it listens on loopback itself) */
 };
 
 /* Fills the defaults; reads nothing. */
