@@ -5,7 +5,7 @@ import sys
 
 out, accounts, posts, small, rss_kb = sys.argv[1:6]
 names = ["home_timeline", "conversations_feed", "public_timeline", "status_context",
-         "account_statuses", "post_status", "favourite"]
+         "account_statuses", "profile_page", "status_page", "post_status", "favourite"]
 
 
 def load(name):
@@ -43,6 +43,10 @@ for r in rows:
           f"{r['ratio_to_ceiling']:>11.3f}{r['errors'] + r['non_2xx']:>8}")
 print(f"{'home @' + small + ' posts':<22}{smallr['rps']:>10.0f}{smallr['p50_ms']:>10.2f}"
       f"{smallr['p99_ms']:>10.2f}")
+home = rows[0]["rps"] or 1
+for r in rows:
+    if r["name"] in ("profile_page", "status_page"):
+        print(f"{r['name']}: {r['rps'] / home:.2f} x home_timeline (goal >= 0.50)")
 fo = result["fanout_after_post_status"]
 print(f"fan-out queue after post_status: {fo['backlog']} jobs, drained in {fo['drain_s']:.1f} s")
 print(f"server peak RSS: {result['rss_mb']} MB; {accounts} accounts, {posts} posts")

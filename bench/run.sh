@@ -110,7 +110,11 @@ seed "$SMALLDIR" "$ACCOUNTS" "$SMALL"
 for d in "$BIG" "$SMALLDIR"; do
 	[ -f "$d.ids" ] || sqlite3 "$d/rapport.db" "SELECT id FROM statuses WHERE visibility = 0 \
 		AND reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$d.ids"
+	[ -f "$d.pages" ] || sqlite3 "$d/rapport.db" "SELECT a.username || ' ' || s.id FROM statuses s \
+		JOIN accounts a ON a.id = s.account_id WHERE s.visibility = 0 \
+		AND s.reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$d.pages"
 done
+export WRK_PAGES="$BIG.pages" # public pages: /@user/:id
 
 echo "== nginx ceiling (2 KB static file)"
 rm -rf "$NGX_DIR"
@@ -133,7 +137,7 @@ stop_server
 echo "== rapport on $POSTS posts"
 serve "$BIG"
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
-	post_status favourite; do
+	profile_page status_page post_status favourite; do
 	run "$s" "http://127.0.0.1:$PORT" "$BIG" "$ROOT"
 	if [ "$s" = post_status ]; then
 		# Posts by accounts with more than RAPPORT_FANOUT_INLINE followers
