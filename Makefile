@@ -130,7 +130,8 @@ tsan: $(UNIT_TSAN)
 run: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@mkdir -p data
-	exec $(B)/rapport serve --data ./data --listen 127.0.0.1:8080 --domain localhost:8080
+	RAPPORT_WEB_DIR=$${RAPPORT_WEB_DIR:-$(B)/web} exec $(B)/rapport serve --data ./data \
+		--listen 127.0.0.1:8080 --domain localhost:8080
 
 # Every suite: C unit tests and API tests with real clients, on the normal
 # build and on the ASan+UBSan build. Ends with "N passed, M failed".

@@ -32,6 +32,12 @@ result = {
     "accounts": int(accounts),
     "posts": int(posts),
 }
+web = os.path.join(out, "web_home.json")
+if os.path.exists(web):
+    w = json.load(open(web))
+    result["web_home"] = {k: w[k] for k in ["cold_first_status_ms", "warm_median_first_status_ms",
+                                           "warm_max_first_status_ms", "cold_transferred_bytes",
+                                           "goal_ms"]}
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(result, f, indent=2)
 print()
@@ -49,5 +55,9 @@ for r in rows:
         print(f"{r['name']}: {r['rps'] / home:.2f} x home_timeline (goal >= 0.50)")
 fo = result["fanout_after_post_status"]
 print(f"fan-out queue after post_status: {fo['backlog']} jobs, drained in {fo['drain_s']:.1f} s")
+if "web_home" in result:
+    w = result["web_home"]
+    print(f"web app home, first statuses: {w['cold_first_status_ms']} ms cold, "
+          f"{w['warm_median_first_status_ms']} ms warm (goal <= {w['goal_ms']} ms)")
 print(f"server peak RSS: {result['rss_mb']} MB; {accounts} accounts, {posts} posts")
 print(f"written: {os.path.join(out, 'results.json')}")

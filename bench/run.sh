@@ -58,7 +58,7 @@ serve() {
 	rm -rf "$work"
 	cp -r "$1" "$work"
 	PORT=$(free_port)
-	RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 \
+	RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 RAPPORT_WEB_DIR="$B/web" \
 		"$B/rapport" serve --data "$work" --listen "127.0.0.1:$PORT" \
 		--domain "127.0.0.1:$PORT" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
 		>"$OUT/server.log" 2>&1 &
@@ -136,6 +136,8 @@ stop_server
 
 echo "== rapport on $POSTS posts"
 serve "$BIG"
+# The web app in chromium: home's first statuses after navigation.
+node bench/web_home.mjs "http://127.0.0.1:$PORT" "$BIG.tokens" "$OUT/web_home.json"
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
 	profile_page status_page post_status favourite; do
 	run "$s" "http://127.0.0.1:$PORT" "$BIG" "$ROOT"
