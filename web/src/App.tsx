@@ -1,6 +1,7 @@
 /* The frame: a skip link, the navigation, the page for the route, the
  * language picker. Signed-out visitors see the welcome and sign-up pages. */
-import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useErrorBoundary, useRef } from 'preact/hooks';
 import { useT } from './lib/i18n';
 import type { Route } from './lib/router';
 import { update, useAppState, useRoute } from './lib/state';
@@ -72,6 +73,23 @@ function Page({ route }: { route: Route }) {
 	}
 }
 
+/* A defect in a page shows what broke and a way out, never a blank page. */
+function Guard({ children }: { children: ComponentChildren }) {
+	const t = useT();
+	const [error, reset] = useErrorBoundary();
+	if (!error) return <>{children}</>;
+	return (
+		<div class="error-box" role="alert">
+			<p>
+				<strong>{t('error.app')}</strong> <span class="error-message">{String((error as Error)?.message ?? error)}</span>
+			</p>
+			<button type="button" class="secondary" onClick={() => { reset(); location.reload(); }}>
+				{t('retry')}
+			</button>
+		</div>
+	);
+}
+
 export function App() {
 	const t = useT();
 	const { session, flash, instance } = useAppState();
@@ -116,7 +134,9 @@ export function App() {
 						</button>
 					</div>
 				)}
-				<Page key={key} route={route} />
+				<Guard key={key}>
+					<Page route={route} />
+				</Guard>
 			</main>
 			<footer class="bottom">
 				<LanguagePicker id="footer-language" />

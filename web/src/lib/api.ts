@@ -16,8 +16,14 @@ export class ApiError extends Error {
 }
 
 let bearer: string | null = null;
+let onUnauthorized: (() => void) | null = null;
 export function setToken(t: string | null): void {
 	bearer = t;
+}
+/* Called when the session's own token is refused (revoked, or the server's
+ * data was reset): the app signs out instead of failing page after page. */
+export function setUnauthorizedHandler(fn: () => void): void {
+	onUnauthorized = fn;
 }
 
 export interface Call {
@@ -62,7 +68,10 @@ async function send(path: string, c: Call): Promise<Response> {
 	} catch (e) {
 		throw new ApiError(0, e instanceof Error ? e.message : String(e));
 	}
-	if (!res.ok) throw await errorOf(res);
+	if (!res.ok) {
+		if (res.status === 401 && token && token === bearer) onUnauthorized?.();
+		throw await errorOf(res);
+	}
 	return res;
 }
 

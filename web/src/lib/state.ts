@@ -1,8 +1,8 @@
 /* The app's shared state (language, session, the server's limits) and the
  * hooks pages use to read it and to load data. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, setToken } from './api';
-import { pickLang, type Lang } from './lang';
+import { api, ApiError, setToken, setUnauthorizedHandler } from './api';
+import { pickLang, translate, type Lang } from './lang';
 import { parseRoute, type Route } from './router';
 import type { Account, InstanceV2 } from './types';
 
@@ -39,6 +39,9 @@ let state: State = {
 };
 setToken(state.session?.token ?? null);
 const listeners = new Set<() => void>();
+setUnauthorizedHandler(() =>
+	update({ session: null, flash: { kind: 'error', text: translate(state.lang, 'signin.expired') } }),
+);
 
 export function getState(): State {
 	return state;

@@ -9,7 +9,7 @@
  * checked both ways: if the endpoint answers, its content is asserted; if it
  * answers 404, the page must say plainly that it is not available. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -161,6 +161,20 @@ describe('the web app', () => {
 		assert.match(await err.innerText(), /404/);
 		assert.match(await err.innerText(), /not found/i);
 		await capture(a, 'error');
+	});
+
+	it('a session whose token the server refuses ends with a message, not a page of errors', async () => {
+		const page = await newPage(PHONE);
+		await signUp(page, 'dora');
+		await page.evaluate(() => {
+			const s = JSON.parse(localStorage.getItem('rapport.session'));
+			localStorage.setItem('rapport.session', JSON.stringify({ ...s, token: 'revoked-or-unknown' }));
+		});
+		await page.reload();
+		await page.getByText('Your session has ended; please sign in again.').waitFor();
+		await page.getByRole('button', { name: 'Sign in' }).waitFor();
+		assert.equal(await page.evaluate(() => localStorage.getItem('rapport.session')), null);
+		await page.context().close();
 	});
 
 	it('they find and follow each other', async () => {
@@ -333,6 +347,17 @@ describe('the web app', () => {
 		await b.keyboard.press('ArrowLeft');
 		await b.waitForFunction(() => location.hash.includes('tab=conversations'));
 		assert.equal(await b.evaluate(() => document.activeElement?.getAttribute('role')), 'tab');
+	});
+
+	it('loads at most 100 KB of gzipped JavaScript for the first view', () => {
+		const web = resolve(import.meta.dirname, '../../..', process.env.RAPPORT_WEB_DIR ?? 'build/web');
+		const html = readFileSync(`${web}/index.html`, 'utf8');
+		const scripts = [...html.matchAll(/<script[^>]*\ssrc="\/([^"]+)"/g)].map((m) => m[1]);
+		assert.ok(scripts.length > 0, 'index.html loads a script');
+		assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline script');
+		const bytes = scripts.reduce((n, f) => n + statSync(`${web}/${f}.gz`).size, 0);
+		assert.ok(bytes <= 100 * 1024, `${bytes} bytes of gzipped JavaScript`);
+		for (const f of scripts) assert.match(f, /^assets\/[\w-]+-[\w-]{8}\.js$/, 'a hashed name');
 	});
 
 	it('logged no script or policy errors', () => {

@@ -12,6 +12,8 @@ export const en: Record<string, string> = {
 	'error.network': 'The server could not be reached.',
 	'error.status': 'Something went wrong ({status}):',
 	'signin.failed': 'Signing in did not work: {error}',
+	'signin.expired': 'Your session has ended; please sign in again.',
+	'error.app': 'The app ran into a problem:',
 
 	'time.now': 'just now',
 	'time.min': '{n} min ago',

@@ -12,6 +12,8 @@ export const es: Record<string, string> = {
 	'error.network': 'No se pudo contactar con el servidor.',
 	'error.status': 'Algo salió mal ({status}):',
 	'signin.failed': 'No se pudo iniciar sesión: {error}',
+	'signin.expired': 'Tu sesión ha terminado; vuelve a iniciar sesión.',
+	'error.app': 'La aplicación encontró un problema:',
 
 	'time.now': 'ahora',
 	'time.min': 'hace {n} min',

@@ -12,6 +12,8 @@ export const pt: Record<string, string> = {
 	'error.network': 'Não foi possível falar com o servidor.',
 	'error.status': 'Algo deu errado ({status}):',
 	'signin.failed': 'Não foi possível entrar: {error}',
+	'signin.expired': 'Sua sessão terminou; entre de novo.',
+	'error.app': 'O app encontrou um problema:',
 
 	'time.now': 'agora',
 	'time.min': 'há {n} min',
