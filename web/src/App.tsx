@@ -99,6 +99,13 @@ export function App() {
 	const key = `${route.name}:${JSON.stringify(route.params)}`;
 
 	const first = useRef(true);
+	/* A message shows on the page where it was given and goes with the next page. */
+	const flashAt = useRef<string | null>(null);
+	useEffect(() => {
+		if (!flash) flashAt.current = null;
+		else if (flashAt.current === null) flashAt.current = key;
+		else if (flashAt.current !== key) update({ flash: null });
+	}, [key, flash]);
 	useEffect(() => {
 		const title = t(`title.${route.name}`);
 		const site = instance?.title || 'Rapport';
