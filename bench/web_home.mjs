@@ -22,7 +22,8 @@ if (!base || !tokensFile || !outFile) {
 	process.exit(2);
 }
 const loads = Number(loadsArg ?? 10);
-const token = readFileSync(tokensFile, 'utf8').split('\n').find((l) => l.trim()).trim();
+/* Lines "account_id<TAB>username<TAB>token<TAB>followers" (rapport seed --tokens). */
+const token = readFileSync(tokensFile, 'utf8').split('\n').find((l) => l.trim()).split('\t')[2];
 const me = await (await fetch(`${base}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${token}` } })).json();
 if (!me.id) throw new Error(`the seeded token does not work: ${JSON.stringify(me)}`);
 
