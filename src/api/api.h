@@ -11,7 +11,13 @@
 
 /* entities.c: Mastodon entities as JSON, written by the streaming writer
  * (jw_*) for hot responses, or as json_t for embedding in larger trees. */
+/* An account has `rapport`: its social-capital card as the worker last
+ * computed it (core/social_capital.h). */
 void jw_account(struct jw *w, struct req *r, const struct account *a);
+/* A social-capital card: {"listening": {"value": n, "explain": "..."},
+ * ...}, the keys of enum social_key in order. */
+struct social_card;
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);

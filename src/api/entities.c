@@ -2,12 +2,15 @@
  * either as JSON strings (escaped by jansson) or as HTML built by core/text. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/social_capital.h"
 #include "core/text.h"
 #include "core/timeline.h"
 #include "util/cache.h"
 #include "util/log.h"
 #include "util/util.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 enum rc api_check(struct req *r, enum rc rc)
@@ -82,7 +85,25 @@ static void write_fields(struct jw *w, struct req *r, const char *stored)
 	json_decref(in);
 }
 
-void jw_account(struct jw *w, struct req *r, const struct account *a)
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
+{
+	jw_obj(w);
+	for (int i = 0; i < SK_COUNT; i++) {
+		double v = social_value(k, (enum social_key)i);
+		char num[32];
+		snprintf(num, sizeof num, "%.6g", isfinite(v) ? v : 0);
+		jw_key(w, social_key_name((enum social_key)i));
+		jw_obj(w);
+		jw_key(w, "value");
+		jw_raw(w, num);
+		jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static void write_account(struct jw *w, struct req *r, const struct account *a,
+			  const struct social_card *card)
 {
 	const char *base = r->core.cfg->base_url;
 	jw_obj(w);
@@ -134,7 +155,20 @@ void jw_account(struct jw *w, struct req *r, const struct account *a)
 	jw_raw(w, "[]");
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
+	jw_key(w, "rapport");
+	jw_social_card(w, r, card);
 	jw_obj_end(w);
+}
+
+void jw_account(struct jw *w, struct req *r, const struct account *a)
+{
+	struct social_card card;
+	int64_t stamp;
+	if (social_card_shown(&r->core, a->id, &card, &stamp)) {
+		jw_fail(w); /* the card cannot be read: a 500, not an account without it */
+		return;
+	}
+	write_account(w, r, a, &card);
 }
 
 /* Parses a writer's output into a jansson value (for callers that embed
@@ -245,7 +279,11 @@ static int body_stamp(const struct status *s, int64_t *st)
 	return 5;
 }
 
-static int account_stamp(const struct account *a, int64_t *st)
+/* The card shown in `rapport` changes without the account row: its stamp
+ * is part of the account's (-1 when it cannot be read: nothing cached
+ * matches, and writing the account fails). */
+static int account_stamp(struct req *r, const struct account *a, int64_t *st,
+			 struct social_card *card, bool *ok)
 {
 	st[0] = a->statuses_count;
 	st[1] = a->followers_count;
@@ -253,7 +291,10 @@ static int account_stamp(const struct account *a, int64_t *st)
 	st[3] = a->last_status_at;
 	st[4] = a->updated_at;
 	st[5] = a->created_at;
-	return 6;
+	*ok = social_card_shown(&r->core, a->id, card, &st[6]) == RC_OK;
+	if (!*ok)
+		st[6] = -1;
+	return 7;
 }
 
 struct piece {
@@ -361,7 +402,9 @@ struct seen {
 static struct piece account_piece(struct req *r, const struct account *a, struct seen *seen)
 {
 	int64_t st[CACHE_STAMP_MAX];
-	int n = account_stamp(a, st);
+	struct social_card card;
+	bool ok;
+	int n = account_stamp(r, a, st, &card, &ok);
 	for (int i = 0; i < seen->n; i++)
 		if (seen->id[i] == a->id && !memcmp(seen->stamp[i], st, sizeof *st * (size_t)n))
 			return seen->piece[i];
@@ -402,9 +445,15 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 		return;
 	}
 	int64_t st[CACHE_STAMP_MAX];
-	int n = account_stamp(a, st);
+	struct social_card card;
+	bool ok;
+	int n = account_stamp(r, a, st, &card, &ok);
+	if (!ok) {
+		jw_fail(w);
+		return;
+	}
 	size_t from = jw_len(w);
-	jw_account(w, r, a);
+	write_account(w, r, a, &card);
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "api/api_lists.h"
+#include "api/api_rapport.h"
 #include "api/api_social.h"
 
 #define R(x) SCOPE(SC_READ_##x)
@@ -89,6 +90,8 @@ const struct route routes[] = {
 #include "api/routes_social.inc"
 	/* lists, search, conversations (api/lists.c, api/search.c, api/conversations.c) */
 #include "api/routes_lists.inc"
+	/* Rapport's own API (api/rapport.c) */
+#include "api/routes_rapport.inc"
 
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };

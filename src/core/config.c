@@ -39,6 +39,7 @@ void config_defaults(struct config *c)
 	c->fanout_inline = env_int("RAPPORT_FANOUT_INLINE", 100);
 	c->render_cache_mb = env_int("RAPPORT_RENDER_CACHE_MB", 80);
 	c->row_cache = env_int("RAPPORT_ROW_CACHE", 262144);
+	c->trust_interval_s = env_int("RAPPORT_TRUST_INTERVAL", 300);
 }
 
 void config_finish(struct config *c)

@@ -27,6 +27,7 @@ struct config {
 	int fanout_inline;      /* fan out in the request up to this many followers */
 	int render_cache_mb;    /* RAPPORT_RENDER_CACHE_MB: rendered statuses and accounts */
 	int row_cache;          /* RAPPORT_ROW_CACHE: statuses' and accounts' numbers kept */
+	int trust_interval_s;   /* RAPPORT_TRUST_INTERVAL: trust recomputed at most this often */
 };
 
 /* Fills defaults, then RAPPORT_* environment variables. */

@@ -1,4 +1,6 @@
 #include "core/jobs.h"
+#include "core/events.h"
+#include "core/social_capital.h"
 #include "store/jobs.h"
 #include "store/statuses.h"
 #include "util/log.h"
@@ -142,6 +144,12 @@ int jobs_run(struct core *c, bool merge)
 	}
 	fts.last_merged = false;
 	int n = fanout_step(c);
+	/* Then the events outbox and the social-capital work (core/events.h):
+	 * left for the next start when stopping. */
+	if (n == 0 && merge)
+		n = events_drain(c);
+	if (n == 0 && merge)
+		n = social_capital_background(c);
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
 		n = merge_step(c);
 	return n;

@@ -1,9 +1,11 @@
 #include "core/statuses.h"
 #include "core/accounts.h"
+#include "core/events.h"
 #include "core/jobs.h"
 #include "core/text.h"
 #include "store/accounts.h"
 #include "store/social.h"
+#include "store/social_capital.h"
 #include "store/statuses.h"
 #include "util/util.h"
 
@@ -235,6 +237,8 @@ static enum store_rc create_fn(struct db *db, void *arg)
 	}
 	if (st != ST_OK)
 		return st;
+	if (events_status(c, db, EV_POST, s, NULL, 0))
+		return tx_fail(x, c->err.rc);
 	for (int i = 0; i < x->f->nmentions; i++)
 		if (notify(c, db, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
 			return tx_fail(x, c->err.rc);
@@ -357,14 +361,26 @@ static enum store_rc drop_reblog(struct db *db, int64_t wrapper, int64_t reblogg
 	return st;
 }
 
+/* A reblog taken back (unreblog, or the wrapper deleted): the rows and
+ * its event. The wrapper's id tells when it was made. */
+static enum store_rc unreblog(struct core *c, struct db *db, int64_t wrapper, int64_t reblogger,
+			      int64_t original, int64_t original_author)
+{
+	enum store_rc st = drop_reblog(db, wrapper, reblogger, original, original_author);
+	if (st == ST_OK && events_act(c, db, EV_REBLOG_UNDO, reblogger, original_author, original,
+				      wrapper, wrapper >> 16))
+		return ST_ERROR;
+	return st;
+}
+
 static enum store_rc delete_fn(struct db *db, void *arg)
 {
 	struct delete_tx *x = arg;
 	struct core *c = x->c;
 	struct status *s = x->s;
 	if (s->reblog_of_id)
-		return drop_reblog(db, s->id, s->account_id, s->reblog_of_id,
-				   s->reblog ? s->reblog->account_id : 0);
+		return unreblog(c, db, s->id, s->account_id, s->reblog_of_id,
+				s->reblog ? s->reblog->account_id : 0);
 	struct status_list rb;
 	enum store_rc st = store_reblogs_of(db, c->arena, s->id, &rb);
 	for (int i = 0; i < rb.n && st == ST_OK; i++)
@@ -381,6 +397,8 @@ static enum store_rc delete_fn(struct db *db, void *arg)
 		st = store_account_count_status(db, s->account_id, -1, 0);
 	if (st == ST_OK)
 		st = store_status_delete(db, s->id);
+	if (st == ST_OK && events_status(c, db, EV_STATUS_DELETED, s, NULL, 0))
+		return ST_ERROR;
 	return st;
 }
 
@@ -392,8 +410,9 @@ enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status 
 	if (out->account_id != viewer)
 		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
 	struct delete_tx x = {c, out};
+	c->err.rc = RC_OK;
 	st = store_tx(c->db, delete_fn, &x);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	return st == ST_OK ? RC_OK : c->err.rc ? c->err.rc : core_store_fail(c, st);
 }
 
 /* ---- editing ---- */
@@ -404,6 +423,19 @@ struct edit_tx {
 	struct text_formatted *f;
 	bool first_edit;
 };
+
+/* The accounts f mentions that the mentions JSON old did not. */
+static int newly_mentioned(const char *old, const struct text_formatted *f, int64_t *out)
+{
+	int n = 0;
+	for (int i = 0; i < f->nmentions; i++) {
+		char needle[40];
+		snprintf(needle, sizeof needle, "\"id\":\"%lld\"", (long long)f->mentions[i].account_id);
+		if (!strstr(old, needle))
+			out[n++] = f->mentions[i].account_id;
+	}
+	return n;
+}
 
 static enum store_rc edit_fn(struct db *db, void *arg)
 {
@@ -426,6 +458,10 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 		st = index_text(db, x->now, x->f);
 	if (st != ST_OK)
 		return st;
+	int64_t fresh[TEXT_MAX_MENTIONS];
+	int nfresh = newly_mentioned(x->old->mentions, x->f, fresh);
+	if (events_status(c, db, EV_STATUS_EDITED, x->now, fresh, nfresh))
+		return ST_ERROR;
 	/* Newly mentioned people hear of it; those who reblogged it learn of
 	 * the edit. */
 	for (int i = 0; i < x->f->nmentions; i++) {
@@ -505,13 +541,21 @@ struct fav_tx {
 static enum store_rc fav_fn(struct db *db, void *arg)
 {
 	struct fav_tx *x = arg;
-	enum store_rc st = store_favourite(db, x->viewer, x->s->id, x->on);
+	int64_t since = 0; /* when the favourite taken back was given */
+	enum store_rc st = x->on ? ST_OK : store_favourite_time(db, x->viewer, x->s->id, &since);
+	if (st == ST_OK)
+		st = store_favourite(db, x->viewer, x->s->id, x->on);
 	if (st == ST_CONFLICT)
 		return ST_OK; /* already so: nothing to do */
 	if (st == ST_OK)
 		st = store_status_count(db, x->s->id, "favourites", x->on ? 1 : -1);
 	if (st != ST_OK)
 		return st;
+	if (events_act(x->c, db, x->on ? EV_FAVOURITE : EV_FAVOURITE_UNDO, x->viewer,
+		       x->s->account_id, x->s->id, 0, since)) {
+		x->rc = x->c->err.rc;
+		return ST_ERROR;
+	}
 	if (!x->on)
 		return store_notification_retract(db, x->s->account_id, x->viewer, "favourite",
 						  x->s->id);
@@ -551,7 +595,10 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	if (!x->on) {
 		if (!existing)
 			return ST_OK;
-		return drop_reblog(db, existing, x->viewer, x->orig->id, x->orig->account_id);
+		enum store_rc st = unreblog(c, db, existing, x->viewer, x->orig->id,
+					    x->orig->account_id);
+		x->rc = st == ST_OK ? RC_OK : c->err.rc;
+		return st;
 	}
 	if (existing)
 		return ST_OK;
@@ -569,6 +616,11 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 		st = store_status_count(db, x->orig->id, "reblogs", 1);
 	if (st == ST_OK)
 		st = jobs_fanout(c, db, w.id, x->viewer, 0, true);
+	if (st == ST_OK && events_act(c, db, EV_REBLOG, x->viewer, x->orig->account_id,
+				      x->orig->id, w.id, 0)) {
+		x->rc = c->err.rc;
+		return ST_ERROR;
+	}
 	if (st == ST_OK && notify(c, db, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
@@ -600,6 +652,7 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 			x.visibility = VIS_PRIVATE;
 		x.wrapper = id_new();
 	}
+	c->err.rc = RC_OK;
 	enum store_rc st = store_tx(c->db, reblog_fn, &x);
 	if (st == ST_OK && on)
 		jobs_wake();

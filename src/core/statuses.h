@@ -49,7 +49,8 @@ enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status
 
 /* notify.c: creates a notification unless the recipient is the actor, is
  * not local, blocks or is blocked by the actor, or mutes the actor's
- * notifications. db is the transaction's connection (handed to the
+ * notifications, or the event of the write (core/events.h, emitted before
+ * in the same transaction) holds or suppresses it for this recipient. db is the transaction's connection (handed to the
  * store_tx callback); c gives the arena and takes the error. */
 enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, const char *type,
 	       int64_t status_id);

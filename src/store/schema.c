@@ -256,5 +256,74 @@ const char *const schema_migrations[] = {
 	 * threshold; a level still merges at once past 32 segments. */
 	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('automerge', 0);"
 	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('crisismerge', 32);",
+
+	/* 7: the event seam and the social-capital figures (core/events.c,
+	 * store_social_capital.c; docs/ARCHITECTURE.md, "The event seam"):
+	 * - events: the outbox, one row per write, drained by the worker;
+	 *   rcpt is the comma-separated accounts the write addressed;
+	 * - social_daily: per account and UTC day (ms / 86400000), originals
+	 *   posted, interactions given to others, replies received;
+	 * - social_addressed: replies and mentions addressed to an account
+	 *   (status_id is a snowflake, so its range is a time range) and when
+	 *   the account first answered each;
+	 * - social_threads, social_thread_people: turns and people per thread;
+	 * - social_edges: how often account_id replied to target_id, per day;
+	 * - social_trust: the last trust computation; social_cards: each
+	 *   account's card as last computed by the worker (what Account JSON
+	 *   shows), stamp a snowflake that changes whenever a value does. */
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" type INTEGER NOT NULL,"
+	" actor BIGINT NOT NULL,"
+	" target BIGINT NOT NULL DEFAULT 0,"
+	" status_id BIGINT NOT NULL DEFAULT 0,"
+	" object_id BIGINT NOT NULL DEFAULT 0,"
+	" rcpt TEXT NOT NULL DEFAULT '',"
+	" fate INTEGER NOT NULL DEFAULT 0,"
+	" flags BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE social_daily ("
+	" account_id BIGINT NOT NULL,"
+	" day BIGINT NOT NULL,"
+	" originals BIGINT NOT NULL DEFAULT 0,"
+	" given BIGINT NOT NULL DEFAULT 0,"
+	" replies_in BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE social_addressed ("
+	" account_id BIGINT NOT NULL,"
+	" status_id BIGINT NOT NULL,"
+	" from_id BIGINT NOT NULL,"
+	" received_at BIGINT NOT NULL,"
+	" answered_at BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, status_id)) WITHOUT ROWID;"
+	"CREATE TABLE social_threads ("
+	" thread_id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL,"
+	" turns BIGINT NOT NULL DEFAULT 0,"
+	" people BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX social_threads_account ON social_threads(account_id, thread_id);"
+	"CREATE TABLE social_thread_people ("
+	" thread_id BIGINT NOT NULL,"
+	" account_id BIGINT NOT NULL,"
+	" turns BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (thread_id, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE social_edges ("
+	" account_id BIGINT NOT NULL,"
+	" target_id BIGINT NOT NULL,"
+	" day BIGINT NOT NULL,"
+	" replies BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, target_id, day)) WITHOUT ROWID;"
+	"CREATE INDEX social_edges_day ON social_edges(day);"
+	"CREATE TABLE social_trust ("
+	" account_id INTEGER PRIMARY KEY,"
+	" trust_milli BIGINT NOT NULL,"
+	" computed_at BIGINT NOT NULL);"
+	"CREATE TABLE social_cards ("
+	" account_id INTEGER PRIMARY KEY,"
+	" stamp BIGINT NOT NULL,"
+	" computed_at BIGINT NOT NULL,"
+	" figures TEXT NOT NULL,"                /* the window's numbers, space-separated */
+	" trust_milli BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX social_cards_computed ON social_cards(computed_at);",
 	NULL,
 };

@@ -1,0 +1,13 @@
+/* api_rapport.h - Rapport's own API under /api/rapport/v1 (api/rapport.c);
+ * its routes are in api/routes_rapport.inc. */
+#ifndef RAPPORT_API_RAPPORT_H
+#define RAPPORT_API_RAPPORT_H
+
+#include "http/http.h"
+
+/* GET /api/rapport/v1/accounts/:id/social: the account's social-capital
+ * card computed now (core/social_capital.h); 404 for an unknown or
+ * malformed id. */
+void h_rapport_account_social(struct req *r);
+
+#endif
