@@ -53,13 +53,22 @@ const char *events_name(enum event_type t)
 
 /* ---- emitting ---- */
 
+static enum rc run_hook(struct core *c, struct db *db, const struct event_hook *h,
+			struct event *ev)
+{
+	if (!(h->types & EVENT_BIT(ev->type)) || !h->fn(c, db, ev))
+		return RC_OK;
+	return c->err.rc ? c->err.rc : core_fail(c, RC_INTERNAL, NULL, "%s failed", h->name);
+}
+
+/* Runs a table's hooks (up to its NULL entry) in order; the first failure
+ * ends it. */
 static enum rc run_hooks(struct core *c, struct db *db, const struct event_hook *h,
 			 struct event *ev)
 {
-	for (; h && h->fn; h++)
-		if ((h->types & EVENT_BIT(ev->type)) && h->fn(c, db, ev))
-			return c->err.rc ? c->err.rc : core_fail(c, RC_INTERNAL, NULL, "%s failed",
-								  h->name);
+	for (; h->fn; h++)
+		if (run_hook(c, db, h, ev))
+			return c->err.rc;
 	return RC_OK;
 }
 
@@ -98,7 +107,7 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev)
 	c->err.rc = RC_OK;
 	if (run_hooks(c, db, policies, ev))
 		return c->err.rc;
-	if (extra_policy && run_hooks(c, db, extra_policy, ev))
+	if (extra_policy && run_hook(c, db, extra_policy, ev))
 		return c->err.rc;
 	if (limited(c, ev))
 		return c->err.rc;
