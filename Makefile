@@ -11,6 +11,9 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
 LIBS     := $(PKG_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# ThreadSanitizer cannot be mixed with ASan: the threaded unit tests (group
+# commit, the race harness) get a build of their own.
+TSAN     := -fsanitize=thread -fno-omit-frame-pointer
 
 # B is the build directory: `make B=build-x` keeps parallel builds apart.
 B        ?= build
@@ -21,12 +24,14 @@ ASAN_OBJ := $(SRC:src/%.c=$(B)/asan/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
+TSAN_OBJ := $(SRC:src/%.c=$(B)/tsan/obj/%.o)
+UNIT_TSAN:= $(B)/tsan/tests/test_group $(B)/tsan/tests/test_race
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ := $(SRC:src/%.c=$(B)/fuzz/obj/%.o)
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
 
-.PHONY: all run test deps unit asan clean valgrind bench fuzz fuzz-build soak
+.PHONY: all run test deps unit asan tsan clean valgrind bench fuzz fuzz-build soak
 all: $(B)/rapport
 
 deps:
@@ -51,6 +56,11 @@ $(B)/asan/obj/%.o: src/%.c
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
+$(B)/tsan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(TSAN) -c $< -o $@
+
 $(B)/rapport: $(OBJ) $(B)/obj/main.o
 	$(call say,LD)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
@@ -68,6 +78,11 @@ $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,LD)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(ASAN_OBJ) -o $@ $(LIBS) -lcmocka
+
+$(B)/tsan/tests/%: tests/unit/%.c $(TSAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,LD)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(TSAN) $< $(TSAN_OBJ) -o $@ $(LIBS) -lcmocka
 
 # libFuzzer harnesses (clang): the library built with coverage, one binary each.
 $(B)/fuzz/obj/%.o: src/%.c
@@ -91,6 +106,8 @@ fuzz: deps
 
 unit: $(UNIT_BIN)
 asan: $(B)/asan/rapport $(UNIT_ASAN)
+tsan: $(UNIT_TSAN)
+.SECONDARY: $(TSAN_OBJ)
 
 # Starts the server with SQLite in ./data on http://127.0.0.1:8080.
 run: deps
@@ -101,7 +118,7 @@ run: deps
 # Every suite: C unit tests and API tests with real clients, on the normal
 # build and on the ASan+UBSan build. Ends with "N passed, M failed".
 test: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan fuzz-build
+	@$(MAKE) --no-print-directory -j$(shell nproc) all unit asan tsan fuzz-build
 	@B=$(B) scripts/test.sh
 
 # Benchmarks print figures; they are not tests. BENCH=quick for a small run.
@@ -119,4 +136,4 @@ valgrind: deps
 clean:
 	rm -rf $(B)
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/obj/main.d
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/obj/main.d

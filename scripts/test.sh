@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one line across all of them:
 # "N passed, M failed". Exits non-zero when anything failed.
-# Suites: C unit tests (normal and ASan+UBSan builds), API tests with real
-# clients against the normal binary and against the ASan+UBSan binary.
+# Suites: C unit tests (normal and ASan+UBSan builds; the threaded ones
+# also under ThreadSanitizer), API tests with real clients against the
+# normal binary and against the ASan+UBSan binary.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -14,6 +15,7 @@ trap 'rm -rf "$log"' EXIT
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export TSAN_OPTIONS="exitcode=66"
 
 # count_cmocka FILE RC: adds the counts of a cmocka run.
 count_cmocka() {
@@ -91,6 +93,7 @@ run_js() { # BIN LABEL: the masto (npm) client against the real binary
 
 run_unit "$B/tests" normal
 run_unit "$B/asan/tests" asan
+run_unit "$B/tsan/tests" tsan
 run_api "$B/rapport" normal
 run_api "$B/asan/rapport" asan
 run_js "$B/rapport" normal

@@ -1,7 +1,9 @@
 #include "core/jobs.h"
 #include "core/events.h"
 #include "core/social_capital.h"
+#include "core/statuses.h"
 #include "store/jobs.h"
+#include "store/social.h"
 #include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -134,6 +136,51 @@ static int merge_step(struct core *c)
 	return worked;
 }
 
+/* "status" notifications to the followers who asked for them: the oldest
+ * notify job, NOTIFY_SLICE followers per transaction, with notify()'s
+ * rules checked when they run. The job remembers the last follower served
+ * in the same transaction, so a crash repeats nothing; a status deleted
+ * meanwhile ends its job. */
+#define NOTIFY_SLICE 256
+
+struct notify_slice {
+	struct core *c;
+	int64_t ids[NOTIFY_SLICE];
+	bool ran; /* there was a job */
+};
+
+static enum store_rc notify_fn(struct db *db, void *arg)
+{
+	struct notify_slice *k = arg;
+	struct job j;
+	enum store_rc st = store_job_next_notify(db, &j);
+	k->ran = st == ST_OK;
+	if (st != ST_OK)
+		return st == ST_NOT_FOUND ? ST_OK : st;
+	if (!j.status_exists)
+		return store_job_delete(db, j.id);
+	int n = 0;
+	st = store_notify_followers(db, j.account_id, j.progress, NOTIFY_SLICE, k->ids, &n);
+	for (int i = 0; i < n && st == ST_OK; i++)
+		if (notify(k->c, db, k->ids[i], j.account_id, "status", j.status_id))
+			st = ST_ERROR;
+	if (st != ST_OK)
+		return st;
+	return n < NOTIFY_SLICE ? store_job_delete(db, j.id)
+				: store_job_progress(db, j.id, k->ids[n - 1]);
+}
+
+/* 1 when it ran a slice, 0 when there is no notify job, -1 on failure. */
+static int notify_step(struct core *c)
+{
+	struct notify_slice *k = arena_alloc(c->arena, sizeof *k);
+	k->c = c;
+	k->ran = false;
+	if (store_tx(c->db, notify_fn, k) != ST_OK)
+		return -1;
+	return k->ran;
+}
+
 int jobs_run(struct core *c, bool merge)
 {
 	if (merge && ((fts.pending && !fts.last_merged) || mono_ms() >= fts.next_check)) {
@@ -143,7 +190,10 @@ int jobs_run(struct core *c, bool merge)
 			return m;
 	}
 	fts.last_merged = false;
-	int n = fanout_step(c);
+	int n = fanout_step(c), m = notify_step(c);
+	if (n < 0 || m < 0)
+		return -1;
+	n = n || m;
 	/* Then the events outbox and the social-capital work (core/events.h):
 	 * left for the next start when stopping. */
 	if (n == 0 && merge)

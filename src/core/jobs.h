@@ -1,5 +1,6 @@
 /* jobs.h - background work: the home-feed fan-out of accounts with many
- * followers, and the search index's merges.
+ * followers, the "status" notifications of followers who asked for them,
+ * and the search index's merges.
  *
  * A status by an account with more than cfg.fanout_inline followers is
  * delivered to its followers' home feeds by a job row written in the same
@@ -20,11 +21,12 @@
  * db is the caller's transaction (in a store_tx callback). */
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog);
-/* Runs one slice of background work in one transaction: of the current
- * batch of jobs (taking the next batch when none is under way), or (with
- * merge) a batch of the events outbox, the social-capital work (card
- * snapshots, trust), or the search index's merges. 1 when it ran one, 0 when there is
- * nothing to do, -1 on failure (the slice is retried). */
+/* Runs one slice of background work: of the current batch of fan-out jobs
+ * (taking the next batch when none is under way) and of the oldest notify
+ * job, each in its own transaction, or (with merge) a batch of the events
+ * outbox, the social-capital work (card snapshots, trust), or the search
+ * index's merges. 1 when it ran one, 0 when there is nothing to do, -1 on failure
+ * (the slice is retried). */
 int jobs_run(struct core *c, bool merge);
 /* Tells the worker there is work (after a commit that queued some). */
 void jobs_wake(void);

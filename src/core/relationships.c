@@ -18,7 +18,6 @@ struct rel_tx {
 	struct core *c;
 	int64_t viewer, target;
 	const struct follow_options *o;
-	bool locked;
 	bool accept;
 	bool mute_notifications;
 	int64_t mute_expires;
@@ -118,7 +117,13 @@ static enum store_rc follow_fn(struct db *db, void *arg)
 		core_fail(x->c, RC_FORBIDDEN, NULL, "This action is not allowed");
 		return tx_fail(x);
 	}
-	if (x->locked && !store_follows(db, x->viewer, x->target)) {
+	/* Whether target is locked, read where the follow is written: one
+	 * that locks meanwhile gets a request, not a follow. */
+	struct account t;
+	st = store_account_get(db, x->c->arena, x->target, &t);
+	if (st != ST_OK)
+		return st;
+	if (t.locked && !store_follows(db, x->viewer, x->target)) {
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
@@ -143,7 +148,7 @@ enum rc rel_follow(struct core *c, int64_t viewer, int64_t target,
 	struct account a;
 	if (other_account(c, viewer, target, &a))
 		return c->err.rc;
-	struct rel_tx x = {.c = c, .viewer = viewer, .target = target, .o = o, .locked = a.locked};
+	struct rel_tx x = {.c = c, .viewer = viewer, .target = target, .o = o};
 	return tx_result(c, &x, store_tx(c->db, follow_fn, &x));
 }
 

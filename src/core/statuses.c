@@ -4,6 +4,7 @@
 #include "core/jobs.h"
 #include "core/text.h"
 #include "store/accounts.h"
+#include "store/jobs.h"
 #include "store/social.h"
 #include "store/social_capital.h"
 #include "store/statuses.h"
@@ -41,6 +42,7 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 
 struct resolve_ctx {
 	struct core *c;
+	struct db *db; /* the connection to read accounts on */
 };
 
 static bool resolve_mention(void *ctx, const char *username, const char *domain,
@@ -50,7 +52,8 @@ static bool resolve_mention(void *ctx, const char *username, const char *domain,
 	struct account a;
 	if (str_ieq(domain, c->cfg->domain))
 		domain = "";
-	if (store_account_by_name(c->db, c->arena, username, domain, &a) != ST_OK)
+	if (store_account_by_name(((struct resolve_ctx *)ctx)->db, c->arena, username, domain,
+				  &a) != ST_OK)
 		return false;
 	out->username = a.username;
 	out->domain = a.domain;
@@ -113,11 +116,12 @@ static bool blank(const char *s)
  * length), and a bound on the formatter's work. */
 #define STATUS_MAX_BYTES (64 * 1024)
 
-/* Formats text and checks the length rule; fills content, mentions, tags. */
-static enum rc format_text(struct core *c, const char *text, const char *spoiler,
+/* Formats text and checks the length rule; fills content, mentions, tags.
+ * Mentions are resolved on db (a transaction's connection, or c->db). */
+static enum rc format_text(struct core *c, struct db *db, const char *text, const char *spoiler,
 			   struct text_formatted *f)
 {
-	struct resolve_ctx rx = {c};
+	struct resolve_ctx rx = {c, db};
 	if (strlen(text) > STATUS_MAX_BYTES || (spoiler && strlen(spoiler) > STATUS_MAX_BYTES))
 		return core_fail(c, RC_INVALID, "status",
 				 "Validation failed: Text character limit of %d exceeded",
@@ -199,19 +203,11 @@ static enum store_rc index_text(struct db *db, const struct status *s,
 	return st;
 }
 
-static enum store_rc create_fn(struct db *db, void *arg)
+/* The status and everything that goes with it. */
+static enum store_rc create_rows(struct db *db, struct create_tx *x)
 {
-	struct create_tx *x = arg;
 	struct core *c = x->c;
 	struct status *s = x->s;
-	/* Checked again under the write lock: two requests with one key that
-	 * both passed the first check must still make one status. */
-	if (x->idem_key) {
-		x->existing = store_idempotency_get(db, s->account_id, x->idem_key,
-						    s->created_at - IDEMPOTENCY_TTL_MS);
-		if (x->existing)
-			return ST_OK;
-	}
 	enum store_rc st = store_status_insert(db, s);
 	if (st == ST_OK)
 		st = index_text(db, s, x->f);
@@ -242,18 +238,30 @@ static enum store_rc create_fn(struct db *db, void *arg)
 	for (int i = 0; i < x->f->nmentions; i++)
 		if (notify(c, db, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
 			return tx_fail(x, c->err.rc);
+	/* Followers who asked to hear of new statuses: by the worker (their
+	 * number is unbounded), in the order the statuses were made. */
 	bool original = !s->in_reply_to_id || s->in_reply_to_account_id == s->account_id;
-	if (s->visibility != VIS_DIRECT && original) {
-		int64_t *ids;
-		int n;
-		st = store_notify_followers(db, c->arena, s->account_id, &ids, &n);
-		for (int i = 0; i < n && st == ST_OK; i++)
-			if (notify(c, db, ids[i], s->account_id, "status", s->id))
-				return tx_fail(x, c->err.rc);
-	}
-	if (st == ST_OK && x->idem_key)
-		st = store_idempotency_put(db, s->account_id, x->idem_key, s->id, s->created_at);
+	if (s->visibility != VIS_DIRECT && original)
+		st = store_job_notify(db, s->id, s->account_id);
 	return st;
+}
+
+static enum store_rc create_fn(struct db *db, void *arg)
+{
+	struct create_tx *x = arg;
+	struct status *s = x->s;
+	/* The key is taken first, by a conditional write: of two requests
+	 * with one key, the second finds the first's status and makes none. */
+	if (x->idem_key) {
+		int64_t since = s->created_at - IDEMPOTENCY_TTL_MS;
+		enum store_rc st = store_idempotency_claim(db, s->account_id, x->idem_key, s->id,
+							   s->created_at, since);
+		if (st != ST_CONFLICT)
+			return st == ST_OK ? create_rows(db, x) : st;
+		x->existing = store_idempotency_get(db, s->account_id, x->idem_key, since);
+		return x->existing ? ST_OK : ST_ERROR;
+	}
+	return create_rows(db, x);
 }
 
 static enum rc check_new(struct core *c, const struct new_status *in, struct user *u, int *vis)
@@ -308,7 +316,7 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 		s->thread_id = parent.thread_id;
 	}
 	struct text_formatted *f = arena_alloc(c->arena, sizeof *f);
-	if (format_text(c, in->text, in->spoiler_text, f))
+	if (format_text(c, c->db, in->text, in->spoiler_text, f))
 		return c->err.rc;
 	s->account_id = author;
 	s->uri = "";
@@ -341,7 +349,8 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 
 struct delete_tx {
 	struct core *c;
-	struct status *s;
+	int64_t viewer, id;
+	struct status *s; /* read in the transaction: the status as deleted */
 };
 
 /* Removes a reblog wrapper: feeds, counts, its notification. */
@@ -373,16 +382,30 @@ static enum store_rc unreblog(struct core *c, struct db *db, int64_t wrapper, in
 	return st;
 }
 
+/* The viewer's own status, read on the transaction's connection: what a
+ * write changes is read where it is changed. */
+static enum store_rc own_status(struct core *c, struct db *db, int64_t viewer, int64_t id,
+				struct status *out)
+{
+	enum store_rc st = store_status_get(db, c->arena, id, out);
+	if (st == ST_OK && out->account_id != viewer)
+		st = ST_NOT_FOUND;
+	return st;
+}
+
 static enum store_rc delete_fn(struct db *db, void *arg)
 {
 	struct delete_tx *x = arg;
 	struct core *c = x->c;
 	struct status *s = x->s;
+	enum store_rc st = own_status(c, db, x->viewer, x->id, s);
+	if (st != ST_OK)
+		return st;
 	if (s->reblog_of_id)
 		return unreblog(c, db, s->id, s->account_id, s->reblog_of_id,
 				s->reblog ? s->reblog->account_id : 0);
 	struct status_list rb;
-	enum store_rc st = store_reblogs_of(db, c->arena, s->id, &rb);
+	st = store_reblogs_of(db, c->arena, s->id, &rb);
 	for (int i = 0; i < rb.n && st == ST_OK; i++)
 		st = drop_reblog(db, rb.items[i].id, rb.items[i].account_id, s->id, s->account_id);
 	if (st == ST_OK)
@@ -404,24 +427,24 @@ static enum store_rc delete_fn(struct db *db, void *arg)
 
 enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status *out)
 {
-	enum store_rc st = store_status_get(c->db, c->arena, id, out);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	if (out->account_id != viewer)
-		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
-	struct delete_tx x = {c, out};
+	struct delete_tx x = {c, viewer, id, out};
 	c->err.rc = RC_OK;
-	st = store_tx(c->db, delete_fn, &x);
+	enum store_rc st = store_tx(c->db, delete_fn, &x);
 	return st == ST_OK ? RC_OK : c->err.rc ? c->err.rc : core_store_fail(c, st);
 }
 
 /* ---- editing ---- */
 
+/* An edit is made from the status as it is in the transaction that
+ * writes it, so concurrent edits each replace the text the other left
+ * (in the history and the search index alike). */
 struct edit_tx {
 	struct core *c;
-	struct status *old, *now;
+	int64_t viewer, id;
+	const struct status_edit *in;
+	struct status old, *now;
 	struct text_formatted *f;
-	bool first_edit;
+	enum rc rc; /* set when the edit breaks a rule */
 };
 
 /* The accounts f mentions that the mentions JSON old did not. */
@@ -437,84 +460,122 @@ static int newly_mentioned(const char *old, const struct text_formatted *f, int6
 	return n;
 }
 
-static enum store_rc edit_fn(struct db *db, void *arg)
+/* The new version: old with in's changes, formatted (mentions resolved on
+ * db). A direct message keeps its audience: an edit cannot let anyone new
+ * see it (Mastodon's rule), so its mentions stay as they were. */
+static enum rc edit_apply(struct core *c, struct db *db, const struct status *old,
+			  const struct status_edit *in, struct status **out,
+			  struct text_formatted **fout)
 {
-	struct edit_tx *x = arg;
-	struct core *c = x->c;
-	enum store_rc st = ST_OK;
-	if (x->first_edit)
-		st = store_edit_insert(db, x->old->id, x->old, x->old->created_at);
-	if (st == ST_OK)
-		st = store_edit_insert(db, x->now->id, x->now, x->now->edited_at);
-	if (st == ST_OK)
-		st = store_status_update_text(db, x->now);
-	if (st == ST_OK)
-		st = store_mentions_clear(db, x->now->id);
-	if (st == ST_OK)
-		st = store_status_tags_clear(db, x->now->id);
-	if (st == ST_OK && x->old->visibility <= VIS_UNLISTED)
-		st = store_fts_delete(db, x->old->id, x->old->text);
-	if (st == ST_OK)
-		st = index_text(db, x->now, x->f);
-	if (st != ST_OK)
-		return st;
-	int64_t fresh[TEXT_MAX_MENTIONS];
-	int nfresh = newly_mentioned(x->old->mentions, x->f, fresh);
-	if (events_status(c, db, EV_STATUS_EDITED, x->now, fresh, nfresh))
-		return ST_ERROR;
-	/* Newly mentioned people hear of it; those who reblogged it learn of
-	 * the edit. */
+	struct status *now = arena_alloc(c->arena, sizeof *now);
+	*now = *old;
+	now->text = in->text ? in->text : old->text;
+	now->spoiler_text = in->spoiler_text ? in->spoiler_text : old->spoiler_text;
+	now->language = in->language ? in->language : old->language;
+	now->sensitive = in->sensitive >= 0 ? in->sensitive : old->sensitive;
+	if (*now->spoiler_text)
+		now->sensitive = true;
+	struct text_formatted *f = arena_alloc(c->arena, sizeof *f);
+	if (format_text(c, db, now->text, now->spoiler_text, f))
+		return c->err.rc;
+	now->content = f->html;
+	now->tags = tags_json(c, f);
+	if (old->visibility == VIS_DIRECT)
+		f->nmentions = 0; /* the audience is the mention rows, unchanged */
+	else
+		now->mentions = mentions_json(c, f);
+	now->edited_at = now_ms();
+	*out = now;
+	*fout = f;
+	return RC_OK;
+}
+
+/* Newly mentioned people hear of it; those who reblogged it learn of the
+ * edit. */
+static enum rc edit_notify(struct core *c, struct db *db, const struct edit_tx *x)
+{
 	for (int i = 0; i < x->f->nmentions; i++) {
 		char needle[40];
 		snprintf(needle, sizeof needle, "\"id\":\"%lld\"",
 			 (long long)x->f->mentions[i].account_id);
-		if (!strstr(x->old->mentions, needle) &&
+		if (!strstr(x->old.mentions, needle) &&
 		    notify(c, db, x->f->mentions[i].account_id, x->now->account_id, "mention",
 			   x->now->id))
-			return ST_ERROR;
+			return c->err.rc;
 	}
 	struct status_list rb;
-	st = store_reblogs_of(db, c->arena, x->now->id, &rb);
-	for (int i = 0; i < rb.n && st == ST_OK; i++)
+	enum store_rc st = store_reblogs_of(db, c->arena, x->now->id, &rb);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	for (int i = 0; i < rb.n; i++)
 		if (notify(c, db, rb.items[i].account_id, x->now->account_id, "update", x->now->id))
-			return ST_ERROR;
+			return c->err.rc;
+	return RC_OK;
+}
+
+/* The history, the row, its mentions (except a direct message's), tags
+ * and search index entry. */
+static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
+{
+	const struct status *old = &x->old, *now = x->now;
+	bool direct = old->visibility == VIS_DIRECT;
+	enum store_rc st = ST_OK;
+	if (!old->edited_at) /* the first edit keeps the original too */
+		st = store_edit_insert(db, old->id, old, old->created_at);
+	if (st == ST_OK)
+		st = store_edit_insert(db, now->id, now, now->edited_at);
+	if (st == ST_OK)
+		st = store_status_update_text(db, now);
+	if (st == ST_OK && !direct)
+		st = store_mentions_clear(db, now->id);
+	if (st == ST_OK)
+		st = store_status_tags_clear(db, now->id);
+	if (st == ST_OK && old->visibility <= VIS_UNLISTED)
+		st = store_fts_delete(db, old->id, old->text);
+	if (st == ST_OK)
+		st = index_text(db, now, x->f);
+	return st;
+}
+
+static enum store_rc edit_fn(struct db *db, void *arg)
+{
+	struct edit_tx *x = arg;
+	struct core *c = x->c;
+	enum store_rc st = own_status(c, db, x->viewer, x->id, &x->old);
+	if (st == ST_OK && x->old.reblog_of_id)
+		st = ST_NOT_FOUND;
+	if (st != ST_OK)
+		return st;
+	if (edit_apply(c, db, &x->old, x->in, &x->now, &x->f)) {
+		x->rc = c->err.rc;
+		return ST_ERROR;
+	}
+	st = edit_rows(db, x);
+	if (st != ST_OK)
+		return st;
+	int64_t fresh[TEXT_MAX_MENTIONS];
+	int nfresh = newly_mentioned(x->old.mentions, x->f, fresh);
+	if (events_status(c, db, EV_STATUS_EDITED, x->now, fresh, nfresh) ||
+	    edit_notify(c, db, x)) {
+		x->rc = c->err.rc;
+		return ST_ERROR;
+	}
 	return st;
 }
 
 enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct status_edit *in)
 {
-	struct status old;
-	enum store_rc st = store_status_get(c->db, c->arena, id, &old);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	if (old.account_id != viewer || old.reblog_of_id)
-		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
-	const char *text = in->text ? in->text : old.text;
-	if (blank(text))
+	/* What can be checked without the status is checked before the
+	 * transaction; the rest inside it. */
+	if (in->text && blank(in->text))
 		return core_fail(c, RC_INVALID, "status", "Validation failed: Text can't be blank");
 	if (in->language && *in->language && !language_valid(in->language))
 		return core_fail(c, RC_INVALID, "language",
 				 "Validation failed: language is not an ISO 639 code");
-	struct status *now = arena_alloc(c->arena, sizeof *now);
-	*now = old;
-	now->text = text;
-	now->spoiler_text = in->spoiler_text ? in->spoiler_text : old.spoiler_text;
-	now->language = in->language ? in->language : old.language;
-	now->sensitive = in->sensitive >= 0 ? in->sensitive : old.sensitive;
-	if (*now->spoiler_text)
-		now->sensitive = true;
-	struct text_formatted *f = arena_alloc(c->arena, sizeof *f);
-	if (format_text(c, now->text, now->spoiler_text, f))
-		return c->err.rc;
-	now->content = f->html;
-	now->mentions = mentions_json(c, f);
-	now->tags = tags_json(c, f);
-	now->edited_at = now_ms();
-	struct edit_tx x = {c, &old, now, f, old.edited_at == 0};
-	c->err.rc = RC_OK;
-	st = store_tx(c->db, edit_fn, &x);
+	struct edit_tx x = {.c = c, .viewer = viewer, .id = id, .in = in};
+	enum store_rc st = store_tx(c->db, edit_fn, &x);
 	if (st != ST_OK)
-		return c->err.rc ? c->err.rc : core_store_fail(c, st);
+		return x.rc ? x.rc : core_store_fail(c, st);
 	return RC_OK;
 }
 
@@ -530,6 +591,10 @@ static enum rc target(struct core *c, int64_t viewer, int64_t id, struct status 
 	return RC_OK;
 }
 
+/* The rules below are held by the database (unique keys, and a reference
+ * that fails when the status was deleted meanwhile: "not found"), so they
+ * hold with several writers; the status's author and visibility, read
+ * before the transaction, never change. */
 struct fav_tx {
 	struct core *c;
 	struct status *s;
@@ -580,36 +645,37 @@ struct reblog_tx {
 	struct core *c;
 	struct status *orig;
 	int64_t viewer;
-	int64_t wrapper;   /* the reblog to remove, or the new reblog's id */
+	int64_t wrapper;   /* the new reblog's id */
 	int visibility;
 	bool on;
 	enum rc rc;
 };
 
+static enum store_rc unreblog_fn(struct db *db, struct reblog_tx *x)
+{
+	int64_t existing = store_reblog_by(db, x->viewer, x->orig->id);
+	if (!existing)
+		return ST_OK;
+	enum store_rc st = unreblog(x->c, db, existing, x->viewer, x->orig->id,
+				    x->orig->account_id);
+	x->rc = st == ST_OK ? RC_OK : x->c->err.rc;
+	return st;
+}
+
 static enum store_rc reblog_fn(struct db *db, void *arg)
 {
 	struct reblog_tx *x = arg;
 	struct core *c = x->c;
-	/* Checked again under the write lock: concurrent reblogs make one. */
-	int64_t existing = store_reblog_by(db, x->viewer, x->orig->id);
-	if (!x->on) {
-		if (!existing)
-			return ST_OK;
-		enum store_rc st = unreblog(c, db, existing, x->viewer, x->orig->id,
-					    x->orig->account_id);
-		x->rc = st == ST_OK ? RC_OK : c->err.rc;
-		return st;
-	}
-	if (existing)
-		return ST_OK;
+	if (!x->on)
+		return unreblog_fn(db, x);
 	int64_t now = now_ms();
 	struct status w = {
-		.id = x->wrapper, .account_id = x->viewer, .uri = "", .text = "", .content = "",
-		.spoiler_text = "", .language = "", .visibility = x->visibility,
-		.reblog_of_id = x->orig->id, .thread_id = x->wrapper, .mentions = "[]",
-		.tags = "[]", .local = true, .created_at = now,
+		.id = x->wrapper, .account_id = x->viewer, .visibility = x->visibility,
+		.reblog_of_id = x->orig->id, .created_at = now,
 	};
-	enum store_rc st = store_status_insert(db, &w);
+	enum store_rc st = store_reblog_insert(db, &w);
+	if (st == ST_CONFLICT)
+		return ST_OK; /* reblogged already */
 	if (st == ST_OK)
 		st = store_account_count_status(db, x->viewer, 1, now);
 	if (st == ST_OK)
@@ -633,13 +699,8 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 	struct status s;
 	if (target(c, viewer, id, &s))
 		return c->err.rc;
-	int64_t existing = store_reblog_by(c->db, viewer, s.id);
-	struct reblog_tx x = {c, &s, viewer, existing, VIS_PUBLIC, on, RC_OK};
-	if (!on && !existing)
-		return RC_OK;
+	struct reblog_tx x = {c, &s, viewer, 0, VIS_PUBLIC, on, RC_OK};
 	if (on) {
-		if (existing)
-			return RC_OK;
 		if (s.visibility == VIS_DIRECT ||
 		    (s.visibility == VIS_PRIVATE && s.account_id != viewer))
 			return core_fail(c, RC_FORBIDDEN, NULL, "This action is not allowed");
@@ -673,18 +734,14 @@ struct pin_tx {
 	bool on, full;
 };
 
-/* Counted and written under the write lock, so parallel pins cannot pass
- * the limit together. */
+/* The limit is the store's (one of PINS_MAX slots per account), so
+ * parallel pins cannot pass it together, whichever process makes them. */
 static enum store_rc pin_fn(struct db *db, void *arg)
 {
 	struct pin_tx *x = arg;
-	if (x->on && store_pins_count(db, x->viewer) >= PINS_MAX &&
-	    store_pin(db, x->viewer, x->status, true) == ST_OK) {
-		x->full = true; /* it was not pinned yet: undo by failing */
-		return ST_CONFLICT;
-	}
-	enum store_rc st = store_pin(db, x->viewer, x->status, x->on);
-	return st == ST_CONFLICT ? ST_OK : st;
+	enum store_rc st = x->on ? store_pin_add(db, x->viewer, x->status, &x->full)
+				 : store_pin_remove(db, x->viewer, x->status);
+	return st == ST_CONFLICT && !x->full ? ST_OK : st;
 }
 
 enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on)

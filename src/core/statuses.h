@@ -7,7 +7,7 @@
 #include "core/core.h"
 
 #define IDEMPOTENCY_TTL_MS (60 * 60 * 1000)
-#define PINS_MAX 5
+#define PINS_MAX 5 /* held by the store: one of 5 slots per account (migration 7) */
 #define THREAD_MAX 4096
 
 struct new_status {

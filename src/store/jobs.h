@@ -1,5 +1,6 @@
-/* jobs.h - the queue of home-feed fan-outs and its batched delivery, and
- * the search index's merges: what the jobs worker runs (store_statuses.c). */
+/* jobs.h - the queue of home-feed fan-outs and its batched delivery, the
+ * queue of "status" notifications, and the search index's merges: what
+ * the jobs worker runs (store_statuses.c). */
 #ifndef RAPPORT_STORE_JOBS_H
 #define RAPPORT_STORE_JOBS_H
 
@@ -10,6 +11,18 @@
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog);
 int64_t store_jobs_pending(struct db *db);
+/* Queues the "status" notifications of a status to the author's followers
+ * who asked for them, if there are any, in the caller's transaction. */
+enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author);
+struct job {
+	int64_t id, status_id, account_id;
+	int64_t progress;    /* the last follower served; 0 at first */
+	bool status_exists;  /* the status is still there */
+};
+/* The oldest notify job (ST_NOT_FOUND when there is none). */
+enum store_rc store_job_next_notify(struct db *db, struct job *out);
+enum store_rc store_job_progress(struct db *db, int64_t id, int64_t progress);
+enum store_rc store_job_delete(struct db *db, int64_t id);
 int64_t store_followers_count(struct db *db, int64_t account_id);
 
 /* The oldest jobs, at most max: their id range, count, and the sum of

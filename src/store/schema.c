@@ -257,7 +257,25 @@ const char *const schema_migrations[] = {
 	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('automerge', 0);"
 	"INSERT INTO statuses_fts (statuses_fts, rank) VALUES ('crisismerge', 32);",
 
-	/* 7: the event seam and the social-capital figures (core/events.c,
+	/* 7: rules held by the database, so they hold with several writers:
+	 * - one reblog per account and status (a partial unique index, which
+	 *   also serves the lookups of the index it replaces);
+	 * - at most 5 pins per account: each pin takes one of 5 slots, unique
+	 *   per account (store_pin_add takes the lowest free one);
+	 * - jobs of several kinds ('fanout', 'notify'), and how far a job that
+	 *   runs in slices has got (the last account it served). */
+	"DROP INDEX statuses_account_reblog;"
+	"CREATE UNIQUE INDEX statuses_one_reblog ON statuses(account_id, reblog_of_id)"
+	" WHERE reblog_of_id IS NOT NULL;"
+	"ALTER TABLE pins ADD COLUMN slot INTEGER NOT NULL DEFAULT 0"
+	" CHECK (slot >= 0 AND slot < 5);"
+	"UPDATE pins SET slot = (SELECT COUNT(*) FROM pins q WHERE q.account_id = pins.account_id"
+	" AND q.id < pins.id);"
+	"CREATE UNIQUE INDEX pins_slot ON pins(account_id, slot);"
+	"ALTER TABLE jobs ADD COLUMN progress BIGINT NOT NULL DEFAULT 0;"
+	"CREATE INDEX jobs_kind ON jobs(kind, id);",
+
+	/* 8: the event seam and the social-capital figures (core/events.c,
 	 * store_social_capital.c; docs/ARCHITECTURE.md, "The event seam"):
 	 * - events: the outbox, one row per write, drained by the worker;
 	 *   rcpt is the comma-separated accounts the write addressed;

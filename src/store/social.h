@@ -13,9 +13,10 @@ bool store_blocked_either(struct db *db, int64_t a, int64_t b);
 /* account_id mutes target's notifications (an unexpired mute with
  * notifications on). */
 bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now);
-/* Followers of target with notify on, for "status" notifications. */
-enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
-				     int64_t **ids, int *n);
+/* Followers of target with notify on (for "status" notifications) whose
+ * ids are above `after`, in id order: at most max into ids, *n of them. */
+enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t after, int max,
+				     int64_t *ids, int *n);
 
 /* ---- notifications ---- */
 
@@ -44,10 +45,16 @@ bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
 enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member);
 
 /* ---- pins ---- */
-int64_t store_pins_count(struct db *db, int64_t account_id);
-enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bool on);
+/* Pins status_id in one of the account's 5 slots (the limit is the
+ * schema's, migration 7): ST_OK; ST_CONFLICT when it was pinned already
+ * or, with *full, when every slot is taken; ST_NOT_FOUND when the status
+ * is gone. */
+enum store_rc store_pin_add(struct db *db, int64_t account_id, int64_t status_id, bool *full);
+/* ST_OK, or ST_CONFLICT when it was not pinned. */
+enum store_rc store_pin_remove(struct db *db, int64_t account_id, int64_t status_id);
 /* Favourites and bookmarks: returns ST_OK when the row was added/removed,
- * ST_CONFLICT when it was already so. */
+ * ST_CONFLICT when it was already so, ST_NOT_FOUND when the status is
+ * gone (a favourite racing a delete). */
 enum store_rc store_favourite(struct db *db, int64_t account_id, int64_t status_id, bool on);
 enum store_rc store_bookmark(struct db *db, int64_t account_id, int64_t status_id, bool on);
 

@@ -38,11 +38,19 @@ enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_i
 			       struct status_list *out);
 /* The id of account_id's reblog of status_id, or 0. */
 int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+/* Inserts the reblog w (id, account_id, visibility, reblog_of_id,
+ * created_at): ST_OK, ST_CONFLICT when the account has reblogged that
+ * status already (nothing written), ST_NOT_FOUND when it is gone. */
+enum store_rc store_reblog_insert(struct db *db, const struct status *w);
 
-/* Idempotency-Key: the status made with key within the last hour, or 0. */
+/* Idempotency-Key: the status made with key since `since` that still
+ * exists, or 0. */
 int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
-enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
-				    int64_t status_id, int64_t at);
+/* Takes key for status_id (made at `at`): ST_OK, or ST_CONFLICT when it
+ * names a status made since `since` that still exists (then
+ * store_idempotency_get finds it). */
+enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const char *key,
+				      int64_t status_id, int64_t at, int64_t since);
 
 /* ---- home feeds: filled on write ---- */
 

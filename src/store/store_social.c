@@ -28,32 +28,23 @@ bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target
 			    "iii", account_id, target, now) == 1;
 }
 
-enum store_rc store_notify_followers(struct db *db, struct arena *ar, int64_t target,
-				     int64_t **ids, int *n)
+enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t after, int max,
+				     int64_t *ids, int *n)
 {
-	/* One pass over the small partial index of followers with notify on;
-	 * the array doubles as it fills. */
-	int cap = 16;
-	*ids = arena_alloc(ar, sizeof **ids * (size_t)cap);
+	/* A range of the small partial index of followers with notify on. */
 	*n = 0;
 	struct db_stmt *st = db_query(db,
 				      "SELECT account_id FROM follows WHERE target_id = $1"
-				      " AND notify = 1",
-				      "i", target);
+				      " AND notify = 1 AND account_id > $2"
+				      " ORDER BY account_id LIMIT $3",
+				      "iii", target, after, (int64_t)max);
 	if (!st)
 		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW) {
-		if (*n == cap) {
-			int64_t *bigger = arena_alloc(ar, sizeof **ids * (size_t)cap * 2);
-			memcpy(bigger, *ids, sizeof **ids * (size_t)cap);
-			*ids = bigger;
-			cap *= 2;
-		}
-		(*ids)[(*n)++] = db_int(st, 0);
-	}
+	enum db_rc rc = DB_DONE;
+	while (*n < max && (rc = db_next(st)) == DB_ROW)
+		ids[(*n)++] = db_int(st, 0);
 	db_end(st);
-	return rc == DB_DONE ? ST_OK : ST_ERROR;
+	return *n == max || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
 enum store_rc store_notification_insert(struct db *db, const struct notification *n)
@@ -103,29 +94,71 @@ enum store_rc store_conversation_status_gone(struct db *db, int64_t status_id)
 	return st_rc(db_exec(db, "DELETE FROM conversations WHERE last_status_id = 0", ""));
 }
 
-int64_t store_pins_count(struct db *db, int64_t account_id)
-{
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM pins WHERE account_id = $1", "i",
-			    account_id);
-}
-
+/* An insert that ignores a row already there fails only on a reference:
+ * the status was deleted meanwhile. */
 static enum store_rc toggle(struct db *db, const char *ins, const char *del, int64_t account_id,
 			    int64_t status_id, bool on)
 {
 	enum db_rc rc = on ? db_exec(db, ins, "iiii", id_new(), account_id, status_id, now_ms())
 			   : db_exec(db, del, "ii", account_id, status_id);
+	if (on && rc == DB_CONSTRAINT)
+		return ST_NOT_FOUND;
 	if (rc != DB_OK)
 		return st_rc(rc);
 	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
-enum store_rc store_pin(struct db *db, int64_t account_id, int64_t status_id, bool on)
+static bool row_exists(struct db *db, const char *sql, int64_t a, int64_t b, bool *yes)
 {
-	return toggle(db,
-		      "INSERT INTO pins (id, account_id, status_id, created_at) VALUES ($1, $2, $3, $4)"
-		      " ON CONFLICT DO NOTHING",
-		      "DELETE FROM pins WHERE account_id = $1 AND status_id = $2", account_id,
-		      status_id, on);
+	struct db_stmt *st = db_query(db, sql, "ii", a, b);
+	if (!st)
+		return false;
+	enum db_rc rc = db_next(st);
+	db_end(st);
+	*yes = rc == DB_ROW;
+	return rc == DB_ROW || rc == DB_DONE;
+}
+
+enum store_rc store_pin_add(struct db *db, int64_t account_id, int64_t status_id, bool *full)
+{
+	/* The lowest of the 5 slots (migration 7) that is free; no row when
+	 * none is or the status is gone. */
+	*full = false;
+	enum db_rc rc = db_exec(db,
+				"INSERT INTO pins (id, account_id, status_id, created_at, slot)"
+				" SELECT $1, $2, $3, $4, free.slot FROM"
+				" (SELECT MIN(n.slot) AS slot FROM"
+				" (SELECT 0 AS slot UNION ALL SELECT 1 UNION ALL SELECT 2"
+				" UNION ALL SELECT 3 UNION ALL SELECT 4) n WHERE NOT EXISTS"
+				" (SELECT 1 FROM pins p WHERE p.account_id = $2"
+				" AND p.slot = n.slot)) free"
+				" WHERE free.slot IS NOT NULL"
+				" AND EXISTS (SELECT 1 FROM statuses WHERE id = $3)"
+				" ON CONFLICT (account_id, status_id) DO NOTHING",
+				"iiii", id_new(), account_id, status_id, now_ms());
+	if (rc != DB_OK) /* also a slot taken by another process meanwhile: retry */
+		return ST_ERROR;
+	if (db_changes(db))
+		return ST_OK;
+	bool pinned, exists;
+	if (!row_exists(db, "SELECT 1 FROM pins WHERE account_id = $1 AND status_id = $2",
+			account_id, status_id, &pinned) ||
+	    !row_exists(db, "SELECT 1 FROM statuses WHERE id = $1 AND $2 = 0", status_id, 0,
+			&exists))
+		return ST_ERROR;
+	if (!pinned && !exists)
+		return ST_NOT_FOUND;
+	*full = !pinned;
+	return ST_CONFLICT;
+}
+
+enum store_rc store_pin_remove(struct db *db, int64_t account_id, int64_t status_id)
+{
+	enum db_rc rc = db_exec(db, "DELETE FROM pins WHERE account_id = $1 AND status_id = $2",
+				"ii", account_id, status_id);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
 enum store_rc store_favourite(struct db *db, int64_t account_id, int64_t status_id, bool on)

@@ -432,6 +432,25 @@ int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id)
 			    "ii", account_id, status_id);
 }
 
+enum store_rc store_reblog_insert(struct db *db, const struct status *w)
+{
+	/* statuses_one_reblog (migration 7) holds the rule; a conflict is the
+	 * reblog made already, and the only constraint left to break is the
+	 * reference to the reblogged status, deleted meanwhile. */
+	enum db_rc rc = db_exec(db,
+				"INSERT INTO statuses (id, account_id, visibility, reblog_of_id,"
+				" thread_id, local, created_at) VALUES ($1, $2, $3, $4, $1, 1, $5)"
+				" ON CONFLICT (account_id, reblog_of_id)"
+				" WHERE reblog_of_id IS NOT NULL DO NOTHING",
+				"iiiii", w->id, w->account_id, (int64_t)w->visibility,
+				w->reblog_of_id, w->created_at);
+	if (rc == DB_CONSTRAINT)
+		return ST_NOT_FOUND;
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_CONFLICT;
+}
+
 int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since)
 {
 	return db_int_query(db, 0,
@@ -440,14 +459,23 @@ int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key
 			    "iti", account_id, key, since);
 }
 
-enum store_rc store_idempotency_put(struct db *db, int64_t account_id, const char *key,
-				    int64_t status_id, int64_t at)
+enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const char *key,
+				      int64_t status_id, int64_t at, int64_t since)
 {
-	return st_rc(db_exec(db,
-			     "INSERT INTO idempotency (account_id, key, status_id, created_at)"
-			     " VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, key) DO UPDATE"
-			     " SET status_id = excluded.status_id, created_at = excluded.created_at",
-			     "itii", account_id, key, status_id, at));
+	/* One conditional write: the key is taken unless it names a status
+	 * made since `since` that still exists. With several writers, the
+	 * second to write the key waits for the first and then finds it. */
+	enum db_rc rc = db_exec(db,
+				"INSERT INTO idempotency (account_id, key, status_id, created_at)"
+				" VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, key) DO UPDATE"
+				" SET status_id = excluded.status_id,"
+				" created_at = excluded.created_at"
+				" WHERE idempotency.created_at <= $5 OR NOT EXISTS (SELECT 1 FROM"
+				" statuses s WHERE s.id = idempotency.status_id)",
+				"itiii", account_id, key, status_id, at, since);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
 /* ---- home feeds ---- */
@@ -478,6 +506,44 @@ enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			     "iiibi", status_id, author, reply_to_account, reblog, now_ms()));
 }
 
+enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author)
+{
+	/* One probe of the small partial index follows_notify. */
+	return st_rc(db_exec(db,
+			     "INSERT INTO jobs (kind, status_id, account_id, created_at)"
+			     " SELECT 'notify', $1, $2, $3 WHERE EXISTS (SELECT 1 FROM follows"
+			     " WHERE target_id = $2 AND notify = 1)",
+			     "iii", status_id, author, now_ms()));
+}
+
+enum store_rc store_job_next_notify(struct db *db, struct job *out)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT j.id, j.status_id, j.account_id, j.progress,"
+				      " EXISTS (SELECT 1 FROM statuses s WHERE s.id = j.status_id)"
+				      " FROM jobs j WHERE j.kind = 'notify' ORDER BY j.id LIMIT 1",
+				      "");
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW)
+		*out = (struct job){db_int(st, 0), db_int(st, 1), db_int(st, 2), db_int(st, 3),
+				    db_int(st, 4) != 0};
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
+enum store_rc store_job_progress(struct db *db, int64_t id, int64_t progress)
+{
+	return st_rc(db_exec(db, "UPDATE jobs SET progress = $2 WHERE id = $1", "ii", id,
+			     progress));
+}
+
+enum store_rc store_job_delete(struct db *db, int64_t id)
+{
+	return st_rc(db_exec(db, "DELETE FROM jobs WHERE id = $1", "i", id));
+}
+
 int64_t store_jobs_pending(struct db *db)
 {
 	return db_int_query(db, 0, "SELECT COUNT(*) FROM jobs", "");
@@ -489,7 +555,8 @@ enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out)
 	struct db_stmt *st = db_query(db,
 				      "SELECT MIN(j.id), MAX(j.id), COUNT(*),"
 				      " COALESCE(SUM(a.followers_count), 0)"
-				      " FROM (SELECT id, account_id FROM jobs ORDER BY id LIMIT $1) j"
+				      " FROM (SELECT id, account_id FROM jobs WHERE kind = 'fanout'"
+				      " ORDER BY id LIMIT $1) j"
 				      " LEFT JOIN accounts a ON a.id = j.account_id",
 				      "i", (int64_t)max);
 	if (!st)
@@ -524,7 +591,8 @@ enum store_rc store_feed_fanout_jobs(struct db *db, int64_t first, int64_t last,
 	return st_rc(db_exec(db,
 			     "INSERT INTO home_feed (account_id, status_id)"
 			     " SELECT f.account_id, j.status_id FROM jobs j CROSS JOIN follows f"
-			     " WHERE j.id BETWEEN $1 AND $2 AND f.target_id = j.account_id"
+			     " WHERE j.id BETWEEN $1 AND $2 AND j.kind = 'fanout'"
+			     " AND f.target_id = j.account_id"
 			     " AND f.account_id >= $3 AND f.account_id < $4"
 			     " AND EXISTS (SELECT 1 FROM statuses WHERE id = j.status_id)"
 			     " AND (j.reblog = 0 OR f.show_reblogs = 1)"
@@ -554,13 +622,14 @@ enum store_rc store_jobs_finish(struct db *db, int64_t first, int64_t last)
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO home_feed (account_id, status_id)"
 				" SELECT j.account_id, j.status_id FROM jobs j"
-				" WHERE j.id BETWEEN $1 AND $2"
+				" WHERE j.id BETWEEN $1 AND $2 AND j.kind = 'fanout'"
 				" AND EXISTS (SELECT 1 FROM statuses WHERE id = j.status_id)"
 				" ORDER BY j.account_id, j.status_id"
 				" ON CONFLICT DO NOTHING",
 				"ii", first, last);
 	if (rc == DB_OK)
-		rc = db_exec(db, "DELETE FROM jobs WHERE id BETWEEN $1 AND $2", "ii", first, last);
+		rc = db_exec(db, "DELETE FROM jobs WHERE id BETWEEN $1 AND $2 AND kind = 'fanout'",
+			     "ii", first, last);
 	return st_rc(rc);
 }
 

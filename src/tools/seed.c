@@ -42,6 +42,8 @@ struct gen {
 	int32_t *by_author_off, *by_author; /* feedable posts of each author (CSR) */
 	int64_t nfav;
 	uint64_t *favs; /* account << 32 | post, sorted */
+	uint64_t *reblogged; /* (account << 32 | post) + 1 of each reblog, hashed */
+	uint64_t reblogged_mask;
 	int thread_root;
 	int last_pct;
 	const char *phase;
@@ -220,6 +222,22 @@ static int recent_post(struct gen *g, int i, int window, bool public_only)
 	return -1;
 }
 
+/* Whether author has reblogged post j already; records it if not. The
+ * store holds one reblog per account and status (migration 7). */
+static bool reblogged_before(struct gen *g, int author, int j)
+{
+	uint64_t key = ((uint64_t)(uint32_t)author << 32 | (uint32_t)j) + 1;
+	uint64_t i = (key * 0x9E3779B97F4A7C15ULL >> 32) & g->reblogged_mask;
+	for (;; i = (i + 1) & g->reblogged_mask) {
+		if (g->reblogged[i] == key)
+			return true;
+		if (!g->reblogged[i]) {
+			g->reblogged[i] = key;
+			return false;
+		}
+	}
+}
+
 static void gen_post(struct gen *g, int i, int author)
 {
 	struct post *p = &g->p[i];
@@ -237,7 +255,8 @@ static void gen_post(struct gen *g, int i, int author)
 		p->thread = g->p[j].thread;
 		p->vis = g->p[j].vis;
 		g->p[j].replies++;
-	} else if (r < 28 && (j = recent_post(g, i, 20000, true)) >= 0 && g->p[j].author != author) {
+	} else if (r < 28 && (j = recent_post(g, i, 20000, true)) >= 0 &&
+		   g->p[j].author != author && !reblogged_before(g, author, j)) {
 		p->kind = P_REBLOG;
 		p->orig = j;
 		p->vis = VIS_PUBLIC;
@@ -652,6 +671,7 @@ static void gen_free(struct gen *g)
 	free(g->by_author_off);
 	free(g->by_author);
 	free(g->favs);
+	free(g->reblogged);
 }
 
 static void generate(struct gen *g)
@@ -669,6 +689,13 @@ static void generate(struct gen *g)
 		g->pop_perm[j] = t;
 	}
 	gen_follows(g);
+	/* At most one post in ten is a reblog: a table of twice the posts
+	 * stays sparse. */
+	size_t slots = 16;
+	while (slots < 2 * (size_t)g->m)
+		slots *= 2;
+	g->reblogged = xcalloc(slots, sizeof *g->reblogged);
+	g->reblogged_mask = slots - 1;
 	int thread = g->o->thread_replies < g->m - 1 ? g->o->thread_replies : g->m - 1;
 	int start = g->m - 1 - thread;
 	for (int i = 0; i < start; i++) {

@@ -1,6 +1,7 @@
 """Notifications (every type, filters, paging, dismiss, clear, visibility)
 and read markers with unread counts."""
 import re
+import time
 
 import requests
 from mastodon import Mastodon
@@ -39,6 +40,18 @@ def unread(user, **params):
     return r.json()
 
 
+def wait_for_status_note(user, status_id, secs=10):
+    """"status" notifications are written by the background worker, shortly
+    after the post."""
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        if any(n["type"] == "status" and n["status"]["id"] == str(status_id)
+               for n in notes(user)):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no status notification for {status_id}")
+
+
 def error(r, status, body=None):
     assert r.status_code == status, (r.status_code, r.text)
     assert r.headers["Content-Type"].startswith("application/json")
@@ -58,6 +71,7 @@ def test_every_notification_type(server, alice, bob):
     mention = mb.status_post(f"@{alice.name} hi there")             # mention
     ma.account_follow(bob.id, notify=True)
     news = mb.status_post("news from bob")                          # status
+    wait_for_status_note(alice, news["id"])
     ma.status_reblog(news["id"])
     mb.status_update(news["id"], "news from bob, corrected")        # update
     alice.post(f"/api/v1/accounts/{carol.id}/follow")               # follow_request (carol)
@@ -166,6 +180,7 @@ def test_notifications_follow_visibility(server, alice, bob):
     alice.post(f"/api/v1/accounts/{bob.id}/follow", data={"notify": "true"})
     secret = post(bob, "followers only", visibility="private")
     public = post(bob, "for everyone")
+    wait_for_status_note(alice, public)
     assert summary(alice) == [("status", bob.id, public), ("status", bob.id, secret)]
     secret_note = notes(alice)[1]["id"]
     # Unfollowing hides the private status and so its notification.

@@ -797,6 +797,29 @@ def test_direct_status_reaches_the_mentioned_home(server, alice, bob):
     assert bob.get("/api/v1/timelines/home").json() == []
 
 
+def test_an_edit_cannot_change_who_sees_a_direct_message(server, alice, bob):
+    """As on Mastodon: someone mentioned only in an edit of a direct message
+    gets no access, no notification, no home entry and no conversation; the
+    audience keeps all of them, even when the edit drops their name."""
+    carol = server.user()
+    d = post(alice, f"@{bob.name} just us", visibility="direct")
+    r = alice.put(f"/api/v1/statuses/{d['id']}",
+                  data={"status": f"@{bob.name} @{carol.name} hi"})
+    assert r.status_code == 200, r.text
+    assert [m["id"] for m in r.json()["mentions"]] == [bob.id]
+    assert_not_found(carol.get(f"/api/v1/statuses/{d['id']}"))
+    assert carol.get("/api/v1/notifications").json() == []
+    assert carol.get("/api/v1/timelines/home").json() == []
+    assert carol.get("/api/v1/conversations").json() == []
+    r = alice.put(f"/api/v1/statuses/{d['id']}", data={"status": "no names now"})
+    assert r.status_code == 200, r.text
+    assert get_status(bob, d["id"])["content"] == "<p>no names now</p>"
+    assert [s["id"] for s in bob.get("/api/v1/timelines/home").json()] == [d["id"]]
+    assert [c["last_status"]["id"] for c in bob.get("/api/v1/conversations").json()] == \
+        [d["id"]]
+    assert [n["type"] for n in bob.get("/api/v1/notifications").json()] == ["mention"]
+
+
 def test_pinned_statuses_in_pin_order(server, alice):
     ids = [post(alice, f"p{i}")["id"] for i in range(3)]
     for sid in [ids[0], ids[2], ids[1]]:

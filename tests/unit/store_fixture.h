@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "store/accounts.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "util/ratelimit.h"
+#include "util/util.h"
 
 struct fx {
 	char dir[64];
@@ -59,6 +62,44 @@ static int teardown(void **state)
 		return -1;
 	free(f);
 	return 0;
+}
+
+/* The integer a test's own query returns (first column of the first row),
+ * to check the rows behind a rule; -1 when there is no row or it failed.
+ * fmt names up to two int64_t parameters: "", "i" or "ii". */
+static inline int64_t fx_int(struct fx *f, const char *sql, const char *fmt, int64_t a, int64_t b)
+{
+	struct db_stmt *st = db_query(f->c.db, sql, fmt, a, b);
+	if (!st)
+		return -1;
+	int64_t v = db_next(st) == DB_ROW ? db_int(st, 0) : -1;
+	db_end(st);
+	return v;
+}
+
+/* How many statuses' search index entries hold word. */
+static inline int64_t fx_fts_hits(struct fx *f, const char *word)
+{
+	struct db_stmt *st =
+		db_query(f->c.db, "SELECT COUNT(*) FROM statuses_fts WHERE statuses_fts MATCH $1",
+			 "t", word);
+	if (!st)
+		return -1;
+	int64_t v = db_next(st) == DB_ROW ? db_int(st, 0) : -1;
+	db_end(st);
+	return v;
+}
+
+/* An account without a user (no password to hash): local when domain is
+ * "". Returns its id, or 0. */
+static inline int64_t fx_account(struct fx *f, const char *name, const char *domain)
+{
+	char *uri = arena_printf(&f->ar, "https://%s/users/%s", *domain ? domain : "example.test",
+				 name);
+	struct account a = {.id = id_new(), .username = name, .domain = domain,
+			    .display_name = name, .note = "", .note_html = "", .uri = uri,
+			    .url = uri, .discoverable = true, .created_at = now_ms()};
+	return store_account_insert(f->c.db, &a) == ST_OK ? a.id : 0;
 }
 
 #endif
