@@ -18,10 +18,14 @@
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog)
 {
-	if (store_followers_count(db, author) <= c->cfg->fanout_inline)
+	int64_t followers;
+	enum store_rc st = store_followers_count(db, author, &followers);
+	if (st != ST_OK)
+		return st;
+	if (followers <= c->cfg->fanout_inline)
 		return store_feed_fanout(db, status_id, author, reply_to_account, reblog);
 	/* The author sees their own status at once; followers soon after. */
-	enum store_rc st = reblog ? ST_OK : store_feed_add(db, author, status_id);
+	st = reblog ? ST_OK : store_feed_add(db, author, status_id);
 	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 
@@ -76,7 +80,10 @@ static int fanout_step(struct core *c)
 		if (batch.span.n == 0)
 			return 0;
 		batch.next = 0;
-		batch.accounts = store_accounts_count(c->db);
+		if (store_accounts_count(c->db, &batch.accounts) != ST_OK) {
+			batch.span.n = 0; /* read the batch again next time */
+			return -1;
+		}
 	}
 	/* Followers from batch.next on, about batch.slice_ms worth of rows,
 	 * assuming followers spread evenly over the accounts. */
@@ -86,7 +93,9 @@ static int fanout_step(struct core *c)
 		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
 		if (width < 1)
 			width = 1;
-		int64_t to = store_account_nth(c->db, batch.next, width);
+		int64_t to;
+		if (store_account_nth(c->db, batch.next, width, &to) != ST_OK)
+			return -1;
 		if (to > 0) {
 			k.to = to;
 			expect = (double)batch.span.pairs * (double)width / (double)batch.accounts;

@@ -412,19 +412,22 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
 
-int64_t db_int_query(struct db *db, int64_t dflt, const char *sql, const char *fmt, ...)
+enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	struct db_stmt *s = vquery(db, sql, fmt, ap);
 	va_end(ap);
+	*out = 0;
 	if (!s)
-		return dflt;
-	int64_t v = dflt;
-	if (db_next(s) == DB_ROW && !db_is_null(s, 0))
-		v = db_int(s, 0);
+		return DB_ERROR;
+	enum db_rc rc = db_next(s);
+	if (rc == DB_ROW && db_is_null(s, 0))
+		rc = DB_DONE;
+	else if (rc == DB_ROW)
+		*out = db_int(s, 0);
 	db_end(s);
-	return v;
+	return rc;
 }
 
 int64_t db_changes(struct db *db)

@@ -26,9 +26,12 @@ struct store {
 	bool sync_full;
 };
 
-int store_schema_version(struct db *db)
+enum store_rc store_schema_version(struct db *db, int *version)
 {
-	return (int)db_int_query(db, 0, "SELECT MAX(version) FROM schema_version", "");
+	int64_t v;
+	enum db_rc rc = db_scalar(db, &v, "SELECT MAX(version) FROM schema_version", "");
+	*version = (int)v;
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
 static enum store_rc migrate(struct db *db)
@@ -36,7 +39,9 @@ static enum store_rc migrate(struct db *db)
 	if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
 			  " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
 		return ST_ERROR;
-	int have = store_schema_version(db);
+	int have;
+	if (store_schema_version(db, &have) != ST_OK)
+		return ST_ERROR;
 	for (int v = have; schema_migrations[v]; v++) {
 		if (db_begin(db) != DB_OK)
 			return ST_ERROR;
