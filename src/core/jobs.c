@@ -206,7 +206,7 @@ int jobs_run(struct core *c, bool merge)
 	/* Then the events outbox and the social-capital work (core/events.h):
 	 * left for the next start when stopping. */
 	if (n == 0 && merge)
-		n = events_drain(c);
+		n = events_drain(c, false);
 	if (n == 0 && merge)
 		n = social_capital_background(c);
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
