@@ -119,7 +119,18 @@ static int fanout_step(struct core *c)
 
 /* The search index's merges (migration 6 turned them off in requests): a
  * slice of FTS_MERGE_PAGES pages (about 0.2 ms each), while there is work,
- * taking turns with the fan-out; checked every FTS_CHECK_MS otherwise. */
+ * taking turns with the fan-out; checked after every write that woke the
+ * worker, and every FTS_CHECK_MS otherwise.
+ *
+ * Each commit, and each savepoint of a group commit, writes what it added
+ * to the index as a new segment of level 0; a level that reaches the
+ * crisis-merge bound (32 segments, migration 6) is merged at once by
+ * whichever statement adds the segment, in a request. Merging as soon as
+ * a level holds 4 segments (FTS5's 'merge' command) keeps the levels well
+ * below that bound. Should a burst of posts outrun the slices, the level a
+ * request merges is level 0, which holds only the small segments written
+ * since the last slice: the seeder leaves the rest merged in one segment
+ * (store_seed_finish), and slices merge each level into the next. */
 #define FTS_MERGE_PAGES 32
 #define FTS_CHECK_MS 1000
 
@@ -128,6 +139,8 @@ static struct {
 	bool last_merged;  /* the last slice was a merge: the fan-out goes next */
 	int64_t next_check;
 } fts = {.pending = true};
+/* Set by jobs_wake: a write may have added segments since the last slice. */
+static atomic_bool index_written;
 
 static enum store_rc merge_fn(struct db *db, void *arg)
 {
@@ -192,6 +205,8 @@ static int notify_step(struct core *c)
 
 int jobs_run(struct core *c, bool merge)
 {
+	if (atomic_exchange(&index_written, false))
+		fts.pending = true;
 	if (merge && ((fts.pending && !fts.last_merged) || mono_ms() >= fts.next_check)) {
 		int m = merge_step(c);
 		fts.last_merged = m != 0;
@@ -226,6 +241,7 @@ static struct {
 
 void jobs_wake(void)
 {
+	atomic_store(&index_written, true);
 	pthread_mutex_lock(&worker.lock);
 	worker.pending = true;
 	pthread_cond_signal(&worker.cond);

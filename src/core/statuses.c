@@ -128,7 +128,7 @@ static bool blank(const char *s)
 static enum rc format_text(struct core *c, struct db *db, const char *text, const char *spoiler,
 			   struct text_formatted *f)
 {
-	struct resolve_ctx rx = {c, db};
+	struct resolve_ctx rx = {.c = c, .db = db};
 	if (strlen(text) > STATUS_MAX_BYTES || (spoiler && strlen(spoiler) > STATUS_MAX_BYTES))
 		return core_fail(c, RC_INVALID, "status",
 				 "Validation failed: Text character limit of %d exceeded",

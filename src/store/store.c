@@ -84,7 +84,7 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	struct store *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
-	s->max = opt->pool_size > 0 ? opt->pool_size : 8;
+	s->max = opt->bulk ? 1 : opt->pool_size > 0 ? opt->pool_size : 8;
 	s->free_list = xcalloc((size_t)s->max, sizeof(struct db *));
 	s->all = xcalloc((size_t)s->max, sizeof(struct db *));
 	size_t n = strlen(opt->dir) + 32;
@@ -100,11 +100,13 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	}
 	s->all[s->nall++] = db;
 	s->free_list[s->nfree++] = db;
-	if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
-		store_close(s);
-		return ST_ERROR;
+	if (!opt->bulk) {
+		if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
+			store_close(s);
+			return ST_ERROR;
+		}
+		db_set_group(db, s->writer);
 	}
-	db_set_group(db, s->writer);
 	*out = s;
 	return ST_OK;
 }

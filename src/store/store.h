@@ -42,6 +42,9 @@ struct store_options {
 	const char *dir;   /* data directory; created if missing */
 	bool sync_full;    /* SQLite synchronous=FULL (default true) */
 	int pool_size;     /* connections kept open (default 8) */
+	/* One connection and no group-commit writer: the file to itself, for
+	 * a bulk load that changes its journal mode (rapport seed). */
+	bool bulk;
 };
 
 /* Opens the store and applies pending migrations. */

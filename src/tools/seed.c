@@ -284,8 +284,6 @@ static void gen_thread(struct gen *g, int start)
 		if (g->followers[a] > g->followers[top])
 			top = a;
 	struct post *root = &g->p[start];
-	gen_post(g, start, top);
-	g->statuses[top]--; /* gen_post counted it; recount below */
 	memset(root, 0, sizeof *root);
 	root->author = top;
 	root->parent = root->orig = root->dm_to = -1;
