@@ -1,6 +1,7 @@
 /* events.c - the event seam: the subscriber tables, emitting an event in a
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
+#include "core/detect.h"
 #include "core/social_capital.h"
 #include "store/events.h"
 #include "util/util.h"
@@ -11,10 +12,14 @@
 
 /* ---- the subscribers ---- */
 
-/* Policy hooks: decide fates, flags, limits (none yet: message requests
- * and the automation detectors register here). */
+/* Policy hooks: decide fates, flags, limits. The detectors come first:
+ * the hooks after them (message requests) read EVENT_FLAG_AUTOMATED. */
 static const struct event_hook policies[] = {
-	{NULL, 0, NULL},
+	{"detectors",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
+		 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_UNFOLLOW),
+	 detect_policy, NULL},
+	{NULL, 0, NULL, NULL},
 };
 
 /* Incremental updates, in the write's transaction. */
@@ -30,6 +35,9 @@ static const struct event_hook updates[] = {
 /* The worker's subscribers, after the write committed. */
 static const struct event_hook drains[] = {
 	{"card snapshots", EVENT_ALL, social_capital_drained, social_capital_flush},
+	{"detector prunes", EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) |
+				    EVENT_BIT(EV_UNFOLLOW),
+	 detect_drained, detect_flush},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -155,8 +163,8 @@ static enum event_type new_status_type(const struct event *ev, const struct stat
 	return ev->nrecipients ? EV_MENTION : EV_POST;
 }
 
-enum rc events_status(struct core *c, struct db *db, enum event_type type,
-		      const struct status *s, const int64_t *mentioned, int n)
+struct event *events_status_event(struct core *c, enum event_type type, const struct status *s,
+				  const int64_t *mentioned, int n)
 {
 	struct event *ev = arena_calloc(c->arena, 1, sizeof *ev);
 	ev->actor = s->account_id;
@@ -176,7 +184,13 @@ enum rc events_status(struct core *c, struct db *db, enum event_type type,
 	}
 	ev->type = type == EV_STATUS_EDITED || type == EV_STATUS_DELETED ? type
 									: new_status_type(ev, s);
-	return events_emit(c, db, ev);
+	return ev;
+}
+
+enum rc events_status(struct core *c, struct db *db, enum event_type type,
+		      const struct status *s, const int64_t *mentioned, int n)
+{
+	return events_emit(c, db, events_status_event(c, type, s, mentioned, n));
 }
 
 enum rc events_act(struct core *c, struct db *db, enum event_type type, int64_t actor,
