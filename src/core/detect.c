@@ -364,10 +364,12 @@ enum rc detect_policy(struct core *c, struct db *db, struct event *ev)
 /* ---- the worker ---- */
 
 #define PRUNE_EVERY_MS DETECT_HOUR_MS
-static int64_t pruned_at; /* mono ms; the worker's thread only */
+/* The worker's thread only. */
+static int64_t pruned_at; /* mono ms of the last prune; 0 never */
 static bool written;      /* fingerprints or unfollows were written since */
+static bool pruning;      /* the batch's transaction prunes */
 
-enum rc detect_drained(struct core *c, struct db *db, struct event *ev)
+enum rc detect_see(struct core *c, struct db *db, const struct event *ev)
 {
 	(void)c;
 	(void)db;
@@ -376,20 +378,23 @@ enum rc detect_drained(struct core *c, struct db *db, struct event *ev)
 	return RC_OK;
 }
 
-enum rc detect_flush(struct core *c, struct db *db)
+enum store_rc detect_prune(struct core *c, struct db *db)
 {
-	int64_t mono = mono_ms();
-	if (!written || (pruned_at && mono - pruned_at < PRUNE_EVERY_MS))
-		return RC_OK;
-	int64_t before = now_ms() - DETECT_THREAD_WINDOW_MS;
-	enum store_rc st = store_detect_prints_prune(db, 0, 0, before);
-	if (st == ST_OK)
-		st = store_detect_unfollows_prune(db, 0, now_ms() - DETECT_CHURN_WINDOW_MS);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	pruned_at = mono;
-	written = false;
-	return RC_OK;
+	(void)c;
+	pruning = written && (!pruned_at || mono_ms() - pruned_at >= PRUNE_EVERY_MS);
+	if (!pruning)
+		return ST_OK;
+	int64_t now = now_ms();
+	enum store_rc st = store_detect_prints_prune(db, 0, 0, now - DETECT_THREAD_WINDOW_MS);
+	return st == ST_OK ? store_detect_unfollows_prune(db, 0, now - DETECT_CHURN_WINDOW_MS) : st;
+}
+
+void detect_pruned(void)
+{
+	if (!pruning)
+		return;
+	pruned_at = mono_ms();
+	written = pruning = false;
 }
 
 enum rc detect_untrusted(struct core *c, int64_t now, int64_t **ids, size_t *n)

@@ -58,11 +58,13 @@ struct new_status;
 
 /* The policy hook (registered in events.c). */
 enum rc detect_policy(struct core *c, struct db *db, struct event *ev);
-/* The worker's subscriber (registered in events.c): detect_drained notes
- * that fingerprints or unfollows were written; detect_flush then deletes
- * those older than every window, at most hourly. */
-enum rc detect_drained(struct core *c, struct db *db, struct event *ev);
-enum rc detect_flush(struct core *c, struct db *db);
+/* The worker's subscriber (a drain in events.c): detect_see notes that
+ * fingerprints or unfollows were written; detect_prune, in the batch's
+ * transaction, deletes those older than every window, at most hourly;
+ * detect_pruned (after the commit) starts the next hour. */
+enum rc detect_see(struct core *c, struct db *db, const struct event *ev);
+enum store_rc detect_prune(struct core *c, struct db *db);
+void detect_pruned(void);
 
 /* The names of the EVENT_FLAG_* bits in flags, in bit order ("automated",
  * "templated", "shouting", "saturated"), at most max; returns how many. */

@@ -40,7 +40,7 @@ static enum rc record(struct core *c, struct db *db, struct event *ev)
 	return RC_OK;
 }
 
-static const struct event_hook recorder = {"test recorder", EVENT_ALL, record, NULL};
+static const struct event_hook recorder = {"test recorder", EVENT_ALL, record};
 
 static int setup(void **state)
 {
@@ -482,7 +482,7 @@ static void worker_prunes_old_rows(void **state)
 	age(f, AGE_PRINTS, 8 * DAY);
 	age(f, AGE_UNFOLLOWS, 8 * DAY);
 	pitch(f, bo, "bea"); /* a fresh row that stays */
-	while (events_drain(&f->c) > 0)
+	while (events_drain(&f->c, true) > 0)
 		;
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM detector_prints", "", 0, 0), 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM detector_unfollows", "", 0, 0), 0);
