@@ -156,27 +156,24 @@ static enum store_rc thread_template(struct core *c, struct db *db, const struct
 	return st;
 }
 
-/* Auto-DM, rule 1: a direct message to someone who followed the sender
- * less than DETECT_NEW_FOLLOWER_MS before. An answer to the recipient's own
- * message is a conversation, not a cold message, and is not counted. */
+/* Auto-DM, rule 1: a direct message to one person, who followed the sender
+ * less than DETECT_NEW_FOLLOWER_MS before. A welcome tool writes to each
+ * new follower alone; a message to several people, or an answer to the
+ * recipient's own message, is a conversation and is not counted. */
 static enum store_rc new_follower(struct db *db, const struct event *ev, int64_t now,
 				  struct verdict *v)
 {
 	const struct status *s = ev->status;
-	if (s->in_reply_to_account_id && s->in_reply_to_account_id != s->account_id)
+	if (ev->nrecipients != 1 ||
+	    (s->in_reply_to_account_id && s->in_reply_to_account_id != s->account_id))
 		return ST_OK;
-	for (int i = 0; i < ev->nrecipients; i++) {
-		int64_t at;
-		enum store_rc st = store_follow_since(db, ev->rcpt[i].account_id, ev->actor, &at);
-		if (st != ST_OK)
-			return st;
-		if (at && now - at < DETECT_NEW_FOLLOWER_MS) {
-			v->flags |= EVENT_FLAG_AUTOMATED;
-			v->new_follower = true;
-			return ST_OK;
-		}
+	int64_t at;
+	enum store_rc st = store_follow_since(db, ev->rcpt[0].account_id, ev->actor, &at);
+	if (st == ST_OK && at && now - at < DETECT_NEW_FOLLOWER_MS) {
+		v->flags |= EVENT_FLAG_AUTOMATED;
+		v->new_follower = true;
 	}
-	return ST_OK;
+	return st;
 }
 
 /* Saturation: this original is one of more than DETECT_SATURATION_POSTS in

@@ -212,8 +212,9 @@ def row_counts(server):
     db = sqlite3.connect(f"file:{server.data / 'rapport.db'}?mode=ro", uri=True)
     try:
         return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("statuses", "mentions", "notifications", "events", "status_flags",
-                          "detector_prints", "home_feed", "conversations")}
+                for t in ("statuses", "mentions", "notifications", "status_flags",
+                          "detector_prints", "home_feed", "conversations", "social_addressed",
+                          "social_daily")}
     finally:
         db.close()
 
