@@ -64,6 +64,11 @@ void reply_status_page(struct req *r, const struct page *pg, const struct status
 void reply_account_page(struct req *r, const struct page *pg, const struct account_list *l);
 
 /* statuses.c */
+struct new_status;
+/* A status's body (POST /api/v1/statuses) read into out, true; or false,
+ * having replied with the error (unsupported media, polls, schedules;
+ * a malformed in_reply_to_id is 404). */
+bool status_params(struct req *r, struct new_status *out);
 void h_statuses_create(struct req *r);
 void h_statuses_get(struct req *r);
 void h_statuses_delete(struct req *r);

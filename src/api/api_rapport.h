@@ -10,4 +10,9 @@
  * malformed id. */
 void h_rapport_account_social(struct req *r);
 
+/* POST /api/rapport/v1/statuses/preview: the composer's hints for a
+ * status's body (core/detect.h), posting nothing: {"hints": [{"code",
+ * "message"}]}. The body's errors are status_create's (422, 404). */
+void h_rapport_statuses_preview(struct req *r);
+
 #endif

@@ -2,6 +2,7 @@
  * either as JSON strings (escaped by jansson) or as HTML built by core/text. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/detect.h"
 #include "core/social_capital.h"
 #include "core/text.h"
 #include "core/timeline.h"
@@ -474,6 +475,23 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 
+/* `rapport` on the viewer's own statuses: the detectors' flags
+ * (core/detect.h), read with the viewer's flags, so outside the cached
+ * body: a flag set after the status was first rendered shows at once. */
+static void write_rapport(struct jw *w, uint32_t flags)
+{
+	const char *names[8];
+	int n = detect_flag_names(flags, names, 8);
+	jw_key(w, "rapport");
+	jw_obj(w);
+	jw_key(w, "flags");
+	jw_arr(w);
+	for (int i = 0; i < n; i++)
+		jw_str(w, names[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
  * The reblogged status, if any, comes with its own cached pieces rc. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
@@ -512,6 +530,8 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		if (s->account_id == r->account_id)
 			jw_kbool(w, "pinned", flags & FLAG_PINNED);
 	}
+	if (r->account_id && s->account_id == r->account_id && !s->reblog)
+		write_rapport(w, (uint32_t)flags >> FLAG_RAPPORT_SHIFT);
 	jw_obj_end(w);
 }
 

@@ -1,7 +1,9 @@
 /* rapport.c - Rapport's own API: what Mastodon has no concept for. */
 #include "api/api.h"
 #include "api/api_rapport.h"
+#include "core/detect.h"
 #include "core/social_capital.h"
+#include "core/statuses.h"
 
 void h_rapport_account_social(struct req *r)
 {
@@ -14,5 +16,28 @@ void h_rapport_account_social(struct req *r)
 	struct jw w;
 	jw_init(&w, 64 * 1024);
 	jw_social_card(&w, r, &card);
+	reply_jw(r, 200, &w);
+}
+
+void h_rapport_statuses_preview(struct req *r)
+{
+	struct new_status in;
+	struct detect_hints h;
+	if (!status_params(r, &in) ||
+	    api_check(r, detect_preview(&r->core, r->account_id, &in, &h)))
+		return;
+	struct jw w;
+	jw_init(&w, 16 * 1024);
+	jw_obj(&w);
+	jw_key(&w, "hints");
+	jw_arr(&w);
+	for (int i = 0; i < h.n; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "code", h.v[i].code);
+		jw_kstr(&w, "message", h.v[i].message);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
 	reply_jw(r, 200, &w);
 }

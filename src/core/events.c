@@ -1,6 +1,7 @@
 /* events.c - the event seam: the subscriber tables, emitting an event in a
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
+#include "core/detect.h"
 #include "core/social_capital.h"
 #include "store/events.h"
 #include "util/log.h"
@@ -12,9 +13,13 @@
 
 /* ---- the subscribers ---- */
 
-/* Policy hooks: decide fates, flags, limits (none yet: message requests
- * and the automation detectors register here). */
+/* Policy hooks: decide fates, flags, limits. The detectors come first:
+ * the hooks after them (message requests) read EVENT_FLAG_AUTOMATED. */
 static const struct event_hook policies[] = {
+	{"detectors",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
+		 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_UNFOLLOW),
+	 detect_policy},
 	{NULL, 0, NULL},
 };
 
@@ -32,6 +37,9 @@ static const struct event_hook updates[] = {
 static const struct event_drain drains[] = {
 	{"card snapshots", EVENT_ALL, social_capital_see, social_capital_prepare,
 	 social_capital_write, social_capital_written},
+	{"detector prunes",
+	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
+	 detect_see, NULL, detect_prune, detect_pruned},
 	{NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -157,8 +165,8 @@ static enum event_type new_status_type(const struct event *ev, const struct stat
 	return ev->nrecipients ? EV_MENTION : EV_POST;
 }
 
-enum rc events_status(struct core *c, struct db *db, enum event_type type,
-		      const struct status *s, const int64_t *mentioned, int n)
+struct event *events_status_event(struct core *c, enum event_type type, const struct status *s,
+				  const int64_t *mentioned, int n)
 {
 	struct event *ev = arena_calloc(c->arena, 1, sizeof *ev);
 	ev->actor = s->account_id;
@@ -178,7 +186,13 @@ enum rc events_status(struct core *c, struct db *db, enum event_type type,
 	}
 	ev->type = type == EV_STATUS_EDITED || type == EV_STATUS_DELETED ? type
 									: new_status_type(ev, s);
-	return events_emit(c, db, ev);
+	return ev;
+}
+
+enum rc events_status(struct core *c, struct db *db, enum event_type type,
+		      const struct status *s, const int64_t *mentioned, int n)
+{
+	return events_emit(c, db, events_status_event(c, type, s, mentioned, n));
 }
 
 enum rc events_act(struct core *c, struct db *db, enum event_type type, int64_t actor,

@@ -48,7 +48,7 @@
  *  EV_FAVOURITE(_UNDO) favouriter the status's author    the status         -
  *  EV_REBLOG(_UNDO)    reblogger  the status's author    the original       the reblog
  *  EV_FOLLOW           follower   followed               -                  -
- *  EV_UNFOLLOW         follower   no longer followed     -                  -
+ *  EV_UNFOLLOW         follower   no longer followed     -                  -  (since: the follow's time)
  *  EV_FOLLOW_REQUEST   requester  the locked account     -                  -
  *  EV_REQUEST_ANSWERED requester  who answered           -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
@@ -147,6 +147,10 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev);
  * accounts (n of them), which are its recipients. */
 enum rc events_status(struct core *c, struct db *db, enum event_type type,
 		      const struct status *s, const int64_t *mentioned, int n);
+/* The event events_status would emit (type, fields, recipients), made
+ * in c->arena but not emitted: the composer's preview reads it. */
+struct event *events_status_event(struct core *c, enum event_type type, const struct status *s,
+				  const int64_t *mentioned, int n);
 /* Any other event: actor acts on target (its one recipient, if not 0),
  * about status_id / object_id; since for undo events. */
 enum rc events_act(struct core *c, struct db *db, enum event_type type, int64_t actor,

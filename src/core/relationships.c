@@ -172,8 +172,14 @@ static enum store_rc unfollow_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
 	bool ended;
-	enum store_rc st = end_follow(db, x->viewer, x->target, true, &ended);
-	return st == ST_OK && ended ? emit(x, db, EV_UNFOLLOW, x->viewer, x->target, 0) : st;
+	int64_t since; /* when the follow began: the event's `since` */
+	enum store_rc st = store_follow_since(db, x->viewer, x->target, &since);
+	if (st == ST_OK)
+		st = end_follow(db, x->viewer, x->target, true, &ended);
+	if (st != ST_OK || !ended)
+		return st;
+	return events_act(x->c, db, EV_UNFOLLOW, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
+										   : ST_OK;
 }
 
 enum rc rel_unfollow(struct core *c, int64_t viewer, int64_t target)

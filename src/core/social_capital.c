@@ -3,6 +3,7 @@
  * JSON shows, and trust. */
 #include "core/social_capital.h"
 #include "core/card.h"
+#include "core/detect.h"
 #include "core/trust.h"
 #include "store/accounts.h"
 #include "store/social_capital.h"
@@ -552,6 +553,30 @@ static struct {
 	int64_t next_stale;
 } trust;
 
+/* The detectors' verdict (core/detect.h): an account that sent automated
+ * messages lately, or collects followers, earns no trust: its edges are
+ * dropped and it is no seed. */
+static enum rc drop_untrusted(struct core *c, int64_t now, struct social_edge_row *e, size_t *ne,
+			      int64_t *admins, int *na)
+{
+	int64_t *bad;
+	size_t nbad, k = 0;
+	if (detect_untrusted(c, now, &bad, &nbad))
+		return c->err.rc;
+	for (size_t i = 0; nbad && i < *ne; i++)
+		if (!bsearch(&e[i].account_id, bad, nbad, sizeof *bad, cmp_i64) &&
+		    !bsearch(&e[i].target_id, bad, nbad, sizeof *bad, cmp_i64))
+			e[k++] = e[i];
+	*ne = nbad ? k : *ne;
+	int m = 0;
+	for (int i = 0; i < *na; i++)
+		if (!nbad || !bsearch(&admins[i], bad, nbad, sizeof *bad, cmp_i64))
+			admins[m++] = admins[i];
+	*na = m;
+	free(bad);
+	return RC_OK;
+}
+
 /* The reciprocated-reply graph of the window and its seeds, ranked:
  * fills ids/milli (malloc'ed, n entries). */
 static enum rc rank_trust(struct core *c, int64_t **ids_out, int64_t **milli_out, size_t *n_out)
@@ -566,6 +591,10 @@ static enum rc rank_trust(struct core *c, int64_t **ids_out, int64_t **milli_out
 		st = store_social_edges_all(c->db, day_of(since) + 1, &e, &ne);
 	if (st != ST_OK)
 		return core_store_fail(c, st);
+	if (drop_untrusted(c, now, e, &ne, admins, &na)) {
+		free(e);
+		return c->err.rc;
+	}
 	/* Nodes: every account with an edge, and the admins. */
 	size_t cap = ne * 2 + (size_t)na + 1, n = 0;
 	int64_t *ids = xmalloc(cap * sizeof *ids);

@@ -294,28 +294,13 @@ static enum rc check_new(struct core *c, const struct new_status *in, struct use
 	return RC_OK;
 }
 
-enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
-		      int64_t *out_id)
+/* The status in would make for u (visibility vis, at now): its parent
+ * read, its text formatted and its mentions resolved on c->db; nothing is
+ * written. */
+static enum rc make_status(struct core *c, int64_t author, const struct user *u,
+			   const struct new_status *in, int vis, int64_t now, struct status **out,
+			   struct text_formatted **fout)
 {
-	struct user u;
-	enum store_rc st = store_user_get(c->db, c->arena, author, &u);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	int vis = VIS_PUBLIC;
-	if (check_new(c, in, &u, &vis))
-		return c->err.rc;
-	int64_t now = now_ms();
-	if (in->idempotency_key && *in->idempotency_key) {
-		int64_t prev;
-		st = store_idempotency_get(c->db, author, in->idempotency_key,
-					   now - IDEMPOTENCY_TTL_MS, &prev);
-		if (st != ST_OK)
-			return core_store_fail(c, st);
-		if (prev) {
-			*out_id = prev;
-			return RC_OK;
-		}
-	}
 	struct status *s = arena_calloc(c->arena, 1, sizeof *s);
 	s->id = id_new();
 	s->thread_id = s->id;
@@ -338,8 +323,8 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	s->content = f->html;
 	s->spoiler_text = in->spoiler_text ? in->spoiler_text : "";
 	s->language = in->language && *in->language ? in->language
-						     : (*u.default_language ? u.default_language : "");
-	s->sensitive = in->sensitive >= 0 ? in->sensitive : u.default_sensitive;
+						     : (*u->default_language ? u->default_language : "");
+	s->sensitive = in->sensitive >= 0 ? in->sensitive : u->default_sensitive;
 	if (*s->spoiler_text)
 		s->sensitive = true;
 	s->visibility = vis;
@@ -348,10 +333,60 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	s->tags = tags_json(c, f);
 	s->local = true;
 	s->created_at = now;
+	*out = s;
+	*fout = f;
+	return RC_OK;
+}
+
+/* The author's user row and the checks of in that need no store. */
+static enum rc check_author(struct core *c, int64_t author, const struct new_status *in,
+			   struct user *u, int *vis)
+{
+	enum store_rc st = store_user_get(c->db, c->arena, author, u);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	*vis = VIS_PUBLIC;
+	return check_new(c, in, u, vis);
+}
+
+enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
+		     struct status **out)
+{
+	struct user u;
+	int vis;
+	struct text_formatted *f;
+	if (check_author(c, author, in, &u, &vis))
+		return c->err.rc;
+	return make_status(c, author, &u, in, vis, now_ms(), out, &f);
+}
+
+enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
+		      int64_t *out_id)
+{
+	struct user u;
+	int vis;
+	if (check_author(c, author, in, &u, &vis))
+		return c->err.rc;
+	int64_t now = now_ms();
+	if (in->idempotency_key && *in->idempotency_key) {
+		int64_t prev;
+		enum store_rc st = store_idempotency_get(c->db, author, in->idempotency_key,
+							 now - IDEMPOTENCY_TTL_MS, &prev);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
+		if (prev) {
+			*out_id = prev;
+			return RC_OK;
+		}
+	}
+	struct status *s;
+	struct text_formatted *f;
+	if (make_status(c, author, &u, in, vis, now, &s, &f))
+		return c->err.rc;
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
 			      0, RC_OK};
-	st = store_tx(c->db, create_fn, &x);
+	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
 	jobs_wake();

@@ -26,6 +26,12 @@ int visibility_parse(const char *s);
 
 enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
 		      int64_t *out_id);
+/* The status in would make, checked and formatted (its parent read, its
+ * mentions resolved) as status_create would, but not written: the
+ * composer's preview. The same errors as status_create; *out is allocated
+ * in c->arena (its id is fresh and nothing has it). */
+enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
+		     struct status **out);
 /* Loads a status the viewer (0 = anonymous) may see. */
 enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
 /* Deletes the viewer's own status; out receives it as it was. */

@@ -339,5 +339,51 @@ const char *const schema_migrations[] = {
 	" figures TEXT NOT NULL,"                /* the window's numbers, space-separated */
 	" trust_milli BIGINT NOT NULL DEFAULT 0);"
 	"CREATE INDEX social_cards_computed ON social_cards(computed_at);",
+	/* 9: reserved for the Conversations feed (its branch brings it). */
+	"",
+	/* 10: reserved for message requests (their branch brings it). */
+	"",
+	/* 11: the automation detectors (core/detect.c, store_detect.c;
+	 * docs/SOCIAL.md, "Detectors"):
+	 * - status_flags: the detectors' flags of a status (EVENT_FLAG_*
+	 *   bits), shown to its author as rapport.flags; only flagged
+	 *   statuses have a row;
+	 * - detector_prints: the fingerprints of a sender's direct messages
+	 *   (kind 0, one row per recipient: other = the recipient) and of its
+	 *   replies and mentions (kind 1, other = the thread), kept for the
+	 *   longest window that reads them (7 days);
+	 * - detector_unfollows: unfollows made within 7 days of a follow that
+	 *   was not returned, kept 7 days;
+	 * - detector_accounts: per account, when it last replied to someone
+	 *   else (saturation), and how many automated messages it sent and
+	 *   when the last one was (trust). */
+	"CREATE TABLE status_flags ("
+	" status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL,"
+	" flags BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX status_flags_account ON status_flags(account_id, status_id);"
+	"CREATE TABLE detector_prints ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" at BIGINT NOT NULL,"
+	" hash BIGINT NOT NULL,"
+	" status_id BIGINT NOT NULL,"
+	" other BIGINT NOT NULL);"
+	"CREATE INDEX detector_prints_sender ON detector_prints(account_id, kind, at);"
+	"CREATE INDEX detector_prints_at ON detector_prints(at);"
+	"CREATE TABLE detector_unfollows ("
+	" account_id BIGINT NOT NULL,"
+	" at BIGINT NOT NULL,"
+	" target_id BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, at, target_id)) WITHOUT ROWID;"
+	"CREATE INDEX detector_unfollows_at ON detector_unfollows(at);"
+	"CREATE TABLE detector_accounts ("
+	" account_id INTEGER PRIMARY KEY,"
+	" replied_at BIGINT NOT NULL DEFAULT 0,"
+	" automated BIGINT NOT NULL DEFAULT 0,"
+	" automated_at BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX detector_accounts_automated ON detector_accounts(automated_at)"
+	" WHERE automated_at > 0;",
 	NULL,
 };

@@ -101,11 +101,14 @@ enum store_rc store_status_visible(struct db *db, int64_t viewer, const struct s
 				   bool *visible);
 
 /* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
- * 4 bookmarked, 8 pinned. One query per kind over the id range. */
+ * 4 bookmarked, 8 pinned; and, on the viewer's own statuses, the
+ * detectors' flags (status_flags, store/detect.h) shifted left by
+ * FLAG_RAPPORT_SHIFT. One statement over the page's id range. */
 #define FLAG_FAVOURITED 1
 #define FLAG_REBLOGGED 2
 #define FLAG_BOOKMARKED 4
 #define FLAG_PINNED 8
+#define FLAG_RAPPORT_SHIFT 4
 enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,
 				 int *flags);
 

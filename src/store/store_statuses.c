@@ -1082,10 +1082,12 @@ enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *i
 				      " UNION ALL SELECT $6, status_id FROM bookmarks"
 				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3"
 				      " UNION ALL SELECT $7, status_id FROM pins"
+				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3"
+				      " UNION ALL SELECT flags * $8, status_id FROM status_flags"
 				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3",
-				      "iiiiiii", viewer, lo, hi, (int64_t)FLAG_FAVOURITED,
+				      "iiiiiiii", viewer, lo, hi, (int64_t)FLAG_FAVOURITED,
 				      (int64_t)FLAG_REBLOGGED, (int64_t)FLAG_BOOKMARKED,
-				      (int64_t)FLAG_PINNED);
+				      (int64_t)FLAG_PINNED, (int64_t)1 << FLAG_RAPPORT_SHIFT);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
