@@ -5,6 +5,7 @@
 #include "http/router.h"
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
+#include "api/api_requests.h"
 #include "api/api_social.h"
 
 #define R(x) SCOPE(SC_READ_##x)
@@ -92,6 +93,8 @@ const struct route routes[] = {
 #include "api/routes_lists.inc"
 	/* Rapport's own API (api/rapport.c) */
 #include "api/routes_rapport.inc"
+	/* message requests, both APIs (api/rapport_requests.c) */
+#include "api/routes_requests.inc"
 
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };

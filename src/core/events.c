@@ -1,6 +1,7 @@
 /* events.c - the event seam: the subscriber tables, emitting an event in a
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
+#include "core/requests.h"
 #include "core/social_capital.h"
 #include "store/events.h"
 #include "util/util.h"
@@ -11,10 +12,13 @@
 
 /* ---- the subscribers ---- */
 
-/* Policy hooks: decide fates, flags, limits (none yet: message requests
- * and the automation detectors register here). */
+/* Policy hooks: decide fates, flags, limits. The automation detectors
+ * register here; message requests come last, as they read the flags the
+ * detectors set. */
 static const struct event_hook policies[] = {
-	{NULL, 0, NULL},
+	/* message requests (core/requests.c) */
+	{"message requests", EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED), requests_policy, NULL},
+	{NULL, 0, NULL, NULL},
 };
 
 /* Incremental updates, in the write's transaction. */
@@ -24,6 +28,8 @@ static const struct event_hook updates[] = {
 		 EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_FAVOURITE_UNDO) | EVENT_BIT(EV_REBLOG) |
 		 EVENT_BIT(EV_REBLOG_UNDO),
 	 social_capital_update, NULL},
+	/* message requests: a deleted held status leaves its request */
+	{"message requests", EVENT_BIT(EV_STATUS_DELETED), requests_deleted, NULL},
 	{NULL, 0, NULL, NULL},
 };
 
