@@ -26,7 +26,7 @@ void h_notification_request_dismiss(struct req *r);
 void h_notification_requests_accept(struct req *r);
 void h_notification_requests_dismiss(struct req *r);
 void h_notification_requests_merged(struct req *r);
-/* GET and PATCH /api/v2/notifications/policy (for_* = accept | filter |
+/* GET and PATCH (or PUT, as Rails routes an update) /api/v2/notifications/policy (for_* = accept | filter |
  * drop) and /api/v1/notifications/policy (filter_* booleans). */
 void h_notification_policy_v2(struct req *r);
 void h_notification_policy_update_v2(struct req *r);

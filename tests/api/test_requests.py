@@ -205,8 +205,8 @@ def test_policy_patch(server, alice, bob):
     v1 = api(ma, "PATCH", "/api/v1/notifications/policy", {"filter_new_accounts": True})
     assert v1["filter_new_accounts"] is True
     assert api(ma, "GET", "/api/v2/notifications/policy")["for_new_accounts"] == "filter"
-    # JSON bodies work too (masto sends them).
-    r = alice.patch("/api/v2/notifications/policy", json={"for_not_followers": "drop"})
+    # JSON bodies and PUT work too (masto sends them).
+    r = alice.put("/api/v2/notifications/policy", json={"for_not_followers": "drop"})
     assert ok(r)["for_not_followers"] == "drop"
 
 
