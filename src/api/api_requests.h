@@ -26,8 +26,9 @@ void h_notification_request_dismiss(struct req *r);
 void h_notification_requests_accept(struct req *r);
 void h_notification_requests_dismiss(struct req *r);
 void h_notification_requests_merged(struct req *r);
-/* GET and PATCH (or PUT, as Rails routes an update) /api/v2/notifications/policy (for_* = accept | filter |
- * drop) and /api/v1/notifications/policy (filter_* booleans). */
+/* GET and PATCH (or PUT, as Rails routes an update both ways)
+ * /api/v2/notifications/policy (for_* = accept | filter | drop) and
+ * /api/v1/notifications/policy (filter_* booleans). */
 void h_notification_policy_v2(struct req *r);
 void h_notification_policy_update_v2(struct req *r);
 void h_notification_policy_v1(struct req *r);

@@ -38,7 +38,7 @@ struct request_facts {
 	int64_t sender_created_at;
 };
 enum store_rc store_notif_facts(struct db *db, int64_t recipient, int64_t sender, int64_t now,
-				  struct request_facts *out);
+				struct request_facts *out);
 /* The author of status id: ST_NOT_FOUND when it is gone. */
 enum store_rc store_status_author(struct db *db, int64_t id, int64_t *author);
 
@@ -49,7 +49,8 @@ enum store_rc store_policy_put(struct db *db, int64_t account_id, const struct n
 
 /* Keeps n (a notification to n->account_id from n->from_account_id) as
  * held, and counts it in their request (made if none), adding flags. */
-enum store_rc store_notif_request_hold(struct db *db, const struct notification *n, int64_t flags);
+enum store_rc store_notif_request_hold(struct db *db, const struct notification *n,
+				       int64_t flags);
 /* After a deletion: recounts the request of recipient from sender from
  * its held notifications, and deletes it when none is left. */
 enum store_rc store_notif_request_recount(struct db *db, int64_t recipient, int64_t sender);
@@ -61,8 +62,8 @@ enum store_rc store_requests(struct db *db, struct arena *ar, int64_t recipient,
 /* One of recipient's requests, by its id (id != 0) or by its sender:
  * ST_NOT_FOUND if recipient has no such request (or it is across a
  * block). */
-enum store_rc store_notif_request_get(struct db *db, struct arena *ar, int64_t recipient, int64_t id,
-				int64_t sender, struct notif_request *out);
+enum store_rc store_notif_request_get(struct db *db, struct arena *ar, int64_t recipient,
+				      int64_t id, int64_t sender, struct notif_request *out);
 /* The direct statuses among the held notifications of recipient from
  * sender, at most max, into ids (allocated in ar). */
 enum store_rc store_held_direct(struct db *db, struct arena *ar, int64_t recipient,
@@ -70,8 +71,8 @@ enum store_rc store_held_direct(struct db *db, struct arena *ar, int64_t recipie
 /* Ends the request of recipient from sender: with release its held
  * notifications become notifications (their ids kept) and the sender is
  * accepted; without, they are deleted. *moved: how many. */
-enum store_rc store_notif_request_end(struct db *db, int64_t recipient, int64_t sender, bool release,
-				int64_t now, int64_t *moved);
+enum store_rc store_notif_request_end(struct db *db, int64_t recipient, int64_t sender,
+				      bool release, int64_t now, int64_t *moved);
 /* Requests and held notifications waiting for recipient (blocked senders
  * left out). */
 enum store_rc store_requests_summary(struct db *db, int64_t recipient, int64_t *requests,

@@ -6,6 +6,7 @@
 
 #include "store/store.h"
 
+/* db must be the only connection to the file (store_options.bulk). */
 enum store_rc store_seed_begin(struct db *db);
 /* Commits the work so far and opens the next transaction. */
 enum store_rc store_seed_checkpoint(struct db *db);

@@ -5,7 +5,7 @@
 #include "util/util.h"
 
 enum store_rc store_notif_facts(struct db *db, int64_t recipient, int64_t sender, int64_t now,
-				  struct request_facts *out)
+				struct request_facts *out)
 {
 	/* One statement: each answer is an indexed probe. "Talked" is the
 	 * seam's social_addressed: a reply or mention by the recipient
@@ -91,7 +91,8 @@ enum store_rc store_policy_put(struct db *db, int64_t account_id, const struct n
 
 /* ---- holding ---- */
 
-enum store_rc store_notif_request_hold(struct db *db, const struct notification *n, int64_t flags)
+enum store_rc store_notif_request_hold(struct db *db, const struct notification *n,
+				       int64_t flags)
 {
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO notifications_held (id, account_id, from_account_id,"
@@ -198,8 +199,8 @@ enum store_rc store_requests(struct db *db, struct arena *ar, int64_t recipient,
 			     recipient, asc, pg->limit, out);
 }
 
-enum store_rc store_notif_request_get(struct db *db, struct arena *ar, int64_t recipient, int64_t id,
-				int64_t sender, struct notif_request *out)
+enum store_rc store_notif_request_get(struct db *db, struct arena *ar, int64_t recipient,
+				      int64_t id, int64_t sender, struct notif_request *out)
 {
 	struct notif_request_list l;
 	enum store_rc rc = read_requests(
@@ -236,16 +237,16 @@ enum store_rc store_held_direct(struct db *db, struct arena *ar, int64_t recipie
 	return *n == max || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
-enum store_rc store_notif_request_end(struct db *db, int64_t recipient, int64_t sender, bool release,
-				int64_t now, int64_t *moved)
+enum store_rc store_notif_request_end(struct db *db, int64_t recipient, int64_t sender,
+				      bool release, int64_t now, int64_t *moved)
 {
-	*moved = db_int_query(db, -1,
-			      "SELECT COUNT(*) FROM notifications_held"
-			      " WHERE account_id = $1 AND from_account_id = $2",
-			      "ii", recipient, sender);
-	if (*moved < 0)
-		return ST_ERROR;
-	enum db_rc rc = DB_OK;
+	enum db_rc rc = db_scalar(db, moved,
+				  "SELECT COUNT(*) FROM notifications_held"
+				  " WHERE account_id = $1 AND from_account_id = $2",
+				  "ii", recipient, sender);
+	if (rc != DB_ROW)
+		return ST_ERROR; /* a count always has its row */
+	rc = DB_OK;
 	if (release)
 		rc = db_exec(db,
 			     "INSERT INTO notifications (id, account_id, from_account_id, type,"
