@@ -2,6 +2,7 @@
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
 #include "core/detect.h"
+#include "core/requests.h"
 #include "core/social_capital.h"
 #include "store/events.h"
 #include "util/log.h"
@@ -20,6 +21,8 @@ static const struct event_hook policies[] = {
 	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
 		 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_UNFOLLOW),
 	 detect_policy},
+	/* message requests (core/requests.c) */
+	{"message requests", EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED), requests_policy},
 	{NULL, 0, NULL},
 };
 
@@ -30,6 +33,8 @@ static const struct event_hook updates[] = {
 		 EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_FAVOURITE_UNDO) | EVENT_BIT(EV_REBLOG) |
 		 EVENT_BIT(EV_REBLOG_UNDO),
 	 social_capital_update},
+	/* message requests: a deleted held status leaves its request */
+	{"message requests", EVENT_BIT(EV_STATUS_DELETED), requests_deleted},
 	{NULL, 0, NULL},
 };
 

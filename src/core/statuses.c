@@ -163,7 +163,18 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Direct statuses: each participant's conversation with the others. */
+const char *conversation_key(struct arena *ar, const int64_t *ids, int n, int64_t account)
+{
+	char *key = arena_strdup(ar, "");
+	for (int j = 0; j < n; j++)
+		if (ids[j] != account)
+			key = arena_printf(ar, "%s%s%lld", key, *key ? "," : "", (long long)ids[j]);
+	return key;
+}
+
+/* Direct statuses: each participant's conversation with the others,
+ * except for those the event's policy hooks kept it from (held as a
+ * request: it reaches them when they accept). */
 static enum store_rc touch_conversations(struct core *c, struct db *db, const struct status *s,
 					 const struct text_formatted *f)
 {
@@ -175,13 +186,11 @@ static enum store_rc touch_conversations(struct core *c, struct db *db, const st
 			ids[n++] = f->mentions[i].account_id;
 	qsort(ids, (size_t)n, sizeof ids[0], cmp_i64);
 	for (int i = 0; i < n; i++) {
-		char *key = arena_strdup(c->arena, "");
-		for (int j = 0; j < n; j++)
-			if (j != i)
-				key = arena_printf(c->arena, "%s%s%lld", key, *key ? "," : "",
-						   (long long)ids[j]);
-		enum store_rc st = store_conversation_touch(db, ids[i], key, s->id,
-							    ids[i] != s->account_id);
+		if (ids[i] != s->account_id && events_fate(c, db, ids[i]) != FATE_DELIVER)
+			continue;
+		enum store_rc st = store_conversation_touch(
+			db, ids[i], conversation_key(c->arena, ids, n, ids[i]), s->id,
+			ids[i] != s->account_id);
 		if (st != ST_OK)
 			return st;
 	}
@@ -226,12 +235,17 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 		st = store_status_count(db, s->in_reply_to_id, "replies", 1);
 	if (st != ST_OK)
 		return st;
+	/* The event first: its policy hooks decide who hears of the status. */
+	if (events_status(c, db, EV_POST, s, NULL, 0))
+		return tx_fail(x, c->err.rc);
 	/* Home feeds: followers (for replies to others, only those who follow
-	 * both), or for direct statuses the participants. */
+	 * both), or for direct statuses the participants whose notification
+	 * was not held or suppressed. */
 	if (s->visibility == VIS_DIRECT) {
 		st = store_feed_add(db, s->account_id, s->id);
 		for (int i = 0; i < x->f->nmentions && st == ST_OK; i++)
-			st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
+			if (events_fate(c, db, x->f->mentions[i].account_id) == FATE_DELIVER)
+				st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
 		if (st == ST_OK)
 			st = touch_conversations(c, db, s, x->f);
 	} else {
@@ -242,8 +256,6 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	}
 	if (st != ST_OK)
 		return st;
-	if (events_status(c, db, EV_POST, s, NULL, 0))
-		return tx_fail(x, c->err.rc);
 	for (int i = 0; i < x->f->nmentions; i++)
 		if (notify(c, db, x->f->mentions[i].account_id, s->account_id, "mention", s->id))
 			return tx_fail(x, c->err.rc);

@@ -53,6 +53,11 @@ enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on);
 enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status_list *ancestors,
 		       struct status_list *descendants);
 
+/* The key of account's view of a direct conversation among the sorted
+ * participants ids (the author included): the others' ids, ascending,
+ * comma-separated; allocated in ar. */
+const char *conversation_key(struct arena *ar, const int64_t *ids, int n, int64_t account);
+
 /* notify.c: creates a notification unless the recipient is the actor, is
  * not local, blocks or is blocked by the actor, or mutes the actor's
  * notifications, or the event of the write (core/events.h, emitted before

@@ -341,8 +341,55 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX social_cards_computed ON social_cards(computed_at);",
 	/* 9: reserved for the Conversations feed (its branch brings it). */
 	"",
-	/* 10: reserved for message requests (their branch brings it). */
-	"",
+	/* 10: message requests (core/requests.c; docs/SOCIAL.md, "Message
+	 * requests"):
+	 * - notification_requests: one per recipient and sender whose
+	 *   messages wait; notifications_count and last_status_id are those
+	 *   of its held notifications, flags the senders' EVENT_FLAG_* (the
+	 *   "automated" label);
+	 * - notifications_held: the notifications a policy held, as they
+	 *   would have been made (same columns as notifications); accepting
+	 *   moves them there, declining deletes them;
+	 * - notification_permissions: senders a recipient accepted;
+	 * - notification_policies: the Mastodon 4.3 policy, 0 accept,
+	 *   1 filter, 2 drop; no row means the defaults;
+	 * - "talked with" asks whether the recipient addressed the sender:
+	 *   an index over the seam's social_addressed by (addressee, author). */
+	"CREATE TABLE notification_requests ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" notifications_count BIGINT NOT NULL DEFAULT 0,"
+	" last_status_id BIGINT NOT NULL DEFAULT 0,"
+	" flags BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL,"
+	" UNIQUE (account_id, from_account_id));"
+	"CREATE INDEX notification_requests_account ON notification_requests(account_id, id);"
+	"CREATE TABLE notifications_held ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" type TEXT NOT NULL,"
+	" status_id BIGINT REFERENCES statuses(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX notifications_held_from ON notifications_held(account_id, from_account_id,"
+	" id);"
+	"CREATE INDEX notifications_held_status ON notifications_held(status_id);"
+	"CREATE TABLE notification_permissions ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, from_account_id)) WITHOUT ROWID;"
+	"CREATE TABLE notification_policies ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" for_not_following INTEGER NOT NULL CHECK (for_not_following BETWEEN 0 AND 2),"
+	" for_not_followers INTEGER NOT NULL CHECK (for_not_followers BETWEEN 0 AND 2),"
+	" for_new_accounts INTEGER NOT NULL CHECK (for_new_accounts BETWEEN 0 AND 2),"
+	" for_private_mentions INTEGER NOT NULL CHECK (for_private_mentions BETWEEN 0 AND 2),"
+	" for_limited_accounts INTEGER NOT NULL CHECK (for_limited_accounts BETWEEN 0 AND 2),"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE INDEX social_addressed_from ON social_addressed(account_id, from_id);",
 	/* 11: the automation detectors (core/detect.c, store_detect.c;
 	 * docs/SOCIAL.md, "Detectors"):
 	 * - status_flags: the detectors' flags of a status (EVENT_FLAG_*
