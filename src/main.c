@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/config.h"
+#include "core/convfeed.h"
 #include "core/jobs.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -190,6 +191,7 @@ static int cmd_serve(int argc, char **argv)
 out:
 	store_close(st);
 	render_cache_free();
+	convfeed_cache_free();
 	store_row_cache(0);
 	free((char *)cfg.base_url);
 	return status;

@@ -457,11 +457,24 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 
+/* `rapport` of a status in a ranked feed: why it ranks there and what is
+ * folded into it. */
+static void write_rapport(struct jw *w, const char *why, const char *more)
+{
+	jw_key(w, "rapport");
+	jw_obj(w);
+	jw_kstr(w, "why", why);
+	if (more)
+		jw_kstr(w, "more", more);
+	jw_obj_end(w);
+}
+
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
  * The reblogged status, if any, comes with its own cached pieces rc. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
-			 const struct cached_status *rc, bool source)
+			 const struct cached_status *rc, bool source, const char *why,
+			 const char *more)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -478,7 +491,8 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	jw_key(w, "reblog");
 	if (s->reblog) {
 		static const struct cached_status none;
-		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false);
+		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
+			     NULL);
 	} else {
 		jw_null(w);
 	}
@@ -495,10 +509,18 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		if (s->account_id == r->account_id)
 			jw_kbool(w, "pinned", flags & FLAG_PINNED);
 	}
+	if (why)
+		write_rapport(w, why, more);
 	jw_obj_end(w);
 }
 
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
+{
+	jw_statuses_ranked(w, r, l, source, NULL, NULL);
+}
+
+void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l, bool source,
+			const char *const *why, const char *const *more)
 {
 	int n = l->n, k = 0;
 	int64_t *ids = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *ids);
@@ -544,7 +566,8 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (missing(s, &c[i], &rc[i]))
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
-		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source);
+		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
+			     why ? why[i] : NULL, more ? more[i] : NULL);
 	}
 	jw_arr_end(w);
 }
