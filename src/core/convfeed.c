@@ -82,8 +82,8 @@ static struct snap **chain_of(struct shard *sh, int64_t viewer)
 
 static void lru_unlink(struct shard *sh, struct snap *s)
 {
-	*(s->newer ? &s->newer->older : &sh->oldest) = s->older;
-	*(s->older ? &s->older->newer : &sh->newest) = s->newer;
+	*(s->newer ? &s->newer->older : &sh->newest) = s->older;
+	*(s->older ? &s->older->newer : &sh->oldest) = s->newer;
 	s->older = s->newer = NULL;
 }
 
