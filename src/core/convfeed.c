@@ -106,9 +106,9 @@ static void drop(struct shard *sh, struct snap *s)
 	free(s);
 }
 
-/* The viewer's snapshot numbered no, or (no == 0) its newest first-page
+/* The viewer's snapshot numbered no, or (latest) its newest first-page
  * snapshot: copied into ar, or NULL. */
-static struct snap *cache_get(struct arena *ar, int64_t viewer, int64_t no)
+static struct snap *cache_get(struct arena *ar, int64_t viewer, int64_t no, bool latest)
 {
 	pthread_once(&once, cache_init);
 	struct shard *sh = shard_of(viewer);
@@ -117,7 +117,7 @@ static struct snap *cache_get(struct arena *ar, int64_t viewer, int64_t no)
 	for (struct snap *s = *chain_of(sh, viewer); s; s = s->hnext) {
 		if (s->viewer != viewer)
 			continue;
-		if (no ? s->no == no : !s->bounded && (!best || s->no > best->no))
+		if (latest ? !s->bounded && (!best || s->no > best->no) : s->no == no)
 			best = s;
 	}
 	if (best) {
@@ -360,7 +360,7 @@ static bool is_cursor(int64_t v)
 static enum rc first(struct core *c, int64_t viewer, struct snap **out)
 {
 	int64_t top;
-	struct snap *sn = cache_get(c->arena, viewer, 0);
+	struct snap *sn = cache_get(c->arena, viewer, 0, true);
 	if (sn && now_ms() - sn->built_at < CONVFEED_FRESH_MS) {
 		enum store_rc st = store_feed_top(c->db, viewer, &top);
 		if (st != ST_OK)
@@ -380,14 +380,14 @@ static enum rc pick(struct core *c, int64_t viewer, const struct page *pg, struc
 	*pos = 0;
 	if (is_cursor(pg->max_id)) {
 		*pos = (int)(pg->max_id & ((1 << CONVFEED_POS_BITS) - 1));
-		*sn = cache_get(c->arena, viewer, pg->max_id >> CONVFEED_POS_BITS);
+		*sn = cache_get(c->arena, viewer, pg->max_id >> CONVFEED_POS_BITS, false);
 		return *sn ? RC_OK : build(c, viewer, 0, 0, sn);
 	}
 	if (pg->max_id)
 		return build(c, viewer, pg->max_id, 0, sn);
 	int64_t lo = pg->min_id ? pg->min_id : pg->since_id;
 	if (is_cursor(lo)) {
-		struct snap *was = cache_get(c->arena, viewer, lo >> CONVFEED_POS_BITS);
+		struct snap *was = cache_get(c->arena, viewer, lo >> CONVFEED_POS_BITS, false);
 		lo = was ? was->newest : 0;
 	}
 	return lo ? build(c, viewer, 0, lo, sn) : first(c, viewer, sn);
