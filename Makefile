@@ -88,12 +88,12 @@ $(B)/tsan/tests/%: tests/unit/%.c $(TSAN_OBJ)
 $(B)/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(call say,CLANG)
-	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-command-line-argument \
+	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-unused-command-line-argument \
 		$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Isrc $(PKG_CFLAGS) -c $< -o $@
 
 $(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	$(call say,FUZZ)
-	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	$(Q)clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-Isrc $(PKG_CFLAGS) $< $(FUZZ_OBJ) -o $@ $(LIBS)
 
 fuzz-build: $(FUZZ_BIN)

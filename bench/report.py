@@ -1,49 +1,90 @@
-"""Collects the wrk figures of one bench run into results.json and a table."""
+"""Collects the figures of one bench run into results.json and a table.
+
+Usage: report.py OUT ACCOUNTS POSTS SMALL LABEL... where each label ("new",
+and "base" when BASE= was given) has its figures in OUT/LABEL/."""
 import json
 import os
 import sys
 
-out, accounts, posts, small, rss_kb = sys.argv[1:6]
+out, accounts, posts, small = sys.argv[1:5]
+labels = sys.argv[5:]
 names = ["home_timeline", "conversations_feed", "public_timeline", "status_context",
          "account_statuses", "post_status", "favourite"]
 
 
-def load(name):
-    with open(os.path.join(out, name + ".json")) as f:
+def load(*path):
+    with open(os.path.join(out, *path)) as f:
         return json.load(f)
 
 
-ceiling = load("ceiling")
-rows = []
-for n in names:
-    r = load(n)
-    r["ratio_to_ceiling"] = round(r["rps"] / ceiling["rps"], 4) if ceiling["rps"] else 0
-    rows.append(r)
-smallr = load("home_timeline_small")
+def stamp(label):
+    with open(os.path.join(out, label + ".stamp")) as f:
+        return dict(line.rstrip("\n").split(" ", 1) for line in f if " " in line)
+
+
+ceiling = load("ceiling.json")
 result = {
-    "ceiling": {"rps": ceiling["rps"], "p50_ms": ceiling["p50_ms"], "p99_ms": ceiling["p99_ms"]},
-    "scenarios": [{k: r[k] for k in ["name", "rps", "p50_ms", "p99_ms", "ratio_to_ceiling",
-                                      "errors", "non_2xx"]} for r in rows],
-    "home_timeline_flatness": {"posts_small": int(small), "rps_small": smallr["rps"],
-                               "p99_ms_small": smallr["p99_ms"], "posts_big": int(posts),
-                               "rps_big": rows[0]["rps"], "p99_ms_big": rows[0]["p99_ms"]},
-    "rss_mb": round(int(rss_kb) / 1024, 1),
-    "fanout_after_post_status": json.load(open(os.path.join(out, "fanout.json"))),
+    "ceiling": {k: ceiling[k] for k in ["rps", "p50_ms", "p99_ms"]},
     "accounts": int(accounts),
     "posts": int(posts),
+    "binaries": {},
 }
+for label in labels:
+    rows = []
+    for n in names:
+        r = load(label, n + ".json")
+        r["ratio_to_ceiling"] = round(r["rps"] / ceiling["rps"], 4) if ceiling["rps"] else 0
+        rows.append({k: r[k] for k in ["name", "rps", "p50_ms", "p99_ms", "ratio_to_ceiling",
+                                        "errors", "non_2xx"]})
+    smallr = load(label, "home_timeline_small.json")
+    with open(os.path.join(out, label, "rss_kb")) as f:
+        rss_kb = int(f.read().strip() or 0)
+    with open(os.path.join(out, label, "burst-slow.log")) as f:
+        slow = sum(1 for _ in f)
+    result["binaries"][label] = {
+        "stamp": stamp(label),
+        "scenarios": rows,
+        "home_timeline_flatness": {"posts_small": int(small), "rps_small": smallr["rps"],
+                                   "p99_ms_small": smallr["p99_ms"], "posts_big": int(posts),
+                                   "rps_big": rows[0]["rps"], "p99_ms_big": rows[0]["p99_ms"]},
+        "burst": {"post_status": load(label, "burst.json"), "probe": load(label, "probe.json"),
+                  "statements_over_100ms": slow},
+        "rss_mb": round(rss_kb / 1024, 1),
+        "fanout_after_post_status": load(label, "fanout.json"),
+    }
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(result, f, indent=2)
+
+B = result["binaries"]
 print()
-print(f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'x ceiling':>11}{'errors':>8}")
-print(f"{'nginx 2KB (ceiling)':<22}{ceiling['rps']:>10.0f}{ceiling['p50_ms']:>10.2f}"
-      f"{ceiling['p99_ms']:>10.2f}{1:>11.3f}{ceiling['errors'] + ceiling['non_2xx']:>8}")
-for r in rows:
-    print(f"{r['name']:<22}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
-          f"{r['ratio_to_ceiling']:>11.3f}{r['errors'] + r['non_2xx']:>8}")
-print(f"{'home @' + small + ' posts':<22}{smallr['rps']:>10.0f}{smallr['p50_ms']:>10.2f}"
-      f"{smallr['p99_ms']:>10.2f}")
-fo = result["fanout_after_post_status"]
-print(f"fan-out queue after post_status: {fo['backlog']} jobs, drained in {fo['drain_s']:.1f} s")
-print(f"server peak RSS: {result['rss_mb']} MB; {accounts} accounts, {posts} posts")
-print(f"written: {os.path.join(out, 'results.json')}")
+head = f"{'scenario':<22}"
+for label in labels:
+    head += f"{label + ' req/s':>12}{'p99 ms':>9}{'x ceiling':>10}{'errors':>7}"
+if len(labels) == 2:
+    head += f"{'new/base':>10}"
+print(head)
+print(f"{'nginx 2KB (ceiling)':<22}{ceiling['rps']:>12.0f}{ceiling['p99_ms']:>9.2f}{1:>10.3f}"
+      f"{ceiling['errors'] + ceiling['non_2xx']:>7}")
+for i, n in enumerate(names):
+    line = f"{n:<22}"
+    for label in labels:
+        r = B[label]["scenarios"][i]
+        line += (f"{r['rps']:>12.0f}{r['p99_ms']:>9.2f}{r['ratio_to_ceiling']:>10.3f}"
+                 f"{r['errors'] + r['non_2xx']:>7}")
+    if len(labels) == 2:
+        a, b = B["new"]["scenarios"][i]["rps"], B["base"]["scenarios"][i]["rps"]
+        line += f"{a / b if b else 0:>10.3f}"
+    print(line)
+for label in labels:
+    b = B[label]
+    fl, bu = b["home_timeline_flatness"], b["burst"]
+    print(f"{label}: home @{small} posts {fl['rps_small']:.0f} req/s, p99 {fl['p99_ms_small']:.2f} ms;"
+          f" burst of {bu['post_status']['requests']} posts: p99 {bu['post_status']['p99_ms']:.1f} ms,"
+          f" max {bu['post_status']['max_ms']:.1f} ms; home probe: longest wait"
+          f" {bu['probe']['max_ms']:.1f} ms over {bu['probe']['requests']} reads;"
+          f" errors {bu['post_status']['errors'] + bu['post_status']['non_2xx']};"
+          f" {bu['statements_over_100ms']} statements over 100 ms")
+    fo = b["fanout_after_post_status"]
+    print(f"{label}: fan-out queue after post_status: {fo['backlog']} jobs, drained in"
+          f" {fo['drain_s']:.1f} s; server peak RSS {b['rss_mb']} MB")
+print(f"{accounts} accounts, {posts} posts; written: {os.path.join(out, 'results.json')}")

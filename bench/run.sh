@@ -5,6 +5,9 @@
 # build/bench/results.json and a table.
 #   BENCH=quick  1k accounts / 50k posts (default: 10k / 1M)
 #   DURATION=10  seconds per scenario
+#   BASE=/path/to/another/rapport  measures that binary too, in the same
+#                run: each binary seeds its own store (same parameters) and
+#                every scenario runs against both, one after the other
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -30,86 +33,190 @@ else ACCOUNTS=10000; POSTS=1000000; SMALL=100000; fi
 DURATION=${DURATION:-10}
 CONNS=32
 THREADS=2
+BURST_POSTS=2000
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# seed DIR ACCOUNTS POSTS: a pristine seeded store, made once and reused.
-seed() {
-	local dir="$1"
-	if [ ! -f "$dir/seed.json" ]; then
-		rm -rf "$dir"
-		"$B/rapport" seed --data "$dir" --accounts "$2" --posts "$3" --seed 42 \
-			--tokens "$dir.tokens" 2>&1 | grep -v " info " || true
-	fi
-	[ -f "$dir/seed.json" ] || { echo "seeding $dir failed" >&2; exit 1; }
-}
-
-SRV_PID=""
-NGX_DIR="$OUT/nginx"
-cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null || true
-	[ -f "$NGX_DIR/nginx.pid" ] && kill "$(cat "$NGX_DIR/nginx.pid")" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# serve DIR: a working copy of the seeded store, served on a free port.
-serve() {
-	local work="$OUT/work"
-	rm -rf "$work"
-	cp -r "$1" "$work"
-	PORT=$(free_port)
-	RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 \
-		"$B/rapport" serve --data "$work" --listen "127.0.0.1:$PORT" \
-		--domain "127.0.0.1:$PORT" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
-		>"$OUT/server.log" 2>&1 &
-	SRV_PID=$!
-	for _ in $(seq 100); do
-		curl -sf "http://127.0.0.1:$PORT/api/v1/instance" >/dev/null && return 0
-		sleep 0.1
-	done
-	echo "server did not start" >&2
-	exit 1
-}
-
-stop_server() {
-	kill "$SRV_PID"
-	wait "$SRV_PID" || true
-	SRV_PID=""
-}
-
-# run NAME URL SEEDDIR [EXTRA]: one wrk run; figures go to $OUT/NAME.json.
-# Reads are first driven for WARMUP seconds, unrecorded: the figures are
-# those of a running server, whose caches hold what its users read (the
-# cold first seconds are in $OUT/LABEL-cold.json).
-WARMUP=${WARMUP:-10}
-run() {
-	local name="$1" url="$2" dir="$3" extra="${4:-0}" label="${5:-$1}"
-	case "$name" in
-	post_status | favourite | static) ;;
-	*)
-		WRK_OUT="$OUT/$label-cold.json" WRK_SCENARIO="$name" \
-			wrk -t$THREADS -c$CONNS -d${WARMUP}s --latency -s bench/scenario.lua "$url" -- \
-			"$name" "$dir.tokens" "$dir.ids" "$extra" "$OUT/$label-cold.json" \
-			>"$OUT/$label-cold.wrk" 2>&1
-		;;
-	esac
-	WRK_OUT="$OUT/$label.json" WRK_SCENARIO="$name" \
-		wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua "$url" -- \
-		"$name" "$dir.tokens" "$dir.ids" "$extra" "$OUT/$label.json" >"$OUT/$label.wrk" 2>&1
-	echo "  $label: $(cat "$OUT/$label.json")"
-}
 
 echo "== building"
 make --no-print-directory -j"$(nproc)" B="$B" all >/dev/null
 
-BIG="$OUT/seed-$ACCOUNTS-$POSTS"
-SMALLDIR="$OUT/seed-$ACCOUNTS-$SMALL"
-echo "== seeding $ACCOUNTS accounts / $POSTS posts (cached in $BIG)"
-seed "$BIG" "$ACCOUNTS" "$POSTS"
-seed "$SMALLDIR" "$ACCOUNTS" "$SMALL"
-for d in "$BIG" "$SMALLDIR"; do
-	[ -f "$d.ids" ] || sqlite3 "$d/rapport.db" "SELECT id FROM statuses WHERE visibility = 0 \
-		AND reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$d.ids"
+# The binaries measured: "new" (this tree's build) and, with BASE, "base".
+LABELS=(new)
+declare -A BIN=([new]="$PWD/$B/rapport")
+if [ -n "${BASE:-}" ]; then
+	[ -x "$BASE" ] || { echo "BASE=$BASE is not an executable" >&2; exit 1; }
+	LABELS+=(base)
+	BIN[base]="$(cd "$(dirname "$BASE")" && pwd)/$(basename "$BASE")"
+fi
+
+# What produced a seed: the binary (sha256) and the schema version it
+# migrates to. A cached seed is used only by the binary that made it.
+declare -A KEY
+for l in "${LABELS[@]}"; do
+	sha=$(sha256sum "${BIN[$l]}" | cut -c1-64)
+	tmp=$(mktemp -d)
+	"${BIN[$l]}" user list --data "$tmp" >/dev/null 2>&1
+	schema=$(sqlite3 "$tmp/rapport.db" "SELECT MAX(version) FROM schema_version")
+	rm -rf "$tmp"
+	KEY[$l]="s$schema-${sha:0:16}"
+	printf '%s\n' "binary ${BIN[$l]}" "sha256 $sha" "schema $schema" >"$OUT/$l.stamp"
+done
+
+# seed LABEL POSTS: the label's binary seeds a pristine store once; it is
+# reused while its stamp matches. Prints the directory.
+seed() {
+	local l="$1" posts="$2"
+	local dir="$OUT/seed-$ACCOUNTS-$posts-${KEY[$l]}"
+	local stamp
+	stamp="$(cat "$OUT/$l.stamp") accounts $ACCOUNTS posts $posts seed 42"
+	if [ ! -f "$dir/seed.json" ] || [ "$(cat "$dir.stamp" 2>/dev/null)" != "$stamp" ]; then
+		rm -rf "$dir" "$dir".*
+		echo "  $l: seeding $ACCOUNTS accounts / $posts posts into $dir" >&2
+		local t0=$SECONDS
+		"${BIN[$l]}" seed --data "$dir" --accounts "$ACCOUNTS" --posts "$posts" --seed 42 \
+			--tokens "$dir.tokens" 2>&1 | grep -v " info " >&2 || true
+		[ -f "$dir/seed.json" ] || { echo "seeding $dir with ${BIN[$l]} failed" >&2; exit 1; }
+		echo "  $l: seeded in $((SECONDS - t0)) s" >&2
+		sqlite3 "$dir/rapport.db" "SELECT id FROM statuses WHERE visibility = 0 \
+			AND reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$dir.ids"
+		echo "$stamp" >"$dir.stamp"
+	fi
+	echo "$dir"
+}
+
+echo "== seeding (cached in $OUT/seed-*)"
+declare -A BIG SMALLDIR
+for l in "${LABELS[@]}"; do
+	BIG[$l]=$(seed "$l" "$POSTS")
+	SMALLDIR[$l]=$(seed "$l" "$SMALL")
+done
+# Seeds of these sizes that no binary of this run can use go.
+for d in "$OUT/seed-$ACCOUNTS-$POSTS"* "$OUT/seed-$ACCOUNTS-$SMALL"*; do
+	[ -e "$d" ] || continue
+	keep=""
+	for l in "${LABELS[@]}"; do
+		case "$d" in "${BIG[$l]}"* | "${SMALLDIR[$l]}"*) keep=1 ;; esac
+	done
+	[ -n "$keep" ] || rm -rf "$d"
+done
+
+declare -A PID PORT
+NGX_DIR="$OUT/nginx"
+PROBE_PID=""
+cleanup() {
+	for l in "${!PID[@]}"; do
+		kill "${PID[$l]}" 2>/dev/null && wait "${PID[$l]}" 2>/dev/null || true
+	done
+	[ -n "$PROBE_PID" ] && kill "$PROBE_PID" 2>/dev/null || true
+	[ -f "$NGX_DIR/nginx.pid" ] && kill "$(cat "$NGX_DIR/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# serve LABEL DIR [ENV...]: the label's binary on a working copy of the
+# seeded store, on a free port.
+serve() {
+	local l="$1" dir="$2"
+	shift 2
+	local work="$OUT/work-$l"
+	rm -rf "$work"
+	cp -r "$dir" "$work"
+	PORT[$l]=$(free_port)
+	env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 "$@" \
+		"${BIN[$l]}" serve --data "$work" --listen "127.0.0.1:${PORT[$l]}" \
+		--domain "127.0.0.1:${PORT[$l]}" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
+		>"$OUT/$l/server.log" 2>&1 &
+	PID[$l]=$!
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:${PORT[$l]}/api/v1/instance" >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "server $l did not start" >&2
+	exit 1
+}
+
+stop_server() {
+	kill "${PID[$1]}"
+	wait "${PID[$1]}" || true
+	unset "PID[$1]"
+}
+
+# run NAME LABEL DIR [EXTRA] [FILE]: one wrk run against LABEL's server;
+# figures go to $OUT/LABEL/FILE.json (FILE defaults to NAME). Reads are
+# first driven for WARMUP seconds, unrecorded: the figures are those of a
+# running server, whose caches hold what its users read (the cold first
+# seconds are in FILE-cold.json).
+WARMUP=${WARMUP:-10}
+run() {
+	local name="$1" l="$2" dir="$3" extra="${4:-0}" file="${5:-$1}"
+	local url="http://127.0.0.1:${PORT[$l]}" o="$OUT/$l/$file"
+	case "$name" in
+	post_status | favourite) ;;
+	*)
+		WRK_OUT="$o-cold.json" WRK_SCENARIO="$name" \
+			wrk -t$THREADS -c$CONNS -d${WARMUP}s --latency -s bench/scenario.lua "$url" -- \
+			"$name" "$dir.tokens" "$dir.ids" "$extra" "$o-cold.json" >"$o-cold.wrk" 2>&1
+		;;
+	esac
+	WRK_OUT="$o.json" WRK_SCENARIO="$name" \
+		wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua "$url" -- \
+		"$name" "$dir.tokens" "$dir.ids" "$extra" "$o.json" >"$o.wrk" 2>&1
+	echo "  $l $file: $(cat "$o.json")"
+}
+
+# Posts by accounts with more than RAPPORT_FANOUT_INLINE followers reach
+# their followers through the job queue: time its drain.
+drain() {
+	local db="$OUT/work-$1/rapport.db"
+	local backlog t0
+	backlog=$(sqlite3 "$db" "SELECT COUNT(*) FROM jobs")
+	t0=$(date +%s.%N)
+	while [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
+		sleep 0.2
+	done
+	local took
+	took=$(printf "%.2f" "$(echo "$(date +%s.%N) - $t0" | bc)")
+	echo "  $1 fan-out backlog after post_status: $backlog jobs, drained in ${took}s"
+	echo "{\"backlog\": $backlog, \"drain_s\": $took}" >"$OUT/$1/fanout.json"
+}
+
+# burst LABEL: a freshly started server; BURST_POSTS posts from 32
+# connections as fast as they are answered, and beside them a probe
+# reading a home timeline every ~10 ms, recording its longest wait. wrk
+# runs for its whole -d unless interrupted: it is, once the burst's
+# threads have all had their answers. Its timeout is raised from 2 s so
+# that a stall is measured, not counted apart as timeouts.
+burst() {
+	local l="$1" dir="${BIG[$1]}"
+	serve "$l" "$dir" RAPPORT_SLOW_SQL_MS=100
+	local url="http://127.0.0.1:${PORT[$l]}" done="$OUT/$l/burst.done"
+	rm -f "$done"
+	WRK_OUT="$OUT/$l/probe.json" wrk -t1 -c1 -d300s --timeout 60s -s bench/probe.lua "$url" -- \
+		"$dir.tokens" >"$OUT/$l/probe.wrk" 2>&1 &
+	PROBE_PID=$!
+	WRK_OUT="$OUT/$l/burst.json" wrk -t$THREADS -c$CONNS -d300s --timeout 60s -s bench/burst.lua "$url" -- \
+		"$dir.tokens" $((BURST_POSTS / THREADS)) "$done" >"$OUT/$l/burst.wrk" 2>&1 &
+	local burst_pid=$!
+	local t0=$SECONDS
+	while [ "$(cat "$done" 2>/dev/null | wc -l)" -lt $THREADS ] && kill -0 $burst_pid 2>/dev/null
+	do
+		sleep 0.05
+	done
+	local took=$((SECONDS - t0))
+	kill -INT $burst_pid $PROBE_PID 2>/dev/null || true
+	wait $burst_pid || true
+	wait "$PROBE_PID" || true
+	PROBE_PID=""
+	stop_server "$l"
+	grep "slow sql" "$OUT/$l/server.log" | cut -c1-200 >"$OUT/$l/burst-slow.log" || true
+	echo "  $l burst (about ${took} s): $(cat "$OUT/$l/burst.json")"
+	echo "  $l probe: $(cat "$OUT/$l/probe.json")"
+	echo "  $l statements over 100 ms: $(wc -l <"$OUT/$l/burst-slow.log")" \
+		"(in $OUT/$l/burst-slow.log)"
+}
+
+for l in "${LABELS[@]}"; do
+	rm -rf "${OUT:?}/$l"
+	mkdir -p "$OUT/$l"
 done
 
 echo "== nginx ceiling (2 KB static file)"
@@ -120,35 +227,38 @@ NPORT=$(free_port)
 sed -e "s|@DIR@|$PWD/$NGX_DIR|g" -e "s|@PORT@|$NPORT|g" bench/nginx.conf.in >"$NGX_DIR/nginx.conf"
 nginx -c "$PWD/$NGX_DIR/nginx.conf" -p "$PWD/$NGX_DIR" -e "$PWD/$NGX_DIR/nginx-error.log"
 sleep 0.3
-run static "http://127.0.0.1:$NPORT" "$BIG" 0 ceiling
+WRK_OUT="$OUT/ceiling.json" WRK_SCENARIO=static \
+	wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua \
+	"http://127.0.0.1:$NPORT" -- static "${BIG[new]}.tokens" "${BIG[new]}.ids" 0 \
+	"$OUT/ceiling.json" >"$OUT/ceiling.wrk" 2>&1
+echo "  ceiling: $(cat "$OUT/ceiling.json")"
 kill "$(cat "$NGX_DIR/nginx.pid")"
 rm -f "$NGX_DIR/nginx.pid"
 
-ROOT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread_root"])' "$BIG/seed.json")
+echo "== burst: $BURST_POSTS posts from $CONNS connections right after start"
+for l in "${LABELS[@]}"; do burst "$l"; done
+
 echo "== home_timeline on $SMALL posts (flatness check)"
-serve "$SMALLDIR"
-run home_timeline "http://127.0.0.1:$PORT" "$SMALLDIR" 0 home_timeline_small
-stop_server
+for l in "${LABELS[@]}"; do
+	serve "$l" "${SMALLDIR[$l]}"
+	run home_timeline "$l" "${SMALLDIR[$l]}" 0 home_timeline_small
+	stop_server "$l"
+done
 
 echo "== rapport on $POSTS posts"
-serve "$BIG"
+for l in "${LABELS[@]}"; do serve "$l" "${BIG[$l]}"; done
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
 	post_status favourite; do
-	run "$s" "http://127.0.0.1:$PORT" "$BIG" "$ROOT"
-	if [ "$s" = post_status ]; then
-		# Posts by accounts with more than RAPPORT_FANOUT_INLINE followers
-		# reach their followers through the job queue: time its drain.
-		BACKLOG=$(sqlite3 "$OUT/work/rapport.db" "SELECT COUNT(*) FROM jobs")
-		T0=$(date +%s.%N)
-		while [ "$(sqlite3 "$OUT/work/rapport.db" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
-			sleep 0.2
-		done
-		DRAIN=$(printf "%.2f" "$(echo "$(date +%s.%N) - $T0" | bc)")
-		echo "  fan-out backlog after post_status: $BACKLOG jobs, drained in ${DRAIN}s"
-		echo "{\"backlog\": $BACKLOG, \"drain_s\": $DRAIN}" >"$OUT/fanout.json"
-	fi
+	for l in "${LABELS[@]}"; do
+		ROOT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread_root"])' \
+			"${BIG[$l]}/seed.json")
+		run "$s" "$l" "${BIG[$l]}" "$ROOT"
+		[ "$s" != post_status ] || drain "$l"
+	done
 done
-RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV_PID/status)
-stop_server
+for l in "${LABELS[@]}"; do
+	awk '/VmHWM/ {print $2}' "/proc/${PID[$l]}/status" >"$OUT/$l/rss_kb"
+	stop_server "$l"
+done
 
-"$PY" bench/report.py "$OUT" "$ACCOUNTS" "$POSTS" "$SMALL" "$RSS"
+"$PY" bench/report.py "$OUT" "$ACCOUNTS" "$POSTS" "$SMALL" "${LABELS[@]}"

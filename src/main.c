@@ -236,9 +236,14 @@ static int cmd_seed(int argc, char **argv)
 		return usage_error(SEED_USAGE, "bad --follows", follows);
 	so.seed = (uint64_t)s;
 	config_finish(&cfg);
+	/* The seeder owns the file while it loads (store_seed_begin). */
+	struct store_options sto = {.dir = cfg.data_dir, .sync_full = cfg.sync_full, .bulk = true};
 	struct store *st;
-	if (open_store(&cfg, &st))
+	if (store_open(&sto, &st) != ST_OK) {
+		fprintf(stderr, "rapport: cannot open the store in %s\n", cfg.data_dir);
+		free((char *)cfg.base_url);
 		return 1;
+	}
 	rc = seed_run(&cfg, st, &so) ? 1 : 0;
 	store_close(st);
 	free((char *)cfg.base_url);

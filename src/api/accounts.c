@@ -16,10 +16,8 @@ static void reply_credentials(struct req *r, int64_t id)
 	struct user u;
 	if (api_check(r, account_get(&r->core, id, &a)))
 		return;
-	if (account_user(&r->core, id, &u) != RC_OK) {
-		reply_error(r, 404, "Record not found");
+	if (api_check(r, account_user(&r->core, id, &u)))
 		return;
-	}
 	reply_json(r, 200, ent_credential_account(r, &a, &u));
 }
 
@@ -172,10 +170,8 @@ void h_accounts_get(struct req *r)
 void h_preferences(struct req *r)
 {
 	struct user u;
-	if (account_user(&r->core, r->account_id, &u) != RC_OK) {
-		reply_error(r, 404, "Record not found");
+	if (api_check(r, account_user(&r->core, r->account_id, &u)))
 		return;
-	}
 	json_t *j = json_pack("{s:s, s:b, s:o, s:s, s:b, s:b}", "posting:default:visibility",
 			      u.default_privacy, "posting:default:sensitive", u.default_sensitive,
 			      "posting:default:language",

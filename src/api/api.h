@@ -33,12 +33,16 @@ void render_cache_stats(struct cache_stats *out);
 /* Replies with a finished writer's output (500 if it overflowed). */
 void reply_jw(struct req *r, unsigned status, struct jw *w);
 json_t *ent_account(struct req *r, const struct account *a);
-/* The signed-in user's own account, with `source` and `role`. */
+/* The signed-in user's own account, with `source` and `role`; NULL when
+ * the store failed (reply_json answers 500). */
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u);
 /* Replies with the core error when rc is not RC_OK; returns rc. */
 enum rc api_check(struct req *r, enum rc rc);
 /* Statuses with the viewer's flags (favourited, reblogged, bookmarked,
- * pinned) read in one pass over the list. */
+ * pinned) read in one pass over the list. These and ent_status return NULL
+ * when the store failed (reply_json answers 500; json_pack refuses it), never
+ * a status without its flags or a list with holes; ent_status gives JSON
+ * null for a status deleted meanwhile. */
 json_t *ent_statuses(struct req *r, const struct status_list *l);
 json_t *ent_status(struct req *r, const struct status *s);
 /* The deleted status, with its source `text` as Mastodon returns it. */

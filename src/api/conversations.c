@@ -27,8 +27,15 @@ void h_conversations_index(struct req *r)
 		page_link(r, &pg, l.n, l.items[0].row.last_status_id,
 			  l.items[l.n - 1].row.last_status_id);
 	json_t *arr = json_array();
-	for (int i = 0; i < l.n; i++)
-		json_array_append_new(arr, ent_conversation(r, &l.items[i]));
+	for (int i = 0; i < l.n && arr; i++) {
+		json_t *c = ent_conversation(r, &l.items[i]);
+		if (c) {
+			json_array_append_new(arr, c);
+		} else { /* the store failed: no page with a hole */
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
 	reply_json(r, 200, arr);
 }
 

@@ -180,6 +180,17 @@ static json_t *jw_to_json(struct jw *w)
 	return j ? j : json_null();
 }
 
+/* The writer's array, or NULL when it failed (the store did not answer,
+ * or the output passed its cap). */
+static json_t *jw_to_array(struct jw *w)
+{
+	json_t *j = jw_to_json(w);
+	if (json_is_array(j))
+		return j;
+	json_decref(j);
+	return NULL;
+}
+
 json_t *ent_account(struct req *r, const struct account *a)
 {
 	struct jw w;
@@ -190,6 +201,9 @@ json_t *ent_account(struct req *r, const struct account *a)
 
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u)
 {
+	int64_t requests;
+	if (account_follow_requests(&r->core, a->id, &requests) != RC_OK)
+		return NULL;
 	json_t *j = ent_account(r, a);
 	json_t *raw = json_loads(a->fields ? a->fields : "[]", 0, NULL);
 	json_object_set_new(j, "source",
@@ -198,8 +212,7 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      "sensitive", u->default_sensitive, "language",
 				      *u->default_language ? json_string(u->default_language)
 							   : json_null(),
-				      "follow_requests_count",
-				      (json_int_t)account_follow_requests(&r->core, a->id)));
+				      "follow_requests_count", (json_int_t)requests));
 	json_object_set_new(j, "role",
 			    json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", u->admin ? "3" : "-99",
 				      "name", u->admin ? "Admin" : "", "permissions",
@@ -530,8 +543,13 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 		if (l->items[i].reblog)
 			ids[k++] = l->items[i].reblog->id;
 	}
-	if (r->account_id)
-		timeline_viewer_flags(&r->core, r->account_id, ids, k, flags);
+	if (r->account_id &&
+	    timeline_viewer_flags(&r->core, r->account_id, ids, k, flags) != RC_OK) {
+		/* Not "none": the viewer would see undone what they did. */
+		log_error("render: could not read the viewer's flags");
+		jw_fail(w);
+		return;
+	}
 
 	/* Cached pieces first; the strings of the statuses with a piece
 	 * missing are read in one pass. */
@@ -577,8 +595,7 @@ json_t *ent_statuses(struct req *r, const struct status_list *l)
 	struct jw w;
 	jw_init(&w, ENTITY_CAP);
 	jw_statuses(&w, r, l, false);
-	json_t *j = jw_to_json(&w);
-	return json_is_array(j) ? j : (json_decref(j), json_array());
+	return jw_to_array(&w);
 }
 
 static json_t *one_status(struct req *r, const struct status *s, bool source)
@@ -587,7 +604,9 @@ static json_t *one_status(struct req *r, const struct status *s, bool source)
 	struct jw w;
 	jw_init(&w, ENTITY_CAP);
 	jw_statuses(&w, r, &l, source);
-	json_t *arr = jw_to_json(&w);
+	json_t *arr = jw_to_array(&w);
+	if (!arr)
+		return NULL;
 	json_t *j = json_incref(json_array_get(arr, 0));
 	json_decref(arr);
 	return j ? j : json_null();

@@ -30,17 +30,30 @@ static json_t *configuration(struct req *r)
 		(json_int_t)2629746);
 }
 
+/* The local accounts and their statuses; replies 500 and returns false
+ * when the store failed. */
+static bool local_counts(struct req *r, int64_t *users, int64_t *statuses)
+{
+	if (accounts_local_count(&r->core, users) == RC_OK &&
+	    statuses_local_count(&r->core, statuses) == RC_OK)
+		return true;
+	reply_core_error(r);
+	return false;
+}
+
 void h_instance_v1(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
+	int64_t users, statuses;
+	if (!local_counts(r, &users, &statuses))
+		return;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:{s:I, s:I, s:I},"
 			      " s:s, s:[s], s:b, s:b, s:b, s:o, s:n, s:[]}",
 			      "uri", cfg->domain, "title", cfg->title, "short_description",
 			      DESCRIPTION, "description", DESCRIPTION, "email", "", "version",
 			      VERSION_STRING, "urls", "streaming_api",
 			      arena_printf(&r->arena, "%s", cfg->base_url), "stats", "user_count",
-			      (json_int_t)accounts_local_count(&r->core), "status_count",
-			      (json_int_t)statuses_local_count(&r->core), "domain_count",
+			      (json_int_t)users, "status_count", (json_int_t)statuses, "domain_count",
 			      (json_int_t)0, "thumbnail",
 			      arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url),
 			      "languages", "en", "registrations", cfg->registrations,
@@ -52,6 +65,9 @@ void h_instance_v1(struct req *r)
 void h_instance_v2(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
+	int64_t users, statuses;
+	if (!local_counts(r, &users, &statuses))
+		return;
 	json_t *conf = configuration(r);
 	json_object_set_new(conf, "urls", json_pack("{s:s}", "streaming", cfg->base_url));
 	json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
@@ -60,8 +76,7 @@ void h_instance_v2(struct req *r)
 		" s:{s:b, s:b, s:n}, s:{s:I}, s:{s:s, s:n}, s:[]}",
 		"domain", cfg->domain, "title", cfg->title, "version", VERSION_STRING,
 		"source_url", "https://example.invalid/rapport", "description", DESCRIPTION,
-		"usage", "users", "active_month",
-		(json_int_t)accounts_local_count(&r->core), "thumbnail", "url",
+		"usage", "users", "active_month", (json_int_t)users, "thumbnail", "url",
 		arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url), "icon",
 		"languages", "en", "configuration", conf, "registrations", "enabled",
 		cfg->registrations, "approval_required", 0, "message", "api_versions", "mastodon",
@@ -83,7 +98,9 @@ void h_nodeinfo_index(struct req *r)
 void h_nodeinfo(struct req *r)
 {
 	const char *ver = strstr(r->path, "2.1") ? "2.1" : "2.0";
-	int64_t users = accounts_local_count(&r->core);
+	int64_t users, statuses;
+	if (!local_counts(r, &users, &statuses))
+		return;
 	json_t *j = json_pack(
 		"{s:s, s:{s:s, s:s}, s:[s], s:{s:[], s:[]}, s:b,"
 		" s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s}}}",
@@ -91,7 +108,7 @@ void h_nodeinfo(struct req *r)
 		"protocols", "activitypub", "services", "outbound", "inbound", "openRegistrations",
 		r->core.cfg->registrations, "usage", "users", "total", (json_int_t)users,
 		"activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
-		(json_int_t)statuses_local_count(&r->core), "metadata", "nodeName",
+		(json_int_t)statuses, "metadata", "nodeName",
 		r->core.cfg->title, "upstream", "name", "mastodon");
 	if (!strcmp(ver, "2.1"))
 		json_object_set_new(json_object_get(j, "software"), "repository",

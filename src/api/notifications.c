@@ -83,6 +83,8 @@ static json_t *notifications_json(struct req *r, const struct notification_list 
 		}
 	}
 	json_t *statuses = ent_statuses(r, &sl);
+	if (!statuses)
+		return NULL;
 	json_t *arr = json_array();
 	for (int i = 0; i < l->n; i++) {
 		json_t *s = slot[i] < 0 ? NULL : json_array_get(statuses, (size_t)slot[i]);

@@ -101,7 +101,12 @@ void h_apps_create(struct req *r)
 void h_apps_verify(struct req *r)
 {
 	struct app a;
-	if (oauth_app_get(&r->core, r->token.app_id, &a) != RC_OK) {
+	enum rc rc = oauth_app_get(&r->core, r->token.app_id, &a);
+	if (rc == RC_INTERNAL) {
+		reply_core_error(r);
+		return;
+	}
+	if (rc != RC_OK) {
 		reply_error(r, 401, "The access token is invalid");
 		return;
 	}

@@ -82,7 +82,7 @@ void reply_jw(struct req *r, unsigned status, struct jw *w)
 {
 	if (!jw_ok(w)) {
 		jw_free(w);
-		reply_error(r, 500, "Internal error: response too large");
+		reply_error(r, 500, "Internal error"); /* a store error (logged) or past the cap */
 		return;
 	}
 	size_t len;

@@ -190,7 +190,9 @@ void h_statuses_reblog(struct req *r)
 	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
 	int64_t orig = s.reblog ? s.reblog->id : s.id;
-	int64_t wrapper = timeline_reblog_by(&r->core, r->account_id, orig);
+	int64_t wrapper;
+	if (api_check(r, timeline_reblog_by(&r->core, r->account_id, orig, &wrapper)))
+		return;
 	reply_status(r, wrapper ? wrapper : orig);
 }
 

@@ -86,6 +86,23 @@ static enum store_rc create_tx(struct db *db, void *arg)
 	return store_user_insert(db, &u);
 }
 
+/* The username and the email are free (the unique indexes decide again
+ * when the rows are inserted). */
+static enum rc check_free(struct core *c, const struct signup *s)
+{
+	bool name_taken, email_taken = false;
+	enum store_rc st = store_username_taken(c->db, s->username, &name_taken);
+	if (st == ST_OK && !name_taken)
+		st = store_email_taken(c->db, s->email, &email_taken);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (name_taken)
+		return core_fail(c, RC_INVALID, "username", "Validation failed: username is taken");
+	if (email_taken)
+		return core_fail(c, RC_INVALID, "email", "Validation failed: email is taken");
+	return RC_OK;
+}
+
 enum rc account_create(struct core *c, const struct signup *s, int64_t *out_id)
 {
 	if (!s->username || !*s->username)
@@ -104,10 +121,8 @@ enum rc account_create(struct core *c, const struct signup *s, int64_t *out_id)
 		return core_fail(c, RC_INVALID, "password",
 				 "Validation failed: password must be %d to %d characters",
 				 PASSWORD_MIN, PASSWORD_MAX);
-	if (store_username_taken(c->db, s->username))
-		return core_fail(c, RC_INVALID, "username", "Validation failed: username is taken");
-	if (store_email_taken(c->db, s->email))
-		return core_fail(c, RC_INVALID, "email", "Validation failed: email is taken");
+	if (check_free(c, s))
+		return c->err.rc;
 
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(s->password, hash))
@@ -244,19 +259,22 @@ enum rc account_user(struct core *c, int64_t id, struct user *out)
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
-int64_t account_follow_requests(struct core *c, int64_t id)
+enum rc account_follow_requests(struct core *c, int64_t id, int64_t *n)
 {
-	return store_count_follow_requests(c->db, id);
+	enum store_rc st = store_count_follow_requests(c->db, id, n);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
-int64_t accounts_local_count(struct core *c)
+enum rc accounts_local_count(struct core *c, int64_t *n)
 {
-	return store_count_local_accounts(c->db);
+	enum store_rc st = store_count_local_accounts(c->db, n);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
-int64_t statuses_local_count(struct core *c)
+enum rc statuses_local_count(struct core *c, int64_t *n)
 {
-	return store_count_local_statuses(c->db);
+	enum store_rc st = store_count_local_statuses(c->db, n);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 enum rc account_lookup(struct core *c, const char *acct, struct account *out)

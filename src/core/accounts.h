@@ -47,10 +47,10 @@ enum rc account_get(struct core *c, int64_t id, struct account *out);
 /* A local account's user row (email, role, posting defaults). */
 enum rc account_user(struct core *c, int64_t id, struct user *out);
 /* Pending requests to follow account id. */
-int64_t account_follow_requests(struct core *c, int64_t id);
+enum rc account_follow_requests(struct core *c, int64_t id, int64_t *n);
 /* The instance's local accounts and local statuses, for its metadata. */
-int64_t accounts_local_count(struct core *c);
-int64_t statuses_local_count(struct core *c);
+enum rc accounts_local_count(struct core *c, int64_t *n);
+enum rc statuses_local_count(struct core *c, int64_t *n);
 
 /* Checks an email and password with login throttling per IP and per
  * account; RC_RATE_LIMITED sets err.retry_after. */

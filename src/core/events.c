@@ -23,14 +23,15 @@ static const struct event_hook updates[] = {
 	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_STATUS_DELETED) |
 		 EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_FAVOURITE_UNDO) | EVENT_BIT(EV_REBLOG) |
 		 EVENT_BIT(EV_REBLOG_UNDO),
-	 social_capital_update, NULL},
-	{NULL, 0, NULL, NULL},
+	 social_capital_update},
+	{NULL, 0, NULL},
 };
 
 /* The worker's subscribers, after the write committed. */
-static const struct event_hook drains[] = {
-	{"card snapshots", EVENT_ALL, social_capital_drained, social_capital_flush},
-	{NULL, 0, NULL, NULL},
+static const struct event_drain drains[] = {
+	{"card snapshots", EVENT_ALL, social_capital_see, social_capital_prepare,
+	 social_capital_write, social_capital_written},
+	{NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 static const struct event_hook *extra_policy;
@@ -225,30 +226,60 @@ static void from_row(const struct store_event *r, struct event *ev)
 	}
 }
 
+struct drained {
+	struct core *c;
+	int64_t *ids;
+	int n;
+};
+
+/* The drains' writes and the batch's deletion, in one transaction. */
 static enum store_rc done_fn(struct db *db, void *arg)
 {
-	return store_events_done(db, *(int64_t *)arg);
+	struct drained *d = arg;
+	enum store_rc st = ST_OK;
+	for (const struct event_drain *h = drains; h->name && st == ST_OK; h++)
+		if (h->write)
+			st = h->write(d->c, db);
+	return st == ST_OK ? store_events_done(db, d->ids, d->n) : st;
 }
 
-int events_drain(struct core *c)
+/* Each drain sees the batch's events of its types, then prepares. */
+static int see_all(struct core *c, const struct store_event *rows, int n)
 {
-	struct store_event *rows;
-	int n;
-	if (store_events_next(c->db, c->arena, EVENTS_BATCH, &rows, &n) != ST_OK)
-		return -1;
-	if (n == 0)
-		return 0;
 	struct event ev;
 	for (int i = 0; i < n; i++) {
 		from_row(&rows[i], &ev);
 		if (ev.type == EV_TYPES)
 			continue; /* a type this version does not know */
-		if (run_hooks(c, c->db, drains, &ev))
-			return -1;
+		for (const struct event_drain *h = drains; h->name; h++)
+			if (h->see && (h->types & EVENT_BIT(ev.type)) && h->see(c, c->db, &ev))
+				return -1;
 	}
-	for (const struct event_hook *h = drains; h->fn; h++)
-		if (h->flush && h->flush(c, c->db))
+	for (const struct event_drain *h = drains; h->name; h++)
+		if (h->prepare && h->prepare(c, c->db))
 			return -1;
-	int64_t last = rows[n - 1].id;
-	return store_tx(c->db, done_fn, &last) == ST_OK ? 1 : -1;
+	return 0;
+}
+
+int events_drain(struct core *c, bool now)
+{
+	static int64_t last; /* mono ms of the last drained batch (the worker's) */
+	struct store_event *rows;
+	int n;
+	if (store_events_next(c->db, c->arena, EVENTS_BATCH, &rows, &n) != ST_OK)
+		return -1;
+	if (n == 0 || (!now && n < EVENTS_BATCH && mono_ms() - last < EVENTS_DRAIN_MS))
+		return 0;
+	if (see_all(c, rows, n))
+		return -1;
+	struct drained d = {c, arena_calloc(c->arena, (size_t)n, sizeof *d.ids), n};
+	for (int i = 0; i < n; i++)
+		d.ids[i] = rows[i].id;
+	if (store_tx(c->db, done_fn, &d) != ST_OK)
+		return -1;
+	for (const struct event_drain *h = drains; h->name; h++)
+		if (h->done)
+			h->done();
+	last = mono_ms();
+	return 1;
 }

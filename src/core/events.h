@@ -35,6 +35,7 @@
 #define RAPPORT_EVENTS_H
 
 #include "core/core.h"
+#include "store/store.h"
 
 /* The types, and what each event's fields hold (0 when not said):
  *                      actor      target                 status_id          object_id
@@ -158,13 +159,18 @@ enum rc events_act(struct core *c, struct db *db, enum event_type type, int64_t 
 enum event_fate events_fate(const struct core *c, struct db *db, int64_t recipient);
 
 /* The worker's step (core/jobs.c): runs the oldest outbox rows (up to
- * EVENTS_BATCH) through drains[], then their flushes, then deletes them.
- * Drained events have no `status` and every recipient's fate is
- * FATE_DELIVER (the row keeps the event's own fate and flags). 1 when it
- * drained some, 0 when the outbox is empty, -1 on failure: the batch is
- * drained again later, so drains must be idempotent. */
+ * EVENTS_BATCH) through drains[] (see struct event_drain) and deletes
+ * them. Drained events have no `status` and every recipient's fate is
+ * FATE_DELIVER (the row keeps the event's own fate and flags). A batch
+ * smaller than EVENTS_BATCH waits until EVENTS_DRAIN_MS have passed since
+ * the last one (unless now), so a stream of writes is drained in a few
+ * transactions a second, not one per write. 1 when it drained some, 0 when there was
+ * nothing (yet) to drain, -1 on failure: the batch is drained again later,
+ * so drains must be idempotent. */
 #define EVENTS_BATCH 256
-int events_drain(struct core *c);
+#define EVENTS_DRAIN_MS 200
+/* now: drain whatever is there at once (tests, tools). */
+int events_drain(struct core *c, bool now);
 
 /* A name for logs and the outbox readers ("reply", "favourite", ...). */
 const char *events_name(enum event_type t);
@@ -174,15 +180,29 @@ const char *events_name(enum event_type t);
 struct event_hook;
 void events_extra_policy(const struct event_hook *h);
 
-/* A subscriber (see the tables in events.c). fn runs for each event of
- * the types it asked for; flush (drains only, may be NULL) once after each
- * batch, so a drain can gather a batch's work and do it once. In the
- * worker, db is the worker's connection, outside any transaction. */
+/* A policy hook or incremental update (see the tables in events.c): fn
+ * runs for each event of the types it asked for, in the write's
+ * transaction on db. */
 struct event_hook {
 	const char *name;
 	uint32_t types; /* EVENT_BIT mask */
 	enum rc (*fn)(struct core *c, struct db *db, struct event *ev);
-	enum rc (*flush)(struct core *c, struct db *db);
+};
+
+/* A subscriber of the worker (`drains[]` in events.c). For each batch of
+ * outbox rows: see() for each event of its types and then prepare() once,
+ * outside any transaction (read and compute what the batch needs, on db);
+ * then write() in the one transaction that also deletes the batch, so its
+ * results are kept exactly when the batch is gone; then done() after that
+ * commit (e.g. drop what memory caches hold). Any of them may be NULL;
+ * a failure leaves the batch to be drained again. */
+struct event_drain {
+	const char *name;
+	uint32_t types;
+	enum rc (*see)(struct core *c, struct db *db, const struct event *ev);
+	enum rc (*prepare)(struct core *c, struct db *db);
+	enum store_rc (*write)(struct core *c, struct db *db);
+	void (*done)(void);
 };
 
 #endif

@@ -18,10 +18,14 @@
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog)
 {
-	if (store_followers_count(db, author) <= c->cfg->fanout_inline)
+	int64_t followers;
+	enum store_rc st = store_followers_count(db, author, &followers);
+	if (st != ST_OK)
+		return st;
+	if (followers <= c->cfg->fanout_inline)
 		return store_feed_fanout(db, status_id, author, reply_to_account, reblog);
 	/* The author sees their own status at once; followers soon after. */
-	enum store_rc st = reblog ? ST_OK : store_feed_add(db, author, status_id);
+	st = reblog ? ST_OK : store_feed_add(db, author, status_id);
 	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 
@@ -76,7 +80,10 @@ static int fanout_step(struct core *c)
 		if (batch.span.n == 0)
 			return 0;
 		batch.next = 0;
-		batch.accounts = store_accounts_count(c->db);
+		if (store_accounts_count(c->db, &batch.accounts) != ST_OK) {
+			batch.span.n = 0; /* read the batch again next time */
+			return -1;
+		}
 	}
 	/* Followers from batch.next on, about batch.slice_ms worth of rows,
 	 * assuming followers spread evenly over the accounts. */
@@ -86,7 +93,9 @@ static int fanout_step(struct core *c)
 		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
 		if (width < 1)
 			width = 1;
-		int64_t to = store_account_nth(c->db, batch.next, width);
+		int64_t to;
+		if (store_account_nth(c->db, batch.next, width, &to) != ST_OK)
+			return -1;
 		if (to > 0) {
 			k.to = to;
 			expect = (double)batch.span.pairs * (double)width / (double)batch.accounts;
@@ -110,7 +119,18 @@ static int fanout_step(struct core *c)
 
 /* The search index's merges (migration 6 turned them off in requests): a
  * slice of FTS_MERGE_PAGES pages (about 0.2 ms each), while there is work,
- * taking turns with the fan-out; checked every FTS_CHECK_MS otherwise. */
+ * taking turns with the fan-out; checked after every write that woke the
+ * worker, and every FTS_CHECK_MS otherwise.
+ *
+ * Each commit, and each savepoint of a group commit, writes what it added
+ * to the index as a new segment of level 0; a level that reaches the
+ * crisis-merge bound (32 segments, migration 6) is merged at once by
+ * whichever statement adds the segment, in a request. Merging as soon as
+ * a level holds 4 segments (FTS5's 'merge' command) keeps the levels well
+ * below that bound. Should a burst of posts outrun the slices, the level a
+ * request merges is level 0, which holds only the small segments written
+ * since the last slice: the seeder leaves the rest merged in one segment
+ * (store_seed_finish), and slices merge each level into the next. */
 #define FTS_MERGE_PAGES 32
 #define FTS_CHECK_MS 1000
 
@@ -119,6 +139,8 @@ static struct {
 	bool last_merged;  /* the last slice was a merge: the fan-out goes next */
 	int64_t next_check;
 } fts = {.pending = true};
+/* Set by jobs_wake: a write may have added segments since the last slice. */
+static atomic_bool index_written;
 
 static enum store_rc merge_fn(struct db *db, void *arg)
 {
@@ -183,6 +205,8 @@ static int notify_step(struct core *c)
 
 int jobs_run(struct core *c, bool merge)
 {
+	if (atomic_exchange(&index_written, false))
+		fts.pending = true;
 	if (merge && ((fts.pending && !fts.last_merged) || mono_ms() >= fts.next_check)) {
 		int m = merge_step(c);
 		fts.last_merged = m != 0;
@@ -197,7 +221,7 @@ int jobs_run(struct core *c, bool merge)
 	/* Then the events outbox and the social-capital work (core/events.h):
 	 * left for the next start when stopping. */
 	if (n == 0 && merge)
-		n = events_drain(c);
+		n = events_drain(c, false);
 	if (n == 0 && merge)
 		n = social_capital_background(c);
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
@@ -217,6 +241,7 @@ static struct {
 
 void jobs_wake(void)
 {
+	atomic_store(&index_written, true);
 	pthread_mutex_lock(&worker.lock);
 	worker.pending = true;
 	pthread_cond_signal(&worker.cond);

@@ -28,7 +28,8 @@ enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int6
  * index's merges. 1 when it ran one, 0 when there is nothing to do, -1 on failure
  * (the slice is retried). */
 int jobs_run(struct core *c, bool merge);
-/* Tells the worker there is work (after a commit that queued some). */
+/* Tells the worker there is work: after a commit that queued some, or
+ * that wrote the search index (its next slice merges the new segments). */
 void jobs_wake(void);
 
 /* The worker thread: started after the store is open, stopped before it

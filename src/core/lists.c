@@ -63,7 +63,11 @@ struct create_tx {
 static enum store_rc create_fn(struct db *db, void *arg)
 {
 	struct create_tx *x = arg;
-	if (store_lists_count(db, x->l->account_id) >= LISTS_MAX) {
+	int64_t n;
+	enum store_rc st = store_lists_count(db, x->l->account_id, &n);
+	if (st != ST_OK)
+		return st;
+	if (n >= LISTS_MAX) {
 		x->rc = core_fail(x->c, RC_INVALID, NULL,
 				  "Validation failed: you can have at most %d lists", LISTS_MAX);
 		return ST_ERROR;
@@ -160,9 +164,14 @@ enum rc list_members(struct core *c, int64_t owner, int64_t id, struct page *pg,
 		*out = (struct account_list){0};
 		return RC_OK;
 	}
-	if (pg->limit == 0)
-		pg->limit = (int)store_list_members_count(c->db, id);
-	enum store_rc st = store_list_members(c->db, c->arena, id, pg, out);
+	enum store_rc st = ST_OK;
+	if (pg->limit == 0) {
+		int64_t n;
+		st = store_list_members_count(c->db, id, &n);
+		pg->limit = (int)n;
+	}
+	if (st == ST_OK)
+		st = store_list_members(c->db, c->arena, id, pg, out);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
@@ -187,14 +196,19 @@ static enum store_rc add_one(struct members_tx *x, struct db *db, int64_t id)
 	struct core *c = x->c;
 	struct account a;
 	enum store_rc st = store_account_get(db, c->arena, id, &a);
+	bool follows = false, listed = false;
+	if (st == ST_OK)
+		st = store_follows(db, x->owner, id, &follows);
+	if (st == ST_OK && follows)
+		st = store_list_has(db, x->list_id, id, &listed);
 	if (st != ST_OK)
 		return members_fail(x, core_store_fail(c, st));
-	if (!store_follows(db, x->owner, id))
+	if (!follows)
 		return members_fail(x, core_fail(c, RC_INVALID, "account_ids",
 						 "Validation failed: you must follow @%s to add "
 						 "them to a list",
 						 a.username));
-	if (store_list_has(db, x->list_id, id))
+	if (listed)
 		return members_fail(x, core_fail(c, RC_INVALID, "account_ids",
 						 "Validation failed: @%s is already on this list",
 						 a.username));
@@ -393,8 +407,10 @@ enum rc search_statuses(struct core *c, int64_t viewer, const struct search_quer
 	for (int i = 0; i < n; i++) {
 		struct status *s = &out->items[out->n];
 		/* Gone since the search ran: leave it out. */
-		if (store_status_get(c->db, c->arena, ids[i], s) == ST_OK)
-			out->n++;
+		st = store_status_get(c->db, c->arena, ids[i], s);
+		if (st == ST_ERROR)
+			return core_store_fail(c, st);
+		out->n += st == ST_OK;
 	}
 	return RC_OK;
 }
@@ -413,9 +429,12 @@ static enum rc participants(struct core *c, int64_t viewer, struct conversation_
 	while (*p && v->naccounts < max) {
 		size_t n = strcspn(p, ",");
 		int64_t id;
-		if (id_parse(arena_strndup(c->arena, p, n), &id) &&
-		    store_account_get(c->db, c->arena, id, &v->accounts[v->naccounts]) == ST_OK)
-			v->naccounts++;
+		enum store_rc st = ST_NOT_FOUND;
+		if (id_parse(arena_strndup(c->arena, p, n), &id))
+			st = store_account_get(c->db, c->arena, id, &v->accounts[v->naccounts]);
+		if (st == ST_ERROR)
+			return core_store_fail(c, st);
+		v->naccounts += st == ST_OK;
 		p += n + (p[n] == ',');
 	}
 	if (v->naccounts == 0) {

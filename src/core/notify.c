@@ -17,8 +17,15 @@ enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, c
 	if (st != ST_OK || *to.domain)
 		return st == ST_ERROR ? core_store_fail(c, st) : RC_OK;
 	int64_t now = now_ms();
-	if (store_blocked_either(db, recipient, from) ||
-	    store_mutes_notifications(db, recipient, from, now))
+	/* A check that cannot be made fails the action: never a notification
+	 * across a block or a mute because the store did not answer. */
+	bool blocked, muted = false;
+	st = store_blocked_either(db, recipient, from, &blocked);
+	if (st == ST_OK && !blocked)
+		st = store_mutes_notifications(db, recipient, from, now, &muted);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (blocked || muted)
 		return RC_OK;
 	struct notification n = {.id = id_new(), .account_id = recipient, .from_account_id = from,
 				 .type = type, .status_id = status_id, .created_at = now};

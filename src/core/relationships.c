@@ -107,23 +107,39 @@ static enum store_rc emit(struct rel_tx *x, struct db *db, enum event_type type,
 
 /* ---- follow, unfollow ---- */
 
+/* Read where the follow is written, so a block or a lock made meanwhile
+ * wins: whether a block stands between them, and whether the follow must
+ * be a request (target locked and not followed yet). A check that fails
+ * fails the follow, never lets it through. */
+static enum store_rc follow_checks(struct db *db, struct rel_tx *x, bool *blocked, bool *request)
+{
+	*request = false;
+	enum store_rc st = store_blocked_either(db, x->viewer, x->target, blocked);
+	if (st != ST_OK || *blocked)
+		return st;
+	struct account t;
+	st = store_account_get(db, x->c->arena, x->target, &t);
+	if (st != ST_OK || !t.locked)
+		return st;
+	bool follows;
+	st = store_follows(db, x->viewer, x->target, &follows);
+	*request = !follows;
+	return st;
+}
+
 static enum store_rc follow_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
 	const struct follow_options *o = x->o;
-	enum store_rc st;
-	/* Checked inside the transaction, so a block made meanwhile wins. */
-	if (store_blocked_either(db, x->viewer, x->target)) {
+	bool blocked, request;
+	enum store_rc st = follow_checks(db, x, &blocked, &request);
+	if (st != ST_OK)
+		return st;
+	if (blocked) {
 		core_fail(x->c, RC_FORBIDDEN, NULL, "This action is not allowed");
 		return tx_fail(x);
 	}
-	/* Whether target is locked, read where the follow is written: one
-	 * that locks meanwhile gets a request, not a follow. */
-	struct account t;
-	st = store_account_get(db, x->c->arena, x->target, &t);
-	if (st != ST_OK)
-		return st;
-	if (t.locked && !store_follows(db, x->viewer, x->target)) {
+	if (request) {
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
@@ -459,8 +475,8 @@ enum rc notif_unread(struct core *c, int64_t viewer, const struct notification_f
 	enum store_rc st = store_marker_get(c->db, viewer, "notifications", &m);
 	if (st == ST_ERROR)
 		return core_store_fail(c, st);
-	*count = store_notifications_count(c->db, viewer, f, m.last_read_id, cap);
-	return RC_OK;
+	st = store_notifications_count(c->db, viewer, f, m.last_read_id, cap, count);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- read markers ---- */

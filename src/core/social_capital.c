@@ -409,7 +409,7 @@ static void touch(int64_t id)
 	touched.ids[touched.n++] = id;
 }
 
-enum rc social_capital_drained(struct core *c, struct db *db, struct event *ev)
+enum rc social_capital_see(struct core *c, struct db *db, const struct event *ev)
 {
 	(void)c;
 	(void)db;
@@ -435,29 +435,23 @@ struct snap {
 	int64_t trust;
 };
 
-struct snaps_tx {
+/* The snapshots computed for the batch under way: written in the
+ * transaction that ends it, forgotten in memory after its commit. */
+static struct {
 	struct snap *s;
 	int n;
 	int64_t at;
-};
+} pending;
 
-static enum store_rc snaps_fn(struct db *db, void *arg)
+/* Recomputes the cards of ids (n of them) into `pending`: those that
+ * changed (every one, with all). Reads on c->db, outside any transaction. */
+static enum rc compute_snaps(struct core *c, const int64_t *ids, int n, bool all)
 {
-	struct snaps_tx *x = arg;
-	enum store_rc st = ST_OK;
-	for (int i = 0; i < x->n && st == ST_OK; i++)
-		st = store_social_card_put(db, x->s[i].id, x->s[i].stamp, x->at, x->s[i].v,
-					   x->s[i].nv, x->s[i].trust);
-	return st;
-}
-
-/* Recomputes the cards of ids (n of them) and writes those that changed
- * (every one, with all), in one transaction; then forgets them in memory. */
-static enum rc refresh(struct core *c, const int64_t *ids, int n, bool all)
-{
-	struct snap *s = arena_calloc(c->arena, (size_t)n + 1, sizeof *s);
-	int k = 0;
+	pending.s = arena_calloc(c->arena, (size_t)n + 1, sizeof *pending.s);
+	pending.n = 0;
+	pending.at = now_ms();
 	for (int i = 0; i < n; i++) {
+		struct snap *s = &pending.s[pending.n];
 		struct account a;
 		struct social_card card;
 		enum store_rc st = store_account_get(c->db, c->arena, ids[i], &a);
@@ -470,24 +464,54 @@ static enum rc refresh(struct core *c, const int64_t *ids, int n, bool all)
 			st = store_social_card_get(c->db, ids[i], &old_stamp, old, &old_trust);
 		if (st == ST_ERROR)
 			return core_store_fail(c, st);
-		s[k].id = ids[i];
-		s[k].nv = card_to_v(&card, s[k].v);
-		s[k].trust = card.trust_milli;
+		s->id = ids[i];
+		s->nv = card_to_v(&card, s->v);
+		s->trust = card.trust_milli;
 		bool same = st == ST_OK && old_trust == card.trust_milli &&
-			    !memcmp(old, s[k].v, sizeof *old * (size_t)s[k].nv);
-		if (!same || all)
-			s[k++].stamp = same ? old_stamp : id_new();
+			    !memcmp(old, s->v, sizeof *old * (size_t)s->nv);
+		if (!same || all) {
+			s->stamp = same ? old_stamp : id_new();
+			pending.n++;
+		}
 	}
-	struct snaps_tx x = {s, k, now_ms()};
-	enum store_rc st = k ? store_tx(c->db, snaps_fn, &x) : ST_OK;
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	for (int i = 0; i < k; i++)
-		shown_forget(s[i].id);
 	return RC_OK;
 }
 
-enum rc social_capital_flush(struct core *c, struct db *db)
+static enum store_rc write_snaps(struct db *db)
+{
+	enum store_rc st = ST_OK;
+	for (int i = 0; i < pending.n && st == ST_OK; i++)
+		st = store_social_card_put(db, pending.s[i].id, pending.s[i].stamp, pending.at,
+					   pending.s[i].v, pending.s[i].nv, pending.s[i].trust);
+	return st;
+}
+
+static void forget_snaps(void)
+{
+	for (int i = 0; i < pending.n; i++)
+		shown_forget(pending.s[i].id);
+	pending.n = 0;
+}
+
+static enum store_rc snaps_fn(struct db *db, void *arg)
+{
+	(void)arg;
+	return write_snaps(db);
+}
+
+/* compute_snaps, written in a transaction of their own. */
+static enum rc refresh(struct core *c, const int64_t *ids, int n, bool all)
+{
+	if (compute_snaps(c, ids, n, all))
+		return c->err.rc;
+	enum store_rc st = pending.n ? store_tx(c->db, snaps_fn, NULL) : ST_OK;
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	forget_snaps();
+	return RC_OK;
+}
+
+enum rc social_capital_prepare(struct core *c, struct db *db)
 {
 	(void)db;
 	qsort(touched.ids, touched.n, sizeof *touched.ids, cmp_i64);
@@ -495,9 +519,20 @@ enum rc social_capital_flush(struct core *c, struct db *db)
 	for (size_t i = 0; i < touched.n; i++)
 		if (u == 0 || touched.ids[u - 1] != touched.ids[i])
 			touched.ids[u++] = touched.ids[i];
-	enum rc rc = refresh(c, touched.ids, (int)u, false);
+	enum rc rc = compute_snaps(c, touched.ids, (int)u, false);
 	touched.n = 0;
 	return rc;
+}
+
+enum store_rc social_capital_write(struct core *c, struct db *db)
+{
+	(void)c;
+	return write_snaps(db);
+}
+
+void social_capital_written(void)
+{
+	forget_snaps();
 }
 
 /* ---- the worker: stale snapshots and trust ---- */
@@ -547,7 +582,8 @@ static enum rc rank_trust(struct core *c, int64_t **ids_out, int64_t **milli_out
 			ids[u++] = ids[i];
 	n = u;
 	struct trust_pair *pairs = xmalloc((ne + 1) * sizeof *pairs);
-	int64_t *created = calloc(n + 1, sizeof *created);
+	int64_t *created = xmalloc((n + 1) * sizeof *created);
+	memset(created, 0, (n + 1) * sizeof *created);
 	for (size_t i = 0; i < ne; i++) {
 		const int64_t *a = bsearch(&e[i].account_id, ids, n, sizeof *ids, cmp_i64);
 		const int64_t *b = bsearch(&e[i].target_id, ids, n, sizeof *ids, cmp_i64);

@@ -8,7 +8,8 @@
  * answered them, turns and people per thread, reply edges per day. A card
  * is then a few bounded range reads of one account (its 30 days), never a
  * scan of its history. The worker keeps a snapshot of each card touched
- * by a drained event (social_capital_drained/flush) and recomputes trust
+ * by a drained event (social_capital_see, _prepare, _write, _written)
+ * and recomputes trust
  * (social_capital_background); Account JSON shows the snapshot, found in
  * memory by social_card_shown. */
 #ifndef RAPPORT_SOCIAL_CAPITAL_H
@@ -61,10 +62,15 @@ const char *social_key_name(enum social_key k);
 double social_value(const struct social_card *card, enum social_key k);
 const char *social_explain(struct core *c, const struct social_card *card, enum social_key k);
 
-/* Event subscribers (registered in events.c). */
+/* Event subscribers (registered in events.c): the incremental update, and
+ * the worker's drain (core/events.h, struct event_drain): the accounts a
+ * batch touched have their cards recomputed once, written with the
+ * batch's deletion, and dropped from memory after the commit. */
 enum rc social_capital_update(struct core *c, struct db *db, struct event *ev);
-enum rc social_capital_drained(struct core *c, struct db *db, struct event *ev);
-enum rc social_capital_flush(struct core *c, struct db *db);
+enum rc social_capital_see(struct core *c, struct db *db, const struct event *ev);
+enum rc social_capital_prepare(struct core *c, struct db *db);
+enum store_rc social_capital_write(struct core *c, struct db *db);
+void social_capital_written(void);
 
 /* The worker's periodic step: snapshots older than an hour recomputed (the
  * window moves), and trust recomputed when reply edges changed and

@@ -33,7 +33,11 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 		return RC_OK;
 	if (viewer == 0 && out->visibility <= VIS_UNLISTED)
 		return RC_OK; /* anonymous readers have no blocks to check */
-	if (!store_status_visible(c->db, viewer, out))
+	bool visible;
+	st = store_status_visible(c->db, viewer, out, &visible);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (!visible)
 		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
 	return RC_OK;
 }
@@ -43,17 +47,20 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 struct resolve_ctx {
 	struct core *c;
 	struct db *db; /* the connection to read accounts on */
+	bool failed;   /* the store failed while resolving a mention */
 };
 
 static bool resolve_mention(void *ctx, const char *username, const char *domain,
 			    struct text_mention *out)
 {
-	struct core *c = ((struct resolve_ctx *)ctx)->c;
+	struct resolve_ctx *rx = ctx;
+	struct core *c = rx->c;
 	struct account a;
 	if (str_ieq(domain, c->cfg->domain))
 		domain = "";
-	if (store_account_by_name(((struct resolve_ctx *)ctx)->db, c->arena, username, domain,
-				  &a) != ST_OK)
+	enum store_rc st = store_account_by_name(rx->db, c->arena, username, domain, &a);
+	rx->failed |= st == ST_ERROR; /* not "no such account": the post fails */
+	if (st != ST_OK)
 		return false;
 	out->username = a.username;
 	out->domain = a.domain;
@@ -121,13 +128,15 @@ static bool blank(const char *s)
 static enum rc format_text(struct core *c, struct db *db, const char *text, const char *spoiler,
 			   struct text_formatted *f)
 {
-	struct resolve_ctx rx = {c, db};
+	struct resolve_ctx rx = {.c = c, .db = db};
 	if (strlen(text) > STATUS_MAX_BYTES || (spoiler && strlen(spoiler) > STATUS_MAX_BYTES))
 		return core_fail(c, RC_INVALID, "status",
 				 "Validation failed: Text character limit of %d exceeded",
 				 c->cfg->max_chars);
 	if (text_format(c->arena, text, c->cfg->base_url, resolve_mention, &rx, f))
 		return core_fail(c, RC_INVALID, "status", "Validation failed: text is not valid UTF-8");
+	if (rx.failed)
+		return core_store_fail(c, ST_ERROR);
 	long sl = text_length(spoiler ? spoiler : "");
 	if (sl < 0)
 		return core_fail(c, RC_INVALID, "spoiler_text",
@@ -258,7 +267,9 @@ static enum store_rc create_fn(struct db *db, void *arg)
 							   s->created_at, since);
 		if (st != ST_CONFLICT)
 			return st == ST_OK ? create_rows(db, x) : st;
-		x->existing = store_idempotency_get(db, s->account_id, x->idem_key, since);
+		st = store_idempotency_get(db, s->account_id, x->idem_key, since, &x->existing);
+		if (st != ST_OK)
+			return st;
 		return x->existing ? ST_OK : ST_ERROR;
 	}
 	return create_rows(db, x);
@@ -295,8 +306,11 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 		return c->err.rc;
 	int64_t now = now_ms();
 	if (in->idempotency_key && *in->idempotency_key) {
-		int64_t prev = store_idempotency_get(c->db, author, in->idempotency_key,
-						     now - IDEMPOTENCY_TTL_MS);
+		int64_t prev;
+		st = store_idempotency_get(c->db, author, in->idempotency_key,
+					   now - IDEMPOTENCY_TTL_MS, &prev);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
 		if (prev) {
 			*out_id = prev;
 			return RC_OK;
@@ -653,11 +667,11 @@ struct reblog_tx {
 
 static enum store_rc unreblog_fn(struct db *db, struct reblog_tx *x)
 {
-	int64_t existing = store_reblog_by(db, x->viewer, x->orig->id);
-	if (!existing)
-		return ST_OK;
-	enum store_rc st = unreblog(x->c, db, existing, x->viewer, x->orig->id,
-				    x->orig->account_id);
+	int64_t existing;
+	enum store_rc st = store_reblog_by(db, x->viewer, x->orig->id, &existing);
+	if (st != ST_OK || !existing)
+		return st;
+	st = unreblog(x->c, db, existing, x->viewer, x->orig->id, x->orig->account_id);
 	x->rc = st == ST_OK ? RC_OK : x->c->err.rc;
 	return st;
 }

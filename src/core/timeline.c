@@ -32,7 +32,11 @@ enum rc timeline_list(struct core *c, int64_t viewer, int64_t list_id, const str
 		      struct status_list *out)
 {
 	/* The list must be the viewer's own: another's is "not found". */
-	if (!store_list_owned(c->db, list_id, viewer))
+	bool owned;
+	enum store_rc st = store_list_owned(c->db, list_id, viewer, &owned);
+	if (st != ST_OK)
+		return tl_rc(c, st);
+	if (!owned)
 		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
 	return tl_rc(c, store_tl_list(c->db, c->arena, viewer, list_id, pg, out));
 }
@@ -68,9 +72,9 @@ enum rc timeline_status_accounts(struct core *c, int64_t id, bool reblogs, const
 				: store_favourited_by(c->db, c->arena, id, pg, out));
 }
 
-int64_t timeline_reblog_by(struct core *c, int64_t viewer, int64_t id)
+enum rc timeline_reblog_by(struct core *c, int64_t viewer, int64_t id, int64_t *out)
 {
-	return store_reblog_by(c->db, viewer, id);
+	return tl_rc(c, store_reblog_by(c->db, viewer, id, out));
 }
 
 enum rc timeline_viewer_flags(struct core *c, int64_t viewer, const int64_t *ids, int n,

@@ -33,8 +33,8 @@ enum rc timeline_history(struct core *c, int64_t id, struct status_list *out);
 /* Who favourited (reblogs false) or reblogged status id. */
 enum rc timeline_status_accounts(struct core *c, int64_t id, bool reblogs, const struct page *pg,
 				 struct account_list *out);
-/* The id of viewer's reblog of status id, or 0. */
-int64_t timeline_reblog_by(struct core *c, int64_t viewer, int64_t id);
+/* The id of viewer's reblog of status id, or 0 (in *out). */
+enum rc timeline_reblog_by(struct core *c, int64_t viewer, int64_t id, int64_t *out);
 
 /* What viewer did to each status in ids: FLAG_* bits per entry. */
 enum rc timeline_viewer_flags(struct core *c, int64_t viewer, const int64_t *ids, int n,

@@ -11,6 +11,11 @@
 void h_page_home(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
+	int64_t people;
+	if (accounts_local_count(&r->core, &people) != RC_OK) {
+		page_reply(r, 500, "Error", "<h1>Something went wrong</h1>");
+		return;
+	}
 	const char *body = arena_printf(
 		&r->arena,
 		"<h1>%s</h1><p>A conversation-first social network: people and conversations, "
@@ -18,7 +23,7 @@ void h_page_home(struct req *r)
 		"<p><a href=\"/auth/sign_up\">Create an account</a></p>"
 		"<p class=\"muted\">Sign in with any Mastodon app (Tusky, Elk, toot, ...) using "
 		"the server address <code>%s</code>.</p>",
-		text_escape(&r->arena, cfg->title), (long long)accounts_local_count(&r->core),
+		text_escape(&r->arena, cfg->title), (long long)people,
 		text_escape(&r->arena, cfg->domain));
 	page_reply(r, 200, "Welcome", body);
 }

@@ -17,8 +17,8 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 				       void (*fn)(const struct account *, const char *email,
 						  bool admin, void *),
 				       void *ctx);
-int64_t store_count_local_accounts(struct db *db);
-int64_t store_count_local_statuses(struct db *db);
+enum store_rc store_count_local_accounts(struct db *db, int64_t *n);
+enum store_rc store_count_local_statuses(struct db *db, int64_t *n);
 
 /* ---- users: local accounts' credentials ---- */
 
@@ -37,8 +37,9 @@ enum store_rc store_user_insert(struct db *db, const struct user *u);
 enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out);
 enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *email,
 				  struct user *out);
-bool store_email_taken(struct db *db, const char *email);
-bool store_username_taken(struct db *db, const char *username);
+/* Whether a local user has this email / username, ignoring case. */
+enum store_rc store_email_taken(struct db *db, const char *email, bool *taken);
+enum store_rc store_username_taken(struct db *db, const char *username, bool *taken);
 enum store_rc store_user_update_prefs(struct db *db, const struct user *u);
 
 #endif

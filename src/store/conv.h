@@ -24,8 +24,10 @@ struct conv_talk {
 enum store_rc store_conv_talks(struct db *db, struct arena *ar, int64_t viewer,
 			       int64_t first_day, struct conv_talk **talks, size_t *n);
 
-/* The turns and people of thread_id as the seam counts them; 1 and 1 for
- * a thread it has no row for (begun before the window). */
+/* The turns of thread_id as the seam counts them, and its people: 2 when
+ * someone other than its starter took a turn (the seam counts no more:
+ * "2 or more" is all the ranking asks), else 1; 1 and 1 for a thread it
+ * has no row for (begun before the window). */
 enum store_rc store_conv_thread(struct db *db, int64_t thread_id, int64_t *turns,
 				int64_t *people);
 

@@ -53,9 +53,15 @@ void db_end(struct db_stmt *st);
 
 /* Runs a statement that returns no rows; DB_OK or an error code. */
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
-/* Runs one statement returning one integer (first column of the first row);
- * returns dflt when there is no row. */
-int64_t db_int_query(struct db *db, int64_t dflt, const char *sql, const char *fmt, ...);
+/* Runs a statement and reads one integer: the first column of its first
+ * row. Returns
+ *   DB_ROW   there is a row and its value is not NULL: the value is in *out;
+ *   DB_DONE  no row, or a NULL value: *out is 0;
+ *   else     the backend failed (logged): *out is 0 and means nothing.
+ * "No row" and "failed" are told apart so that no caller can mistake an
+ * error for an answer: a check that cannot be made must fail its request
+ * (docs/ARCHITECTURE.md, "Fail closed"). */
+enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...);
 /* Rows changed by the last write on this connection. */
 int64_t db_changes(struct db *db);
 /* Rows changed by every write on this connection since it opened. */

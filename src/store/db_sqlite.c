@@ -129,6 +129,32 @@ static _Thread_local struct db *tx_db;
 
 static enum db_rc map_rc(int rc);
 
+/* RAPPORT_SLOW_SQL_MS=N logs every statement that takes N ms or more,
+ * whichever way it runs (a step, a script, a transaction or savepoint
+ * statement, a checkpoint); -1, the default, logs nothing. */
+static int slow_sql_ms = -1;
+
+static int64_t slow_start(void)
+{
+	return slow_sql_ms >= 0 ? mono_ms() : 0;
+}
+
+/* Logs what (a statement) if it ran slow_sql_ms or more since t0. */
+static void slow_check(int64_t t0, const char *what)
+{
+	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
+		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), what);
+}
+
+/* Runs a statement without parameters or rows, timed. */
+static int exec_timed(struct db *db, const char *sql)
+{
+	int64_t t0 = slow_start();
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+	slow_check(t0, sql);
+	return rc;
+}
+
 /* A group commits when nobody is waiting to join it, or at these bounds
  * (an answer waits for the members after it). */
 #define GROUP_MAX_MEMBERS 64
@@ -143,11 +169,11 @@ static void group_commit(void)
 		return;
 	enum db_rc rc = DB_ERROR;
 	if (!sqlite3_get_autocommit(db->conn)) {
-		rc = map_rc(sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL));
+		rc = map_rc(exec_timed(db, "COMMIT"));
 		if (rc != DB_OK) {
 			log_error("sqlite: group commit: %s", sqlite3_errmsg(db->conn));
 			if (!sqlite3_get_autocommit(db->conn))
-				sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+				exec_timed(db, "ROLLBACK");
 		}
 	} else {
 		/* SQLite rolled the transaction back itself (an I/O error or
@@ -178,10 +204,6 @@ static void writer_take(void)
 	atomic_fetch_sub(&writers_queued, 1);
 	group_commit();
 }
-
-/* RAPPORT_SLOW_SQL_MS=N logs every statement step that takes N ms or more
- * (-1, the default, logs nothing). */
-static int slow_sql_ms = -1;
 
 enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 {
@@ -219,7 +241,10 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 					  "PRAGMA cache_size=-6000;";
 	char *err = NULL;
-	if (sqlite3_exec(db->conn, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+	int64_t t0 = slow_start();
+	rc = sqlite3_exec(db->conn, pragmas, NULL, NULL, &err);
+	slow_check(t0, pragmas);
+	if (rc != SQLITE_OK) {
 		log_error("sqlite: pragmas on %s: %s", path, err ? err : "?");
 		sqlite3_free(err);
 		sqlite3_close(db->conn);
@@ -361,10 +386,9 @@ enum db_rc db_next(struct db_stmt *st)
 		writer_take();
 		st->locked = true;
 	}
-	int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
+	int64_t t0 = slow_start();
 	int rc = sqlite3_step(st->stmt);
-	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
-		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), st->sql);
+	slow_check(t0, st->sql);
 	enum db_rc r = map_rc(rc);
 	if (r == DB_ERROR || r == DB_BUSY)
 		log_error("sqlite: step: %s in: %s", sqlite3_errmsg(st->db->conn), st->sql);
@@ -412,19 +436,22 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
 
-int64_t db_int_query(struct db *db, int64_t dflt, const char *sql, const char *fmt, ...)
+enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	struct db_stmt *s = vquery(db, sql, fmt, ap);
 	va_end(ap);
+	*out = 0;
 	if (!s)
-		return dflt;
-	int64_t v = dflt;
-	if (db_next(s) == DB_ROW && !db_is_null(s, 0))
-		v = db_int(s, 0);
+		return DB_ERROR;
+	enum db_rc rc = db_next(s);
+	if (rc == DB_ROW && db_is_null(s, 0))
+		rc = DB_DONE;
+	else if (rc == DB_ROW)
+		*out = db_int(s, 0);
 	db_end(s);
-	return v;
+	return rc;
 }
 
 int64_t db_changes(struct db *db)
@@ -440,10 +467,9 @@ int64_t db_total_changes(struct db *db)
 enum db_rc db_script(struct db *db, const char *sql)
 {
 	char *err = NULL;
-	int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
+	int64_t t0 = slow_start();
 	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
-	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
-		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), sql);
+	slow_check(t0, sql);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite: script: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
@@ -482,7 +508,7 @@ enum db_rc db_commit(struct db *db)
 void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->conn))
-		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+		exec_timed(db, "ROLLBACK");
 	report_changes(db);
 	release_writer(db);
 }
@@ -518,7 +544,9 @@ static int poll_busy(void *arg, int n)
 int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 {
 	int log = 0, done = 0;
+	int64_t t0 = slow_start();
 	int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	slow_check(t0, "checkpoint (passive)");
 	if (rc != SQLITE_OK)
 		return -1;
 	int64_t bytes = (int64_t)log * (sqlite3_int64)4096;
@@ -533,18 +561,19 @@ int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 		/* Commits went on while it copied: copy those too before the
 		 * writers are stopped, so fewer pages are copied (and synced)
 		 * while they wait. */
-		if (sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
-					      &done) != SQLITE_OK)
+		t0 = slow_start();
+		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+					       &done);
+		slow_check(t0, "checkpoint (passive)");
+		if (rc != SQLITE_OK)
 			return bytes;
-		int64_t t0 = mono_ms();
+		t0 = slow_start();
 		writer_take();
 		sqlite3_busy_handler(db->conn, poll_busy, NULL);
 		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
 		sqlite3_busy_timeout(db->conn, 10000);
 		pthread_mutex_unlock(&writer_lock);
-		if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
-			log_warn("slow sql: %lld ms rewinding the log (%lld MB)",
-				 (long long)(mono_ms() - t0), (long long)(bytes >> 20));
+		slow_check(t0, "checkpoint (restart: rewinding the log)");
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warn("sqlite: restarting checkpoint: %s", sqlite3_errmsg(db->conn));
 	}
@@ -580,7 +609,7 @@ enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out)
 		return rc;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", WRITER_CACHE_KB);
-	return map_rc(sqlite3_exec((*out)->conn, pragma, NULL, NULL, NULL));
+	return map_rc(exec_timed(*out, pragma));
 }
 
 void db_tx_flush(void)
@@ -591,7 +620,7 @@ void db_tx_flush(void)
 
 static enum db_rc exec_plain(struct db *db, const char *sql)
 {
-	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+	int rc = exec_timed(db, sql);
 	if (rc != SQLITE_OK)
 		log_error("sqlite: %s: %s", sql, sqlite3_errmsg(db->conn));
 	return map_rc(rc);
@@ -604,10 +633,7 @@ static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), vo
 				int *fn_rc)
 {
 	if (!group.db) {
-		int64_t t0 = slow_sql_ms >= 0 ? mono_ms() : 0;
 		enum db_rc rc = exec_plain(w, "BEGIN IMMEDIATE");
-		if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
-			log_warn("slow sql: %lld ms in: BEGIN IMMEDIATE", (long long)(mono_ms() - t0));
 		if (rc != DB_OK)
 			return rc;
 		group.db = w;
@@ -625,7 +651,7 @@ static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), vo
 		return DB_OK;
 	/* Only this member's changes are undone. */
 	if (exec_plain(w, "ROLLBACK TO member") != DB_OK || exec_plain(w, "RELEASE member") != DB_OK)
-		sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+		exec_timed(w, "ROLLBACK");
 	return DB_ERROR;
 }
 
@@ -655,7 +681,7 @@ enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, i
 	if (group.db && group.n == 0) {
 		/* Nobody's changes are in it: end it without a commit. */
 		if (!sqlite3_get_autocommit(w->conn))
-			sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+			exec_timed(w, "ROLLBACK");
 		report_changes(w);
 		w->writer = false;
 		group.db = NULL;

@@ -23,8 +23,9 @@ enum store_rc store_event_put(struct db *db, const struct store_event *e);
 /* The oldest rows, at most max, into an array allocated in ar. */
 enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 				struct store_event **out, int *n);
-/* Deletes the rows up to and including last_id (drained). */
-enum store_rc store_events_done(struct db *db, int64_t last_id);
+/* Deletes the n rows drained (by id: a row with a smaller id may have
+ * committed since they were read, and it has not been drained). */
+enum store_rc store_events_done(struct db *db, const int64_t *ids, int n);
 /* Rows waiting in the outbox (tests, `serve` logs). */
 enum store_rc store_events_pending(struct db *db, int64_t *n);
 

@@ -10,7 +10,7 @@
  * store_feed_fanout), in the caller's transaction. */
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog);
-int64_t store_jobs_pending(struct db *db);
+enum store_rc store_jobs_pending(struct db *db, int64_t *n);
 /* Queues the "status" notifications of a status to the author's followers
  * who asked for them, if there are any, in the caller's transaction. */
 enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author);
@@ -23,7 +23,8 @@ struct job {
 enum store_rc store_job_next_notify(struct db *db, struct job *out);
 enum store_rc store_job_progress(struct db *db, int64_t id, int64_t progress);
 enum store_rc store_job_delete(struct db *db, int64_t id);
-int64_t store_followers_count(struct db *db, int64_t account_id);
+/* account_id's followers_count (0 when there is no such account). */
+enum store_rc store_followers_count(struct db *db, int64_t account_id, int64_t *n);
 
 /* The oldest jobs, at most max: their id range, count, and the sum of
  * their authors' follower counts (the feed rows they may add). */
@@ -31,10 +32,10 @@ struct job_span {
 	int64_t first, last, n, pairs;
 };
 enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out);
-int64_t store_accounts_count(struct db *db);
+enum store_rc store_accounts_count(struct db *db, int64_t *n);
 /* The id of the account n places after the first one with an id >= from
  * (n = 0: that one); 0 when there is none. */
-int64_t store_account_nth(struct db *db, int64_t from, int64_t n);
+enum store_rc store_account_nth(struct db *db, int64_t from, int64_t n, int64_t *id);
 /* Delivers the jobs with ids first..last (by store_feed_fanout's rules) to
  * the followers whose ids are in [from, to), in the caller's transaction.
  * Running it again adds nothing twice. */

@@ -27,15 +27,15 @@ enum store_rc store_list_update(struct db *db, const struct list *l);
 /* Deletes the list (its memberships cascade); ST_NOT_FOUND unless owner
  * owns it. */
 enum store_rc store_list_delete(struct db *db, int64_t id, int64_t owner);
-int64_t store_lists_count(struct db *db, int64_t owner);
+enum store_rc store_lists_count(struct db *db, int64_t owner, int64_t *n);
 /* owner's lists by id ascending; member != 0 keeps those that hold member. */
 enum store_rc store_lists_of(struct db *db, struct arena *ar, int64_t owner, int64_t member,
 			     struct list_set *out);
 /* Members newest account id first; cursor = account id. */
 enum store_rc store_list_members(struct db *db, struct arena *ar, int64_t list_id,
 				 const struct page *pg, struct account_list *out);
-int64_t store_list_members_count(struct db *db, int64_t list_id);
-bool store_list_has(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_members_count(struct db *db, int64_t list_id, int64_t *n);
+enum store_rc store_list_has(struct db *db, int64_t list_id, int64_t account_id, bool *has);
 enum store_rc store_list_member_add(struct db *db, int64_t list_id, int64_t account_id);
 enum store_rc store_list_member_remove(struct db *db, int64_t list_id, int64_t account_id);
 

@@ -94,8 +94,9 @@ enum store_rc store_notification_get(struct db *db, struct arena *ar, int64_t vi
 enum store_rc store_notification_dismiss(struct db *db, int64_t viewer, int64_t id);
 enum store_rc store_notifications_clear(struct db *db, int64_t viewer);
 /* How many of viewer's notifications newer than after pass f, up to cap. */
-int64_t store_notifications_count(struct db *db, int64_t viewer,
-				  const struct notification_filter *f, int64_t after, int cap);
+enum store_rc store_notifications_count(struct db *db, int64_t viewer,
+					const struct notification_filter *f, int64_t after, int cap,
+					int64_t *n);
 
 /* Read markers, per account and timeline ("home", "notifications"). */
 struct marker {

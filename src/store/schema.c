@@ -284,7 +284,8 @@ const char *const schema_migrations[] = {
 	 * - social_addressed: replies and mentions addressed to an account
 	 *   (status_id is a snowflake, so its range is a time range) and when
 	 *   the account first answered each;
-	 * - social_threads, social_thread_people: turns and people per thread;
+	 * - social_threads: turns per thread, and how many are by others than its
+ *   starter (so "between 2 people or more" is other_turns > 0);
 	 * - social_edges: how often account_id replied to target_id, per day;
 	 * - social_trust: the last trust computation; social_cards: each
 	 *   account's card as last computed by the worker (what Account JSON
@@ -316,15 +317,10 @@ const char *const schema_migrations[] = {
 	" PRIMARY KEY (account_id, status_id)) WITHOUT ROWID;"
 	"CREATE TABLE social_threads ("
 	" thread_id INTEGER PRIMARY KEY,"
-	" account_id BIGINT NOT NULL,"
+	" account_id BIGINT NOT NULL,"          /* who started it */
 	" turns BIGINT NOT NULL DEFAULT 0,"
-	" people BIGINT NOT NULL DEFAULT 0);"
+	" other_turns BIGINT NOT NULL DEFAULT 0);" /* turns by others than the starter */
 	"CREATE INDEX social_threads_account ON social_threads(account_id, thread_id);"
-	"CREATE TABLE social_thread_people ("
-	" thread_id BIGINT NOT NULL,"
-	" account_id BIGINT NOT NULL,"
-	" turns BIGINT NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (thread_id, account_id)) WITHOUT ROWID;"
 	"CREATE TABLE social_edges ("
 	" account_id BIGINT NOT NULL,"
 	" target_id BIGINT NOT NULL,"

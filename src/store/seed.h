@@ -6,6 +6,7 @@
 
 #include "store/store.h"
 
+/* db must be the only connection to the file (store_options.bulk). */
 enum store_rc store_seed_begin(struct db *db);
 /* Commits the work so far and opens the next transaction. */
 enum store_rc store_seed_checkpoint(struct db *db);
@@ -25,7 +26,8 @@ enum store_rc store_seed_notification(struct db *db, int64_t id, int64_t account
 				      int64_t from, const char *type, int64_t status_id, int64_t at);
 /* The figures the event seam keeps about conversations, from the statuses
  * written (what the seam would have counted had each been posted): turns
- * and people per thread, replies per pair and day. */
+ * per thread (and those by others than its starter), replies per pair and
+ * day. */
 enum store_rc store_seed_conversations(struct db *db);
 /* home_feed, mentions, tags and search rows use the server's own store
  * functions (store_feed_add, store_mention_insert, store_tag_ensure,

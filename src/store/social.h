@@ -7,12 +7,13 @@
 
 #include "store/store.h"
 
-bool store_follows(struct db *db, int64_t account_id, int64_t target_id);
-/* Either blocks the other. */
-bool store_blocked_either(struct db *db, int64_t a, int64_t b);
+enum store_rc store_follows(struct db *db, int64_t account_id, int64_t target_id, bool *follows);
+/* Whether either blocks the other. */
+enum store_rc store_blocked_either(struct db *db, int64_t a, int64_t b, bool *blocked);
 /* account_id mutes target's notifications (an unexpired mute with
  * notifications on). */
-bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now);
+enum store_rc store_mutes_notifications(struct db *db, int64_t account_id, int64_t target,
+					int64_t now, bool *mutes);
 /* Followers of target with notify on (for "status" notifications) whose
  * ids are above `after`, in id order: at most max into ids, *n of them. */
 enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t after, int max,
@@ -37,10 +38,10 @@ enum store_rc store_conversation_touch(struct db *db, int64_t account_id,
 enum store_rc store_conversation_status_gone(struct db *db, int64_t status_id);
 
 /* Pending requests to follow account_id. */
-int64_t store_count_follow_requests(struct db *db, int64_t account_id);
+enum store_rc store_count_follow_requests(struct db *db, int64_t account_id, int64_t *n);
 
 /* ---- lists ---- */
-bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id);
+enum store_rc store_list_owned(struct db *db, int64_t list_id, int64_t account_id, bool *owned);
 /* Takes member off every list of owner's (after an unfollow or a block). */
 enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member);
 

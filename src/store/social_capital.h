@@ -27,7 +27,8 @@ enum store_rc store_social_addressed_drop(struct db *db, int64_t account_id, int
 enum store_rc store_social_answer(struct db *db, int64_t account_id, int64_t status_id,
 				  int64_t at);
 /* A turn by account_id in thread_id (delta 1) or one taken back (-1).
- * starter: the thread's first status is this one (delta 1 only). */
+ * starter: the thread's first status is this one (delta 1 only). Threads
+ * count turns, and turns by others than the starter. */
 enum store_rc store_social_turn(struct db *db, int64_t thread_id, int64_t account_id,
 				int delta, bool starter);
 /* account_id replied to target_id on day: delta more (or fewer) times. */
@@ -56,7 +57,8 @@ enum store_rc store_social_addressed(struct db *db, struct arena *ar, int64_t ac
 				     size_t *n);
 
 struct social_thread_row {
-	int64_t turns, people;
+	int64_t turns;
+	int64_t people; /* 1, or 2 for "2 or more" (someone besides the starter took a turn) */
 };
 /* The threads account_id started since `since` (ms), at most max. */
 enum store_rc store_social_threads(struct db *db, struct arena *ar, int64_t account_id,

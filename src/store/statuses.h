@@ -36,8 +36,9 @@ enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_i
 /* Reblogs of status_id (ids and authors), for deletion. */
 enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out);
-/* The id of account_id's reblog of status_id, or 0. */
-int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id);
+/* The id of account_id's reblog of status_id, or 0 when there is none. */
+enum store_rc store_reblog_by(struct db *db, int64_t account_id, int64_t status_id,
+			      int64_t *id);
 /* Inserts the reblog w (id, account_id, visibility, reblog_of_id,
  * created_at): ST_OK, ST_CONFLICT when the account has reblogged that
  * status already (nothing written), ST_NOT_FOUND when it is gone. */
@@ -45,7 +46,8 @@ enum store_rc store_reblog_insert(struct db *db, const struct status *w);
 
 /* Idempotency-Key: the status made with key since `since` that still
  * exists, or 0. */
-int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since);
+enum store_rc store_idempotency_get(struct db *db, int64_t account_id, const char *key,
+				    int64_t since, int64_t *status_id);
 /* Takes key for status_id (made at `at`): ST_OK, or ST_CONFLICT when it
  * names a status made since `since` that still exists (then
  * store_idempotency_get finds it). */
@@ -100,8 +102,9 @@ enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t view
 /* Every status of a thread visible to viewer, oldest first (at most max). */
 enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
 			   int max, struct status_list *out);
-/* True if viewer may see st (visibility, blocks both ways). */
-bool store_status_visible(struct db *db, int64_t viewer, const struct status *st);
+/* Whether viewer may see st (visibility, blocks both ways). */
+enum store_rc store_status_visible(struct db *db, int64_t viewer, const struct status *st,
+				   bool *visible);
 
 /* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
  * 4 bookmarked, 8 pinned. One query per kind over the id range. */

@@ -26,9 +26,12 @@ struct store {
 	bool sync_full;
 };
 
-int store_schema_version(struct db *db)
+enum store_rc store_schema_version(struct db *db, int *version)
 {
-	return (int)db_int_query(db, 0, "SELECT MAX(version) FROM schema_version", "");
+	int64_t v;
+	enum db_rc rc = db_scalar(db, &v, "SELECT MAX(version) FROM schema_version", "");
+	*version = (int)v;
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
 static enum store_rc migrate(struct db *db)
@@ -36,7 +39,9 @@ static enum store_rc migrate(struct db *db)
 	if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
 			  " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
 		return ST_ERROR;
-	int have = store_schema_version(db);
+	int have;
+	if (store_schema_version(db, &have) != ST_OK)
+		return ST_ERROR;
 	for (int v = have; schema_migrations[v]; v++) {
 		if (db_begin(db) != DB_OK)
 			return ST_ERROR;
@@ -79,7 +84,7 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	struct store *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
-	s->max = opt->pool_size > 0 ? opt->pool_size : 8;
+	s->max = opt->bulk ? 1 : opt->pool_size > 0 ? opt->pool_size : 8;
 	s->free_list = xcalloc((size_t)s->max, sizeof(struct db *));
 	s->all = xcalloc((size_t)s->max, sizeof(struct db *));
 	size_t n = strlen(opt->dir) + 32;
@@ -95,11 +100,13 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	}
 	s->all[s->nall++] = db;
 	s->free_list[s->nfree++] = db;
-	if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
-		store_close(s);
-		return ST_ERROR;
+	if (!opt->bulk) {
+		if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
+			store_close(s);
+			return ST_ERROR;
+		}
+		db_set_group(db, s->writer);
 	}
-	db_set_group(db, s->writer);
 	*out = s;
 	return ST_OK;
 }

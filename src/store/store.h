@@ -7,7 +7,10 @@
  * borrows one with store_acquire() and gives it back with store_release().
  * Every getter copies strings into the caller's arena, so results stay
  * valid until that arena is freed. Functions return an enum store_rc; only
- * the ones documented otherwise return other types.
+ * the ones documented otherwise return other types. Checks and counts ("is
+ * there a block?", "how many pins?") answer through an out parameter, set
+ * when they return ST_OK: on ST_ERROR the answer is unknown, and the caller
+ * fails instead of taking it for "no" or 0.
  *
  * Each group of tables has its header, included where it is used:
  * store/accounts.h (accounts, users), store/oauth.h (apps, codes, tokens),
@@ -39,6 +42,9 @@ struct store_options {
 	const char *dir;   /* data directory; created if missing */
 	bool sync_full;    /* SQLite synchronous=FULL (default true) */
 	int pool_size;     /* connections kept open (default 8) */
+	/* One connection and no group-commit writer: the file to itself, for
+	 * a bulk load that changes its journal mode (rapport seed). */
+	bool bulk;
 };
 
 /* Opens the store and applies pending migrations. */
@@ -51,8 +57,8 @@ void store_close(struct store *s);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);
 void store_release(struct store *s, struct db *db);
-/* The schema version now applied. */
-int store_schema_version(struct db *db);
+/* The schema version now applied (0 before the first migration). */
+enum store_rc store_schema_version(struct db *db, int *version);
 
 /* Copies committed pages from the write-ahead log into the database
  * without blocking readers or writers (SQLite's PASSIVE checkpoint), and

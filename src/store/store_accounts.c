@@ -101,9 +101,9 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
-int64_t store_count_local_accounts(struct db *db)
+enum store_rc store_count_local_accounts(struct db *db, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM users", "");
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM users", ""));
 }
 
 #define USER_COLS                                                                        \
@@ -157,19 +157,24 @@ enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *e
 			out);
 }
 
-bool store_email_taken(struct db *db, const char *email)
+enum store_rc store_email_taken(struct db *db, const char *email, bool *taken)
 {
 	char key[512];
 	lower_key(email, key, sizeof key);
-	return db_int_query(db, 0, "SELECT 1 FROM users WHERE email_key = $1", "t", key) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one, "SELECT 1 FROM users WHERE email_key = $1", "t", key),
+			taken);
 }
 
-bool store_username_taken(struct db *db, const char *username)
+enum store_rc store_username_taken(struct db *db, const char *username, bool *taken)
 {
 	char key[128];
 	lower_key(username, key, sizeof key);
-	return db_int_query(db, 0, "SELECT 1 FROM accounts WHERE username_key = $1 AND domain = ''",
-			    "t", key) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM accounts WHERE username_key = $1 AND domain = ''",
+				  "t", key),
+			taken);
 }
 
 enum store_rc store_user_update_prefs(struct db *db, const struct user *u)
@@ -181,10 +186,12 @@ enum store_rc store_user_update_prefs(struct db *db, const struct user *u)
 			     u->default_language));
 }
 
-int64_t store_count_local_statuses(struct db *db)
+enum store_rc store_count_local_statuses(struct db *db, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COALESCE(SUM(statuses_count), 0) FROM accounts"
-				   " WHERE domain = ''", "");
+	return st_rc(db_scalar(db, n,
+			       "SELECT COALESCE(SUM(statuses_count), 0) FROM accounts"
+			       " WHERE domain = ''",
+			       ""));
 }
 
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a)

@@ -107,7 +107,9 @@ enum store_rc store_conv_thread(struct db *db, int64_t thread_id, int64_t *turns
 				int64_t *people)
 {
 	*turns = *people = 1;
-	return one_row(db_query(db, "SELECT turns, people FROM social_threads WHERE thread_id = $1",
+	return one_row(db_query(db,
+				"SELECT turns, CASE WHEN other_turns > 0 THEN 2 ELSE 1 END"
+				" FROM social_threads WHERE thread_id = $1",
 				"i", thread_id),
 		       turns, people);
 }

@@ -42,9 +42,12 @@ enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
-enum store_rc store_events_done(struct db *db, int64_t last_id)
+enum store_rc store_events_done(struct db *db, const int64_t *ids, int n)
 {
-	return st_rc(db_exec(db, "DELETE FROM events WHERE id <= $1", "i", last_id));
+	enum db_rc rc = DB_OK;
+	for (int i = 0; i < n && rc == DB_OK; i++)
+		rc = db_exec(db, "DELETE FROM events WHERE id = $1", "i", ids[i]);
+	return st_rc(rc);
 }
 
 enum store_rc store_events_pending(struct db *db, int64_t *n)

@@ -16,6 +16,15 @@ static inline enum store_rc st_rc(enum db_rc rc)
 	}
 }
 
+/* A db_scalar result as the answer to "is there such a row?": *found is
+ * true for DB_ROW. On ST_ERROR *found is false and means nothing: the
+ * caller fails, it never takes that for "no". */
+static inline enum store_rc st_found(enum db_rc rc, bool *found)
+{
+	*found = rc == DB_ROW;
+	return st_rc(rc);
+}
+
 /* Copies a text column into the arena ("" for NULL). */
 static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 {

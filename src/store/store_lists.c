@@ -69,16 +69,20 @@ enum store_rc store_list_delete(struct db *db, int64_t id, int64_t owner)
 	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
 }
 
-int64_t store_lists_count(struct db *db, int64_t owner)
+enum store_rc store_lists_count(struct db *db, int64_t owner, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM lists WHERE account_id = $1", "i", owner);
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM lists WHERE account_id = $1", "i",
+			       owner));
 }
 
 enum store_rc store_lists_of(struct db *db, struct arena *ar, int64_t owner, int64_t member,
 			     struct list_set *out)
 {
-	int64_t n = store_lists_count(db, owner);
+	int64_t n;
 	out->n = 0;
+	out->items = NULL;
+	if (store_lists_count(db, owner, &n) != ST_OK)
+		return ST_ERROR;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct list));
 	struct db_stmt *st = db_query(db,
 				      "SELECT " LIST_COLS " FROM lists l WHERE l.account_id = $1"
@@ -113,17 +117,19 @@ enum store_rc store_list_members(struct db *db, struct arena *ar, int64_t list_i
 				asc, pg->limit, out);
 }
 
-int64_t store_list_members_count(struct db *db, int64_t list_id)
+enum store_rc store_list_members_count(struct db *db, int64_t list_id, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM list_accounts WHERE list_id = $1", "i",
-			    list_id);
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM list_accounts WHERE list_id = $1", "i",
+			       list_id));
 }
 
-bool store_list_has(struct db *db, int64_t list_id, int64_t account_id)
+enum store_rc store_list_has(struct db *db, int64_t list_id, int64_t account_id, bool *has)
 {
-	return db_int_query(db, 0,
-			    "SELECT 1 FROM list_accounts WHERE list_id = $1 AND account_id = $2",
-			    "ii", list_id, account_id) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM list_accounts WHERE list_id = $1 AND account_id = $2",
+				  "ii", list_id, account_id),
+			has);
 }
 
 enum store_rc store_list_member_add(struct db *db, int64_t list_id, int64_t account_id)

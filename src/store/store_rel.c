@@ -448,12 +448,13 @@ enum store_rc store_notifications_clear(struct db *db, int64_t viewer)
 	return st_rc(db_exec(db, "DELETE FROM notifications WHERE account_id = $1", "i", viewer));
 }
 
-int64_t store_notifications_count(struct db *db, int64_t viewer,
-				  const struct notification_filter *f, int64_t after, int cap)
+enum store_rc store_notifications_count(struct db *db, int64_t viewer,
+					const struct notification_filter *f, int64_t after, int cap,
+					int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM (SELECT n.id" NOTIF_WHERE " LIMIT $4) x",
-			    "iiiitti", viewer, INT64_MAX, after, (int64_t)cap, f->types,
-			    f->exclude, f->from);
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM (SELECT n.id" NOTIF_WHERE " LIMIT $4) x",
+			       "iiiitti", viewer, INT64_MAX, after, (int64_t)cap, f->types,
+			       f->exclude, f->from));
 }
 
 /* ---- markers ---- */

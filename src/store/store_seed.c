@@ -61,7 +61,8 @@ enum store_rc store_seed_begin(struct db *db)
 	/* Durability is restored by store_seed_finish(); a crash while
 	 * seeding leaves a store to throw away, which is fine for a seed. */
 	/* A rollback journal in memory instead of the WAL: pages are written
-	 * once, to the database file, instead of twice. */
+	 * once, to the database file, instead of twice. Leaving WAL mode needs
+	 * the only connection to the file: the store is opened with `bulk`. */
 	if (db_script(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
 			  " PRAGMA cache_size=-1048576; PRAGMA threads=4;") != DB_OK)
 		return ST_ERROR;
@@ -79,12 +80,16 @@ enum store_rc store_seed_checkpoint(struct db *db)
 
 enum store_rc store_seed_finish(struct db *db)
 {
-	/* The search index in one statement, then the dropped indexes. */
+	/* The search index in one statement, merged into one segment (it is
+	 * written in segments of about 1 MB: left as they are, a request's
+	 * commit would merge a level of them when new posts fill it up), then
+	 * the dropped indexes. */
 	int64_t t = mono_ms();
 	if (db_script(db, "INSERT INTO statuses_fts (rowid, text) SELECT id, text FROM statuses"
-			  " WHERE visibility <= 1 AND reblog_of_id IS NULL") != DB_OK)
+			  " WHERE visibility <= 1 AND reblog_of_id IS NULL;"
+			  " INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize')") != DB_OK)
 		return ST_ERROR;
-	log_info("seed: search index built in %lld ms", (long long)(mono_ms() - t));
+	log_info("seed: search index built and merged in %lld ms", (long long)(mono_ms() - t));
 	t = mono_ms();
 	if (restore_indexes(db) != ST_OK)
 		return ST_ERROR;
@@ -164,13 +169,10 @@ enum store_rc store_seed_conversations(struct db *db)
 {
 	return st_rc(db_script(
 		db,
-		"INSERT INTO social_threads (thread_id, account_id, turns, people)"
-		" SELECT s.thread_id, t.account_id, COUNT(*), COUNT(DISTINCT s.account_id)"
+		"INSERT INTO social_threads (thread_id, account_id, turns, other_turns)"
+		" SELECT s.thread_id, t.account_id, COUNT(*), SUM(s.account_id <> t.account_id)"
 		" FROM statuses s JOIN statuses t ON t.id = s.thread_id"
 		" WHERE s.reblog_of_id IS NULL GROUP BY s.thread_id;"
-		"INSERT INTO social_thread_people (thread_id, account_id, turns)"
-		" SELECT thread_id, account_id, COUNT(*) FROM statuses"
-		" WHERE reblog_of_id IS NULL GROUP BY thread_id, account_id;"
 		"INSERT INTO social_edges (account_id, target_id, day, replies)"
 		" SELECT account_id, in_reply_to_account_id, created_at / 86400000, COUNT(*)"
 		" FROM statuses WHERE in_reply_to_account_id IS NOT NULL"

@@ -6,26 +6,34 @@
 
 #include <string.h>
 
-bool store_follows(struct db *db, int64_t account_id, int64_t target_id)
+enum store_rc store_follows(struct db *db, int64_t account_id, int64_t target_id, bool *follows)
 {
-	return db_int_query(db, 0, "SELECT 1 FROM follows WHERE account_id = $1 AND target_id = $2",
-			    "ii", account_id, target_id) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM follows WHERE account_id = $1 AND target_id = $2",
+				  "ii", account_id, target_id),
+			follows);
 }
 
-bool store_blocked_either(struct db *db, int64_t a, int64_t b)
+enum store_rc store_blocked_either(struct db *db, int64_t a, int64_t b, bool *blocked)
 {
-	return db_int_query(db, 0,
-			    "SELECT 1 FROM blocks WHERE (account_id = $1 AND target_id = $2)"
-			    " OR (account_id = $2 AND target_id = $1)",
-			    "ii", a, b) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM blocks WHERE (account_id = $1 AND target_id = $2)"
+				  " OR (account_id = $2 AND target_id = $1)",
+				  "ii", a, b),
+			blocked);
 }
 
-bool store_mutes_notifications(struct db *db, int64_t account_id, int64_t target, int64_t now)
+enum store_rc store_mutes_notifications(struct db *db, int64_t account_id, int64_t target,
+					int64_t now, bool *mutes)
 {
-	return db_int_query(db, 0,
-			    "SELECT 1 FROM mutes WHERE account_id = $1 AND target_id = $2"
-			    " AND notifications = 1 AND (expires_at = 0 OR expires_at > $3)",
-			    "iii", account_id, target, now) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM mutes WHERE account_id = $1 AND target_id = $2"
+				  " AND notifications = 1 AND (expires_at = 0 OR expires_at > $3)",
+				  "iii", account_id, target, now),
+			mutes);
 }
 
 enum store_rc store_notify_followers(struct db *db, int64_t target, int64_t after, int max,
@@ -179,16 +187,18 @@ enum store_rc store_bookmark(struct db *db, int64_t account_id, int64_t status_i
 		      status_id, on);
 }
 
-bool store_list_owned(struct db *db, int64_t list_id, int64_t account_id)
+enum store_rc store_list_owned(struct db *db, int64_t list_id, int64_t account_id, bool *owned)
 {
-	return db_int_query(db, 0, "SELECT 1 FROM lists WHERE id = $1 AND account_id = $2", "ii",
-			    list_id, account_id) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one, "SELECT 1 FROM lists WHERE id = $1 AND account_id = $2",
+				  "ii", list_id, account_id),
+			owned);
 }
 
-int64_t store_count_follow_requests(struct db *db, int64_t account_id)
+enum store_rc store_count_follow_requests(struct db *db, int64_t account_id, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM follow_requests WHERE target_id = $1",
-			    "i", account_id);
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM follow_requests WHERE target_id = $1",
+			       "i", account_id));
 }
 
 enum store_rc store_lists_drop_member(struct db *db, int64_t owner, int64_t member)

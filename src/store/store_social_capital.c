@@ -63,51 +63,19 @@ enum store_rc store_social_answer(struct db *db, int64_t account_id, int64_t sta
 			     "iii", account_id, status_id, at));
 }
 
-/* The thread's row: made by its first status; later turns of a thread
- * that began before the figures existed are not counted. */
-static enum store_rc thread_turn(struct db *db, int64_t thread_id, int64_t account_id,
-				 int delta, bool starter, int64_t person_delta)
-{
-	if (starter)
-		return st_rc(db_exec(db,
-				     "INSERT INTO social_threads (thread_id, account_id, turns, people)"
-				     " VALUES ($1, $2, 1, 1) ON CONFLICT DO NOTHING",
-				     "ii", thread_id, account_id));
-	return st_rc(db_exec(db,
-			     "UPDATE social_threads SET turns = turns + $2, people = people + $3"
-			     " WHERE thread_id = $1",
-			     "iii", thread_id, (int64_t)delta, person_delta));
-}
-
 enum store_rc store_social_turn(struct db *db, int64_t thread_id, int64_t account_id,
 				int delta, bool starter)
 {
-	enum db_rc rc;
-	int64_t before = 0;
-	enum store_rc st = one_int(db_query(db,
-					    "SELECT turns FROM social_thread_people"
-					    " WHERE thread_id = $1 AND account_id = $2",
-					    "ii", thread_id, account_id),
-				   &before);
-	if (st != ST_OK)
-		return st;
-	if (delta < 0 && before == 0)
-		return ST_OK; /* a turn never counted */
-	if (before + delta <= 0)
-		rc = db_exec(db,
-			     "DELETE FROM social_thread_people WHERE thread_id = $1 AND account_id = $2",
-			     "ii", thread_id, account_id);
-	else
-		rc = db_exec(db,
-			     "INSERT INTO social_thread_people (thread_id, account_id, turns)"
-			     " VALUES ($1, $2, $3) ON CONFLICT (thread_id, account_id) DO UPDATE SET"
-			     " turns = excluded.turns",
-			     "iii", thread_id, account_id, before + delta);
-	if (rc != DB_OK)
-		return st_rc(rc);
-	/* A person joins with their first turn and leaves with their last. */
-	int64_t person = before == 0 ? 1 : before + delta <= 0 ? -1 : 0;
-	return thread_turn(db, thread_id, account_id, delta, starter, person);
+	if (starter)
+		return st_rc(db_exec(db,
+				     "INSERT INTO social_threads (thread_id, account_id, turns)"
+				     " VALUES ($1, $2, 1) ON CONFLICT DO NOTHING",
+				     "ii", thread_id, account_id));
+	/* A thread begun before the figures existed has no row: not counted. */
+	return st_rc(db_exec(db,
+			     "UPDATE social_threads SET turns = turns + $2, other_turns = other_turns"
+			     " + CASE WHEN account_id = $3 THEN 0 ELSE $2 END WHERE thread_id = $1",
+			     "iii", thread_id, (int64_t)delta, account_id));
 }
 
 enum store_rc store_social_edge_add(struct db *db, int64_t account_id, int64_t target_id,
@@ -188,7 +156,8 @@ enum store_rc store_social_threads(struct db *db, struct arena *ar, int64_t acco
 	*n = 0;
 	*out = arena_calloc(ar, (size_t)max + 1, sizeof **out);
 	struct db_stmt *st = db_query(db,
-				      "SELECT turns, people FROM social_threads"
+				      "SELECT turns, CASE WHEN other_turns > 0 THEN 2 ELSE 1 END"
+				      " FROM social_threads"
 				      " WHERE account_id = $1 AND thread_id >= $2"
 				      " ORDER BY thread_id DESC LIMIT $3",
 				      "iii", account_id, id_at(since), (int64_t)max);
@@ -386,8 +355,5 @@ enum store_rc store_social_prune(struct db *db, int64_t first_day)
 	enum db_rc rc = db_exec(db, "DELETE FROM social_edges WHERE day < $1", "i", first_day);
 	if (rc == DB_OK)
 		rc = db_exec(db, "DELETE FROM social_threads WHERE thread_id < $1", "i", first_id);
-	if (rc == DB_OK)
-		rc = db_exec(db, "DELETE FROM social_thread_people WHERE thread_id < $1", "i",
-			     first_id);
 	return st_rc(rc);
 }

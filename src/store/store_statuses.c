@@ -337,8 +337,8 @@ enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id)
 				"iti", id_new(), name, now_ms());
 	if (rc != DB_OK)
 		return st_rc(rc);
-	*id = db_int_query(db, 0, "SELECT id FROM tags WHERE name = $1", "t", name);
-	return *id ? ST_OK : ST_ERROR;
+	rc = db_scalar(db, id, "SELECT id FROM tags WHERE name = $1", "t", name);
+	return rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
 enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id)
@@ -381,9 +381,12 @@ enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct s
 enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out)
 {
-	int64_t n = db_int_query(db, 0, "SELECT COUNT(*) FROM status_edits WHERE status_id = $1",
-				 "i", status_id);
+	int64_t n;
 	out->n = 0;
+	out->items = NULL;
+	if (db_scalar(db, &n, "SELECT COUNT(*) FROM status_edits WHERE status_id = $1", "i",
+		      status_id) != DB_ROW)
+		return ST_ERROR;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
 	struct db_stmt *st = db_query(db,
 				      "SELECT text, content, spoiler_text, sensitive, created_at"
@@ -407,9 +410,12 @@ enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_i
 enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out)
 {
-	int64_t n = db_int_query(db, 0, "SELECT COUNT(*) FROM statuses WHERE reblog_of_id = $1",
-				 "i", status_id);
+	int64_t n;
 	out->n = 0;
+	out->items = NULL;
+	if (db_scalar(db, &n, "SELECT COUNT(*) FROM statuses WHERE reblog_of_id = $1", "i",
+		      status_id) != DB_ROW)
+		return ST_ERROR;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
 	struct db_stmt *st = db_query(db,
 				      "SELECT id, account_id FROM statuses WHERE reblog_of_id = $1",
@@ -425,11 +431,12 @@ enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_i
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
-int64_t store_reblog_by(struct db *db, int64_t account_id, int64_t status_id)
+enum store_rc store_reblog_by(struct db *db, int64_t account_id, int64_t status_id,
+			      int64_t *id)
 {
-	return db_int_query(db, 0,
-			    "SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
-			    "ii", account_id, status_id);
+	return st_rc(db_scalar(db, id,
+			       "SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+			       "ii", account_id, status_id));
 }
 
 enum store_rc store_reblog_insert(struct db *db, const struct status *w)
@@ -451,12 +458,14 @@ enum store_rc store_reblog_insert(struct db *db, const struct status *w)
 	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
-int64_t store_idempotency_get(struct db *db, int64_t account_id, const char *key, int64_t since)
+enum store_rc store_idempotency_get(struct db *db, int64_t account_id, const char *key,
+				    int64_t since, int64_t *status_id)
 {
-	return db_int_query(db, 0,
-			    "SELECT i.status_id FROM idempotency i JOIN statuses s ON s.id = i.status_id"
-			    " WHERE i.account_id = $1 AND i.key = $2 AND i.created_at > $3",
-			    "iti", account_id, key, since);
+	return st_rc(db_scalar(db, status_id,
+			       "SELECT i.status_id FROM idempotency i"
+			       " JOIN statuses s ON s.id = i.status_id"
+			       " WHERE i.account_id = $1 AND i.key = $2 AND i.created_at > $3",
+			       "iti", account_id, key, since));
 }
 
 enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const char *key,
@@ -544,9 +553,9 @@ enum store_rc store_job_delete(struct db *db, int64_t id)
 	return st_rc(db_exec(db, "DELETE FROM jobs WHERE id = $1", "i", id));
 }
 
-int64_t store_jobs_pending(struct db *db)
+enum store_rc store_jobs_pending(struct db *db, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM jobs", "");
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM jobs", ""));
 }
 
 enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out)
@@ -572,15 +581,17 @@ enum store_rc store_jobs_span(struct db *db, int max, struct job_span *out)
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
-int64_t store_accounts_count(struct db *db)
+enum store_rc store_accounts_count(struct db *db, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT COUNT(*) FROM accounts", "");
+	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM accounts", ""));
 }
 
-int64_t store_account_nth(struct db *db, int64_t from, int64_t n)
+enum store_rc store_account_nth(struct db *db, int64_t from, int64_t n, int64_t *id)
 {
-	return db_int_query(db, 0, "SELECT id FROM accounts WHERE id >= $1 ORDER BY id LIMIT 1"
-				   " OFFSET $2", "ii", from, n);
+	return st_rc(db_scalar(db, id,
+			       "SELECT id FROM accounts WHERE id >= $1 ORDER BY id LIMIT 1"
+			       " OFFSET $2",
+			       "ii", from, n));
 }
 
 enum store_rc store_feed_fanout_jobs(struct db *db, int64_t first, int64_t last, int64_t from,
@@ -633,10 +644,10 @@ enum store_rc store_jobs_finish(struct db *db, int64_t first, int64_t last)
 	return st_rc(rc);
 }
 
-int64_t store_followers_count(struct db *db, int64_t account_id)
+enum store_rc store_followers_count(struct db *db, int64_t account_id, int64_t *n)
 {
-	return db_int_query(db, 0, "SELECT followers_count FROM accounts WHERE id = $1", "i",
-			    account_id);
+	return st_rc(db_scalar(db, n, "SELECT followers_count FROM accounts WHERE id = $1", "i",
+			       account_id));
 }
 
 enum store_rc store_feed_add(struct db *db, int64_t account_id, int64_t status_id)
@@ -671,19 +682,25 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 /* Blocks and mutes, as one SQL fragment. */
 #define FILTERS NOT_BLOCKED NOT_MUTED
 
-/* Which of a timeline's four statements to run: newest-first or min_id
- * order, with or without the block and mute subqueries. Most viewers
- * block and mute no one (anonymous viewers never do): one indexed probe
- * here saves five subqueries on every row of the page. */
-static int variant(struct db *db, int64_t viewer, bool asc)
+/* Which of a timeline's four statements to run (*v): newest-first or
+ * min_id order, with or without the block and mute subqueries. Most
+ * viewers block and mute no one (anonymous viewers never do): one indexed
+ * probe here saves five subqueries on every row of the page. When the
+ * probe fails the caller fails too (*v is then the filtered statement,
+ * never the one without the filters). */
+static enum store_rc variant(struct db *db, int64_t viewer, bool asc, int *v)
 {
-	bool filtered = viewer && db_int_query(db, 0,
-					       "SELECT 1 WHERE EXISTS (SELECT 1 FROM blocks WHERE"
-					       " account_id = $1) OR EXISTS (SELECT 1 FROM blocks"
-					       " WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes"
-					       " WHERE account_id = $1)",
-					       "i", viewer) == 1;
-	return (filtered ? 0 : 2) + asc;
+	int64_t one;
+	enum db_rc rc = DB_DONE;
+	if (viewer)
+		rc = db_scalar(db, &one,
+			       "SELECT 1 WHERE EXISTS (SELECT 1 FROM blocks WHERE"
+			       " account_id = $1) OR EXISTS (SELECT 1 FROM blocks"
+			       " WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes"
+			       " WHERE account_id = $1)",
+			       "i", viewer);
+	*v = (rc == DB_DONE ? 2 : 0) + asc;
+	return st_rc(rc);
 }
 
 void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc)
@@ -742,12 +759,15 @@ static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, i
 
 /* VISIBLE for a status whose numbers are known, without reading its row:
  * the same rule, over the values bound as a one-row table. */
-static bool visible_unblocked(struct db *db, int64_t viewer, const struct status *st)
+static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const struct status *st,
+				       bool *visible)
 {
-	return db_int_query(db, 0,
-			    "SELECT 1 FROM (SELECT $2 AS id, $3 AS account_id, $4 AS visibility) s"
-			    " WHERE 1" VISIBLE,
-			    "iiii", viewer, st->id, st->account_id, (int64_t)st->visibility) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM (SELECT $2 AS id, $3 AS account_id,"
+				  " $4 AS visibility) s WHERE 1" VISIBLE,
+				  "iiii", viewer, st->id, st->account_id, (int64_t)st->visibility),
+			visible);
 }
 
 /* A page built from an id-only query and the row cache, for viewers who
@@ -788,8 +808,11 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 				return lr;
 			if (originals_only && s->reblog_of_id)
 				continue;
+			bool visible = true;
 			if (s->visibility > 1 && s->account_id != viewer &&
-			    !visible_unblocked(db, viewer, s))
+			    visible_unblocked(db, viewer, s, &visible) != ST_OK)
+				return ST_ERROR;
+			if (!visible)
 				continue;
 			s->cursor = ids[i];
 			out->n++;
@@ -826,7 +849,11 @@ static enum store_rc shown_filtered(struct db *db, int64_t viewer, int64_t id, b
 enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t viewer,
 				   const int64_t *ids, int n, struct status_list *out)
 {
-	bool filtered = variant(db, viewer, false) < 2;
+	int v;
+	enum store_rc vs = variant(db, viewer, false, &v);
+	if (vs != ST_OK)
+		return vs;
+	bool filtered = v < 2;
 	out->n = 0;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof *out->items);
 	for (int i = 0; i < n; i++) {
@@ -840,7 +867,7 @@ enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t view
 		if (filtered)
 			lr = shown_filtered(db, viewer, s->id, &ok);
 		else if (!ok)
-			ok = visible_unblocked(db, viewer, s);
+			lr = visible_unblocked(db, viewer, s, &ok);
 		if (lr != ST_OK)
 			return lr;
 		if (!ok)
@@ -869,7 +896,9 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
-	int v = variant(db, viewer, asc);
+	int v;
+	if (variant(db, viewer, asc, &v) != ST_OK)
+		return ST_ERROR;
 	if (v >= 2 && rowcache_on())
 		return fast_list(db, ar, viewer, viewer, ids[asc], pg, false, pg->limit, out);
 	return read_list(ar,
@@ -897,8 +926,11 @@ enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, i
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
+	int v;
+	if (variant(db, viewer, asc, &v) != ST_OK)
+		return ST_ERROR;
 	return read_list(ar,
-			 db_query(db, sql[variant(db, viewer, asc)], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
+			 db_query(db, sql[v], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms(), (int64_t)where),
 			 asc, pg->limit, out);
 }
@@ -918,8 +950,11 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
+	int v;
+	if (variant(db, viewer, asc, &v) != ST_OK)
+		return ST_ERROR;
 	return read_list(ar,
-			 db_query(db, sql[variant(db, viewer, asc)], "iiiiiit", viewer, hi, lo, (int64_t)pg->limit,
+			 db_query(db, sql[v], "iiiiiit", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms(), (int64_t)where, tag),
 			 asc, pg->limit, out);
 }
@@ -963,8 +998,11 @@ enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, 
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
+	int v;
+	if (variant(db, viewer, asc, &v) != ST_OK)
+		return ST_ERROR;
 	return read_list(ar,
-			 db_query(db, sql[variant(db, viewer, asc)], "iiiiiibbbt", viewer, hi, lo, (int64_t)pg->limit,
+			 db_query(db, sql[v], "iiiiiibbbt", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms(), target, o->exclude_replies, o->exclude_reblogs,
 				  o->pinned, o->tagged ? o->tagged : ""),
 			 asc, pg->limit, out);
@@ -1023,8 +1061,11 @@ enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
+	int v;
+	if (variant(db, viewer, asc, &v) != ST_OK)
+		return ST_ERROR;
 	return read_list(ar,
-			 db_query(db, sql[variant(db, viewer, asc)], "iiiiii", viewer, hi, lo,
+			 db_query(db, sql[v], "iiiiii", viewer, hi, lo,
 				  (int64_t)pg->limit, now_ms(), list_id),
 			 asc, pg->limit, out);
 }
@@ -1042,7 +1083,9 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 	 * which threads ignore: such viewers take the filtered statement). */
 	static const char *const sql[4] = {THREAD_SQL(NOT_BLOCKED), THREAD_SQL(NOT_BLOCKED),
 					   THREAD_SQL(""), THREAD_SQL("")};
-	int v = variant(db, viewer, false);
+	int v;
+	if (variant(db, viewer, false, &v) != ST_OK)
+		return ST_ERROR;
 	if (v >= 2 && rowcache_on()) {
 		/* Oldest first, as the statement below: min_id 1 is below every id. */
 		struct page all = {0, 0, 1, max};
@@ -1056,13 +1099,16 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 	return read_list(ar, st, false, max, out);
 }
 
-bool store_status_visible(struct db *db, int64_t viewer, const struct status *s)
+enum store_rc store_status_visible(struct db *db, int64_t viewer, const struct status *s,
+				   bool *visible)
 {
-	return db_int_query(db, 0,
-			    "SELECT 1 FROM statuses s LEFT JOIN statuses r ON r.id = s.reblog_of_id"
-			    " WHERE s.id = $2 AND $3 >= 0 AND $4 >= 0 AND $5 >= 0"
-			    VISIBLE NOT_BLOCKED,
-			    "iiiii", viewer, s->id, (int64_t)0, (int64_t)0, (int64_t)0) == 1;
+	int64_t one;
+	return st_found(db_scalar(db, &one,
+				  "SELECT 1 FROM statuses s LEFT JOIN statuses r ON r.id = s.reblog_of_id"
+				  " WHERE s.id = $2 AND $3 >= 0 AND $4 >= 0 AND $5 >= 0"
+				  VISIBLE NOT_BLOCKED,
+				  "iiiii", viewer, s->id, (int64_t)0, (int64_t)0, (int64_t)0),
+			visible);
 }
 
 enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,

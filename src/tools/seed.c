@@ -298,8 +298,6 @@ static void gen_thread(struct gen *g, int start)
 		if (g->followers[a] > g->followers[top])
 			top = a;
 	struct post *root = &g->p[start];
-	gen_post(g, start, top);
-	g->statuses[top]--; /* gen_post counted it; recount below */
 	memset(root, 0, sizeof *root);
 	root->author = top;
 	root->parent = root->orig = root->dm_to = -1;
@@ -749,7 +747,13 @@ int seed_run(const struct config *cfg, struct store *st, const struct seed_opts 
 	arena_init(&ar);
 	g.db = store_acquire(st);
 	int rc = -1;
-	if (store_count_local_accounts(g.db) > 0) {
+	int64_t have;
+	if (store_count_local_accounts(g.db, &have) != ST_OK) {
+		fprintf(stderr, "rapport: seed could not read %s: %s\n", cfg->data_dir,
+			store_errmsg(g.db));
+		goto out;
+	}
+	if (have > 0) {
 		fprintf(stderr, "rapport: seed needs an empty store (%s has accounts)\n",
 			cfg->data_dir);
 		goto out;

@@ -13,6 +13,8 @@
 #include "core/accounts.h"
 #include "core/oauth.h"
 #include "store/accounts.h"
+#include "store/db.h"
+#include "store/social.h"
 #include "store/store.h"
 #include "store_fixture.h"
 #include "util/util.h"
@@ -35,7 +37,34 @@ static int64_t mkuser(struct fx *f, const char *name, const char *email)
 static void migrations_applied(void **state)
 {
 	struct fx *f = *state;
-	assert_true(store_schema_version(f->c.db) >= 1);
+	int v = 0;
+	assert_int_equal(store_schema_version(f->c.db, &v), ST_OK);
+	assert_true(v >= 1);
+}
+
+/* db_scalar tells a value, no row (or NULL) and a failure apart: a failed
+ * check must never read as "no". */
+static void scalar_tells_no_row_from_failure(void **state)
+{
+	struct fx *f = *state;
+	int64_t v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT $1 + 1", "i", (int64_t)41), DB_ROW);
+	assert_int_equal(v, 42);
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT 1 WHERE 0", ""), DB_DONE);
+	assert_int_equal(v, 0);
+	v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT NULL", ""), DB_DONE);
+	assert_int_equal(v, 0);
+	v = 7;
+	assert_int_equal(db_scalar(f->c.db, &v, "SELECT 1 FROM no_such_table", ""), DB_ERROR);
+	assert_int_equal(v, 0);
+	/* A store check on a table that is gone fails; it does not say "no". */
+	assert_int_equal(db_exec(f->c.db, "ALTER TABLE blocks RENAME TO blocks_away", ""), DB_OK);
+	bool blocked = true;
+	assert_int_equal(store_blocked_either(f->c.db, 1, 2, &blocked), ST_ERROR);
+	assert_int_equal(db_exec(f->c.db, "ALTER TABLE blocks_away RENAME TO blocks", ""), DB_OK);
+	assert_int_equal(store_blocked_either(f->c.db, 1, 2, &blocked), ST_OK);
+	assert_false(blocked);
 }
 
 static void account_rules(void **state)
@@ -69,7 +98,9 @@ static void account_rules(void **state)
 		assert_int_equal(account_create(&f->c, &s, &nid), RC_INVALID);
 		assert_string_equal(f->c.err.field, bad[i].field);
 	}
-	assert_int_equal(store_count_local_accounts(f->c.db), 1);
+	int64_t n = 0;
+	assert_int_equal(store_count_local_accounts(f->c.db, &n), ST_OK);
+	assert_int_equal(n, 1);
 	int64_t id30 = mkuser(f, "a23456789012345678901234567890", "b@example.test");
 	assert_true(id30 > id);
 }
@@ -213,6 +244,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_applied, setup, teardown),
+		cmocka_unit_test_setup_teardown(scalar_tells_no_row_from_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(account_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(profile_update_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(oauth_password_and_revoke, setup, teardown),

@@ -1,0 +1,38 @@
+"""RAPPORT_SLOW_SQL_MS: every statement is timed for the slow log, including
+the transaction and savepoint statements of group commit (where a search
+index flush or merge runs) and the worker's checkpoints."""
+import re
+
+SLOW = re.compile(r"slow sql: \d+ ms in: (.*)$")
+
+
+def slow_statements(server):
+    return [m.group(1) for line in server.log.read_text().splitlines()
+            if (m := SLOW.search(line))]
+
+
+def test_every_statement_is_timed(make_server):
+    s = make_server(env={"RAPPORT_SLOW_SQL_MS": "0"})
+    alice = s.user()
+    for i in range(3):
+        r = alice.post("/api/v1/statuses", data={"status": f"timed statement {i}"})
+        assert r.status_code == 200, r.text
+    sid = r.json()["id"]
+    assert alice.post(f"/api/v1/statuses/{sid}/favourite").status_code == 200
+    assert s.stop() == 0
+    seen = slow_statements(s)
+    for sql in ["BEGIN IMMEDIATE", "SAVEPOINT member", "RELEASE member", "COMMIT"]:
+        assert sql in seen, f"{sql!r} is not timed"
+    assert any(x.startswith("INSERT INTO statuses ") for x in seen)
+    assert any(x.startswith("INSERT INTO statuses_fts ") for x in seen)
+    # Each savepoint is ended, and each end is timed too.
+    ends = seen.count("RELEASE member") + seen.count("ROLLBACK TO member")
+    assert seen.count("SAVEPOINT member") == ends
+
+
+def test_nothing_is_logged_by_default(make_server):
+    s = make_server()
+    alice = s.user()
+    assert alice.post("/api/v1/statuses", data={"status": "untimed"}).status_code == 200
+    assert s.stop() == 0
+    assert slow_statements(s) == []
