@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/config.h"
+#include "core/convfeed.h"
 #include "core/jobs.h"
 #include "core/verify.h"
 #include "http/server.h"
@@ -222,6 +223,7 @@ out:
 	store_close(st);
 	fetch_cleanup();
 	render_cache_free();
+	convfeed_cache_free();
 	store_row_cache(0);
 	free((char *)cfg.base_url);
 	return status;

@@ -21,6 +21,10 @@ void jw_social_card(struct jw *w, struct req *r, const struct social_card *k);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);
+/* The same, each status with `rapport`: {"why": why[i]} and, when more[i]
+ * is not NULL, "more": more[i] (a ranked feed; more may be NULL). */
+void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l, bool source,
+			const char *const *why, const char *const *more);
 /* The render cache of status bodies and accounts shared by all requests
  * (see entities.c); 0 bytes disables it. */
 void render_cache_init(size_t max_bytes);

@@ -475,20 +475,29 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 
-/* `rapport` on the viewer's own statuses: the detectors' flags
- * (core/detect.h), read with the viewer's flags, so outside the cached
- * body: a flag set after the status was first rendered shows at once. */
-static void write_rapport(struct jw *w, uint32_t flags)
+/* `rapport` on a status: the detectors' flags (core/detect.h) on the
+ * viewer's own statuses, read with the viewer's flags, so outside the
+ * cached body (a flag set after the status was first rendered shows at
+ * once); and in a ranked feed, why it ranks there and what is folded into
+ * it. Written only when there is something to say. */
+static void write_rapport(struct jw *w, bool own, uint32_t flags, const char *why,
+			  const char *more)
 {
-	const char *names[8];
-	int n = detect_flag_names(flags, names, 8);
 	jw_key(w, "rapport");
 	jw_obj(w);
-	jw_key(w, "flags");
-	jw_arr(w);
-	for (int i = 0; i < n; i++)
-		jw_str(w, names[i]);
-	jw_arr_end(w);
+	if (own) {
+		const char *names[8];
+		int n = detect_flag_names(flags, names, 8);
+		jw_key(w, "flags");
+		jw_arr(w);
+		for (int i = 0; i < n; i++)
+			jw_str(w, names[i]);
+		jw_arr_end(w);
+	}
+	if (why)
+		jw_kstr(w, "why", why);
+	if (more)
+		jw_kstr(w, "more", more);
 	jw_obj_end(w);
 }
 
@@ -496,7 +505,8 @@ static void write_rapport(struct jw *w, uint32_t flags)
  * The reblogged status, if any, comes with its own cached pieces rc. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
-			 const struct cached_status *rc, bool source)
+			 const struct cached_status *rc, bool source, const char *why,
+			 const char *more)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -513,7 +523,8 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	jw_key(w, "reblog");
 	if (s->reblog) {
 		static const struct cached_status none;
-		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false);
+		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
+			     NULL);
 	} else {
 		jw_null(w);
 	}
@@ -530,12 +541,19 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		if (s->account_id == r->account_id)
 			jw_kbool(w, "pinned", flags & FLAG_PINNED);
 	}
-	if (r->account_id && s->account_id == r->account_id && !s->reblog)
-		write_rapport(w, (uint32_t)flags >> FLAG_RAPPORT_SHIFT);
+	bool own = r->account_id && s->account_id == r->account_id && !s->reblog;
+	if (own || why)
+		write_rapport(w, own, (uint32_t)flags >> FLAG_RAPPORT_SHIFT, why, more);
 	jw_obj_end(w);
 }
 
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
+{
+	jw_statuses_ranked(w, r, l, source, NULL, NULL);
+}
+
+void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l, bool source,
+			const char *const *why, const char *const *more)
 {
 	int n = l->n, k = 0;
 	int64_t *ids = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *ids);
@@ -586,7 +604,8 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (missing(s, &c[i], &rc[i]))
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
-		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source);
+		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
+			     why ? why[i] : NULL, more ? more[i] : NULL);
 	}
 	jw_arr_end(w);
 }

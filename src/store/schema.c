@@ -339,8 +339,10 @@ const char *const schema_migrations[] = {
 	" figures TEXT NOT NULL,"                /* the window's numbers, space-separated */
 	" trust_milli BIGINT NOT NULL DEFAULT 0);"
 	"CREATE INDEX social_cards_computed ON social_cards(computed_at);",
-	/* 9: reserved for the Conversations feed (its branch brings it). */
-	"",
+	/* 9: the Conversations feed (core/convfeed.c; docs/ARCHITECTURE.md,
+	 * "The Conversations feed") reads, for one viewer, the replies it
+	 * received per account in the window: social_edges by target. */
+	"CREATE INDEX social_edges_target ON social_edges(target_id, account_id, day);",
 	/* 10: message requests (core/requests.c; docs/SOCIAL.md, "Message
 	 * requests"):
 	 * - notification_requests: one per recipient and sender whose

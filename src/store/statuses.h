@@ -93,6 +93,12 @@ enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer
 				 const struct page *pg, struct status_list *out);
 enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
 			    const struct page *pg, struct status_list *out);
+/* The numbers of each status of ids (n of them) that viewer may still see
+ * in a feed (visibility; blocks and mutes when the viewer has any), in
+ * the order given, partial (see struct status); gone or hidden ones are
+ * skipped. Each one's cursor is its id. */
+enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t viewer,
+				   const int64_t *ids, int n, struct status_list *out);
 /* Every status of a thread visible to viewer, oldest first (at most max). */
 enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
 			   int max, struct status_list *out);

@@ -351,3 +351,53 @@ describe("message requests with masto", () => {
     assert.equal(again.forNewAccounts, "drop");
   });
 });
+
+describe("the Conversations list with masto", () => {
+  let me;
+  let him;
+  const replies = [];
+  before(async () => {
+    me = await alice.v1.accounts.verifyCredentials();
+    him = await bob.v1.accounts.verifyCredentials();
+    await alice.v1.accounts.$select(him.id).follow();
+    await bob.v1.accounts.$select(me.id).follow();
+    // Each of bob's replies to alice is an item of its own (replies to
+    // the reader never fold).
+    for (let i = 0; i < 7; i++) {
+      const q = await alice.v1.statuses.create({ status: `question ${i}?` });
+      replies.push((await bob.v1.statuses.create({ status: `answer ${i}`, inReplyToId: q.id })).id);
+    }
+  });
+
+  test("every user has it, first, built in", async () => {
+    const lists = await alice.v1.lists.list();
+    assert.deepEqual(lists[0], {
+      id: "1", title: "Conversations", repliesPolicy: "followed", exclusive: false,
+    });
+    assert.equal((await bob.v1.lists.list())[0].id, "1");
+    assert.deepEqual(await alice.v1.lists.$select("1").accounts.list(), []);
+    await rejectsWith(() => alice.v1.lists.$select("1").update({ title: "mine" }), 422);
+    await rejectsWith(() => alice.v1.lists.$select("1").remove(), 422);
+    await rejectsWith(
+      () => alice.v1.lists.$select("1").accounts.create({ accountIds: [him.id] }), 422);
+    assert.equal((await alice.v1.lists.list())[0].title, "Conversations");
+  });
+
+  test("its paginator neither repeats nor skips while bob posts", async () => {
+    const whole = (await alice.v1.timelines.list.$select("1").list({ limit: 40 }))
+      .map((s) => s.id);
+    assert.ok(whole.length >= 7);
+    const seen = [];
+    let why = null;
+    for await (const page of alice.v1.timelines.list.$select("1").list({ limit: 3 })) {
+      assert.ok(page.length <= 3);
+      seen.push(...page.map((s) => s.id));
+      why ??= page[0]?.rapport?.why;
+      await bob.v1.statuses.create({ status: "more news", inReplyToId: replies[0] });
+      await alice.v1.statuses.create({ status: "me too" });
+    }
+    assert.deepEqual(seen, whole);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.match(why, /^replied to you/);
+  });
+});
