@@ -391,6 +391,8 @@ static int act_dm(struct sim *s, int a, int to)
 	char text[512];
 	int64_t id;
 	if (s->a[a].kind == PK_AUTO_DM_BOT) {
+		if (sim_bit(s->talked, s, a, to)) /* its tool keeps a list */
+			return 0;
 		text_welcome(s, to, text, sizeof text);
 	} else {
 		char at[40];
@@ -517,8 +519,11 @@ static int run_act(struct sim *s, const struct act *x)
 		int post = x->post >= 0 ? x->post : pick_recent(s, x->actor, false, true);
 		return post < 0 ? act_post(s, x->actor) : act_reply(s, x->actor, post, false);
 	}
-	case A_TEMPLATE: {
-		int post = pick_recent(s, x->actor, true, false);
+	case A_TEMPLATE: { /* to someone it has not written to yet, if it finds one */
+		int post = -1;
+		for (int k = 0; k < 8 && (post < 0 || sim_bit(s->talked, s, x->actor,
+							      s->posts[post].author)); k++)
+			post = pick_recent(s, x->actor, true, false);
 		return post < 0 ? 0 : act_reply(s, x->actor, post, true);
 	}
 	case A_CUSTOMER: {
@@ -568,6 +573,13 @@ static int pick_mutual(struct sim *s, int a)
 
 #define HUMANS ((1u << PK_CONVERSATIONALIST) | (1u << PK_LURKER))
 
+/* Bots follow people; collectors anyone (again and again: whoever they
+ * pruned is a target again). */
+static unsigned follow_targets(enum sim_kind k)
+{
+	return k == PK_FOLLOWER_COLLECTOR ? ~0u : HUMANS;
+}
+
 static void plan_n(struct sim *s, int64_t day, int a, double rate, enum act_type t, int target,
 		   bool awake)
 {
@@ -606,7 +618,8 @@ static void plan_account(struct sim *s, int64_t day, int a)
 			plan_n(s, day, a, 1, A_DM, pick_account(s, a, HUMANS), false);
 		plan_n(s, day, a, posts, A_POST, -1, p->kind != PK_FOLLOWER_COLLECTOR);
 		for (int k = times(s, p->follows_per_day); k > 0; k--)
-			plan_n(s, day, a, 1, A_FOLLOW, pick_account(s, a, HUMANS), false);
+			plan_n(s, day, a, 1, A_FOLLOW, pick_account(s, a, follow_targets(p->kind)),
+			       false);
 	}
 }
 
