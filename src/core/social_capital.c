@@ -550,6 +550,7 @@ static struct {
 	size_t n, next;
 	int64_t at;
 	int64_t last_run; /* mono ms of the last computation; 0 never */
+	int64_t began;    /* mono ms when the pending one began */
 	int64_t next_stale;
 } trust;
 
@@ -691,6 +692,8 @@ static enum rc trust_slice(struct core *c)
 		free(trust.ids);
 		free(trust.milli);
 		trust.ids = trust.milli = NULL;
+		log_info("trust: %zu accounts written, %lld ms after the computation began", to,
+			 (long long)(mono_ms() - trust.began));
 		trust.n = trust.next = 0;
 		shown_forget_all();
 	}
@@ -699,7 +702,7 @@ static enum rc trust_slice(struct core *c)
 
 static enum rc trust_start(struct core *c)
 {
-	int64_t t0 = mono_ms();
+	int64_t t0 = trust.began = mono_ms();
 	if (rank_trust(c, &trust.ids, &trust.milli, &trust.n))
 		return c->err.rc;
 	trust.next = 0;
