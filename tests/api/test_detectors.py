@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 import requests
 
-from conftest import NOT_FOUND, masto, with_scopes
+from conftest import NOT_FOUND, masto, open_inbox, with_scopes
 
 
 def post(user, text, **extra):
@@ -44,7 +44,7 @@ def codes(r):
 # ---- flags on statuses ----
 
 def test_dm_to_a_new_follower_is_automated_and_held(server, alice, bob):
-    carol = server.user()
+    carol = open_inbox(server.user())  # a stranger's message would wait in requests
     assert bob.post(f"/api/v1/accounts/{alice.id}/follow").status_code == 200
     api = masto(server, alice)
     dm = api.status_post(f"@{bob.name} thanks for the follow! check my page", visibility="direct")
@@ -70,7 +70,7 @@ TEMPLATE = ("Hi {name}, great to connect with you here! I help people like you g
 
 
 def test_the_same_dm_to_three_people_is_automated(server, alice):
-    people = [server.user() for _ in range(3)]
+    people = [open_inbox(server.user()) for _ in range(3)]
     sent = []
     for p in people:
         text = f"@{p.name} " + TEMPLATE.format(name=p.name)

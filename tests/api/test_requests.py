@@ -132,8 +132,11 @@ def test_rapport_accept_and_decline(server, alice, bob):
 
 def test_following_or_talking_lets_through(server, alice, bob):
     carol = server.user()
+    dave = server.user()
     alice.post(f"/api/v1/accounts/{bob.id}/follow")
-    dm = post(bob, f"@{alice.name} hi", visibility="direct")
+    # To two people: one to a new follower alone, within 10 minutes of the
+    # follow, is the auto-DM detector's (test_detectors.py).
+    dm = post(bob, f"@{alice.name} @{dave.name} hi", visibility="direct")
     assert mentions_of(alice) == [dm]
     # alice answered carol once: they have talked.
     root = post(carol, "a question for anyone")
