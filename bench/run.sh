@@ -219,6 +219,32 @@ burst() {
 		"(in $OUT/$l/burst-slow.log)"
 }
 
+# trust LABEL: a background trust recomputation over the seeded store while
+# wrk reads home timelines. After the one at start has been written, one
+# reply changes the reply edges (RAPPORT_TRUST_INTERVAL=2 lets the worker
+# start the next at once); its duration is the server's log line, the
+# reads' latency is wrk's over the whole run.
+trust() {
+	local l="$1" dir="${BIG[$1]}" log="$OUT/$1/server.log"
+	serve "$l" "$dir" RAPPORT_TRUST_INTERVAL=2
+	local url="http://127.0.0.1:${PORT[$l]}" o="$OUT/$l/trust_home" i
+	for i in $(seq 600); do grep -q "trust: .* written" "$log" && break; sleep 0.1; done
+	WRK_OUT="$o.json" WRK_SCENARIO=home_timeline WRK_PAGES="$dir.pages" \
+		wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua "$url" -- \
+		home_timeline "$dir.tokens" "$dir.ids" 0 "$o.json" >"$o.wrk" 2>&1 &
+	local wrk_pid=$!
+	sleep 2
+	curl -sf -o /dev/null -H "Authorization: Bearer $(head -1 "$dir.tokens" | cut -f3)" \
+		--data-urlencode "status=a reply that changes the reply edges" \
+		--data-urlencode "in_reply_to_id=$(head -1 "$dir.ids")" "$url/api/v1/statuses"
+	wait $wrk_pid
+	stop_server "$l"
+	local ms
+	ms=$(grep -o "written, [0-9]* ms" "$log" | sed -n 2p | grep -o "[0-9]*" || true)
+	echo "{\"trust_ms\": ${ms:-null}, \"home_timeline\": $(cat "$o.json")}" >"$OUT/$l/trust.json"
+	echo "  $l trust recomputed in ${ms:-?} ms while reading: $(cat "$o.json")"
+}
+
 for l in "${LABELS[@]}"; do
 	rm -rf "${OUT:?}/$l"
 	mkdir -p "$OUT/$l"
@@ -242,6 +268,9 @@ rm -f "$NGX_DIR/nginx.pid"
 
 echo "== burst: $BURST_POSTS posts from $CONNS connections right after start"
 for l in "${LABELS[@]}"; do burst "$l"; done
+
+echo "== trust recomputed during home_timeline ($ACCOUNTS accounts)"
+for l in "${LABELS[@]}"; do trust "$l"; done
 
 echo "== home_timeline on $SMALL posts (flatness check)"
 for l in "${LABELS[@]}"; do

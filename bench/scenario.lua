@@ -69,7 +69,7 @@ function request()
   if scenario == "home_timeline" then
     return get("/api/v1/timelines/home?limit=40", pick(tokens))
   elseif scenario == "conversations_feed" then
-    return get("/api/v1/conversations?limit=20", pick(tokens))
+    return get("/api/rapport/v1/timelines/conversations?limit=40", pick(tokens))
   elseif scenario == "public_timeline" then
     return get("/api/v1/timelines/public?limit=40", nil)
   elseif scenario == "status_context" then

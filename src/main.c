@@ -1,8 +1,9 @@
-/* main.c - the `rapport` command line: serve, user, version.
+/* main.c - the `rapport` command line: serve, user, seed, simulate, version.
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/config.h"
+#include "core/convfeed.h"
 #include "core/jobs.h"
 #include "core/password.h"
 #include "core/verify.h"
@@ -13,6 +14,7 @@
 #include "util/log.h"
 #include "util/util.h"
 #include "tools/seed.h"
+#include "tools/simulate.h"
 
 #include <malloc.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -32,6 +35,7 @@ static const char *const USAGE =
 	"  user add   create a local account\n"
 	"  user list  list local accounts\n"
 	"  seed       fill an empty store with a realistic community\n"
+	"  simulate   a community of personas living N days on a fresh store\n"
 	"  version    print the version\n"
 	"\n"
 	"Run 'rapport <command> --help' for a command's options.\n";
@@ -91,6 +95,20 @@ static const char *const SEED_USAGE =
 	"  --thread N     replies in the one big thread (default 200)\n"
 	"\n"
 	"Every seeded account's password is 'seed-password'. DIR/seed.json describes the result.\n";
+
+static const char *const SIMULATE_USAGE =
+	"usage: rapport simulate --personas FILE --days N --seed S --data DIR [--json FILE]\n"
+	"\n"
+	"  --personas FILE  the community: JSON {\"personas\": [{\"kind\": K, \"count\": N, ...}]}\n"
+	"                   (sim/personas.json; kinds and keys in docs/ARCHITECTURE.md)\n"
+	"  --days N         simulated days, 1 to 365\n"
+	"  --seed S         random seed: the same seed makes the same run\n"
+	"  --data DIR       a data directory without a store yet; it keeps the result\n"
+	"  --json FILE      write the results as JSON too\n"
+	"\n"
+	"Drives the real core functions on a simulated clock, then prints per persona the\n"
+	"social-capital card, trust, the share of the Conversations feed, and each detector's\n"
+	"precision and recall.\n";
 
 static int usage_error(const char *usage, const char *what, const char *arg)
 {
@@ -221,6 +239,7 @@ static int cmd_serve(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
+	clock_seal(); /* a server runs on the wall clock, always */
 
 	/* Signals are handled by this thread alone: block them before any
 	 * other thread starts, so the workers inherit the mask. */
@@ -283,6 +302,7 @@ out:
 	store_close(st);
 	fetch_cleanup();
 	render_cache_free();
+	convfeed_cache_free();
 	store_row_cache(0);
 	config_free(&cfg);
 	return status;
@@ -346,6 +366,81 @@ static int cmd_seed(int argc, char **argv)
 	if (!rc)
 		rc = seed_with(&cfg, argc, argv);
 	config_free(&cfg);
+	return rc;
+}
+
+/* One line on stderr, exit code 2: simulate's bad input. */
+static int simulate_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "rapport: simulate: %s%s%s\n", what, *arg ? " " : "", arg);
+	return EXIT_USAGE;
+}
+
+static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char **data)
+{
+	const char *days = NULL, *seed = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(SIMULATE_USAGE, stdout);
+			exit(0);
+		}
+		const char **v = !strcmp(argv[i], "--personas") ? &o->personas
+				 : !strcmp(argv[i], "--days")   ? &days
+				 : !strcmp(argv[i], "--seed")   ? &seed
+				 : !strcmp(argv[i], "--data")   ? data
+				 : !strcmp(argv[i], "--json")   ? &o->json
+								: NULL;
+		if (!v)
+			return simulate_error("unknown option", argv[i]);
+		if (i + 1 >= argc)
+			return simulate_error("needs a value:", argv[i]);
+		*v = argv[++i];
+	}
+	int d = 0, s = 0;
+	if (!o->personas || !days || !seed || !*data)
+		return simulate_error("needs --personas, --days, --seed and --data", "");
+	if (int_opt(days, &d, 1) || d > 365)
+		return simulate_error("--days must be a whole number from 1 to 365, not", days);
+	if (int_opt(seed, &s, 0))
+		return simulate_error("--seed must be a whole number from 0 to 100000000, not",
+				      seed);
+	o->days = d;
+	o->seed = (uint64_t)s;
+	return 0;
+}
+
+static int cmd_simulate(int argc, char **argv)
+{
+	struct sim_opts o = {.progress = isatty(2)};
+	const char *data = NULL;
+	int rc = simulate_opts(argc, argv, &o, &data);
+	if (rc)
+		return rc;
+	struct sim_personas p;
+	char err[256];
+	if (sim_personas_load(o.personas, &p, err, sizeof err))
+		return simulate_error(err, "");
+	char db[4096];
+	struct stat sb;
+	snprintf(db, sizeof db, "%s/rapport.db", data);
+	if (stat(db, &sb) == 0)
+		return simulate_error("needs a data directory without a store; there is one in",
+				      data);
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.data_dir = data;
+	config_finish(&cfg);
+	log_min_level = LOG_WARN;
+	struct store_options so = {.dir = data, .sync_full = false, .pool_size = 2};
+	struct store *st;
+	if (store_open(&so, &st) != ST_OK) {
+		fprintf(stderr, "rapport: cannot open the store in %s\n", data);
+		free((char *)cfg.base_url);
+		return 1;
+	}
+	rc = simulate_run(&cfg, st, &p, &o) ? 1 : 0;
+	store_close(st);
+	free((char *)cfg.base_url);
 	return rc;
 }
 
@@ -445,5 +540,7 @@ int main(int argc, char **argv)
 		return cmd_user(argc, argv);
 	if (!strcmp(cmd, "seed"))
 		return cmd_seed(argc, argv);
+	if (!strcmp(cmd, "simulate"))
+		return cmd_simulate(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

@@ -11,10 +11,22 @@
 
 /* entities.c: Mastodon entities as JSON, written by the streaming writer
  * (jw_*) for hot responses, or as json_t for embedding in larger trees. */
+/* An account has `rapport`: its social-capital card as the worker last
+ * computed it (core/social_capital.h), with each key's sentence; inside
+ * statuses (jw_statuses) its values only. */
 void jw_account(struct jw *w, struct req *r, const struct account *a);
+/* A social-capital card: {"listening": {"value": n, "explain": "..."},
+ * ...}, the keys of enum social_key in order; without explain, only
+ * {"value": n} each. */
+struct social_card;
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);
+/* The same, each status with `rapport`: {"why": why[i]} and, when more[i]
+ * is not NULL, "more": more[i] (a ranked feed; more may be NULL). */
+void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l, bool source,
+			const char *const *why, const char *const *more);
 /* The render cache of status bodies and accounts shared by all requests
  * (see entities.c); 0 bytes disables it. */
 void render_cache_init(size_t max_bytes);
@@ -58,6 +70,11 @@ void reply_status_page(struct req *r, const struct page *pg, const struct status
 void reply_account_page(struct req *r, const struct page *pg, const struct account_list *l);
 
 /* statuses.c */
+struct new_status;
+/* A status's body (POST /api/v1/statuses) read into out, true; or false,
+ * having replied with the error (unsupported media, polls, schedules;
+ * a malformed in_reply_to_id is 404). */
+bool status_params(struct req *r, struct new_status *out);
 void h_statuses_create(struct req *r);
 void h_statuses_get(struct req *r);
 void h_statuses_delete(struct req *r);

@@ -2,12 +2,16 @@
  * either as JSON strings (escaped by jansson) or as HTML built by core/text. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/detect.h"
+#include "core/social_capital.h"
 #include "core/text.h"
 #include "core/timeline.h"
 #include "util/cache.h"
 #include "util/log.h"
 #include "util/util.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 enum rc api_check(struct req *r, enum rc rc)
@@ -86,7 +90,29 @@ static void write_fields(struct jw *w, struct req *r, const char *stored)
 	json_decref(in);
 }
 
-void jw_account(struct jw *w, struct req *r, const struct account *a)
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain)
+{
+	jw_obj(w);
+	for (int i = 0; i < SK_COUNT; i++) {
+		double v = social_value(k, (enum social_key)i);
+		char num[32];
+		snprintf(num, sizeof num, "%.6g", isfinite(v) ? v : 0);
+		jw_key(w, social_key_name((enum social_key)i));
+		jw_obj(w);
+		jw_key(w, "value");
+		jw_raw(w, num);
+		if (explain)
+			jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+/* An account; with explain, its card's sentences too (accounts shown on
+ * their own), without, only its values (accounts inside statuses: a page
+ * of statuses stays light). */
+static void write_account(struct jw *w, struct req *r, const struct account *a,
+			  const struct social_card *card, bool explain)
 {
 	const char *base = r->core.cfg->base_url;
 	jw_obj(w);
@@ -138,7 +164,20 @@ void jw_account(struct jw *w, struct req *r, const struct account *a)
 	jw_raw(w, "[]");
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
+	jw_key(w, "rapport");
+	jw_social_card(w, r, card, explain);
 	jw_obj_end(w);
+}
+
+void jw_account(struct jw *w, struct req *r, const struct account *a)
+{
+	struct social_card card;
+	int64_t stamp;
+	if (social_card_shown(&r->core, a->id, &card, &stamp)) {
+		jw_fail(w); /* the card cannot be read: a 500, not an account without it */
+		return;
+	}
+	write_account(w, r, a, &card, true);
 }
 
 /* Parses a writer's output into a jansson value (for callers that embed
@@ -262,7 +301,11 @@ static int body_stamp(const struct status *s, int64_t *st)
 	return 5;
 }
 
-static int account_stamp(const struct account *a, int64_t *st)
+/* The card shown in `rapport` changes without the account row: its stamp
+ * is part of the account's (-1 when it cannot be read: nothing cached
+ * matches, and writing the account fails). */
+static int account_stamp(struct req *r, const struct account *a, int64_t *st,
+			 struct social_card *card, bool *ok)
 {
 	st[0] = a->statuses_count;
 	st[1] = a->followers_count;
@@ -270,7 +313,10 @@ static int account_stamp(const struct account *a, int64_t *st)
 	st[3] = a->last_status_at;
 	st[4] = a->updated_at;
 	st[5] = a->created_at;
-	return 6;
+	*ok = social_card_shown(&r->core, a->id, card, &st[6]) == RC_OK;
+	if (!*ok)
+		st[6] = -1;
+	return 7;
 }
 
 struct piece {
@@ -378,7 +424,9 @@ struct seen {
 static struct piece account_piece(struct req *r, const struct account *a, struct seen *seen)
 {
 	int64_t st[CACHE_STAMP_MAX];
-	int n = account_stamp(a, st);
+	struct social_card card;
+	bool ok;
+	int n = account_stamp(r, a, st, &card, &ok);
 	for (int i = 0; i < seen->n; i++)
 		if (seen->id[i] == a->id && !memcmp(seen->stamp[i], st, sizeof *st * (size_t)n))
 			return seen->piece[i];
@@ -419,17 +467,50 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 		return;
 	}
 	int64_t st[CACHE_STAMP_MAX];
-	int n = account_stamp(a, st);
+	struct social_card card;
+	bool ok;
+	int n = account_stamp(r, a, st, &card, &ok);
+	if (!ok) {
+		jw_fail(w);
+		return;
+	}
 	size_t from = jw_len(w);
-	jw_account(w, r, a);
+	write_account(w, r, a, &card, false);
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
+}
+
+/* `rapport` on a status: the detectors' flags (core/detect.h) on the
+ * viewer's own statuses, read with the viewer's flags, so outside the
+ * cached body (a flag set after the status was first rendered shows at
+ * once); and in a ranked feed, why it ranks there and what is folded into
+ * it. Written only when there is something to say. */
+static void write_rapport(struct jw *w, bool own, uint32_t flags, const char *why,
+			  const char *more)
+{
+	jw_key(w, "rapport");
+	jw_obj(w);
+	if (own) {
+		const char *names[8];
+		int n = detect_flag_names(flags, names, 8);
+		jw_key(w, "flags");
+		jw_arr(w);
+		for (int i = 0; i < n; i++)
+			jw_str(w, names[i]);
+		jw_arr_end(w);
+	}
+	if (why)
+		jw_kstr(w, "why", why);
+	if (more)
+		jw_kstr(w, "more", more);
+	jw_obj_end(w);
 }
 
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
  * The reblogged status, if any, comes with its own cached pieces rc. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
-			 const struct cached_status *rc, bool source)
+			 const struct cached_status *rc, bool source, const char *why,
+			 const char *more)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -446,7 +527,8 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	jw_key(w, "reblog");
 	if (s->reblog) {
 		static const struct cached_status none;
-		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false);
+		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
+			     NULL);
 	} else {
 		jw_null(w);
 	}
@@ -463,10 +545,19 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		if (s->account_id == r->account_id)
 			jw_kbool(w, "pinned", flags & FLAG_PINNED);
 	}
+	bool own = r->account_id && s->account_id == r->account_id && !s->reblog;
+	if (own || why)
+		write_rapport(w, own, (uint32_t)flags >> FLAG_RAPPORT_SHIFT, why, more);
 	jw_obj_end(w);
 }
 
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
+{
+	jw_statuses_ranked(w, r, l, source, NULL, NULL);
+}
+
+void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l, bool source,
+			const char *const *why, const char *const *more)
 {
 	int n = l->n, k = 0;
 	int64_t *ids = arena_calloc(&r->arena, (size_t)n * 2 + 1, sizeof *ids);
@@ -517,7 +608,8 @@ void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool 
 		if (missing(s, &c[i], &rc[i]))
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
-		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source);
+		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
+			     why ? why[i] : NULL, more ? more[i] : NULL);
 	}
 	jw_arr_end(w);
 }

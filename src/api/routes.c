@@ -4,6 +4,8 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "api/api_lists.h"
+#include "api/api_rapport.h"
+#include "api/api_requests.h"
 #include "api/api_social.h"
 #include "pages/html.h"
 #include "pages/pages.h"
@@ -91,6 +93,10 @@ const struct route routes[] = {
 #include "api/routes_social.inc"
 	/* lists, search, conversations (api/lists.c, api/search.c, api/conversations.c) */
 #include "api/routes_lists.inc"
+	/* Rapport's own API (api/rapport.c) */
+#include "api/routes_rapport.inc"
+	/* message requests, both APIs (api/rapport_requests.c) */
+#include "api/routes_requests.inc"
 
 	/* public pages and feeds (pages/public.c, pages/feeds.c) */
 	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -43,10 +43,10 @@ static bool unsupported(struct req *r)
 	return false;
 }
 
-void h_statuses_create(struct req *r)
+bool status_params(struct req *r, struct new_status *out)
 {
 	if (unsupported(r))
-		return;
+		return false;
 	struct new_status in = {
 		.text = param_str(r, "status"),
 		.spoiler_text = param_str(r, "spoiler_text"),
@@ -59,10 +59,17 @@ void h_statuses_create(struct req *r)
 	const char *reply = param_str(r, "in_reply_to_id");
 	if (reply && *reply && !id_parse(reply, &in.in_reply_to_id)) {
 		reply_error(r, 404, "Record not found");
-		return;
+		return false;
 	}
+	*out = in;
+	return true;
+}
+
+void h_statuses_create(struct req *r)
+{
+	struct new_status in;
 	int64_t id;
-	if (api_check(r, status_create(&r->core, r->account_id, &in, &id)))
+	if (!status_params(r, &in) || api_check(r, status_create(&r->core, r->account_id, &in, &id)))
 		return;
 	reply_status(r, id);
 }

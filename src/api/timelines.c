@@ -1,6 +1,8 @@
 /* timelines.c - home, public, hashtag, list and account timelines, and
  * the favourites and bookmarks lists. */
 #include "api/api.h"
+#include "api/api_rapport.h"
+#include "core/convfeed.h"
 #include "core/accounts.h"
 #include "core/text.h"
 #include "core/timeline.h"
@@ -74,6 +76,10 @@ void h_timeline_list(struct req *r)
 	int64_t id;
 	if (!path_id(r, 0, &id))
 		return;
+	if (id == CONVFEED_LIST_ID) {
+		reply_conversations_feed(r);
+		return;
+	}
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);

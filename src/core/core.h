@@ -35,12 +35,15 @@ struct core_error {
 	int retry_after;   /* seconds, with RC_RATE_LIMITED */
 };
 
+struct event;
+
 struct core {
 	struct db *db;
 	struct arena *arena;
 	const struct config *cfg;
 	struct ratelimit *rl; /* process-wide counters (login throttling) */
 	struct core_error err;
+	struct event *event;  /* the event of the write under way (core/events.h) */
 };
 
 /* Records an error and returns its rc. msg is a printf format; the text is

@@ -1,4 +1,6 @@
 #include "core/jobs.h"
+#include "core/events.h"
+#include "core/social_capital.h"
 #include "core/statuses.h"
 #include "store/jobs.h"
 #include "store/social.h"
@@ -216,6 +218,12 @@ int jobs_run(struct core *c, bool merge)
 	if (n < 0 || m < 0)
 		return -1;
 	n = n || m;
+	/* Then the events outbox and the social-capital work (core/events.h):
+	 * left for the next start when stopping. */
+	if (n == 0 && merge)
+		n = events_drain(c, false);
+	if (n == 0 && merge)
+		n = social_capital_background(c);
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
 		n = merge_step(c);
 	return n;

@@ -23,8 +23,9 @@ enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int6
 			  int64_t reply_to_account, bool reblog);
 /* Runs one slice of background work: of the current batch of fan-out jobs
  * (taking the next batch when none is under way) and of the oldest notify
- * job, each in its own transaction, or (with merge) of the search index's
- * merges. 1 when it ran one, 0 when there is nothing to do, -1 on failure
+ * job, each in its own transaction, or (with merge) a batch of the events
+ * outbox, the social-capital work (card snapshots, trust), or the search
+ * index's merges. 1 when it ran one, 0 when there is nothing to do, -1 on failure
  * (the slice is retried). */
 int jobs_run(struct core *c, bool merge);
 /* Tells the worker there is work: after a commit that queued some, or

@@ -1,6 +1,7 @@
 /* lists.c - lists of followed accounts, search and direct conversations:
  * the rules; the store does the reading and writing. */
 #include "core/lists.h"
+#include "core/convfeed.h"
 #include "core/statuses.h"
 #include "core/text.h"
 #include "store/accounts.h"
@@ -90,8 +91,26 @@ enum rc list_create(struct core *c, int64_t owner, const struct list_params *in,
 	return x.rc ? x.rc : core_store_fail(c, st);
 }
 
+/* The built-in list "Conversations": everyone's, under one id; its
+ * timeline is the Conversations feed (core/convfeed.h). */
+static struct list builtin(int64_t owner)
+{
+	return (struct list){.id = CONVFEED_LIST_ID, .account_id = owner,
+			     .title = CONVFEED_LIST_TITLE, .replies_policy = "followed"};
+}
+
+static enum rc builtin_refuse(struct core *c, const char *what)
+{
+	return core_fail(c, RC_INVALID, NULL,
+			 "The %s list is built in: it %s", CONVFEED_LIST_TITLE, what);
+}
+
 enum rc list_get(struct core *c, int64_t owner, int64_t id, struct list *out)
 {
+	if (id == CONVFEED_LIST_ID) {
+		*out = builtin(owner);
+		return RC_OK;
+	}
 	enum store_rc st = store_list_get(c->db, c->arena, id, owner, out);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
@@ -99,6 +118,8 @@ enum rc list_get(struct core *c, int64_t owner, int64_t id, struct list *out)
 enum rc list_update(struct core *c, int64_t owner, int64_t id, const struct list_params *in,
 		    struct list *out)
 {
+	if (id == CONVFEED_LIST_ID)
+		return builtin_refuse(c, "cannot be renamed or changed");
 	if (list_get(c, owner, id, out) || list_apply(c, in, out))
 		return c->err.rc;
 	enum store_rc st = store_list_update(c->db, out);
@@ -107,6 +128,8 @@ enum rc list_update(struct core *c, int64_t owner, int64_t id, const struct list
 
 enum rc list_delete(struct core *c, int64_t owner, int64_t id)
 {
+	if (id == CONVFEED_LIST_ID)
+		return builtin_refuse(c, "cannot be deleted");
 	enum store_rc st = store_list_delete(c->db, id, owner);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
@@ -119,7 +142,16 @@ enum rc lists_of(struct core *c, int64_t owner, int64_t member, struct list_set 
 		st = store_account_get(c->db, c->arena, member, &a);
 	if (st == ST_OK)
 		st = store_lists_of(c->db, c->arena, owner, member, out);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (member) /* the built-in list has no members */
+		return RC_OK;
+	struct list *all = arena_calloc(c->arena, (size_t)out->n + 1, sizeof *all);
+	all[0] = builtin(owner);
+	memcpy(all + 1, out->items, (size_t)out->n * sizeof *all);
+	out->items = all;
+	out->n++;
+	return RC_OK;
 }
 
 enum rc list_members(struct core *c, int64_t owner, int64_t id, struct page *pg,
@@ -128,6 +160,10 @@ enum rc list_members(struct core *c, int64_t owner, int64_t id, struct page *pg,
 	struct list l;
 	if (list_get(c, owner, id, &l))
 		return c->err.rc;
+	if (id == CONVFEED_LIST_ID) { /* chosen by the conversations, not listed */
+		*out = (struct account_list){0};
+		return RC_OK;
+	}
 	enum store_rc st = ST_OK;
 	if (pg->limit == 0) {
 		int64_t n;
@@ -203,6 +239,9 @@ static enum rc change_members(struct core *c, int64_t owner, int64_t id, const i
 	struct list l;
 	if (list_get(c, owner, id, &l))
 		return c->err.rc;
+	if (id == CONVFEED_LIST_ID)
+		return builtin_refuse(c, "holds the people you talk with: accounts cannot be "
+					 "added or removed");
 	if (n > LIST_ADD_MAX)
 		return core_fail(c, RC_INVALID, "account_ids",
 				 "Validation failed: at most %d accounts at a time", LIST_ADD_MAX);

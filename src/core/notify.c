@@ -1,3 +1,4 @@
+#include "core/events.h"
 #include "core/statuses.h"
 #include "store/accounts.h"
 #include "store/social.h"
@@ -7,6 +8,9 @@ enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, c
 	       int64_t status_id)
 {
 	if (recipient == from || !recipient)
+		return RC_OK;
+	/* The policy hooks of the write's event may hold or suppress it. */
+	if (events_fate(c, db, recipient) != FATE_DELIVER)
 		return RC_OK;
 	struct account to;
 	enum store_rc st = store_account_get(db, c->arena, recipient, &to);

@@ -1,6 +1,7 @@
 /* relationships.c - follows, follow requests, blocks, mutes and notes;
  * the notifications and read markers they shape. */
 #include "core/relationships.h"
+#include "core/events.h"
 #include "core/statuses.h"
 #include "core/text.h"
 #include "store/accounts.h"
@@ -18,7 +19,9 @@ struct rel_tx {
 	int64_t viewer, target;
 	const struct follow_options *o;
 	bool accept;
-	enum rc rc; /* set when a core call (notify) failed inside */
+	bool mute_notifications;
+	int64_t mute_expires;
+	enum rc rc; /* set when a core call (notify, an event's hook) failed inside */
 };
 
 static enum store_rc tx_fail(struct rel_tx *x)
@@ -77,10 +80,13 @@ static enum store_rc start_follow(struct db *db, int64_t follower, int64_t targe
 }
 
 /* Ends a's follow of t: counts, t's statuses out of a's home feed, the
- * follow notification withdrawn. With requests, a pending request goes too. */
-static enum store_rc end_follow(struct db *db, int64_t a, int64_t t, bool requests)
+ * follow notification withdrawn. With requests, a pending request goes too.
+ * *ended (if not NULL) tells whether a follow ended. */
+static enum store_rc end_follow(struct db *db, int64_t a, int64_t t, bool requests, bool *ended)
 {
 	enum store_rc st = store_follow_delete(db, a, t);
+	if (ended)
+		*ended = st == ST_OK;
 	if (st == ST_NOT_FOUND)
 		return requests ? drop_request(db, a, t) : ST_OK;
 	if (st == ST_OK)
@@ -90,6 +96,13 @@ static enum store_rc end_follow(struct db *db, int64_t a, int64_t t, bool reques
 	if (st == ST_OK) /* lists hold only accounts one follows */
 		st = store_lists_drop_member(db, a, t);
 	return st;
+}
+
+/* Emits the event of a relationship write (core/events.h). */
+static enum store_rc emit(struct rel_tx *x, struct db *db, enum event_type type, int64_t actor,
+			  int64_t target, int64_t object)
+{
+	return events_act(x->c, db, type, actor, target, 0, object, 0) ? tx_fail(x) : ST_OK;
 }
 
 /* ---- follow, unfollow ---- */
@@ -130,12 +143,16 @@ static enum store_rc follow_fn(struct db *db, void *arg)
 		st = store_request_put(db, x->viewer, x->target, o->reblogs, o->notify);
 		if (st == ST_CONFLICT)
 			return ST_OK; /* pending already: its options were updated */
+		if (st == ST_OK)
+			st = emit(x, db, EV_FOLLOW_REQUEST, x->viewer, x->target, 0);
 		if (st == ST_OK && notify(x->c, db, x->target, x->viewer, "follow_request", 0))
 			return tx_fail(x);
 		return st;
 	}
 	bool added;
 	st = start_follow(db, x->viewer, x->target, o->reblogs, o->notify, &added);
+	if (st == ST_OK && added)
+		st = emit(x, db, EV_FOLLOW, x->viewer, x->target, 0);
 	if (st == ST_OK && added && notify(x->c, db, x->target, x->viewer, "follow", 0))
 		return tx_fail(x);
 	return st;
@@ -154,7 +171,15 @@ enum rc rel_follow(struct core *c, int64_t viewer, int64_t target,
 static enum store_rc unfollow_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
-	return end_follow(db, x->viewer, x->target, true);
+	bool ended;
+	int64_t since; /* when the follow began: the event's `since` */
+	enum store_rc st = store_follow_since(db, x->viewer, x->target, &since);
+	if (st == ST_OK)
+		st = end_follow(db, x->viewer, x->target, true, &ended);
+	if (st != ST_OK || !ended)
+		return st;
+	return events_act(x->c, db, EV_UNFOLLOW, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
+										   : ST_OK;
 }
 
 enum rc rel_unfollow(struct core *c, int64_t viewer, int64_t target)
@@ -169,7 +194,10 @@ enum rc rel_unfollow(struct core *c, int64_t viewer, int64_t target)
 static enum store_rc remove_follower_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
-	return end_follow(db, x->target, x->viewer, false);
+	bool ended;
+	enum store_rc st = end_follow(db, x->target, x->viewer, false, &ended);
+	return st == ST_OK && ended ? emit(x, db, EV_FOLLOWER_REMOVED, x->viewer, x->target, 0)
+				    : st;
 }
 
 enum rc rel_remove_follower(struct core *c, int64_t viewer, int64_t follower)
@@ -192,10 +220,10 @@ static enum store_rc answer_fn(struct db *db, void *arg)
 	enum store_rc st = store_request_get(db, x->target, x->viewer, &reblogs, &notify_on);
 	if (st != ST_OK)
 		return st;
-	if (!x->accept)
-		return drop_request(db, x->target, x->viewer);
 	bool added;
-	return start_follow(db, x->target, x->viewer, reblogs, notify_on, &added);
+	st = x->accept ? start_follow(db, x->target, x->viewer, reblogs, notify_on, &added)
+		       : drop_request(db, x->target, x->viewer);
+	return st == ST_OK ? emit(x, db, EV_REQUEST_ANSWERED, x->viewer, x->target, x->accept) : st;
 }
 
 enum rc rel_answer_request(struct core *c, int64_t viewer, int64_t requester, bool accept)
@@ -213,15 +241,42 @@ static enum store_rc block_fn(struct db *db, void *arg)
 	if (st == ST_CONFLICT)
 		st = ST_OK; /* blocked already: make sure nothing is left */
 	if (st == ST_OK)
-		st = end_follow(db, x->viewer, x->target, true);
+		st = end_follow(db, x->viewer, x->target, true, NULL);
 	if (st == ST_OK)
-		st = end_follow(db, x->target, x->viewer, true);
+		st = end_follow(db, x->target, x->viewer, true, NULL);
 	/* Reblogs and mentions reach a feed without a follow. */
 	if (st == ST_OK)
 		st = store_feed_remove_author(db, x->viewer, x->target);
 	if (st == ST_OK)
 		st = store_feed_remove_author(db, x->target, x->viewer);
-	return st;
+	return st == ST_OK ? emit(x, db, EV_BLOCK, x->viewer, x->target, 0) : st;
+}
+
+/* Unblock, mute and unmute: one row each, and the event. */
+static enum store_rc unblock_fn(struct db *db, void *arg)
+{
+	struct rel_tx *x = arg;
+	enum store_rc st = store_block_put(db, x->viewer, x->target, false);
+	if (st == ST_CONFLICT)
+		return ST_OK; /* not blocked: nothing happened */
+	return st == ST_OK ? emit(x, db, EV_UNBLOCK, x->viewer, x->target, 0) : st;
+}
+
+static enum store_rc mute_fn(struct db *db, void *arg)
+{
+	struct rel_tx *x = arg;
+	enum store_rc st = store_mute_put(db, x->viewer, x->target, x->mute_notifications,
+					  x->mute_expires);
+	return st == ST_OK ? emit(x, db, EV_MUTE, x->viewer, x->target, 0) : st;
+}
+
+static enum store_rc unmute_fn(struct db *db, void *arg)
+{
+	struct rel_tx *x = arg;
+	enum store_rc st = store_mute_delete(db, x->viewer, x->target);
+	if (st == ST_CONFLICT)
+		return ST_OK; /* not muted */
+	return st == ST_OK ? emit(x, db, EV_UNMUTE, x->viewer, x->target, 0) : st;
 }
 
 enum rc rel_block(struct core *c, int64_t viewer, int64_t target, bool on)
@@ -229,12 +284,8 @@ enum rc rel_block(struct core *c, int64_t viewer, int64_t target, bool on)
 	struct account a;
 	if (other_account(c, viewer, target, &a))
 		return c->err.rc;
-	if (!on) {
-		enum store_rc st = store_block_put(c->db, viewer, target, false);
-		return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
-	}
 	struct rel_tx x = {.c = c, .viewer = viewer, .target = target};
-	return tx_result(c, &x, store_tx(c->db, block_fn, &x));
+	return tx_result(c, &x, store_tx(c->db, on ? block_fn : unblock_fn, &x));
 }
 
 enum rc rel_mute(struct core *c, int64_t viewer, int64_t target, bool notifications,
@@ -248,9 +299,10 @@ enum rc rel_mute(struct core *c, int64_t viewer, int64_t target, bool notificati
 				 "Validation failed: duration must be a number of seconds from 0 "
 				 "(forever) to %lld",
 				 MUTE_DURATION_MAX);
-	int64_t expires = duration_s ? now_ms() + duration_s * 1000 : 0;
-	enum store_rc st = store_mute_put(c->db, viewer, target, notifications, expires);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	struct rel_tx x = {.c = c, .viewer = viewer, .target = target,
+			   .mute_notifications = notifications,
+			   .mute_expires = duration_s ? now_ms() + duration_s * 1000 : 0};
+	return tx_result(c, &x, store_tx(c->db, mute_fn, &x));
 }
 
 enum rc rel_unmute(struct core *c, int64_t viewer, int64_t target)
@@ -258,8 +310,8 @@ enum rc rel_unmute(struct core *c, int64_t viewer, int64_t target)
 	struct account a;
 	if (other_account(c, viewer, target, &a))
 		return c->err.rc;
-	enum store_rc st = store_mute_delete(c->db, viewer, target);
-	return st == ST_OK || st == ST_CONFLICT ? RC_OK : core_store_fail(c, st);
+	struct rel_tx x = {.c = c, .viewer = viewer, .target = target};
+	return tx_result(c, &x, store_tx(c->db, unmute_fn, &x));
 }
 
 static bool blank(const char *s)

@@ -1,10 +1,12 @@
 #include "core/statuses.h"
 #include "core/accounts.h"
+#include "core/events.h"
 #include "core/jobs.h"
 #include "core/text.h"
 #include "store/accounts.h"
 #include "store/jobs.h"
 #include "store/social.h"
+#include "store/social_capital.h"
 #include "store/statuses.h"
 #include "util/util.h"
 
@@ -161,7 +163,18 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Direct statuses: each participant's conversation with the others. */
+const char *conversation_key(struct arena *ar, const int64_t *ids, int n, int64_t account)
+{
+	char *key = arena_strdup(ar, "");
+	for (int j = 0; j < n; j++)
+		if (ids[j] != account)
+			key = arena_printf(ar, "%s%s%lld", key, *key ? "," : "", (long long)ids[j]);
+	return key;
+}
+
+/* Direct statuses: each participant's conversation with the others,
+ * except for those the event's policy hooks kept it from (held as a
+ * request: it reaches them when they accept). */
 static enum store_rc touch_conversations(struct core *c, struct db *db, const struct status *s,
 					 const struct text_formatted *f)
 {
@@ -173,13 +186,11 @@ static enum store_rc touch_conversations(struct core *c, struct db *db, const st
 			ids[n++] = f->mentions[i].account_id;
 	qsort(ids, (size_t)n, sizeof ids[0], cmp_i64);
 	for (int i = 0; i < n; i++) {
-		char *key = arena_strdup(c->arena, "");
-		for (int j = 0; j < n; j++)
-			if (j != i)
-				key = arena_printf(c->arena, "%s%s%lld", key, *key ? "," : "",
-						   (long long)ids[j]);
-		enum store_rc st = store_conversation_touch(db, ids[i], key, s->id,
-							    ids[i] != s->account_id);
+		if (ids[i] != s->account_id && events_fate(c, db, ids[i]) != FATE_DELIVER)
+			continue;
+		enum store_rc st = store_conversation_touch(
+			db, ids[i], conversation_key(c->arena, ids, n, ids[i]), s->id,
+			ids[i] != s->account_id);
 		if (st != ST_OK)
 			return st;
 	}
@@ -224,12 +235,17 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 		st = store_status_count(db, s->in_reply_to_id, "replies", 1);
 	if (st != ST_OK)
 		return st;
+	/* The event first: its policy hooks decide who hears of the status. */
+	if (events_status(c, db, EV_POST, s, NULL, 0))
+		return tx_fail(x, c->err.rc);
 	/* Home feeds: followers (for replies to others, only those who follow
-	 * both), or for direct statuses the participants. */
+	 * both), or for direct statuses the participants whose notification
+	 * was not held or suppressed. */
 	if (s->visibility == VIS_DIRECT) {
 		st = store_feed_add(db, s->account_id, s->id);
 		for (int i = 0; i < x->f->nmentions && st == ST_OK; i++)
-			st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
+			if (events_fate(c, db, x->f->mentions[i].account_id) == FATE_DELIVER)
+				st = store_feed_add(db, x->f->mentions[i].account_id, s->id);
 		if (st == ST_OK)
 			st = touch_conversations(c, db, s, x->f);
 	} else {
@@ -290,28 +306,13 @@ static enum rc check_new(struct core *c, const struct new_status *in, struct use
 	return RC_OK;
 }
 
-enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
-		      int64_t *out_id)
+/* The status in would make for u (visibility vis, at now): its parent
+ * read, its text formatted and its mentions resolved on c->db; nothing is
+ * written. */
+static enum rc make_status(struct core *c, int64_t author, const struct user *u,
+			   const struct new_status *in, int vis, int64_t now, struct status **out,
+			   struct text_formatted **fout)
 {
-	struct user u;
-	enum store_rc st = store_user_get(c->db, c->arena, author, &u);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	int vis = VIS_PUBLIC;
-	if (check_new(c, in, &u, &vis))
-		return c->err.rc;
-	int64_t now = now_ms();
-	if (in->idempotency_key && *in->idempotency_key) {
-		int64_t prev;
-		st = store_idempotency_get(c->db, author, in->idempotency_key,
-					   now - IDEMPOTENCY_TTL_MS, &prev);
-		if (st != ST_OK)
-			return core_store_fail(c, st);
-		if (prev) {
-			*out_id = prev;
-			return RC_OK;
-		}
-	}
 	struct status *s = arena_calloc(c->arena, 1, sizeof *s);
 	s->id = id_new();
 	s->thread_id = s->id;
@@ -334,8 +335,8 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	s->content = f->html;
 	s->spoiler_text = in->spoiler_text ? in->spoiler_text : "";
 	s->language = in->language && *in->language ? in->language
-						     : (*u.default_language ? u.default_language : "");
-	s->sensitive = in->sensitive >= 0 ? in->sensitive : u.default_sensitive;
+						     : (*u->default_language ? u->default_language : "");
+	s->sensitive = in->sensitive >= 0 ? in->sensitive : u->default_sensitive;
 	if (*s->spoiler_text)
 		s->sensitive = true;
 	s->visibility = vis;
@@ -344,10 +345,60 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	s->tags = tags_json(c, f);
 	s->local = true;
 	s->created_at = now;
+	*out = s;
+	*fout = f;
+	return RC_OK;
+}
+
+/* The author's user row and the checks of in that need no store. */
+static enum rc check_author(struct core *c, int64_t author, const struct new_status *in,
+			   struct user *u, int *vis)
+{
+	enum store_rc st = store_user_get(c->db, c->arena, author, u);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	*vis = VIS_PUBLIC;
+	return check_new(c, in, u, vis);
+}
+
+enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
+		     struct status **out)
+{
+	struct user u;
+	int vis;
+	struct text_formatted *f;
+	if (check_author(c, author, in, &u, &vis))
+		return c->err.rc;
+	return make_status(c, author, &u, in, vis, now_ms(), out, &f);
+}
+
+enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
+		      int64_t *out_id)
+{
+	struct user u;
+	int vis;
+	if (check_author(c, author, in, &u, &vis))
+		return c->err.rc;
+	int64_t now = now_ms();
+	if (in->idempotency_key && *in->idempotency_key) {
+		int64_t prev;
+		enum store_rc st = store_idempotency_get(c->db, author, in->idempotency_key,
+							 now - IDEMPOTENCY_TTL_MS, &prev);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
+		if (prev) {
+			*out_id = prev;
+			return RC_OK;
+		}
+	}
+	struct status *s;
+	struct text_formatted *f;
+	if (make_status(c, author, &u, in, vis, now, &s, &f))
+		return c->err.rc;
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
 			      0, RC_OK};
-	st = store_tx(c->db, create_fn, &x);
+	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
 	jobs_wake();
@@ -380,6 +431,18 @@ static enum store_rc drop_reblog(struct db *db, int64_t wrapper, int64_t reblogg
 	return st;
 }
 
+/* A reblog taken back (unreblog, or the wrapper deleted): the rows and
+ * its event. The wrapper's id tells when it was made. */
+static enum store_rc unreblog(struct core *c, struct db *db, int64_t wrapper, int64_t reblogger,
+			      int64_t original, int64_t original_author)
+{
+	enum store_rc st = drop_reblog(db, wrapper, reblogger, original, original_author);
+	if (st == ST_OK && events_act(c, db, EV_REBLOG_UNDO, reblogger, original_author, original,
+				      wrapper, wrapper >> 16))
+		return ST_ERROR;
+	return st;
+}
+
 /* The viewer's own status, read on the transaction's connection: what a
  * write changes is read where it is changed. */
 static enum store_rc own_status(struct core *c, struct db *db, int64_t viewer, int64_t id,
@@ -400,8 +463,8 @@ static enum store_rc delete_fn(struct db *db, void *arg)
 	if (st != ST_OK)
 		return st;
 	if (s->reblog_of_id)
-		return drop_reblog(db, s->id, s->account_id, s->reblog_of_id,
-				   s->reblog ? s->reblog->account_id : 0);
+		return unreblog(c, db, s->id, s->account_id, s->reblog_of_id,
+				s->reblog ? s->reblog->account_id : 0);
 	struct status_list rb;
 	st = store_reblogs_of(db, c->arena, s->id, &rb);
 	for (int i = 0; i < rb.n && st == ST_OK; i++)
@@ -418,14 +481,17 @@ static enum store_rc delete_fn(struct db *db, void *arg)
 		st = store_account_count_status(db, s->account_id, -1, 0);
 	if (st == ST_OK)
 		st = store_status_delete(db, s->id);
+	if (st == ST_OK && events_status(c, db, EV_STATUS_DELETED, s, NULL, 0))
+		return ST_ERROR;
 	return st;
 }
 
 enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status *out)
 {
 	struct delete_tx x = {c, viewer, id, out};
+	c->err.rc = RC_OK;
 	enum store_rc st = store_tx(c->db, delete_fn, &x);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	return st == ST_OK ? RC_OK : c->err.rc ? c->err.rc : core_store_fail(c, st);
 }
 
 /* ---- editing ---- */
@@ -441,6 +507,19 @@ struct edit_tx {
 	struct text_formatted *f;
 	enum rc rc; /* set when the edit breaks a rule */
 };
+
+/* The accounts f mentions that the mentions JSON old did not. */
+static int newly_mentioned(const char *old, const struct text_formatted *f, int64_t *out)
+{
+	int n = 0;
+	for (int i = 0; i < f->nmentions; i++) {
+		char needle[40];
+		snprintf(needle, sizeof needle, "\"id\":\"%lld\"", (long long)f->mentions[i].account_id);
+		if (!strstr(old, needle))
+			out[n++] = f->mentions[i].account_id;
+	}
+	return n;
+}
 
 /* The new version: old with in's changes, formatted (mentions resolved on
  * db). A direct message keeps its audience: an edit cannot let anyone new
@@ -533,7 +612,12 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 		return ST_ERROR;
 	}
 	st = edit_rows(db, x);
-	if (st == ST_OK && edit_notify(c, db, x)) {
+	if (st != ST_OK)
+		return st;
+	int64_t fresh[TEXT_MAX_MENTIONS];
+	int nfresh = newly_mentioned(x->old.mentions, x->f, fresh);
+	if (events_status(c, db, EV_STATUS_EDITED, x->now, fresh, nfresh) ||
+	    edit_notify(c, db, x)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
 	}
@@ -583,13 +667,21 @@ struct fav_tx {
 static enum store_rc fav_fn(struct db *db, void *arg)
 {
 	struct fav_tx *x = arg;
-	enum store_rc st = store_favourite(db, x->viewer, x->s->id, x->on);
+	int64_t since = 0; /* when the favourite taken back was given */
+	enum store_rc st = x->on ? ST_OK : store_favourite_time(db, x->viewer, x->s->id, &since);
+	if (st == ST_OK)
+		st = store_favourite(db, x->viewer, x->s->id, x->on);
 	if (st == ST_CONFLICT)
 		return ST_OK; /* already so: nothing to do */
 	if (st == ST_OK)
 		st = store_status_count(db, x->s->id, "favourites", x->on ? 1 : -1);
 	if (st != ST_OK)
 		return st;
+	if (events_act(x->c, db, x->on ? EV_FAVOURITE : EV_FAVOURITE_UNDO, x->viewer,
+		       x->s->account_id, x->s->id, 0, since)) {
+		x->rc = x->c->err.rc;
+		return ST_ERROR;
+	}
 	if (!x->on)
 		return store_notification_retract(db, x->s->account_id, x->viewer, "favourite",
 						  x->s->id);
@@ -626,7 +718,9 @@ static enum store_rc unreblog_fn(struct db *db, struct reblog_tx *x)
 	enum store_rc st = store_reblog_by(db, x->viewer, x->orig->id, &existing);
 	if (st != ST_OK || !existing)
 		return st;
-	return drop_reblog(db, existing, x->viewer, x->orig->id, x->orig->account_id);
+	st = unreblog(x->c, db, existing, x->viewer, x->orig->id, x->orig->account_id);
+	x->rc = st == ST_OK ? RC_OK : x->c->err.rc;
+	return st;
 }
 
 static enum store_rc reblog_fn(struct db *db, void *arg)
@@ -649,6 +743,11 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 		st = store_status_count(db, x->orig->id, "reblogs", 1);
 	if (st == ST_OK)
 		st = jobs_fanout(c, db, w.id, x->viewer, 0, true);
+	if (st == ST_OK && events_act(c, db, EV_REBLOG, x->viewer, x->orig->account_id,
+				      x->orig->id, w.id, 0)) {
+		x->rc = c->err.rc;
+		return ST_ERROR;
+	}
 	if (st == ST_OK && notify(c, db, x->orig->account_id, x->viewer, "reblog", x->orig->id)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
@@ -675,6 +774,7 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 			x.visibility = VIS_PRIVATE;
 		x.wrapper = id_new();
 	}
+	c->err.rc = RC_OK;
 	enum store_rc st = store_tx(c->db, reblog_fn, &x);
 	if (st == ST_OK && on)
 		jobs_wake();

@@ -26,6 +26,12 @@ int visibility_parse(const char *s);
 
 enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
 		      int64_t *out_id);
+/* The status in would make, checked and formatted (its parent read, its
+ * mentions resolved) as status_create would, but not written: the
+ * composer's preview. The same errors as status_create; *out is allocated
+ * in c->arena (its id is fresh and nothing has it). */
+enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
+		     struct status **out);
 /* Loads a status the viewer (0 = anonymous) may see. */
 enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
 /* Deletes the viewer's own status; out receives it as it was. */
@@ -47,9 +53,15 @@ enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on);
 enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status_list *ancestors,
 		       struct status_list *descendants);
 
+/* The key of account's view of a direct conversation among the sorted
+ * participants ids (the author included): the others' ids, ascending,
+ * comma-separated; allocated in ar. */
+const char *conversation_key(struct arena *ar, const int64_t *ids, int n, int64_t account);
+
 /* notify.c: creates a notification unless the recipient is the actor, is
  * not local, blocks or is blocked by the actor, or mutes the actor's
- * notifications. db is the transaction's connection (handed to the
+ * notifications, or the event of the write (core/events.h, emitted before
+ * in the same transaction) holds or suppresses it for this recipient. db is the transaction's connection (handed to the
  * store_tx callback); c gives the arena and takes the error. */
 enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, const char *type,
 	       int64_t status_id);

@@ -14,6 +14,9 @@
  * follow that exists (ST_CONFLICT). */
 enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target_id,
 			       int show_reblogs, int notify);
+/* When account_id began following target_id (ms), 0 if it does not. */
+enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
+				 int64_t *at);
 /* Deletes the follow; ST_NOT_FOUND when there was none. */
 enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id);
 /* Adds target's most recent statuses (at most max) that account may see

@@ -274,5 +274,165 @@ const char *const schema_migrations[] = {
 	"CREATE UNIQUE INDEX pins_slot ON pins(account_id, slot);"
 	"ALTER TABLE jobs ADD COLUMN progress BIGINT NOT NULL DEFAULT 0;"
 	"CREATE INDEX jobs_kind ON jobs(kind, id);",
+
+	/* 8: the event seam and the social-capital figures (core/events.c,
+	 * store_social_capital.c; docs/ARCHITECTURE.md, "The event seam"):
+	 * - events: the outbox, one row per write, drained by the worker;
+	 *   rcpt is the comma-separated accounts the write addressed;
+	 * - social_daily: per account and UTC day (ms / 86400000), originals
+	 *   posted, interactions given to others, replies received;
+	 * - social_addressed: replies and mentions addressed to an account
+	 *   (status_id is a snowflake, so its range is a time range) and when
+	 *   the account first answered each;
+	 * - social_threads: turns per thread, and how many are by others than its
+ *   starter (so "between 2 people or more" is other_turns > 0);
+	 * - social_edges: how often account_id replied to target_id, per day;
+	 * - social_trust: the last trust computation; social_cards: each
+	 *   account's card as last computed by the worker (what Account JSON
+	 *   shows), stamp a snowflake that changes whenever a value does. */
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" type INTEGER NOT NULL,"
+	" actor BIGINT NOT NULL,"
+	" target BIGINT NOT NULL DEFAULT 0,"
+	" status_id BIGINT NOT NULL DEFAULT 0,"
+	" object_id BIGINT NOT NULL DEFAULT 0,"
+	" rcpt TEXT NOT NULL DEFAULT '',"
+	" fate INTEGER NOT NULL DEFAULT 0,"
+	" flags BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE social_daily ("
+	" account_id BIGINT NOT NULL,"
+	" day BIGINT NOT NULL,"
+	" originals BIGINT NOT NULL DEFAULT 0,"
+	" given BIGINT NOT NULL DEFAULT 0,"
+	" replies_in BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE social_addressed ("
+	" account_id BIGINT NOT NULL,"
+	" status_id BIGINT NOT NULL,"
+	" from_id BIGINT NOT NULL,"
+	" received_at BIGINT NOT NULL,"
+	" answered_at BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, status_id)) WITHOUT ROWID;"
+	"CREATE TABLE social_threads ("
+	" thread_id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL,"          /* who started it */
+	" turns BIGINT NOT NULL DEFAULT 0,"
+	" other_turns BIGINT NOT NULL DEFAULT 0);" /* turns by others than the starter */
+	"CREATE INDEX social_threads_account ON social_threads(account_id, thread_id);"
+	"CREATE TABLE social_edges ("
+	" account_id BIGINT NOT NULL,"
+	" target_id BIGINT NOT NULL,"
+	" day BIGINT NOT NULL,"
+	" replies BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, target_id, day)) WITHOUT ROWID;"
+	"CREATE INDEX social_edges_day ON social_edges(day);"
+	"CREATE TABLE social_trust ("
+	" account_id INTEGER PRIMARY KEY,"
+	" trust_milli BIGINT NOT NULL,"
+	" computed_at BIGINT NOT NULL);"
+	"CREATE TABLE social_cards ("
+	" account_id INTEGER PRIMARY KEY,"
+	" stamp BIGINT NOT NULL,"
+	" computed_at BIGINT NOT NULL,"
+	" figures TEXT NOT NULL,"                /* the window's numbers, space-separated */
+	" trust_milli BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX social_cards_computed ON social_cards(computed_at);",
+	/* 9: the Conversations feed (core/convfeed.c; docs/ARCHITECTURE.md,
+	 * "The Conversations feed") reads, for one viewer, the replies it
+	 * received per account in the window: social_edges by target. */
+	"CREATE INDEX social_edges_target ON social_edges(target_id, account_id, day);",
+	/* 10: message requests (core/requests.c; docs/SOCIAL.md, "Message
+	 * requests"):
+	 * - notification_requests: one per recipient and sender whose
+	 *   messages wait; notifications_count and last_status_id are those
+	 *   of its held notifications, flags the senders' EVENT_FLAG_* (the
+	 *   "automated" label);
+	 * - notifications_held: the notifications a policy held, as they
+	 *   would have been made (same columns as notifications); accepting
+	 *   moves them there, declining deletes them;
+	 * - notification_permissions: senders a recipient accepted;
+	 * - notification_policies: the Mastodon 4.3 policy, 0 accept,
+	 *   1 filter, 2 drop; no row means the defaults;
+	 * - "talked with" asks whether the recipient addressed the sender:
+	 *   an index over the seam's social_addressed by (addressee, author). */
+	"CREATE TABLE notification_requests ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" notifications_count BIGINT NOT NULL DEFAULT 0,"
+	" last_status_id BIGINT NOT NULL DEFAULT 0,"
+	" flags BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL,"
+	" UNIQUE (account_id, from_account_id));"
+	"CREATE INDEX notification_requests_account ON notification_requests(account_id, id);"
+	"CREATE TABLE notifications_held ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" type TEXT NOT NULL,"
+	" status_id BIGINT REFERENCES statuses(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX notifications_held_from ON notifications_held(account_id, from_account_id,"
+	" id);"
+	"CREATE INDEX notifications_held_status ON notifications_held(status_id);"
+	"CREATE TABLE notification_permissions ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" from_account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, from_account_id)) WITHOUT ROWID;"
+	"CREATE TABLE notification_policies ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" for_not_following INTEGER NOT NULL CHECK (for_not_following BETWEEN 0 AND 2),"
+	" for_not_followers INTEGER NOT NULL CHECK (for_not_followers BETWEEN 0 AND 2),"
+	" for_new_accounts INTEGER NOT NULL CHECK (for_new_accounts BETWEEN 0 AND 2),"
+	" for_private_mentions INTEGER NOT NULL CHECK (for_private_mentions BETWEEN 0 AND 2),"
+	" for_limited_accounts INTEGER NOT NULL CHECK (for_limited_accounts BETWEEN 0 AND 2),"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE INDEX social_addressed_from ON social_addressed(account_id, from_id);",
+	/* 11: the automation detectors (core/detect.c, store_detect.c;
+	 * docs/SOCIAL.md, "Detectors"):
+	 * - status_flags: the detectors' flags of a status (EVENT_FLAG_*
+	 *   bits), shown to its author as rapport.flags; only flagged
+	 *   statuses have a row;
+	 * - detector_prints: the fingerprints of a sender's direct messages
+	 *   (kind 0, one row per recipient: other = the recipient) and of its
+	 *   replies and mentions (kind 1, other = the thread), kept for the
+	 *   longest window that reads them (7 days);
+	 * - detector_unfollows: unfollows made within 7 days of a follow that
+	 *   was not returned, kept 7 days;
+	 * - detector_accounts: per account, when it last replied to someone
+	 *   else (saturation), and how many automated messages it sent and
+	 *   when the last one was (trust). */
+	"CREATE TABLE status_flags ("
+	" status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL,"
+	" flags BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX status_flags_account ON status_flags(account_id, status_id);"
+	"CREATE TABLE detector_prints ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" at BIGINT NOT NULL,"
+	" hash BIGINT NOT NULL,"
+	" status_id BIGINT NOT NULL,"
+	" other BIGINT NOT NULL);"
+	"CREATE INDEX detector_prints_sender ON detector_prints(account_id, kind, at);"
+	"CREATE INDEX detector_prints_at ON detector_prints(at);"
+	"CREATE TABLE detector_unfollows ("
+	" account_id BIGINT NOT NULL,"
+	" at BIGINT NOT NULL,"
+	" target_id BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, at, target_id)) WITHOUT ROWID;"
+	"CREATE INDEX detector_unfollows_at ON detector_unfollows(at);"
+	"CREATE TABLE detector_accounts ("
+	" account_id INTEGER PRIMARY KEY,"
+	" replied_at BIGINT NOT NULL DEFAULT 0,"
+	" automated BIGINT NOT NULL DEFAULT 0,"
+	" automated_at BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX detector_accounts_automated ON detector_accounts(automated_at)"
+	" WHERE automated_at > 0;",
 	NULL,
 };

@@ -24,6 +24,11 @@ enum store_rc store_seed_favourite(struct db *db, int64_t id, int64_t account_id
 				   int64_t status_id, int64_t at);
 enum store_rc store_seed_notification(struct db *db, int64_t id, int64_t account_id,
 				      int64_t from, const char *type, int64_t status_id, int64_t at);
+/* The figures the event seam keeps about conversations, from the statuses
+ * written (what the seam would have counted had each been posted): turns
+ * per thread (and those by others than its starter), replies per pair and
+ * day. */
+enum store_rc store_seed_conversations(struct db *db);
 /* home_feed, mentions, tags and search rows use the server's own store
  * functions (store_feed_add, store_mention_insert, store_tag_ensure,
  * store_status_tag_insert, store_fts_insert, store_conversation_touch). */

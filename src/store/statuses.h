@@ -93,6 +93,12 @@ enum store_rc store_tl_bookmarks(struct db *db, struct arena *ar, int64_t viewer
 				 const struct page *pg, struct status_list *out);
 enum store_rc store_tl_list(struct db *db, struct arena *ar, int64_t viewer, int64_t list_id,
 			    const struct page *pg, struct status_list *out);
+/* The numbers of each status of ids (n of them) that viewer may still see
+ * in a feed (visibility; blocks and mutes when the viewer has any), in
+ * the order given, partial (see struct status); gone or hidden ones are
+ * skipped. Each one's cursor is its id. */
+enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t viewer,
+				   const int64_t *ids, int n, struct status_list *out);
 /* Every status of a thread visible to viewer, oldest first (at most max). */
 enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int64_t thread_id,
 			   int max, struct status_list *out);
@@ -101,11 +107,14 @@ enum store_rc store_status_visible(struct db *db, int64_t viewer, const struct s
 				   bool *visible);
 
 /* What the viewer did to each status in ids: bit 1 favourited, 2 reblogged,
- * 4 bookmarked, 8 pinned. One query per kind over the id range. */
+ * 4 bookmarked, 8 pinned; and, on the viewer's own statuses, the
+ * detectors' flags (status_flags, store/detect.h) shifted left by
+ * FLAG_RAPPORT_SHIFT. One statement over the page's id range. */
 #define FLAG_FAVOURITED 1
 #define FLAG_REBLOGGED 2
 #define FLAG_BOOKMARKED 4
 #define FLAG_PINNED 8
+#define FLAG_RAPPORT_SHIFT 4
 enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *ids, int n,
 				 int *flags);
 

@@ -48,6 +48,23 @@ enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target
 	return rc == DB_OK ? ST_CONFLICT : st_rc(rc);
 }
 
+enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
+				 int64_t *at)
+{
+	*at = 0;
+	struct db_stmt *st = db_query(db,
+				      "SELECT created_at FROM follows WHERE account_id = $1"
+				      " AND target_id = $2",
+				      "ii", account_id, target_id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW)
+		*at = db_int(st, 0);
+	db_end(st);
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
 enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id)
 {
 	enum db_rc rc = db_exec(db, "DELETE FROM follows WHERE account_id = $1 AND target_id = $2",

@@ -164,3 +164,17 @@ enum store_rc store_seed_notification(struct db *db, int64_t id, int64_t account
 			     " status_id, created_at) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6)",
 			     "iiitii", id, account_id, from, type, status_id, at));
 }
+
+enum store_rc store_seed_conversations(struct db *db)
+{
+	return st_rc(db_script(
+		db,
+		"INSERT INTO social_threads (thread_id, account_id, turns, other_turns)"
+		" SELECT s.thread_id, t.account_id, COUNT(*), SUM(s.account_id <> t.account_id)"
+		" FROM statuses s JOIN statuses t ON t.id = s.thread_id"
+		" WHERE s.reblog_of_id IS NULL GROUP BY s.thread_id;"
+		"INSERT INTO social_edges (account_id, target_id, day, replies)"
+		" SELECT account_id, in_reply_to_account_id, created_at / 86400000, COUNT(*)"
+		" FROM statuses WHERE in_reply_to_account_id IS NOT NULL"
+		" AND in_reply_to_account_id <> account_id GROUP BY 1, 2, 3;"));
+}

@@ -829,6 +829,55 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 	return ST_OK;
 }
 
+/* The whole rule of a feed for one status: visibility, and blocks and
+ * mutes for viewers who have any ($5 is now). */
+#define SHOWN_SQL                                                                             \
+	"SELECT 1 FROM statuses s LEFT JOIN statuses r ON r.id = s.reblog_of_id"              \
+	" WHERE s.id = $2" VISIBLE FILTERS
+
+static enum store_rc shown_filtered(struct db *db, int64_t viewer, int64_t id, bool *ok)
+{
+	struct db_stmt *st = db_query(db, SHOWN_SQL, "iiiii", viewer, id, 0, 0, now_ms());
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	db_end(st);
+	*ok = rc == DB_ROW;
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t viewer,
+				   const int64_t *ids, int n, struct status_list *out)
+{
+	int v;
+	enum store_rc vs = variant(db, viewer, false, &v);
+	if (vs != ST_OK)
+		return vs;
+	bool filtered = v < 2;
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)n + 1, sizeof *out->items);
+	for (int i = 0; i < n; i++) {
+		struct status *s = &out->items[out->n];
+		enum store_rc lr = load_lite(db, ar, ids[i], s);
+		if (lr == ST_NOT_FOUND)
+			continue;
+		if (lr != ST_OK)
+			return lr;
+		bool ok = s->visibility <= 1 || s->account_id == viewer;
+		if (filtered)
+			lr = shown_filtered(db, viewer, s->id, &ok);
+		else if (!ok)
+			lr = visible_unblocked(db, viewer, s, &ok);
+		if (lr != ST_OK)
+			return lr;
+		if (!ok)
+			continue;
+		s->cursor = ids[i];
+		out->n++;
+	}
+	return ST_OK;
+}
+
 #define HOME_SQL(ord, F)                                                                    \
 	"SELECT h.status_id, " LITE_COLS " FROM home_feed h JOIN statuses s ON s.id = h.status_id" \
 	LITE_JOINS " WHERE h.account_id = $1 AND h.status_id < $2 AND h.status_id > $3"     \
@@ -1082,10 +1131,12 @@ enum store_rc store_viewer_flags(struct db *db, int64_t viewer, const int64_t *i
 				      " UNION ALL SELECT $6, status_id FROM bookmarks"
 				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3"
 				      " UNION ALL SELECT $7, status_id FROM pins"
+				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3"
+				      " UNION ALL SELECT flags * $8, status_id FROM status_flags"
 				      " WHERE account_id = $1 AND status_id BETWEEN $2 AND $3",
-				      "iiiiiii", viewer, lo, hi, (int64_t)FLAG_FAVOURITED,
+				      "iiiiiiii", viewer, lo, hi, (int64_t)FLAG_FAVOURITED,
 				      (int64_t)FLAG_REBLOGGED, (int64_t)FLAG_BOOKMARKED,
-				      (int64_t)FLAG_PINNED);
+				      (int64_t)FLAG_PINNED, (int64_t)1 << FLAG_RAPPORT_SHIFT);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;

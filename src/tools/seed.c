@@ -34,6 +34,7 @@ struct gen {
 	int64_t t0, span;
 	/* accounts */
 	int32_t *followers, *following, *statuses, *last_post;
+	int32_t *answer_me; /* per account: the latest reply it received, or -1 */
 	int32_t *fo_off, *fo_tgt; /* followees of each account (CSR) */
 	double *pop_cdf, *act_cdf;
 	int32_t *pop_perm;
@@ -238,6 +239,17 @@ static bool reblogged_before(struct gen *g, int author, int j)
 	}
 }
 
+/* What author replies to: half the time the latest reply it received
+ * (people answer those who answer them: threads of several turns between
+ * people who talk), else a recent post. */
+static int reply_target(struct gen *g, int i, int author)
+{
+	int j = g->answer_me[author];
+	if (j >= 0 && i - j < 5000 && rnd_below(g, 2) == 0)
+		return j;
+	return recent_post(g, i, 5000, false);
+}
+
 static void gen_post(struct gen *g, int i, int author)
 {
 	struct post *p = &g->p[i];
@@ -247,7 +259,7 @@ static void gen_post(struct gen *g, int i, int author)
 	p->thread = i;
 	p->tag = rnd_below(g, 5) == 0 ? (uint8_t)(1 + rnd_below(g, NTAGS)) : 0;
 	int r = rnd_below(g, 100), j;
-	if (r < 20 && (j = recent_post(g, i, 5000, false)) >= 0 &&
+	if (r < 20 && (j = reply_target(g, i, author)) >= 0 &&
 	    (g->p[j].vis != VIS_PRIVATE || follows(g, author, g->p[j].author) ||
 	     g->p[j].author == author)) {
 		p->kind = P_REPLY;
@@ -255,6 +267,8 @@ static void gen_post(struct gen *g, int i, int author)
 		p->thread = g->p[j].thread;
 		p->vis = g->p[j].vis;
 		g->p[j].replies++;
+		if (g->p[j].author != author)
+			g->answer_me[g->p[j].author] = i;
 	} else if (r < 28 && (j = recent_post(g, i, 20000, true)) >= 0 &&
 		   g->p[j].author != author && !reblogged_before(g, author, j)) {
 		p->kind = P_REBLOG;
@@ -660,6 +674,7 @@ static void gen_free(struct gen *g)
 	free(g->following);
 	free(g->statuses);
 	free(g->last_post);
+	free(g->answer_me);
 	free(g->fo_off);
 	free(g->fo_tgt);
 	free(g->pop_cdf);
@@ -722,8 +737,9 @@ int seed_run(const struct config *cfg, struct store *st, const struct seed_opts 
 	g.following = xcalloc((size_t)g.n, sizeof(int32_t));
 	g.statuses = xcalloc((size_t)g.n, sizeof(int32_t));
 	g.last_post = xcalloc((size_t)g.n, sizeof(int32_t));
+	g.answer_me = xcalloc((size_t)g.n, sizeof(int32_t));
 	for (int i = 0; i < g.n; i++)
-		g.last_post[i] = -1;
+		g.last_post[i] = g.answer_me[i] = -1;
 	g.p = xcalloc((size_t)g.m, sizeof *g.p);
 	generate(&g);
 
@@ -743,7 +759,7 @@ int seed_run(const struct config *cfg, struct store *st, const struct seed_opts 
 		goto out;
 	}
 	if (store_seed_begin(g.db) || write_accounts(&g, &ar) || write_posts(&g, &ar) ||
-	    write_feeds(&g) || (o->tokens && write_tokens(&g, &ar))) {
+	    write_feeds(&g) || store_seed_conversations(g.db) || (o->tokens && write_tokens(&g, &ar))) {
 		fprintf(stderr, "rapport: seeding failed in %s: %s\n", g.phase ? g.phase : "setup",
 			store_errmsg(g.db));
 		goto out; /* store_release rolls the open transaction back */

@@ -16,7 +16,7 @@
 
 #include "util/arena.h"
 
-#define CACHE_STAMP_MAX 6
+#define CACHE_STAMP_MAX 7
 
 struct cache;
 

@@ -17,8 +17,17 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-/* Milliseconds since the Unix epoch (wall clock). */
+/* Milliseconds since the Unix epoch: the wall clock, or the simulated
+ * clock while one is set. Every rule that reads "now" (windows, ages,
+ * snowflake ids, the event seam's times) reads it here. */
 int64_t now_ms(void);
+/* The clock seam of `rapport simulate`: from now on now_ms() returns ms
+ * (> 0) until the next call; 0 goes back to the wall clock. Refused
+ * (logged, abort) once clock_seal() was called: `serve` seals the clock
+ * before it starts any thread, so a server always runs on the wall clock.
+ * mono_ms() is never simulated (it times real work). */
+void clock_simulate(int64_t ms);
+void clock_seal(void);
 /* Monotonic milliseconds, for durations. */
 int64_t mono_ms(void);
 

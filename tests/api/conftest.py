@@ -198,6 +198,23 @@ def bob(server):
 NOT_FOUND = {"error": "Record not found"}
 
 
+def open_inbox(user):
+    """Lets strangers' direct messages and mentions through to user, for
+    tests about something else that need them to notify: by default they
+    wait in message requests (test_requests.py)."""
+    r = user.patch("/api/v2/notifications/policy", data={
+        "for_not_following": "accept", "for_private_mentions": "accept"})
+    assert r.status_code == 200, r.text
+    return user
+
+
+@pytest.fixture
+def open_inboxes(monkeypatch):
+    """Every user made during the test has an open inbox (open_inbox)."""
+    made = Server.user
+    monkeypatch.setattr(Server, "user", lambda self, *a, **kw: open_inbox(made(self, *a, **kw)))
+
+
 def masto(server, user):
     """Mastodon.py signed in as user."""
     from mastodon import Mastodon

@@ -244,6 +244,10 @@ def make_people(server, w):
         assert rel["following"] is False and rel["requested"] is True, rel
     for who in ("follower", "blocked", "blocker"):
         ok(author.post(f"/api/v1/follow_requests/{w.users[who].id}/authorize"))
+    # The mentioned has never talked with the author: without this policy
+    # the author's messages would wait in their requests (docs/SOCIAL.md).
+    ok(w.users["mentioned"].patch("/api/v2/notifications/policy", data={
+        "for_not_following": "accept", "for_private_mentions": "accept"}))
     # Each viewer's list, with the author put on it where following allows.
     w.lists, w.list_add = {}, {}
     for who in USERS[1:]:

@@ -10,6 +10,12 @@ from conftest import NOT_FOUND, masto, with_scopes
 CONVERSATION_KEYS = {"id", "unread", "accounts", "last_status"}
 
 
+@pytest.fixture(autouse=True)
+def _inboxes(open_inboxes):
+    """Direct messages between people who have not talked: message requests
+    would hold them (test_requests.py covers that)."""
+
+
 
 def dm(author, text, **params):
     r = author.post("/api/v1/statuses", data=dict(params, status=text, visibility="direct"))

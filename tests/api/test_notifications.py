@@ -3,6 +3,7 @@ and read markers with unread counts."""
 import re
 import time
 
+import pytest
 import requests
 from mastodon import Mastodon
 from conftest import NOT_FOUND
@@ -10,6 +11,12 @@ from conftest import NOT_FOUND
 OUT_OF_SCOPE = {"error": "This action is outside the authorized scopes"}
 NO_AUTH = {"error": "This method requires an authenticated user"}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+@pytest.fixture(autouse=True)
+def _inboxes(open_inboxes):
+    """Mentions between people who have not talked: message requests would
+    hold them (test_requests.py covers that)."""
 
 
 def client(server, user):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 from mastodon import Mastodon
-from conftest import NOT_FOUND, masto
+from conftest import NOT_FOUND, masto, open_inbox
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 # Every attribute of a Status in /work/shared/MASTODON-API.md.
@@ -787,6 +787,7 @@ def test_idempotency_key_too_long(server, alice):
 
 def test_direct_status_reaches_the_mentioned_home(server, alice, bob):
     carol = server.user()
+    open_inbox(bob)  # a stranger's message would wait in bob's requests
     d = post(alice, f"@{bob.name} just us", visibility="direct")
     assert [s["id"] for s in bob.get("/api/v1/timelines/home").json()] == [d["id"]]
     assert carol.get("/api/v1/timelines/home").json() == []
@@ -801,7 +802,8 @@ def test_an_edit_cannot_change_who_sees_a_direct_message(server, alice, bob):
     """As on Mastodon: someone mentioned only in an edit of a direct message
     gets no access, no notification, no home entry and no conversation; the
     audience keeps all of them, even when the edit drops their name."""
-    carol = server.user()
+    carol = open_inbox(server.user())
+    open_inbox(bob)  # strangers' messages would wait in requests
     d = post(alice, f"@{bob.name} just us", visibility="direct")
     r = alice.put(f"/api/v1/statuses/{d['id']}",
                   data={"status": f"@{bob.name} @{carol.name} hi"})

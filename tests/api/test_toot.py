@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, open_inbox
 from test_statuses import get_status, post, statuses_count
 
 LINE = "─" * 100
@@ -172,6 +172,7 @@ def test_toot_notifications(server, tooter, bob):
     p = run(env, "notifications", "--no-color")
     assert "No notification" in p.stdout
     mine = post(user, "notice me")
+    open_inbox(user)  # bob is a stranger: his mention would wait in requests
     post(bob, f"@{user.name} hello there")
     bob.post(f"/api/v1/statuses/{mine['id']}/favourite")
     p = run(env, "notifications", "--no-color")

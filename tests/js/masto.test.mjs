@@ -253,3 +253,151 @@ describe("statuses with masto", () => {
     assert.equal(me2.statusesCount, 9);
   });
 });
+
+// A new signed-in user made through the API (apps, client token, sign-up).
+async function newUser(name) {
+  const post = async (path, body, token) => {
+    const headers = { "Content-Type": "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}${path}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    return res.json();
+  };
+  const scopes = "read write follow";
+  const app = await post("/api/v1/apps", {
+    client_name: "masto-requests",
+    redirect_uris: "urn:ietf:wg:oauth:2.0:oob",
+    scopes,
+  });
+  const appToken = await post("/oauth/token", {
+    grant_type: "client_credentials",
+    client_id: app.client_id,
+    client_secret: app.client_secret,
+    scope: scopes,
+  });
+  const user = await post(
+    "/api/v1/accounts",
+    { username: name, email: `${name}@example.com`, password: "correct horse battery", agreement: true, locale: "en" },
+    appToken.access_token,
+  );
+  const client = createRestAPIClient({ url, accessToken: user.access_token });
+  return { client, me: await client.v1.accounts.verifyCredentials() };
+}
+
+describe("message requests with masto", () => {
+  let ann;
+  let sam;
+  before(async () => {
+    const tag = randomUUID().replaceAll("-", "").slice(0, 10);
+    ann = await newUser(`ann${tag}`);
+    sam = await newUser(`sam${tag}`);
+  });
+
+  test("a stranger's direct message waits in requests until accepted", async () => {
+    const dm = await sam.client.v1.statuses.create({
+      status: `@${ann.me.username} hello, we have not met`,
+      visibility: "direct",
+    });
+    assert.deepEqual(await ann.client.v1.notifications.list(), []);
+    const policy = await ann.client.v2.notifications.policy.fetch();
+    assert.equal(policy.forNotFollowing, "filter");
+    assert.deepEqual(policy.summary, { pendingRequestsCount: 1, pendingNotificationsCount: 1 });
+
+    const requests = await ann.client.v1.notifications.requests.list();
+    assert.equal(requests.length, 1);
+    const [request] = requests;
+    assert.equal(request.account.id, sam.me.id);
+    assert.equal(request.notificationsCount, "1");
+    assert.equal(request.lastStatus.id, dm.id);
+    assert.match(request.createdAt, TIME);
+    const one = await ann.client.v1.notifications.requests.$select(request.id).fetch();
+    // (Not deepEqual: the account's rapport card is refreshed by the worker.)
+    assert.deepEqual(
+      [one.id, one.account.id, one.notificationsCount, one.lastStatus.id, one.updatedAt],
+      [request.id, sam.me.id, "1", dm.id, request.updatedAt],
+    );
+
+    await ann.client.v1.notifications.requests.$select(request.id).accept();
+    const merged = await ann.client.v1.notifications.requests.merged.fetch();
+    assert.deepEqual(merged, { merged: true });
+    const notes = await ann.client.v1.notifications.list();
+    assert.deepEqual(
+      notes.map((n) => [n.type, n.status.id]),
+      [["mention", dm.id]],
+    );
+    assert.deepEqual(await ann.client.v1.notifications.requests.list(), []);
+    await rejectsWith(
+      () => ann.client.v1.notifications.requests.$select(request.id).accept(),
+      404,
+    );
+  });
+
+  test("the policy is changed through v2, and bad values are refused", async () => {
+    const updated = await ann.client.v2.notifications.policy.update({
+      forNewAccounts: "drop",
+    });
+    assert.equal(updated.forNewAccounts, "drop");
+    assert.equal(updated.forNotFollowing, "filter");
+    await rejectsWith(
+      () => ann.client.v2.notifications.policy.update({ forNotFollowing: "sometimes" }),
+      422,
+    );
+    const again = await ann.client.v2.notifications.policy.fetch();
+    assert.equal(again.forNotFollowing, "filter");
+    assert.equal(again.forNewAccounts, "drop");
+  });
+});
+
+describe("the Conversations list with masto", () => {
+  let me;
+  let him;
+  const replies = [];
+  before(async () => {
+    me = await alice.v1.accounts.verifyCredentials();
+    him = await bob.v1.accounts.verifyCredentials();
+    await alice.v1.accounts.$select(him.id).follow();
+    await bob.v1.accounts.$select(me.id).follow();
+    // Each of bob's replies to alice is an item of its own (replies to
+    // the reader never fold).
+    for (let i = 0; i < 7; i++) {
+      const q = await alice.v1.statuses.create({ status: `question ${i}?` });
+      replies.push((await bob.v1.statuses.create({ status: `answer ${i}`, inReplyToId: q.id })).id);
+    }
+  });
+
+  test("every user has it, first, built in", async () => {
+    const lists = await alice.v1.lists.list();
+    assert.deepEqual(lists[0], {
+      id: "1", title: "Conversations", repliesPolicy: "followed", exclusive: false,
+    });
+    assert.equal((await bob.v1.lists.list())[0].id, "1");
+    assert.deepEqual(await alice.v1.lists.$select("1").accounts.list(), []);
+    await rejectsWith(() => alice.v1.lists.$select("1").update({ title: "mine" }), 422);
+    await rejectsWith(() => alice.v1.lists.$select("1").remove(), 422);
+    await rejectsWith(
+      () => alice.v1.lists.$select("1").accounts.create({ accountIds: [him.id] }), 422);
+    assert.equal((await alice.v1.lists.list())[0].title, "Conversations");
+  });
+
+  test("its paginator neither repeats nor skips while bob posts", async () => {
+    const whole = (await alice.v1.timelines.list.$select("1").list({ limit: 40 }))
+      .map((s) => s.id);
+    assert.ok(whole.length >= 7);
+    const seen = [];
+    let why = null;
+    for await (const page of alice.v1.timelines.list.$select("1").list({ limit: 3 })) {
+      assert.ok(page.length <= 3);
+      seen.push(...page.map((s) => s.id));
+      why ??= page[0]?.rapport?.why;
+      await bob.v1.statuses.create({ status: "more news", inReplyToId: replies[0] });
+      await alice.v1.statuses.create({ status: "me too" });
+    }
+    assert.deepEqual(seen, whole);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.match(why, /^replied to you/);
+  });
+});

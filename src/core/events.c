@@ -1,0 +1,308 @@
+/* events.c - the event seam: the subscriber tables, emitting an event in a
+ * write's transaction, and draining the outbox in the worker. */
+#include "core/events.h"
+#include "core/detect.h"
+#include "core/requests.h"
+#include "core/social_capital.h"
+#include "store/events.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the subscribers ---- */
+
+/* Policy hooks: decide fates, flags, limits. The detectors come first:
+ * the hooks after them (message requests) read EVENT_FLAG_AUTOMATED. */
+static const struct event_hook policies[] = {
+	{"detectors",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
+		 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_UNFOLLOW),
+	 detect_policy},
+	/* message requests (core/requests.c) */
+	{"message requests", EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED), requests_policy},
+	{NULL, 0, NULL},
+};
+
+/* Incremental updates, in the write's transaction. */
+static const struct event_hook updates[] = {
+	{"social capital",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_STATUS_DELETED) |
+		 EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_FAVOURITE_UNDO) | EVENT_BIT(EV_REBLOG) |
+		 EVENT_BIT(EV_REBLOG_UNDO),
+	 social_capital_update},
+	/* message requests: a deleted held status leaves its request */
+	{"message requests", EVENT_BIT(EV_STATUS_DELETED), requests_deleted},
+	{NULL, 0, NULL},
+};
+
+/* The worker's subscribers, after the write committed. */
+static const struct event_drain drains[] = {
+	{"card snapshots", EVENT_ALL, social_capital_see, social_capital_prepare,
+	 social_capital_write, social_capital_written},
+	{"detector prunes",
+	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
+	 detect_see, NULL, detect_prune, detect_pruned},
+	{NULL, 0, NULL, NULL, NULL, NULL},
+};
+
+static const struct event_hook *extra_policy;
+
+void events_extra_policy(const struct event_hook *h)
+{
+	extra_policy = h;
+}
+
+const char *events_name(enum event_type t)
+{
+	static const char *const names[EV_TYPES] = {
+		"post",     "reply",         "mention",       "direct",         "status.edited",
+		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
+		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
+		"block",    "unblock",       "mute",          "unmute",
+	};
+	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
+}
+
+/* ---- emitting ---- */
+
+static enum rc run_hook(struct core *c, struct db *db, const struct event_hook *h,
+			struct event *ev)
+{
+	if (!(h->types & EVENT_BIT(ev->type)) || !h->fn(c, db, ev))
+		return RC_OK;
+	return c->err.rc ? c->err.rc : core_fail(c, RC_INTERNAL, NULL, "%s failed", h->name);
+}
+
+/* Runs a table's hooks (up to its NULL entry) in order; the first failure
+ * ends it. */
+static enum rc run_hooks(struct core *c, struct db *db, const struct event_hook *h,
+			 struct event *ev)
+{
+	for (; h->fn; h++)
+		if (run_hook(c, db, h, ev))
+			return c->err.rc;
+	return RC_OK;
+}
+
+/* A hook refused the write: 429 with the hook's reason. */
+static enum rc limited(struct core *c, const struct event *ev)
+{
+	bool limit = ev->fate == FATE_LIMIT;
+	for (int i = 0; i < ev->nrecipients; i++)
+		limit = limit || ev->rcpt[i].fate == FATE_LIMIT;
+	if (!limit)
+		return RC_OK;
+	core_fail(c, RC_RATE_LIMITED, NULL, "%s",
+		  ev->reason ? ev->reason : "Too many requests: try again later");
+	c->err.retry_after = ev->retry_after > 0 ? ev->retry_after : 60;
+	return RC_RATE_LIMITED;
+}
+
+static const char *rcpt_text(struct core *c, const struct event *ev)
+{
+	if (ev->nrecipients == 0)
+		return "";
+	size_t cap = (size_t)ev->nrecipients * 21 + 1, len = 0;
+	char *out = arena_alloc(c->arena, cap);
+	for (int i = 0; i < ev->nrecipients; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%lld", i ? "," : "",
+					(long long)ev->rcpt[i].account_id);
+	return out;
+}
+
+enum rc events_emit(struct core *c, struct db *db, struct event *ev)
+{
+	ev->id = id_new();
+	ev->at = now_ms();
+	ev->db = db;
+	c->event = ev;
+	c->err.rc = RC_OK;
+	if (run_hooks(c, db, policies, ev))
+		return c->err.rc;
+	if (extra_policy && run_hook(c, db, extra_policy, ev))
+		return c->err.rc;
+	if (limited(c, ev))
+		return c->err.rc;
+	if (run_hooks(c, db, updates, ev))
+		return c->err.rc;
+	struct store_event row = {
+		.id = ev->id, .type = ev->type, .actor = ev->actor, .target = ev->target,
+		.status_id = ev->status_id, .object_id = ev->object_id, .rcpt = rcpt_text(c, ev),
+		.fate = ev->fate, .flags = ev->flags, .created_at = ev->at,
+	};
+	enum store_rc st = store_event_put(db, &row);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+static void add_recipient(struct event *ev, int64_t id)
+{
+	if (!id || id == ev->actor || ev->nrecipients >= EVENT_MAX_RECIPIENTS)
+		return;
+	for (int i = 0; i < ev->nrecipients; i++)
+		if (ev->rcpt[i].account_id == id)
+			return;
+	ev->rcpt[ev->nrecipients++] = (struct event_recipient){id, FATE_DELIVER};
+}
+
+/* The accounts in a status's mentions JSON ([{"id": "123", ...}]). */
+static void add_mentioned(struct event *ev, const char *mentions)
+{
+	json_t *arr = json_loads(mentions ? mentions : "[]", 0, NULL);
+	size_t i;
+	json_t *m;
+	json_array_foreach(arr, i, m) {
+		int64_t id;
+		if (id_parse(json_string_value(json_object_get(m, "id")), &id))
+			add_recipient(ev, id);
+	}
+	json_decref(arr);
+}
+
+static enum event_type new_status_type(const struct event *ev, const struct status *s)
+{
+	if (s->visibility == VIS_DIRECT)
+		return EV_DIRECT;
+	if (s->in_reply_to_account_id && s->in_reply_to_account_id != s->account_id)
+		return EV_REPLY;
+	return ev->nrecipients ? EV_MENTION : EV_POST;
+}
+
+struct event *events_status_event(struct core *c, enum event_type type, const struct status *s,
+				  const int64_t *mentioned, int n)
+{
+	struct event *ev = arena_calloc(c->arena, 1, sizeof *ev);
+	ev->actor = s->account_id;
+	ev->status_id = s->id;
+	ev->thread_id = s->thread_id;
+	ev->visibility = s->visibility;
+	ev->status = s;
+	if (type == EV_STATUS_EDITED) {
+		for (int i = 0; i < n; i++)
+			add_recipient(ev, mentioned[i]);
+	} else {
+		ev->object_id = s->in_reply_to_id;
+		if (s->in_reply_to_account_id != s->account_id)
+			ev->target = s->in_reply_to_account_id;
+		add_recipient(ev, ev->target);
+		add_mentioned(ev, s->mentions);
+	}
+	ev->type = type == EV_STATUS_EDITED || type == EV_STATUS_DELETED ? type
+									: new_status_type(ev, s);
+	return ev;
+}
+
+enum rc events_status(struct core *c, struct db *db, enum event_type type,
+		      const struct status *s, const int64_t *mentioned, int n)
+{
+	return events_emit(c, db, events_status_event(c, type, s, mentioned, n));
+}
+
+enum rc events_act(struct core *c, struct db *db, enum event_type type, int64_t actor,
+		   int64_t target, int64_t status_id, int64_t object_id, int64_t since)
+{
+	struct event *ev = arena_calloc(c->arena, 1, sizeof *ev);
+	*ev = (struct event){.type = type, .actor = actor, .target = target,
+			     .status_id = status_id, .object_id = object_id, .since = since};
+	add_recipient(ev, target);
+	return events_emit(c, db, ev);
+}
+
+enum event_fate events_fate(const struct core *c, struct db *db, int64_t recipient)
+{
+	const struct event *ev = c->event;
+	if (!ev || ev->db != db)
+		return FATE_DELIVER;
+	for (int i = 0; i < ev->nrecipients; i++)
+		if (ev->rcpt[i].account_id == recipient)
+			return ev->rcpt[i].fate;
+	return ev->fate;
+}
+
+/* ---- draining ---- */
+
+/* The event an outbox row records (without the status). */
+static void from_row(const struct store_event *r, struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = r->type >= 0 && r->type < EV_TYPES ? (enum event_type)r->type : EV_TYPES;
+	ev->id = r->id;
+	ev->at = r->created_at;
+	ev->actor = r->actor;
+	ev->target = r->target;
+	ev->status_id = r->status_id;
+	ev->object_id = r->object_id;
+	ev->fate = (enum event_fate)r->fate;
+	ev->flags = (uint32_t)r->flags;
+	for (const char *p = r->rcpt; p && *p && ev->nrecipients < EVENT_MAX_RECIPIENTS;) {
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		ev->rcpt[ev->nrecipients++] = (struct event_recipient){id, FATE_DELIVER};
+		p = *end == ',' ? end + 1 : end;
+	}
+}
+
+struct drained {
+	struct core *c;
+	int64_t *ids;
+	int n;
+};
+
+/* The drains' writes and the batch's deletion, in one transaction. */
+static enum store_rc done_fn(struct db *db, void *arg)
+{
+	struct drained *d = arg;
+	enum store_rc st = ST_OK;
+	for (const struct event_drain *h = drains; h->name && st == ST_OK; h++)
+		if (h->write)
+			st = h->write(d->c, db);
+	return st == ST_OK ? store_events_done(db, d->ids, d->n) : st;
+}
+
+/* Each drain sees the batch's events of its types, then prepares. */
+static int see_all(struct core *c, const struct store_event *rows, int n)
+{
+	struct event ev;
+	for (int i = 0; i < n; i++) {
+		from_row(&rows[i], &ev);
+		if (ev.type == EV_TYPES)
+			continue; /* a type this version does not know */
+		for (const struct event_drain *h = drains; h->name; h++)
+			if (h->see && (h->types & EVENT_BIT(ev.type)) && h->see(c, c->db, &ev)) {
+				log_error("events: %s failed on a %s event", h->name,
+					  events_name(ev.type));
+				return -1;
+			}
+	}
+	for (const struct event_drain *h = drains; h->name; h++)
+		if (h->prepare && h->prepare(c, c->db))
+			return -1;
+	return 0;
+}
+
+int events_drain(struct core *c, bool now)
+{
+	static int64_t last; /* mono ms of the last drained batch (the worker's) */
+	struct store_event *rows;
+	int n;
+	if (store_events_next(c->db, c->arena, EVENTS_BATCH, &rows, &n) != ST_OK)
+		return -1;
+	if (n == 0 || (!now && n < EVENTS_BATCH && mono_ms() - last < EVENTS_DRAIN_MS))
+		return 0;
+	if (see_all(c, rows, n))
+		return -1;
+	struct drained d = {c, arena_calloc(c->arena, (size_t)n, sizeof *d.ids), n};
+	for (int i = 0; i < n; i++)
+		d.ids[i] = rows[i].id;
+	if (store_tx(c->db, done_fn, &d) != ST_OK)
+		return -1;
+	for (const struct event_drain *h = drains; h->name; h++)
+		if (h->done)
+			h->done();
+	last = mono_ms();
+	return 1;
+}
