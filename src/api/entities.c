@@ -305,7 +305,7 @@ static int body_stamp(const struct status *s, int64_t *st)
  * is part of the account's (-1 when it cannot be read: nothing cached
  * matches, and writing the account fails). */
 static int account_stamp(struct req *r, const struct account *a, int64_t *st,
-			 struct social_card *card, bool *ok)
+			 struct social_card *card /* or NULL */, bool *ok)
 {
 	st[0] = a->statuses_count;
 	st[1] = a->followers_count;
@@ -424,9 +424,8 @@ struct seen {
 static struct piece account_piece(struct req *r, const struct account *a, struct seen *seen)
 {
 	int64_t st[CACHE_STAMP_MAX];
-	struct social_card card;
 	bool ok;
-	int n = account_stamp(r, a, st, &card, &ok);
+	int n = account_stamp(r, a, st, NULL, &ok);
 	for (int i = 0; i < seen->n; i++)
 		if (seen->id[i] == a->id && !memcmp(seen->stamp[i], st, sizeof *st * (size_t)n))
 			return seen->piece[i];

@@ -432,7 +432,8 @@ static enum store_rc drop_reblog(struct db *db, int64_t wrapper, int64_t reblogg
 }
 
 /* A reblog taken back (unreblog, or the wrapper deleted): the rows and
- * its event. The wrapper's id tells when it was made. */
+ * its event. The wrapper's id tells when it was made (ids are ms << 16,
+ * then node and sequence bits: util.h). */
 static enum store_rc unreblog(struct core *c, struct db *db, int64_t wrapper, int64_t reblogger,
 			      int64_t original, int64_t original_author)
 {

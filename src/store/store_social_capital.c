@@ -149,7 +149,7 @@ enum store_rc store_social_daily_sum(struct db *db, int64_t account_id, int64_t 
 /* The smallest snowflake made at or after ms. */
 static int64_t id_at(int64_t ms)
 {
-	return ms > 0 ? ms << 16 : 0;
+	return ms > 0 ? id_from_ms(ms) : 0;
 }
 
 enum store_rc store_social_addressed(struct db *db, struct arena *ar, int64_t account_id,

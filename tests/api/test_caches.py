@@ -9,6 +9,7 @@ import threading
 
 import requests
 
+from conftest import without_rapport
 from test_statuses import follow, get_status as alone, post
 
 HOME = "/api/v1/timelines/home"
@@ -35,16 +36,6 @@ def in_list(statuses, sid):
     raise AssertionError(f"{sid} not in the list")
 
 
-def without_card(s):
-    """A status without its accounts' `rapport`: the social-capital card is
-    a snapshot the worker refreshes shortly after each write, not in it
-    (test_social.py checks that it shows through the render cache)."""
-    s = dict(s, account={k: v for k, v in s["account"].items() if k != "rapport"})
-    if s.get("reblog"):
-        s["reblog"] = without_card(s["reblog"])
-    return s
-
-
 def warm(reader, sid, root=None):
     """Reads every list twice so both caches hold the current version."""
     for _ in range(2):
@@ -68,7 +59,7 @@ def check(reader, sid, root=None, **expected):
         for k, v in expected.items():
             got = s["account"][k[8:]] if k.startswith("account_") else s[k]
             assert got == v, (k, got, v)
-        assert without_card(s) == without_card(one)
+        assert without_rapport(s) == without_rapport(one)
 
 
 def thread(server):
@@ -167,7 +158,7 @@ def test_reblogs_carry_the_current_original(server):
     warm(reader, root)
     assert server.user().post(f"/api/v1/statuses/{root}/favourite").status_code == 200
     shown = [s for s in home(reader) if s["id"] == wrapper][0]
-    assert without_card(shown["reblog"]) == without_card(alone(reader, root))
+    assert without_rapport(shown["reblog"]) == without_rapport(alone(reader, root))
     assert shown["reblog"]["favourites_count"] == 1
 
 
@@ -214,7 +205,7 @@ def test_anonymous_and_signed_in_readers_share_bodies(server):
     signed = alone(reader, reply)
     for k in ("favourited", "reblogged", "bookmarked", "muted"):
         assert k not in anon and k in signed
-    signed, anon = without_card(signed), without_card(anon)
+    signed, anon = without_rapport(signed), without_rapport(anon)
     assert {k: v for k, v in signed.items() if k in anon} == anon
 
 
