@@ -320,14 +320,25 @@ static unsigned slot_of(int64_t id)
 	return (unsigned)(h >> 50) & (SHOWN_SLOTS - 1);
 }
 
+/* A coarse clock (a few ms of resolution) is enough for the TTL and costs
+ * less than a precise one on every probe. */
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* out may be NULL: the stamp only. */
 static bool shown_probe(int64_t id, struct social_card *out, int64_t *stamp)
 {
 	unsigned i = slot_of(id);
 	pthread_mutex_t *l = &shown_lock[i % SHOWN_LOCKS];
 	pthread_mutex_lock(l);
-	bool hit = shown[i].id == id && mono_ms() - shown[i].loaded < SOCIAL_SHOWN_TTL_MS;
+	bool hit = shown[i].id == id && coarse_ms() - shown[i].loaded < SOCIAL_SHOWN_TTL_MS;
 	if (hit) {
-		*out = shown[i].card;
+		if (out)
+			*out = shown[i].card;
 		*stamp = shown[i].stamp;
 	}
 	pthread_mutex_unlock(l);
@@ -340,7 +351,7 @@ static void shown_store(int64_t id, const struct social_card *card, int64_t stam
 	pthread_mutex_t *l = &shown_lock[i % SHOWN_LOCKS];
 	pthread_mutex_lock(l);
 	if (atomic_load(&shown_gen) == gen)
-		shown[i] = (struct shown){id, stamp, mono_ms(), *card};
+		shown[i] = (struct shown){id, stamp, coarse_ms(), *card};
 	pthread_mutex_unlock(l);
 }
 
@@ -376,17 +387,20 @@ enum rc social_card_shown(struct core *c, int64_t account_id, struct social_card
 		return RC_OK;
 	long long gen = atomic_load(&shown_gen);
 	int64_t v[SOCIAL_FIGURES], trust;
+	struct social_card card;
 	enum store_rc st = store_social_card_get(c->db, account_id, stamp, v, &trust);
 	if (st == ST_ERROR)
 		return core_store_fail(c, st);
-	v_to_card(v, trust, out);
+	v_to_card(v, trust, &card);
 	if (st == ST_NOT_FOUND) {
-		memset(out, 0, sizeof *out);
-		out->median_ms = -1;
-		out->days_milli = 1000;
+		memset(&card, 0, sizeof card);
+		card.median_ms = -1;
+		card.days_milli = 1000;
 		*stamp = 0;
 	}
-	shown_store(account_id, out, *stamp, gen);
+	shown_store(account_id, &card, *stamp, gen);
+	if (out)
+		*out = card;
 	return RC_OK;
 }
 

@@ -51,7 +51,8 @@ enum rc social_card_get(struct core *c, int64_t account_id, struct social_card *
 /* The card as the worker last computed it, for Account JSON: a memory
  * probe, read from the store at most every SOCIAL_SHOWN_TTL_MS per
  * account (or when the worker replaced it). *stamp changes whenever the
- * card does (0: no card yet, all "no data"). */
+ * card does (0: no card yet, all "no data"). out may be NULL (the stamp
+ * only, as a render-cache lookup needs). */
 #define SOCIAL_SHOWN_TTL_MS 30000
 enum rc social_card_shown(struct core *c, int64_t account_id, struct social_card *out,
 			  int64_t *stamp);
