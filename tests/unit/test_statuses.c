@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "core/requests.h"
 #include "core/statuses.h"
 #include "store/social.h"
 #include "store/statuses.h"
@@ -34,7 +35,13 @@ static int setup(void **state)
 	bob = fx_account(f, "bob", "");
 	carol = fx_account(f, "carol", "");
 	*state = f;
-	return bob && carol ? 0 : -1;
+	/* bob and carol hear from alice though they have never talked: these
+	 * tests are about who sees a status (message requests: test_requests.c). */
+	const char *open[POLICY_FIELDS] = {"accept", NULL, NULL, "accept", NULL};
+	if (!bob || !carol || requests_policy_update(&f->c, bob, open) ||
+	    requests_policy_update(&f->c, carol, open))
+		return -1;
+	return 0;
 }
 
 static int64_t post(struct fx *f, const char *text, const char *visibility)
