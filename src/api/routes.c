@@ -3,6 +3,7 @@
  * every endpoint; handlers never skip them. */
 #include "api/api.h"
 #include "http/router.h"
+#include "api/api_connections.h"
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
 #include "api/api_social.h"
@@ -92,6 +93,7 @@ const struct route routes[] = {
 #include "api/routes_lists.inc"
 	/* Rapport's own API (api/rapport.c) */
 #include "api/routes_rapport.inc"
+#include "api/routes_connections.inc"
 
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };

@@ -1,6 +1,7 @@
 /* events.c - the event seam: the subscriber tables, emitting an event in a
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
+#include "core/connections.h"
 #include "core/social_capital.h"
 #include "store/events.h"
 #include "util/util.h"
@@ -24,6 +25,13 @@ static const struct event_hook updates[] = {
 		 EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_FAVOURITE_UNDO) | EVENT_BIT(EV_REBLOG) |
 		 EVENT_BIT(EV_REBLOG_UNDO),
 	 social_capital_update},
+	/* know your connections (core/connections.c): how we met, contacts,
+	 * the waiting inbox's classes */
+	{"connections",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FAVOURITE) |
+		 EVENT_BIT(EV_REBLOG) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_REQUEST_ANSWERED) |
+		 EVENT_BIT(EV_UNFOLLOW) | EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
+	 connections_update},
 	{NULL, 0, NULL},
 };
 
