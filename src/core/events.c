@@ -4,6 +4,7 @@
 #include "core/connections.h"
 #include "core/social_capital.h"
 #include "store/events.h"
+#include "util/log.h"
 #include "util/util.h"
 
 #include <jansson.h>
@@ -260,8 +261,11 @@ static int see_all(struct core *c, const struct store_event *rows, int n)
 		if (ev.type == EV_TYPES)
 			continue; /* a type this version does not know */
 		for (const struct event_drain *h = drains; h->name; h++)
-			if (h->see && (h->types & EVENT_BIT(ev.type)) && h->see(c, c->db, &ev))
+			if (h->see && (h->types & EVENT_BIT(ev.type)) && h->see(c, c->db, &ev)) {
+				log_error("events: %s failed on a %s event", h->name,
+					  events_name(ev.type));
 				return -1;
+			}
 	}
 	for (const struct event_drain *h = drains; h->name; h++)
 		if (h->prepare && h->prepare(c, c->db))
