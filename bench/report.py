@@ -9,7 +9,7 @@ import sys
 out, accounts, posts, small = sys.argv[1:5]
 labels = sys.argv[5:]
 names = ["home_timeline", "conversations_feed", "public_timeline", "status_context",
-         "account_statuses", "post_status", "favourite"]
+         "account_statuses", "profile_page", "status_page", "post_status", "favourite"]
 
 
 def load(*path):
@@ -84,6 +84,10 @@ for label in labels:
           f" {bu['probe']['max_ms']:.1f} ms over {bu['probe']['requests']} reads;"
           f" errors {bu['post_status']['errors'] + bu['post_status']['non_2xx']};"
           f" {bu['statements_over_100ms']} statements over 100 ms")
+    home = b["scenarios"][0]["rps"] or 1
+    for r in b["scenarios"]:
+        if r["name"] in ("profile_page", "status_page"):
+            print(f"{label}: {r['name']} {r['rps'] / home:.2f} x home_timeline (goal >= 0.50)")
     fo = b["fanout_after_post_status"]
     print(f"{label}: fan-out queue after post_status: {fo['backlog']} jobs, drained in"
           f" {fo['drain_s']:.1f} s; server peak RSS {b['rss_mb']} MB")

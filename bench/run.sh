@@ -81,6 +81,10 @@ seed() {
 			AND reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$dir.ids"
 		echo "$stamp" >"$dir.stamp"
 	fi
+	# Public pages (/@user/:id): "username status_id" lines.
+	[ -f "$dir.pages" ] || sqlite3 "$dir/rapport.db" "SELECT a.username || ' ' || s.id \
+		FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.visibility = 0 \
+		AND s.reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$dir.pages"
 	echo "$dir"
 }
 
@@ -152,12 +156,12 @@ run() {
 	case "$name" in
 	post_status | favourite) ;;
 	*)
-		WRK_OUT="$o-cold.json" WRK_SCENARIO="$name" \
+		WRK_OUT="$o-cold.json" WRK_SCENARIO="$name" WRK_PAGES="$dir.pages" \
 			wrk -t$THREADS -c$CONNS -d${WARMUP}s --latency -s bench/scenario.lua "$url" -- \
 			"$name" "$dir.tokens" "$dir.ids" "$extra" "$o-cold.json" >"$o-cold.wrk" 2>&1
 		;;
 	esac
-	WRK_OUT="$o.json" WRK_SCENARIO="$name" \
+	WRK_OUT="$o.json" WRK_SCENARIO="$name" WRK_PAGES="$dir.pages" \
 		wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s bench/scenario.lua "$url" -- \
 		"$name" "$dir.tokens" "$dir.ids" "$extra" "$o.json" >"$o.wrk" 2>&1
 	echo "  $l $file: $(cat "$o.json")"
@@ -248,7 +252,7 @@ done
 echo "== rapport on $POSTS posts"
 for l in "${LABELS[@]}"; do serve "$l" "${BIG[$l]}"; done
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
-	post_status favourite; do
+	profile_page status_page post_status favourite; do
 	for l in "${LABELS[@]}"; do
 		ROOT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread_root"])' \
 			"${BIG[$l]}/seed.json")

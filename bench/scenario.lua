@@ -1,15 +1,17 @@
 -- wrk script for one Rapport benchmark scenario.
 -- Arguments (after --): SCENARIO TOKENS_FILE IDS_FILE EXTRA OUT_JSON
 --   SCENARIO: home_timeline | conversations_feed | public_timeline | status_context |
---             account_statuses | post_status | favourite
+--             account_statuses | profile_page | status_page | post_status | favourite
 --   TOKENS_FILE: lines "account_id<TAB>username<TAB>token<TAB>followers" (rapport seed --tokens)
 --   IDS_FILE: one public status id per line (for favourite)
 --   EXTRA: the thread root id (status_context)
+--   WRK_PAGES (environment): lines "username status_id" of public statuses (status_page)
 --   OUT_JSON: where done() writes its figures (done() runs in wrk's main
 --   script state, where init() never ran, so it reads the path from the
 --   environment variable WRK_OUT instead; run.sh sets both)
 
 local scenario, tokens, accounts, poster_tokens, ids = nil, {}, {}, {}, {}
+local names, pages = {}, {}
 local extra, out_path = nil, nil
 local counter = 0
 
@@ -29,12 +31,14 @@ function init(args)
     if id then
       tokens[#tokens + 1] = tok
       accounts[#accounts + 1] = id
+      names[#names + 1] = name
       local f = tonumber(followers)
       if f >= 150 and f <= 250 then poster_tokens[#poster_tokens + 1] = tok end
     end
   end
   if #poster_tokens == 0 then poster_tokens = tokens end
   ids = read_lines(args[3])
+  pages = read_lines(os.getenv("WRK_PAGES") or "")
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000)
 end
 
@@ -72,6 +76,11 @@ function request()
     return get("/api/v1/statuses/" .. extra .. "/context", pick(tokens))
   elseif scenario == "account_statuses" then
     return get("/api/v1/accounts/" .. pick(accounts) .. "/statuses?limit=40", pick(tokens))
+  elseif scenario == "profile_page" then
+    return wrk.format("GET", "/@" .. pick(names), {["Accept"] = "text/html"})
+  elseif scenario == "status_page" then
+    local name, id = pick(pages):match("^(%S+) (%d+)")
+    return wrk.format("GET", "/@" .. name .. "/" .. id, {["Accept"] = "text/html"})
   elseif scenario == "post_status" then
     local body = "status=" .. "benchmark+post+number+" .. counter .. "+about+conversations"
     return wrk.format("POST", "/api/v1/statuses", {

@@ -3,8 +3,8 @@
 # As root it runs apt-get; otherwise it prints the one command to run.
 set -eu
 PKGS="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
-libutf8proc-dev libcmocka-dev python3 python3-pytest python3-requests python3-mastodon toot
-curl sqlite3 clang libclang-rt-14-dev valgrind"
+libutf8proc-dev libcurl4-openssl-dev libcmocka-dev python3 python3-pytest python3-requests
+python3-mastodon python3-feedparser toot tidy curl sqlite3 clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -4,9 +4,11 @@
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/jobs.h"
+#include "core/verify.h"
 #include "http/server.h"
 #include "store/accounts.h"
 #include "store/store.h"
+#include "util/fetch.h"
 #include "util/log.h"
 #include "util/util.h"
 #include "tools/seed.h"
@@ -123,6 +125,25 @@ static int open_store(const struct config *cfg, struct store **st)
 	return 0;
 }
 
+/* Outbound fetches; the test switch that lets them reach loopback is
+ * refused unless this server itself listens only on loopback. */
+static int start_fetch(const struct config *cfg)
+{
+	if (cfg->fetch_loopback && !str_has_prefix(cfg->listen, "127.") &&
+	    !str_has_prefix(cfg->listen, "localhost:")) {
+		fprintf(stderr, "rapport: RAPPORT_FETCH_ALLOW_LOOPBACK is for tests: listen on "
+				"127.0.0.1 to use it\n");
+		return -1;
+	}
+	char ua[128];
+	snprintf(ua, sizeof ua, "Rapport/%s (+%s)", RAPPORT_VERSION, cfg->base_url);
+	if (fetch_init(ua, cfg->fetch_loopback)) {
+		fprintf(stderr, "rapport: cannot start libcurl\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	struct config cfg;
@@ -157,14 +178,23 @@ static int cmd_serve(int argc, char **argv)
 	int status = 1;
 	struct store *st = NULL;
 	struct server srv = {0};
+	if (start_fetch(&cfg)) {
+		free((char *)cfg.base_url);
+		return 1;
+	}
 	if (open_store(&cfg, &st))
 		goto out;
 	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
 	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
 	if (jobs_start(st, &cfg))
 		goto out;
+	if (verify_start(st, &cfg)) {
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		verify_stop();
 		jobs_stop(0);
 		goto out;
 	}
@@ -175,6 +205,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	verify_stop();
 	jobs_stop(10000);
 	struct cache_stats cs;
 	render_cache_stats(&cs);
@@ -189,6 +220,7 @@ static int cmd_serve(int argc, char **argv)
 	status = 0;
 out:
 	store_close(st);
+	fetch_cleanup();
 	render_cache_free();
 	store_row_cache(0);
 	free((char *)cfg.base_url);

@@ -75,10 +75,14 @@ static void write_fields(struct jw *w, struct req *r, const char *stored)
 	{
 		const char *n = json_string_value(json_object_get(f, "name"));
 		const char *v = json_string_value(json_object_get(f, "value"));
+		const char *at = json_string_value(json_object_get(f, "verified_at"));
 		jw_obj(w);
 		jw_kstr(w, "name", n ? n : "");
 		jw_kstr(w, "value", text_escape(&r->arena, v ? v : ""));
-		jw_knull(w, "verified_at");
+		if (at)
+			jw_kstr(w, "verified_at", at);
+		else
+			jw_knull(w, "verified_at");
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -7,13 +7,15 @@
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
 #include "api/api_social.h"
+#include "pages/html.h"
+#include "pages/pages.h"
 
 #define R(x) SCOPE(SC_READ_##x)
 #define W(x) SCOPE(SC_WRITE_##x)
 
 const struct route routes[] = {
 	/* pages */
-	{"GET", "/", h_page_home, AUTH_NONE, 0},
+	{"GET", "/", h_page_root, AUTH_NONE, 0},
 	{"GET", "/auth/sign_up", h_page_signup_get, AUTH_NONE, 0},
 	{"POST", "/auth/sign_up", h_page_signup_post, AUTH_NONE, 0},
 	{"GET", "/avatars/original/missing.png", h_default_avatar, AUTH_NONE, 0},
@@ -94,6 +96,21 @@ const struct route routes[] = {
 	/* Rapport's own API (api/rapport.c) */
 #include "api/routes_rapport.inc"
 #include "api/routes_connections.inc"
+
+	/* public pages and feeds (pages/public.c, pages/feeds.c) */
+	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name/:id", h_page_status, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name.atom", h_feed_atom, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/@:name.rss", h_feed_rss, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/tags/:tag.rss", h_feed_tag_rss, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/sitemap.xml", h_sitemap, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/robots.txt", h_robots, AUTH_NONE, 0, POLICY_PUBLIC},
+
+	/* static files: the built app (RAPPORT_WEB_DIR) and the pages' own */
+	{"GET", "/assets/*", h_static_assets, AUTH_NONE, 0, POLICY_ASSET},
+	{"GET", "/pages/:file", h_page_asset, AUTH_NONE, 0, POLICY_ASSET},
+	/* anything else: the app's own routes for browsers, 404 otherwise */
+	{"GET", "*", h_fallback, AUTH_NONE, 0, POLICY_PUBLIC},
 
 	{NULL, NULL, NULL, AUTH_NONE, 0},
 };

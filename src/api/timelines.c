@@ -52,21 +52,11 @@ void h_timeline_public(struct req *r)
 	       timeline_public(&r->core, r->account_id, where_param(r), &pg, &l), &l);
 }
 
-/* Hashtags are stored case-folded: fold the one asked for the same way. */
-static const char *tag_key(struct req *r, const char *raw)
-{
-	struct text_formatted f;
-	const char *text = arena_printf(&r->arena, "#%s", raw);
-	if (strlen(raw) > 200 || text_format(&r->arena, text, "", NULL, NULL, &f) || f.ntags != 1)
-		return NULL;
-	return f.tags[0];
-}
-
 void h_timeline_tag(struct req *r)
 {
 	if (media_only(r))
 		return;
-	const char *tag = tag_key(r, path_param(r, 0));
+	const char *tag = text_tag_key(&r->arena, path_param(r, 0));
 	if (!tag) {
 		reply_json(r, 200, json_array());
 		return;
@@ -104,7 +94,7 @@ void h_account_statuses(struct req *r)
 		.pinned = param_bool(r, "pinned") == 1,
 	};
 	const char *tagged = param_str(r, "tagged");
-	if (tagged && *tagged && !(o.tagged = tag_key(r, tagged))) {
+	if (tagged && *tagged && !(o.tagged = text_tag_key(&r->arena, tagged))) {
 		reply_json(r, 200, json_array());
 		return;
 	}

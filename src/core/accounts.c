@@ -1,4 +1,5 @@
 #include "core/accounts.h"
+#include "core/verify.h"
 #include "core/password.h"
 #include "core/text.h"
 #include "store/accounts.h"
@@ -151,24 +152,42 @@ static enum rc check_text(struct core *c, const char *field, const char *v, long
 	return RC_OK;
 }
 
-static enum rc build_fields(struct core *c, const struct profile_update *u, const char **out)
+/* The verified_at of an old field with this value, if any: an unchanged
+ * link keeps its mark until it is checked again. */
+static json_t *kept_mark(json_t *old, const char *value)
 {
-	json_t *arr = json_array();
-	for (int i = 0; i < u->nfields; i++) {
+	json_t *f;
+	size_t i;
+	json_array_foreach(old, i, f)
+	{
+		const char *v = json_string_value(json_object_get(f, "value"));
+		json_t *at = json_object_get(f, "verified_at");
+		if (v && !strcmp(v, value) && json_is_string(at))
+			return json_incref(at);
+	}
+	return json_null();
+}
+
+static enum rc build_fields(struct core *c, const struct profile_update *u, const char *stored,
+			    const char **out)
+{
+	json_t *arr = json_array(), *old = json_loads(stored ? stored : "[]", 0, NULL);
+	enum rc rc = RC_OK;
+	for (int i = 0; i < u->nfields && rc == RC_OK; i++) {
 		const char *n = u->field_name[i] ? u->field_name[i] : "";
 		const char *v = u->field_value[i] ? u->field_value[i] : "";
 		if (check_text(c, "fields_attributes", n, FIELD_MAX) ||
-		    check_text(c, "fields_attributes", v, FIELD_MAX)) {
-			json_decref(arr);
-			return c->err.rc;
-		}
-		if (!*n && !*v)
-			continue; /* an empty row deletes the field, as in Mastodon */
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:n}", "name", n, "value", v,
-						     "verified_at"));
+		    check_text(c, "fields_attributes", v, FIELD_MAX))
+			rc = c->err.rc;
+		else if (*n || *v) /* an empty row deletes the field, as in Mastodon */
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "name", n, "value",
+							     v, "verified_at", kept_mark(old, v)));
 	}
-	char *s = json_dumps(arr, JSON_COMPACT);
+	char *s = rc == RC_OK ? json_dumps(arr, JSON_COMPACT) : NULL;
 	json_decref(arr);
+	json_decref(old);
+	if (rc != RC_OK)
+		return rc;
 	if (!s)
 		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
 	*out = arena_strdup(c->arena, s);
@@ -218,7 +237,7 @@ enum rc account_update(struct core *c, int64_t id, const struct profile_update *
 	if (u->nfields > FIELDS_MAX)
 		return core_fail(c, RC_INVALID, "fields_attributes",
 				 "Validation failed: at most %d profile fields", FIELDS_MAX);
-	if (u->nfields >= 0 && build_fields(c, u, &a.fields))
+	if (u->nfields >= 0 && build_fields(c, u, a.fields, &a.fields))
 		return c->err.rc;
 	if (u->locked >= 0)
 		a.locked = u->locked;
@@ -244,6 +263,17 @@ enum rc account_update(struct core *c, int64_t id, const struct profile_update *
 	a.updated_at = now_ms();
 	struct update_ctx x = {&a, &usr};
 	st = store_tx(c->db, update_tx, &x);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (u->nfields > 0)
+		verify_queue(id); /* the links are checked in the background */
+	return RC_OK;
+}
+
+enum rc accounts_discoverable(struct core *c, int64_t after, int limit,
+			      struct account_list *out)
+{
+	enum store_rc st = store_accounts_discoverable(c->db, c->arena, after, limit, out);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 

@@ -48,6 +48,10 @@ enum rc account_get(struct core *c, int64_t id, struct account *out);
 enum rc account_user(struct core *c, int64_t id, struct user *out);
 /* Pending requests to follow account id. */
 enum rc account_follow_requests(struct core *c, int64_t id, int64_t *n);
+/* Local accounts that may be listed (discoverable), ids above after, by
+ * id, at most limit: the sitemap. */
+enum rc accounts_discoverable(struct core *c, int64_t after, int limit,
+			      struct account_list *out);
 /* The instance's local accounts and local statuses, for its metadata. */
 enum rc accounts_local_count(struct core *c, int64_t *n);
 enum rc statuses_local_count(struct core *c, int64_t *n);

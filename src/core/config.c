@@ -40,6 +40,8 @@ void config_defaults(struct config *c)
 	c->render_cache_mb = env_int("RAPPORT_RENDER_CACHE_MB", 80);
 	c->row_cache = env_int("RAPPORT_ROW_CACHE", 262144);
 	c->trust_interval_s = env_int("RAPPORT_TRUST_INTERVAL", 300);
+	c->web_dir = env_str("RAPPORT_WEB_DIR", "build/web");
+	c->fetch_loopback = env_int("RAPPORT_FETCH_ALLOW_LOOPBACK", 0) != 0;
 }
 
 void config_finish(struct config *c)

@@ -28,6 +28,10 @@ struct config {
 	int render_cache_mb;    /* RAPPORT_RENDER_CACHE_MB: rendered statuses and accounts */
 	int row_cache;          /* RAPPORT_ROW_CACHE: statuses' and accounts' numbers kept */
 	int trust_interval_s;   /* RAPPORT_TRUST_INTERVAL: trust recomputed at most this often */
+	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
+				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
+				 * it listens on loopback itself) */
 };
 
 /* Fills defaults, then RAPPORT_* environment variables. */

@@ -11,6 +11,8 @@
  * inputs are already capped by the body size. */
 #define HTML_CAP (16u << 20)
 
+/* Control characters other than tab and line breaks are not allowed in
+ * XML (the feeds) and mean nothing in HTML: they become U+FFFD. */
 static void esc_append(struct buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -21,10 +23,18 @@ static void esc_append(struct buf *b, const char *s, size_t n)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
+		default:
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+				rep = "\xEF\xBF\xBD";
 		}
 		int rc = rep ? buf_puts(b, rep) : buf_append(b, s + i, 1);
 		(void)rc; /* overflow is sticky in b->over */
 	}
+}
+
+void text_escape_append(struct buf *b, const char *s, size_t n)
+{
+	esc_append(b, s, n);
 }
 
 static char *buf_to_arena(struct arena *a, struct buf *b)
@@ -431,4 +441,15 @@ int text_format(struct arena *a, const char *text, const char *base_url, text_re
 	out->html = buf_to_arena(a, &st.b);
 	out->length = length;
 	return 0;
+}
+
+const char *text_tag_key(struct arena *a, const char *raw)
+{
+	struct text_formatted f;
+	if (!raw || strlen(raw) > 200)
+		return NULL;
+	const char *text = arena_printf(a, "#%s", raw);
+	if (text_format(a, text, "", NULL, NULL, &f) || f.ntags != 1)
+		return NULL;
+	return f.tags[0];
 }

@@ -11,8 +11,13 @@
 
 #include "util/arena.h"
 
-/* HTML-escapes s (& < > " ') into the arena. */
+/* HTML-escapes s (& < > " ') into the arena; C0 controls other than tab,
+ * CR and LF become U+FFFD (also making the text valid in XML). */
 char *text_escape(struct arena *a, const char *s);
+/* The same escaping, appended to a capped buffer (overflow is sticky in
+ * b->over): the one escaper under pages/html.h's writer. */
+struct buf;
+void text_escape_append(struct buf *b, const char *s, size_t n);
 /* Plain text to HTML paragraphs: blank lines separate <p>, single line
  * breaks become <br>. Everything is escaped; URLs become links. */
 char *text_to_html(struct arena *a, const char *s);
@@ -47,6 +52,9 @@ struct text_formatted {
  * base_url builds hashtag links. Returns -1 if text is not valid UTF-8. */
 int text_format(struct arena *a, const char *text, const char *base_url, text_resolve_fn resolve,
 		void *ctx, struct text_formatted *out);
+/* The stored (case-folded) form of a hashtag named in a URL, such as
+ * "Caf\u00e9" for /tags/Caf\u00e9; NULL if raw is not one hashtag. */
+const char *text_tag_key(struct arena *a, const char *raw);
 /* NFC-normalised copy in the arena, or NULL if not valid UTF-8. */
 char *text_nfc(struct arena *a, const char *s);
 

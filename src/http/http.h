@@ -24,6 +24,20 @@
 struct MHD_Connection;
 struct server;
 
+/* What a response may load and how long it may be kept: the headers
+ * server.c adds (Content-Security-Policy on HTML, Cache-Control). Each
+ * route declares one; a handler may change r->policy before replying. */
+enum policy {
+	POLICY_PRIVATE = 0, /* API answers, forms: HTML may load only our
+			     * stylesheet and images; HTML is never stored */
+	POLICY_PUBLIC,      /* public pages and feeds: same-origin styles,
+			     * images (and https ones) and scripts, no inline
+			     * code; a 200 is cacheable for a minute */
+	POLICY_APP,         /* the single-page app's shell: script-src 'self',
+			     * connect-src 'self', no inline code; revalidated */
+	POLICY_ASSET,       /* static files: static.c sets Cache-Control */
+};
+
 #define REQ_MAX_HEADERS 16
 #define REQ_MAX_PATH_PARAMS 4
 
@@ -48,6 +62,7 @@ struct req {
 	struct token token;
 	scope_set scopes;
 	int64_t account_id;  /* 0: anonymous or app token */
+	enum policy policy;  /* the route's, unless the handler changes it */
 
 	/* The response. */
 	unsigned status;

@@ -6,31 +6,136 @@
 #include "util/log.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* Matches pattern against path; ":name" segments capture into r. */
-static bool match(struct req *r, const char *pat, const char *path)
+/* One segment of a pattern (pl bytes) against one of the path (sl bytes):
+ * literal text, or literal prefix, ":name" and literal suffix. */
+static bool match_segment(const char *pat, size_t pl, const char *seg, size_t sl,
+			  struct arena *a, const char **caps, int *n, int max)
 {
-	int np = 0;
-	while (*pat && *path) {
-		if (*pat != '/' || *path != '/')
-			return false;
-		pat++, path++;
-		size_t pl = strcspn(pat, "/"), sl = strcspn(path, "/");
-		if (*pat == ':') {
-			if (sl == 0 || np >= REQ_MAX_PATH_PARAMS)
-				return false;
-			r->path_param[np++] = arena_strndup(&r->arena, path, sl);
-		} else if (pl != sl || memcmp(pat, path, sl)) {
-			return false;
-		}
-		pat += pl, path += sl;
-	}
-	return !*pat && !*path;
+	const char *colon = memchr(pat, ':', pl);
+	if (!colon)
+		return pl == sl && !memcmp(pat, seg, sl);
+	size_t pre = (size_t)(colon - pat), end = pre + 1;
+	while (end < pl && (isalnum((unsigned char)pat[end]) || pat[end] == '_'))
+		end++;
+	size_t suf = pl - end;
+	if (sl <= pre + suf || memcmp(pat, seg, pre) || memcmp(pat + end, seg + sl - suf, suf) ||
+	    *n >= max)
+		return false;
+	caps[(*n)++] = arena_strndup(a, seg + pre, sl - pre - suf);
+	return true;
 }
 
+int route_match(const char *pattern, const char *path, struct arena *a, const char **caps,
+		int max)
+{
+	if (!strcmp(pattern, "*"))
+		return 0;
+	int n = 0;
+	const char *pat = pattern;
+	while (*pat && *path) {
+		if (*pat != '/' || *path != '/')
+			return -1;
+		pat++, path++;
+		if (pat[0] == '*' && !pat[1]) {
+			if (!*path || n >= max)
+				return -1;
+			caps[n++] = arena_strdup(a, path);
+			return n;
+		}
+		size_t pl = strcspn(pat, "/"), sl = strcspn(path, "/");
+		if (!match_segment(pat, pl, path, sl, a, caps, &n, max))
+			return -1;
+		pat += pl, path += sl;
+	}
+	return !*pat && !*path ? n : -1;
+}
+
+/* The table compiled once: exact patterns in a hash table (one lookup for
+ * most API paths), the others with what decides between two of them. */
+#define EXACT_SLOTS 1024 /* a power of two, at least twice the exact routes */
+#define EXACT_METHODS 8
+#define PATTERNS_MAX 256
+
+struct exact {
+	const char *pattern;
+	const struct route *rt[EXACT_METHODS];
+	int n;
+};
+
+struct compiled {
+	const struct route *rt;
+	int ncap, literal;
+	bool star;
+};
+
+static struct {
+	pthread_once_t once;
+	struct exact exact[EXACT_SLOTS];
+	struct compiled pat[PATTERNS_MAX];
+	int npat;
+} table = {.once = PTHREAD_ONCE_INIT};
+
+static size_t slot_of(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h & (EXACT_SLOTS - 1);
+}
+
+static struct exact *exact_slot(const char *path)
+{
+	size_t i = slot_of(path);
+	while (table.exact[i].pattern && strcmp(table.exact[i].pattern, path))
+		i = (i + 1) & (EXACT_SLOTS - 1);
+	return &table.exact[i];
+}
+
+static void compile_pattern(const struct route *rt)
+{
+	if (table.npat >= PATTERNS_MAX) {
+		log_error("router: more than %d routes with parameters", PATTERNS_MAX);
+		abort();
+	}
+	struct compiled *c = &table.pat[table.npat++];
+	c->rt = rt;
+	for (const char *p = rt->pattern; *p; p++) {
+		if (*p == ':') {
+			c->ncap++;
+			while (isalnum((unsigned char)p[1]) || p[1] == '_')
+				p++;
+		} else if (*p == '*') {
+			c->star = true;
+		} else {
+			c->literal++;
+		}
+	}
+}
+
+static void compile(void)
+{
+	int nexact = 0;
+	for (const struct route *rt = routes; rt->method; rt++) {
+		if (strpbrk(rt->pattern, ":*")) {
+			compile_pattern(rt);
+			continue;
+		}
+		struct exact *e = exact_slot(rt->pattern);
+		if (++nexact > EXACT_SLOTS / 2 || e->n >= EXACT_METHODS) {
+			log_error("router: too many exact routes (at %s)", rt->pattern);
+			abort();
+		}
+		e->pattern = rt->pattern;
+		e->rt[e->n++] = rt;
+	}
+}
 struct arg_ctx {
 	json_t *obj;
 	bool bad;
@@ -161,33 +266,54 @@ static int rate_limit(struct req *r)
 	return -1;
 }
 
-/* A literal segment is more specific than a parameter: of the routes that
- * match, the one with the fewest ":name" segments wins, so
- * /api/v1/accounts/relationships is not taken for /api/v1/accounts/:id. */
-static int nparams(const char *pat)
+static bool method_ok(const struct route *rt, const char *method)
 {
-	int n = 0;
-	for (; *pat; pat++)
-		n += *pat == ':';
-	return n;
+	return !strcmp(rt->method, method) || (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"));
 }
 
+static bool better(const struct compiled *a, const struct compiled *b)
+{
+	if (!b || a->ncap != b->ncap)
+		return !b || a->ncap < b->ncap;
+	if (a->star != b->star)
+		return !a->star;
+	return a->literal > b->literal;
+}
+
+/* The most specific route for the path and method (see router.h);
+ * path_known tells whether some route other than the fallback matches the
+ * path with another method. */
 static const struct route *find_route(struct req *r, bool *path_known)
 {
+	pthread_once(&table.once, compile);
 	*path_known = false;
-	const struct route *best = NULL;
-	for (const struct route *rt = routes; rt->method; rt++) {
-		if (!match(r, rt->pattern, r->path))
-			continue;
+	const struct exact *e = exact_slot(r->path);
+	for (int i = 0; i < e->n; i++) {
 		*path_known = true;
-		if ((!strcmp(rt->method, r->method) ||
-		     (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET"))) &&
-		    (!best || nparams(rt->pattern) < nparams(best->pattern)))
-			best = rt;
+		if (method_ok(e->rt[i], r->method))
+			return e->rt[i];
 	}
-	if (best) /* later candidates overwrote the captured parameters */
-		match(r, best->pattern, r->path);
-	return best;
+	const struct compiled *best = NULL, *fallback = NULL;
+	const char *caps[REQ_MAX_PATH_PARAMS];
+	for (int i = 0; i < table.npat; i++) {
+		const struct compiled *c = &table.pat[i];
+		int n = route_match(c->rt->pattern, r->path, &r->arena, caps, REQ_MAX_PATH_PARAMS);
+		if (n < 0)
+			continue;
+		bool ok = method_ok(c->rt, r->method);
+		if (!strcmp(c->rt->pattern, "*")) {
+			fallback = ok ? c : fallback;
+			continue;
+		}
+		*path_known = true;
+		if (ok && better(c, best)) {
+			best = c;
+			memcpy(r->path_param, caps, (size_t)n * sizeof caps[0]);
+		}
+	}
+	if (!best && !*path_known)
+		best = fallback;
+	return best ? best->rt : NULL;
 }
 
 void router_dispatch(struct req *r)
@@ -210,6 +336,7 @@ void router_dispatch(struct req *r)
 	r->core.arena = &r->arena;
 	r->core.cfg = r->srv->cfg;
 	r->core.rl = &r->srv->rl_auth;
+	r->policy = rt->policy;
 	r->core.db = store_acquire(r->srv->store);
 	if (!authenticate(r, rt) && !rate_limit(r))
 		rt->handler(r);

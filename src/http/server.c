@@ -58,6 +58,41 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	return r;
 }
 
+/* The policies of http.h as headers. Only our stylesheet, images and
+ * scripts are loaded; no page has inline code. */
+static const char *const CSP_PRIVATE =
+	"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+	"base-uri 'none'";
+static const char *const CSP_PUBLIC =
+	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; script-src 'self'; "
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+static const char *const CSP_APP =
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data: "
+	"blob:; media-src 'self' https: blob:; font-src 'self'; connect-src 'self'; "
+	"manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'";
+/* An SVG opened on its own must not run scripts. */
+static const char *const CSP_SVG = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+static void add_policy_headers(struct req *r, struct MHD_Response *resp)
+{
+	bool html = r->resp_type && str_has_prefix(r->resp_type, "text/html");
+	if (html) {
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					r->policy == POLICY_PUBLIC ? CSP_PUBLIC
+					: r->policy == POLICY_APP  ? CSP_APP
+								   : CSP_PRIVATE);
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	} else if (r->resp_type && str_has_prefix(r->resp_type, "image/svg")) {
+		MHD_add_response_header(resp, "Content-Security-Policy", CSP_SVG);
+	}
+	if (r->policy == POLICY_PUBLIC)
+		MHD_add_response_header(resp, "Cache-Control",
+					r->status == 200 ? "public, max-age=60" : "no-store");
+	else if (r->policy == POLICY_PRIVATE && html)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* POLICY_APP and POLICY_ASSET: static.c has set Cache-Control. */
+}
+
 static void add_common_headers(struct req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
@@ -66,13 +101,7 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 				"X-RateLimit-Remaining, X-Request-Id, Idempotency-Key");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	if (r->resp_type && str_has_prefix(r->resp_type, "text/html")) {
-		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'none'; style-src 'unsafe-inline'; "
-					"frame-ancestors 'none'; img-src 'self'");
-		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	}
+	add_policy_headers(r, resp);
 	if (r->resp_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
 	for (int i = 0; i < r->nheaders; i++)

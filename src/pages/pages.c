@@ -1,12 +1,60 @@
-/* pages.c - the server-rendered landing and sign-up pages. */
+/* pages.c - the landing page (or the app's shell), sign-up, static files
+ * and the fallback route. */
+#include "pages/pages.h"
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/text.h"
+#include "http/accept.h"
+#include "http/static.h"
 #include "pages/html.h"
 #include "util/util.h"
 
 #include <microhttpd.h>
 #include <string.h>
+
+/* The app's shell: no-cache, the app's Content-Security-Policy. */
+static void serve_app(struct req *r)
+{
+	r->policy = POLICY_APP;
+	static_serve(r, "index.html");
+}
+
+void h_page_root(struct req *r)
+{
+	if (static_exists(r, "index.html"))
+		serve_app(r);
+	else
+		h_page_home(r);
+}
+
+void h_static_assets(struct req *r)
+{
+	static_serve(r, arena_printf(&r->arena, "assets/%s", path_param(r, 0)));
+}
+
+static bool api_path(const char *p)
+{
+	static const char *const prefixes[] = {"/api/", "/oauth/", "/.well-known/", "/nodeinfo/",
+					       "/users/", "/assets/", "/pages/"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (str_has_prefix(p, prefixes[i]))
+			return true;
+	return false;
+}
+
+void h_fallback(struct req *r)
+{
+	static const char *const offers[] = {"application/json", "text/html"};
+	if (api_path(r->path) ||
+	    accept_best(req_header(r, "Accept"), offers, 2) != 1) {
+		reply_error(r, 404, "Record not found");
+		return;
+	}
+	if (static_exists(r, "index.html"))
+		serve_app(r);
+	else
+		page_not_found(r);
+}
 
 void h_page_home(struct req *r)
 {

@@ -17,6 +17,14 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 				       void (*fn)(const struct account *, const char *email,
 						  bool admin, void *),
 				       void *ctx);
+/* Local, discoverable accounts with ids above after, by id, at most limit
+ * (the sitemap). */
+enum store_rc store_accounts_discoverable(struct db *db, struct arena *ar, int64_t after,
+					  int limit, struct account_list *out);
+/* Replaces the fields of account id if they still equal old (a profile
+ * edited meanwhile wins: ST_NOT_FOUND), moving updated_at past at. */
+enum store_rc store_account_set_fields(struct db *db, int64_t id, const char *old,
+				       const char *fields, int64_t at);
 enum store_rc store_count_local_accounts(struct db *db, int64_t *n);
 enum store_rc store_count_local_statuses(struct db *db, int64_t *n);
 

@@ -101,6 +101,38 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
+enum store_rc store_accounts_discoverable(struct db *db, struct arena *ar, int64_t after,
+					  int limit, struct account_list *out)
+{
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)limit + 1, sizeof *out->items);
+	out->cursor = NULL;
+	struct db_stmt *st = db_query(db,
+				      "SELECT " ACOLS("a") " FROM accounts a WHERE a.domain = ''"
+				      " AND a.discoverable = 1 AND a.id > $1 ORDER BY a.id LIMIT $2",
+				      "ii", after, (int64_t)limit);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < limit)
+		st_account_row(ar, st, 0, &out->items[out->n++]);
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_account_set_fields(struct db *db, int64_t id, const char *old,
+				       const char *fields, int64_t at)
+{
+	enum db_rc rc = db_exec(db,
+				"UPDATE accounts SET fields = $3,"
+				" updated_at = CASE WHEN $4 > updated_at THEN $4"
+				" ELSE updated_at + 1 END WHERE id = $1 AND fields = $2",
+				"itti", id, old, fields, at);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
+}
+
 enum store_rc store_count_local_accounts(struct db *db, int64_t *n)
 {
 	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM users", ""));

@@ -1,0 +1,271 @@
+/* public.c - the public profile and post pages, readable without
+ * JavaScript and without an account. Only local accounts have pages;
+ * only what an anonymous reader may see is shown (public and unlisted
+ * statuses), so a page can be cached and shared. */
+#include "api/api.h"
+#include "core/accounts.h"
+#include "core/statuses.h"
+#include "http/accept.h"
+#include "pages/pages.h"
+#include "pages/view.h"
+#include "util/util.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define DESCRIPTION_MAX 200
+#define THREAD_SHOWN 300 /* replies shown under a post */
+#define THREAD_DEPTH 8   /* deeper replies are shown at this depth */
+
+/* HTML (0) or JSON (1) for this request, -1 after a 406. Either way the
+ * answer varies with Accept. */
+static int negotiate(struct req *r)
+{
+	static const char *const offers[] = {"text/html", "application/json"};
+	reply_header(r, "Vary", "Accept");
+	int k = accept_best(req_header(r, "Accept"), offers, 2);
+	if (k < 0)
+		reply_error(r, 406, "Not acceptable: this page is text/html or application/json");
+	return k;
+}
+
+static bool is_url(const char *v)
+{
+	return (str_has_prefix(v, "https://") || str_has_prefix(v, "http://")) &&
+	       !strpbrk(v, " \t\r\n\"<>");
+}
+
+/* The profile fields: a value that is a link says rel="me", and shows the
+ * check when its page links back (verified_at). */
+static void fields(struct html *h, const char *stored)
+{
+	json_t *arr = json_loads(stored ? stored : "[]", 0, NULL), *f;
+	size_t i;
+	if (!json_is_array(arr) || !json_array_size(arr)) {
+		json_decref(arr);
+		return;
+	}
+	html_put(h, "<dl class=\"fields\">");
+	json_array_foreach(arr, i, f)
+	{
+		const char *n = json_string_value(json_object_get(f, "name"));
+		const char *v = json_string_value(json_object_get(f, "value"));
+		const char *at = json_string_value(json_object_get(f, "verified_at"));
+		html_put(h, "<dt>{}</dt><dd>", n);
+		if (v && is_url(v))
+			html_put(h, "<a href=\"{u}\" rel=\"me nofollow noopener noreferrer\">{}</a>", v,
+				 v);
+		else
+			html_put(h, "{}", v);
+		if (at && v && is_url(v))
+			html_put(h, " <span class=\"verified\" title=\"Verified on {}\">&#10003; "
+				    "verified</span>",
+				 at);
+		html_put(h, "</dd>");
+	}
+	html_put(h, "</dl>");
+	json_decref(arr);
+}
+
+static void share(struct html *h, const char *url, const char *title)
+{
+	html_put(h,
+		 "<div class=\"share\" data-share-url=\"{}\" data-share-title=\"{}\">"
+		 "<button type=\"button\" class=\"copy-link\" data-done=\"Link copied\" hidden>"
+		 "Copy link</button><button type=\"button\" class=\"web-share\" hidden>Share"
+		 "</button></div>",
+		 url, title);
+}
+
+static const char *num(struct req *r, int64_t n)
+{
+	return arena_printf(&r->arena, "%lld", (long long)n);
+}
+
+static void profile_card(struct html *h, struct req *r, const struct account *a,
+			 const char *url)
+{
+	html_put(h,
+		 "<section class=\"card profile\"><header><img class=\"avatar\" src=\"{u}\" "
+		 "alt=\"\" width=\"72\" height=\"72\"><div><h1>{}</h1><p class=\"muted\">{}</p>"
+		 "</div></header><div class=\"note\">{h}</div>",
+		 view_avatar(r, a), view_name(a), view_handle(r, a), a->note_html);
+	fields(h, a->fields);
+	html_put(h,
+		 "<ul class=\"counts\"><li><strong>{}</strong> posts</li><li><strong>{}</strong> "
+		 "following</li><li><strong>{}</strong> followers</li></ul>",
+		 num(r, a->statuses_count), num(r, a->following_count), num(r, a->followers_count));
+	share(h, url, view_name(a));
+	html_put(h, "<p class=\"muted\">Feeds: <a href=\"{u}\">Atom</a> · <a href=\"{u}\">RSS</a>"
+		    "</p></section>",
+		 arena_printf(&r->arena, "%s.atom", url), arena_printf(&r->arena, "%s.rss", url));
+}
+
+void h_page_profile(struct req *r)
+{
+	struct account a;
+	bool failed;
+	int kind = negotiate(r);
+	if (kind < 0)
+		return;
+	if (!view_account(r, path_param(r, 0), &a, &failed)) {
+		if (!failed && kind == 1)
+			reply_error(r, 404, "Record not found");
+		else if (!failed)
+			page_not_found(r);
+		return;
+	}
+	if (kind == 1) {
+		reply_json(r, 200, ent_account(r, &a));
+		return;
+	}
+	struct status_list l;
+	const char **articles;
+	if (api_check(r, view_statuses(r, &a, false, VIEW_POSTS, &l)) ||
+	    api_check(r, view_render(r, &l, &articles)))
+		return;
+	const char *url = account_url(&r->core, &a);
+	struct html h;
+	html_init(&h);
+	profile_card(&h, r, &a, url);
+	html_put(&h, "<h2>Posts</h2>");
+	for (int i = 0; i < l.n; i++)
+		html_put(&h, "{h}", articles[i]);
+	if (!l.n)
+		html_put(&h, "<p class=\"muted\">No public posts yet.</p>");
+	const char *body = html_finish(&h, &r->arena);
+	const char *desc = view_excerpt(&r->arena, a.note_html, DESCRIPTION_MAX);
+	struct page_meta m = {
+		.title = arena_printf(&r->arena, "%s (%s)", view_name(&a), view_handle(r, &a)),
+		.description = *desc ? desc : arena_printf(&r->arena, "Posts by %s", view_name(&a)),
+		.canonical = url,
+		.image = view_avatar(r, &a),
+		.og_type = "profile",
+		.atom = arena_printf(&r->arena, "%s.atom", url),
+		.rss = arena_printf(&r->arena, "%s.rss", url),
+		.noindex = !a.discoverable,
+	};
+	if (!body)
+		reply_error(r, 500, "Internal error");
+	else
+		page_reply_public(r, 200, &m, body);
+}
+
+/* Depth of each descendant below the post (1 = a direct reply). */
+static int depth_of(const struct status_list *d, const int *depth, int i, int64_t root)
+{
+	int64_t parent = d->items[i].in_reply_to_id;
+	if (parent == root)
+		return 1;
+	for (int j = i - 1; j >= 0; j--)
+		if (d->items[j].id == parent)
+			return depth[j] < THREAD_DEPTH ? depth[j] + 1 : THREAD_DEPTH;
+	return 1;
+}
+
+/* Descendants, depth first, as nested lists. */
+static void replies(struct html *h, struct req *r, const struct status_list *d,
+		    const char **articles, int64_t root)
+{
+	int n = d->n, level = 0;
+	int *depth = arena_calloc(&r->arena, (size_t)n + 1, sizeof *depth);
+	for (int i = 0; i < n; i++) {
+		int k = depth[i] = depth_of(d, depth, i, root);
+		if (k > level) {
+			while (level < k) {
+				html_put(h, "<ol class=\"thread\">");
+				if (++level < k)
+					html_put(h, "<li>");
+			}
+		} else {
+			html_put(h, "</li>");
+			for (; level > k; level--)
+				html_put(h, "</ol></li>");
+		}
+		html_put(h, "<li>{h}", articles[i]);
+	}
+	if (!level)
+		return;
+	html_put(h, "</li>");
+	for (; level > 1; level--)
+		html_put(h, "</ol></li>");
+	html_put(h, "</ol>");
+}
+
+static void status_page(struct req *r, const struct account *a, const struct status *s,
+			struct status_list *up, struct status_list *down)
+{
+	const char **above, **below;
+	if (api_check(r, view_render(r, up, &above)) || api_check(r, view_render(r, down, &below)))
+		return;
+	struct html h;
+	html_init(&h);
+	for (int i = 0; i < up->n; i++)
+		html_put(&h, "{h}", above[i]);
+	view_article(&h, r, s, true);
+	const char *url = view_status_url(r, s);
+	share(&h, url, view_name(a));
+	if (down->n)
+		html_put(&h, "<h2>Replies</h2>");
+	replies(&h, r, down, below, s->id);
+	const char *body = html_finish(&h, &r->arena);
+	const char *text = *s->spoiler_text ? s->spoiler_text
+					    : view_excerpt(&r->arena, s->content, DESCRIPTION_MAX);
+	struct page_meta m = {
+		.title = arena_printf(&r->arena, "%s: \"%s\"", view_name(a),
+				      view_excerpt(&r->arena, *s->spoiler_text ? "" : s->content,
+						   60)),
+		.description = text,
+		.canonical = url,
+		.image = view_avatar(r, a),
+		.og_type = "article",
+		.noindex = !a->discoverable,
+	};
+	if (*s->spoiler_text)
+		m.title = arena_printf(&r->arena, "%s: %s", view_name(a), s->spoiler_text);
+	if (!body)
+		reply_error(r, 500, "Internal error");
+	else
+		page_reply_public(r, 200, &m, body);
+}
+
+static bool thread_of(struct req *r, int64_t id, struct status_list *up,
+		      struct status_list *down)
+{
+	if (status_context(&r->core, 0, id, up, down) != RC_OK) {
+		reply_core_error(r);
+		return false;
+	}
+	if (down->n > THREAD_SHOWN)
+		down->n = THREAD_SHOWN;
+	return true;
+}
+
+void h_page_status(struct req *r)
+{
+	struct account a;
+	struct status s;
+	int64_t id;
+	bool failed;
+	int kind = negotiate(r);
+	if (kind < 0 || !view_account(r, path_param(r, 0), &a, &failed) ||
+	    !id_parse(path_param(r, 1), &id) || status_load(&r->core, 0, id, &s) != RC_OK ||
+	    s.account_id != a.id || s.reblog) {
+		if (kind < 0 || failed)
+			return;
+		if (r->core.err.rc == RC_INTERNAL)
+			reply_core_error(r);
+		else if (kind == 1)
+			reply_error(r, 404, "Record not found");
+		else
+			page_not_found(r);
+		return;
+	}
+	if (kind == 1) {
+		reply_json(r, 200, ent_status(r, &s));
+		return;
+	}
+	struct status_list up, down;
+	if (thread_of(r, id, &up, &down))
+		status_page(r, &a, &s, &up, &down);
+}
