@@ -12,12 +12,14 @@
 /* entities.c: Mastodon entities as JSON, written by the streaming writer
  * (jw_*) for hot responses, or as json_t for embedding in larger trees. */
 /* An account has `rapport`: its social-capital card as the worker last
- * computed it (core/social_capital.h). */
+ * computed it (core/social_capital.h), with each key's sentence; inside
+ * statuses (jw_statuses) its values only. */
 void jw_account(struct jw *w, struct req *r, const struct account *a);
 /* A social-capital card: {"listening": {"value": n, "explain": "..."},
- * ...}, the keys of enum social_key in order. */
+ * ...}, the keys of enum social_key in order; without explain, only
+ * {"value": n} each. */
 struct social_card;
-void jw_social_card(struct jw *w, struct req *r, const struct social_card *k);
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);

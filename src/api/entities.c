@@ -89,7 +89,7 @@ static void write_fields(struct jw *w, struct req *r, const char *stored)
 	json_decref(in);
 }
 
-void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain)
 {
 	jw_obj(w);
 	for (int i = 0; i < SK_COUNT; i++) {
@@ -100,14 +100,18 @@ void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
 		jw_obj(w);
 		jw_key(w, "value");
 		jw_raw(w, num);
-		jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
+		if (explain)
+			jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
 }
 
+/* An account; with explain, its card's sentences too (accounts shown on
+ * their own), without, only its values (accounts inside statuses: a page
+ * of statuses stays light). */
 static void write_account(struct jw *w, struct req *r, const struct account *a,
-			  const struct social_card *card)
+			  const struct social_card *card, bool explain)
 {
 	const char *base = r->core.cfg->base_url;
 	jw_obj(w);
@@ -160,7 +164,7 @@ static void write_account(struct jw *w, struct req *r, const struct account *a,
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
 	jw_key(w, "rapport");
-	jw_social_card(w, r, card);
+	jw_social_card(w, r, card, explain);
 	jw_obj_end(w);
 }
 
@@ -172,7 +176,7 @@ void jw_account(struct jw *w, struct req *r, const struct account *a)
 		jw_fail(w); /* the card cannot be read: a 500, not an account without it */
 		return;
 	}
-	write_account(w, r, a, &card);
+	write_account(w, r, a, &card, true);
 }
 
 /* Parses a writer's output into a jansson value (for callers that embed
@@ -470,7 +474,7 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 		return;
 	}
 	size_t from = jw_len(w);
-	write_account(w, r, a, &card);
+	write_account(w, r, a, &card, false);
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 

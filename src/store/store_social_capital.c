@@ -24,6 +24,31 @@ static enum store_rc one_int(struct db_stmt *st, int64_t *out)
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
+/* Reads the two-integer rows of st (at most max) into an array in ar that
+ * grows as rows come: its size follows the rows read, not the cap. */
+static enum store_rc int_pairs(struct arena *ar, struct db_stmt *st, int max, int64_t **out,
+			       size_t *n)
+{
+	*n = 0;
+	size_t cap = 16;
+	*out = arena_alloc(ar, cap * 2 * sizeof **out);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && *n < (size_t)max) {
+		if (*n == cap) {
+			int64_t *more = arena_alloc(ar, cap * 4 * sizeof *more);
+			memcpy(more, *out, cap * 2 * sizeof *more);
+			*out = more;
+			cap *= 2;
+		}
+		(*out)[2 * *n] = db_int(st, 0);
+		(*out)[2 * (*n)++ + 1] = db_int(st, 1);
+	}
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
 /* ---- incremental updates ---- */
 
 enum store_rc store_social_daily_add(struct db *db, int64_t account_id, int64_t day,
@@ -131,45 +156,36 @@ enum store_rc store_social_addressed(struct db *db, struct arena *ar, int64_t ac
 				     int64_t since, int max, struct social_addressed_row **out,
 				     size_t *n)
 {
-	*n = 0;
-	*out = arena_calloc(ar, (size_t)max + 1, sizeof **out);
-	struct db_stmt *st = db_query(db,
-				      "SELECT received_at, answered_at FROM social_addressed"
-				      " WHERE account_id = $1 AND status_id >= $2"
-				      " ORDER BY status_id DESC LIMIT $3",
-				      "iii", account_id, id_at(since), (int64_t)max);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && *n < (size_t)max) {
-		(*out)[*n].received_at = db_int(st, 0);
-		(*out)[(*n)++].answered_at = db_int(st, 1);
-	}
-	db_end(st);
-	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+	int64_t *v;
+	enum store_rc rc = int_pairs(ar,
+				     db_query(db,
+					      "SELECT received_at, answered_at FROM social_addressed"
+					      " WHERE account_id = $1 AND status_id >= $2"
+					      " ORDER BY status_id DESC LIMIT $3",
+					      "iii", account_id, id_at(since), (int64_t)max),
+				     max, &v, n);
+	*out = arena_alloc(ar, (*n + 1) * sizeof **out);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (struct social_addressed_row){v[2 * i], v[2 * i + 1]};
+	return rc;
 }
 
 enum store_rc store_social_threads(struct db *db, struct arena *ar, int64_t account_id,
 				   int64_t since, int max, struct social_thread_row **out,
 				   size_t *n)
 {
-	*n = 0;
-	*out = arena_calloc(ar, (size_t)max + 1, sizeof **out);
-	struct db_stmt *st = db_query(db,
-				      "SELECT turns, CASE WHEN other_turns > 0 THEN 2 ELSE 1 END"
-				      " FROM social_threads"
-				      " WHERE account_id = $1 AND thread_id >= $2"
-				      " ORDER BY thread_id DESC LIMIT $3",
-				      "iii", account_id, id_at(since), (int64_t)max);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && *n < (size_t)max) {
-		(*out)[*n].turns = db_int(st, 0);
-		(*out)[(*n)++].people = db_int(st, 1);
-	}
-	db_end(st);
-	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+	int64_t *v;
+	enum store_rc rc = int_pairs(ar,
+				     db_query(db,
+					      "SELECT turns, CASE WHEN other_turns > 0 THEN 2 ELSE 1 END"
+					      " FROM social_threads WHERE account_id = $1 AND thread_id >= $2"
+					      " ORDER BY thread_id DESC LIMIT $3",
+					      "iii", account_id, id_at(since), (int64_t)max),
+				     max, &v, n);
+	*out = arena_alloc(ar, (*n + 1) * sizeof **out);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (struct social_thread_row){v[2 * i], v[2 * i + 1]};
+	return rc;
 }
 
 enum store_rc store_social_follows_returned(struct db *db, int64_t account_id, int64_t since,
