@@ -31,8 +31,8 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ := $(SRC:src/%.c=$(B)/fuzz/obj/%.o)
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
 
-.PHONY: all run test deps unit asan tsan clean valgrind bench fuzz fuzz-build soak
-all: $(B)/rapport
+.PHONY: all run test deps unit asan tsan clean valgrind bench fuzz fuzz-build soak web
+all: $(B)/rapport web
 
 deps:
 	@scripts/deps.sh
@@ -104,6 +104,23 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) fuzz-build
 	@B=$(B) scripts/fuzz.sh $${FUZZ_SECONDS:-60}
 
+# The web app (web/): Node's packages exactly as package-lock.json has them
+# (npm ci; browsers are never downloaded), type-checked and built by Vite
+# into $(B)/web with hashed names and a .gz of each file.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts \
+	web/tsconfig.json
+web: $(B)/web/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	$(call say,NPM)
+	$(Q)cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(B)/web/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	$(call say,VITE)
+	$(Q)cd web && OUT_DIR=$(abspath $(B)/web) npx --no-install tsc --noEmit -p .
+	$(Q)cd web && OUT_DIR=$(abspath $(B)/web) npx --no-install vite build --logLevel warn
+
 unit: $(UNIT_BIN)
 asan: $(B)/asan/rapport $(UNIT_ASAN)
 tsan: $(UNIT_TSAN)
@@ -113,7 +130,8 @@ tsan: $(UNIT_TSAN)
 run: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@mkdir -p data
-	exec $(B)/rapport serve --data ./data --listen 127.0.0.1:8080 --domain localhost:8080
+	RAPPORT_WEB_DIR=$${RAPPORT_WEB_DIR:-$(B)/web} exec $(B)/rapport serve --data ./data \
+		--listen 127.0.0.1:8080 --domain localhost:8080
 
 # Every suite: C unit tests and API tests with real clients, on the normal
 # build and on the ASan+UBSan build. Ends with "N passed, M failed".

@@ -52,6 +52,12 @@ for label in labels:
         "rss_mb": round(rss_kb / 1024, 1),
         "fanout_after_post_status": load(label, "fanout.json"),
     }
+web = os.path.join(out, "web_home.json")
+if os.path.exists(web):
+    w = load("web_home.json")
+    result["web_home"] = {k: w[k] for k in ["cold_first_status_ms", "warm_median_first_status_ms",
+                                           "warm_max_first_status_ms", "cold_transferred_bytes",
+                                           "goal_ms"]}
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(result, f, indent=2)
 
@@ -91,4 +97,8 @@ for label in labels:
     fo = b["fanout_after_post_status"]
     print(f"{label}: fan-out queue after post_status: {fo['backlog']} jobs, drained in"
           f" {fo['drain_s']:.1f} s; server peak RSS {b['rss_mb']} MB")
+if "web_home" in result:
+    w = result["web_home"]
+    print(f"web app home, first statuses: {w['cold_first_status_ms']} ms cold, "
+          f"{w['warm_median_first_status_ms']} ms warm (goal <= {w['goal_ms']} ms)")
 print(f"{accounts} accounts, {posts} posts; written: {os.path.join(out, 'results.json')}")

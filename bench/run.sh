@@ -125,7 +125,8 @@ serve() {
 	rm -rf "$work"
 	cp -r "$dir" "$work"
 	PORT[$l]=$(free_port)
-	env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 "$@" \
+	env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 \
+		RAPPORT_WEB_DIR="$PWD/$B/web" "$@" \
 		"${BIN[$l]}" serve --data "$work" --listen "127.0.0.1:${PORT[$l]}" \
 		--domain "127.0.0.1:${PORT[$l]}" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
 		>"$OUT/$l/server.log" 2>&1 &
@@ -251,6 +252,8 @@ done
 
 echo "== rapport on $POSTS posts"
 for l in "${LABELS[@]}"; do serve "$l" "${BIG[$l]}"; done
+# The web app (this tree's build/web) in chromium: home's first statuses.
+node bench/web_home.mjs "http://127.0.0.1:${PORT[new]}" "${BIG[new]}.tokens" "$OUT/web_home.json"
 for s in home_timeline conversations_feed public_timeline status_context account_statuses \
 	profile_page status_page post_status favourite; do
 	for l in "${LABELS[@]}"; do

@@ -4,13 +4,16 @@
 set -eu
 PKGS="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev libcmocka-dev python3 python3-pytest python3-requests
-python3-mastodon python3-feedparser toot tidy curl sqlite3 clang libclang-rt-14-dev valgrind"
+python3-mastodon python3-feedparser toot tidy curl sqlite3 clang libclang-rt-14-dev valgrind
+chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-# node and npm run the masto client tests; any recent node will do.
+# node and npm build the web app (web/: Vite needs node 20.19 or later) and
+# run the masto client tests; chromium runs the browser tests (playwright-core
+# drives Debian's /usr/bin/chromium; no browser is ever downloaded).
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0

@@ -3,7 +3,9 @@
 # "N passed, M failed". Exits non-zero when anything failed.
 # Suites: C unit tests (normal and ASan+UBSan builds; the threaded ones
 # also under ThreadSanitizer), API tests with real clients against the
-# normal binary and against the ASan+UBSan binary.
+# normal binary and against the ASan+UBSan binary, the masto client tests,
+# the web app's unit tests (Vitest) and browser tests (Playwright driving
+# Debian's chromium; screenshots in $B/screenshots).
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -91,6 +93,36 @@ run_js() { # BIN LABEL: the masto (npm) client against the real binary
 	failed=$((failed + f))
 }
 
+run_web_unit() { # Vitest: the web app's own logic
+	local out="$log/web-unit" rc p f
+	echo "== web app unit tests (vitest)"
+	B="$B" bash scripts/web-test.sh unit >"$out" 2>&1
+	rc=$?
+	grep -E '^not ok' "$out"
+	p=$(grep -cE '^ok ' "$out")
+	f=$(grep -cE '^not ok ' "$out")
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -30 "$out"; fi
+	echo "# pass $p"
+	echo "# fail $f"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+run_web() { # BIN LABEL SHOTS: the web app in chromium against the real binary
+	local out="$log/web.$2" rc p f
+	echo "== web app browser tests against $1 ($2)"
+	B="$B" bash scripts/web-test.sh browser "$1" "$3" >"$out" 2>&1
+	rc=$?
+	grep -E '^# (pass|fail)|^ *not ok' "$out"
+	p=$(grep -oE '^# pass [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
+	f=$(grep -oE '^# fail [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -30 "$out"; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 run_unit "$B/tests" normal
 run_unit "$B/asan/tests" asan
 run_unit "$B/tsan/tests" tsan
@@ -98,6 +130,9 @@ run_api "$B/rapport" normal
 run_api "$B/asan/rapport" asan
 run_js "$B/rapport" normal
 run_js "$B/asan/rapport" asan
+run_web_unit
+run_web "$B/rapport" normal "$B/screenshots"
+run_web "$B/asan/rapport" asan "$log/screenshots-asan"
 run_fuzz 10
 
 echo "$passed passed, $failed failed"

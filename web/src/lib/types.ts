@@ -1,0 +1,139 @@
+/* The parts of Mastodon's entities (and Rapport's additions) the app reads. */
+
+export interface Account {
+	id: string;
+	username: string;
+	acct: string;
+	display_name: string;
+	note: string;
+	url: string;
+	avatar: string;
+	avatar_static?: string;
+	header?: string;
+	locked: boolean;
+	bot: boolean;
+	created_at: string;
+	statuses_count: number;
+	followers_count: number;
+	following_count: number;
+	fields?: { name: string; value: string; verified_at: string | null }[];
+	source?: { note: string; privacy?: string; language?: string };
+}
+
+export interface Mention {
+	id: string;
+	username: string;
+	acct: string;
+	url: string;
+}
+
+export interface Media {
+	id: string;
+	type: string;
+	url: string;
+	preview_url: string | null;
+	description: string | null;
+}
+
+export interface RapportStatusInfo {
+	why?: string;
+	flags?: string[];
+	more?: number;
+	more_label?: string;
+}
+
+export interface Status {
+	id: string;
+	created_at: string;
+	edited_at?: string | null;
+	in_reply_to_id: string | null;
+	in_reply_to_account_id: string | null;
+	visibility: 'public' | 'unlisted' | 'private' | 'direct';
+	spoiler_text: string;
+	sensitive: boolean;
+	content: string;
+	url: string | null;
+	account: Account;
+	reblog: Status | null;
+	mentions: Mention[];
+	tags: { name: string; url: string }[];
+	media_attachments: Media[];
+	replies_count: number;
+	reblogs_count: number;
+	favourites_count: number;
+	favourited?: boolean;
+	reblogged?: boolean;
+	bookmarked?: boolean;
+	rapport?: RapportStatusInfo;
+}
+
+export interface Context {
+	ancestors: Status[];
+	descendants: Status[];
+}
+
+export interface Relationship {
+	id: string;
+	following: boolean;
+	followed_by: boolean;
+	requested: boolean;
+	blocking: boolean;
+	muting: boolean;
+	note: string;
+}
+
+export interface Notification {
+	id: string;
+	type: string;
+	created_at: string;
+	account: Account;
+	status?: Status | null;
+}
+
+export interface Conversation {
+	id: string;
+	unread: boolean;
+	accounts: Account[];
+	last_status: Status | null;
+}
+
+export interface NotificationRequest {
+	id: string;
+	created_at: string;
+	account: Account;
+	notifications_count?: string | number;
+	last_status?: Status | null;
+}
+
+export interface Figure {
+	value: number;
+	explain: string;
+}
+
+export type SocialCard = Record<string, Figure>;
+
+export interface SearchResults {
+	accounts: Account[];
+	statuses: Status[];
+	hashtags: { name: string; url: string }[];
+}
+
+export interface InstanceV2 {
+	title: string;
+	description?: string;
+	usage?: { users?: { active_month?: number } };
+	configuration?: { statuses?: { max_characters?: number; characters_reserved_per_url?: number } };
+	registrations?: { enabled: boolean };
+}
+
+export interface TokenResponse {
+	access_token: string;
+	token_type: string;
+	scope: string;
+}
+
+export interface AppRegistration {
+	client_id: string;
+	client_secret: string;
+	redirect_uri: string;
+}
