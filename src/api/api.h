@@ -64,6 +64,9 @@ void page_from_params(struct req *r, struct page *pg, int dflt, int max);
  * (older, max_id) first, then prev (newer, min_id). No next when the page
  * was not full. */
 void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64_t last);
+/* A Link header with only the next page: max_id=cursor (opaque, for
+ * lists not ordered by id). */
+void page_link_next(struct req *r, const char *cursor);
 /* Replies with a status page and its Link header. */
 void reply_status_page(struct req *r, const struct page *pg, const struct status_list *l);
 /* Replies with a page of accounts and its Link header. */

@@ -41,10 +41,10 @@ static enum MHD_Result keep_arg(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
-void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64_t last)
+/* The request's URL without its paging parameters, ready for one more
+ * ("...?limit=5&"). */
+static const char *link_base(struct req *r)
 {
-	if (n <= 0)
-		return;
 	struct qs_ctx x = {r, arena_strdup(&r->arena, "")};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, keep_arg, &x);
 	/* The path was decoded: encode it again, segment by segment, so the
@@ -56,7 +56,21 @@ void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64
 				    url_encode(&r->arena, arena_strndup(&r->arena, p + 1, seg - 1)));
 		p += seg;
 	}
-	const char *base = arena_printf(&r->arena, "%s%s?%s", r->core.cfg->base_url, path, x.out);
+	return arena_printf(&r->arena, "%s%s?%s", r->core.cfg->base_url, path, x.out);
+}
+
+void page_link_next(struct req *r, const char *cursor)
+{
+	reply_header(r, "Link",
+		     arena_printf(&r->arena, "<%smax_id=%s>; rel=\"next\"", link_base(r),
+				  url_encode(&r->arena, cursor)));
+}
+
+void page_link(struct req *r, const struct page *pg, int n, int64_t first, int64_t last)
+{
+	if (n <= 0)
+		return;
+	const char *base = link_base(r);
 	const char *prev = arena_printf(&r->arena, "<%smin_id=%lld>; rel=\"prev\"", base,
 					(long long)first);
 	const char *link = prev;

@@ -1,7 +1,9 @@
 /* relationships.c - follow, unfollow, block, mute and note accounts;
  * relationships; followers, following, follow requests, blocks and mutes. */
 #include "api/api.h"
+#include "api/api_connections.h"
 #include "api/api_social.h"
+#include "core/connections.h"
 #include "core/relationships.h"
 #include "util/util.h"
 
@@ -29,12 +31,31 @@ static json_t *ent_relationship(const struct relationship *x)
 	return j;
 }
 
-static void reply_relationship(struct req *r, int64_t target)
+/* The viewer's relationship with target, with Rapport's `rapport`: the
+ * viewer's own "how we met" (null if none), which nobody else sees. */
+static enum rc relationship(struct req *r, int64_t target, json_t **out)
 {
 	struct relationship rel;
-	if (api_check(r, rel_get(&r->core, r->account_id, target, &rel)))
+	struct connection k;
+	bool found;
+	enum rc rc = rel_get(&r->core, r->account_id, target, &rel);
+	if (rc == RC_OK)
+		rc = connection_get(&r->core, r->account_id, target, &k, &found);
+	if (rc != RC_OK)
+		return rc;
+	*out = ent_relationship(&rel);
+	json_t *rapport = json_object();
+	json_object_set_new(rapport, "how_we_met", found ? ent_how_we_met(&k) : json_null());
+	json_object_set_new(*out, "rapport", rapport);
+	return RC_OK;
+}
+
+static void reply_relationship(struct req *r, int64_t target)
+{
+	json_t *j;
+	if (api_check(r, relationship(r, target, &j)))
 		return;
-	reply_json(r, 200, ent_relationship(&rel));
+	reply_json(r, 200, j);
 }
 
 void h_accounts_follow(struct req *r)
@@ -169,8 +190,8 @@ void h_accounts_relationships(struct req *r)
 	int n = relationship_ids(r, ids);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++) {
-		struct relationship rel;
-		enum rc rc = rel_get(&r->core, r->account_id, ids[i], &rel);
+		json_t *j;
+		enum rc rc = relationship(r, ids[i], &j);
 		if (rc == RC_NOT_FOUND)
 			continue;
 		if (rc != RC_OK) {
@@ -178,7 +199,7 @@ void h_accounts_relationships(struct req *r)
 			reply_core_error(r);
 			return;
 		}
-		json_array_append_new(arr, ent_relationship(&rel));
+		json_array_append_new(arr, j);
 	}
 	reply_json(r, 200, arr);
 }

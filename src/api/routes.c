@@ -3,6 +3,7 @@
  * every endpoint; handlers never skip them. */
 #include "api/api.h"
 #include "http/router.h"
+#include "api/api_connections.h"
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
@@ -97,6 +98,8 @@ const struct route routes[] = {
 #include "api/routes_rapport.inc"
 	/* message requests, both APIs (api/rapport_requests.c) */
 #include "api/routes_requests.inc"
+	/* know your connections (api/rapport_connections.c) */
+#include "api/routes_connections.inc"
 
 	/* public pages and feeds (pages/public.c, pages/feeds.c) */
 	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -1,6 +1,7 @@
 /* events.c - the event seam: the subscriber tables, emitting an event in a
  * write's transaction, and draining the outbox in the worker. */
 #include "core/events.h"
+#include "core/connections.h"
 #include "core/detect.h"
 #include "core/requests.h"
 #include "core/social_capital.h"
@@ -35,6 +36,13 @@ static const struct event_hook updates[] = {
 	 social_capital_update},
 	/* message requests: a deleted held status leaves its request */
 	{"message requests", EVENT_BIT(EV_STATUS_DELETED), requests_deleted},
+	/* know your connections (core/connections.c): how we met, contacts,
+	 * the waiting inbox's classes */
+	{"connections",
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FAVOURITE) |
+		 EVENT_BIT(EV_REBLOG) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_REQUEST_ANSWERED) |
+		 EVENT_BIT(EV_UNFOLLOW) | EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
+	 connections_update},
 	{NULL, 0, NULL},
 };
 

@@ -434,5 +434,88 @@ const char *const schema_migrations[] = {
 	" automated_at BIGINT NOT NULL DEFAULT 0);"
 	"CREATE INDEX detector_accounts_automated ON detector_accounts(automated_at)"
 	" WHERE automated_at > 0;",
+	/* 12: know your connections (core/connections.c, store_connections.c;
+	 * docs/SOCIAL.md, "Know your connections"):
+	 * - connections: "how we met", one row per account and someone it
+	 *   followed: the target's status that led to the follow (0 if none),
+	 *   when (the interaction's time, else the follow's), and the
+	 *   account's own words about it (plain text, '' until written);
+	 * - contacts: per ordered pair, the last time account_id replied to,
+	 *   mentioned, favourited, boosted or messaged other_id (last_to),
+	 *   the last such interaction either way (last_any), the follows
+	 *   row of other_id following account_id (follower_id, 0 if none)
+	 *   and whether account_id follows other_id. Two partial indexes make
+	 *   "reconnect" (mutuals by last interaction) and "unknown" (followers
+	 *   never talked to, by follow) range scans;
+	 * - social_addressed (the seam's replies and mentions) gets the thread,
+	 *   the class (0 other, 1 question, 2 criticism; core/classify.h),
+	 *   whether a policy held it as a message request, and when the
+	 *   account last replied in the thread after it (settled_at): the
+	 *   "waiting" inbox is its unsettled, unheld rows by class and id.
+	 * Rows already there are filled from the tables they summarise
+	 * (addressed items recorded before this have the class "other"). */
+	"CREATE TABLE connections ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" met_status_id BIGINT NOT NULL DEFAULT 0,"
+	" met_at BIGINT NOT NULL,"
+	" how_text TEXT NOT NULL DEFAULT '',"
+	" updated_at BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE contacts ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" other_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" last_to BIGINT NOT NULL DEFAULT 0,"
+	" last_any BIGINT NOT NULL DEFAULT 0,"
+	" follower_id BIGINT NOT NULL DEFAULT 0,"
+	" following INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, other_id)) WITHOUT ROWID;"
+	"INSERT INTO contacts (account_id, other_id, follower_id)"
+	" SELECT target_id, account_id, id FROM follows WHERE true"
+	" ON CONFLICT (account_id, other_id) DO UPDATE SET follower_id = excluded.follower_id;"
+	"INSERT INTO contacts (account_id, other_id, following)"
+	" SELECT account_id, target_id, 1 FROM follows WHERE true"
+	" ON CONFLICT (account_id, other_id) DO UPDATE SET following = 1;"
+	"CREATE TABLE contacts_seed (account_id BIGINT NOT NULL, other_id BIGINT NOT NULL,"
+	" at BIGINT NOT NULL);"
+	"INSERT INTO contacts_seed SELECT account_id, in_reply_to_account_id, created_at"
+	" FROM statuses WHERE in_reply_to_account_id IS NOT NULL"
+	" AND in_reply_to_account_id <> account_id;"
+	"INSERT INTO contacts_seed SELECT s.account_id, m.account_id, s.created_at"
+	" FROM mentions m JOIN statuses s ON s.id = m.status_id WHERE m.account_id <> s.account_id;"
+	"INSERT INTO contacts_seed SELECT f.account_id, s.account_id, f.created_at"
+	" FROM favourites f JOIN statuses s ON s.id = f.status_id WHERE f.account_id <> s.account_id;"
+	"INSERT INTO contacts_seed SELECT r.account_id, o.account_id, r.created_at"
+	" FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id WHERE o.account_id <> r.account_id;"
+	"INSERT INTO contacts (account_id, other_id, last_to, last_any)"
+	" SELECT account_id, other_id, MAX(at), MAX(at) FROM contacts_seed WHERE true"
+	" GROUP BY account_id, other_id"
+	" ON CONFLICT (account_id, other_id) DO UPDATE SET last_to = excluded.last_to,"
+	" last_any = excluded.last_any;"
+	"INSERT INTO contacts (account_id, other_id, last_any)"
+	" SELECT other_id, account_id, MAX(at) FROM contacts_seed WHERE true"
+	" GROUP BY other_id, account_id"
+	" ON CONFLICT (account_id, other_id) DO UPDATE SET last_any = CASE"
+	" WHEN excluded.last_any > contacts.last_any THEN excluded.last_any"
+	" ELSE contacts.last_any END;"
+	"DROP TABLE contacts_seed;"
+	"CREATE INDEX contacts_reconnect ON contacts(account_id, last_any, other_id)"
+	" WHERE follower_id > 0 AND following = 1;"
+	"CREATE INDEX contacts_unknown ON contacts(account_id, follower_id)"
+	" WHERE follower_id > 0 AND last_to = 0;"
+	"ALTER TABLE social_addressed ADD COLUMN thread_id BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE social_addressed ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE social_addressed ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE social_addressed ADD COLUMN settled_at BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE social_addressed SET thread_id = COALESCE((SELECT s.thread_id FROM statuses s"
+	" WHERE s.id = social_addressed.status_id), 0);"
+	"UPDATE social_addressed SET settled_at = COALESCE((SELECT MIN(s.created_at)"
+	" FROM statuses s WHERE s.thread_id = social_addressed.thread_id"
+	" AND s.account_id = social_addressed.account_id"
+	" AND s.id > social_addressed.status_id), 0) WHERE thread_id <> 0;"
+	"CREATE INDEX social_addressed_waiting ON social_addressed(account_id, kind, status_id)"
+	" WHERE settled_at = 0 AND held = 0;"
+	"CREATE INDEX social_addressed_thread ON social_addressed(account_id, thread_id, status_id)"
+	" WHERE settled_at = 0;",
 	NULL,
 };
