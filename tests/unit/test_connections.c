@@ -285,6 +285,7 @@ static void waiting_classified_and_settled(void **state)
 	struct fx *f = *state;
 	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee"),
 		e = mkuser(f, "eve"), g = mkuser(f, "gus");
+	follow(f, a, b); /* ben's mention outside her thread reaches ann (docs/SOCIAL.md) */
 	int64_t p = post(f, a, "I wrote a tool", 0);
 	int64_t plain = post(f, b, "@ann nice tool", p);
 	int64_t q = post(f, d, "@ann how do I install it", p);

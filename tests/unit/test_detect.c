@@ -136,11 +136,12 @@ static void dm_to_new_follower(void **state)
 	struct fx *f = *state;
 	int64_t ann = mkuser(f, "ann", false), ben = mkuser(f, "ben", false), cy = mk(f, "cy");
 	follow(f, ben, ann);
+	follow(f, cy, ann); /* both follow ann: a message request would hold a stranger's */
 	int64_t m = dm(f, ann, "@ben welcome!");
 	assert_int_equal(last.flags & EVENT_FLAG_AUTOMATED, EVENT_FLAG_AUTOMATED);
 	assert_int_equal(fate_of(ben), FATE_HOLD);
 	assert_int_equal(sflags(f, m), EVENT_FLAG_AUTOMATED);
-	/* To two people, one a new follower: a group conversation, not a welcome. */
+	/* To two people, new followers both: a group conversation, not a welcome. */
 	dm(f, ann, "@ben @cy welcome!");
 	assert_int_equal(last.flags, 0);
 	assert_int_equal(fate_of(cy), FATE_DELIVER);
@@ -183,6 +184,11 @@ static void dm_template(void **state)
 	int64_t b = mk(f, "bea"), d = mk(f, "dan");
 	mk(f, "cal");
 	mk(f, "eve");
+	/* dan and bea follow ann, long enough ago not to be new followers: a
+	 * message request would hold a stranger's message anyway. */
+	follow(f, b, ann);
+	follow(f, d, ann);
+	age(f, AGE_FOLLOWS, 11 * MIN);
 	int64_t m1 = pitch(f, ann, "bea");
 	assert_int_equal(fate_of(b), FATE_DELIVER);
 	int64_t m1b = pitch(f, ann, "bea"); /* the same person twice: one recipient */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "core/convfeed.h"
 #include "core/lists.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
@@ -108,7 +109,8 @@ static void lists_are_validated_and_owned(void **state)
 	assert_int_equal(members(f, b, l.id, NULL), -1);
 	struct list_set set;
 	assert_int_equal(lists_of(&f->c, b, 0, &set), RC_OK);
-	assert_int_equal(set.n, 0);
+	assert_int_equal(set.n, 1); /* only the built-in list (core/convfeed.h) */
+	assert_int_equal(set.items[0].id, CONVFEED_LIST_ID);
 
 	assert_int_equal(list_delete(&f->c, a, l.id), RC_OK);
 	assert_int_equal(list_get(&f->c, a, l.id, &out), RC_NOT_FOUND);
@@ -126,9 +128,10 @@ static void at_most_lists_max(void **state)
 	assert_int_equal(list_create(&f->c, a, &p, &out), RC_INVALID);
 	struct list_set set;
 	assert_int_equal(lists_of(&f->c, a, 0, &set), RC_OK);
-	assert_int_equal(set.n, LISTS_MAX);
+	assert_int_equal(set.n, LISTS_MAX + 1); /* the built-in list first, not counted */
+	assert_int_equal(set.items[0].id, CONVFEED_LIST_ID);
 	assert_int_equal(list_create(&f->c, b, &p, &out), RC_OK); /* per account */
-	assert_int_equal(list_delete(&f->c, a, set.items[0].id), RC_OK);
+	assert_int_equal(list_delete(&f->c, a, set.items[1].id), RC_OK);
 	assert_int_equal(list_create(&f->c, a, &p, &out), RC_OK);
 }
 
