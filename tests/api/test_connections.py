@@ -150,6 +150,9 @@ def test_reconnect_lists_quiet_mutuals(server, alice, bob):
 
 def test_waiting_classified_answered_muted(server, alice, bob):
     carol, dave = server.user(), server.user()
+    # bob's mention outside alice's threads reaches her: she follows him
+    # (a stranger's would wait in requests, test_requests.py).
+    assert alice.post(f"/api/v1/accounts/{bob.id}/follow").status_code == 200
     p = post(alice, "Our new release is out")
     plain = post(bob, "@%s congrats" % alice.name, reply_to=p["id"])
     question = post(carol, "@%s how do I upgrade from the old one?" % alice.name,
