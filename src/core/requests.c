@@ -2,6 +2,7 @@
  * messages, the notification policy, and accepting or declining what
  * waits. The rules are docs/SOCIAL.md's "Message requests". */
 #include "core/requests.h"
+#include "core/connections.h"
 #include "core/statuses.h"
 #include "store/statuses.h"
 #include "util/util.h"
@@ -292,6 +293,10 @@ static enum store_rc answer_one(struct answer_tx *x, struct db *db, int64_t id, 
 				       REQUESTS_RELEASE_MAX, &direct, &nd);
 	for (int i = 0; i < nd && st == ST_OK; i++)
 		st = deliver_direct(c, db, x->viewer, direct[i]);
+	/* What the sender wrote now waits for an answer like the rest. */
+	if (st == ST_OK && x->accept &&
+	    connections_release(c, db, x->viewer, q.from_account_id) != RC_OK)
+		st = ST_ERROR;
 	if (st == ST_OK)
 		st = store_notif_request_end(db, x->viewer, q.from_account_id, x->accept, now_ms(), &moved);
 	x->moved += moved;

@@ -130,6 +130,30 @@ def test_rapport_accept_and_decline(server, alice, bob):
     assert len(mentions_of(alice)) == 2
 
 
+def waiting_ids(user):
+    return [x["status"]["id"] for x in ok(user.get("/api/rapport/v1/waiting"))]
+
+
+def test_accepted_requests_reach_waiting(server, alice, bob):
+    """Held messages are not in "waiting" (docs/SOCIAL.md, "Know your
+    connections"); accepting a request, through either API, puts them
+    there; declining does not."""
+    carol, dave = server.user(), server.user()
+    q1 = post(bob, f"@{alice.name} how do I join the club?")
+    q2 = post(carol, f"@{alice.name} is the club open on Sundays?")
+    q3 = post(dave, f"@{alice.name} what does it cost?")
+    assert waiting_ids(alice) == []
+    assert ok(alice.post(f"/api/rapport/v1/requests/{bob.id}/accept"))["released"] == 1
+    assert waiting_ids(alice) == [q1]
+    [mq] = [q for q in rapport_requests(alice) if q["account"]["id"] == carol.id]
+    ma = client(server, alice)
+    assert api(ma, "POST", f"/api/v1/notifications/requests/{mq['id']}/accept") == {}
+    assert waiting_ids(alice) == [q2, q1]
+    assert ok(alice.post(f"/api/rapport/v1/requests/{dave.id}/decline"))["dismissed"] == 1
+    assert q3 not in waiting_ids(alice)
+    assert waiting_ids(alice) == [q2, q1]
+
+
 def test_following_or_talking_lets_through(server, alice, bob):
     carol = server.user()
     dave = server.user()

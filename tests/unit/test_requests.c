@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "core/connections.h"
 #include "core/events.h"
 #include "core/lists.h"
 #include "core/relationships.h"
@@ -264,6 +265,37 @@ static void accept_releases(void **state)
 	assert_int_equal(requests_answer(&f->c, ann, NULL, &sam, 1, true, NULL), RC_NOT_FOUND);
 }
 
+/* The status ids in viewer's waiting inbox (core/connections.h). */
+static int waiting_ids(struct fx *f, int64_t viewer, int64_t *ids)
+{
+	struct waiting_list l;
+	assert_int_equal(connections_waiting(&f->c, viewer, 0, 40, now_ms(), &l), RC_OK);
+	for (int i = 0; i < l.n; i++)
+		ids[i] = l.items[i].status.id;
+	return l.n;
+}
+
+/* A held mention waits in requests, not in "waiting"; accepting it puts
+ * it there (and what the sender writes afterwards), declining does not. */
+static void accept_releases_to_waiting(void **state)
+{
+	struct fx *f = *state;
+	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam"), tom = mkuser(f, "tom");
+	int64_t q = post(f, sam, "@ann how do I join the club?", 0, NULL);
+	int64_t t = post(f, tom, "@ann how much is it?", 0, NULL);
+	int64_t ids[8];
+	assert_int_equal(waiting_ids(f, ann, ids), 0);
+	assert_int_equal(requests_answer(&f->c, ann, NULL, &sam, 1, true, NULL), RC_OK);
+	assert_int_equal(waiting_ids(f, ann, ids), 1);
+	assert_int_equal(ids[0], q);
+	assert_int_equal(requests_answer(&f->c, ann, NULL, &tom, 1, false, NULL), RC_OK);
+	assert_int_equal(waiting_ids(f, ann, ids), 1);
+	int64_t q2 = post(f, sam, "@ann and when?", 0, NULL);
+	assert_int_equal(waiting_ids(f, ann, ids), 2);
+	assert_int_equal(ids[0], q2);
+	assert_true(t > 0);
+}
+
 static void decline_deletes(void **state)
 {
 	struct fx *f = *state;
@@ -418,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(followed_or_talked_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(own_conversation_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(accept_releases, setup, teardown),
+		cmocka_unit_test_setup_teardown(accept_releases_to_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(decline_deletes, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_answers_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_values_apply, setup, teardown),
