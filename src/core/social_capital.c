@@ -592,6 +592,44 @@ static enum rc drop_untrusted(struct core *c, int64_t now, struct social_edge_ro
 	return RC_OK;
 }
 
+/* The seeds (docs/SOCIAL.md, "Trust"): the admins, and the accounts older
+ * than the window with an edge that a first walk from the admins alone
+ * gives at least an average share (score x accounts >= 1), so an old
+ * cluster that talks only among itself, or through a few attack edges,
+ * does not seed itself. With no admin in the graph, the old accounts with
+ * an edge. Then the walk from those seeds into score; returns trust_rank's
+ * iterations, or -1 when there is no seed. created: per node, the
+ * account's creation (known for every account with an edge leaving it). */
+static int trust_seeded(const struct trust_graph *g, const int64_t *ids, const int64_t *created,
+			int64_t since, const int64_t *admins, int na, uint32_t *seeds,
+			double *score, double *work)
+{
+	size_t ns = 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		for (int j = 0; j < na; j++)
+			if (admins[j] == ids[i]) {
+				seeds[ns++] = i;
+				break;
+			}
+	size_t nadmins = ns;
+	bool first = nadmins && trust_rank(g, seeds, nadmins, TRUST_DAMPING, TRUST_EPSILON,
+					   TRUST_MAX_ITER, score, work) >= 0;
+	if (nadmins && !first)
+		return -1;
+	for (uint32_t i = 0; i < g->n; i++) {
+		bool old = created[i] && created[i] < since && g->row[i + 1] > g->row[i];
+		bool reached = !nadmins || card_trust(score[i], g->n) >= 1.0;
+		bool admin = false;
+		for (size_t k = 0; k < nadmins; k++)
+			admin = admin || seeds[k] == i;
+		if (old && reached && !admin)
+			seeds[ns++] = i;
+	}
+	return ns ? trust_rank(g, seeds, ns, TRUST_DAMPING, TRUST_EPSILON, TRUST_MAX_ITER, score,
+			       work)
+		  : -1;
+}
+
 /* The reciprocated-reply graph of the window and its seeds, ranked:
  * fills ids/milli (malloc'ed, n entries). */
 static enum rc rank_trust(struct core *c, int64_t **ids_out, int64_t **milli_out, size_t *n_out)
@@ -641,20 +679,10 @@ static enum rc rank_trust(struct core *c, int64_t **ids_out, int64_t **milli_out
 	uint32_t *seeds = xmalloc((n + 1) * sizeof *seeds);
 	double *score = xmalloc((n + 1) * sizeof *score), *work = xmalloc((2 * n + 1) * sizeof *work);
 	struct trust_graph g;
-	size_t ns = 0;
 	long edges = trust_graph_build(pairs, ne, (uint32_t)n, row, col, w, ne, &g);
-	for (size_t i = 0; edges >= 0 && i < n; i++) {
-		bool admin = false;
-		for (int j = 0; j < na; j++)
-			admin = admin || admins[j] == ids[i];
-		/* created is known for every account with an edge leaving it. */
-		bool old = created[i] && created[i] < since && g.row[i + 1] > g.row[i];
-		if (admin || old)
-			seeds[ns++] = (uint32_t)i;
-	}
-	int iters = edges >= 0 && ns ? trust_rank(&g, seeds, ns, TRUST_DAMPING, TRUST_EPSILON,
-						   TRUST_MAX_ITER, score, work)
-				     : -1;
+	int iters = edges >= 0 ? trust_seeded(&g, ids, created, since, admins, na, seeds, score,
+					      work)
+			       : -1;
 	int64_t *milli = xmalloc((n + 1) * sizeof *milli);
 	for (size_t i = 0; i < n; i++)
 		milli[i] = iters < 0 ? 0 : llround(card_trust(score[i], (uint32_t)n) * 1000);

@@ -3,7 +3,8 @@
  * Nodes are accounts numbered 0..n-1 by the caller; an edge A -> B says A
  * and B have answered each other (trust_graph_build keeps only reciprocated
  * replies). A random walk starts at a seed (an admin, or an account older
- * than 30 days with reciprocated conversations), follows edges in
+ * than 30 days with reciprocated conversations that a first walk from the
+ * admins reaches: core/social_capital.c), follows edges in
  * proportion to their weight, and jumps back to a seed with probability
  * 1 - damping at each step (and always from an account without edges). An
  * account's trust is the share of time the walk spends there: a cluster no

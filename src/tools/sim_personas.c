@@ -79,7 +79,7 @@ static int integer(json_t *o, const char *key, int lo, int hi, int *out, char *e
 static const char *const known_keys[] = {
 	"kind",        "name",           "count",        "age_days",   "follows",
 	"posts_per_day", "dms_per_day",  "follows_per_day", "answer_prob", "caps_share",
-	"criticism_prob", "follow_back", NULL,
+	"criticism_prob", "follow_back", "admins", NULL,
 };
 
 static int check_keys(json_t *o, const char *who, char *err, size_t n)
@@ -136,7 +136,8 @@ static int persona(json_t *o, int index, struct sim_persona *p, char *err, size_
 	       number(o, "answer_prob", 0, 1, &p->answer_prob, err, n, who) ||
 	       number(o, "caps_share", 0, 1, &p->caps_share, err, n, who) ||
 	       number(o, "criticism_prob", 0, 1, &p->criticism_prob, err, n, who) ||
-	       number(o, "follow_back", 0, 1, &p->follow_back, err, n, who)
+	       number(o, "follow_back", 0, 1, &p->follow_back, err, n, who) ||
+	       integer(o, "admins", 0, p->count, &p->admins, err, n, who)
 		       ? -1
 		       : 0;
 }

@@ -650,8 +650,10 @@ static int create_accounts(struct sim *s)
 			reset_arena(s);
 			char email[64];
 			snprintf(email, sizeof email, "%s@simulated.invalid", s->a[i].username);
+			const struct sim_persona *p = persona_of(s, i);
 			struct signup su = {.username = s->a[i].username, .email = email,
-					    .password = "simulated-password"};
+					    .password = "simulated-password",
+					    .admin = i - p->first < p->admins};
 			if (account_create(&s->c, &su, &s->a[i].id)) {
 				fprintf(stderr, "rapport: simulate: account_create failed: %s\n",
 					s->c.err.msg);

@@ -42,6 +42,7 @@ struct sim_persona {
 	double caps_share;     /* share of statuses written in capitals */
 	double criticism_prob; /* chance that a reply to a brand complains */
 	double follow_back;    /* chance to follow back a new follower */
+	int admins;            /* its first this many accounts are admins (trust's anchors) */
 	int first;             /* index of its first account */
 };
 

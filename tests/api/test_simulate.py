@@ -92,6 +92,34 @@ def test_sybil_cluster_earns_no_trust(run):
     assert persona(result, "sybil")["card"]["reciprocity"] > 0.5
 
 
+def test_old_sybil_cluster_does_not_seed_itself(tmp_path):
+    """A sybil cluster whose accounts are as old as the honest ones (60
+    days, older than the 30 that make an account a seed candidate) talks
+    only among itself: a first walk from the admins never reaches it, so
+    none of it is a seed and it earns next to nothing (docs/SOCIAL.md,
+    "Trust")."""
+    spec = json.loads(PERSONAS.read_text())
+    for p in spec["personas"]:
+        if p["kind"] == "sybil":
+            p["age_days"] = 60
+    p, _, out = simulate(tmp_path, 7, personas=bad_file(tmp_path, json.dumps(spec)))
+    assert p.returncode == 0, p.stderr
+    result = json.loads(out.read_text())
+    honest = result["honest_trust_median"]
+    assert honest > 0
+    assert persona(result, "sybil")["trust_median"] <= 0.05 * honest
+    assert persona(result, "sybil")["card"]["reciprocity"] > 0.5
+
+
+def test_bad_admins_count(tmp_path):
+    text = '{"personas": [{"kind": "lurker", "count": 2, "admins": 3}]}'
+    p, data, _ = simulate(tmp_path, 1, personas=bad_file(tmp_path, text), days="1")
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1 and "admins must be a number from 0 to 2" in p.stderr, \
+        p.stderr
+    assert not data.exists()
+
+
 def test_conversationalists_take_the_feed_from_factories_posting_as_often(run):
     result = run[0]
     conv, factory = persona(result, "conversationalist"), persona(result, "content_factory")
