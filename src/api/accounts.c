@@ -151,7 +151,7 @@ void h_accounts_lookup(struct req *r)
 	struct account a;
 	if (api_check(r, account_lookup(&r->core, acct, &a)))
 		return;
-	reply_json(r, 200, ent_account(r, &a));
+	reply_json(r, 200, ent_account_profile(r, &a));
 }
 
 void h_accounts_get(struct req *r)
@@ -164,7 +164,7 @@ void h_accounts_get(struct req *r)
 	}
 	if (api_check(r, account_get(&r->core, id, &a)))
 		return;
-	reply_json(r, 200, ent_account(r, &a));
+	reply_json(r, 200, ent_account_profile(r, &a));
 }
 
 void h_preferences(struct req *r)

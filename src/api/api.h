@@ -11,15 +11,11 @@
 
 /* entities.c: Mastodon entities as JSON, written by the streaming writer
  * (jw_*) for hot responses, or as json_t for embedding in larger trees. */
-/* An account has `rapport`: its social-capital card as the worker last
- * computed it (core/social_capital.h), with each key's sentence; inside
- * statuses (jw_statuses) its values only. */
 void jw_account(struct jw *w, struct req *r, const struct account *a);
 /* A social-capital card: {"listening": {"value": n, "explain": "..."},
- * ...}, the keys of enum social_key in order; without explain, only
- * {"value": n} each. */
+ * ...}, the keys of enum social_key in order. */
 struct social_card;
-void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain);
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k);
 /* An array of statuses with the viewer's flags (one pass over the list);
  * source adds each status's `text`. */
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source);
@@ -35,6 +31,13 @@ void render_cache_stats(struct cache_stats *out);
 /* Replies with a finished writer's output (500 if it overflowed). */
 void reply_jw(struct req *r, unsigned status, struct jw *w);
 json_t *ent_account(struct req *r, const struct account *a);
+/* The account asked for on its own (GET /accounts/:id, lookup, the
+ * credentials): with `rapport`, its social-capital card as the worker last
+ * computed it (core/social_capital.h). Accounts inside other entities
+ * (statuses, notifications, lists of accounts) have no card: it is a
+ * background snapshot, and a page of statuses stays as light as before.
+ * NULL when the card cannot be read. */
+json_t *ent_account_profile(struct req *r, const struct account *a);
 /* The signed-in user's own account, with `source` and `role`; NULL when
  * the store failed (reply_json answers 500). */
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u);

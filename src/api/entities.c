@@ -90,7 +90,7 @@ static void write_fields(struct jw *w, struct req *r, const char *stored)
 	json_decref(in);
 }
 
-void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bool explain)
+void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
 {
 	jw_obj(w);
 	for (int i = 0; i < SK_COUNT; i++) {
@@ -101,18 +101,15 @@ void jw_social_card(struct jw *w, struct req *r, const struct social_card *k, bo
 		jw_obj(w);
 		jw_key(w, "value");
 		jw_raw(w, num);
-		if (explain)
-			jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
+		jw_kstr(w, "explain", social_explain(&r->core, k, (enum social_key)i));
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
 }
 
-/* An account; with explain, its card's sentences too (accounts shown on
- * their own), without, only its values (accounts inside statuses: a page
- * of statuses stays light). */
+/* An account; with a card (the account asked for on its own), `rapport`. */
 static void write_account(struct jw *w, struct req *r, const struct account *a,
-			  const struct social_card *card, bool explain)
+			  const struct social_card *card)
 {
 	const char *base = r->core.cfg->base_url;
 	jw_obj(w);
@@ -164,20 +161,16 @@ static void write_account(struct jw *w, struct req *r, const struct account *a,
 	jw_raw(w, "[]");
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
-	jw_key(w, "rapport");
-	jw_social_card(w, r, card, explain);
+	if (card) {
+		jw_key(w, "rapport");
+		jw_social_card(w, r, card);
+	}
 	jw_obj_end(w);
 }
 
 void jw_account(struct jw *w, struct req *r, const struct account *a)
 {
-	struct social_card card;
-	int64_t stamp;
-	if (social_card_shown(&r->core, a->id, &card, &stamp)) {
-		jw_fail(w); /* the card cannot be read: a 500, not an account without it */
-		return;
-	}
-	write_account(w, r, a, &card, true);
+	write_account(w, r, a, NULL);
 }
 
 /* Parses a writer's output into a jansson value (for callers that embed
@@ -208,12 +201,26 @@ json_t *ent_account(struct req *r, const struct account *a)
 	return jw_to_json(&w);
 }
 
+json_t *ent_account_profile(struct req *r, const struct account *a)
+{
+	struct social_card card;
+	int64_t stamp;
+	if (social_card_shown(&r->core, a->id, &card, &stamp) != RC_OK)
+		return NULL; /* the card cannot be read: a 500, not an account without it */
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	write_account(&w, r, a, &card);
+	return jw_to_json(&w);
+}
+
 json_t *ent_credential_account(struct req *r, const struct account *a, const struct user *u)
 {
 	int64_t requests;
 	if (account_follow_requests(&r->core, a->id, &requests) != RC_OK)
 		return NULL;
-	json_t *j = ent_account(r, a);
+	json_t *j = ent_account_profile(r, a);
+	if (!j)
+		return NULL;
 	json_t *raw = json_loads(a->fields ? a->fields : "[]", 0, NULL);
 	json_object_set_new(j, "source",
 			    json_pack("{s:s, s:o, s:s, s:b, s:o, s:I}", "note", a->note, "fields",
@@ -301,11 +308,7 @@ static int body_stamp(const struct status *s, int64_t *st)
 	return 5;
 }
 
-/* The card shown in `rapport` changes without the account row: its stamp
- * is part of the account's (-1 when it cannot be read: nothing cached
- * matches, and writing the account fails). */
-static int account_stamp(struct req *r, const struct account *a, int64_t *st,
-			 struct social_card *card /* or NULL */, bool *ok)
+static int account_stamp(const struct account *a, int64_t *st)
 {
 	st[0] = a->statuses_count;
 	st[1] = a->followers_count;
@@ -313,10 +316,7 @@ static int account_stamp(struct req *r, const struct account *a, int64_t *st,
 	st[3] = a->last_status_at;
 	st[4] = a->updated_at;
 	st[5] = a->created_at;
-	*ok = social_card_shown(&r->core, a->id, card, &st[6]) == RC_OK;
-	if (!*ok)
-		st[6] = -1;
-	return 7;
+	return 6;
 }
 
 struct piece {
@@ -424,8 +424,7 @@ struct seen {
 static struct piece account_piece(struct req *r, const struct account *a, struct seen *seen)
 {
 	int64_t st[CACHE_STAMP_MAX];
-	bool ok;
-	int n = account_stamp(r, a, st, NULL, &ok);
+	int n = account_stamp(a, st);
 	for (int i = 0; i < seen->n; i++)
 		if (seen->id[i] == a->id && !memcmp(seen->stamp[i], st, sizeof *st * (size_t)n))
 			return seen->piece[i];
@@ -466,15 +465,9 @@ static void write_account_piece(struct jw *w, struct req *r, const struct accoun
 		return;
 	}
 	int64_t st[CACHE_STAMP_MAX];
-	struct social_card card;
-	bool ok;
-	int n = account_stamp(r, a, st, &card, &ok);
-	if (!ok) {
-		jw_fail(w);
-		return;
-	}
+	int n = account_stamp(a, st);
 	size_t from = jw_len(w);
-	write_account(w, r, a, &card, false);
+	jw_account(w, r, a);
 	keep(PIECE_ACCOUNT, a->id, st, n, w, from);
 }
 

@@ -16,7 +16,7 @@ void h_rapport_account_social(struct req *r)
 		return;
 	struct jw w;
 	jw_init(&w, 64 * 1024);
-	jw_social_card(&w, r, &card, true);
+	jw_social_card(&w, r, &card);
 	reply_jw(r, 200, &w);
 }
 

@@ -16,7 +16,7 @@
 
 #include "util/arena.h"
 
-#define CACHE_STAMP_MAX 7
+#define CACHE_STAMP_MAX 6
 
 struct cache;
 

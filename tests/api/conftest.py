@@ -215,18 +215,6 @@ def open_inboxes(monkeypatch):
     monkeypatch.setattr(Server, "user", lambda self, *a, **kw: open_inbox(made(self, *a, **kw)))
 
 
-def without_rapport(x):
-    """x without the `rapport` of its accounts: the social-capital card is
-    a snapshot the worker refreshes shortly after each write, so two reads
-    around a write may differ there and only there (test_social.py checks
-    the card itself)."""
-    if isinstance(x, dict):
-        return {k: without_rapport(v) for k, v in x.items() if k != "rapport"}
-    if isinstance(x, list):
-        return [without_rapport(v) for v in x]
-    return x
-
-
 def masto(server, user):
     """Mastodon.py signed in as user."""
     from mastodon import Mastodon

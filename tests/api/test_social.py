@@ -111,39 +111,53 @@ def test_rapport_in_account_json(server, alice, bob):
     r = post(bob, f"@{alice.name} hi", p["id"])
     post(alice, f"@{bob.name} hi back", r["id"])
     fresh = values(social(alice, alice.id))
+
     # The worker snapshots the card soon after the writes commit.
     def shown():
         return values(alice.get(f"/api/v1/accounts/{alice.id}").json()["rapport"]) == fresh
     assert eventually(shown)
-    acct = alice.get("/api/v1/accounts/verify_credentials").json()
-    check_shape(acct["rapport"])
+    check_shape(alice.get("/api/v1/accounts/verify_credentials").json()["rapport"])
+    looked_up = alice.get("/api/v1/accounts/lookup", params={"acct": alice.name}).json()
+    assert values(looked_up["rapport"]) == fresh
     # Mastodon.py reads it like any account, the extra key included.
     m = masto(server, bob)
     assert m.account(alice.id)["rapport"]["reciprocity"]["value"] == 1
-    status = m.status(p["id"])
-    check_shape(status["account"]["rapport"], explain=False)
-    assert values(status["account"]["rapport"]) == fresh
-    notes = m.notifications()
-    check_shape(notes[0]["account"]["rapport"])
+    # Accounts inside other entities have no card.
+    assert "rapport" not in m.status(p["id"])["account"]
+    assert all("rapport" not in n["account"] for n in m.notifications())
+    assert all("rapport" not in a for a in m.account_followers(alice.id))
 
 
-def test_card_change_shows_through_the_render_cache(server, alice, bob):
-    """bob's favourite changes his card but not his account row: the
-    account rendered inside his status must still show the new card."""
-    mine = post(bob, "my post")
+def test_profile_card_follows_writes(server, alice, bob):
+    """bob's favourite changes his card but not his account row: his
+    profile shows the new card once the worker has drained the event."""
     other = post(alice, "alice's post")
 
     def shown():
-        j = bob.get(f"/api/v1/statuses/{mine['id']}").json()["account"]["rapport"]
+        j = bob.get(f"/api/v1/accounts/{bob.id}").json()["rapport"]
         return values(j) == values(social(bob, bob.id))
-    assert eventually(shown)  # rendered, and cached, with the card after the post
+    assert eventually(shown)
     before = values(social(bob, bob.id))
     bob.post(f"/api/v1/statuses/{other['id']}/favourite")
-    expect = values(social(bob, bob.id))
-    assert expect["listening"] != before["listening"]
+    assert values(social(bob, bob.id))["listening"] != before["listening"]
     assert eventually(shown)
-    home = bob.get("/api/v1/timelines/home").json()
-    assert values([s for s in home if s["id"] == mine["id"]][0]["account"]["rapport"]) == expect
+
+
+def test_card_read_failure_is_a_500(make_server):
+    """Fail closed: an account whose card cannot be read is an error, not
+    an account without its card."""
+    import sqlite3
+    server = make_server()
+    alice, bob = server.user(), server.user()
+    aid = post(bob, "never shown as a profile")["account"]["id"]
+    db = sqlite3.connect(server.data / "rapport.db")
+    db.execute("DROP TABLE social_cards")
+    db.commit()
+    db.close()
+    r = alice.get(f"/api/v1/accounts/{aid}")
+    assert r.status_code == 500 and "error" in r.json()
+    # Accounts inside statuses do not need it.
+    assert alice.post("/api/v1/statuses", data={"status": "still posting"}).status_code == 200
 
 
 def test_trust_from_reciprocated_replies(make_server, tmp_path):
