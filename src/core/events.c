@@ -158,7 +158,9 @@ static void add_recipient(struct event *ev, int64_t id)
 /* The accounts in a status's mentions JSON ([{"id": "123", ...}]). */
 static void add_mentioned(struct event *ev, const char *mentions)
 {
-	json_t *arr = json_loads(mentions ? mentions : "[]", 0, NULL);
+	if (!mentions || !strcmp(mentions, "[]"))
+		return; /* most statuses mention nobody: no parsing */
+	json_t *arr = json_loads(mentions, 0, NULL);
 	size_t i;
 	json_t *m;
 	json_array_foreach(arr, i, m) {

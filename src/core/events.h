@@ -50,7 +50,7 @@
  *  EV_FOLLOW           follower   followed               -                  -
  *  EV_UNFOLLOW         follower   no longer followed     -                  -  (since: the follow's time)
  *  EV_FOLLOW_REQUEST   requester  the locked account     -                  -
- *  EV_REQUEST_ANSWERED requester  who answered           -                  1 accepted, 0 not
+ *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
  * A new status is one event, the most specific that fits: EV_DIRECT (a
@@ -60,7 +60,8 @@
  * edit's recipients are the newly mentioned; a deletion's, those the
  * status addressed. Interactions and relationship events have the target
  * as their one recipient. A write that changes nothing (a second
- * favourite, unfollowing someone not followed) emits nothing. */
+ * favourite, unfollowing someone not followed) emits nothing; withdrawing
+ * a pending follow request (unfollow) emits nothing either. */
 enum event_type {
 	EV_POST = 0,
 	EV_REPLY,
