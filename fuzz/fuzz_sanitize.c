@@ -10,14 +10,23 @@
 #include "federation/sanitize.h"
 #include "../tests/unit/sanitize_check.h"
 
-/* An on...= attribute in any tag (text may say " on" freely). */
+/* An attribute named on... in any tag (every '<' starts a tag: text and
+ * values have it escaped). */
 static bool has_handler(const char *h)
 {
 	for (const char *p = strchr(h, '<'); p; p = strchr(p + 1, '<')) {
-		const char *end = strchr(p, '>');
-		for (const char *q = p; end && (q = strstr(q, " on")) && q < end; q++)
-			if (strspn(q + 3, "abcdefghijklmnopqrstuvwxyz") && strchr(q, '=') < end)
+		const char *q = p + 1 + strspn(p + 1, "/abcdefghijklmnopqrstuvwxyz");
+		while (*q == ' ') {
+			if (!strncasecmp(++q, "on", 2))
 				return true;
+			q += strspn(q, "abcdefghijklmnopqrstuvwxyz");
+			if (q[0] == '=' && q[1] == '"') {
+				const char *e = strchr(q + 2, '"');
+				if (!e)
+					return true;
+				q = e + 1;
+			}
+		}
 	}
 	return false;
 }
