@@ -42,16 +42,32 @@ static const struct net V4_REFUSED[] = {
 	{0xA83F8110, 32}, /* Azure's wire server 168.63.129.16 */
 };
 
-static bool v4_allowed(uint32_t a)
+static bool v4_refused(uint32_t a)
 {
-	if ((a >> 24) == 127)
-		return conf.allow_loopback;
 	for (size_t i = 0; i < sizeof V4_REFUSED / sizeof V4_REFUSED[0]; i++) {
 		uint32_t mask = V4_REFUSED[i].bits ? ~0u << (32 - V4_REFUSED[i].bits) : 0;
 		if ((a & mask) == V4_REFUSED[i].addr)
-			return false;
+			return true;
 	}
-	return true;
+	return false;
+}
+
+static bool is_loopback4(uint32_t a)
+{
+	return (a >> 24) == 127;
+}
+
+/* A connection to a itself: loopback only in the test mode. */
+static bool v4_allowed(uint32_t a)
+{
+	return is_loopback4(a) ? conf.allow_loopback : !v4_refused(a);
+}
+
+/* An IPv4 address carried inside IPv6 (NAT64, 6to4) goes through a
+ * translator or relay: only a public one, never loopback, even in tests. */
+static bool v4_public(uint32_t a)
+{
+	return !is_loopback4(a) && !v4_refused(a);
 }
 
 static uint32_t v4_at(const uint8_t *p)
@@ -65,14 +81,22 @@ static bool v6_allowed(const uint8_t *b)
 				       nat64[12] = {0, 0x64, 0xff, 0x9b};
 	if (!memcmp(b, zero, 15) && b[15] == 1)
 		return conf.allow_loopback; /* ::1 */
-	if (!memcmp(b, mapped, 12) || !memcmp(b, nat64, 12))
+	if (!memcmp(b, mapped, 12)) /* ::ffff:0:0/96 is an IPv4 connection */
 		return v4_allowed(v4_at(b + 12));
-	if (b[0] == 0x20 && b[1] == 0x02) /* 6to4: the IPv4 address inside */
-		return v4_allowed(v4_at(b + 2));
-	if ((b[0] & 0xe0) != 0x20) /* only 2000::/3 is global unicast */
+	if (!memcmp(b, nat64, 12)) /* 64:ff9b::/96, the IPv4 address last */
+		return v4_public(v4_at(b + 12));
+	if (b[0] == 0x20 && b[1] == 0x02) /* 6to4 2002::/16, the IPv4 address next */
+		return v4_public(v4_at(b + 2));
+	/* only 2000::/3 is global unicast: this refuses ::/8 (IPv4-compatible,
+	 * SIIT), 64:ff9b:1::/48 (local NAT64), 100::/64, fc00::/7 (unique-local,
+	 * metadata fd00:ec2::254), fe80::/10, fec0::/10 and ff00::/8 */
+	if ((b[0] & 0xe0) != 0x20)
 		return false;
-	/* 2001::/23 (Teredo, ORCHID, ...) and 2001:db8::/32 (documentation) */
+	/* 2001::/23 (Teredo 2001::/32, benchmarking, ORCHID, ...), 2001:db8::/32
+	 * and 3fff::/20 (documentation) */
 	if (b[0] == 0x20 && b[1] == 0x01 && (b[2] < 0x02 || (b[2] == 0x0d && b[3] == 0xb8)))
+		return false;
+	if (b[0] == 0x3f && b[1] == 0xff && b[2] < 0x10)
 		return false;
 	return true;
 }

@@ -6,9 +6,12 @@
  * bytes of body (decompressed), FETCH_TIMEOUT_S seconds in all, no proxy
  * from the environment. Every connection is checked on the address it is
  * about to connect to, after name resolution, so no name (or redirect, or
- * DNS answer that changes) reaches an address that is loopback, private,
- * link-local, CGNAT, unique-local, multicast, reserved or a cloud metadata
- * service. fetch_init() must run before threads start. */
+ * DNS answer that changes) reaches an address that is loopback, "this"
+ * network, private, link-local, CGNAT, unique-local, multicast, broadcast,
+ * reserved, documentation, benchmarking, Teredo, a cloud metadata service,
+ * or IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 with such an IPv4 address
+ * inside (local-use NAT64 64:ff9b:1::/48 is refused whole).
+ * fetch_init() must run before threads start. */
 #ifndef RAPPORT_FETCH_H
 #define RAPPORT_FETCH_H
 
