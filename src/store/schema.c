@@ -274,5 +274,38 @@ const char *const schema_migrations[] = {
 	"CREATE UNIQUE INDEX pins_slot ON pins(account_id, slot);"
 	"ALTER TABLE jobs ADD COLUMN progress BIGINT NOT NULL DEFAULT 0;"
 	"CREATE INDEX jobs_kind ON jobs(kind, id);",
+	/* 8: reserved for a change on another branch (it brings it). */
+	"",
+	/* 9: reserved for a change on another branch (it brings it). */
+	"",
+	/* 10: reserved for a change on another branch (it brings it). */
+	"",
+	/* 11: reserved for a change on another branch (it brings it). */
+	"",
+	/* 12: reserved for a change on another branch (it brings it). */
+	"",
+	/* 13: reserved for a change on another branch (it brings it). */
+	"",
+	/* 14: reserved for a change on another branch (it brings it). */
+	"",
+	/* 15: reserved for a change on another branch (it brings it). */
+	"",
+	/* 16: reserved for a change on another branch (it brings it). */
+	"",
+	/* 17: reserved for a change on another branch (it brings it). */
+	"",
+	/* 18: reserved for a change on another branch (it brings it). */
+	"",
+	/* 19: reserved for a change on another branch (it brings it). */
+	"",
+	/* 20: the key pairs of local ActivityPub actors (store_keys.c,
+	 * core/keys.c): RSA-2048 in PEM, made on first use; account_id 0 is
+	 * the instance actor, so there is no foreign key to accounts. The
+	 * private key is read only by the signer, never into a response. */
+	"CREATE TABLE actor_keys ("
+	" account_id INTEGER PRIMARY KEY,"
+	" public_pem TEXT NOT NULL,"
+	" private_pem TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL);",
 	NULL,
 };
