@@ -329,6 +329,10 @@ static void test_cavage_key_id(void **state)
 	assert_int_equal(verify_at(&q, V_CREATED, &k), SIG_OK);
 	assert_int_equal(k.calls, 2);
 	assert_int_equal(k.refreshes, 1);
+	/* the same key published as PKCS#1 ("BEGIN RSA PUBLIC KEY") */
+	k = (struct keys){.first = V_PUBLIC_PKCS1};
+	assert_int_equal(verify_at(&q, V_CREATED, &k), SIG_OK);
+	assert_int_equal(k.refreshes, 0);
 	/* a "key" that is not an RSA public key */
 	k = (struct keys){.first = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
 			  .fresh = "garbage"};

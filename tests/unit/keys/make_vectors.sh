@@ -63,6 +63,7 @@ S6="\"@method\": GET
 	cstr V_PRIVATE_PEM "$(cat test_rsa.pem)"
 	cstr V_PUBLIC_PEM "$(cat test_rsa.pub.pem)"
 	cstr V_OTHER_PEM "$(cat other_rsa.pub.pem)"
+	cstr V_PUBLIC_PKCS1 "$(openssl rsa -pubin -in test_rsa.pub.pem -RSAPublicKey_out 2>/dev/null)"
 	cstr V_BASE1 "$S1"
 	echo "#define V_SIG1 \"$(sign "$S1")\""
 	echo "#define V_SIG2 \"$(sign "$S2")\""
