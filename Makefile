@@ -25,7 +25,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 TSAN_OBJ := $(SRC:src/%.c=$(B)/tsan/obj/%.o)
-UNIT_TSAN:= $(B)/tsan/tests/test_group $(B)/tsan/tests/test_race
+UNIT_TSAN:= $(B)/tsan/tests/test_group $(B)/tsan/tests/test_race $(B)/tsan/tests/test_ids
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ := $(SRC:src/%.c=$(B)/fuzz/obj/%.o)

@@ -4,6 +4,7 @@
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/jobs.h"
+#include "core/password.h"
 #include "core/verify.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -42,14 +43,36 @@ static const char *const SERVE_USAGE =
 	"  --listen HOST:PORT  address to listen on (RAPPORT_LISTEN, default 127.0.0.1:8080)\n"
 	"  --domain NAME       public host used in URIs and WebFinger (RAPPORT_DOMAIN,\n"
 	"                      default: the listen address, with localhost for 127.0.0.1)\n"
-	"  --threads N         HTTP worker threads (RAPPORT_THREADS, default 4)\n"
+	"  --threads N         HTTP worker threads, 1-512 (RAPPORT_THREADS, default 4)\n"
 	"\n"
-	"Other settings come from the environment: RAPPORT_TITLE, RAPPORT_MAX_CHARS,\n"
-	"RAPPORT_LOGIN_LIMIT, RAPPORT_LOGIN_WINDOW, RAPPORT_RATE_LIMIT, RAPPORT_RATE_WINDOW,\n"
-	"RAPPORT_SIGNUP_LIMIT, RAPPORT_SIGNUP_WINDOW, RAPPORT_REGISTRATIONS, RAPPORT_SYNC_FULL,\n"
-	"RAPPORT_MAX_BODY, RAPPORT_CONN_TIMEOUT, RAPPORT_FANOUT_INLINE, RAPPORT_SLOW_SQL_MS,\n"
-	"RAPPORT_RENDER_CACHE_MB (80), RAPPORT_ROW_CACHE (262144 entries; 0 with several\n"
-	"processes on one database). See docs/ARCHITECTURE.md.\n";
+	"Other settings come from the environment. Numbers are decimal and checked against\n"
+	"their bounds; a bad value stops the server (exit status 2). Default and bounds:\n"
+	"  RAPPORT_TITLE            instance name (Rapport)\n"
+	"  RAPPORT_SCHEME           http or https (http for localhost, https otherwise)\n"
+	"  RAPPORT_MAX_CHARS        characters in a status (500; 1-100000)\n"
+	"  RAPPORT_MAX_BODY         bytes in a request body (1048576; 1024-1073741824)\n"
+	"  RAPPORT_LOGIN_LIMIT      sign-ins per address and per account (25; 0 off)\n"
+	"  RAPPORT_LOGIN_WINDOW     ... per this many seconds (300; 1-604800)\n"
+	"  RAPPORT_RATE_LIMIT       API requests per token or address (300; 0 off)\n"
+	"  RAPPORT_RATE_WINDOW      ... per this many seconds (300; 1-604800)\n"
+	"  RAPPORT_SIGNUP_LIMIT     sign-ups per address (10; 0 off)\n"
+	"  RAPPORT_SIGNUP_WINDOW    ... per this many seconds (1800; 1-604800)\n"
+	"  RAPPORT_REGISTRATIONS    open sign-up (1; 0 or 1)\n"
+	"  RAPPORT_SYNC_FULL        fsync every commit (1; 0 or 1)\n"
+	"  RAPPORT_CONN_TIMEOUT     seconds an idle connection is kept (30; 1-3600)\n"
+	"  RAPPORT_FANOUT_INLINE    followers reached within the request (100; 0-1000000000)\n"
+	"  RAPPORT_SLOW_SQL_MS      log statements this slow (-1 off; -1-3600000)\n"
+	"  RAPPORT_RENDER_CACHE_MB  rendered statuses and accounts (80; 0 off, up to 65536)\n"
+	"  RAPPORT_ROW_CACHE        statuses' and accounts' numbers kept (262144; 0 off,\n"
+	"                           up to 67108864; 0 with several processes on one database)\n"
+	"  RAPPORT_NODE_ID          this process's part of every ID (0; 0-63): give each\n"
+	"                           process that shares a database its own\n"
+	"  RAPPORT_WEB_DIR          the built web app (build/web)\n"
+	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
+	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
+	"                           (none): from these peers the client is the right-most\n"
+	"                           X-Forwarded-For entry that is not itself a trusted proxy\n"
+	"See docs/ARCHITECTURE.md.\n";
 
 static const char *const USER_USAGE =
 	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
@@ -114,15 +137,57 @@ static int parse_opts(int argc, char **argv, int start, const struct opt *opts,
 	return 0;
 }
 
+/* The configuration from the defaults and the environment; a bad value
+ * is a usage error (one line, exit status 2). */
+static int load_config(struct config *cfg)
+{
+	char err[CONFIG_ERR_MAX];
+	config_defaults(cfg);
+	if (!config_env(cfg, err))
+		return 0;
+	fprintf(stderr, "rapport: %s\n", err);
+	return EXIT_USAGE;
+}
+
 static int open_store(const struct config *cfg, struct store **st)
 {
 	struct store_options so = {.dir = cfg->data_dir, .sync_full = cfg->sync_full,
 				   .pool_size = cfg->threads * 2 + 2};
+	id_set_node(cfg->node_id);
+	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
 		fprintf(stderr, "rapport: cannot open the store in %s\n", cfg->data_dir);
 		return 1;
 	}
 	return 0;
+}
+
+/* serve's settings: environment, then flags. Returns 0 or an exit code. */
+static int serve_config(int argc, char **argv, struct config *cfg)
+{
+	int rc = load_config(cfg);
+	if (rc)
+		return rc;
+	const char *threads = NULL;
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},
+			     {"--listen", &cfg->listen, NULL},
+			     {"--domain", &cfg->domain, NULL},
+			     {"--threads", &threads, NULL},
+			     {NULL, NULL, NULL}};
+	rc = parse_opts(argc, argv, 2, opts, SERVE_USAGE, NULL);
+	char err[CONFIG_ERR_MAX];
+	if (!rc && threads && config_flag(cfg, "--threads", threads, err)) {
+		fprintf(stderr, "rapport: %s\n", err);
+		rc = EXIT_USAGE;
+	}
+	if (!rc && server_parse_listen(cfg->listen, NULL)) {
+		fprintf(stderr, "rapport: --listen (RAPPORT_LISTEN) must be IPv4-ADDRESS:PORT "
+				"with a port from 1 to 65535\n");
+		rc = EXIT_USAGE;
+	}
+	if (rc)
+		config_free(cfg);
+	return rc;
 }
 
 /* Outbound fetches; the test switch that lets them reach loopback is
@@ -147,19 +212,15 @@ static int start_fetch(const struct config *cfg)
 static int cmd_serve(int argc, char **argv)
 {
 	struct config cfg;
-	config_defaults(&cfg);
-	const char *threads = NULL;
-	struct opt opts[] = {{"--data", &cfg.data_dir, NULL},
-			     {"--listen", &cfg.listen, NULL},
-			     {"--domain", &cfg.domain, NULL},
-			     {"--threads", &threads, NULL},
-			     {NULL, NULL, NULL}};
-	int rc = parse_opts(argc, argv, 2, opts, SERVE_USAGE, NULL);
+	int rc = serve_config(argc, argv, &cfg);
 	if (rc)
 		return rc;
-	if (threads && (cfg.threads = atoi(threads)) <= 0)
-		return usage_error(SERVE_USAGE, "bad --threads", threads);
 	config_finish(&cfg);
+	if (password_init()) {
+		fprintf(stderr, "rapport: out of memory\n");
+		config_free(&cfg);
+		return 1;
+	}
 
 	/* Signals are handled by this thread alone: block them before any
 	 * other thread starts, so the workers inherit the mask. */
@@ -179,7 +240,7 @@ static int cmd_serve(int argc, char **argv)
 	struct store *st = NULL;
 	struct server srv = {0};
 	if (start_fetch(&cfg)) {
-		free((char *)cfg.base_url);
+		config_free(&cfg);
 		return 1;
 	}
 	if (open_store(&cfg, &st))
@@ -223,7 +284,7 @@ out:
 	fetch_cleanup();
 	render_cache_free();
 	store_row_cache(0);
-	free((char *)cfg.base_url);
+	config_free(&cfg);
 	return status;
 }
 
@@ -239,17 +300,15 @@ static int int_opt(const char *v, int *out, int min)
 	return 0;
 }
 
-static int cmd_seed(int argc, char **argv)
+static int seed_with(struct config *cfg, int argc, char **argv)
 {
-	struct config cfg;
-	config_defaults(&cfg);
 	const char *accounts = NULL, *posts = NULL, *follows = NULL, *seed = NULL, *feed = NULL,
 		   *thread = NULL, *tokens = NULL;
-	struct opt opts[] = {{"--data", &cfg.data_dir, NULL},   {"--accounts", &accounts, NULL},
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},  {"--accounts", &accounts, NULL},
 			     {"--posts", &posts, NULL},         {"--follows", &follows, NULL},
 			     {"--seed", &seed, NULL},           {"--tokens", &tokens, NULL},
 			     {"--feed", &feed, NULL},           {"--thread", &thread, NULL},
-			     {"--domain", &cfg.domain, NULL},   {NULL, NULL, NULL}};
+			     {"--domain", &cfg->domain, NULL},  {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 2, opts, SEED_USAGE, NULL);
 	if (rc)
 		return rc;
@@ -265,18 +324,28 @@ static int cmd_seed(int argc, char **argv)
 	if (int_opt(follows, &so.follows, 0))
 		return usage_error(SEED_USAGE, "bad --follows", follows);
 	so.seed = (uint64_t)s;
-	config_finish(&cfg);
+	config_finish(cfg);
 	/* The seeder owns the file while it loads (store_seed_begin). */
-	struct store_options sto = {.dir = cfg.data_dir, .sync_full = cfg.sync_full, .bulk = true};
+	struct store_options sto = {.dir = cfg->data_dir, .sync_full = cfg->sync_full, .bulk = true};
+	id_set_node(cfg->node_id);
+	store_slow_sql(cfg->slow_sql_ms);
 	struct store *st;
 	if (store_open(&sto, &st) != ST_OK) {
-		fprintf(stderr, "rapport: cannot open the store in %s\n", cfg.data_dir);
-		free((char *)cfg.base_url);
+		fprintf(stderr, "rapport: cannot open the store in %s\n", cfg->data_dir);
 		return 1;
 	}
-	rc = seed_run(&cfg, st, &so) ? 1 : 0;
+	rc = seed_run(cfg, st, &so) ? 1 : 0;
 	store_close(st);
-	free((char *)cfg.base_url);
+	return rc;
+}
+
+static int cmd_seed(int argc, char **argv)
+{
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = seed_with(&cfg, argc, argv);
+	config_free(&cfg);
 	return rc;
 }
 
@@ -286,14 +355,8 @@ static void print_user(const struct account *a, const char *email, bool admin, v
 	printf("%lld\t%s\t%s%s\n", (long long)a->id, a->username, email, admin ? "\tadmin" : "");
 }
 
-static int cmd_user(int argc, char **argv)
+static int user_with(struct config *cfg, int argc, char **argv)
 {
-	if (argc < 3 || is_help(argv[2])) {
-		fputs(USER_USAGE, argc < 3 ? stderr : stdout);
-		return argc < 3 ? EXIT_USAGE : 0;
-	}
-	struct config cfg;
-	config_defaults(&cfg);
 	const char *name = NULL, *email = NULL, *password = NULL;
 	bool admin = false;
 	bool add = !strcmp(argv[2], "add");
@@ -302,22 +365,22 @@ static int cmd_user(int argc, char **argv)
 	struct opt add_opts[] = {{"--email", &email, NULL},
 				 {"--password", &password, NULL},
 				 {"--admin", NULL, &admin},
-				 {"--data", &cfg.data_dir, NULL},
+				 {"--data", &cfg->data_dir, NULL},
 				 {NULL, NULL, NULL}};
-	struct opt list_opts[] = {{"--data", &cfg.data_dir, NULL}, {NULL, NULL, NULL}};
+	struct opt list_opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 3, add ? add_opts : list_opts, USER_USAGE,
 			    add ? &name : NULL);
 	if (rc)
 		return rc;
 	if (add && (!name || !email || !password))
 		return usage_error(USER_USAGE, "user add needs NAME, --email and --password", "");
-	config_finish(&cfg);
+	config_finish(cfg);
 	struct store *st;
-	if (open_store(&cfg, &st))
+	if (open_store(cfg, &st))
 		return 1;
 	struct arena ar;
 	arena_init(&ar);
-	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = &cfg};
+	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
 	rc = 0;
 	if (add) {
 		struct signup s = {.username = name, .email = email, .password = password,
@@ -336,7 +399,20 @@ static int cmd_user(int argc, char **argv)
 	store_release(st, c.db);
 	store_close(st);
 	arena_free(&ar);
-	free((char *)cfg.base_url);
+	return rc;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(USER_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = user_with(&cfg, argc, argv);
+	config_free(&cfg);
 	return rc;
 }
 

@@ -1,14 +1,95 @@
 #include "core/config.h"
 #include "util/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int env_int(const char *name, int dflt)
+enum kind { K_INT, K_BOOL, K_SIZE };
+
+/* A numeric setting: its environment variable, its flag (or NULL), where
+ * it goes, and its bounds. */
+struct setting {
+	const char *env, *flag;
+	size_t off;
+	enum kind kind;
+	long long min, max, dflt;
+};
+
+#define AT(field, kind) offsetof(struct config, field), kind
+
+static const struct setting SETTINGS[] = {
+	{"RAPPORT_THREADS", "--threads", AT(threads, K_INT), 1, 512, 4},
+	{"RAPPORT_SYNC_FULL", NULL, AT(sync_full, K_BOOL), 0, 1, 1},
+	{"RAPPORT_REGISTRATIONS", NULL, AT(registrations, K_BOOL), 0, 1, 1},
+	{"RAPPORT_MAX_CHARS", NULL, AT(max_chars, K_INT), 1, 100000, 500},
+	{"RAPPORT_MAX_BODY", NULL, AT(max_body, K_SIZE), 1024, 1LL << 30, 1 << 20},
+	{"RAPPORT_LOGIN_LIMIT", NULL, AT(login_limit, K_INT), 0, 1000000000, 25},
+	{"RAPPORT_LOGIN_WINDOW", NULL, AT(login_window, K_INT), 1, 604800, 300},
+	{"RAPPORT_RATE_LIMIT", NULL, AT(rate_limit, K_INT), 0, 1000000000, 300},
+	{"RAPPORT_RATE_WINDOW", NULL, AT(rate_window, K_INT), 1, 604800, 300},
+	{"RAPPORT_SIGNUP_LIMIT", NULL, AT(signup_limit, K_INT), 0, 1000000000, 10},
+	{"RAPPORT_SIGNUP_WINDOW", NULL, AT(signup_window, K_INT), 1, 604800, 1800},
+	{"RAPPORT_CONN_TIMEOUT", NULL, AT(conn_timeout, K_INT), 1, 3600, 30},
+	{"RAPPORT_FANOUT_INLINE", NULL, AT(fanout_inline, K_INT), 0, 1000000000, 100},
+	{"RAPPORT_RENDER_CACHE_MB", NULL, AT(render_cache_mb, K_INT), 0, 65536, 80},
+	{"RAPPORT_ROW_CACHE", NULL, AT(row_cache, K_INT), 0, 1 << 26, 262144},
+	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
+	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
+	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
+};
+
+#define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
+
+static void store_value(struct config *c, const struct setting *s, long long v)
 {
-	const char *v = getenv(name);
-	return v && *v ? atoi(v) : dflt;
+	char *p = (char *)c + s->off;
+	if (s->kind == K_BOOL)
+		*(bool *)p = v != 0;
+	else if (s->kind == K_SIZE)
+		*(size_t *)p = (size_t)v;
+	else
+		*(int *)p = (int)v;
+}
+
+/* A decimal integer and nothing else: no spaces, no sign but '-', no
+ * trailing bytes, no overflow. */
+static bool parse_ll(const char *v, long long *out)
+{
+	if (!(*v == '-' || (*v >= '0' && *v <= '9')))
+		return false;
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* The value as it may be shown on one line: at most 40 printable bytes. */
+static void quote(const char *v, char out[48])
+{
+	size_t i = 0;
+	for (; v[i] && i < 40; i++)
+		out[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
+	strcpy(out + i, v[i] ? "..." : "");
+}
+
+static int apply(struct config *c, const struct setting *s, const char *name, const char *v,
+		 char err[CONFIG_ERR_MAX])
+{
+	long long n;
+	if (parse_ll(v, &n) && n >= s->min && n <= s->max) {
+		store_value(c, s, n);
+		return 0;
+	}
+	char q[48];
+	quote(v, q);
+	snprintf(err, CONFIG_ERR_MAX, "%s must be a whole number from %lld to %lld, not '%s'",
+		 name, s->min, s->max, q);
+	return -1;
 }
 
 static const char *env_str(const char *name, const char *dflt)
@@ -20,27 +101,62 @@ static const char *env_str(const char *name, const char *dflt)
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof *c);
-	c->data_dir = env_str("RAPPORT_DATA", "./data");
-	c->listen = env_str("RAPPORT_LISTEN", "127.0.0.1:8080");
-	c->domain = env_str("RAPPORT_DOMAIN", NULL);
-	c->title = env_str("RAPPORT_TITLE", "Rapport");
-	c->threads = env_int("RAPPORT_THREADS", 4);
-	c->sync_full = env_int("RAPPORT_SYNC_FULL", 1) != 0;
-	c->registrations = env_int("RAPPORT_REGISTRATIONS", 1) != 0;
-	c->max_chars = env_int("RAPPORT_MAX_CHARS", 500);
-	c->max_body = (size_t)env_int("RAPPORT_MAX_BODY", 1 << 20);
-	c->login_limit = env_int("RAPPORT_LOGIN_LIMIT", 25);
-	c->login_window = env_int("RAPPORT_LOGIN_WINDOW", 300);
-	c->rate_limit = env_int("RAPPORT_RATE_LIMIT", 300);
-	c->rate_window = env_int("RAPPORT_RATE_WINDOW", 300);
-	c->signup_limit = env_int("RAPPORT_SIGNUP_LIMIT", 10);
-	c->signup_window = env_int("RAPPORT_SIGNUP_WINDOW", 1800);
-	c->conn_timeout = env_int("RAPPORT_CONN_TIMEOUT", 30);
-	c->fanout_inline = env_int("RAPPORT_FANOUT_INLINE", 100);
-	c->render_cache_mb = env_int("RAPPORT_RENDER_CACHE_MB", 80);
-	c->row_cache = env_int("RAPPORT_ROW_CACHE", 262144);
-	c->web_dir = env_str("RAPPORT_WEB_DIR", "build/web");
-	c->fetch_loopback = env_int("RAPPORT_FETCH_ALLOW_LOOPBACK", 0) != 0;
+	c->data_dir = "./data";
+	c->listen = "127.0.0.1:8080";
+	c->title = "Rapport";
+	c->web_dir = "build/web";
+	for (size_t i = 0; i < NSETTINGS; i++)
+		store_value(c, &SETTINGS[i], SETTINGS[i].dflt);
+}
+
+static int proxies_env(struct config *c, char err[CONFIG_ERR_MAX])
+{
+	const char *v = env_str("RAPPORT_TRUSTED_PROXIES", "");
+	const char *bad = NULL;
+	cidr_list_free(&c->trusted_proxies);
+	if (!cidr_list_parse(v, &c->trusted_proxies, &bad))
+		return 0;
+	char q[48];
+	quote(bad, q);
+	snprintf(err, CONFIG_ERR_MAX,
+		 "RAPPORT_TRUSTED_PROXIES must be a comma-separated list of at most %d addresses "
+		 "or CIDR blocks, bad entry at '%s'", CIDR_LIST_MAX, q);
+	return -1;
+}
+
+static int scheme_env(char err[CONFIG_ERR_MAX])
+{
+	const char *v = env_str("RAPPORT_SCHEME", NULL);
+	if (!v || !strcmp(v, "http") || !strcmp(v, "https"))
+		return 0;
+	char q[48];
+	quote(v, q);
+	snprintf(err, CONFIG_ERR_MAX, "RAPPORT_SCHEME must be http or https, not '%s'", q);
+	return -1;
+}
+
+int config_env(struct config *c, char err[CONFIG_ERR_MAX])
+{
+	c->data_dir = env_str("RAPPORT_DATA", c->data_dir);
+	c->listen = env_str("RAPPORT_LISTEN", c->listen);
+	c->domain = env_str("RAPPORT_DOMAIN", c->domain);
+	c->title = env_str("RAPPORT_TITLE", c->title);
+	c->web_dir = env_str("RAPPORT_WEB_DIR", c->web_dir);
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *v = env_str(SETTINGS[i].env, NULL);
+		if (v && apply(c, &SETTINGS[i], SETTINGS[i].env, v, err))
+			return -1;
+	}
+	return scheme_env(err) || proxies_env(c, err) ? -1 : 0;
+}
+
+int config_flag(struct config *c, const char *flag, const char *value, char err[CONFIG_ERR_MAX])
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (SETTINGS[i].flag && !strcmp(SETTINGS[i].flag, flag))
+			return apply(c, &SETTINGS[i], flag, value, err);
+	snprintf(err, CONFIG_ERR_MAX, "unknown option %s", flag);
+	return -1;
 }
 
 void config_finish(struct config *c)
@@ -63,4 +179,11 @@ void config_finish(struct config *c)
 	char *u = xmalloc(n);
 	snprintf(u, n, "%s://%s", scheme, c->domain);
 	c->base_url = u;
+}
+
+void config_free(struct config *c)
+{
+	free((char *)c->base_url);
+	c->base_url = NULL;
+	cidr_list_free(&c->trusted_proxies);
 }

@@ -1,10 +1,28 @@
 #include "core/password.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
 #define PW_OPS 2
 #define PW_MEM (19u * 1024 * 1024)
+
+/* The hash that unknown accounts are checked against: made once, before
+ * any request, and only read afterwards. */
+static char dummy[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+	if (password_hash("not a password", dummy))
+		dummy[0] = '\0';
+}
+
+int password_init(void)
+{
+	pthread_once(&dummy_once, dummy_make);
+	return dummy[0] ? 0 : -1;
+}
 
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
@@ -15,9 +33,8 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 
 bool password_verify(const char *hash, const char *password)
 {
-	static char dummy[PASSWORD_HASH_MAX];
 	if (!hash || !*hash) {
-		if (!dummy[0] && password_hash("not a password", dummy))
+		if (password_init())
 			return false;
 		int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
 		return spent == 0 && false; /* the dummy never matches a real account */

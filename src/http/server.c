@@ -4,6 +4,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 #include "util/util.h"
 
 #include <arpa/inet.h>
@@ -17,19 +18,81 @@
 #define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
 #define MAX_CONNECTIONS 4000
 
+#define XFF_MAX_HEADERS 16 /* X-Forwarded-For headers read in one request */
+
+/* The X-Forwarded-For headers of a request, in the order received. */
+struct xff {
+	const char *v[XFF_MAX_HEADERS];
+	int n;
+};
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct xff *x = cls;
+	if (value && !strcasecmp(key, "X-Forwarded-For") && x->n < XFF_MAX_HEADERS)
+		x->v[x->n++] = value;
+	return MHD_YES;
+}
+
+/* One entry of n bytes, spaces around it allowed. */
+static bool parse_entry(const char *e, size_t n, struct netaddr *out)
+{
+	for (; n && (*e == ' ' || *e == '\t'); e++, n--)
+		;
+	while (n && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+		n--;
+	return netaddr_parse(e, n, out);
+}
+
+/* Walks one header's entries from the right, moving *client to each.
+ * Returns true if every entry was a trusted proxy (read on leftwards). */
+static bool walk_header(const char *v, const struct cidr_list *trusted, struct netaddr *client)
+{
+	size_t end = strlen(v);
+	for (;;) {
+		size_t start = end;
+		while (start > 0 && v[start - 1] != ',')
+			start--;
+		struct netaddr a;
+		if (!parse_entry(v + start, end - start, &a))
+			return false; /* not an address: the last trusted hop stands */
+		*client = a;
+		if (!cidr_list_match(trusted, &a))
+			return false;
+		if (start == 0)
+			return true;
+		end = start - 1;
+	}
+}
+
+/* The client behind trusted proxies: the right-most X-Forwarded-For entry
+ * that is not itself a trusted proxy (the left-most if all are). */
+static void forwarded_client(struct req *r, const struct cidr_list *trusted,
+			     struct netaddr *client)
+{
+	struct xff x = {.n = 0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_xff, &x);
+	for (int i = x.n - 1; i >= 0; i--)
+		if (!walk_header(x.v[i], trusted, client))
+			return;
+}
+
+/* The socket peer; behind a trusted proxy, the client it reports. Printed
+ * from the parsed address, so a header cannot put text in the log. */
 static const char *client_ip(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "?";
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip,
-				  sizeof ip);
-	}
+	struct netaddr a;
+	if (!ci || !ci->client_addr || !netaddr_from_sockaddr(ci->client_addr, &a))
+		return "?";
+	const struct cidr_list *trusted = &r->srv->cfg->trusted_proxies;
+	if (trusted->n && cidr_list_match(trusted, &a))
+		forwarded_client(r, trusted, &a);
+	char ip[NETADDR_STRLEN];
+	netaddr_format(&a, ip);
 	return arena_strdup(&r->arena, ip);
 }
 
@@ -193,7 +256,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", line);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
+int server_parse_listen(const char *listen, struct sockaddr_in *out)
 {
 	const char *colon = strrchr(listen, ':');
 	if (!colon)
@@ -204,10 +267,13 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 		return -1;
 	memcpy(host, listen, hl);
 	host[hl] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
+	const char *p = colon + 1;
+	long port = 0;
+	for (; *p >= '0' && *p <= '9' && port <= 65535; p++)
+		port = port * 10 + (*p - '0');
+	if (*p || p == colon + 1 || port < 1 || port > 65535)
 		return -1;
+	struct sockaddr_in tmp, *sa = out ? out : &tmp;
 	memset(sa, 0, sizeof *sa);
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons((uint16_t)port);
@@ -222,7 +288,7 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 	srv->store = store;
 	atomic_store(&srv->inflight, 0);
 	struct sockaddr_in sa;
-	if (parse_listen(cfg->listen, &sa)) {
+	if (server_parse_listen(cfg->listen, &sa)) {
 		log_error("bad listen address %s (want HOST:PORT)", cfg->listen);
 		return -1;
 	}

@@ -6,6 +6,8 @@
 #include "store/store.h"
 #include "util/ratelimit.h"
 
+#include <netinet/in.h>
+
 struct server {
 	const struct config *cfg;
 	struct store *store;
@@ -15,6 +17,9 @@ struct server {
 	_Atomic int inflight; /* requests between first byte and response sent */
 };
 
+/* Parses "HOST:PORT" (an IPv4 address, localhost or empty for every
+ * address; port 1..65535) into out (may be NULL). Returns 0 or -1. */
+int server_parse_listen(const char *listen, struct sockaddr_in *out);
 /* Starts listening on cfg->listen. Returns 0 or -1 (logged). */
 int server_start(struct server *srv, const struct config *cfg, struct store *store);
 /* Stops accepting, waits up to drain_ms for in-flight requests, closes. */

@@ -86,6 +86,9 @@ void db_rollback(struct db *db);
  * (nothing of fn's was kept). */
 enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc);
 
+/* Logs every statement that takes ms or more (-1, the default: none). Set
+ * once at start, before any connection is used. */
+void db_slow_sql(int ms);
 /* True while db is inside a write transaction (it sees uncommitted rows). */
 bool db_in_write(struct db *db);
 

@@ -129,10 +129,15 @@ static _Thread_local struct db *tx_db;
 
 static enum db_rc map_rc(int rc);
 
-/* RAPPORT_SLOW_SQL_MS=N logs every statement that takes N ms or more,
- * whichever way it runs (a step, a script, a transaction or savepoint
- * statement, a checkpoint); -1, the default, logs nothing. */
+/* RAPPORT_SLOW_SQL_MS=N (db_slow_sql) logs every statement that takes N ms
+ * or more, whichever way it runs (a step, a script, a transaction or
+ * savepoint statement, a checkpoint); -1, the default, logs nothing. */
 static int slow_sql_ms = -1;
+
+void db_slow_sql(int ms)
+{
+	slow_sql_ms = ms;
+}
 
 static int64_t slow_start(void)
 {
@@ -207,9 +212,6 @@ static void writer_take(void)
 
 enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 {
-	const char *slow = getenv("RAPPORT_SLOW_SQL_MS");
-	if (slow && *slow)
-		slow_sql_ms = atoi(slow);
 	struct db *db = xcalloc(1, sizeof *db);
 	int rc = sqlite3_open_v2(path, &db->conn,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -75,6 +75,11 @@ static int mkdir_p(const char *dir)
 	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
 }
 
+void store_slow_sql(int ms)
+{
+	db_slow_sql(ms);
+}
+
 enum store_rc store_open(const struct store_options *opt, struct store **out)
 {
 	if (mkdir_p(opt->dir)) {

@@ -53,6 +53,9 @@ enum store_rc store_open(const struct store_options *opt, struct store **out);
  * for the whole process: `rows` entries, 0 for none. */
 void store_row_cache(size_t rows);
 void store_row_cache_stats(uint64_t *hits, uint64_t *misses);
+/* Logs every statement that takes ms or more; -1 (the default) for none.
+ * For the whole process, set before store_open. */
+void store_slow_sql(int ms);
 void store_close(struct store *s);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);

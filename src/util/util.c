@@ -61,17 +61,27 @@ int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static _Atomic int64_t last_id;
+int64_t idgen_next(struct idgen *g, int64_t now)
+{
+	int64_t base = now << ID_SEQ_BITS;
+	int64_t prev = atomic_load(&g->last), next;
+	do
+		next = prev + 1 > base ? prev + 1 : base;
+	while (!atomic_compare_exchange_weak(&g->last, &prev, next));
+	int64_t ms = next >> ID_SEQ_BITS, seq = next & ((1 << ID_SEQ_BITS) - 1);
+	return ms << 16 | (int64_t)g->node << ID_SEQ_BITS | seq;
+}
+
+static struct idgen ids;
+
+void id_set_node(int node)
+{
+	ids.node = node;
+}
 
 int64_t id_new(void)
 {
-	int64_t base = now_ms() << 16;
-	int64_t prev = atomic_load(&last_id);
-	for (;;) {
-		int64_t next = prev + 1 > base ? prev + 1 : base;
-		if (atomic_compare_exchange_weak(&last_id, &prev, next))
-			return next;
-	}
+	return idgen_next(&ids, now_ms());
 }
 
 int64_t id_from_ms(int64_t ms)

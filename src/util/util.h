@@ -22,8 +22,27 @@ int64_t now_ms(void);
 /* Monotonic milliseconds, for durations. */
 int64_t mono_ms(void);
 
-/* A Mastodon-style snowflake: ms << 16 | sequence. Strictly increasing
- * within a process; time-ordered across processes. */
+/* IDs are Mastodon-style snowflakes: ms << 16 | low 16 bits, and the low
+ * bits are node << ID_SEQ_BITS | sequence. Each process sharing a database
+ * has its own node (RAPPORT_NODE_ID), so two processes never make the same
+ * ID. Past 2^ID_SEQ_BITS IDs in one millisecond a generator moves on to
+ * the next millisecond (running ahead of the clock until it catches up):
+ * IDs never repeat and stay time-ordered across processes. */
+#define ID_NODE_BITS 6
+#define ID_SEQ_BITS (16 - ID_NODE_BITS)
+#define ID_NODE_MAX ((1 << ID_NODE_BITS) - 1)
+
+struct idgen {
+	_Atomic int64_t last; /* ms << ID_SEQ_BITS | sequence of the last ID */
+	int node;             /* 0..ID_NODE_MAX */
+};
+
+/* The next ID of g at wall-clock time now (ms): strictly greater than
+ * every ID g made before, whatever the thread. */
+int64_t idgen_next(struct idgen *g, int64_t now);
+/* Sets the node of this process's generator. Call once, before threads. */
+void id_set_node(int node);
+/* The next ID of this process's generator. */
 int64_t id_new(void);
 /* The snowflake that sorts before every ID made at or after ms. */
 int64_t id_from_ms(int64_t ms);

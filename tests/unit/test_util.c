@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/cache.h"
 #include "util/jw.h"
+#include "util/netaddr.h"
 #include "util/ratelimit.h"
 #include "util/util.h"
 
@@ -73,6 +74,64 @@ static void ids_increase_and_parse(void **state)
 	assert_false(id_parse("9999999999999999999", &v)); /* > INT64_MAX */
 	assert_true(id_parse("9223372036854775807", &v));
 	assert_false(id_parse(NULL, &v));
+}
+
+static bool in_list(const char *list, const char *addr)
+{
+	struct cidr_list l;
+	const char *bad = NULL;
+	struct netaddr a;
+	assert_int_equal(cidr_list_parse(list, &l, &bad), 0);
+	assert_true(netaddr_parse(addr, strlen(addr), &a));
+	bool in = cidr_list_match(&l, &a);
+	cidr_list_free(&l);
+	return in;
+}
+
+static void netaddr_blocks(void **state)
+{
+	(void)state;
+	const char *list = "10.0.0.0/8, 192.168.1.0/24,2001:db8::/33 , 172.16.0.0/12,::1,"
+			   "::ffff:100.64.0.0/106, 0.0.0.0/32";
+	assert_true(in_list(list, "10.255.0.1"));
+	assert_false(in_list(list, "11.0.0.1"));
+	assert_true(in_list(list, "192.168.1.255"));
+	assert_false(in_list(list, "192.168.2.0"));
+	assert_true(in_list(list, "172.31.255.255"));
+	assert_false(in_list(list, "172.32.0.0"));
+	assert_true(in_list(list, "2001:db8:7fff::1"));
+	assert_false(in_list(list, "2001:db8:8000::1"));
+	assert_true(in_list(list, "::1"));
+	assert_false(in_list(list, "::2"));
+	assert_true(in_list(list, "100.127.0.1"));           /* ::ffff:100.64.0.0/106 */
+	assert_true(in_list(list, "::ffff:10.1.2.3"));       /* folded to 10.1.2.3 */
+	assert_false(in_list(list, "::10.1.2.3"));           /* not a mapped address */
+	assert_true(in_list("0.0.0.0/0", "203.0.113.1"));
+	assert_false(in_list("0.0.0.0/0", "2001:db8::1"));  /* families never mix */
+	assert_true(in_list("::/0", "2001:db8::1"));
+	assert_false(in_list("", "10.0.0.1"));
+	const char *bad_lists[] = {"10.0.0.0/33", "10.0.0.1/8", "10.0.0.0/", "/8", "a,",
+				   "10.0.0.0/8,", ",", " ", "::1/129", "1.2.3", "01.2.3.4",
+				   "1.2.3.4/1x", "2001:db8::1/32", "::ffff:10.0.0.0/95"};
+	for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++) {
+		struct cidr_list l = {.n = 99};
+		const char *bad = NULL;
+		assert_int_equal(cidr_list_parse(bad_lists[i], &l, &bad), -1);
+		assert_non_null(bad);
+		assert_true(l.n == 0 && !l.items);
+	}
+	struct netaddr a;
+	char out[NETADDR_STRLEN];
+	assert_true(netaddr_parse("2001:DB8:0::1", 13, &a));
+	netaddr_format(&a, out);
+	assert_string_equal(out, "2001:db8::1");
+	assert_true(netaddr_parse("::ffff:192.0.2.1", 16, &a));
+	netaddr_format(&a, out);
+	assert_string_equal(out, "192.0.2.1");
+	assert_false(netaddr_parse("1.2.3.4\0", 8, &a));
+	assert_false(netaddr_parse("1.2.3.4:80", 10, &a));
+	assert_false(netaddr_parse("", 0, &a));
+	assert_false(netaddr_parse("fe80::1%eth0", 12, &a));
 }
 
 static void time_has_milliseconds(void **state)
@@ -381,7 +440,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arena_many_and_big),  cmocka_unit_test(buf_cap_is_sticky),
-		cmocka_unit_test(ids_increase_and_parse), cmocka_unit_test(time_has_milliseconds),
+		cmocka_unit_test(ids_increase_and_parse), cmocka_unit_test(netaddr_blocks),
+		cmocka_unit_test(time_has_milliseconds),
 		cmocka_unit_test(tokens_and_hashes),   cmocka_unit_test(truthy),
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
