@@ -116,6 +116,29 @@ void h_nodeinfo(struct req *r)
 	reply_json(r, 200, j);
 }
 
+static void reply_jrd(struct req *r, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	reply_text(r, 200, "application/jrd+json; charset=utf-8", s ? s : "{}");
+	free(s);
+}
+
+/* The instance actor answers to acct:DOMAIN@DOMAIN and to its id, as
+ * Mastodon's does. */
+static bool instance_actor(struct req *r, const char *res)
+{
+	const struct config *cfg = r->core.cfg;
+	const char *id = arena_printf(&r->arena, "%s/actor", cfg->base_url);
+	const char *acct = arena_printf(&r->arena, "acct:%s@%s", cfg->domain, cfg->domain);
+	if (strcmp(res, id) && !str_ieq(res, acct))
+		return false;
+	reply_jrd(r, json_pack("{s:s, s:[s], s:[{s:s, s:s, s:s}]}", "subject", acct, "aliases", id,
+			       "links", "rel", "self", "type", "application/activity+json", "href",
+			       id));
+	return true;
+}
+
 void h_webfinger(struct req *r)
 {
 	const char *res = param_str(r, "resource");
@@ -123,6 +146,8 @@ void h_webfinger(struct req *r)
 		reply_error(r, 400, "Missing parameter: resource");
 		return;
 	}
+	if (instance_actor(r, res))
+		return;
 	const char *base = r->core.cfg->base_url;
 	const char *acct = NULL;
 	if (str_has_prefix(res, "acct:"))
@@ -149,10 +174,7 @@ void h_webfinger(struct req *r)
 		account_url(&r->core, &a), "rel", "self", "type", "application/activity+json",
 		"href", account_uri(&r->core, &a), "rel", "http://ostatus.org/schema/1.0/subscribe", "template",
 		arena_printf(&r->arena, "%s/authorize_interaction?uri={uri}", base));
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	reply_text(r, 200, "application/jrd+json; charset=utf-8", s ? s : "{}");
-	free(s);
+	reply_jrd(r, j);
 }
 
 void h_host_meta(struct req *r)

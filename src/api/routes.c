@@ -8,6 +8,7 @@
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
+#include "federation/actor.h"
 #include "pages/html.h"
 #include "pages/pages.h"
 
@@ -100,6 +101,14 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+
+	/* ActivityPub actors and their collections (federation/actor.c) */
+	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/users/:name", h_ap_actor, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/users/:name/followers", h_ap_followers, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/users/:name/following", h_ap_following, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/users/:name/outbox", h_ap_outbox, AUTH_NONE, 0, POLICY_PUBLIC},
+	{"GET", "/users/:name/collections/featured", h_ap_featured, AUTH_NONE, 0, POLICY_PUBLIC},
 
 	/* public pages and feeds (pages/public.c, pages/feeds.c) */
 	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -151,6 +151,20 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+/* True if the media type of a Content-Type is one read as JSON: the
+ * API's application/json, and ActivityPub's application/activity+json and
+ * application/ld+json (whatever its profile). Parameters are ignored. */
+static bool json_media_type(const char *ct)
+{
+	static const char *const types[] = {"application/json", "application/activity+json",
+					    "application/ld+json"};
+	size_t n = strcspn(ct, "; \t");
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (n == strlen(types[i]) && !strncasecmp(ct, types[i], n))
+			return true;
+	return false;
+}
+
 /* Query string first, then the body over it. */
 static int parse_params(struct req *r)
 {
@@ -164,7 +178,7 @@ static int parse_params(struct req *r)
 	if (!r->body.len)
 		return 0;
 	const char *ct = r->content_type ? r->content_type : "";
-	if (!strncasecmp(ct, "application/json", 16) || (!*ct && r->body.data[0] == '{')) {
+	if (json_media_type(ct) || (!*ct && r->body.data[0] == '{')) {
 		json_error_t err;
 		json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
 		if (!j || !json_is_object(j)) {
@@ -187,8 +201,8 @@ static int parse_params(struct req *r)
 		/* multipart bodies are parsed by the media endpoints that take them */
 		return 0;
 	}
-	reply_error(r, 415, "Unsupported Content-Type: use application/json or "
-			    "application/x-www-form-urlencoded");
+	reply_error(r, 415, "Unsupported Content-Type: use application/json, "
+			    "application/activity+json or application/x-www-form-urlencoded");
 	return -1;
 }
 

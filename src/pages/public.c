@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "core/accounts.h"
 #include "core/statuses.h"
+#include "federation/actor.h"
 #include "http/accept.h"
 #include "pages/pages.h"
 #include "pages/view.h"
@@ -17,16 +18,18 @@
 #define THREAD_SHOWN 300 /* replies shown under a post */
 #define THREAD_DEPTH 8   /* deeper replies are shown at this depth */
 
-/* HTML (0) or JSON (1) for this request, -1 after a 406. Either way the
- * answer varies with Accept. */
-static int negotiate(struct req *r)
+/* HTML (0), JSON (1) or, where activitypub is true, ActivityPub (2) for
+ * this request, -1 after a 406. Either way the answer varies with Accept. */
+static int negotiate(struct req *r, bool activitypub)
 {
-	static const char *const offers[] = {"text/html", "application/json"};
+	static const char *const offers[] = {"text/html", "application/json", AP_ACCEPT_ACTIVITY,
+					     AP_ACCEPT_LD};
 	reply_header(r, "Vary", "Accept");
-	int k = accept_best(req_header(r, "Accept"), offers, 2);
+	int k = accept_best(req_header(r, "Accept"), offers, activitypub ? 4 : 2);
 	if (k < 0)
-		reply_error(r, 406, "Not acceptable: this page is text/html or application/json");
-	return k;
+		reply_error(r, 406, "Not acceptable: this page is text/html or application/json%s",
+			    activitypub ? " or application/activity+json" : "");
+	return k > 2 ? 2 : k;
 }
 
 static bool is_url(const char *v)
@@ -105,14 +108,18 @@ void h_page_profile(struct req *r)
 {
 	struct account a;
 	bool failed;
-	int kind = negotiate(r);
+	int kind = negotiate(r, true);
 	if (kind < 0)
 		return;
 	if (!view_account(r, path_param(r, 0), &a, &failed)) {
-		if (!failed && kind == 1)
+		if (!failed && kind >= 1)
 			reply_error(r, 404, "Record not found");
 		else if (!failed)
 			page_not_found(r);
+		return;
+	}
+	if (kind == 2) {
+		ap_reply_actor(r, &a);
 		return;
 	}
 	if (kind == 1) {
@@ -247,7 +254,7 @@ void h_page_status(struct req *r)
 	struct status s;
 	int64_t id;
 	bool failed;
-	int kind = negotiate(r);
+	int kind = negotiate(r, false);
 	if (kind < 0 || !view_account(r, path_param(r, 0), &a, &failed) ||
 	    !id_parse(path_param(r, 1), &id) || status_load(&r->core, 0, id, &s) != RC_OK ||
 	    s.account_id != a.id || s.reblog) {

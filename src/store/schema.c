@@ -517,5 +517,14 @@ const char *const schema_migrations[] = {
 	" WHERE settled_at = 0 AND held = 0;"
 	"CREATE INDEX social_addressed_thread ON social_addressed(account_id, thread_id, status_id)"
 	" WHERE settled_at = 0;",
+	/* 13: the key pairs of local ActivityPub actors (store_keys.c,
+	 * core/keys.c): RSA-2048 in PEM, made on first use; account_id 0 is
+	 * the instance actor, so there is no foreign key to accounts. The
+	 * private key is read only by the signer, never into a response. */
+	"CREATE TABLE actor_keys ("
+	" account_id INTEGER PRIMARY KEY,"
+	" public_pem TEXT NOT NULL,"
+	" private_pem TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL);",
 	NULL,
 };

@@ -1,0 +1,212 @@
+/* actor.c - Person and Application documents, and the collections they
+ * name, in the shape Mastodon serves and reads (its ActorSerializer). */
+#include "federation/actor.h"
+#include "core/accounts.h"
+#include "core/keys.h"
+#include "core/text.h"
+#include "core/timeline.h"
+#include "http/accept.h"
+#include "util/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reply_ap(struct req *r, json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!s) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	reply_text(r, 200, AP_TYPE, s);
+	free(s);
+}
+
+/* The terms Mastodon defines inline; no context is fetched by a reader. */
+static json_t *context(void)
+{
+	return json_pack("[s, s, {s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s, s:s, s:s}]",
+			 AP_CONTEXT, "https://w3id.org/security/v1", "manuallyApprovesFollowers",
+			 "as:manuallyApprovesFollowers", "toot", "http://joinmastodon.org/ns#",
+			 "featured", "@id", "toot:featured", "@type", "@id", "discoverable",
+			 "toot:discoverable", "indexable", "toot:indexable", "schema",
+			 "http://schema.org#", "PropertyValue", "schema:PropertyValue", "value",
+			 "schema:value", "webfinger",
+			 "https://purl.archive.org/socialweb/webfinger#webfinger");
+}
+
+static json_t *public_key(struct req *r, const char *id, const char *pem)
+{
+	return json_pack("{s:s, s:s, s:s}", "id", arena_printf(&r->arena, "%s#main-key", id),
+			 "owner", id, "publicKeyPem", pem);
+}
+
+static bool is_url(const char *v)
+{
+	return (str_has_prefix(v, "https://") || str_has_prefix(v, "http://")) &&
+	       !strpbrk(v, " \t\r\n\"<>");
+}
+
+/* Profile fields as PropertyValue; a value that is a link becomes one. */
+static json_t *attachments(struct req *r, const char *stored)
+{
+	json_t *arr = json_loads(stored ? stored : "[]", 0, NULL), *f, *out = json_array();
+	size_t i;
+	json_array_foreach(json_is_array(arr) ? arr : NULL, i, f)
+	{
+		const char *n = json_string_value(json_object_get(f, "name"));
+		const char *v = json_string_value(json_object_get(f, "value"));
+		if (!n || !v)
+			continue;
+		const char *e = text_escape(&r->arena, v);
+		const char *html = is_url(v) ? arena_printf(&r->arena,
+							    "<a href=\"%s\" rel=\"me nofollow "
+							    "noopener noreferrer\" target=\"_blank\">"
+							    "%s</a>",
+							    e, e)
+					     : e;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "type", "PropertyValue",
+						     "name", n, "value", html));
+	}
+	json_decref(arr);
+	return out;
+}
+
+static void add_image(json_t *j, const char *key, const char *url)
+{
+	if (url && *url && is_url(url))
+		json_object_set_new(j, key, json_pack("{s:s, s:s}", "type", "Image", "url", url));
+}
+
+static json_t *person(struct req *r, const struct account *a, const char *pem)
+{
+	const char *id = account_uri(&r->core, a), *base = r->core.cfg->base_url;
+	char published[32];
+	time_format(a->created_at, published, sizeof published);
+	json_t *j = json_pack(
+		"{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b,"
+		" s:s, s:s, s:o, s:o, s:{s:s}, s:[]}",
+		"@context", context(), "id", id, "type", a->bot ? "Service" : "Person",
+		"following", arena_printf(&r->arena, "%s/following", id), "followers",
+		arena_printf(&r->arena, "%s/followers", id), "inbox",
+		arena_printf(&r->arena, "%s/inbox", id), "outbox",
+		arena_printf(&r->arena, "%s/outbox", id), "featured",
+		arena_printf(&r->arena, "%s/collections/featured", id), "preferredUsername",
+		a->username, "name", a->display_name ? a->display_name : "", "summary",
+		a->note_html ? a->note_html : "", "url", account_url(&r->core, a),
+		"manuallyApprovesFollowers", a->locked, "discoverable", a->discoverable,
+		"indexable", 0, "published", published, "webfinger",
+		arena_printf(&r->arena, "%s@%s", a->username, r->core.cfg->domain), "publicKey",
+		public_key(r, id, pem), "attachment", attachments(r, a->fields), "endpoints",
+		"sharedInbox", arena_printf(&r->arena, "%s/inbox", base), "tag");
+	if (j) {
+		add_image(j, "icon", a->avatar);
+		add_image(j, "image", a->header);
+	}
+	return j;
+}
+
+void ap_reply_actor(struct req *r, const struct account *a)
+{
+	const char *pem;
+	if (key_public(&r->core, a->id, &pem) != RC_OK) {
+		reply_core_error(r);
+		return;
+	}
+	reply_ap(r, person(r, a, pem));
+}
+
+/* The local account named by the first path parameter; replies 404 (or
+ * 500) and returns false if there is none. */
+static bool local_account(struct req *r, struct account *a)
+{
+	const char *name = path_param(r, 0);
+	if (name && username_valid(name) && account_lookup(&r->core, name, a) == RC_OK &&
+	    !*a->domain)
+		return true;
+	if (name && username_valid(name) && r->core.err.rc == RC_INTERNAL)
+		reply_core_error(r);
+	else
+		reply_error(r, 404, "Record not found");
+	return false;
+}
+
+void h_ap_actor(struct req *r)
+{
+	static const char *const offers[] = {AP_ACCEPT_ACTIVITY, AP_ACCEPT_LD, "application/json",
+					     "text/html"};
+	struct account a;
+	reply_header(r, "Vary", "Accept");
+	int k = accept_best(req_header(r, "Accept"), offers, 4);
+	if (!local_account(r, &a))
+		return;
+	if (k == 3)
+		reply_redirect(r, account_url(&r->core, &a));
+	else if (k < 0)
+		reply_error(r, 406, "Not acceptable: this is application/activity+json");
+	else
+		ap_reply_actor(r, &a);
+}
+
+void h_ap_instance_actor(struct req *r)
+{
+	const struct config *cfg = r->core.cfg;
+	const char *pem, *id = arena_printf(&r->arena, "%s/actor", cfg->base_url);
+	if (key_public(&r->core, KEYS_INSTANCE_ACTOR, &pem) != RC_OK) {
+		reply_core_error(r);
+		return;
+	}
+	reply_ap(r, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:{s:s}}", "@context",
+			      context(), "id", id, "type", "Application", "inbox",
+			      arena_printf(&r->arena, "%s/inbox", id), "outbox",
+			      arena_printf(&r->arena, "%s/outbox", id), "preferredUsername",
+			      cfg->domain, "url", cfg->base_url, "manuallyApprovesFollowers", 1,
+			      "publicKey", public_key(r, id, pem), "endpoints", "sharedInbox",
+			      arena_printf(&r->arena, "%s/inbox", cfg->base_url)));
+}
+
+static void collection(struct req *r, const struct account *a, const char *suffix, int64_t n)
+{
+	reply_ap(r, json_pack("{s:s, s:s, s:s, s:I}", "@context", AP_CONTEXT, "id",
+			      arena_printf(&r->arena, "%s%s", account_uri(&r->core, a), suffix),
+			      "type", "OrderedCollection", "totalItems", (json_int_t)n));
+}
+
+void h_ap_followers(struct req *r)
+{
+	struct account a;
+	if (local_account(r, &a))
+		collection(r, &a, "/followers", a.followers_count);
+}
+
+void h_ap_following(struct req *r)
+{
+	struct account a;
+	if (local_account(r, &a))
+		collection(r, &a, "/following", a.following_count);
+}
+
+void h_ap_outbox(struct req *r)
+{
+	struct account a;
+	if (local_account(r, &a))
+		collection(r, &a, "/outbox", a.statuses_count);
+}
+
+/* The pins anyone may see (public and unlisted), as an anonymous reader
+ * sees them. */
+void h_ap_featured(struct req *r)
+{
+	struct account a;
+	struct account_tl_opts o = {.pinned = true};
+	struct page pg = {.limit = 40};
+	struct status_list l;
+	if (!local_account(r, &a))
+		return;
+	if (timeline_account(&r->core, 0, a.id, &o, &pg, &l) != RC_OK)
+		reply_core_error(r);
+	else
+		collection(r, &a, "/collections/featured", l.n);
+}
