@@ -154,4 +154,4 @@ valgrind: deps
 clean:
 	rm -rf $(B)
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/obj/main.d
+-include $(UNIT_BIN:=.d) $(UNIT_ASAN:=.d) $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/obj/main.d

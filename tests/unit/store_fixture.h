@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/accounts.h"
 #include "core/core.h"
 #include "store/accounts.h"
 #include "store/db.h"
@@ -100,6 +101,18 @@ static inline int64_t fx_account(struct fx *f, const char *name, const char *dom
 			    .display_name = name, .note = "", .note_html = "", .uri = uri,
 			    .url = uri, .discoverable = true, .created_at = now_ms()};
 	return store_account_insert(f->c.db, &a) == ST_OK ? a.id : 0;
+}
+
+/* Signs up a local user NAME through the core (the test fails if it can't)
+ * and returns its account id. Needs cmocka included before this header. */
+static inline int64_t fx_user(struct fx *f, const char *name)
+{
+	char email[64];
+	snprintf(email, sizeof email, "%s@example.test", name);
+	struct signup s = {.username = name, .email = email, .password = "correct horse"};
+	int64_t id = 0;
+	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
+	return id;
 }
 
 #endif

@@ -55,16 +55,6 @@ static int teardown_all(void **state)
 	return teardown(state);
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 static int64_t post(struct fx *f, int64_t author, const char *text, int64_t reply_to)
 {
 	struct new_status in = {.text = text, .sensitive = -1, .in_reply_to_id = reply_to};
@@ -91,7 +81,7 @@ static struct connection met(struct fx *f, int64_t a, int64_t b, bool *found)
 static void met_from_reply(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	int64_t p = post(f, b, "a thought on bikes", 0);
 	int64_t older = post(f, b, "an older one", 0);
 	post(f, a, "@ben what a good point", older);
@@ -118,8 +108,8 @@ static void met_from_reply(void **state)
 static void met_from_favourite_mention_or_none(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee"),
-		e = mkuser(f, "eve");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee"),
+		e = fx_user(f, "eve");
 	int64_t p = post(f, b, "nice day", 0);
 	assert_int_equal(status_favourite(&f->c, a, p, true), RC_OK);
 	follow(f, a, b);
@@ -137,7 +127,7 @@ static void met_from_favourite_mention_or_none(void **state)
 	assert_int_equal(k.met_status_id, 0);
 	assert_true(k.met_at > 0);
 	/* Outside the lookback: a reply 100 days old does not count. */
-	int64_t g = mkuser(f, "gus");
+	int64_t g = fx_user(f, "gus");
 	int64_t q = post(f, g, "old post", 0), r = post(f, a, "@gus old reply", q);
 	assert_int_equal(db_exec(f->c.db, "UPDATE statuses SET created_at = $2 WHERE id = $1", "ii",
 				 r, now_ms() - 100 * DAY),
@@ -149,7 +139,7 @@ static void met_from_favourite_mention_or_none(void **state)
 static void how_text_rules(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee");
 	struct connection k;
 	/* Not followed, never met: no connection to write. */
 	assert_int_equal(connection_set_how(&f->c, a, b, "hi", &k), RC_NOT_FOUND);
@@ -186,8 +176,8 @@ static int64_t reconnect_n(struct fx *f, int64_t a, int64_t now, int64_t *first)
 static void reconnect_with_clock(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee"),
-		e = mkuser(f, "eve");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee"),
+		e = fx_user(f, "eve");
 	follow(f, a, b);
 	follow(f, b, a);
 	follow(f, a, d);
@@ -237,8 +227,8 @@ static int64_t unknown_n(struct fx *f, int64_t a, int64_t *first)
 static void unknown_followers(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee"),
-		e = mkuser(f, "eve");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee"),
+		e = fx_user(f, "eve");
 	follow(f, b, a);
 	follow(f, d, a);
 	follow(f, e, a);
@@ -283,8 +273,8 @@ static int waiting(struct fx *f, int64_t a, int64_t *ids, int *kinds)
 static void waiting_classified_and_settled(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), d = mkuser(f, "dee"),
-		e = mkuser(f, "eve"), g = mkuser(f, "gus");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee"),
+		e = fx_user(f, "eve"), g = fx_user(f, "gus");
 	follow(f, a, b); /* ben's mention outside her thread reaches ann (docs/SOCIAL.md) */
 	int64_t p = post(f, a, "I wrote a tool", 0);
 	int64_t plain = post(f, b, "@ann nice tool", p);

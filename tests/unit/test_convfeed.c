@@ -26,16 +26,6 @@ static int setup(void **state)
 	return f ? 0 : -1;
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 static void follow(struct fx *f, int64_t a, int64_t b)
 {
 	struct follow_options o = {.reblogs = -1, .notify = -1};
@@ -67,11 +57,11 @@ struct cast {
 
 static void make_cast(struct fx *f, struct cast *k)
 {
-	k->ann = mkuser(f, "ann");
-	k->ben = mkuser(f, "ben");
-	k->cid = mkuser(f, "cid");
-	k->dee = mkuser(f, "dee");
-	k->eve = mkuser(f, "eve");
+	k->ann = fx_user(f, "ann");
+	k->ben = fx_user(f, "ben");
+	k->cid = fx_user(f, "cid");
+	k->dee = fx_user(f, "dee");
+	k->eve = fx_user(f, "eve");
 	follow(f, k->ann, k->ben);
 	follow(f, k->ben, k->ann);
 	follow(f, k->ann, k->cid);

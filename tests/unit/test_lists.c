@@ -26,16 +26,6 @@ static int setup(void **state)
 	return f ? 0 : -1;
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 static void follow(struct fx *f, int64_t viewer, int64_t target)
 {
 	struct follow_options o = {-1, -1};
@@ -65,7 +55,7 @@ static int members(struct fx *f, int64_t owner, int64_t id, int64_t *first)
 static void lists_are_validated_and_owned(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	struct list l;
 	struct list_params p = {.title = "Friends", .exclusive = -1};
 	assert_int_equal(list_create(&f->c, a, &p, &l), RC_OK);
@@ -120,7 +110,7 @@ static void lists_are_validated_and_owned(void **state)
 static void at_most_lists_max(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	for (int i = 0; i < LISTS_MAX; i++)
 		mklist(f, a, "list");
 	struct list_params p = {.title = "one too many", .exclusive = -1};
@@ -138,8 +128,8 @@ static void at_most_lists_max(void **state)
 static void members_are_followed_accounts(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), c = mkuser(f, "cid"),
-		d = mkuser(f, "dee");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), c = fx_user(f, "cid"),
+		d = fx_user(f, "dee");
 	follow(f, a, b);
 	follow(f, a, c);
 	int64_t l = mklist(f, a, "Friends"), other = mklist(f, a, "Other");
@@ -203,7 +193,7 @@ static bool in_list_timeline(struct fx *f, int64_t owner, int64_t l, int64_t sta
 static void list_timeline_shows_members(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), c = mkuser(f, "cid");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), c = fx_user(f, "cid");
 	follow(f, a, b);
 	follow(f, a, c);
 	int64_t l = mklist(f, a, "Friends");

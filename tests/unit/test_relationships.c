@@ -25,16 +25,6 @@ static int setup(void **state)
 	return f ? 0 : -1;
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 static int64_t post(struct fx *f, int64_t author, const char *text, const char *visibility)
 {
 	struct new_status in = {.text = text, .visibility = visibility, .sensitive = -1};
@@ -84,7 +74,7 @@ static struct relationship rel(struct fx *f, int64_t viewer, int64_t target)
 static void follow_and_unfollow(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	int64_t s1 = post(f, a, "before the follow", "public");
 	int64_t p1 = post(f, a, "for followers only", "private");
 	assert_false(in_home(f, b, s1));
@@ -124,7 +114,7 @@ static void follow_and_unfollow(void **state)
 static void remove_follower(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), c = mkuser(f, "cid");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), c = fx_user(f, "cid");
 	assert_int_equal(rel_follow(&f->c, b, a, &DEFAULTS), RC_OK);
 	assert_int_equal(rel_follow(&f->c, c, a, &DEFAULTS), RC_OK);
 	int64_t s = post(f, a, "hello", "public");
@@ -140,8 +130,8 @@ static void remove_follower(void **state)
 static void locked_accounts_take_requests(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), c = mkuser(f, "cid"),
-		d = mkuser(f, "dee");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), c = fx_user(f, "cid"),
+		d = fx_user(f, "dee");
 	struct profile_update lock = {.locked = 1, .bot = -1, .discoverable = -1, .nfields = -1,
 				      .sensitive = -1};
 	assert_int_equal(account_update(&f->c, a, &lock), RC_OK);
@@ -187,7 +177,7 @@ static void locked_accounts_take_requests(void **state)
 static void blocks_cut_every_tie(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben"), c = mkuser(f, "cid");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), c = fx_user(f, "cid");
 	assert_int_equal(rel_follow(&f->c, a, b, &DEFAULTS), RC_OK);
 	assert_int_equal(rel_follow(&f->c, b, a, &DEFAULTS), RC_OK);
 	assert_int_equal(rel_follow(&f->c, c, a, &DEFAULTS), RC_OK);
@@ -225,7 +215,7 @@ static void blocks_cut_every_tie(void **state)
 static void blocks_end_pending_requests(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	struct profile_update lock = {.locked = 1, .bot = -1, .discoverable = -1, .nfields = -1,
 				      .sensitive = -1};
 	assert_int_equal(account_update(&f->c, a, &lock), RC_OK);
@@ -240,7 +230,7 @@ static void blocks_end_pending_requests(void **state)
 static void mutes_hide_without_unfollowing(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	assert_int_equal(rel_follow(&f->c, b, a, &DEFAULTS), RC_OK);
 	int64_t s1 = post(f, a, "seen", "public");
 	assert_true(in_home(f, b, s1));
@@ -278,7 +268,7 @@ static void mutes_hide_without_unfollowing(void **state)
 static void notes_are_private_and_bounded(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	assert_int_equal(rel_note(&f->c, a, b, "met at the conference"), RC_OK);
 	assert_string_equal(rel(f, a, b).note, "met at the conference");
 	assert_string_equal(rel(f, b, a).note, "");

@@ -94,16 +94,6 @@ static int setup(void **state)
 	return f ? 0 : -1;
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 static int64_t post(struct fx *f, int64_t author, const char *text, int64_t reply_to,
 		    const char *visibility)
 {
@@ -165,7 +155,7 @@ static int requests_of(struct fx *f, int64_t who, struct notif_request_list *l)
 static void stranger_held(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	int64_t dm = post(f, sam, "@ann hi, buy my course", 0, "direct");
 	int64_t m = post(f, sam, "@ann look at this", 0, NULL);
 	assert_int_equal(notes(f, ann, 0), 0);
@@ -194,7 +184,7 @@ static void stranger_held(void **state)
 static void followed_or_talked_through(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), ben = mkuser(f, "ben"), cat = mkuser(f, "cat");
+	int64_t ann = fx_user(f, "ann"), ben = fx_user(f, "ben"), cat = fx_user(f, "cat");
 	follow(f, ann, ben);
 	age_follows(f); /* a DM to a new follower is the auto-DM rule's (test_detect.c) */
 	int64_t dm = post(f, ben, "@ann hello friend", 0, "direct");
@@ -216,7 +206,7 @@ static void followed_or_talked_through(void **state)
 static void own_conversation_through(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam"), tom = mkuser(f, "tom");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam"), tom = fx_user(f, "tom");
 	int64_t root = post(f, ann, "what do you all think?", 0, NULL);
 	int64_t r1 = post(f, sam, "@ann I think yes", root, NULL); /* the parent is ann's */
 	assert_int_equal(notes(f, ann, r1), 1);
@@ -237,7 +227,7 @@ static void own_conversation_through(void **state)
 static void accept_releases(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	int64_t dm = post(f, sam, "@ann hi there", 0, "direct");
 	int64_t hid = fx_int(f, "SELECT id FROM notifications_held WHERE account_id = $1", "i", ann,
 			     0);
@@ -280,7 +270,7 @@ static int waiting_ids(struct fx *f, int64_t viewer, int64_t *ids)
 static void accept_releases_to_waiting(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam"), tom = mkuser(f, "tom");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam"), tom = fx_user(f, "tom");
 	int64_t q = post(f, sam, "@ann how do I join the club?", 0, NULL);
 	int64_t t = post(f, tom, "@ann how much is it?", 0, NULL);
 	int64_t ids[8];
@@ -299,7 +289,7 @@ static void accept_releases_to_waiting(void **state)
 static void decline_deletes(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	int64_t dm = post(f, sam, "@ann hi there", 0, "direct");
 	int64_t moved = -1;
 	assert_int_equal(requests_answer(&f->c, ann, NULL, &sam, 1, false, &moved), RC_OK);
@@ -319,7 +309,7 @@ static void decline_deletes(void **state)
 static void bad_answers_change_nothing(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), bea = mkuser(f, "bea"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), bea = fx_user(f, "bea"), sam = fx_user(f, "sam");
 	post(f, sam, "@ann hi", 0, "direct");
 	post(f, sam, "@bea hi", 0, "direct");
 	struct notif_request_list la, lb;
@@ -357,7 +347,7 @@ static void bad_answers_change_nothing(void **state)
 static void policy_values_apply(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	const char *drop[POLICY_FIELDS] = {"drop", NULL, NULL, NULL, NULL};
 	assert_int_equal(requests_policy_update(&f->c, ann, drop), RC_OK);
 	int64_t m = post(f, sam, "@ann hello", 0, NULL);
@@ -380,7 +370,7 @@ static void policy_values_apply(void **state)
 static void automated_held_and_labelled(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), ben = mkuser(f, "ben");
+	int64_t ann = fx_user(f, "ann"), ben = fx_user(f, "ben");
 	follow(f, ann, ben);
 	age_follows(f); /* not a new follower: the detectors leave the message alone */
 	int64_t dm = post(f, ben, "@ann welcome! check out my course", 0, "direct");
@@ -415,7 +405,7 @@ static void automated_held_and_labelled(void **state)
 static void fails_closed(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	assert_int_equal(db_exec(f->c.db, "DROP TABLE notifications_held", ""), DB_OK);
 	struct new_status in = {.text = "@ann hi", .visibility = "direct", .sensitive = -1};
 	int64_t id = 0;
@@ -427,7 +417,7 @@ static void fails_closed(void **state)
 static void deleted_status_leaves_request(void **state)
 {
 	struct fx *f = *state;
-	int64_t ann = mkuser(f, "ann"), sam = mkuser(f, "sam");
+	int64_t ann = fx_user(f, "ann"), sam = fx_user(f, "sam");
 	int64_t a = post(f, sam, "@ann one", 0, "direct");
 	int64_t b = post(f, sam, "@ann two", 0, "direct");
 	struct status gone;

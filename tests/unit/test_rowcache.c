@@ -127,16 +127,6 @@ static void the_oldest_way_is_replaced(void **state)
 	rowcache_init(0);
 }
 
-static int64_t mkuser(struct fx *f, const char *name)
-{
-	char email[64];
-	snprintf(email, sizeof email, "%s@example.test", name);
-	struct signup s = {.username = name, .email = email, .password = "correct horse"};
-	int64_t id = 0;
-	assert_int_equal(account_create(&f->c, &s, &id), RC_OK);
-	return id;
-}
-
 /* The status as the database has it now, stored in the cache. */
 static struct status read_and_cache(struct fx *f, int64_t id)
 {
@@ -151,7 +141,7 @@ static struct status read_and_cache(struct fx *f, int64_t id)
 static void changes_drop_rows_at_commit(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	struct new_status in = {.text = "count me", .sensitive = -1};
 	int64_t id;
 	assert_int_equal(status_create(&f->c, a, &in, &id), RC_OK);
@@ -198,7 +188,7 @@ static enum store_rc change_then_fail(struct db *db, void *arg)
 static void changes_drop_rows_at_rollback(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann");
+	int64_t a = fx_user(f, "ann");
 	struct new_status in = {.text = "roll me back", .sensitive = -1};
 	int64_t id;
 	assert_int_equal(status_create(&f->c, a, &in, &id), RC_OK);
@@ -219,7 +209,7 @@ static void changes_drop_rows_at_rollback(void **state)
 static void a_stale_read_is_never_stored(void **state)
 {
 	struct fx *f = *state;
-	int64_t a = mkuser(f, "ann"), b = mkuser(f, "ben");
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben");
 	struct new_status in = {.text = "race me", .sensitive = -1};
 	int64_t id;
 	assert_int_equal(status_create(&f->c, a, &in, &id), RC_OK);
