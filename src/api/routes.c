@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "api/api_connections.h"
+#include "api/api_lifecycle.h"
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
@@ -101,6 +102,8 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+	/* the account lifecycle (api/lifecycle.c) */
+#include "api/routes_lifecycle.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -53,6 +53,11 @@
  *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
+ *  EV_ACCOUNT_DELETED  the account  -                    -                  -
+ *      (core/lifecycle.c) emitted with its tombstone, while its followers
+ *      and statuses are still in the store: the call point where
+ *      federation's delivery sends a Delete of the actor to the servers
+ *      of its followers (a drain subscribed to this type).
  * A new status is one event, the most specific that fits: EV_DIRECT (a
  * direct message), else EV_REPLY (a reply to someone else), else
  * EV_MENTION (it mentions someone else), else EV_POST. Its recipients are
@@ -82,6 +87,7 @@ enum event_type {
 	EV_UNBLOCK,
 	EV_MUTE,
 	EV_UNMUTE,
+	EV_ACCOUNT_DELETED,
 	EV_TYPES
 };
 

@@ -526,5 +526,18 @@ const char *const schema_migrations[] = {
 	" public_pem TEXT NOT NULL,"
 	" private_pem TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);",
+	/* 20: the account lifecycle (core/lifecycle.c, store_lifecycle.c). A
+	 * deleted account leaves only its tombstone: the handle and the actor
+	 * id, never given out again; purged_at is 0 while its content is
+	 * still being removed (the worker finishes what a request left). */
+	"CREATE TABLE account_tombstones ("
+	" account_id INTEGER PRIMARY KEY,"
+	" username_key TEXT NOT NULL,"
+	" domain TEXT NOT NULL DEFAULT '',"
+	" uri TEXT NOT NULL,"
+	" deleted_at BIGINT NOT NULL,"
+	" purged_at BIGINT NOT NULL DEFAULT 0,"
+	" UNIQUE (username_key, domain));"
+	"CREATE INDEX account_tombstones_pending ON account_tombstones(purged_at, account_id);",
 	NULL,
 };

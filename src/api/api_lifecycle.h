@@ -1,0 +1,30 @@
+/* api_lifecycle.h - the account lifecycle under /api/rapport/v1
+ * (api/lifecycle.c; routes in api/routes_lifecycle.inc). Mastodon has no
+ * public API for these (its web pages do them), so apps and Rapport's web
+ * app use these. Each change asks for the current password; a wrong one
+ * is 422 with the field named, too many 429. */
+#ifndef RAPPORT_API_LIFECYCLE_H
+#define RAPPORT_API_LIFECYCLE_H
+
+#include "http/http.h"
+
+/* GET /api/rapport/v1/account: {"email", "created_at"} of the caller. */
+void h_rapport_account_get(struct req *r);
+/* POST /api/rapport/v1/account/password {current_password, password}:
+ * {"revoked": true}; every other token of the account stops working. */
+void h_rapport_password(struct req *r);
+/* POST /api/rapport/v1/account/email {current_password, email}:
+ * {"email"}; 422 when malformed or taken. */
+void h_rapport_email(struct req *r);
+/* GET /api/rapport/v1/authorized_apps: [{id, name, website, scopes,
+ * authorized_at, last_authorized_at, tokens, current}], the apps holding
+ * tokens of the caller, current marking the one asking. */
+void h_rapport_apps_index(struct req *r);
+/* DELETE /api/rapport/v1/authorized_apps/:id: revokes the app's tokens
+ * of the caller ({}), 404 when it holds none. */
+void h_rapport_apps_revoke(struct req *r);
+/* POST /api/rapport/v1/account/delete {password}: deletes the account
+ * ({}); every token of it stops working at once. */
+void h_rapport_account_delete(struct req *r);
+
+#endif

@@ -1,0 +1,83 @@
+/* lifecycle.c - the account lifecycle under /api/rapport/v1
+ * (api/api_lifecycle.h, core/lifecycle.h). */
+#include "api/api.h"
+#include "api/api_lifecycle.h"
+#include "core/lifecycle.h"
+
+#include <string.h>
+
+void h_rapport_account_get(struct req *r)
+{
+	struct user u;
+	if (api_check(r, account_user(&r->core, r->account_id, &u)))
+		return;
+	reply_json(r, 200, json_pack("{s:s, s:o}", "email", u.email, "created_at",
+				     jtime(u.created_at)));
+}
+
+void h_rapport_password(struct req *r)
+{
+	if (api_check(r, lifecycle_password_change(&r->core, r->account_id, r->token.id,
+						   param_str(r, "current_password"),
+						   param_str(r, "password"))))
+		return;
+	reply_json(r, 200, json_pack("{s:b}", "revoked", 1));
+}
+
+void h_rapport_email(struct req *r)
+{
+	const char *email = param_str(r, "email");
+	if (api_check(r, lifecycle_email_change(&r->core, r->account_id,
+						param_str(r, "current_password"), email)))
+		return;
+	reply_json(r, 200, json_pack("{s:s}", "email", email));
+}
+
+static json_t *words(const char *s)
+{
+	json_t *a = json_array();
+	for (const char *p = s; *p;) {
+		size_t m = strcspn(p, " ");
+		if (m)
+			json_array_append_new(a, json_stringn(p, m));
+		p += m + (p[m] == ' ');
+	}
+	return a;
+}
+
+static json_t *authorized_app_json(const struct authorized_app *a, int64_t current)
+{
+	json_t *j = json_pack("{s:o, s:s, s:o, s:o, s:o, s:I, s:b}", "id", jid(a->app_id), "name",
+			      a->name, "scopes", words(a->scopes), "authorized_at",
+			      jtime(a->first_at), "last_authorized_at", jtime(a->last_at),
+			      "tokens", (json_int_t)a->tokens, "current", a->app_id == current);
+	json_object_set_new(j, "website", *a->website ? json_string(a->website) : json_null());
+	return j;
+}
+
+void h_rapport_apps_index(struct req *r)
+{
+	struct authorized_app_list l;
+	if (api_check(r, lifecycle_apps(&r->core, r->account_id, &l)))
+		return;
+	json_t *arr = json_array();
+	for (int i = 0; i < l.n; i++)
+		json_array_append_new(arr, authorized_app_json(&l.items[i], r->token.app_id));
+	reply_json(r, 200, arr);
+}
+
+void h_rapport_apps_revoke(struct req *r)
+{
+	int64_t id;
+	if (!path_id(r, 0, &id) || api_check(r, lifecycle_app_revoke(&r->core, r->account_id, id)))
+		return;
+	reply_json(r, 200, json_object());
+}
+
+void h_rapport_account_delete(struct req *r)
+{
+	if (api_check(r, lifecycle_account_delete(&r->core, r->account_id,
+						  param_str(r, "password"))))
+		return;
+	reply_json(r, 200, json_object());
+}
