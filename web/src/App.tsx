@@ -12,6 +12,7 @@ import { Notifications } from './pages/Notifications';
 import { Profile } from './pages/Profile';
 import { Search } from './pages/Search';
 import { LanguagePicker, Settings } from './pages/Settings';
+import { AccountPage, PasswordPage } from './pages/Account';
 import { SignUp } from './pages/SignUp';
 import { Tag } from './pages/Tag';
 import { Thread } from './pages/Thread';
@@ -31,7 +32,7 @@ function Nav({ route }: { route: Route }) {
 		['#/connections', t('nav.connections'), route.name === 'connections'],
 		['#/search', t('nav.search'), route.name === 'search' || route.name === 'tag'],
 		[`#/@${session.me.acct}`, t('nav.profile'), route.name === 'profile' && route.params.acct === session.me.acct],
-		['#/settings', t('nav.settings'), route.name === 'settings'],
+		['#/settings', t('nav.settings'), ['settings', 'password', 'account'].includes(route.name)],
 	];
 	return (
 		<nav class="nav" aria-label={t('nav.label')}>
@@ -62,6 +63,8 @@ function Page({ route }: { route: Route }) {
 		case 'search': return <Search key={route.query.get('q') ?? ''} route={route} />;
 		case 'tag': return <Tag tag={route.params.tag} />;
 		case 'settings': return <Settings />;
+		case 'password': return <PasswordPage />;
+		case 'account': return <AccountPage />;
 		default:
 			return (
 				<div>
