@@ -39,6 +39,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
+	{"RAPPORT_SCHEDULE_LEAD", NULL, AT(schedule_lead_s, K_INT), 0, 86400, 300},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])

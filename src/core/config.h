@@ -43,6 +43,7 @@ struct config {
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */
+	int schedule_lead_s;    /* RAPPORT_SCHEDULE_LEAD: how far ahead scheduled_at must be */
 };
 
 /* Fills the defaults; reads nothing. */

@@ -538,6 +538,52 @@ const char *const schema_migrations[] = {
 	" deleted_at BIGINT NOT NULL,"
 	" purged_at BIGINT NOT NULL DEFAULT 0,"
 	" UNIQUE (username_key, domain));"
-	"CREATE INDEX account_tombstones_pending ON account_tombstones(purged_at, account_id);",
+	"CREATE INDEX account_tombstones_pending ON account_tombstones(purged_at, account_id);"
+	/* What apps ask for on start (core/discover.c, core/scheduled.c,
+	 * store_discover.c): followed and featured hashtags, endorsed
+	 * accounts, dismissed suggestions, statuses waiting for their time
+	 * (params: the POST's body as JSON), the admin's announcements and
+	 * who dismissed them. */
+	"CREATE TABLE tag_follows ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" tag_id BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	" id BIGINT NOT NULL,"                  /* the cursor of followed_tags */
+	" PRIMARY KEY (account_id, tag_id)) WITHOUT ROWID;"
+	"CREATE INDEX tag_follows_tag ON tag_follows(tag_id, account_id);"
+	"CREATE INDEX tag_follows_page ON tag_follows(account_id, id);"
+	"CREATE TABLE featured_tags ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" tag_id BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	" UNIQUE (account_id, tag_id));"
+	"CREATE TABLE endorsements ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" id BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE suggestion_dismissals ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE scheduled_statuses ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" scheduled_at BIGINT NOT NULL,"
+	" params TEXT NOT NULL);"
+	"CREATE INDEX scheduled_statuses_due ON scheduled_statuses(scheduled_at, id);"
+	"CREATE INDEX scheduled_statuses_account ON scheduled_statuses(account_id, id);"
+	"CREATE TABLE announcements ("
+	" id INTEGER PRIMARY KEY,"
+	" text TEXT NOT NULL,"
+	" content TEXT NOT NULL,"
+	" starts_at BIGINT NOT NULL DEFAULT 0,"
+	" ends_at BIGINT NOT NULL DEFAULT 0,"
+	" all_day INTEGER NOT NULL DEFAULT 0,"
+	" published_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE announcement_dismissals ("
+	" announcement_id BIGINT NOT NULL REFERENCES announcements(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (account_id, announcement_id)) WITHOUT ROWID;",
 	NULL,
 };

@@ -1180,7 +1180,7 @@ enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, i
 }
 
 /* A page of accounts from a pair of queries keyed by one id ($1). */
-static enum store_rc accounts_by(struct db *db, struct arena *ar, const char *const sql[2],
+enum store_rc st_accounts_page(struct db *db, struct arena *ar, const char *const sql[2],
 				 int64_t key, const struct page *pg, struct account_list *out)
 {
 	int64_t hi, lo;
@@ -1198,7 +1198,7 @@ enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t statu
 				  const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {FAV_BY_SQL("DESC"), FAV_BY_SQL("ASC")};
-	return accounts_by(db, ar, sql, status_id, pg, out);
+	return st_accounts_page(db, ar, sql, status_id, pg, out);
 }
 
 #define REBLOG_BY_SQL(ord)                                                                  \
@@ -1209,5 +1209,5 @@ enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status
 				 const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {REBLOG_BY_SQL("DESC"), REBLOG_BY_SQL("ASC")};
-	return accounts_by(db, ar, sql, status_id, pg, out);
+	return st_accounts_page(db, ar, sql, status_id, pg, out);
 }
