@@ -27,4 +27,16 @@ void h_rapport_apps_revoke(struct req *r);
  * ({}); every token of it stops working at once. */
 void h_rapport_account_delete(struct req *r);
 
+/* E-mail links (core/email.h). POST /api/v1/emails/confirmations: mails
+ * the caller a new confirmation link ({}; nothing when confirmed). */
+void h_email_confirmations(struct req *r);
+/* POST /api/rapport/v1/email/confirm {token}: {} or 422. */
+void h_rapport_email_confirm(struct req *r);
+/* POST /api/rapport/v1/password/reset {email}: {} whether or not the
+ * address is known; 429 past the limits. */
+void h_rapport_reset_request(struct req *r);
+/* POST /api/rapport/v1/password/reset/confirm {token, password}: {}, every
+ * session of the account ended; 422 for a bad link or password. */
+void h_rapport_reset(struct req *r);
+
 #endif

@@ -2,6 +2,7 @@
  * (api/api_lifecycle.h, core/lifecycle.h). */
 #include "api/api.h"
 #include "api/api_lifecycle.h"
+#include "core/email.h"
 #include "core/lifecycle.h"
 
 #include <string.h>
@@ -9,10 +10,12 @@
 void h_rapport_account_get(struct req *r)
 {
 	struct user u;
-	if (api_check(r, account_user(&r->core, r->account_id, &u)))
+	bool confirmed;
+	if (api_check(r, account_user(&r->core, r->account_id, &u)) ||
+	    api_check(r, email_confirmed(&r->core, r->account_id, &confirmed)))
 		return;
-	reply_json(r, 200, json_pack("{s:s, s:o}", "email", u.email, "created_at",
-				     jtime(u.created_at)));
+	reply_json(r, 200, json_pack("{s:s, s:b, s:o}", "email", u.email, "confirmed", confirmed,
+				     "created_at", jtime(u.created_at)));
 }
 
 void h_rapport_password(struct req *r)
@@ -30,7 +33,10 @@ void h_rapport_email(struct req *r)
 	if (api_check(r, lifecycle_email_change(&r->core, r->account_id,
 						param_str(r, "current_password"), email)))
 		return;
-	reply_json(r, 200, json_pack("{s:s}", "email", email));
+	/* The new address is confirmed by a link sent to it; a failure to
+	 * send is logged, and the link can be asked for again. */
+	email_send_confirmation(&r->core, r->account_id);
+	reply_json(r, 200, json_pack("{s:s, s:b}", "email", email, "confirmed", 0));
 }
 
 static json_t *words(const char *s)
@@ -80,4 +86,30 @@ void h_rapport_account_delete(struct req *r)
 						  param_str(r, "password"))))
 		return;
 	reply_json(r, 200, json_object());
+}
+
+/* ---- e-mail links (core/email.h) ---- */
+
+void h_email_confirmations(struct req *r)
+{
+	if (!api_check(r, email_send_confirmation(&r->core, r->account_id)))
+		reply_json(r, 200, json_object());
+}
+
+void h_rapport_email_confirm(struct req *r)
+{
+	if (!api_check(r, email_confirm(&r->core, param_str(r, "token"))))
+		reply_json(r, 200, json_object());
+}
+
+void h_rapport_reset_request(struct req *r)
+{
+	if (!api_check(r, email_reset_request(&r->core, param_str(r, "email"), r->ip)))
+		reply_json(r, 200, json_object());
+}
+
+void h_rapport_reset(struct req *r)
+{
+	if (!api_check(r, email_reset(&r->core, param_str(r, "token"), param_str(r, "password"))))
+		reply_json(r, 200, json_object());
 }

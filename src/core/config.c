@@ -144,6 +144,8 @@ int config_env(struct config *c, char err[CONFIG_ERR_MAX])
 	c->domain = env_str("RAPPORT_DOMAIN", c->domain);
 	c->title = env_str("RAPPORT_TITLE", c->title);
 	c->web_dir = env_str("RAPPORT_WEB_DIR", c->web_dir);
+	c->smtp_url = env_str("RAPPORT_SMTP_URL", c->smtp_url);
+	c->smtp_from = env_str("RAPPORT_SMTP_FROM", c->smtp_from);
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const char *v = env_str(SETTINGS[i].env, NULL);
 		if (v && apply(c, &SETTINGS[i], SETTINGS[i].env, v, err))

@@ -59,6 +59,12 @@ enum rc lifecycle_password_change(struct core *c, int64_t account_id, int64_t ke
 {
 	if (check_password(c, account_id, "current_password", current))
 		return c->err.rc;
+	return lifecycle_password_set(c, account_id, keep_token, password);
+}
+
+enum rc lifecycle_password_set(struct core *c, int64_t account_id, int64_t keep_token,
+			       const char *password)
+{
 	size_t n = password ? strlen(password) : 0;
 	if (n < PASSWORD_MIN || n > PASSWORD_MAX)
 		return core_fail(c, RC_INVALID, "password",

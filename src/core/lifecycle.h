@@ -27,6 +27,10 @@
  * "password"; RC_RATE_LIMITED after too many wrong passwords. */
 enum rc lifecycle_password_change(struct core *c, int64_t account_id, int64_t keep_token,
 				  const char *current, const char *password);
+/* The same without the current password (a reset link proved the
+ * address): keep_token 0 ends every session. */
+enum rc lifecycle_password_set(struct core *c, int64_t account_id, int64_t keep_token,
+			       const char *password);
 /* Sets a new e-mail after checking the password. RC_INVALID "email" when
  * malformed or another account's. */
 enum rc lifecycle_email_change(struct core *c, int64_t account_id, const char *current,

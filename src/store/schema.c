@@ -584,6 +584,18 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE announcement_dismissals ("
 	" announcement_id BIGINT NOT NULL REFERENCES announcements(id) ON DELETE CASCADE,"
 	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
-	" PRIMARY KEY (account_id, announcement_id)) WITHOUT ROWID;",
+	" PRIMARY KEY (account_id, announcement_id)) WITHOUT ROWID;"
+	/* E-mail (core/email.c): when the address was confirmed (accounts
+	 * made before count as confirmed), and the single-use links mailed
+	 * to confirm it or to reset the password, kept as SHA-256 hex. */
+	"ALTER TABLE users ADD COLUMN confirmed_at BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE users SET confirmed_at = created_at;"
+	"CREATE TABLE email_tokens ("
+	" token_hash TEXT PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL,"                  /* 'confirm' or 'reset' */
+	" email TEXT NOT NULL,"                 /* the address it was sent to */
+	" expires_at BIGINT NOT NULL);"
+	"CREATE INDEX email_tokens_account ON email_tokens(account_id, kind);",
 	NULL,
 };

@@ -266,7 +266,8 @@ enum store_rc store_user_set_email(struct db *db, int64_t account_id, const char
 {
 	char key[512];
 	lower_key(email, key, sizeof key);
-	enum db_rc rc = db_exec(db, "UPDATE users SET email = $2, email_key = $3 WHERE account_id = $1",
+	enum db_rc rc = db_exec(db, "UPDATE users SET email = $2, email_key = $3, confirmed_at = 0"
+				" WHERE account_id = $1",
 				"itt", account_id, email, key);
 	if (rc != DB_OK)
 		return st_rc(rc);
