@@ -13,6 +13,7 @@ import { Profile } from './pages/Profile';
 import { Search } from './pages/Search';
 import { LanguagePicker, Settings } from './pages/Settings';
 import { AccountPage, PasswordPage } from './pages/Account';
+import { ConfirmPage, ResetPage } from './pages/EmailLinks';
 import { SignUp } from './pages/SignUp';
 import { Tag } from './pages/Tag';
 import { Thread } from './pages/Thread';
@@ -65,6 +66,8 @@ function Page({ route }: { route: Route }) {
 		case 'settings': return <Settings />;
 		case 'password': return <PasswordPage />;
 		case 'account': return <AccountPage />;
+		case 'confirm': return <ConfirmPage route={route} />;
+		case 'reset': return <ResetPage route={route} />;
 		default:
 			return (
 				<div>
@@ -97,7 +100,9 @@ export function App() {
 	const t = useT();
 	const { session, flash, instance } = useAppState();
 	let route = useRoute();
-	const redirect = !session && !PUBLIC.has(route.name) ? 'welcome' : session && PUBLIC.has(route.name) ? 'home' : null;
+	/* The pages e-mails link to open signed in or out. */
+	const anyone = route.name === 'confirm' || route.name === 'reset';
+	const redirect = anyone ? null : !session && !PUBLIC.has(route.name) ? 'welcome' : session && PUBLIC.has(route.name) ? 'home' : null;
 	if (redirect) route = { name: redirect, params: {}, query: new URLSearchParams() };
 	const key = `${route.name}:${JSON.stringify(route.params)}`;
 

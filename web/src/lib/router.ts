@@ -3,7 +3,7 @@
 
 export type RouteName =
 	| 'welcome' | 'signup' | 'home' | 'thread' | 'profile' | 'notifications' | 'messages'
-	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'notfound';
+	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'confirm' | 'reset' | 'notfound';
 
 export interface Route {
 	name: RouteName;
@@ -16,6 +16,7 @@ const STATIC: Record<string, RouteName> = {
 	'/notifications': 'notifications', '/messages': 'messages', '/connections': 'connections',
 	'/search': 'search', '/settings': 'settings',
 	'/settings/password': 'password', '/settings/account': 'account',
+	'/confirm': 'confirm', '/reset': 'reset',
 };
 
 export function parseRoute(hash: string): Route {

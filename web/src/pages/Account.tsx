@@ -85,7 +85,17 @@ export function PasswordPage() {
 
 function EmailForm() {
 	const t = useT();
-	const [load] = useLoad(() => api<{ email: string }>('/api/rapport/v1/account'), []);
+	const [load, reload] = useLoad(() => api<{ email: string; confirmed: boolean }>('/api/rapport/v1/account'), []);
+	const [resent, setResent] = useState(false);
+	const resend = async () => {
+		setError(null);
+		try {
+			await api('/api/v1/emails/confirmations', { method: 'POST' });
+			setResent(true);
+		} catch (err) {
+			setError(asApiError(err));
+		}
+	};
 	const [email, setEmail] = useState('');
 	const [current, setCurrent] = useState('');
 	const [shown, setShown] = useState<string | null>(null);
@@ -100,6 +110,7 @@ function EmailForm() {
 			setShown(r.email);
 			setCurrent('');
 			setPhase('done');
+			reload();
 		} catch (err) {
 			setError(asApiError(err));
 			setPhase('idle');
@@ -109,7 +120,19 @@ function EmailForm() {
 		<form class="card stack" onSubmit={submit} aria-labelledby="email-heading">
 			<h2 id="email-heading">{t('email.heading')}</h2>
 			<LoadView load={load}>
-				{(d) => <p>{t('email.current', { email: shown ?? d.email })}</p>}
+				{(d) => (
+					<>
+						<p>{t('email.current', { email: shown ?? d.email })}</p>
+						{!d.confirmed && (
+							<p class="row">
+								<span>{t('email.unconfirmed')}</span>
+								<button type="button" class="secondary" onClick={resend} disabled={resent}>
+									{resent ? t('email.resent') : t('email.resend')}
+								</button>
+							</p>
+						)}
+					</>
+				)}
 			</LoadView>
 			<div class="field">
 				<label for="email-new">{t('email.new')}</label>
