@@ -6,6 +6,7 @@
 #include "core/convfeed.h"
 #include "core/jobs.h"
 #include "core/password.h"
+#include "core/portability.h"
 #include "core/verify.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -34,6 +35,8 @@ static const char *const USAGE =
 	"  serve      run the server\n"
 	"  user add   create a local account\n"
 	"  user list  list local accounts\n"
+	"  export     an account's follows, lists, blocks, mutes... as Mastodon's CSV\n"
+	"  import     follows, lists, blocks or mutes from Mastodon's CSV\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
 	"  version    print the version\n"
@@ -71,7 +74,11 @@ static const char *const SERVE_USAGE =
 	"                           up to 67108864; 0 with several processes on one database)\n"
 	"  RAPPORT_NODE_ID          this process's part of every ID (0; 0-63): give each\n"
 	"                           process that shares a database its own\n"
+	"  RAPPORT_SCHEDULE_LEAD    seconds a scheduled status must be ahead (300; 0-86400)\n"
 	"  RAPPORT_WEB_DIR          the built web app (build/web)\n"
+	"  RAPPORT_SMTP_URL         smtp(s)://[user:pass@]host[:port] for e-mail (none: the\n"
+	"                           e-mails, links included, are written to the log)\n"
+	"  RAPPORT_SMTP_FROM        the e-mails' sender (rapport@DOMAIN)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
 	"                           (none): from these peers the client is the right-most\n"
@@ -497,6 +504,125 @@ static int user_with(struct config *cfg, int argc, char **argv)
 	return rc;
 }
 
+static const char *const DATA_USAGE =
+	"usage: rapport export NAME --type TYPE [--out FILE] [--data DIR]\n"
+	"       rapport import NAME --type TYPE FILE [--data DIR]\n"
+	"\n"
+	"  TYPE  following, lists, blocks, mutes, domain_blocks or bookmarks (export);\n"
+	"        following, lists, blocks or mutes (import), in Mastodon's CSV formats\n"
+	"  --out FILE  where the export goes (standard output by default)\n"
+	"\n"
+	"Import with the server stopped (it keeps numbers in memory), or through the API:\n"
+	"POST /api/rapport/v1/imports.\n";
+
+#define IMPORT_FILE_MAX (8 << 20)
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(IMPORT_FILE_MAX + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, IMPORT_FILE_MAX + 1, f) : 0;
+	bool ok = buf && !ferror(f) && n <= IMPORT_FILE_MAX && !memchr(buf, '\0', n);
+	if (f)
+		fclose(f);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int write_out(const char *path, const char *data, size_t len)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	if (path && f)
+		ok = !fclose(f) && ok;
+	else if (f)
+		ok = !fflush(f) && ok;
+	return ok ? 0 : -1;
+}
+
+/* export (file NULL) or import (file the CSV) for the local account name. */
+static int data_run(struct core *c, const char *name, int kind, const char *file, const char *out)
+{
+	struct account a;
+	if (account_lookup(c, name, &a) || *a.domain) {
+		fprintf(stderr, "rapport: no local account %s\n", name);
+		return 1;
+	}
+	if (!file) {
+		const char *csv;
+		size_t len;
+		if (data_export(c, a.id, (enum data_kind)kind, &csv, &len) == RC_OK)
+			return write_out(out, csv, len) ? (perror("rapport: export"), 1) : 0;
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	char *csv = read_file(file);
+	if (!csv) {
+		fprintf(stderr, "rapport: cannot read %s (a text file of at most %d bytes)\n", file,
+			IMPORT_FILE_MAX);
+		return 1;
+	}
+	struct import_result *res = arena_alloc(c->arena, sizeof *res);
+	enum rc rc = data_import(c, a.id, (enum data_kind)kind, csv, res);
+	free(csv);
+	if (rc != RC_OK) {
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	printf("imported %d, skipped %d\n", res->imported, res->skipped);
+	for (int i = 0; i < res->nskips; i++)
+		printf("line %d\t%s\t%s\n", res->skips[i].line, res->skips[i].address,
+		       res->skips[i].why ? res->skips[i].why : "");
+	return 0;
+}
+
+static int data_with(struct config *cfg, int argc, char **argv, bool import)
+{
+	const char *name = NULL, *type = NULL, *out = NULL, *file = NULL;
+	struct opt opts[] = {{"--type", &type, NULL},
+			     {"--out", &out, NULL},
+			     {"--data", &cfg->data_dir, NULL},
+			     {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, opts, DATA_USAGE, &file);
+	name = argv[2];
+	if (rc)
+		return rc;
+	int kind = data_kind_parse(type);
+	if (kind < 0 || (import && (!file || out)) || (!import && file))
+		return usage_error(DATA_USAGE, "needs NAME, a known --type and, to import, FILE",
+				   "");
+	config_finish(cfg);
+	struct store *st;
+	if (open_store(cfg, &st))
+		return 1;
+	struct arena ar;
+	arena_init(&ar);
+	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
+	rc = data_run(&c, name, kind, import ? file : NULL, out);
+	store_release(st, c.db);
+	store_close(st);
+	arena_free(&ar);
+	return rc;
+}
+
+static int cmd_data(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(DATA_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = data_with(&cfg, argc, argv, !strcmp(argv[1], "import"));
+	config_free(&cfg);
+	return rc;
+}
+
 static int cmd_user(int argc, char **argv)
 {
 	if (argc < 3 || is_help(argv[2])) {
@@ -542,5 +668,7 @@ int main(int argc, char **argv)
 		return cmd_seed(argc, argv);
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
+	if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
+		return cmd_data(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

@@ -39,4 +39,12 @@ void h_rapport_reset_request(struct req *r);
  * session of the account ended; 422 for a bad link or password. */
 void h_rapport_reset(struct req *r);
 
+/* Your data in Mastodon's CSV formats (core/portability.h). GET
+ * /api/rapport/v1/exports/:kind.csv (following, lists, blocks, mutes,
+ * domain_blocks, bookmarks): the file, as an attachment. POST
+ * /api/rapport/v1/imports {type, data (the CSV text)}: {type, imported,
+ * skipped, skips: [{line, address, error}]}. */
+void h_rapport_export(struct req *r);
+void h_rapport_import(struct req *r);
+
 #endif

@@ -4,6 +4,7 @@
 #include "api/api_lifecycle.h"
 #include "core/email.h"
 #include "core/lifecycle.h"
+#include "core/portability.h"
 
 #include <string.h>
 
@@ -112,4 +113,54 @@ void h_rapport_reset(struct req *r)
 {
 	if (!api_check(r, email_reset(&r->core, param_str(r, "token"), param_str(r, "password"))))
 		reply_json(r, 200, json_object());
+}
+
+/* ---- your data (core/portability.h) ---- */
+
+void h_rapport_export(struct req *r)
+{
+	int k = data_kind_parse(path_param(r, 0));
+	if (k < 0) {
+		reply_error(r, 404, "Record not found");
+		return;
+	}
+	const char *csv;
+	size_t len;
+	if (api_check(r, data_export(&r->core, r->account_id, (enum data_kind)k, &csv, &len)))
+		return;
+	reply_header(r, "Content-Disposition",
+		     arena_printf(&r->arena, "attachment; filename=\"%s\"",
+				  data_kind_file((enum data_kind)k)));
+	reply_bytes(r, 200, "text/csv; charset=utf-8", csv, len);
+}
+
+void h_rapport_import(struct req *r)
+{
+	const char *type = param_str(r, "type");
+	int k = data_kind_parse(type);
+	struct import_result *res = arena_alloc(&r->arena, sizeof *res);
+	if (k < 0) {
+		core_fail(&r->core, RC_INVALID, "type", "Validation failed: unknown type");
+		reply_core_error(r);
+		return;
+	}
+	/* The route lets any of the four write scopes in; the type needs its own. */
+	static const int need[DATA_KINDS] = {[DATA_FOLLOWING] = SC_WRITE_FOLLOWS,
+					     [DATA_LISTS] = SC_WRITE_LISTS,
+					     [DATA_BLOCKS] = SC_WRITE_BLOCKS,
+					     [DATA_MUTES] = SC_WRITE_MUTES};
+	if (need[k] && !(r->scopes & SCOPE(need[k]))) {
+		reply_error(r, 403, "This action is outside the authorized scopes");
+		return;
+	}
+	if (api_check(r, data_import(&r->core, r->account_id, (enum data_kind)k,
+				     param_str(r, "data"), res)))
+		return;
+	json_t *skips = json_array();
+	for (int i = 0; i < res->nskips; i++)
+		json_array_append_new(skips, json_pack("{s:i, s:s, s:s}", "line", res->skips[i].line,
+						       "address", res->skips[i].address, "error",
+						       res->skips[i].why ? res->skips[i].why : ""));
+	reply_json(r, 200, json_pack("{s:s, s:i, s:i, s:o}", "type", type, "imported",
+				     res->imported, "skipped", res->skipped, "skips", skips));
 }
