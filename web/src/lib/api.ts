@@ -80,6 +80,12 @@ export async function api<T>(path: string, c: Call = {}): Promise<T> {
 	return (await res.json()) as T;
 }
 
+/* A text answer (a CSV export). */
+export async function apiText(path: string, c: Call = {}): Promise<string> {
+	const res = await send(path, c);
+	return res.text();
+}
+
 /* The "next" link of a Link header, as a same-origin path. */
 export function nextLink(link: string | null): string | null {
 	if (!link) return null;

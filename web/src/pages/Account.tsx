@@ -3,7 +3,7 @@
  * the password page (a new password ends every other session), and the
  * account page (e-mail, the apps signed in, deleting the account). */
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../lib/api';
+import { api, ApiError, apiText } from '../lib/api';
 import { useT } from '../lib/i18n';
 import { asApiError, update, useAppState, useLoad } from '../lib/state';
 import { ErrorBox, LoadView, NotAvailable, PageTitle, Time } from '../components/ui';
@@ -239,6 +239,111 @@ function DeleteForm() {
 	);
 }
 
+const EXPORTS: [string, string][] = [
+	['following', 'following_accounts.csv'],
+	['lists', 'lists.csv'],
+	['blocks', 'blocked_accounts.csv'],
+	['mutes', 'muted_accounts.csv'],
+	['domain_blocks', 'blocked_domains.csv'],
+	['bookmarks', 'bookmarks.csv'],
+];
+
+interface ImportResult {
+	imported: number;
+	skipped: number;
+	skips: { line: number; address: string; error: string }[];
+}
+
+async function download(kind: string, file: string) {
+	const text = await apiText(`/api/rapport/v1/exports/${kind}.csv`);
+	const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = file;
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function DataSection() {
+	const t = useT();
+	const [type, setType] = useState('following');
+	const [file, setFile] = useState<File | null>(null);
+	const [busy, setBusy] = useState(false);
+	const [result, setResult] = useState<ImportResult | null>(null);
+	const [error, setError] = useState<ApiError | null>(null);
+	const get = async (kind: string, name: string) => {
+		setError(null);
+		try {
+			await download(kind, name);
+		} catch (err) {
+			setError(asApiError(err));
+		}
+	};
+	const submit = async (e: Event) => {
+		e.preventDefault();
+		if (!file) return;
+		setBusy(true);
+		setError(null);
+		setResult(null);
+		try {
+			const data = await file.text();
+			setResult(await api<ImportResult>('/api/rapport/v1/imports', { method: 'POST', body: { type, data } }));
+		} catch (err) {
+			setError(asApiError(err));
+		}
+		setBusy(false);
+	};
+	return (
+		<section class="card stack" aria-labelledby="data-heading">
+			<h2 id="data-heading">{t('data.heading')}</h2>
+			<p class="muted">{t('data.intro')}</p>
+			<ul class="plain-list">
+				{EXPORTS.map(([kind, name]) => (
+					<li key={kind} class="row">
+						<span>{t(`data.${kind}`)}</span>
+						<button type="button" class="secondary" onClick={() => get(kind, name)} aria-label={t('data.downloadLabel', { file: name })}>
+							{t('data.download')}
+						</button>
+					</li>
+				))}
+			</ul>
+			<form class="stack" onSubmit={submit} aria-labelledby="import-heading">
+				<h3 id="import-heading">{t('data.import')}</h3>
+				<div class="field">
+					<label for="import-type">{t('data.type')}</label>
+					<select id="import-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
+						{['following', 'lists', 'blocks', 'mutes'].map((k) => (
+							<option key={k} value={k}>{t(`data.${k}`)}</option>
+						))}
+					</select>
+				</div>
+				<div class="field">
+					<label for="import-file">{t('data.file')}</label>
+					<input id="import-file" type="file" accept=".csv,text/csv" required onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+				</div>
+				<div class="row">
+					<button type="submit" disabled={busy || !file}>{t('data.importSubmit')}</button>
+				</div>
+				{result && (
+					<div role="status">
+						<p>{t('data.result', { imported: result.imported, skipped: result.skipped })}</p>
+						{result.skips.length > 0 && (
+							<ul>
+								{result.skips.map((s) => (
+									<li key={s.line}>{t('data.skip', { line: s.line, address: s.address, error: s.error })}</li>
+								))}
+							</ul>
+						)}
+					</div>
+				)}
+			</form>
+			{error && <ErrorBox error={error} />}
+		</section>
+	);
+}
+
 export function AccountPage() {
 	const t = useT();
 	const { session } = useAppState();
@@ -250,6 +355,7 @@ export function AccountPage() {
 			<p><a href="#/settings/password">{t('password.heading')}</a></p>
 			<EmailForm />
 			<AppsList />
+			<DataSection />
 			<DeleteForm />
 		</div>
 	);

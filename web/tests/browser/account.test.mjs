@@ -124,6 +124,14 @@ describe('the account pages', () => {
 		await apps.getByRole('button', { name: 'Sign out phone' }).click();
 		await apps.getByRole('button', { name: 'Sign out phone' }).waitFor({ state: 'detached' });
 		assert.equal(await apps.getByRole('listitem').count(), 1);
+		/* Your data: an export downloads as Mastodon's file; an import says what it skipped. */
+		const data = page.getByRole('region', { name: 'Your data' });
+		const [file] = await Promise.all([page.waitForEvent('download'), data.getByRole('button', { name: 'Download following_accounts.csv' }).click()]);
+		assert.equal(file.suggestedFilename(), 'following_accounts.csv');
+		await page.getByLabel('CSV file').setInputFiles({ name: 'follows.csv', mimeType: 'text/csv', buffer: Buffer.from('Account address\nnobody@elsewhere.example\n') });
+		await data.getByRole('button', { name: 'Import', exact: true }).click();
+		await data.getByText('Imported 0, skipped 1.').waitFor();
+		await data.getByText('Line 2: nobody@elsewhere.example — not on this server').waitFor();
 		await capture('account');
 		const del = page.getByRole('button', { name: 'Delete my account' });
 		assert.equal(await del.isDisabled(), true, 'not before saying it is understood');
