@@ -524,8 +524,8 @@ static const char *const DATA_USAGE =
 	"        following, lists, blocks or mutes (import), in Mastodon's CSV formats\n"
 	"  --out FILE  where the export goes (standard output by default)\n"
 	"\n"
-	"Import with the server stopped (it keeps numbers in memory), or through the API:\n"
-	"POST /api/rapport/v1/imports.\n";
+	"Import with the server stopped (it keeps numbers in memory: import refuses a data\n"
+	"directory a server has open), or through the API: POST /api/rapport/v1/imports.\n";
 
 #define IMPORT_FILE_MAX (8 << 20)
 
@@ -609,7 +609,7 @@ static int data_with(struct config *cfg, int argc, char **argv, bool import)
 				   "");
 	config_finish(cfg);
 	struct store *st;
-	if (open_store(cfg, &st))
+	if (open_store(cfg, &st, import))
 		return 1;
 	struct arena ar;
 	arena_init(&ar);

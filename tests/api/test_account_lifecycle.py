@@ -52,7 +52,7 @@ def test_email_change(server):
     assert r.status_code == 422, r.text
     new = "renamed-" + u.email
     r = u.post("/api/rapport/v1/account/email", data={"current_password": PASSWORD, "email": new})
-    assert r.status_code == 200 and r.json() == {"email": new}, r.text
+    assert r.status_code == 200 and r.json() == {"email": new, "confirmed": False}, r.text
     assert u.get("/api/rapport/v1/account").json()["email"] == new
     assert server.token(new)
     r = requests.post(server.url("/oauth/token"), data={
