@@ -353,7 +353,9 @@ enum store_rc store_trend_tags(struct db *db, struct arena *ar, int64_t since, i
 		") FROM status_tags st JOIN statuses s ON s.id = st.status_id"
 		" JOIN tags t ON t.id = st.tag_id JOIN accounts a ON a.id = s.account_id"
 		" LEFT JOIN social_threads th ON th.thread_id = s.id"
-		" WHERE st.status_id >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL"
+		/* the unary + keeps the planner on the window's range of
+		 * status_tags, off the index of originals (all of them) */
+		" WHERE st.status_id >= $1 AND s.visibility = 0 AND +s.reblog_of_id IS NULL"
 		" AND a.discoverable = 1 GROUP BY t.id, t.name, t.display_name"
 		" HAVING COUNT(DISTINCT s.account_id) >= 2 AND SUM(" TALK ") > 0"
 		" ORDER BY 4 DESC, t.id LIMIT $2 OFFSET $3",
@@ -379,8 +381,8 @@ enum store_rc store_trend_statuses(struct db *db, int64_t since, int offset, int
 		"SELECT s.id, 4 * " TALK " + 2 * s.reblogs_count + s.favourites_count"
 		" FROM statuses s JOIN accounts a ON a.id = s.account_id"
 		" JOIN social_threads th ON th.thread_id = s.id"
-		" WHERE s.id >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL"
-		" AND s.in_reply_to_id IS NULL AND a.discoverable = 1 AND th.other_turns > 0"
+		" WHERE s.id >= $1 AND s.visibility = 0 AND +s.reblog_of_id IS NULL"
+		" AND +s.in_reply_to_id IS NULL AND a.discoverable = 1 AND th.other_turns > 0"
 		" ORDER BY 2 DESC, s.id DESC LIMIT $2 OFFSET $3",
 		"iii", id_from_ms(since), (int64_t)limit, (int64_t)offset);
 	if (!st)
