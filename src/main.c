@@ -2,6 +2,7 @@
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/archive.h"
 #include "core/config.h"
 #include "core/convfeed.h"
 #include "core/jobs.h"
@@ -517,12 +518,14 @@ static int user_with(struct config *cfg, int argc, char **argv)
 }
 
 static const char *const DATA_USAGE =
-	"usage: rapport export NAME --type TYPE [--out FILE] [--data DIR]\n"
+	"usage: rapport export NAME --out FILE.zip [--data DIR]\n"
+	"       rapport export NAME --type TYPE [--out FILE] [--data DIR]\n"
 	"       rapport import NAME --type TYPE FILE [--data DIR]\n"
 	"\n"
 	"  TYPE  following, lists, blocks, mutes, domain_blocks or bookmarks (export);\n"
 	"        following, lists, blocks or mutes (import), in Mastodon's CSV formats\n"
-	"  --out FILE  where the export goes (standard output by default)\n"
+	"  --out FILE  where the export goes (standard output by default); without --type,\n"
+	"              the archive: a zip of actor.json, outbox.json and every CSV file\n"
 	"\n"
 	"Import with the server stopped (it keeps numbers in memory: import refuses a data\n"
 	"directory a server has open), or through the API: POST /api/rapport/v1/imports.\n";
@@ -564,6 +567,17 @@ static int data_run(struct core *c, const char *name, int kind, const char *file
 		fprintf(stderr, "rapport: no local account %s\n", name);
 		return 1;
 	}
+	if (!file && kind < 0) {
+		char *zip = NULL;
+		size_t len = 0;
+		int rc = archive_build(c, a.id, &zip, &len) == RC_OK ? write_out(out, zip, len) : -2;
+		free(zip);
+		if (rc == -2)
+			fprintf(stderr, "rapport: %s\n", c->err.msg);
+		else if (rc)
+			perror("rapport: export");
+		return rc ? 1 : 0;
+	}
 	if (!file) {
 		const char *csv;
 		size_t len;
@@ -604,8 +618,9 @@ static int data_with(struct config *cfg, int argc, char **argv, bool import)
 	if (rc)
 		return rc;
 	int kind = data_kind_parse(type);
-	if (kind < 0 || (import && (!file || out)) || (!import && file))
-		return usage_error(DATA_USAGE, "needs NAME, a known --type and, to import, FILE",
+	bool archive = !import && !type && out;
+	if ((kind < 0 && !archive) || (import && (!file || out)) || (!import && file))
+		return usage_error(DATA_USAGE, "needs NAME and --out FILE.zip, or a known --type (and, to import, FILE)",
 				   "");
 	config_finish(cfg);
 	struct store *st;

@@ -46,5 +46,8 @@ void h_rapport_reset(struct req *r);
  * skipped, skips: [{line, address, error}]}. */
 void h_rapport_export(struct req *r);
 void h_rapport_import(struct req *r);
+/* GET /api/rapport/v1/exports/archive.zip: actor.json, outbox.json and the
+ * CSV files (core/archive.h). */
+void h_rapport_archive(struct req *r);
 
 #endif

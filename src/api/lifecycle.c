@@ -2,10 +2,12 @@
  * (api/api_lifecycle.h, core/lifecycle.h). */
 #include "api/api.h"
 #include "api/api_lifecycle.h"
+#include "core/archive.h"
 #include "core/email.h"
 #include "core/lifecycle.h"
 #include "core/portability.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void h_rapport_account_get(struct req *r)
@@ -163,4 +165,15 @@ void h_rapport_import(struct req *r)
 						       res->skips[i].why ? res->skips[i].why : ""));
 	reply_json(r, 200, json_pack("{s:s, s:i, s:i, s:o}", "type", type, "imported",
 				     res->imported, "skipped", res->skipped, "skips", skips));
+}
+
+void h_rapport_archive(struct req *r)
+{
+	char *zip = NULL;
+	size_t len = 0;
+	if (api_check(r, archive_build(&r->core, r->account_id, &zip, &len)))
+		return;
+	reply_header(r, "Content-Disposition", "attachment; filename=\"archive.zip\"");
+	reply_bytes(r, 200, "application/zip", zip, len);
+	free(zip);
 }

@@ -22,4 +22,8 @@ struct export_row {
 enum store_rc store_export(struct db *db, int64_t account_id, enum export_kind kind,
 			  int (*fn)(void *ctx, const struct export_row *r), void *ctx);
 
+/* Up to max ids of the account's statuses above after, oldest first. */
+enum store_rc store_export_status_ids(struct db *db, int64_t account_id, int64_t after, int max,
+				      int64_t *ids, int *n);
+
 #endif

@@ -40,3 +40,20 @@ enum store_rc store_export(struct db *db, int64_t account_id, enum export_kind k
 	db_end(st);
 	return !stop && rc == DB_DONE ? ST_OK : ST_ERROR;
 }
+
+enum store_rc store_export_status_ids(struct db *db, int64_t account_id, int64_t after, int max,
+				      int64_t *ids, int *n)
+{
+	*n = 0;
+	struct db_stmt *st = db_query(db,
+				      "SELECT id FROM statuses WHERE account_id = $1 AND id > $2"
+				      " ORDER BY id LIMIT $3",
+				      "iii", account_id, after, (int64_t)max);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && *n < max)
+		ids[(*n)++] = db_int(st, 0);
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}

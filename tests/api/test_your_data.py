@@ -133,3 +133,53 @@ def test_cli_export(server, tmp_path, monkeypatch):
     assert p.returncode == 1 and "no local account" in p.stderr
     p = run_cli("export", me.name, "--type", "secrets", data=server.data, check=False)
     assert p.returncode == 2
+
+
+def test_archive(server, tmp_path, monkeypatch):
+    """The archive: actor.json, outbox.json (every status and reblog, oldest
+    first, addressed by visibility) and the CSV files, from the API and from
+    `rapport export NAME --out FILE.zip`."""
+    import json
+    import zipfile
+    me, other = server.user(), server.user()
+    m = masto(server, me)
+    first = m.status_post("first #hello")
+    m.status_post(f"@{other.name} a word", visibility="direct")
+    theirs = masto(server, other).status_post("theirs")
+    reply = m.status_post("a reply", in_reply_to_id=theirs["id"], visibility="unlisted")
+    m.status_reblog(theirs["id"])
+    m.account_follow(other.id)
+    r = me.get("/api/rapport/v1/exports/archive.zip")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    assert set(z.namelist()) == {"actor.json", "outbox.json", "following_accounts.csv",
+                                 "lists.csv", "blocked_accounts.csv", "muted_accounts.csv",
+                                 "blocked_domains.csv", "bookmarks.csv"}
+    actor = json.loads(z.read("actor.json"))
+    assert actor["type"] == "Person" and actor["preferredUsername"] == me.name
+    assert actor["id"] == f"{server.base}/users/{me.name}"
+    out = json.loads(z.read("outbox.json"))
+    assert out["type"] == "OrderedCollection" and out["totalItems"] == 4
+    items = out["orderedItems"]
+    assert [i["type"] for i in items] == ["Create", "Create", "Create", "Announce"]
+    note = items[0]["object"]
+    assert note["type"] == "Note" and "first" in note["content"]
+    assert note["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
+    assert {"type": "Hashtag", "href": f"{server.base}/tags/hello", "name": "#hello"} in note["tag"]
+    dm = items[1]["object"]
+    assert dm["to"] == [f"{server.base}/users/{other.name}"] and dm["cc"] == []
+    assert dm["tag"] == [{"type": "Mention", "href": f"{server.base}/users/{other.name}",
+                          "name": f"@{other.name}"}]
+    assert items[2]["object"]["inReplyTo"] == f"{server.base}/users/{other.name}/statuses/{theirs['id']}"
+    assert "https://www.w3.org/ns/activitystreams#Public" in items[2]["cc"]
+    assert items[3]["object"] == f"{server.base}/users/{other.name}/statuses/{theirs['id']}"
+    assert z.read("following_accounts.csv").decode().splitlines()[1].startswith(other.name + "@")
+    assert str(first["id"]) in items[0]["object"]["id"] and str(reply["id"]) in items[2]["object"]["id"]
+    monkeypatch.setenv("RAPPORT_DOMAIN", server.domain)
+    path = tmp_path / "archive.zip"
+    run_cli("export", me.name, "--out", str(path), data=server.data)
+    cli = zipfile.ZipFile(path)
+    assert json.loads(cli.read("outbox.json"))["totalItems"] == 4
+    assert json.loads(cli.read("actor.json"))["id"] == actor["id"]
+    p = run_cli("export", me.name, data=server.data, check=False)
+    assert p.returncode == 2  # an archive needs --out

@@ -80,10 +80,10 @@ export async function api<T>(path: string, c: Call = {}): Promise<T> {
 	return (await res.json()) as T;
 }
 
-/* A text answer (a CSV export). */
-export async function apiText(path: string, c: Call = {}): Promise<string> {
+/* A file answer (an export), as it came. */
+export async function apiBlob(path: string, c: Call = {}): Promise<Blob> {
 	const res = await send(path, c);
-	return res.text();
+	return res.blob();
 }
 
 /* The "next" link of a Link header, as a same-origin path. */

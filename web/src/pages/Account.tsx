@@ -3,7 +3,7 @@
  * the password page (a new password ends every other session), and the
  * account page (e-mail, the apps signed in, deleting the account). */
 import { useState } from 'preact/hooks';
-import { api, ApiError, apiText } from '../lib/api';
+import { api, ApiError, apiBlob } from '../lib/api';
 import { useT } from '../lib/i18n';
 import { asApiError, update, useAppState, useLoad } from '../lib/state';
 import { ErrorBox, LoadView, NotAvailable, PageTitle, Time } from '../components/ui';
@@ -240,6 +240,7 @@ function DeleteForm() {
 }
 
 const EXPORTS: [string, string][] = [
+	['archive', 'archive.zip'],
 	['following', 'following_accounts.csv'],
 	['lists', 'lists.csv'],
 	['blocks', 'blocked_accounts.csv'],
@@ -255,8 +256,8 @@ interface ImportResult {
 }
 
 async function download(kind: string, file: string) {
-	const text = await apiText(`/api/rapport/v1/exports/${kind}.csv`);
-	const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+	const blob = await apiBlob(kind === 'archive' ? '/api/rapport/v1/exports/archive.zip' : `/api/rapport/v1/exports/${kind}.csv`);
+	const url = URL.createObjectURL(blob);
 	const a = document.createElement('a');
 	a.href = url;
 	a.download = file;

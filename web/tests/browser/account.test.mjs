@@ -128,6 +128,10 @@ describe('the account pages', () => {
 		const data = page.getByRole('region', { name: 'Your data' });
 		const [file] = await Promise.all([page.waitForEvent('download'), data.getByRole('button', { name: 'Download following_accounts.csv' }).click()]);
 		assert.equal(file.suggestedFilename(), 'following_accounts.csv');
+		const [zip] = await Promise.all([page.waitForEvent('download'), data.getByRole('button', { name: 'Download archive.zip' }).click()]);
+		assert.equal(zip.suggestedFilename(), 'archive.zip');
+		const bytes = readFileSync(await zip.path());
+		assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a zip file');
 		await page.getByLabel('CSV file').setInputFiles({ name: 'follows.csv', mimeType: 'text/csv', buffer: Buffer.from('Account address\nnobody@elsewhere.example\n') });
 		await data.getByRole('button', { name: 'Import', exact: true }).click();
 		await data.getByText('Imported 0, skipped 1.').waitFor();

@@ -242,4 +242,5 @@ export const en: Record<string, string> = {
 	'data.importSubmit': 'Import',
 	'data.result': 'Imported {imported}, skipped {skipped}.',
 	'data.skip': 'Line {line}: {address} — {error}',
+	'data.archive': 'Everything: your posts (outbox.json), profile (actor.json) and every file below, in a zip',
 };

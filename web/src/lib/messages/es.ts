@@ -241,4 +241,5 @@ export const es: Record<string, string> = {
 	'data.importSubmit': 'Importar',
 	'data.result': 'Importados {imported}, omitidos {skipped}.',
 	'data.skip': 'Línea {line}: {address} — {error}',
+	'data.archive': 'Todo: tus publicaciones (outbox.json), perfil (actor.json) y todos los archivos de abajo, en un zip',
 };

@@ -241,4 +241,5 @@ export const pt: Record<string, string> = {
 	'data.importSubmit': 'Importar',
 	'data.result': 'Importados {imported}, ignorados {skipped}.',
 	'data.skip': 'Linha {line}: {address} — {error}',
+	'data.archive': 'Tudo: suas publicações (outbox.json), perfil (actor.json) e todos os arquivos abaixo, num zip',
 };
