@@ -15,6 +15,7 @@
 #include "util/fetch.h"
 #include "util/log.h"
 #include "util/util.h"
+#include "tools/audit.h"
 #include "tools/seed.h"
 #include "tools/simulate.h"
 
@@ -38,6 +39,7 @@ static const char *const USAGE =
 	"  user list  list local accounts\n"
 	"  export     an account's follows, lists, blocks, mutes... as Mastodon's CSV\n"
 	"  import     follows, lists, blocks or mutes from Mastodon's CSV\n"
+	"  audit      a social-health report from a Mastodon or X archive\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
 	"  backup     copy the store while the server runs\n"
@@ -650,6 +652,35 @@ static int cmd_data(int argc, char **argv)
 	return rc;
 }
 
+static const char *const AUDIT_USAGE =
+	"usage: rapport audit ARCHIVE --out DIR\n"
+	"\n"
+	"  ARCHIVE  a Mastodon archive (its outbox.json, or the zip) or an X archive (its\n"
+	"           tweets.js, or the zip)\n"
+	"  --out DIR  where report.json and report.html go (made if missing)\n"
+	"\n"
+	"A social-health report of your own posts: listening, reciprocity, replies and\n"
+	"broadcasts, when you post, self-promotion and link-only posts, mentions left\n"
+	"unfollowed (docs/SOCIAL.md, \"Auditing an archive\").\n";
+
+static int cmd_audit(int argc, char **argv)
+{
+	const char *archive = NULL, *out = NULL;
+	struct opt opts[] = {{"--out", &out, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 2, opts, AUDIT_USAGE, &archive);
+	if (rc)
+		return rc;
+	if (!archive || !out)
+		return usage_error(AUDIT_USAGE, "needs ARCHIVE and --out DIR", "");
+	char err[512];
+	if (audit_run(archive, out, err, sizeof err)) {
+		fprintf(stderr, "rapport: audit: %s\n", err);
+		return 1;
+	}
+	printf("%s/report.html\n%s/report.json\n", out, out);
+	return 0;
+}
+
 static int cmd_user(int argc, char **argv)
 {
 	if (argc < 3 || is_help(argv[2])) {
@@ -723,6 +754,8 @@ int main(int argc, char **argv)
 		return cmd_simulate(argc, argv);
 	if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
 		return cmd_data(argc, argv);
+	if (!strcmp(cmd, "audit"))
+		return cmd_audit(argc, argv);
 	if (!strcmp(cmd, "backup") || !strcmp(cmd, "restore"))
 		return cmd_backup(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
