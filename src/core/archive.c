@@ -193,10 +193,11 @@ static enum rc write_items(struct core *c, int64_t account_id, struct buf *b, in
 
 static enum rc outbox(struct core *c, const struct account *a, struct buf *b)
 {
-	char *head = json_dumps(json_pack("{s:s, s:s, s:s}", "@context", AS_CONTEXT, "id",
-					  arena_printf(c->arena, "%s/outbox", account_uri(c, a)), "type",
-					  "OrderedCollection"),
-				JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_t *h = json_pack("{s:s, s:s, s:s}", "@context", AS_CONTEXT, "id",
+			      arena_printf(c->arena, "%s/outbox", account_uri(c, a)), "type",
+			      "OrderedCollection");
+	char *head = h ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(h);
 	int64_t n = 0;
 	if (!head)
 		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
@@ -215,8 +216,10 @@ static enum rc outbox(struct core *c, const struct account *a, struct buf *b)
 /* Adds a copy of the bytes as name. */
 static int add(zip_t *z, const char *name, const void *p, size_t n)
 {
-	void *copy = malloc(n ? n : 1);
-	zip_source_t *src = copy ? zip_source_buffer(z, memcpy(copy, p, n), n, 1) : NULL;
+	/* libzip frees the copy with the source; an empty file needs none */
+	void *copy = n ? malloc(n) : NULL;
+	zip_source_t *src = !n ? zip_source_buffer(z, NULL, 0, 0)
+		: copy ? zip_source_buffer(z, memcpy(copy, p, n), n, 1) : NULL;
 	if (!src) {
 		free(copy);
 		return -1;

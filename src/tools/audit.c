@@ -712,9 +712,9 @@ int audit_run(const char *archive, const char *out_dir, char *err, size_t errlen
 	}
 	for (size_t i = 0; i < DAYS_MAX; i++)
 		t->days[i] = (struct day_count){-1, 0};
-	if (input_open(in, archive, &x, err, errlen))
-		goto out;
-	rc = read_items(in, x, t, &skipped, err, errlen);
+	rc = input_open(in, archive, &x, err, errlen);
+	if (!rc)
+		rc = read_items(in, x, t, &skipped, err, errlen);
 	input_close(in);
 	if (!rc && mkdir(out_dir, 0755) && errno != EEXIST) {
 		snprintf(err, errlen, "cannot make %s: %s", out_dir, strerror(errno));
