@@ -80,7 +80,7 @@ enum store_rc store_feed_tag_fanout(struct db *db, int64_t status_id, int64_t au
 {
 	return st_rc(db_exec(db,
 			     "INSERT INTO home_feed (account_id, status_id)"
-			     " SELECT DISTINCT f.account_id, $1 FROM status_tags st"
+			     " SELECT f.account_id, $1 FROM status_tags st"
 			     " JOIN tag_follows f ON f.tag_id = st.tag_id"
 			     " WHERE st.status_id = $1 AND f.account_id <> $2"
 			     " ON CONFLICT DO NOTHING",
@@ -421,8 +421,8 @@ enum store_rc store_announcements(struct db *db, struct arena *ar, int64_t viewe
 	struct db_stmt *st = db_query(
 		db,
 		"SELECT a.id, a.text, a.content, a.starts_at, a.ends_at, a.all_day, a.published_at,"
-		" a.updated_at, EXISTS (SELECT 1 FROM announcement_dismissals d"
-		" WHERE d.account_id = $1 AND d.announcement_id = a.id) AS seen"
+		" a.updated_at, CASE WHEN EXISTS (SELECT 1 FROM announcement_dismissals d"
+		" WHERE d.account_id = $1 AND d.announcement_id = a.id) THEN 1 ELSE 0 END"
 		" FROM announcements a WHERE (a.ends_at = 0 OR a.ends_at > $2)"
 		" ORDER BY a.id DESC LIMIT $3",
 		"iii", viewer, now, (int64_t)ANNOUNCEMENTS_MAX);
