@@ -3,7 +3,7 @@ session, a new e-mail, authorised apps listed and revoked, and deleting an
 account, which leaves only its tombstone."""
 import requests
 
-from conftest import PASSWORD, masto
+from conftest import PASSWORD, masto, store_connect
 
 
 def test_password_change_revokes_other_tokens(server):
@@ -139,7 +139,6 @@ def test_delete_account_leaves_only_the_tombstone(server):
 
 def test_deleted_account_leaves_no_rows(server):
     """Nothing of the account is left in the store but its tombstone."""
-    import sqlite3
     gone, friend = server.user(), server.user()
     mg, mf = masto(server, gone), masto(server, friend)
     mg.account_follow(friend.id)
@@ -149,7 +148,7 @@ def test_deleted_account_leaves_no_rows(server):
     mf.status_post(f"@{gone.name} hi")
     gid = int(gone.id)
     assert gone.post("/api/rapport/v1/account/delete", data={"password": PASSWORD}).status_code == 200
-    db = sqlite3.connect(server.data / "rapport.db")
+    db = store_connect(server.data)
     try:
         for table, col in [("accounts", "id"), ("users", "account_id"), ("statuses", "account_id"),
                            ("follows", "account_id"), ("follows", "target_id"),

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import PASSWORD, free_port
+from conftest import PASSWORD, free_port, store_connect
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller",
                                reason="python3-aiosmtpd is missing: run scripts/deps.sh")
@@ -135,13 +135,12 @@ def test_password_reset_is_rate_limited(make_server, smtp):
 def test_reset_link_expires(make_server, smtp):
     """A link stored with an expiry in the past is refused (the store keeps
     only its hash: the test moves the expiry, it cannot read the token)."""
-    import sqlite3
     sink, url = smtp
     s = make_server(env={"RAPPORT_SMTP_URL": url})
     u = s.user()
     requests.post(s.url("/api/rapport/v1/password/reset"), data={"email": u.email})
     token = token_of(sink.wait(u.email, n=2)[2], "reset")
-    db = sqlite3.connect(s.data / "rapport.db")
+    db = store_connect(s.data)
     rows = db.execute("SELECT token_hash FROM email_tokens WHERE kind = 'reset'").fetchall()
     assert len(rows) == 1 and token not in rows[0][0] and len(rows[0][0]) == 64
     db.execute("UPDATE email_tokens SET expires_at = 1 WHERE kind = 'reset'")
