@@ -526,7 +526,7 @@ const char *const schema_migrations[] = {
 	" public_pem TEXT NOT NULL,"
 	" private_pem TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);",
-	/* 20: the account lifecycle (core/lifecycle.c, store_lifecycle.c). A
+	/* 14: the account lifecycle (core/lifecycle.c, store_lifecycle.c). A
 	 * deleted account leaves only its tombstone: the handle and the actor
 	 * id, never given out again; purged_at is 0 while its content is
 	 * still being removed (the worker finishes what a request left). */
