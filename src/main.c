@@ -4,6 +4,7 @@
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/convfeed.h"
+#include "core/media.h"
 #include "core/jobs.h"
 #include "core/password.h"
 #include "core/verify.h"
@@ -272,8 +273,14 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (media_start(st, &cfg)) {
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		media_stop();
 		verify_stop();
 		jobs_stop(0);
 		goto out;
@@ -285,6 +292,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	media_stop();
 	verify_stop();
 	jobs_stop(10000);
 	struct cache_stats cs;

@@ -38,6 +38,16 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_TRUST_INTERVAL", NULL, AT(trust_interval_s, K_INT), 1, 86400, 300},
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
+	{"RAPPORT_MEDIA_IMAGE_MAX", NULL, AT(media_image_max, K_SIZE), 1024, 1LL << 30, 16 << 20},
+	{"RAPPORT_MEDIA_VIDEO_MAX", NULL, AT(media_video_max, K_SIZE), 1024, 1LL << 31, 40 << 20},
+	{"RAPPORT_MEDIA_MAX_PIXELS", NULL, AT(media_max_pixels, K_INT), 1, 1 << 30, 50000000},
+	{"RAPPORT_MEDIA_RATE_LIMIT", NULL, AT(media_rate_limit, K_INT), 0, 1000000000, 30},
+	{"RAPPORT_MEDIA_RATE_WINDOW", NULL, AT(media_rate_window, K_INT), 1, 604800, 1800},
+	{"RAPPORT_MEDIA_FFMPEG_SECONDS", NULL, AT(media_ffmpeg_seconds, K_INT), 1, 86400, 120},
+	{"RAPPORT_MEDIA_FFMPEG_CPU", NULL, AT(media_ffmpeg_cpu, K_INT), 1, 86400, 300},
+	{"RAPPORT_MEDIA_FFMPEG_MB", NULL, AT(media_ffmpeg_mb, K_INT), 64, 65536, 2048},
+	{"RAPPORT_MEDIA_UNATTACHED_TTL", NULL, AT(media_unattached_ttl, K_INT), 1, 31536000, 86400},
+	{"RAPPORT_MEDIA_SWEEP_INTERVAL", NULL, AT(media_sweep_interval, K_INT), 1, 86400, 3600},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
 };
 
