@@ -129,8 +129,8 @@ static const char *const CSP_PRIVATE =
 	"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
 	"base-uri 'none'";
 static const char *const CSP_PUBLIC =
-	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; script-src 'self'; "
-	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; media-src 'self'; "
+	"script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 static const char *const CSP_APP =
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data: "
 	"blob:; media-src 'self' https: blob:; font-src 'self'; connect-src 'self'; "

@@ -290,3 +290,18 @@ def test_unattached_uploads_expire(make_server):
     while time.time() < deadline and requests.get(kept["url"]).status_code == 200:
         time.sleep(0.2)
     assert requests.get(kept["url"]).status_code == 404
+
+
+def test_public_page_and_feeds_show_media(server):
+    user = server.user()
+    img = upload(user, mf.png(30, 20), version=1, description='A "quoted" <b>cat</b>').json()
+    st = user.post("/api/v1/statuses", json={"status": "look", "media_ids": [img["id"]]}).json()
+    page = requests.get(server.url(f"/@{user.name}/{st['id']}"), headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert f'<img src="{img["preview_url"]}" alt="A &quot;quoted&quot; &lt;b&gt;cat&lt;/b&gt;"' \
+        in page.text
+    assert "media-src 'self'" in page.headers["Content-Security-Policy"]
+    rss = requests.get(server.url(f"/@{user.name}.rss")).text
+    assert f'<enclosure url="{img["url"]}" type="image/png" length="' in rss
+    atom = requests.get(server.url(f"/@{user.name}.atom")).text
+    assert f'<link rel="enclosure" href="{img["url"]}" type="image/png"' in atom

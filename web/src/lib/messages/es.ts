@@ -187,4 +187,12 @@ export const es: Record<string, string> = {
 
 	'notFound.title': 'No encontrado',
 	'notFound.text': 'Aquí no hay ninguna página.',
+
+	'media.add': "Añadir imágenes, vídeo o audio",
+	'media.alt': "Descripción del adjunto {n} (texto alternativo)",
+	'media.uploading': "Subiendo…",
+	'media.remove': "Quitar",
+	'media.sensitive': "Contenido sensible: mostrar",
+	'media.noAlt': "{n} adjunto(s) no tienen descripción. Quien usa un lector de pantalla no sabrá qué muestran. Añade una descripción, o pulsa Publicar otra vez para publicar igualmente.",
+	'media.tooMany': "Como máximo 4 adjuntos por publicación.",
 };
