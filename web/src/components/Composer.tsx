@@ -179,14 +179,14 @@ export function Composer(p: ComposerProps) {
 					{t('media.noAlt', { n: noAlt })}
 				</p>
 			)}
+			<div class="field media-add">
+				<label for={`${p.id}-files`}>{t('media.add')}</label>
+				<input id={`${p.id}-files`} type="file" accept="image/*,video/*,audio/*" multiple disabled={drafts.length >= 4} onChange={(e) => {
+					addFiles(e.currentTarget.files);
+					e.currentTarget.value = '';
+				}} />
+			</div>
 			<div class="composer-bar">
-				<span class="field-inline">
-					<label for={`${p.id}-files`}>{t('media.add')}</label>
-					<input id={`${p.id}-files`} type="file" accept="image/*,video/*,audio/*" multiple disabled={drafts.length >= 4} onChange={(e) => {
-						addFiles(e.currentTarget.files);
-						e.currentTarget.value = '';
-					}} />
-				</span>
 				{!p.direct && !p.replyTo && (
 					<span class="field-inline">
 						<label for={ids.vis}>{t('composer.visibility')}</label>
