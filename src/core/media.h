@@ -89,13 +89,17 @@ int media_av_process(const struct config *cfg, const char *in, const char *mime,
 /* The blurhash and a small preview of an image file (a video's frame). */
 int media_image_preview(const char *in, const char *out_path, char blurhash[64], int *w, int *h);
 /* Runs argv with the configured CPU, memory and wall-clock limits;
- * 0 when it exited 0, -1 when it failed, -2 when a limit stopped it. */
+ * 0 when it exited 0, -1 when it failed, -2 when a limit stopped it, -3
+ * when the server is stopping (the child is killed; the upload stays
+ * pending for the next start). */
 int media_run(const struct config *cfg, char *const argv[], const char *stdout_path);
 /* media_worker.c: wakes the worker; the number of uploads it has
  * finished so far; waits until that number passes seen (or ms pass). */
 void media_worker_wake(void);
 uint64_t media_worker_done(void);
 void media_worker_wait(uint64_t seen, int ms);
+/* True once media_stop() has been called. */
+bool media_worker_stopping(void);
 /* libmagic's MIME type of the file's first bytes, in ar; NULL on error. */
 const char *media_sniff(struct arena *ar, const char *path);
 

@@ -51,11 +51,15 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 	int64_t until = mono_ms() + (int64_t)cfg->media_ffmpeg_seconds * 1000;
 	int status = 0;
 	pid_t w;
-	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && mono_ms() < until)
+	bool stopping = false;
+	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && mono_ms() < until &&
+	       !(stopping = media_worker_stopping()))
 		usleep(10 * 1000);
 	if (w == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
+		if (stopping)
+			return -3;
 		log_warn("media: %s stopped after %d s", argv[0], cfg->media_ffmpeg_seconds);
 		return -2;
 	}
@@ -108,7 +112,7 @@ static int probe(const struct config *cfg, const char *in, const char *prefix, s
 	json_t *j = rc ? NULL : json_load_file(out, 0, NULL);
 	unlink(out);
 	if (!j)
-		return rc == -2 ? -2 : -1;
+		return rc < -1 ? rc : -1;
 	memset(p, 0, sizeof *p);
 	size_t i;
 	json_t *s;
@@ -164,6 +168,8 @@ static int transcode_audio(const struct config *cfg, const char *in, const char 
 
 static int fail(struct media_out *out, int rc, const char *what)
 {
+	if (rc == -3)
+		return -3;
 	snprintf(out->error, sizeof out->error, "%s",
 		 rc == -2 ? "processing took longer than this server allows" : what);
 	return -1;

@@ -61,6 +61,14 @@ void media_worker_wake(void)
 	pthread_mutex_unlock(&w.lock);
 }
 
+bool media_worker_stopping(void)
+{
+	pthread_mutex_lock(&w.lock);
+	bool s = w.stop;
+	pthread_mutex_unlock(&w.lock);
+	return s;
+}
+
 uint64_t media_worker_done(void)
 {
 	pthread_mutex_lock(&w.lock);
@@ -214,6 +222,12 @@ static void process(struct core *c, int64_t id)
 	struct media_out out = {.kind = m.kind};
 	int64_t t0 = mono_ms(), cpu0 = process_cpu_ms();
 	int rc = access(in, R_OK) ? -1 : run_processing(&m, in, prefix, &out);
+	if (rc == -3) { /* stopping: the upload stays pending for the next start */
+		unlink(out.file);
+		unlink(out.preview);
+		free(out.meta);
+		return;
+	}
 	if (rc && !out.error[0])
 		snprintf(out.error, sizeof out.error, "the upload could not be read");
 	if (!rc)

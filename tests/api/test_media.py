@@ -305,3 +305,18 @@ def test_public_page_and_feeds_show_media(server):
     assert f'<enclosure url="{img["url"]}" type="image/png" length="' in rss
     atom = requests.get(server.url(f"/@{user.name}.atom")).text
     assert f'<link rel="enclosure" href="{img["url"]}" type="image/png"' in atom
+
+
+def test_stopping_leaves_a_long_upload_pending(make_server):
+    s = make_server()
+    user = s.user()
+    data = mf.video(20, size="1280x720", codec="mpeg4", extra=("-q:v", "31"))
+    r = upload(user, data, name="long.mp4", mime="video/mp4", version=2)
+    assert r.status_code == 202, r.text
+    time.sleep(1)
+    assert user.get(f"/api/v1/media/{r.json()['id']}").status_code == 206
+    t0 = time.time()
+    assert s.stop() == 0
+    assert time.time() - t0 < 10  # ffmpeg is killed, not waited for
+    s.start()
+    assert user.get(f"/api/v1/media/{r.json()['id']}").status_code == 206
