@@ -159,12 +159,16 @@ bool media_ids_param(struct req *r, int64_t *ids, int *n)
 	for (size_t i = 0; i < count; i++) {
 		json_t *e = one ? one : json_array_get(v, i);
 		if (!json_is_string(e) || !id_parse(json_string_value(e), &ids[*n])) {
-			reply_error(r, 422, "Validation failed: media_ids must be ids");
+			core_fail(&r->core, RC_INVALID, "media_ids",
+				  "Validation failed: media_ids must be ids");
+			reply_core_error(r);
 			return false;
 		}
 		for (int k = 0; k < *n; k++)
 			if (ids[k] == ids[*n]) {
-				reply_error(r, 422, "Validation failed: media_ids repeats an id");
+				core_fail(&r->core, RC_INVALID, "media_ids",
+					  "Validation failed: media_ids repeats an id");
+				reply_core_error(r);
 				return false;
 			}
 		(*n)++;

@@ -36,9 +36,11 @@ static bool media_changed(struct req *r, int64_t id)
 	bool same = have.n == n;
 	for (int i = 0; same && i < n; i++)
 		same = have.items[i].id == ids[i];
-	if (!same)
-		reply_error(r, 422, "Validation failed: the media of a status cannot be changed "
-				    "by an edit");
+	if (!same) {
+		core_fail(&r->core, RC_INVALID, "media_ids",
+			  "Validation failed: the media of a status cannot be changed by an edit");
+		reply_core_error(r);
+	}
 	return !same;
 }
 

@@ -259,16 +259,36 @@ enum rc media_ids_check(struct core *c, int n)
 	return RC_OK;
 }
 
+static enum rc not_usable(struct core *c, int64_t id)
+{
+	return core_fail(c, RC_INVALID, "media_ids",
+			 "Validation failed: media %lld is not an upload of yours that is ready "
+			 "and not yet used", (long long)id);
+}
+
 enum rc media_attach(struct core *c, struct db *db, int64_t account, int64_t status,
 		     const int64_t *ids, int n)
 {
 	for (int i = 0; i < n; i++) {
 		enum store_rc st = store_media_attach(db, ids[i], account, status, i);
 		if (st == ST_CONFLICT)
-			return core_fail(c, RC_INVALID, "media_ids",
-					 "Validation failed: media %lld is not an upload of yours "
-					 "that is ready and not yet used",
-					 (long long)ids[i]);
+			return not_usable(c, ids[i]);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
+	}
+	return RC_OK;
+}
+
+enum rc media_usable(struct core *c, int64_t account, const int64_t *ids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct media m;
+		enum store_rc st = store_media_get(c->db, c->arena, ids[i], &m);
+		if (st == ST_NOT_FOUND || (st == ST_OK && (m.account_id != account || m.status_id ||
+							   m.state != MEDIA_READY ||
+							   !strcmp(m.kind, "avatar") ||
+							   !strcmp(m.kind, "header"))))
+			return not_usable(c, ids[i]);
 		if (st != ST_OK)
 			return core_store_fail(c, st);
 	}

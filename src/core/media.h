@@ -54,6 +54,8 @@ enum rc media_describe(struct core *c, int64_t account, int64_t id, const char *
  * processing, failed or taken. */
 enum rc media_attach(struct core *c, struct db *db, int64_t account, int64_t status,
 		     const int64_t *ids, int n);
+/* What media_attach would say, read without writing (a draft's check). */
+enum rc media_usable(struct core *c, int64_t account, const int64_t *ids, int n);
 /* Checks a media_ids parameter's count and ids before any write. */
 enum rc media_ids_check(struct core *c, int n);
 enum rc media_of_status(struct core *c, int64_t status, struct media_list *out);

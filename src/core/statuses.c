@@ -373,7 +373,8 @@ enum rc status_draft(struct core *c, int64_t author, const struct new_status *in
 	struct user u;
 	int vis;
 	struct text_formatted *f;
-	if (check_author(c, author, in, &u, &vis))
+	if (check_author(c, author, in, &u, &vis) ||
+	    media_usable(c, author, in->media_ids, in->nmedia)) /* core/media.h */
 		return c->err.rc;
 	return make_status(c, author, &u, in, vis, now_ms(), out, &f);
 }

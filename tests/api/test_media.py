@@ -129,6 +129,11 @@ def test_media_ids_rules(server):
     assert r.status_code == 422
     assert bob.get(f"/api/v1/media/{ids[0]}").status_code == 404
     r = alice.post("/api/v1/statuses", json={"status": "bad", "media_ids": ["x"]})
+    assert r.status_code == 422 and "media_ids" in r.json()["details"]
+    # the composer's preview checks them as posting would
+    r = alice.post("/api/rapport/v1/statuses/preview", json={"status": "p", "media_ids": ids[:1]})
+    assert r.status_code == 200, r.text
+    r = bob.post("/api/rapport/v1/statuses/preview", json={"status": "p", "media_ids": ids[:1]})
     assert r.status_code == 422
     # an edit keeps the media; changing them is refused
     st = alice.post("/api/v1/statuses", json={"status": "one", "media_ids": ids[:1]}).json()
