@@ -28,9 +28,8 @@ static void jw_attachment(struct jw *w, struct req *r, const struct media *m)
 	bool ready = m->state == MEDIA_READY;
 	jw_obj(w);
 	jw_kid(w, "id", m->id);
-	jw_kstr(w, "type", m->state == MEDIA_PROCESSING && !strcmp(m->kind, "image") ? "image"
-			   : !strcmp(m->kind, "avatar") || !strcmp(m->kind, "header") ? "image"
-										   : m->kind);
+	bool profile = !strcmp(m->kind, "avatar") || !strcmp(m->kind, "header");
+	jw_kstr(w, "type", profile ? "image" : m->kind);
 	jw_kstr(w, "url", ready ? media_url(&r->arena, cfg, m->file) : NULL);
 	jw_kstr(w, "preview_url",
 		ready && *m->preview ? media_url(&r->arena, cfg, m->preview) : NULL);

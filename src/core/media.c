@@ -172,8 +172,8 @@ static enum rc check_file(struct core *c, const struct media_new *in, const char
 		return core_fail(c, RC_INVALID, "file",
 				 "Validation failed: the image is damaged, truncated or has "
 				 "other data joined to it");
-	if ((int64_t)w * h > c->cfg->media_max_pixels || (int64_t)w * h * pages > 
-	    (int64_t)c->cfg->media_max_pixels * 4)
+	int64_t px = (int64_t)w * h, max = c->cfg->media_max_pixels;
+	if (px > max || px * pages > max * 4)
 		return core_fail(c, RC_INVALID, "file",
 				 "Validation failed: the image is %dx%d pixels, more than %d "
 				 "in all", w, h, c->cfg->media_max_pixels);

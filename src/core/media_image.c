@@ -257,10 +257,9 @@ static int save_original(VipsImage *im, const char *mime, const char *prefix,
 	return vips_pngsave(im, out->file, "strip", TRUE, "compression", 6, NULL);
 }
 
-static char *meta_json(int w, int h, int pw, int ph, uint64_t size)
+static char *meta_json(int w, int h, int pw, int ph)
 {
 	char *s = NULL;
-	(void)size;
 	if (asprintf(&s,
 		     "{\"original\":{\"width\":%d,\"height\":%d,\"size\":\"%dx%d\",\"aspect\":%.6g},"
 		     "\"small\":{\"width\":%d,\"height\":%d,\"size\":\"%dx%d\",\"aspect\":%.6g}}",
@@ -280,7 +279,7 @@ int media_image_process(const char *in, const char *mime, const char *prefix,
 		snprintf(out->error, sizeof out->error, "the image could not be decoded");
 		goto done;
 	}
-	out->meta = meta_json(vips_image_get_width(im), vips_image_get_height(im), pw, ph, 0);
+	out->meta = meta_json(vips_image_get_width(im), vips_image_get_height(im), pw, ph);
 	out->kind = purpose ? purpose : "image";
 	rc = out->meta ? 0 : -1;
 done:
