@@ -58,7 +58,13 @@ def test_png_through_mastodon_py(server):
     assert got["meta"]["original"]["aspect"] == pytest.approx(1.5)
     assert got["meta"]["small"]["width"] == 300
     assert got["meta"]["focus"] == {"x": 0.5, "y": -0.25}
-    assert len(got["blurhash"]) == 28
+    # blurhash (https://blurha.sh): the size flag of 4x3 components, then
+    # the picture's one colour as the DC term, then 11 AC terms
+    b83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
+    dc = (200 << 16) | (30 << 8) | 30
+    bh = got["blurhash"]
+    assert len(bh) == 28 and bh[0] == "L"
+    assert bh[2:6] == "".join(b83[dc // 83 ** k % 83] for k in (3, 2, 1, 0))
     f = fetch(server, got["url"])
     assert f.status_code == 200 and f.headers["Content-Type"] == "image/png"
     assert mf.png_size(f.content) == (300, 200)
