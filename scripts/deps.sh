@@ -6,7 +6,7 @@ PKGS="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsod
 libutf8proc-dev libcurl4-openssl-dev libgumbo-dev libssl-dev libzip-dev libcmocka-dev python3 python3-pytest
 python3-requests python3-mastodon python3-feedparser python3-cryptography python3-aiosmtpd toot tidy curl
 sqlite3 clang libclang-rt-14-dev valgrind nginx-light openssl systemd libpq-dev postgresql-15
-postgresql-common python3-psycopg2
+postgresql-common python3-psycopg2 libvips-dev libmagic-dev ffmpeg
 chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do

@@ -5,6 +5,7 @@
 #include "core/archive.h"
 #include "core/config.h"
 #include "core/convfeed.h"
+#include "core/media.h"
 #include "core/jobs.h"
 #include "core/password.h"
 #include "core/portability.h"
@@ -87,6 +88,16 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_SMTP_URL         smtp(s)://[user:pass@]host[:port] for e-mail (none: the\n"
 	"                           e-mails, links included, are written to the log)\n"
 	"  RAPPORT_SMTP_FROM        the e-mails' sender (rapport@DOMAIN)\n"
+	"  RAPPORT_MEDIA_IMAGE_MAX  bytes of an uploaded image (16777216; 1024-1073741824)\n"
+	"  RAPPORT_MEDIA_VIDEO_MAX  bytes of an uploaded video or audio file (41943040)\n"
+	"  RAPPORT_MEDIA_MAX_PIXELS width x height of an upload (50000000; 1-1073741824)\n"
+	"  RAPPORT_MEDIA_RATE_LIMIT uploads per account (30; 0 off)\n"
+	"  RAPPORT_MEDIA_RATE_WINDOW ... per this many seconds (1800; 1-604800)\n"
+	"  RAPPORT_MEDIA_FFMPEG_SECONDS wall-clock seconds of one ffmpeg run (120; 1-86400)\n"
+	"  RAPPORT_MEDIA_FFMPEG_CPU CPU seconds of one ffmpeg run (300; 1-86400)\n"
+	"  RAPPORT_MEDIA_FFMPEG_MB  address space of one ffmpeg run in MB (2048; 64-65536)\n"
+	"  RAPPORT_MEDIA_UNATTACHED_TTL seconds an upload no status uses is kept (86400)\n"
+	"  RAPPORT_MEDIA_SWEEP_INTERVAL seconds between sweeps of unused files (3600)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
 	"                           (none): from these peers the client is the right-most\n"
@@ -308,8 +319,14 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (media_start(st, &cfg)) {
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		media_stop();
 		verify_stop();
 		jobs_stop(0);
 		goto out;
@@ -321,6 +338,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	media_stop();
 	verify_stop();
 	jobs_stop(10000);
 	struct cache_stats cs;

@@ -1,5 +1,6 @@
 /* accounts.c - /api/v1/accounts: sign-up, credentials, profile, lookup. */
 #include "api/api.h"
+#include "api/api_media.h"
 #include "core/accounts.h"
 #include "core/email.h"
 #include "core/oauth.h"
@@ -137,6 +138,9 @@ void h_accounts_update(struct req *r)
 	if (sens)
 		u.sensitive = str_truthy(sens);
 	if (read_fields(r, &u))
+		return;
+	/* avatar and header files (api/media.c): set once processed */
+	if (!media_profile_params(r))
 		return;
 	if (api_check(r, account_update(&r->core, r->account_id, &u)))
 		return;

@@ -1,6 +1,7 @@
 /* entities.c - Mastodon entities as JSON. Strings from users are emitted
  * either as JSON strings (escaped by jansson) or as HTML built by core/text. */
 #include "api/api.h"
+#include "api/api_media.h"
 #include "core/accounts.h"
 #include "core/detect.h"
 #include "core/social_capital.h"
@@ -365,8 +366,7 @@ static void write_body(struct jw *w, struct req *r, const struct status *s)
 		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
 	jw_kbool(w, "sensitive", s->sensitive);
 	jw_kstr(w, "spoiler_text", s->spoiler_text);
-	jw_key(w, "media_attachments");
-	jw_raw(w, "[]");
+	jw_media_attachments(w, r, s); /* api/media.c */
 	jw_key(w, "mentions");
 	jw_raw(w, s->mentions && *s->mentions ? s->mentions : "[]");
 	jw_key(w, "tags");

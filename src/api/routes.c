@@ -7,6 +7,7 @@
 #include "api/api_discover.h"
 #include "api/api_lifecycle.h"
 #include "api/api_lists.h"
+#include "api/api_media.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
@@ -106,6 +107,9 @@ const struct route routes[] = {
 #include "api/routes_lifecycle.inc"
 	/* what apps ask for on start (api/discover.c) */
 #include "api/routes_discover.inc"
+
+	/* uploads and media files (api/media.c) */
+#include "api/routes_media.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

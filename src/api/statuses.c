@@ -2,6 +2,8 @@
  * people do to a status. */
 #include "api/api.h"
 #include "api/api_discover.h"
+#include "api/api_media.h"
+#include "core/media.h"
 #include "core/statuses.h"
 #include "core/timeline.h"
 #include "util/util.h"
@@ -17,16 +19,34 @@ static void reply_status(struct req *r, int64_t id)
 	reply_json(r, 200, ent_status(r, &s));
 }
 
+/* Edits keep a status's attachments: media_ids in an edit must name
+ * exactly the ones it has, in order (what apps send back unchanged). */
+static bool media_changed(struct req *r, int64_t id)
+{
+	int64_t ids[MEDIA_PER_STATUS];
+	int n;
+	struct media_list have;
+	if (!param_has(r, "media_ids"))
+		return false;
+	struct status s;
+	if (!media_ids_param(r, ids, &n) ||
+	    api_check(r, status_load(&r->core, r->account_id, id, &s)))
+		return true;
+	if (api_check(r, media_of_status(&r->core, id, &have)))
+		return true;
+	bool same = have.n == n;
+	for (int i = 0; same && i < n; i++)
+		same = have.items[i].id == ids[i];
+	if (!same) {
+		core_fail(&r->core, RC_INVALID, "media_ids",
+			  "Validation failed: the media of a status cannot be changed by an edit");
+		reply_core_error(r);
+	}
+	return !same;
+}
+
 static bool unsupported(struct req *r)
 {
-	json_t *media = param_get(r, "media_ids");
-	if ((json_is_array(media) && json_array_size(media)) ||
-	    (json_is_string(media) && *json_string_value(media))) {
-		core_fail(&r->core, RC_INVALID, "media_ids",
-			  "Validation failed: media attachments are not supported by this server yet");
-		reply_core_error(r);
-		return true;
-	}
 	if (param_has(r, "poll")) {
 		core_fail(&r->core, RC_INVALID, "poll",
 			  "Validation failed: polls are not supported by this server yet");
@@ -49,6 +69,11 @@ bool status_params(struct req *r, struct new_status *out)
 		.idempotency_key = req_header(r, "Idempotency-Key"),
 		.app_id = r->token.app_id,
 	};
+	/* media attachments (api/media.c) */
+	int64_t *media = arena_alloc(&r->arena, MEDIA_PER_STATUS * sizeof *media);
+	if (!media_ids_param(r, media, &in.nmedia))
+		return false;
+	in.media_ids = media;
 	const char *reply = param_str(r, "in_reply_to_id");
 	if (reply && *reply && !id_parse(reply, &in.in_reply_to_id)) {
 		reply_error(r, 404, "Record not found");
@@ -94,7 +119,7 @@ void h_statuses_delete(struct req *r)
 void h_statuses_edit(struct req *r)
 {
 	int64_t id;
-	if (!path_id(r, 0, &id) || unsupported(r))
+	if (!path_id(r, 0, &id) || unsupported(r) || media_changed(r, id))
 		return;
 	struct status_edit in = {
 		.text = param_str(r, "status"),

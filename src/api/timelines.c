@@ -17,7 +17,8 @@ static void finish(struct req *r, const struct page *pg, enum rc rc, const struc
 	reply_status_page(r, pg, l);
 }
 
-/* only_media: this server has no media yet, so such a page is empty. */
+/* only_media on the public and hashtag timelines: not filtered there
+ * yet, so such a page is empty (account timelines filter it). */
 static bool media_only(struct req *r)
 {
 	if (param_bool(r, "only_media") != 1)
@@ -92,9 +93,8 @@ void h_account_statuses(struct req *r)
 	struct account a;
 	if (!path_id(r, 0, &id) || api_check(r, account_get(&r->core, id, &a)))
 		return;
-	if (media_only(r))
-		return;
 	struct account_tl_opts o = {
+		.only_media = param_bool(r, "only_media") == 1,
 		.exclude_replies = param_bool(r, "exclude_replies") == 1,
 		.exclude_reblogs = param_bool(r, "exclude_reblogs") == 1,
 		.pinned = param_bool(r, "pinned") == 1,

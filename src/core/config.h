@@ -44,6 +44,19 @@ struct config {
 				 * e-mails are written to the log */
 	const char *smtp_from;  /* RAPPORT_SMTP_FROM: the sender; default rapport@DOMAIN */
 	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
+	/* Media (core/media.h): byte caps by kind, the pixel cap checked before
+	 * any decoding, uploads per account per window, the limits of each
+	 * ffmpeg child, and how long an upload may stay unattached. */
+	size_t media_image_max;  /* RAPPORT_MEDIA_IMAGE_MAX: bytes of an image */
+	size_t media_video_max;  /* RAPPORT_MEDIA_VIDEO_MAX: bytes of a video or audio file */
+	int media_max_pixels;    /* RAPPORT_MEDIA_MAX_PIXELS: width x height of an upload */
+	int media_rate_limit;    /* RAPPORT_MEDIA_RATE_LIMIT: uploads per account ...; 0 = off */
+	int media_rate_window;   /* ... per this many seconds */
+	int media_ffmpeg_seconds; /* RAPPORT_MEDIA_FFMPEG_SECONDS: wall-clock limit */
+	int media_ffmpeg_cpu;    /* RAPPORT_MEDIA_FFMPEG_CPU: CPU seconds (RLIMIT_CPU) */
+	int media_ffmpeg_mb;     /* RAPPORT_MEDIA_FFMPEG_MB: address space (RLIMIT_AS) */
+	int media_unattached_ttl; /* RAPPORT_MEDIA_UNATTACHED_TTL: seconds */
+	int media_sweep_interval; /* RAPPORT_MEDIA_SWEEP_INTERVAL: seconds between sweeps */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */

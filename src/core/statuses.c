@@ -1,4 +1,5 @@
 #include "core/statuses.h"
+#include "core/media.h"
 #include "core/accounts.h"
 #include "core/events.h"
 #include "core/jobs.h"
@@ -155,6 +156,7 @@ struct create_tx {
 	const char *idem_key;
 	int64_t existing; /* a status made earlier with the same key */
 	enum rc rc;
+	const struct new_status *in;
 };
 
 static int cmp_i64(const void *a, const void *b)
@@ -227,6 +229,10 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	struct core *c = x->c;
 	struct status *s = x->s;
 	enum store_rc st = store_status_insert(db, s);
+	/* media attachments (core/media.h) */
+	if (st == ST_OK && x->in->nmedia &&
+	    media_attach(c, db, s->account_id, s->id, x->in->media_ids, x->in->nmedia))
+		return tx_fail(x, c->err.rc);
 	if (st == ST_OK)
 		st = index_text(db, s, x->f);
 	if (st == ST_OK)
@@ -289,7 +295,7 @@ static enum store_rc create_fn(struct db *db, void *arg)
 
 static enum rc check_new(struct core *c, const struct new_status *in, struct user *u, int *vis)
 {
-	if (blank(in->text))
+	if (blank(in->text) && !in->nmedia)
 		return core_fail(c, RC_INVALID, "status", "Validation failed: Text can't be blank");
 	*vis = in->visibility && *in->visibility ? visibility_parse(in->visibility)
 						   : visibility_parse(u->default_privacy);
@@ -367,7 +373,8 @@ enum rc status_draft(struct core *c, int64_t author, const struct new_status *in
 	struct user u;
 	int vis;
 	struct text_formatted *f;
-	if (check_author(c, author, in, &u, &vis))
+	if (check_author(c, author, in, &u, &vis) ||
+	    media_usable(c, author, in->media_ids, in->nmedia)) /* core/media.h */
 		return c->err.rc;
 	return make_status(c, author, &u, in, vis, now_ms(), out, &f);
 }
@@ -397,7 +404,7 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 		return c->err.rc;
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
-			      0, RC_OK};
+			      0, RC_OK, in};
 	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);

@@ -19,6 +19,9 @@ struct new_status {
 	int64_t in_reply_to_id;
 	const char *idempotency_key;
 	int64_t app_id;
+	/* media attachments (core/media.h): uploads given to the status */
+	const int64_t *media_ids;
+	int nmedia;
 };
 
 /* "public" ... "direct" to enum visibility; -1 if unknown. */

@@ -23,6 +23,7 @@
 
 struct MHD_Connection;
 struct server;
+struct upload;
 
 /* What a response may load and how long it may be kept: the headers
  * server.c adds (Content-Security-Policy on HTML, Cache-Control). Each
@@ -53,6 +54,8 @@ struct req {
 
 	struct buf body;     /* capped at cfg.max_body */
 	bool body_too_large;
+	struct upload *upload; /* multipart/form-data bodies (http/upload.h), or NULL */
+	int upload_err;      /* enum upload_error of the body, once read */
 	json_t *params;      /* query + body + path parameters (owned) */
 	const char *path_param[REQ_MAX_PATH_PARAMS];
 
@@ -69,6 +72,9 @@ struct req {
 	char *resp;          /* malloc'ed; handed to libmicrohttpd */
 	size_t resp_len;
 	const char *resp_type;
+	int resp_fd;         /* >= 0: the body is this file's bytes from resp_off
+			      * (resp_len of them); libmicrohttpd closes it */
+	uint64_t resp_off;
 	int nheaders;
 	const char *hname[REQ_MAX_HEADERS], *hvalue[REQ_MAX_HEADERS];
 	bool replied;
@@ -93,6 +99,10 @@ void reply_text(struct req *r, unsigned status, const char *type, const char *bo
 /* Binary body; bytes are copied. */
 void reply_bytes(struct req *r, unsigned status, const char *type, const void *p, size_t n);
 void reply_redirect(struct req *r, const char *location);
+/* A body read from fd (taken: closed once sent or on failure): len bytes
+ * from off. */
+void reply_fd(struct req *r, unsigned status, const char *type, int fd, uint64_t off,
+	      uint64_t len);
 /* Adds a response header (name and value must live as long as the request). */
 void reply_header(struct req *r, const char *name, const char *value);
 /* The HTTP status for an rc. */

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 static void set_body(struct req *r, unsigned status, const char *type, char *body, size_t len)
@@ -110,6 +111,19 @@ void reply_bytes(struct req *r, unsigned status, const char *type, const void *p
 	char *copy = xmalloc(n);
 	memcpy(copy, p, n);
 	set_body(r, status, type, copy, n);
+}
+
+void reply_fd(struct req *r, unsigned status, const char *type, int fd, uint64_t off,
+	      uint64_t len)
+{
+	if (r->replied) {
+		close(fd);
+		set_body(r, status, type, NULL, 0); /* logs the second reply */
+		return;
+	}
+	set_body(r, status, type, NULL, (size_t)len);
+	r->resp_fd = fd;
+	r->resp_off = off;
 }
 
 void reply_redirect(struct req *r, const char *location)

@@ -1,6 +1,7 @@
 /* router.c - from a parsed request to a handler: parameters, CORS
  * preflight, route matching, authentication, scopes and rate limits. */
 #include "http/router.h"
+#include "http/upload.h"
 #include "http/server.h"
 #include "core/oauth.h"
 #include "util/log.h"
@@ -175,6 +176,10 @@ static int parse_params(struct req *r)
 		reply_error(r, 400, "Malformed query string");
 		return -1;
 	}
+	if (r->upload) { /* multipart: parsed as it arrived (http/upload.h) */
+		json_object_update(r->params, upload_fields(r->upload));
+		return 0;
+	}
 	if (!r->body.len)
 		return 0;
 	const char *ct = r->content_type ? r->content_type : "";
@@ -198,8 +203,7 @@ static int parse_params(struct req *r)
 		return 0;
 	}
 	if (!strncasecmp(ct, "multipart/form-data", 19)) {
-		/* multipart bodies are parsed by the media endpoints that take them */
-		return 0;
+		return 0; /* a GET's multipart body is not read */
 	}
 	reply_error(r, 415, "Unsupported Content-Type: use application/json, "
 			    "application/activity+json or application/x-www-form-urlencoded");

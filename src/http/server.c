@@ -3,6 +3,7 @@
 #include "http/server.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "http/upload.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 #include "util/util.h"
@@ -117,6 +118,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	r->ip = client_ip(r);
 	r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	buf_init(&r->body, srv->cfg->max_body);
+	r->resp_fd = -1;
 	atomic_fetch_add(&srv->inflight, 1);
 	return r;
 }
@@ -127,8 +129,8 @@ static const char *const CSP_PRIVATE =
 	"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
 	"base-uri 'none'";
 static const char *const CSP_PUBLIC =
-	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; script-src 'self'; "
-	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; media-src 'self'; "
+	"script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 static const char *const CSP_APP =
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data: "
 	"blob:; media-src 'self' https: blob:; font-src 'self'; connect-src 'self'; "
@@ -175,15 +177,113 @@ static enum MHD_Result send_reply(struct req *r)
 {
 	if (!r->replied)
 		reply_error(r, 500, "Internal error");
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp;
+	if (r->resp_fd >= 0) {
+		resp = MHD_create_response_from_fd_at_offset64(r->resp_len, r->resp_fd,
+							       r->resp_off);
+		if (!resp)
+			close(r->resp_fd);
+		r->resp_fd = -1; /* owned by libmicrohttpd now (or closed) */
+	} else {
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp,
+						       MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			r->resp = NULL; /* owned by libmicrohttpd now */
+	}
 	if (!resp)
 		return MHD_NO;
-	r->resp = NULL; /* owned by libmicrohttpd now */
 	add_common_headers(r, resp);
 	enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* The routes that take files in a multipart body; any other gets its
+ * text fields only, within the body cap. */
+static bool takes_files(const struct req *r)
+{
+	static const char *const paths[] = {"/api/v1/media", "/api/v2/media",
+					    "/api/v1/accounts/update_credentials"};
+	if (strcmp(r->method, "POST") && strcmp(r->method, "PATCH"))
+		return false;
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (!strcmp(r->path, paths[i]))
+			return true;
+	return false;
+}
+
+/* The first call for a multipart body: the post processor, the cap that
+ * applies (files go to disk, so a route that takes them may send up to
+ * the largest media cap), and no body read from a caller that sends no
+ * credentials to a route that needs them. Returns -1 after replying. */
+static int start_upload(struct req *r, uint64_t *cap)
+{
+	const struct config *cfg = r->srv->cfg;
+	bool files = takes_files(r);
+	uint64_t file_cap = cfg->media_image_max > cfg->media_video_max ? cfg->media_image_max
+									  : cfg->media_video_max;
+	if (files && !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") &&
+	    !MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "access_token")) {
+		reply_error(r, 401, "This method requires an authenticated user");
+		return -1;
+	}
+	r->upload = upload_new(r->conn, files ? r->srv->upload_dir : NULL, file_cap,
+			       cfg->max_body);
+	if (!r->upload) {
+		reply_error(r, 400, "Malformed multipart body: no boundary");
+		return -1;
+	}
+	*cap = files ? file_cap * UPLOAD_MAX_FILES + cfg->max_body : cfg->max_body;
+	return 0;
+}
+
+static void upload_reply(struct req *r)
+{
+	switch (r->upload_err) {
+	case UPLOAD_TOO_LARGE:
+		reply_error(r, 413, "File or form fields too large");
+		break;
+	case UPLOAD_NO_FILES:
+		reply_error(r, 422, "Validation failed: this request takes no such file");
+		break;
+	case UPLOAD_IO:
+		reply_error(r, 500, "Internal error: the upload could not be stored");
+		break;
+	default:
+		reply_error(r, 400, "Malformed multipart body");
+	}
+}
+
+static bool is_multipart(const struct req *r)
+{
+	return r->content_type && !strncasecmp(r->content_type, "multipart/form-data", 19);
+}
+
+static enum MHD_Result first_call(struct server *srv, struct req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t cap = srv->cfg->max_body;
+	if (is_multipart(r) && strcmp(r->method, "GET") && start_upload(r, &cap))
+		return send_reply(r);
+	if (cl && strtoull(cl, NULL, 10) > cap) {
+		/* Answer before reading the body; libmicrohttpd then
+		 * closes the connection instead of reading it. */
+		reply_error(r, 413, "Request body too large (limit %llu bytes)",
+			    (unsigned long long)cap);
+		return send_reply(r);
+	}
+	return MHD_YES;
+}
+
+static void body_chunk(struct req *r, const char *data, size_t n)
+{
+	if (r->upload) {
+		if (!r->upload_err)
+			r->upload_err = (int)upload_feed(r->upload, data, n);
+	} else if (!r->body_too_large && buf_append(&r->body, data, n)) {
+		r->body_too_large = true;
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -195,29 +295,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct req *r = *con_cls;
 	if (!r) {
 		r = *con_cls = req_new(srv, conn, url, method);
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) {
-			/* Answer before reading the body; libmicrohttpd then
-			 * closes the connection instead of reading it. */
-			reply_error(r, 413, "Request body too large (limit %zu bytes)",
-				    srv->cfg->max_body);
-			return send_reply(r);
-		}
-		return MHD_YES;
+		return first_call(srv, r);
 	}
 	if (*upload_size) {
-		if (!r->body_too_large && buf_append(&r->body, upload, *upload_size))
-			r->body_too_large = true;
+		body_chunk(r, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (r->replied)
 		return MHD_YES;
-	if (r->body_too_large)
+	if (r->upload && !r->upload_err)
+		r->upload_err = (int)upload_finish(r->upload);
+	if (r->upload_err)
+		upload_reply(r);
+	else if (r->body_too_large)
 		reply_error(r, 413, "Request body too large (limit %zu bytes)", srv->cfg->max_body);
 	else
 		router_dispatch(r);
+	/* Files the handler did not take are gone before anyone hears back. */
+	upload_free(r->upload);
+	r->upload = NULL;
 	return send_reply(r);
 }
 
@@ -239,6 +336,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 (long long)(mono_ms() - r->start_ms),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	free(r->resp);
+	if (r->resp_fd >= 0)
+		close(r->resp_fd);
+	upload_free(r->upload);
 	buf_free(&r->body);
 	json_decref(r->params);
 	arena_free(&r->arena);
@@ -292,6 +392,7 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 		log_error("bad listen address %s (want HOST:PORT)", cfg->listen);
 		return -1;
 	}
+	snprintf(srv->upload_dir, sizeof srv->upload_dir, "%s/media/tmp", cfg->data_dir);
 	ratelimit_init(&srv->rl);
 	ratelimit_init(&srv->rl_auth);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |

@@ -14,6 +14,7 @@ struct server {
 	struct ratelimit rl;      /* API requests per token or IP; OAuth endpoints per IP */
 	struct ratelimit rl_auth; /* sign-in and sign-up attempts */
 	struct MHD_Daemon *daemon;
+	char upload_dir[512];     /* where multipart files are written: data/media/tmp */
 	_Atomic int inflight; /* requests between first byte and response sent */
 };
 

@@ -39,13 +39,22 @@ static const char *entry_title(struct req *r, const struct status *s)
 /* The body of a feed entry: the content, behind its warning if it has one. */
 static const char *entry_html(struct req *r, const struct status *s)
 {
-	if (!*s->spoiler_text)
-		return s->content;
 	struct html h;
 	html_init(&h);
-	html_put(&h, "<p><strong>{}</strong></p>{h}", s->spoiler_text, s->content);
-	const char *out = html_finish(&h, &r->arena);
-	return out ? out : "";
+	if (*s->spoiler_text)
+		html_put(&h, "<p><strong>{}</strong></p>", s->spoiler_text);
+	html_put(&h, "{h}", s->content);
+	view_media(&h, r, s); /* media_view.c */
+	return html_finish(&h, &r->arena);
+}
+
+/* entry_html, or a failed writer when it could not be made. */
+static const char *entry_body(struct html *h, struct req *r, const struct status *s)
+{
+	const char *body = entry_html(r, s);
+	if (!body)
+		h->b.over = true;
+	return body ? body : "";
 }
 
 static void reply_xml(struct req *r, const char *type, struct html *h)
@@ -64,10 +73,12 @@ static void atom_entry(struct html *h, struct req *r, const struct status *s)
 		 "<entry><id>{}</id><title>{}</title><link rel=\"alternate\" type=\"text/html\" "
 		 "href=\"{u}\"/><published>{}</published><updated>{}</updated>"
 		 "<author><name>{}</name><uri>{}</uri></author>"
-		 "<content type=\"html\">{}</content></entry>",
+		 "<content type=\"html\">{}</content>",
 		 url, entry_title(r, s), url, view_iso(&r->arena, s->created_at),
 		 view_iso(&r->arena, s->edited_at ? s->edited_at : s->created_at),
-		 view_name(&s->account), account_url(&r->core, &s->account), entry_html(r, s));
+		 view_name(&s->account), account_url(&r->core, &s->account), entry_body(h, r, s));
+	view_enclosures(h, r, s, true);
+	html_put(h, "</entry>");
 }
 
 static void rss_item(struct html *h, struct req *r, const struct status *s)
@@ -75,8 +86,10 @@ static void rss_item(struct html *h, struct req *r, const struct status *s)
 	const char *url = view_status_url(r, s);
 	html_put(h,
 		 "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid>"
-		 "<pubDate>{}</pubDate><description>{}</description></item>",
-		 entry_title(r, s), url, url, rfc822(&r->arena, s->created_at), entry_html(r, s));
+		 "<pubDate>{}</pubDate><description>{}</description>",
+		 entry_title(r, s), url, url, rfc822(&r->arena, s->created_at), entry_body(h, r, s));
+	view_enclosures(h, r, s, false);
+	html_put(h, "</item>");
 }
 
 /* The account of /@name.atom or .rss with its feed's statuses; false after

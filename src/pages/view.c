@@ -141,6 +141,7 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
 			 s->spoiler_text, s->content);
 	else
 		html_put(h, "<div class=\"content\">{h}</div>", s->content);
+	view_media(h, r, s); /* media_view.c */
 	html_put(h,
 		 "<footer><a href=\"{u}\"><time datetime=\"{}\">{}</time></a>{h}<span>{}</span>"
 		 "<span>{}</span><span>{}</span></footer></article>",

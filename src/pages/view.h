@@ -43,4 +43,10 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
  * l->n strings. RC_OK or the core error. */
 enum rc view_render(struct req *r, struct status_list *l, const char ***out);
 
+/* media_view.c: a status's media attachments as HTML (players, alt
+ * text, a warning when sensitive), and as feed enclosures (Atom links, or
+ * RSS's one enclosure). A store failure fails the writer. */
+void view_media(struct html *h, struct req *r, const struct status *s);
+void view_enclosures(struct html *h, struct req *r, const struct status *s, bool atom);
+
 #endif

@@ -597,5 +597,36 @@ const char *const schema_migrations[] = {
 	" email TEXT NOT NULL,"                 /* the address it was sent to */
 	" expires_at BIGINT NOT NULL);"
 	"CREATE INDEX email_tokens_account ON email_tokens(account_id, kind);",
+	/* 15: media attachments (store_media.c, core/media.c). An upload is a
+	 * row from the moment it is accepted: state 0 processing, 1 ready,
+	 * 2 failed (error says why). file and preview are content-hash names
+	 * under the data directory's media/; a file no row names is removed by
+	 * the sweep. status_id is set once, when a status takes the upload
+	 * (position 0-3); kind "avatar" and "header" rows hold profile
+	 * pictures. focus is in thousandths, -1000..1000. */
+	"CREATE TABLE media_attachments ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" status_id BIGINT REFERENCES statuses(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL DEFAULT 0,"
+	" kind TEXT NOT NULL,"
+	" mime TEXT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" file TEXT NOT NULL DEFAULT '',"
+	" preview TEXT NOT NULL DEFAULT '',"
+	" meta TEXT NOT NULL DEFAULT '{}',"
+	" blurhash TEXT NOT NULL DEFAULT '',"
+	" description TEXT NOT NULL DEFAULT '',"
+	" focus_x INTEGER NOT NULL DEFAULT 0,"
+	" focus_y INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT NOT NULL DEFAULT '',"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX media_by_status ON media_attachments(status_id, position)"
+	" WHERE status_id IS NOT NULL;"
+	"CREATE INDEX media_unattached ON media_attachments(created_at)"
+	" WHERE status_id IS NULL;"
+	"CREATE INDEX media_pending ON media_attachments(id) WHERE state = 0;"
+	"CREATE INDEX media_by_file ON media_attachments(file);"
+	"CREATE INDEX media_by_preview ON media_attachments(preview);",
 	NULL,
 };

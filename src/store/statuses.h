@@ -82,6 +82,7 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 struct account_tl_opts {
 	bool exclude_replies, exclude_reblogs, pinned;
 	const char *tagged; /* lowercase tag or NULL */
+	bool only_media;    /* statuses with media attachments only */
 };
 enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
 			       const struct account_tl_opts *o, const struct page *pg,

@@ -974,7 +974,7 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 }
 
 /* $6 target, $7 exclude_replies, $8 exclude_reblogs, $9 unused (pinned
- * statuses are read by PINNED_SQL), $10 tag ('' = any). Replies to
+ * statuses are read by PINNED_SQL), $10 tag ('' = any), $11 only_media. Replies to
  * oneself are not "replies". */
 #define ACCOUNT_SQL(ord, F)                                                                    \
 	"SELECT s.id, " LITE_COLS " FROM statuses s" LITE_JOINS                              \
@@ -984,6 +984,8 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 	" AND $9 = 0"                                                                        \
 	" AND ($10 = '' OR EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id" \
 	" WHERE st.status_id = s.id AND t.name = $10))"                                      \
+	" AND ($11 = 0 OR EXISTS (SELECT 1 FROM media_attachments ma"                        \
+	" WHERE ma.status_id = s.id))"                                                         \
 	" AND $5 >= 0" VISIBLE F " ORDER BY s.id " ord " LIMIT $4"
 
 /* Pinned statuses, the newest pin first; the cursor is the pin's id. */
@@ -1016,9 +1018,9 @@ enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, 
 	if (variant(db, viewer, asc, &v) != ST_OK)
 		return ST_ERROR;
 	return read_list(ar,
-			 db_query(db, sql[v], "iiiiiibbbt", viewer, hi, lo, (int64_t)pg->limit,
+			 db_query(db, sql[v], "iiiiiibbbtb", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms(), target, o->exclude_replies, o->exclude_reblogs,
-				  o->pinned, o->tagged ? o->tagged : ""),
+				  o->pinned, o->tagged ? o->tagged : "", o->only_media),
 			 asc, pg->limit, out);
 }
 

@@ -9,6 +9,8 @@ import { randomString } from '../lib/pkce';
 import { asApiError, getState } from '../lib/state';
 import { countChars } from '../lib/text';
 import type { Status } from '../lib/types';
+import { Attachments, type Draft } from './Media';
+import { describeMedia, mediaReady, uploadMedia } from '../lib/media';
 import { ErrorBox } from './ui';
 
 type Visibility = Status['visibility'];
@@ -51,7 +53,31 @@ export function Composer(p: ComposerProps) {
 	const max = conf?.max_characters ?? 500;
 	const body = p.direct && to.trim() ? `@${to.trim().replace(/^@/, '')} ${text}` : text;
 	const left = max - countChars(body, conf?.characters_reserved_per_url ?? 23);
-	const empty = !text.trim() || (p.direct && !to.trim());
+	/* media attachments (components/Media.tsx) */
+	const [drafts, setDrafts] = useState<Draft[]>([]);
+	const [altWarned, setAltWarned] = useState(false);
+	const noAlt = drafts.filter((d) => !d.alt.trim()).length;
+	const patchDraft = (key: string, patch: Partial<Draft>) => setDrafts((all) => all.map((d) => (d.key === key ? { ...d, ...patch } : d)));
+	const addFiles = (files: FileList | null) => {
+		for (const f of Array.from(files ?? []).slice(0, Math.max(0, 4 - drafts.length))) {
+			const d: Draft = { key: randomString(8), name: f.name, preview: URL.createObjectURL(f), alt: '' };
+			setDrafts((all) => [...all, d]);
+			uploadMedia(f).then(
+				(m) => patchDraft(d.key, { media: m }),
+				(e) => patchDraft(d.key, { error: asApiError(e).message }),
+			);
+		}
+	};
+	const attachIds = async (): Promise<string[]> => {
+		const ids: string[] = [];
+		for (const d of drafts) {
+			if (!d.media) throw new ApiError(422, d.error ?? t('media.uploading'));
+			if (d.alt.trim()) await describeMedia(d.media.id, d.alt.trim());
+			ids.push((await mediaReady(d.media.id)).id);
+		}
+		return ids;
+	};
+	const empty = (!text.trim() && !drafts.length) || (p.direct && !to.trim());
 
 	useEffect(() => {
 		if (p.autoFocus && area.current) {
@@ -88,14 +114,21 @@ export function Composer(p: ComposerProps) {
 	const submit = async (e?: Event) => {
 		e?.preventDefault();
 		if (busy || empty || left < 0) return;
+		if (noAlt && !altWarned) {
+			setAltWarned(true);
+			return;
+		}
 		setBusy(true);
 		setError(null);
 		try {
+			const media_ids = await attachIds();
 			const s = await api<Status>('/api/v1/statuses', {
 				method: 'POST',
 				headers: { 'Idempotency-Key': key },
-				body: { status: body, visibility, in_reply_to_id: p.replyTo?.id },
+				body: { status: body, visibility, in_reply_to_id: p.replyTo?.id, media_ids },
 			});
+			setDrafts([]);
+			setAltWarned(false);
 			setText('');
 			setTo('');
 			setHints([]);
@@ -139,6 +172,19 @@ export function Composer(p: ComposerProps) {
 						<span class="hint-label">{t('composer.hint')}</span> {h.message}
 					</p>
 				))}
+			</div>
+			<Attachments id={p.id} drafts={drafts} onAlt={(k, alt) => patchDraft(k, { alt })} onRemove={(k) => setDrafts((all) => all.filter((d) => d.key !== k))} />
+			{altWarned && noAlt > 0 && (
+				<p class="hint hint-alt" role="alert">
+					{t('media.noAlt', { n: noAlt })}
+				</p>
+			)}
+			<div class="field media-add">
+				<label for={`${p.id}-files`}>{t('media.add')}</label>
+				<input id={`${p.id}-files`} type="file" accept="image/*,video/*,audio/*" multiple disabled={drafts.length >= 4} onChange={(e) => {
+					addFiles(e.currentTarget.files);
+					e.currentTarget.value = '';
+				}} />
 			</div>
 			<div class="composer-bar">
 				{!p.direct && !p.replyTo && (

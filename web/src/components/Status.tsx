@@ -9,6 +9,7 @@ import { href } from '../lib/router';
 import { asApiError } from '../lib/state';
 import type { Status } from '../lib/types';
 import { Composer } from './Composer';
+import { MediaList } from './Media';
 import { Avatar, displayName, ErrorBox, Rich, Time } from './ui';
 
 export interface StatusProps {
@@ -105,21 +106,7 @@ export function StatusCard(p: StatusProps) {
 			) : (
 				<Rich html={s.content} mentions={s.mentions} />
 			)}
-			{s.media_attachments.length > 0 && (
-				<div class="media">
-					{s.media_attachments.map((m) =>
-						m.type === 'image' || m.type === 'gifv' ? (
-							<a key={m.id} href={m.url} target="_blank" rel="noopener noreferrer">
-								<img src={m.preview_url ?? m.url} alt={m.description ?? t('status.image')} loading="lazy" />
-							</a>
-						) : (
-							<a key={m.id} href={m.url} target="_blank" rel="noopener noreferrer">
-								{t('status.attachment')}
-							</a>
-						),
-					)}
-				</div>
-			)}
+			<MediaList s={s} />
 			<More s={outer} />
 			<footer class="actions">
 				<button type="button" class="action" aria-expanded={replying} aria-controls={replying ? composerId : undefined} onClick={() => setReplying(!replying)}>

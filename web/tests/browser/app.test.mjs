@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { apiUser, startServer } from './server.mjs';
@@ -102,6 +103,35 @@ async function follow(page, acct) {
 	await page.getByRole('button', { name: 'Unfollow' }).waitFor();
 }
 
+/* A small PNG of one colour, made here (no binary is checked in). */
+function png(w, h, rgb) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf) => {
+		let c = 0xffffffff;
+		for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type), data]);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(body));
+		return Buffer.concat([len, body, sum]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8);
+	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array(w).fill(rgb).flat())]);
+	const raw = Buffer.concat(Array(h).fill(row));
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
 describe('the web app', () => {
 	before(async () => {
 		mkdirSync(SHOTS, { recursive: true });
@@ -175,6 +205,24 @@ describe('the web app', () => {
 		await page.getByRole('button', { name: 'Sign in' }).waitFor();
 		assert.equal(await page.evaluate(() => localStorage.getItem('rapport.session')), null);
 		await page.context().close();
+	});
+
+	it('alice posts a picture: warned without alt text, then shown with it', async () => {
+		const a = people.alice;
+		await go(a, '#/home?tab=latest');
+		await a.getByLabel('What would you like to talk about?').fill('The harbour tonight');
+		await a.getByLabel('Add images, video or audio').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: png(120, 80, [20, 60, 140]) });
+		await a.getByRole('button', { name: 'Post', exact: true }).click();
+		const warning = a.locator('.hint-alt');
+		await warning.waitFor();
+		assert.match(await warning.innerText(), /no description/);
+		await a.getByLabel('Description of attachment 1 (alt text)').fill('Boats in the harbour at dusk');
+		await capture(a, 'composer-media');
+		await a.getByRole('button', { name: 'Post', exact: true }).click();
+		const img = a.locator('.status', { hasText: 'The harbour tonight' }).first().getByRole('img', { name: 'Boats in the harbour at dusk' });
+		await img.waitFor();
+		await a.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+		assert.match(await img.getAttribute('src'), /\/media\/[0-9a-f]{64}\.webp$/);
 	});
 
 	it('they find and follow each other', async () => {

@@ -243,4 +243,11 @@ export const en: Record<string, string> = {
 	'data.result': 'Imported {imported}, skipped {skipped}.',
 	'data.skip': 'Line {line}: {address} — {error}',
 	'data.archive': 'Everything: your posts (outbox.json), profile (actor.json) and every file below, in a zip',
+	'media.add': "Add images, video or audio",
+	'media.alt': "Description of attachment {n} (alt text)",
+	'media.uploading': "Uploading…",
+	'media.remove': "Remove",
+	'media.sensitive': "Sensitive media: show",
+	'media.noAlt': "{n} attachment(s) have no description. People who use screen readers will not know what they show. Add a description, or press Post again to post anyway.",
+	'media.tooMany': "At most 4 attachments per post.",
 };

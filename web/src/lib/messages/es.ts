@@ -242,4 +242,11 @@ export const es: Record<string, string> = {
 	'data.result': 'Importados {imported}, omitidos {skipped}.',
 	'data.skip': 'Línea {line}: {address} — {error}',
 	'data.archive': 'Todo: tus publicaciones (outbox.json), perfil (actor.json) y todos los archivos de abajo, en un zip',
+	'media.add': "Añadir imágenes, vídeo o audio",
+	'media.alt': "Descripción del adjunto {n} (texto alternativo)",
+	'media.uploading': "Subiendo…",
+	'media.remove': "Quitar",
+	'media.sensitive': "Contenido sensible: mostrar",
+	'media.noAlt': "{n} adjunto(s) no tienen descripción. Quien usa un lector de pantalla no sabrá qué muestran. Añade una descripción, o pulsa Publicar otra vez para publicar igualmente.",
+	'media.tooMany': "Como máximo 4 adjuntos por publicación.",
 };

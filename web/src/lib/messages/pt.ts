@@ -242,4 +242,11 @@ export const pt: Record<string, string> = {
 	'data.result': 'Importados {imported}, ignorados {skipped}.',
 	'data.skip': 'Linha {line}: {address} — {error}',
 	'data.archive': 'Tudo: suas publicações (outbox.json), perfil (actor.json) e todos os arquivos abaixo, num zip',
+	'media.add': "Adicionar imagens, vídeo ou áudio",
+	'media.alt': "Descrição do anexo {n} (texto alternativo)",
+	'media.uploading': "A enviar…",
+	'media.remove': "Remover",
+	'media.sensitive': "Conteúdo sensível: mostrar",
+	'media.noAlt': "{n} anexo(s) não têm descrição. Quem usa leitores de ecrã não saberá o que mostram. Adicione uma descrição, ou carregue em Publicar de novo para publicar assim.",
+	'media.tooMany': "No máximo 4 anexos por publicação.",
 };

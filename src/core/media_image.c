@@ -1,0 +1,306 @@
+/* media_image.c - images with libvips: the header without decoding, then
+ * (in the worker) decoded with the loader of the sniffed type only,
+ * turned upright, converted to sRGB, at most MEDIA_MAX_OUT_PIXELS, saved
+ * with every metadata block stripped; a preview and a blurhash. */
+#include "core/media.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <vips/vips.h>
+
+/* The loader of one sniffed type; never vips's own guess. */
+static VipsImage *load(const char *path, const char *mime, bool header_only)
+{
+	VipsImage *im = NULL;
+	int rc = -1;
+	VipsFailOn fail = header_only ? VIPS_FAIL_ON_NONE : VIPS_FAIL_ON_ERROR;
+	if (!strcmp(mime, "image/jpeg"))
+		rc = vips_jpegload(path, &im, "fail_on", fail, NULL);
+	else if (!strcmp(mime, "image/png"))
+		rc = vips_pngload(path, &im, "fail_on", fail, NULL);
+	else if (!strcmp(mime, "image/webp"))
+		rc = vips_webpload(path, &im, "fail_on", fail, NULL);
+	else if (!strcmp(mime, "image/gif"))
+		rc = vips_gifload(path, &im, "fail_on", fail, NULL);
+	if (rc) {
+		vips_error_clear();
+		return NULL;
+	}
+	return im;
+}
+
+int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages)
+{
+	VipsImage *im = load(path, mime, true);
+	if (!im)
+		return -1;
+	*w = vips_image_get_width(im);
+	*h = vips_image_get_height(im);
+	if (vips_image_get_int(im, "n-pages", pages))
+		*pages = 1;
+	vips_error_clear();
+	g_object_unref(im);
+	return *w > 0 && *h > 0 ? 0 : -1;
+}
+
+/* ---- blurhash (https://blurha.sh), 4x3 components ---- */
+
+static const char B83[] =
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+
+static char *b83(char *out, long v, int len)
+{
+	for (int i = len - 1; i >= 0; i--) {
+		out[i] = B83[v % 83];
+		v /= 83;
+	}
+	return out + len;
+}
+
+static double to_linear(int v)
+{
+	double x = v / 255.0;
+	return x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+}
+
+static long to_srgb(double v)
+{
+	v = v < 0 ? 0 : v > 1 ? 1 : v;
+	return v <= 0.0031308 ? (long)(v * 12.92 * 255 + 0.5)
+			      : (long)((1.055 * pow(v, 1 / 2.4) - 0.055) * 255 + 0.5);
+}
+
+static double sign_pow(double v, double e)
+{
+	return copysign(pow(fabs(v), e), v);
+}
+
+#define BH_X 4
+#define BH_Y 3
+
+static void bh_factor(const unsigned char *px, int w, int h, int i, int j, double f[3])
+{
+	f[0] = f[1] = f[2] = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			double b = cos(M_PI * i * x / w) * cos(M_PI * j * y / h);
+			const unsigned char *p = px + 3 * ((size_t)y * w + x);
+			for (int k = 0; k < 3; k++)
+				f[k] += b * to_linear(p[k]);
+		}
+	double scale = (i == 0 && j == 0 ? 1.0 : 2.0) / (w * h);
+	for (int k = 0; k < 3; k++)
+		f[k] *= scale;
+}
+
+static void blurhash(const unsigned char *px, int w, int h, char out[64])
+{
+	double f[BH_X * BH_Y][3], maxv = 0;
+	for (int j = 0; j < BH_Y; j++)
+		for (int i = 0; i < BH_X; i++)
+			bh_factor(px, w, h, i, j, f[j * BH_X + i]);
+	for (int n = 1; n < BH_X * BH_Y; n++)
+		for (int k = 0; k < 3; k++)
+			maxv = fmax(maxv, fabs(f[n][k]));
+	char *o = b83(out, (BH_X - 1) + (BH_Y - 1) * 9, 1);
+	long q = (long)fmax(0, fmin(82, floor(maxv * 166 - 0.5)));
+	double maxq = (q + 1) / 166.0;
+	o = b83(o, q, 1);
+	o = b83(o, (to_srgb(f[0][0]) << 16) + (to_srgb(f[0][1]) << 8) + to_srgb(f[0][2]), 4);
+	for (int n = 1; n < BH_X * BH_Y; n++) {
+		long v = 0;
+		for (int k = 0; k < 3; k++)
+			v = v * 19 + (long)fmax(0, fmin(18, floor(sign_pow(f[n][k] / maxq, 0.5) * 9 + 9.5)));
+		o = b83(o, v, 2);
+	}
+	*o = '\0';
+}
+
+/* An sRGB, 8-bit version of im with its alpha flattened on white: what a
+ * JPEG or a blurhash takes. */
+static VipsImage *flat_srgb(VipsImage *im)
+{
+	VipsImage *a = NULL, *b = NULL;
+	if (vips_colourspace(im, &a, VIPS_INTERPRETATION_sRGB, NULL))
+		return NULL;
+	if (vips_image_hasalpha(a)) {
+		double white[3] = {255, 255, 255};
+		VipsArrayDouble *bg = vips_array_double_new(white, 3);
+		int rc = vips_flatten(a, &b, "background", bg, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		g_object_unref(a);
+		if (rc)
+			return NULL;
+		a = b;
+	}
+	if (vips_cast_uchar(a, &b, NULL)) {
+		g_object_unref(a);
+		return NULL;
+	}
+	g_object_unref(a);
+	return b;
+}
+
+/* im fitted in a side x side box (never enlarged): a box filter for
+ * the whole factor, then a small reduce ("gap" 0), ten times cheaper than
+ * vips_thumbnail_image on an image already in memory. */
+static int fit(VipsImage *im, int side, VipsImage **out)
+{
+	int w = vips_image_get_width(im), h = vips_image_get_height(im);
+	double scale = (double)side / (w > h ? w : h);
+	if (scale >= 1) {
+		*out = im;
+		g_object_ref(im);
+		return 0;
+	}
+	return vips_resize(im, out, scale, "gap", 0.0, NULL);
+}
+
+/* The blurhash of im, from a copy at most 32 pixels wide and high. */
+static int hash_of(VipsImage *im, char out[64])
+{
+	VipsImage *t = NULL, *f = NULL;
+	int rc = -1;
+	if (fit(im, 32, &t) || !(f = flat_srgb(t)))
+		goto out;
+	size_t n;
+	unsigned char *px = vips_image_write_to_memory(f, &n);
+	if (px && vips_image_get_bands(f) == 3) {
+		blurhash(px, vips_image_get_width(f), vips_image_get_height(f), out);
+		rc = 0;
+	}
+	g_free(px);
+out:
+	if (t)
+		g_object_unref(t);
+	if (f)
+		g_object_unref(f);
+	return rc;
+}
+
+static int save_preview(VipsImage *im, const char *path, char blurhash_out[64], int *w, int *h)
+{
+	VipsImage *small = NULL;
+	int rc = fit(im, MEDIA_PREVIEW_SIDE, &small);
+	if (!rc)
+		rc = vips_webpsave(small, path, "Q", 80, "strip", TRUE, NULL);
+	if (!rc) {
+		*w = vips_image_get_width(small);
+		*h = vips_image_get_height(small);
+		rc = hash_of(small, blurhash_out);
+	}
+	if (small)
+		g_object_unref(small);
+	return rc;
+}
+
+/* The upright sRGB image, at most MEDIA_MAX_OUT_PIXELS (or the size of a
+ * profile picture: avatars 400x400, headers 1500x500, cropped). */
+static VipsImage *shaped(VipsImage *in, const char *purpose)
+{
+	VipsImage *up = NULL, *rgb = NULL, *out = NULL;
+	if (vips_autorot(in, &up, NULL))
+		return NULL;
+	int rc = vips_colourspace(up, &rgb, VIPS_INTERPRETATION_sRGB, NULL);
+	g_object_unref(up);
+	if (rc)
+		return NULL;
+	if (rgb->BandFmt != VIPS_FORMAT_UCHAR) {
+		VipsImage *u = NULL;
+		rc = vips_cast_uchar(rgb, &u, NULL);
+		g_object_unref(rgb);
+		if (rc)
+			return NULL;
+		rgb = u;
+	}
+	double px = (double)vips_image_get_width(rgb) * vips_image_get_height(rgb);
+	if (purpose) {
+		bool av = !strcmp(purpose, "avatar");
+		rc = vips_thumbnail_image(rgb, &out, av ? 400 : 1500, "height", av ? 400 : 500,
+					  "crop", VIPS_INTERESTING_CENTRE, "size", VIPS_SIZE_DOWN,
+					  NULL);
+	} else if (px > MEDIA_MAX_OUT_PIXELS) {
+		rc = vips_resize(rgb, &out, sqrt(MEDIA_MAX_OUT_PIXELS / px) * 0.999, NULL);
+	} else {
+		out = rgb;
+		g_object_ref(out);
+	}
+	g_object_unref(rgb);
+	if (rc)
+		return NULL;
+	/* Computed once, into memory: the original, the preview and the
+	 * blurhash are all made from it. */
+	VipsImage *mem = vips_image_copy_memory(out);
+	g_object_unref(out);
+	return mem;
+}
+
+static int save_original(VipsImage *im, const char *mime, const char *prefix,
+			 struct media_out *out)
+{
+	const char *ext = !strcmp(mime, "image/jpeg") ? "jpg"
+			  : !strcmp(mime, "image/webp") ? "webp"
+							: "png";
+	snprintf(out->file, sizeof out->file, "%s.%s", prefix, ext);
+	if (!strcmp(ext, "jpg")) {
+		VipsImage *f = flat_srgb(im);
+		int rc = f ? vips_jpegsave(f, out->file, "Q", 85, "strip", TRUE,
+					  "optimize_coding", TRUE, NULL)
+			   : -1;
+		if (f)
+			g_object_unref(f);
+		return rc;
+	}
+	if (!strcmp(ext, "webp"))
+		return vips_webpsave(im, out->file, "Q", 85, "strip", TRUE, NULL);
+	return vips_pngsave(im, out->file, "strip", TRUE, "compression", 6, NULL);
+}
+
+static char *meta_json(int w, int h, int pw, int ph)
+{
+	char *s = NULL;
+	if (asprintf(&s,
+		     "{\"original\":{\"width\":%d,\"height\":%d,\"size\":\"%dx%d\",\"aspect\":%.6g},"
+		     "\"small\":{\"width\":%d,\"height\":%d,\"size\":\"%dx%d\",\"aspect\":%.6g}}",
+		     w, h, w, h, (double)w / h, pw, ph, pw, ph, (double)pw / ph) < 0)
+		return NULL;
+	return s;
+}
+
+int media_image_process(const char *in, const char *mime, const char *prefix,
+			const char *purpose, struct media_out *out)
+{
+	VipsImage *src = load(in, mime, false), *im = NULL;
+	int rc = -1, pw = 0, ph = 0;
+	snprintf(out->preview, sizeof out->preview, "%s-small.webp", prefix);
+	if (!src || !(im = shaped(src, purpose)) || save_original(im, mime, prefix, out) ||
+	    save_preview(im, out->preview, out->blurhash, &pw, &ph)) {
+		snprintf(out->error, sizeof out->error, "the image could not be decoded");
+		goto done;
+	}
+	out->meta = meta_json(vips_image_get_width(im), vips_image_get_height(im), pw, ph);
+	out->kind = purpose ? purpose : "image";
+	rc = out->meta ? 0 : -1;
+done:
+	vips_error_clear();
+	if (src)
+		g_object_unref(src);
+	if (im)
+		g_object_unref(im);
+	return rc;
+}
+
+int media_image_preview(const char *in, const char *out_path, char bh[64], int *w, int *h)
+{
+	VipsImage *src = load(in, "image/png", false), *im = NULL;
+	int rc = -1;
+	if (src && (im = shaped(src, NULL)))
+		rc = save_preview(im, out_path, bh, w, h);
+	vips_error_clear();
+	if (src)
+		g_object_unref(src);
+	if (im)
+		g_object_unref(im);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* media.h - media_attachments (migration 16): uploads, their processing
+ * state, the statuses and profiles that use them (store_media.c). */
+#ifndef RAPPORT_STORE_MEDIA_H
+#define RAPPORT_STORE_MEDIA_H
+
+#include "store/store.h"
+
+enum media_state { MEDIA_PROCESSING = 0, MEDIA_READY = 1, MEDIA_FAILED = 2 };
+
+struct media {
+	int64_t id, account_id, status_id; /* status_id 0: not attached */
+	int position;
+	const char *kind;     /* image, gifv, video, audio, avatar, header */
+	const char *mime;     /* the sniffed type of the upload */
+	int state;            /* enum media_state */
+	const char *file, *preview; /* content-hash names under media/, "" until ready */
+	const char *meta;     /* JSON object: original, small, duration... */
+	const char *blurhash, *description, *error;
+	int focus_x, focus_y; /* thousandths, -1000..1000 */
+	int64_t created_at;
+};
+
+struct media_list {
+	struct media *items;
+	int n;
+};
+
+enum store_rc store_media_insert(struct db *db, const struct media *m);
+enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
+/* The oldest upload still processing; ST_NOT_FOUND when none. */
+enum store_rc store_media_next_pending(struct db *db, int64_t *id);
+/* Processing finished: the files, meta and blurhash, state ready. */
+enum store_rc store_media_done(struct db *db, const struct media *m);
+enum store_rc store_media_failed(struct db *db, int64_t id, const char *error);
+/* Description and focus of account's upload that no status has taken
+ * yet; ST_NOT_FOUND when there is no such upload. */
+enum store_rc store_media_describe(struct db *db, int64_t id, int64_t account,
+				   const char *description, int focus_x, int focus_y);
+/* Gives account's ready, unattached upload id to status at position;
+ * ST_CONFLICT when it is not such an upload (another's, taken, still
+ * processing, failed or gone). */
+enum store_rc store_media_attach(struct db *db, int64_t id, int64_t account, int64_t status,
+				 int position);
+/* A status's attachments in order. */
+enum store_rc store_media_of_status(struct db *db, struct arena *ar, int64_t status,
+				    struct media_list *out);
+/* Deletes uploads no status took that were made before `before` (profile
+ * pictures excepted); *n receives how many. */
+enum store_rc store_media_expire(struct db *db, int64_t before, int64_t *n);
+/* Makes upload id account's avatar or header (kind names the column):
+ * the account row points at url and the previous picture's row goes. */
+enum store_rc store_media_set_profile(struct db *db, int64_t account, int64_t id,
+				      const char *kind, const char *url, int64_t now);
+enum store_rc store_media_delete(struct db *db, int64_t id);
+/* Whether any row names the file (as its file or its preview). */
+enum store_rc store_media_file_used(struct db *db, const char *name, bool *used);
+/* Whether an upload with this id exists (the sweep's question about
+ * files left in media/tmp). */
+enum store_rc store_media_exists(struct db *db, int64_t id, bool *exists);
+
+#endif
