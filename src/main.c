@@ -6,6 +6,7 @@
 #include "core/convfeed.h"
 #include "core/jobs.h"
 #include "core/password.h"
+#include "core/previews.h"
 #include "core/verify.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -272,8 +273,14 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (previews_start(st, &cfg)) { /* link preview cards (core/previews.h) */
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		previews_stop();
 		verify_stop();
 		jobs_stop(0);
 		goto out;
@@ -285,6 +292,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	previews_stop();
 	verify_stop();
 	jobs_stop(10000);
 	struct cache_stats cs;

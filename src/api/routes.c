@@ -5,6 +5,7 @@
 #include "http/router.h"
 #include "api/api_connections.h"
 #include "api/api_lists.h"
+#include "api/api_polls.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
@@ -101,6 +102,8 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+	/* polls (api/polls.c) */
+#include "api/routes_polls.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

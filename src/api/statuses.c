@@ -1,6 +1,8 @@
 /* statuses.c - /api/v1/statuses: post, read, edit, delete, and what
  * people do to a status. */
 #include "api/api.h"
+#include "api/api_polls.h"
+#include "core/polls.h"
 #include "core/statuses.h"
 #include "core/timeline.h"
 #include "util/util.h"
@@ -23,12 +25,6 @@ static bool unsupported(struct req *r)
 	    (json_is_string(media) && *json_string_value(media))) {
 		core_fail(&r->core, RC_INVALID, "media_ids",
 			  "Validation failed: media attachments are not supported by this server yet");
-		reply_core_error(r);
-		return true;
-	}
-	if (param_has(r, "poll")) {
-		core_fail(&r->core, RC_INVALID, "poll",
-			  "Validation failed: polls are not supported by this server yet");
 		reply_core_error(r);
 		return true;
 	}
@@ -61,6 +57,9 @@ bool status_params(struct req *r, struct new_status *out)
 		reply_error(r, 404, "Record not found");
 		return false;
 	}
+	/* poll[...] (api/polls.c) */
+	if (!poll_params(r, arena_alloc(&r->arena, sizeof(struct new_poll)), &in.poll))
+		return false;
 	*out = in;
 	return true;
 }
@@ -102,6 +101,9 @@ void h_statuses_edit(struct req *r)
 		.language = param_str(r, "language"),
 		.sensitive = param_bool(r, "sensitive"),
 	};
+	/* poll[...] (api/polls.c) */
+	if (!poll_params(r, arena_alloc(&r->arena, sizeof(struct new_poll)), &in.poll))
+		return;
 	if (api_check(r, status_edit(&r->core, r->account_id, id, &in)))
 		return;
 	reply_status(r, id);

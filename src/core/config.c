@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "store/polls.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -38,6 +39,11 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_TRUST_INTERVAL", NULL, AT(trust_interval_s, K_INT), 1, 86400, 300},
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
+	{"RAPPORT_POLL_MAX_OPTIONS", NULL, AT(poll_max_options, K_INT), 2, POLL_OPTIONS_MAX, 4},
+	{"RAPPORT_POLL_MAX_CHARS", NULL, AT(poll_max_chars, K_INT), 1, 1000, 50},
+	{"RAPPORT_POLL_MIN_EXPIRY", NULL, AT(poll_min_expiry, K_INT), 1, 31536000, 300},
+	{"RAPPORT_POLL_MAX_EXPIRY", NULL, AT(poll_max_expiry, K_INT), 1, 31536000, 2629746},
+	{"RAPPORT_CARD_TTL", NULL, AT(card_ttl_s, K_INT), 0, 31536000, 1209600},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
 };
 

@@ -40,6 +40,12 @@ struct config {
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */
 	struct cidr_list trusted_proxies; /* RAPPORT_TRUSTED_PROXIES (owned) */
 	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	int poll_max_options;   /* RAPPORT_POLL_MAX_OPTIONS: options a poll may have (2..) */
+	int poll_max_chars;     /* RAPPORT_POLL_MAX_CHARS: characters of one option */
+	int poll_min_expiry;    /* RAPPORT_POLL_MIN_EXPIRY: shortest expires_in, seconds */
+	int poll_max_expiry;    /* RAPPORT_POLL_MAX_EXPIRY: longest expires_in, seconds */
+	int card_ttl_s;         /* RAPPORT_CARD_TTL: a link's preview card is fetched again
+				 * when a new status links it after this many seconds */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */
