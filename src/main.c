@@ -1,6 +1,7 @@
 /* main.c - the `rapport` command line: serve, user, seed, simulate, version.
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
+#include "api/api_polls.h"
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/convfeed.h"
@@ -266,6 +267,7 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(&cfg, &st))
 		goto out;
 	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
+	extras_cache_init(cfg.render_cache_mb > 0 ? EXTRAS_CACHE_BYTES : 0); /* api/polls.c */
 	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
 	if (jobs_start(st, &cfg))
 		goto out;
@@ -310,6 +312,7 @@ out:
 	store_close(st);
 	fetch_cleanup();
 	render_cache_free();
+	extras_cache_free();
 	convfeed_cache_free();
 	store_row_cache(0);
 	config_free(&cfg);

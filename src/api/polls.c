@@ -3,6 +3,8 @@
 #include "api/api.h"
 #include "api/api_polls.h"
 #include "core/polls.h"
+#include "core/previews.h"
+#include "util/cache.h"
 #include "util/jw.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -138,13 +140,98 @@ static void write_card(struct jw *w, const struct preview_card *c)
 	jw_obj_end(w);
 }
 
+/* ---- what a status shows besides its body, and its cache ----
+ *
+ * Most statuses have neither a poll nor a link, and what a status has
+ * changes only with an edit; so its shape (poll? link?) is cached by
+ * (id, edited_at, created_at), and its card by that and the previews'
+ * generation (core/previews.h: up after every card saved). Only a status
+ * with a poll is read each time (votes, and the viewer's own). */
+
+#define EXTRAS_SHAPE 1
+#define EXTRAS_CARD 2
+
+static struct cache *extras_cache;
+
+void extras_cache_init(size_t max_bytes)
+{
+	extras_cache = cache_new(max_bytes);
+}
+
+void extras_cache_free(void)
+{
+	cache_free(extras_cache);
+	extras_cache = NULL;
+}
+
+static const char *extras_get(struct req *r, int kind, int64_t id, const int64_t *st, int n)
+{
+	size_t len;
+	return extras_cache ? cache_get(extras_cache, (uint32_t)kind, id, st, n, &r->arena, &len)
+			    : NULL;
+}
+
+static void extras_put(int kind, int64_t id, const int64_t *st, int n, const char *v)
+{
+	if (extras_cache)
+		cache_put(extras_cache, (uint32_t)kind, id, st, n, v, strlen(v));
+}
+
+/* The card as JSON ("null" for none) in the request's arena. */
+static const char *card_json(struct req *r, enum card_state cs, const struct preview_card *c)
+{
+	if (cs != CARD_SHOWN)
+		return "null";
+	struct jw w;
+	jw_init(&w, 64u << 10);
+	write_card(&w, c);
+	size_t len;
+	char *json = jw_ok(&w) ? jw_steal(&w, &len) : NULL;
+	const char *out = json ? arena_strdup(&r->arena, json) : "null";
+	free(json);
+	jw_free(&w);
+	return out;
+}
+
+/* Reads what the cache lacks: the poll (always, if there is one) and,
+ * unless *card is known, the card. -1 if the store failed. */
+static int extras_read(struct req *r, const struct status *s, const int64_t *st,
+		       const char **shape, const char **card, struct poll *poll, bool *has_poll)
+{
+	if (*shape && (*card || !strchr(*shape, 'c'))) {
+		*has_poll = false;
+		return strchr(*shape, 'p') &&
+				       poll_of_status(&r->core, r->account_id, s->id, poll, has_poll)
+			       ? -1
+			       : 0;
+	}
+	struct preview_card c;
+	enum card_state cs;
+	if (status_extras(&r->core, r->account_id, s->id, poll, has_poll, &c, &cs))
+		return -1;
+	*shape = *has_poll ? (cs ? "pc" : "p-") : (cs ? "-c" : "--");
+	*card = cs ? card_json(r, cs, &c) : NULL;
+	extras_put(EXTRAS_SHAPE, s->id, st, 2, *shape);
+	if (*card)
+		extras_put(EXTRAS_CARD, s->id, st, 3, *card);
+	return 0;
+}
+
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s)
 {
+	if (s->reblog) { /* a reblog's wrapper: the reblogged status has them */
+		jw_knull(w, "poll");
+		jw_knull(w, "card");
+		return;
+	}
+	/* The generation is read first: a card saved meanwhile is read again. */
+	int64_t st[3] = {s->edited_at, s->created_at, (int64_t)previews_generation()};
+	const char *shape = extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
+	const char *card = shape && strchr(shape, 'c') ? extras_get(r, EXTRAS_CARD, s->id, st, 3)
+						      : NULL;
 	struct poll poll;
-	struct preview_card card;
-	bool has_poll = false, has_card = false;
-	if (!s->reblog && status_extras(&r->core, r->account_id, s->id, &poll, &has_poll, &card,
-					&has_card)) {
+	bool has_poll;
+	if (extras_read(r, s, st, &shape, &card, &poll, &has_poll)) {
 		log_error("render: could not read the poll and card of status %lld",
 			  (long long)s->id);
 		jw_fail(w);
@@ -156,10 +243,7 @@ void jw_status_extras(struct jw *w, struct req *r, const struct status *s)
 	else
 		jw_null(w);
 	jw_key(w, "card");
-	if (has_card)
-		write_card(w, &card);
-	else
-		jw_null(w);
+	jw_raw(w, card ? card : "null");
 }
 
 /* ---- /api/v1/polls ---- */

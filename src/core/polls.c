@@ -206,11 +206,19 @@ enum rc poll_vote(struct core *c, int64_t viewer, int64_t id, const int64_t *cho
 }
 
 enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct poll *poll,
-		      bool *found_poll, struct preview_card *card, bool *found_card)
+		      bool *found_poll, struct preview_card *card, enum card_state *state)
 {
 	enum store_rc st = store_status_extras(c->db, c->arena, status_id, viewer, poll,
-					       found_poll, card, found_card);
+					       found_poll, card, state);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc poll_of_status(struct core *c, int64_t viewer, int64_t status_id, struct poll *out,
+		       bool *found)
+{
+	enum store_rc st = store_poll_get(c->db, c->arena, status_id, true, viewer, out);
+	*found = st == ST_OK;
+	return st == ST_OK || st == ST_NOT_FOUND ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- the end of a poll ---- */

@@ -47,7 +47,11 @@ enum rc poll_vote(struct core *c, int64_t viewer, int64_t id, const int64_t *cho
 
 /* The poll and the preview card a status shows (see store_status_extras). */
 enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct poll *poll,
-		      bool *found_poll, struct preview_card *card, bool *found_card);
+		      bool *found_poll, struct preview_card *card, enum card_state *state);
+/* The poll of status_id with viewer's vote (*found false: none); the
+ * status is one the viewer sees. */
+enum rc poll_of_status(struct core *c, int64_t viewer, int64_t status_id, struct poll *out,
+		       bool *found);
 
 /* The worker's step: tells the voters (a slice of them) and the author of
  * the oldest poll that ended. 1 when it did something, 0 when no poll is

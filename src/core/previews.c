@@ -7,6 +7,7 @@
 #include "util/util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -26,6 +27,13 @@ static bool is_html(const char *content_type)
 {
 	return !strncasecmp(content_type, "text/html", 9) ||
 	       !strncasecmp(content_type, "application/xhtml+xml", 21);
+}
+
+static atomic_uint_fast64_t generation;
+
+uint64_t previews_generation(void)
+{
+	return atomic_load(&generation);
 }
 
 struct save_ctx {
@@ -50,7 +58,11 @@ int previews_fetch(struct core *c, const char *url)
 		log_info("previews: %s: %s", url, fetch_rc_str(rc));
 	fetch_result_free(&res);
 	struct save_ctx x = {&card, ok};
-	return store_tx(c->db, save_fn, &x) == ST_OK ? 0 : -1;
+	if (store_tx(c->db, save_fn, &x) != ST_OK)
+		return -1;
+	atomic_fetch_add(&generation, 1); /* after the commit: a reader that saw the old
+					   * generation re-reads */
+	return 0;
 }
 
 /* ---- the worker ---- */

@@ -26,6 +26,11 @@ void previews_wake(void);
  * or -1 if the store failed. */
 int previews_fetch(struct core *c, const char *url);
 
+/* Goes up after every card this process saves: what a renderer caches of
+ * a card is valid while it stays the same (one process writes cards, as
+ * the row cache assumes). */
+uint64_t previews_generation(void);
+
 int previews_start(struct store *st, const struct config *cfg);
 /* Stops the worker; a fetch under way ends within FETCH_TIMEOUT_S. */
 void previews_stop(void);

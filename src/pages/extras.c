@@ -43,12 +43,13 @@ bool view_extras(struct html *h, struct req *r, const struct status *s)
 {
 	struct poll poll;
 	struct preview_card card;
-	bool has_poll, has_card;
-	if (status_extras(&r->core, 0, s->id, &poll, &has_poll, &card, &has_card))
+	bool has_poll;
+	enum card_state cs;
+	if (status_extras(&r->core, 0, s->id, &poll, &has_poll, &card, &cs))
 		return false;
 	if (has_poll)
 		poll_html(h, r, &poll);
-	if (has_card)
+	if (cs == CARD_SHOWN)
 		card_html(h, &card);
 	html_put(h, "</article>");
 	return true;

@@ -29,12 +29,16 @@ struct preview_card {
 	const char *url, *title, *description, *image, *provider_name, *provider_url;
 };
 
+/* What a status's link has given: no link, a link without a card (not
+ * fetched yet, or the page gave none), a card. */
+enum card_state { CARD_NONE = 0, CARD_PENDING, CARD_SHOWN };
+
 /* What a status shows besides its row: its poll (found_poll) with the
- * viewer's vote (viewer 0: none), its card (found_card: only a fetched
- * card that gave something). One query in the common case of neither. */
+ * viewer's vote (viewer 0: none), and its link's card (*card filled when
+ * CARD_SHOWN). One query when there is no poll. */
 enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t status_id,
 				  int64_t viewer, struct poll *poll, bool *found_poll,
-				  struct preview_card *card, bool *found_card);
+				  struct preview_card *card, enum card_state *state);
 
 /* Writes p (its id, status, options; counts zero). */
 enum store_rc store_poll_insert(struct db *db, const struct poll *p);

@@ -64,13 +64,14 @@ static void card_row(struct db_stmt *st, struct arena *ar, int col, struct previ
 
 enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t status_id,
 				  int64_t viewer, struct poll *poll, bool *found_poll,
-				  struct preview_card *card, bool *found_card)
+				  struct preview_card *card, enum card_state *state)
 {
-	*found_poll = *found_card = false;
+	*found_poll = false;
+	*state = CARD_NONE;
 	struct db_stmt *st = db_query(
 		db,
-		"SELECT " POLL_COLS ", c.url, c.title, c.description, c.image, c.provider_name,"
-		" c.provider_url FROM (SELECT $1 AS sid) x"
+		"SELECT " POLL_COLS ", sc.url, c.url, c.title, c.description, c.image,"
+		" c.provider_name, c.provider_url FROM (SELECT $1 AS sid) x"
 		" LEFT JOIN polls p ON p.status_id = x.sid"
 		" LEFT JOIN status_cards sc ON sc.status_id = x.sid"
 		" LEFT JOIN preview_cards c ON c.url = sc.url AND c.ok = 1",
@@ -80,11 +81,12 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 	enum db_rc rc = db_next(st);
 	if (rc == DB_ROW) {
 		*found_poll = !db_is_null(st, 0);
-		*found_card = !db_is_null(st, 11);
 		if (*found_poll)
 			poll_row(st, 0, poll);
-		if (*found_card)
-			card_row(st, ar, 11, card);
+		if (!db_is_null(st, 11))
+			*state = db_is_null(st, 12) ? CARD_PENDING : CARD_SHOWN;
+		if (*state == CARD_SHOWN)
+			card_row(st, ar, 12, card);
 	}
 	db_end(st);
 	if (rc != DB_ROW)
