@@ -256,3 +256,26 @@ def server_get(server, path):
     r = requests.get(server.url(path))
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def test_store_failures_fail_closed(make_server):
+    """A poll or vote that cannot be read or written is a 500 that changes
+    nothing; a status whose poll cannot be read is not shown without it."""
+    from test_faults import assert_store_error, table_gone
+    s = make_server()
+    alice, bob = s.user(), s.user()
+    st = make_poll(alice, ["a", "b"])
+    pid = st["poll"]["id"]
+    before = me(alice)["statuses_count"]
+    with table_gone(s, "poll_options"):
+        assert_store_error(alice.post("/api/v1/statuses", data={
+            "status": "q", "poll[options][]": ["x", "y"], "poll[expires_in]": "3600"}))
+        assert_store_error(bob.get(f"/api/v1/statuses/{st['id']}"))
+        assert_store_error(bob.get(f"/api/v1/polls/{pid}"))
+    assert me(alice)["statuses_count"] == before
+    with table_gone(s, "poll_votes"):
+        assert_store_error(vote(bob, pid, [1]))
+        assert_store_error(bob.get(f"/api/v1/statuses/{st['id']}"))
+    p = get_poll(bob, pid)
+    assert counts(p) == [0, 0] and p["voted"] is False
+    assert vote(bob, pid, [1]).status_code == 200
