@@ -19,9 +19,10 @@ bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
 
 /* The cache of what statuses have besides their bodies (polls, links,
- * cards), for the whole process; max_bytes 0 caches nothing. */
+ * cards), for the whole process; max_bytes 0 caches nothing, cards false
+ * caches no cards (other processes may save them). */
 #define EXTRAS_CACHE_BYTES (16u << 20)
-void extras_cache_init(size_t max_bytes);
+void extras_cache_init(size_t max_bytes, bool cards);
 void extras_cache_free(void);
 
 void h_polls_get(struct req *r);

@@ -152,10 +152,12 @@ static void write_card(struct jw *w, const struct preview_card *c)
 #define EXTRAS_CARD 2
 
 static struct cache *extras_cache;
+static bool cache_cards; /* false when other processes may save cards */
 
-void extras_cache_init(size_t max_bytes)
+void extras_cache_init(size_t max_bytes, bool cards)
 {
 	extras_cache = cache_new(max_bytes);
+	cache_cards = cards;
 }
 
 void extras_cache_free(void)
@@ -212,7 +214,7 @@ static int extras_read(struct req *r, const struct status *s, const int64_t *st,
 	*shape = *has_poll ? (cs ? "pc" : "p-") : (cs ? "-c" : "--");
 	*card = cs ? card_json(r, cs, &c) : NULL;
 	extras_put(EXTRAS_SHAPE, s->id, st, 2, *shape);
-	if (*card)
+	if (*card && cache_cards)
 		extras_put(EXTRAS_CARD, s->id, st, 3, *card);
 	return 0;
 }
@@ -227,8 +229,9 @@ void jw_status_extras(struct jw *w, struct req *r, const struct status *s)
 	/* The generation is read first: a card saved meanwhile is read again. */
 	int64_t st[3] = {s->edited_at, s->created_at, (int64_t)previews_generation()};
 	const char *shape = extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
-	const char *card = shape && strchr(shape, 'c') ? extras_get(r, EXTRAS_CARD, s->id, st, 3)
-						      : NULL;
+	const char *card = shape && strchr(shape, 'c') && cache_cards
+				   ? extras_get(r, EXTRAS_CARD, s->id, st, 3)
+				   : NULL;
 	struct poll poll;
 	bool has_poll;
 	if (extras_read(r, s, st, &shape, &card, &poll, &has_poll)) {
