@@ -235,7 +235,7 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
 	if (st == ST_OK && x->poll)
 		st = poll_attach(db, s->id, s->account_id, x->poll, s->created_at);
-	if (st == ST_OK)
+	if (st == ST_OK && x->f->first_link)
 		st = previews_link(c, db, s->id, s->visibility, x->f->first_link);
 	if (st == ST_OK)
 		st = store_account_count_status(db, s->account_id, 1, s->created_at);
