@@ -1,6 +1,7 @@
 /* main.c - the `rapport` command line: serve, user, seed, simulate, version.
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
+#include "api/api_polls.h"
 #include "core/accounts.h"
 #include "core/archive.h"
 #include "core/config.h"
@@ -9,6 +10,7 @@
 #include "core/jobs.h"
 #include "core/password.h"
 #include "core/portability.h"
+#include "core/previews.h"
 #include "core/verify.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -99,6 +101,12 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_MEDIA_UNATTACHED_TTL seconds an upload no status uses is kept (86400)\n"
 	"  RAPPORT_MEDIA_SWEEP_INTERVAL seconds between sweeps of unused files (3600)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
+	"  RAPPORT_POLL_MAX_OPTIONS options in a poll (4; 2-20)\n"
+	"  RAPPORT_POLL_MAX_CHARS   characters in a poll option (50; 1-1000)\n"
+	"  RAPPORT_POLL_MIN_EXPIRY  shortest poll, seconds (300; 1-31536000)\n"
+	"  RAPPORT_POLL_MAX_EXPIRY  longest poll, seconds (2629746; 1-31536000)\n"
+	"  RAPPORT_CARD_TTL         seconds before a link's preview is fetched again\n"
+	"                           (1209600; 0-31536000)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
 	"                           (none): from these peers the client is the right-most\n"
 	"                           X-Forwarded-For entry that is not itself a trusted proxy\n"
@@ -310,6 +318,9 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(&cfg, &st, true))
 		goto out;
 	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
+	/* polls and cards (api/polls.c): cards only while this process saves
+	 * every card, as with SQLite */
+	extras_cache_init(cfg.render_cache_mb > 0 ? EXTRAS_CACHE_BYTES : 0, !cfg.db_url);
 	/* The row cache is kept exact by SQLite's update hook; PostgreSQL has
 	 * none in this process's reach, so it reads every row. */
 	store_row_cache((size_t)(cfg.row_cache > 0 && !cfg.db_url ? cfg.row_cache : 0));
@@ -324,8 +335,15 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (previews_start(st, &cfg)) { /* link preview cards (core/previews.h) */
+		media_stop();
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		previews_stop();
 		media_stop();
 		verify_stop();
 		jobs_stop(0);
@@ -338,6 +356,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	previews_stop();
 	media_stop();
 	verify_stop();
 	jobs_stop(10000);
@@ -356,6 +375,7 @@ out:
 	store_close(st);
 	fetch_cleanup();
 	render_cache_free();
+	extras_cache_free();
 	convfeed_cache_free();
 	store_row_cache(0);
 	config_free(&cfg);

@@ -2,6 +2,7 @@
  * either as JSON strings (escaped by jansson) or as HTML built by core/text. */
 #include "api/api.h"
 #include "api/api_media.h"
+#include "api/api_polls.h"
 #include "core/accounts.h"
 #include "core/detect.h"
 #include "core/social_capital.h"
@@ -378,8 +379,6 @@ static void write_body(struct jw *w, struct req *r, const struct status *s)
 	jw_kint(w, "replies_count", s->replies_count);
 	jw_kid(w, "in_reply_to_id", s->in_reply_to_id);
 	jw_kid(w, "in_reply_to_account_id", s->in_reply_to_account_id);
-	jw_knull(w, "poll");
-	jw_knull(w, "card");
 	jw_key(w, "language");
 	if (*s->language)
 		jw_str(w, s->language);
@@ -514,6 +513,7 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		write_body(w, r, s);
 		keep(PIECE_BODY, s->id, st, n, w, from);
 	}
+	jw_status_extras(w, r, s); /* poll and card, per viewer (api/polls.c) */
 	jw_key(w, "account");
 	write_account_piece(w, r, &s->account, c->account);
 	jw_key(w, "reblog");

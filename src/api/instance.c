@@ -25,9 +25,9 @@ static json_t *configuration(struct req *r)
 		"image_matrix_limit", (json_int_t)33177600, "video_size_limit",
 		(json_int_t)(99 << 20), "video_frame_rate_limit", (json_int_t)60,
 		"video_matrix_limit", (json_int_t)8294400, "description_limit", (json_int_t)1500,
-		"polls", "max_options", (json_int_t)4, "max_characters_per_option",
-		(json_int_t)50, "min_expiration", (json_int_t)300, "max_expiration",
-		(json_int_t)2629746);
+		"polls", "max_options", (json_int_t)cfg->poll_max_options,
+		"max_characters_per_option", (json_int_t)cfg->poll_max_chars, "min_expiration",
+		(json_int_t)cfg->poll_min_expiry, "max_expiration", (json_int_t)cfg->poll_max_expiry);
 }
 
 /* The local accounts and their statuses; replies 500 and returns false

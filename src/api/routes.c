@@ -8,6 +8,7 @@
 #include "api/api_lifecycle.h"
 #include "api/api_lists.h"
 #include "api/api_media.h"
+#include "api/api_polls.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
@@ -110,6 +111,8 @@ const struct route routes[] = {
 
 	/* uploads and media files (api/media.c) */
 #include "api/routes_media.inc"
+	/* polls (api/polls.c) */
+#include "api/routes_polls.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

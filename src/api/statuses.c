@@ -4,6 +4,8 @@
 #include "api/api_discover.h"
 #include "api/api_media.h"
 #include "core/media.h"
+#include "api/api_polls.h"
+#include "core/polls.h"
 #include "core/statuses.h"
 #include "core/timeline.h"
 #include "util/util.h"
@@ -45,21 +47,8 @@ static bool media_changed(struct req *r, int64_t id)
 	return !same;
 }
 
-static bool unsupported(struct req *r)
-{
-	if (param_has(r, "poll")) {
-		core_fail(&r->core, RC_INVALID, "poll",
-			  "Validation failed: polls are not supported by this server yet");
-		reply_core_error(r);
-		return true;
-	}
-	return false;
-}
-
 bool status_params(struct req *r, struct new_status *out)
 {
-	if (unsupported(r))
-		return false;
 	struct new_status in = {
 		.text = param_str(r, "status"),
 		.spoiler_text = param_str(r, "spoiler_text"),
@@ -79,6 +68,9 @@ bool status_params(struct req *r, struct new_status *out)
 		reply_error(r, 404, "Record not found");
 		return false;
 	}
+	/* poll[...] (api/polls.c) */
+	if (!poll_params(r, arena_alloc(&r->arena, sizeof(struct new_poll)), &in.poll))
+		return false;
 	*out = in;
 	return true;
 }
@@ -119,7 +111,7 @@ void h_statuses_delete(struct req *r)
 void h_statuses_edit(struct req *r)
 {
 	int64_t id;
-	if (!path_id(r, 0, &id) || unsupported(r) || media_changed(r, id))
+	if (!path_id(r, 0, &id) || media_changed(r, id))
 		return;
 	struct status_edit in = {
 		.text = param_str(r, "status"),
@@ -127,6 +119,9 @@ void h_statuses_edit(struct req *r)
 		.language = param_str(r, "language"),
 		.sensitive = param_bool(r, "sensitive"),
 	};
+	/* poll[...] (api/polls.c) */
+	if (!poll_params(r, arena_alloc(&r->arena, sizeof(struct new_poll)), &in.poll))
+		return;
 	if (api_check(r, status_edit(&r->core, r->account_id, id, &in)))
 		return;
 	reply_status(r, id);

@@ -43,6 +43,12 @@ struct config {
 	const char *smtp_url;   /* RAPPORT_SMTP_URL: smtp(s)://[user:pass@]host[:port]; NULL:
 				 * e-mails are written to the log */
 	const char *smtp_from;  /* RAPPORT_SMTP_FROM: the sender; default rapport@DOMAIN */
+	int poll_max_options;   /* RAPPORT_POLL_MAX_OPTIONS: options a poll may have (2..) */
+	int poll_max_chars;     /* RAPPORT_POLL_MAX_CHARS: characters of one option */
+	int poll_min_expiry;    /* RAPPORT_POLL_MIN_EXPIRY: shortest expires_in, seconds */
+	int poll_max_expiry;    /* RAPPORT_POLL_MAX_EXPIRY: longest expires_in, seconds */
+	int card_ttl_s;         /* RAPPORT_CARD_TTL: a link's preview card is fetched again
+				 * when a new status links it after this many seconds */
 	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
 	/* Media (core/media.h): byte caps by kind, the pixel cap checked before
 	 * any decoding, uploads per account per window, the limits of each

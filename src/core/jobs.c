@@ -1,4 +1,5 @@
 #include "core/jobs.h"
+#include "core/polls.h"
 #include "core/events.h"
 #include "core/lifecycle.h"
 #include "core/scheduled.h"
@@ -224,6 +225,8 @@ int jobs_run(struct core *c, bool merge)
 	 * left for the next start when stopping. */
 	if (n == 0 && merge)
 		n = events_drain(c, false);
+	if (n == 0 && merge) /* polls that ended: "poll" notifications (core/polls.h) */
+		n = polls_end_step(c);
 	if (n == 0 && merge)
 		n = social_capital_background(c);
 	if (n == 0 && merge) /* statuses whose time has come */

@@ -3,6 +3,8 @@
 #include "core/accounts.h"
 #include "core/events.h"
 #include "core/jobs.h"
+#include "core/polls.h"
+#include "core/previews.h"
 #include "core/text.h"
 #include "store/accounts.h"
 #include "store/jobs.h"
@@ -157,6 +159,7 @@ struct create_tx {
 	int64_t existing; /* a status made earlier with the same key */
 	enum rc rc;
 	const struct new_status *in;
+	const struct new_poll *poll;
 };
 
 static int cmp_i64(const void *a, const void *b)
@@ -235,6 +238,11 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 		return tx_fail(x, c->err.rc);
 	if (st == ST_OK)
 		st = index_text(db, s, x->f);
+	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
+	if (st == ST_OK && x->poll)
+		st = poll_attach(db, s->id, s->account_id, x->poll, s->created_at);
+	if (st == ST_OK && x->f->first_link)
+		st = previews_link(c, db, s->id, s->visibility, x->f->first_link);
 	if (st == ST_OK)
 		st = store_account_count_status(db, s->account_id, 1, s->created_at);
 	if (st == ST_OK && s->in_reply_to_id)
@@ -309,7 +317,7 @@ static enum rc check_new(struct core *c, const struct new_status *in, struct use
 	if (in->idempotency_key && strlen(in->idempotency_key) > 200)
 		return core_fail(c, RC_INVALID, "Idempotency-Key",
 				 "Validation failed: Idempotency-Key is too long");
-	return RC_OK;
+	return in->poll ? poll_check(c, in->poll) : RC_OK;
 }
 
 /* The status in would make for u (visibility vis, at now): its parent
@@ -404,11 +412,13 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 		return c->err.rc;
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
-			      0, RC_OK, in};
+			      0, RC_OK, in, in->poll};
 	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
 	jobs_wake();
+	if (f->first_link)
+		previews_wake();
 	*out_id = x.existing ? x.existing : s->id;
 	return RC_OK;
 }
@@ -603,6 +613,11 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 		st = store_fts_delete(db, old->id, old->text);
 	if (st == ST_OK)
 		st = index_text(db, now, x->f);
+	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
+	if (st == ST_OK)
+		st = poll_edit(x->c, db, now->id, now->account_id, x->in->poll, now->edited_at);
+	if (st == ST_OK)
+		st = previews_link(x->c, db, now->id, now->visibility, x->f->first_link);
 	return st;
 }
 
@@ -641,10 +656,13 @@ enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct sta
 	if (in->language && *in->language && !language_valid(in->language))
 		return core_fail(c, RC_INVALID, "language",
 				 "Validation failed: language is not an ISO 639 code");
+	if (in->poll && poll_check(c, in->poll))
+		return c->err.rc;
 	struct edit_tx x = {.c = c, .viewer = viewer, .id = id, .in = in};
 	enum store_rc st = store_tx(c->db, edit_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
+	previews_wake();
 	return RC_OK;
 }
 

@@ -6,6 +6,8 @@
 
 #include "core/core.h"
 
+struct new_poll;
+
 #define IDEMPOTENCY_TTL_MS (60 * 60 * 1000)
 #define PINS_MAX 5 /* held by the store: one of 5 slots per account (migration 7) */
 #define THREAD_MAX 4096
@@ -22,6 +24,7 @@ struct new_status {
 	/* media attachments (core/media.h): uploads given to the status */
 	const int64_t *media_ids;
 	int nmedia;
+	const struct new_poll *poll; /* NULL: none (core/polls.h) */
 };
 
 /* "public" ... "direct" to enum visibility; -1 if unknown. */
@@ -43,6 +46,7 @@ enum rc status_delete(struct core *c, int64_t viewer, int64_t id, struct status 
 struct status_edit {
 	const char *text, *spoiler_text, *language;
 	int sensitive; /* -1 unchanged */
+	const struct new_poll *poll; /* NULL: no poll (one there is removed, as Mastodon does) */
 };
 enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct status_edit *in);
 

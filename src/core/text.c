@@ -405,6 +405,8 @@ int text_format(struct arena *a, const char *text, const char *base_url, text_re
 		size_t u = (ch == 'h' && !word_cp(before)) ? url_len(s + i) : 0;
 		if (u) {
 			length += count_graphemes_n(s + plain, i - plain) + TEXT_URL_WEIGHT;
+			if (!out->first_link)
+				out->first_link = arena_strndup(a, s + i, u);
 			rc |= buf_puts(&st.b, "<a href=\"");
 			esc_append(&st.b, s + i, u);
 			rc |= buf_puts(&st.b, "\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">");

@@ -45,6 +45,8 @@ struct text_formatted {
 	struct text_mention mentions[TEXT_MAX_MENTIONS]; /* resolved ones, no duplicates */
 	int ntags;
 	const char *tags[TEXT_MAX_TAGS]; /* lowercase, no duplicates */
+	const char *first_link;          /* the first http(s) URL (not a mention or
+					  * hashtag), NFC, as written; NULL if none */
 };
 
 /* Formats a post: NFC-normalises, escapes everything, then links URLs,

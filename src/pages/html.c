@@ -102,7 +102,15 @@ static const char STYLE[] =
 	"border-left:2px solid var(--line);padding-left:.8rem}"
 	".share{display:flex;gap:.5rem}.share button{margin:0;padding:.3rem .8rem;"
 	"font-size:.9rem}.invisible{display:none}.ellipsis::after{content:'…'}"
-	"details summary{cursor:pointer}";
+	"details summary{cursor:pointer}"
+	/* polls and link cards (pages/extras.c) */
+	".poll ul{list-style:none;padding:0;margin:.6rem 0}.poll li{margin:.3rem 0}"
+	".poll meter{display:block;width:100%}"
+	"a.card{display:flex;gap:.8rem;border:1px solid var(--line);border-radius:10px;"
+	"overflow:hidden;margin:.6rem 0;color:inherit;text-decoration:none}"
+	"a.card img{width:6rem;height:6rem;object-fit:cover;flex:none}"
+	"a.card>span{display:flex;flex-direction:column;gap:.2rem;padding:.6rem .8rem;"
+	"min-width:0;overflow-wrap:anywhere}a.card small{color:var(--muted)}";
 
 /* Buttons are rendered hidden and shown only here, so a page without
  * JavaScript shows none that would do nothing. */

@@ -210,6 +210,11 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 	for (int i = 0; i < up->n; i++)
 		html_put(&h, "{h}", above[i]);
 	view_article(&h, r, s, true);
+	if (!view_extras(&h, r, s)) {
+		html_free(&h);
+		reply_core_error(r);
+		return;
+	}
 	const char *url = view_status_url(r, s);
 	share(&h, url, view_name(a));
 	if (down->n)

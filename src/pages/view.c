@@ -144,7 +144,7 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
 	view_media(h, r, s); /* media_view.c */
 	html_put(h,
 		 "<footer><a href=\"{u}\"><time datetime=\"{}\">{}</time></a>{h}<span>{}</span>"
-		 "<span>{}</span><span>{}</span></footer></article>",
+		 "<span>{}</span><span>{}</span></footer>",
 		 url, view_iso(&r->arena, s->created_at), view_date(&r->arena, s->created_at),
 		 s->edited_at ? "<span>edited</span>" : "",
 		 count(r, s->replies_count, "reply", "replies"),
@@ -196,6 +196,20 @@ static const char *article_render(struct req *r, const struct status *s)
 	return out;
 }
 
+/* The cached article with the status's poll and card, closed; NULL if the
+ * store failed or the cap was passed. */
+static const char *close_article(struct req *r, const struct status *s, const char *article)
+{
+	struct html h;
+	html_init(&h);
+	html_put(&h, "{h}", article);
+	if (!view_extras(&h, r, s)) {
+		html_free(&h);
+		return NULL;
+	}
+	return html_finish(&h, &r->arena);
+}
+
 enum rc view_render(struct req *r, struct status_list *l, const char ***out)
 {
 	pthread_once(&articles_once, articles_init);
@@ -212,6 +226,9 @@ enum rc view_render(struct req *r, struct status_list *l, const char ***out)
 			continue; /* deleted since the list was read */
 		if (!html[i] && !(html[i] = article_render(r, &l->items[i])))
 			return core_fail(&r->core, RC_INTERNAL, NULL, "Internal error");
+		if (!(html[i] = close_article(r, &l->items[i], html[i])))
+			return r->core.err.rc ? r->core.err.rc
+					      : core_fail(&r->core, RC_INTERNAL, NULL, "Internal error");
 		l->items[k] = l->items[i];
 		html[k++] = html[i];
 	}

@@ -34,9 +34,13 @@ const char *view_excerpt(struct arena *a, const char *html, size_t max);
 const char *view_date(struct arena *a, int64_t ms);
 /* RFC 3339 */
 const char *view_iso(struct arena *a, int64_t ms);
-/* Appends one status as an <article>; focus marks the page's own. */
+/* Appends one status as an <article>, open: view_extras closes it; focus
+ * marks the page's own. */
 void view_article(struct html *h, struct req *r, const struct status *s, bool focus);
-/* The <article> of each status of l, from the cache of rendered articles
+/* extras.c: appends the status's poll and preview card as they are now
+ * and closes its <article>; false if the store failed (r->core.err). */
+bool view_extras(struct html *h, struct req *r, const struct status *s);
+/* The <article> of each status of l (its poll and card added), from the cache of rendered articles
  * (keyed by id, validated by the counters, edit time and author's
  * updated_at) or rendered after reading the strings of the missing ones
  * only. Statuses deleted since l was read are dropped from l. *out gets

@@ -628,5 +628,54 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX media_pending ON media_attachments(id) WHERE state = 0;"
 	"CREATE INDEX media_by_file ON media_attachments(file);"
 	"CREATE INDEX media_by_preview ON media_attachments(preview);",
+	/* 16: polls and link previews (store_polls.c, store_previews.c).
+	 * - polls: one per status; its options with their vote counts in
+	 *   poll_options; one poll_votes row per voter (choices as a bit set,
+	 *   so "one vote per person" is the primary key). ended is set by the
+	 *   worker once voters and author were told (notified_upto: the last
+	 *   voter told, for slices); polls_due finds the polls to end.
+	 * - preview_cards: one per URL (the cache, refreshed after its TTL:
+	 *   due = 1 asks the preview worker for a fetch); status_cards: a
+	 *   status's first link. ok = 0 is a page that gave no card. */
+	"CREATE TABLE polls ("
+	" id INTEGER PRIMARY KEY,"
+	" status_id BIGINT NOT NULL UNIQUE REFERENCES statuses(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" multiple INTEGER NOT NULL,"
+	" hide_totals INTEGER NOT NULL,"
+	" expires_at BIGINT NOT NULL,"
+	" voters_count INTEGER NOT NULL DEFAULT 0 CHECK (voters_count >= 0),"
+	" votes_count INTEGER NOT NULL DEFAULT 0 CHECK (votes_count >= 0),"
+	" ended INTEGER NOT NULL DEFAULT 0,"
+	" notified_upto BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX polls_due ON polls(expires_at) WHERE ended = 0;"
+	"CREATE TABLE poll_options ("
+	" poll_id BIGINT NOT NULL REFERENCES polls(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" title TEXT NOT NULL,"
+	" votes_count INTEGER NOT NULL DEFAULT 0 CHECK (votes_count >= 0),"
+	" PRIMARY KEY (poll_id, idx)) WITHOUT ROWID;"
+	"CREATE TABLE poll_votes ("
+	" poll_id BIGINT NOT NULL REFERENCES polls(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" choices BIGINT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (poll_id, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE preview_cards ("
+	" url TEXT PRIMARY KEY,"
+	" due INTEGER NOT NULL DEFAULT 1,"
+	" ok INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT NOT NULL DEFAULT '',"
+	" description TEXT NOT NULL DEFAULT '',"
+	" image TEXT NOT NULL DEFAULT '',"
+	" provider_name TEXT NOT NULL DEFAULT '',"
+	" provider_url TEXT NOT NULL DEFAULT '',"
+	" requested_at BIGINT NOT NULL,"
+	" fetched_at BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX preview_cards_due ON preview_cards(requested_at) WHERE due = 1;"
+	"CREATE TABLE status_cards ("
+	" status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,"
+	" url TEXT NOT NULL);",
 	NULL,
 };

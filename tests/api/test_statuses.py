@@ -243,7 +243,7 @@ def test_blank_status_is_refused(server, alice, body):
     ({"visibility": "PUBLIC"}, "visibility"),
     ({"language": "not a language!"}, "language"),
     ({"media_ids[]": ["123"]}, "media_ids"),
-    ({"poll[options][]": ["a", "b"], "poll[expires_in]": "300"}, "poll"),
+    ({"poll[options][]": ["only one"], "poll[expires_in]": "300"}, "poll"),
     ({"scheduled_at": "next tuesday"}, "scheduled_at"),  # a time is posted later (test_discover.py)
 ])
 def test_invalid_parameters_are_refused(server, alice, params, field):
@@ -257,7 +257,7 @@ def test_invalid_parameters_are_refused(server, alice, params, field):
 def test_invalid_json_parameters_are_refused(server, alice):
     before = statuses_count(alice)
     for body, field in [({"media_ids": ["1"]}, "media_ids"),
-                        ({"poll": {"options": ["a", "b"], "expires_in": 300}}, "poll"),
+                        ({"poll": {"options": ["a", "b"], "expires_in": 10}}, "poll"),
                         ({"visibility": "everyone"}, "visibility")]:
         assert_invalid(alice.post("/api/v1/statuses", json=dict(body, status="no")), field)
     assert statuses_count(alice) == before

@@ -8,6 +8,8 @@ import { useT } from '../lib/i18n';
 import { randomString } from '../lib/pkce';
 import { asApiError, getState } from '../lib/state';
 import { countChars } from '../lib/text';
+import { DEFAULT_LIMITS, draftBody, draftProblem, newDraft, type PollDraft } from '../lib/poll';
+import { PollEditor } from './PollEditor';
 import type { Status } from '../lib/types';
 import { Attachments, type Draft } from './Media';
 import { describeMedia, mediaReady, uploadMedia } from '../lib/media';
@@ -78,6 +80,10 @@ export function Composer(p: ComposerProps) {
 		return ids;
 	};
 	const empty = (!text.trim() && !drafts.length) || (p.direct && !to.trim());
+	/* the poll, if one is being written (components/PollEditor.tsx) */
+	const [poll, setPoll] = useState<PollDraft | null>(null);
+	const pollLimits = getState().instance?.configuration?.polls ?? DEFAULT_LIMITS;
+	const pollProblem = poll && draftProblem(poll, pollLimits);
 
 	useEffect(() => {
 		if (p.autoFocus && area.current) {
@@ -113,7 +119,7 @@ export function Composer(p: ComposerProps) {
 
 	const submit = async (e?: Event) => {
 		e?.preventDefault();
-		if (busy || empty || left < 0) return;
+		if (busy || empty || left < 0 || pollProblem) return;
 		if (noAlt && !altWarned) {
 			setAltWarned(true);
 			return;
@@ -125,10 +131,11 @@ export function Composer(p: ComposerProps) {
 			const s = await api<Status>('/api/v1/statuses', {
 				method: 'POST',
 				headers: { 'Idempotency-Key': key },
-				body: { status: body, visibility, in_reply_to_id: p.replyTo?.id, media_ids },
+				body: { status: body, visibility, in_reply_to_id: p.replyTo?.id, media_ids, poll: poll ? draftBody(poll) : undefined },
 			});
 			setDrafts([]);
 			setAltWarned(false);
+			setPoll(null);
 			setText('');
 			setTo('');
 			setHints([]);
@@ -186,6 +193,8 @@ export function Composer(p: ComposerProps) {
 					e.currentTarget.value = '';
 				}} />
 			</div>
+			{poll && <PollEditor id={`${p.id}-poll`} draft={poll} limits={pollLimits} onChange={setPoll} onRemove={() => setPoll(null)} />}
+			{pollProblem && <p class="hint">{t(pollProblem.key, { n: pollProblem.n ?? 0 })}</p>}
 			<div class="composer-bar">
 				{!p.direct && !p.replyTo && (
 					<span class="field-inline">
@@ -198,6 +207,11 @@ export function Composer(p: ComposerProps) {
 						</select>
 					</span>
 				)}
+				{!poll && !p.direct && (
+					<button type="button" class="secondary" onClick={() => setPoll(newDraft(pollLimits))}>
+						{t('poll.add')}
+					</button>
+				)}
 				<span id={ids.count} class={left < 0 ? 'counter over' : left < 20 ? 'counter low' : 'counter'}>
 					{left < 0 ? t('composer.over', { n: -left }) : t('composer.left', { n: left })}
 				</span>
@@ -206,7 +220,7 @@ export function Composer(p: ComposerProps) {
 						{t('cancel')}
 					</button>
 				)}
-				<button type="submit" disabled={busy || empty || left < 0}>
+				<button type="submit" disabled={busy || empty || left < 0 || !!pollProblem}>
 					{busy ? t('composer.posting') : p.replyTo ? t('composer.reply') : p.direct ? t('composer.send') : t('composer.post')}
 				</button>
 			</div>

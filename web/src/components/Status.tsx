@@ -9,7 +9,9 @@ import { href } from '../lib/router';
 import { asApiError } from '../lib/state';
 import type { Status } from '../lib/types';
 import { Composer } from './Composer';
+import { LinkCard } from './LinkCard';
 import { MediaList } from './Media';
+import { PollView } from './Poll';
 import { Avatar, displayName, ErrorBox, Rich, Time } from './ui';
 
 export interface StatusProps {
@@ -107,6 +109,7 @@ export function StatusCard(p: StatusProps) {
 				<Rich html={s.content} mentions={s.mentions} />
 			)}
 			<MediaList s={s} />
+			{s.poll ? <PollView poll={s.poll} statusId={s.id} /> : s.card && !s.media_attachments.length && <LinkCard card={s.card} />}
 			<More s={outer} />
 			<footer class="actions">
 				<button type="button" class="action" aria-expanded={replying} aria-controls={replying ? composerId : undefined} onClick={() => setReplying(!replying)}>

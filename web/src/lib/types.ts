@@ -65,6 +65,8 @@ export interface Status {
 	reblogged?: boolean;
 	bookmarked?: boolean;
 	rapport?: RapportStatusInfo;
+	poll?: Poll | null;
+	card?: PreviewCard | null;
 }
 
 export interface Context {
@@ -122,7 +124,10 @@ export interface InstanceV2 {
 	title: string;
 	description?: string;
 	usage?: { users?: { active_month?: number } };
-	configuration?: { statuses?: { max_characters?: number; characters_reserved_per_url?: number } };
+	configuration?: {
+		statuses?: { max_characters?: number; characters_reserved_per_url?: number };
+		polls?: { max_options: number; max_characters_per_option: number; min_expiration: number; max_expiration: number };
+	};
 	registrations?: { enabled: boolean };
 }
 
@@ -136,4 +141,29 @@ export interface AppRegistration {
 	client_id: string;
 	client_secret: string;
 	redirect_uri: string;
+}
+
+/* Mastodon's Poll: votes_count of an option is null while hide_totals
+ * hides it; voted and own_votes only for a signed-in viewer. */
+export interface Poll {
+	id: string;
+	expires_at: string | null;
+	expired: boolean;
+	multiple: boolean;
+	votes_count: number;
+	voters_count: number | null;
+	options: { title: string; votes_count: number | null }[];
+	voted?: boolean;
+	own_votes?: number[];
+}
+
+/* Mastodon's PreviewCard: a link's title, description, image, provider. */
+export interface PreviewCard {
+	url: string;
+	title: string;
+	description: string;
+	type: string;
+	provider_name: string;
+	provider_url: string;
+	image: string | null;
 }

@@ -1,0 +1,31 @@
+/* api_polls.h - polls and preview cards in the API (api/polls.c). */
+#ifndef RAPPORT_API_POLLS_H
+#define RAPPORT_API_POLLS_H
+
+#include "http/http.h"
+
+#include <stddef.h>
+
+struct jw;
+struct new_poll;
+struct status;
+
+/* poll[options][], poll[expires_in], poll[multiple], poll[hide_totals] of
+ * a new or edited status (a form or a JSON object) into np; *out is np, or
+ * NULL without a poll. False when the request was answered (422). */
+bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out);
+/* The "poll" and "card" members of status s for the viewer (null for a
+ * reblog's wrapper); on a store failure w fails (the response is a 500). */
+void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
+
+/* The cache of what statuses have besides their bodies (polls, links,
+ * cards), for the whole process; max_bytes 0 caches nothing, cards false
+ * caches no cards (other processes may save them). */
+#define EXTRAS_CACHE_BYTES (16u << 20)
+void extras_cache_init(size_t max_bytes, bool cards);
+void extras_cache_free(void);
+
+void h_polls_get(struct req *r);
+void h_polls_vote(struct req *r);
+
+#endif
