@@ -1,6 +1,7 @@
 /* main.c - the `rapport` command line: serve, user, seed, simulate, version.
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
+#include "api/api_streaming.h"
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/convfeed.h"
@@ -272,8 +273,14 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (streaming_start(st, &cfg)) {
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		streaming_stop();
 		verify_stop();
 		jobs_stop(0);
 		goto out;
@@ -285,6 +292,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	streaming_stop();
 	verify_stop();
 	jobs_stop(10000);
 	struct cache_stats cs;

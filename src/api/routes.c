@@ -8,6 +8,7 @@
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
+#include "api/api_streaming.h"
 #include "federation/actor.h"
 #include "pages/html.h"
 #include "pages/pages.h"
@@ -101,6 +102,8 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+	/* the streaming API (api/streaming.c) */
+#include "api/routes_streaming.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -39,6 +39,9 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
+	{"RAPPORT_STREAM_HEARTBEAT_MS", NULL, AT(stream_heartbeat_ms, K_INT), 100, 3600000, 15000},
+	{"RAPPORT_STREAM_BUFFER", NULL, AT(stream_buffer, K_SIZE), 1024, 1LL << 30, 256 << 10},
+	{"RAPPORT_MAX_CONNECTIONS", NULL, AT(max_connections, K_INT), 16, 1000000, 10000},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])

@@ -40,6 +40,11 @@ struct config {
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */
 	struct cidr_list trusted_proxies; /* RAPPORT_TRUSTED_PROXIES (owned) */
 	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	int stream_heartbeat_ms; /* RAPPORT_STREAM_HEARTBEAT_MS: idle streams get a heartbeat */
+	size_t stream_buffer;   /* RAPPORT_STREAM_BUFFER: bytes a stream may have unsent before
+				 * its reader is dropped as too slow */
+	int max_connections;    /* RAPPORT_MAX_CONNECTIONS: open HTTP connections, streams
+				 * included (the file limit is raised to fit) */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */

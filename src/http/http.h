@@ -72,6 +72,7 @@ struct req {
 	int nheaders;
 	const char *hname[REQ_MAX_HEADERS], *hvalue[REQ_MAX_HEADERS];
 	bool replied;
+	struct stream *stream; /* answered with a stream (http/stream.h) */
 };
 
 /* ---- responses (each handler calls exactly one) ---- */

@@ -3,6 +3,7 @@
 #include "http/server.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "http/stream.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 #include "util/util.h"
@@ -13,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
-#define MAX_CONNECTIONS 4000
 
 #define XFF_MAX_HEADERS 16 /* X-Forwarded-For headers read in one request */
 
@@ -176,10 +177,13 @@ static enum MHD_Result send_reply(struct req *r)
 	if (!r->replied)
 		reply_error(r, 500, "Internal error");
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+		r->stream ? stream_response(r)
+			  : MHD_create_response_from_buffer(r->resp_len, r->resp,
+							    MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		return MHD_NO;
-	r->resp = NULL; /* owned by libmicrohttpd now */
+	if (!r->stream)
+		r->resp = NULL; /* owned by libmicrohttpd now */
 	add_common_headers(r, resp);
 	enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
@@ -238,6 +242,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 r->resp_len,
 		 (long long)(mono_ms() - r->start_ms),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->stream)
+		stream_detach(r);
 	free(r->resp);
 	buf_free(&r->body);
 	json_decref(r->params);
@@ -282,6 +288,20 @@ int server_parse_listen(const char *listen, struct sockaddr_in *out)
 	return inet_pton(AF_INET, hl ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* Every connection is a descriptor: the soft limit is raised (up to the
+ * hard one) to hold cfg->max_connections and the store's files. */
+static void raise_file_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < want)
+		log_warn("open files limited to %llu: fewer than %d connections fit",
+			 (unsigned long long)rl.rlim_cur, cfg->max_connections);
+}
+
 int server_start(struct server *srv, const struct config *cfg, struct store *store)
 {
 	srv->cfg = cfg;
@@ -294,8 +314,11 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 	}
 	ratelimit_init(&srv->rl);
 	ratelimit_init(&srv->rl_auth);
+	if (stream_init(cfg))
+		return -1;
+	raise_file_limit(cfg);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
 	srv->daemon = MHD_start_daemon(
 		flags, ntohs(sa.sin_port), NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 		on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa,
@@ -303,10 +326,11 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)(cfg->conn_timeout > 0 ? cfg->conn_timeout : 30),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("cannot listen on %s", cfg->listen);
+		stream_shutdown(0);
 		ratelimit_free(&srv->rl);
 		ratelimit_free(&srv->rl_auth);
 		return -1;
@@ -319,6 +343,7 @@ void server_stop(struct server *srv, int drain_ms)
 	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	stream_shutdown(drain_ms < 2000 ? drain_ms : 2000);
 	int64_t until = mono_ms() + drain_ms;
 	while (atomic_load(&srv->inflight) > 0 && mono_ms() < until)
 		usleep(10 * 1000);
