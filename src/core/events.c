@@ -102,12 +102,10 @@ static void tx_end(bool committed)
 		else
 			l->notification(l->arg, p->account_id, p->notif);
 	}
-	pending.n = 0;
-	if (pending.cap > 64) { /* a large batch's memory goes back */
-		free(pending.v);
-		pending.v = NULL;
-		pending.cap = 0;
-	}
+	/* Freed each time: a thread's pending list must not outlive it. */
+	free(pending.v);
+	pending.v = NULL;
+	pending.n = pending.cap = 0;
 }
 
 void events_listen(const struct event_listener *l)
