@@ -48,6 +48,7 @@ static const char *const channel_names[CH_COUNT] = {
 #define QUEUE_MAX 65536        /* published items waiting for the broker */
 #define HOME_RETRY_MS 50       /* a worker's fan-out is looked at again after this */
 #define HOME_WAIT_MAX_MS 30000 /* and given up waiting for after this */
+#define SLOW_MS 100            /* a delivery this slow is logged */
 
 /* ---- channels ---- */
 
@@ -633,6 +634,7 @@ static void deliver_event(struct ctx *x, const struct item *it)
 
 static void deliver(struct ctx *x, const struct item *it)
 {
+	int64_t t0 = mono_ms();
 	x->it = it;
 	arena_init(&x->r.arena);
 	x->r.core.arena = &x->r.arena;
@@ -645,6 +647,11 @@ static void deliver(struct ctx *x, const struct item *it)
 		free(payload);
 	}
 	arena_free(&x->r.arena);
+	int64_t took = mono_ms() - t0;
+	if (took >= SLOW_MS)
+		log_info("streaming: %s for %d streams took %lld ms (%lld ms after its commit)",
+			 it->is_event ? events_name(it->ev.type) : "notification", x->n,
+			 (long long)took, (long long)(mono_ms() - it->first_ms));
 }
 
 static void heartbeat(struct ctx *x)

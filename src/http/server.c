@@ -17,7 +17,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
+/* libmicrohttpd's memory per connection: caps request headers (431 past
+ * it). It touches most of it on every connection, streams included: at
+ * 32 KiB, 5,000 open streams added 156 MB of resident memory, at 16 KiB
+ * 83 MB (docs/BENCHMARKS.md, "Streaming"). */
+#define HEADER_MEMORY (16 * 1024)
 
 #define XFF_MAX_HEADERS 16 /* X-Forwarded-For headers read in one request */
 
@@ -190,6 +194,28 @@ static enum MHD_Result send_reply(struct req *r)
 	return ret;
 }
 
+/* A stream's request lives as long as its connection (hours): what only
+ * the handler needed (the arena's block, parameters, body) goes at once,
+ * keeping the three strings the access log still prints. */
+static void req_slim(struct req *r)
+{
+	size_t nm = strlen(r->method) + 1, ni = strlen(r->ip) + 1, np = strlen(r->path) + 1;
+	char *kept = xmalloc(nm + ni + np);
+	memcpy(kept, r->method, nm);
+	memcpy(kept + nm, r->ip, ni);
+	memcpy(kept + nm + ni, r->path, np);
+	json_decref(r->params);
+	r->params = NULL;
+	buf_free(&r->body);
+	arena_free(&r->arena);
+	arena_init(&r->arena);
+	r->kept = kept;
+	r->method = kept;
+	r->ip = kept + nm;
+	r->path = kept + nm + ni;
+	r->nheaders = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -222,7 +248,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		reply_error(r, 413, "Request body too large (limit %zu bytes)", srv->cfg->max_body);
 	else
 		router_dispatch(r);
-	return send_reply(r);
+	enum MHD_Result ret = send_reply(r);
+	if (r->stream)
+		req_slim(r);
+	return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -245,6 +274,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->stream)
 		stream_detach(r);
 	free(r->resp);
+	free(r->kept);
 	buf_free(&r->body);
 	json_decref(r->params);
 	arena_free(&r->arena);

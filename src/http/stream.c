@@ -241,8 +241,11 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 		size_t k = s->out_len - s->out_off < max ? s->out_len - s->out_off : max;
 		memcpy(buf, s->out + s->out_off, k);
 		s->out_off += k;
-		if (s->out_off == s->out_len)
-			s->out_off = s->out_len = 0;
+		if (s->out_off == s->out_len) { /* idle streams hold no buffer */
+			free(s->out);
+			s->out = NULL;
+			s->out_off = s->out_len = s->out_cap = 0;
+		}
 		n = (ssize_t)k;
 	} else if (s->closed) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
@@ -553,7 +556,7 @@ struct MHD_Response *stream_response(struct req *r)
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_UPGRADE, "websocket");
 		return resp;
 	}
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, s, NULL);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, sse_read, s, NULL);
 	if (resp) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
