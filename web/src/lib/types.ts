@@ -122,7 +122,10 @@ export interface InstanceV2 {
 	title: string;
 	description?: string;
 	usage?: { users?: { active_month?: number } };
-	configuration?: { statuses?: { max_characters?: number; characters_reserved_per_url?: number } };
+	configuration?: {
+		statuses?: { max_characters?: number; characters_reserved_per_url?: number };
+		urls?: { streaming?: string };
+	};
 	registrations?: { enabled: boolean };
 }
 
