@@ -2,13 +2,15 @@
 """Streaming benchmark: one `rapport serve` holding many SSE streams.
 
     python3 bench/streams.py [--bin build/rapport] [--conns 5000] [--receivers 1000]
-                             [--posts 10] [--json out.json]
+                             [--posts 10] [--accounts 1100] [--json out.json] [--keep]
 
-Starts the binary on a free loopback port with a fresh data directory,
-makes one account, then opens --conns streams with asyncio (Debian's
-python3, no other package): --receivers on /api/v1/streaming/public, the
-rest on /api/v1/streaming/user/notification (held, idle: nothing they
-subscribe to is posted). It reads the server's resident memory (VmRSS)
+Seeds a fresh data directory with `rapport seed` (--accounts accounts, a
+bearer token each), starts the binary on a free loopback port, then opens
+--conns streams with asyncio (Debian's python3, no other package):
+--receivers on /api/v1/streaming/public, each with a different account's
+token (so each is a viewer of its own, checked and rendered for itself),
+the rest on /api/v1/streaming/user/notification with the tokens in turn
+(held, idle: nothing they subscribe to is posted). It reads the server's resident memory (VmRSS)
 before and once every stream is open and has had its first heartbeat
 window to settle, then posts --posts public statuses one at a time and
 measures, for each, the time from the moment the POST was sent until each
@@ -20,6 +22,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -55,16 +58,15 @@ def call(base, method, path, body=None, token=None):
         return json.loads(r.read())
 
 
-def make_user(base):
-    scopes = "read write follow"
-    app = call(base, "POST", "/api/v1/apps", {"client_name": "bench", "scopes": scopes,
-                                              "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})
-    tok = call(base, "POST", "/oauth/token", {
-        "grant_type": "client_credentials", "client_id": app["client_id"],
-        "client_secret": app["client_secret"], "scope": scopes})["access_token"]
-    return call(base, "POST", "/api/v1/accounts", {
-        "username": "bench", "email": "bench@example.com", "password": "correct horse battery",
-        "agreement": True, "locale": "en"}, tok)["access_token"]
+def seed(binary, data, accounts):
+    """Seeds accounts (and a few posts); their tokens, the first one the
+    poster's."""
+    tokfile = os.path.join(data, "tokens.tsv")
+    subprocess.run([binary, "seed", "--data", os.path.join(data, "d"), "--accounts",
+                    str(accounts), "--posts", "2000", "--seed", "7", "--tokens", tokfile],
+                   check=True, capture_output=True)
+    with open(tokfile) as f:
+        return [line.split("\t")[2] for line in f if line.strip()]
 
 
 class Stream:
@@ -102,24 +104,24 @@ async def read_stream(st):
             st.got[line[start:line.find(b'"', start)].decode()] = at
 
 
-async def opener(port, token, specs, batch=200):
+async def opener(port, tokens, specs, batch=200):
     streams = []
     for i in range(0, len(specs), batch):
         chunk = []
-        for path in specs[i:i + batch]:
+        for k, path in enumerate(specs[i:i + batch], i):
             st, fut = Stream(), asyncio.get_running_loop().create_future()
-            chunk.append((st, open_stream(port, token, path, st, fut)))
+            chunk.append((st, open_stream(port, tokens[k % len(tokens)], path, st, fut)))
         await asyncio.gather(*(c for _, c in chunk))
         streams += [st for st, _ in chunk]
     return streams
 
 
-async def bench(args, base, port, token, pid):
+async def bench(args, base, port, tokens, pid):
     specs = (["/api/v1/streaming/public"] * args.receivers +
              ["/api/v1/streaming/user/notification"] * (args.conns - args.receivers))
     before = rss_kb(pid)
     t0 = time.monotonic()
-    streams = await opener(port, token, specs)
+    streams = await opener(port, tokens[1:], specs)
     opened_s = time.monotonic() - t0
     readers = [asyncio.create_task(read_stream(st)) for st in streams]
     await asyncio.sleep(2)
@@ -130,7 +132,7 @@ async def bench(args, base, port, token, pid):
     for i in range(args.posts):
         sent = time.monotonic()
         s = await loop.run_in_executor(None, call, base, "POST", "/api/v1/statuses",
-                                       {"status": f"bench post {i}"}, token)
+                                       {"status": f"bench post {i}"}, tokens[0])
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not all(s["id"] in r.got for r in receivers):
             await asyncio.sleep(0.005)
@@ -165,12 +167,15 @@ def main():
     ap.add_argument("--conns", type=int, default=5000)
     ap.add_argument("--receivers", type=int, default=1000)
     ap.add_argument("--posts", type=int, default=10)
+    ap.add_argument("--accounts", type=int, default=1100)
     ap.add_argument("--json")
+    ap.add_argument("--keep", action="store_true", help="keep the data directory and log")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.conns + 1024), hard))
     port = free_port()
     data = tempfile.mkdtemp(prefix="rapport-streams-")
+    tokens = seed(args.bin, data, args.accounts)
     env = dict(os.environ, RAPPORT_RATE_LIMIT="0", RAPPORT_SIGNUP_LIMIT="0",
                RAPPORT_MAX_CONNECTIONS=str(args.conns + 1000))
     log = open(os.path.join(data, "server.log"), "wb")
@@ -185,12 +190,15 @@ def main():
                 break
             except OSError:
                 time.sleep(0.05)
-        token = make_user(base)
-        res = asyncio.run(bench(args, base, port, token, proc.pid))
+        res = asyncio.run(bench(args, base, port, tokens, proc.pid))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
         log.close()
+        if args.keep:
+            print("data and server.log in", data)
+        else:
+            shutil.rmtree(data, ignore_errors=True)
     for k, v in res.items():
         print(f"{k:22} {v}")
     if args.json:

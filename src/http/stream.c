@@ -139,9 +139,9 @@ static void close_locked(struct stream *s, bool drop)
 		return;
 	s->closed = true;
 	s->out_off = s->out_len = 0;
-	if (s->ws || drop) {
+	if (s->ws || drop)
 		cut(s);
-	} else if (s->suspended && !s->gone) {
+	if (!s->ws && s->suspended && !s->gone) { /* the reader sees the end */
 		s->suspended = false;
 		MHD_resume_connection(s->conn);
 	}
