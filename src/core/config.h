@@ -45,6 +45,7 @@ struct config {
 				 * its reader is dropped as too slow */
 	int max_connections;    /* RAPPORT_MAX_CONNECTIONS: open HTTP connections, streams
 				 * included (the file limit is raised to fit) */
+	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */
@@ -54,6 +55,9 @@ struct config {
 void config_defaults(struct config *c);
 /* Reads the RAPPORT_* environment variables over the defaults. Returns 0,
  * or -1 with a one-line message naming the setting in err. */
+/* 0 if v is NULL or a PostgreSQL URL; else -1 with the reason in err (the
+ * URL itself is not repeated: it may hold a password). */
+int config_db_url(const char *v, char err[CONFIG_ERR_MAX]);
 int config_env(struct config *c, char err[CONFIG_ERR_MAX]);
 /* Applies a command-line flag's value ("--threads", "8") with the checks
  * of its environment variable. Returns 0, or -1 with a message in err. */
