@@ -190,7 +190,7 @@ static int open_store(const struct config *cfg, struct store **st, bool serving)
 {
 	struct store_options so = {.dir = cfg->data_dir, .url = cfg->db_url,
 				   .sync_full = cfg->sync_full, .pool_size = cfg->threads * 2 + 2,
-				   .exclusive = serving && !cfg->db_url};
+				   .exclusive = serving, .node_id = cfg->node_id};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
