@@ -10,7 +10,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
-LIBS     := $(PKG_LIBS) -lmagic -lpthread -lm
+LIBS     := $(PKG_LIBS) -lmagic -lwslay -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 # ThreadSanitizer cannot be mixed with ASan: the threaded unit tests (group
 # commit, the race harness) get a build of their own.

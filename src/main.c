@@ -2,6 +2,7 @@
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
 #include "api/api_polls.h"
+#include "api/api_streaming.h"
 #include "core/accounts.h"
 #include "core/archive.h"
 #include "core/config.h"
@@ -341,8 +342,16 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (streaming_start(st, &cfg)) {
+		previews_stop();
+		media_stop();
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		streaming_stop();
 		previews_stop();
 		media_stop();
 		verify_stop();
@@ -356,6 +365,7 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: draining requests", sig);
 	server_stop(&srv, 10000);
+	streaming_stop();
 	previews_stop();
 	media_stop();
 	verify_stop();

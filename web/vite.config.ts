@@ -46,7 +46,7 @@ export default defineConfig({
 		reportCompressedSize: true,
 	},
 	server: {
-		proxy: Object.fromEntries(proxied.map((p) => [p, { target, changeOrigin: false }])),
+		proxy: Object.fromEntries(proxied.map((p) => [p, { target, changeOrigin: false, ws: p === '/api' }])),
 	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],

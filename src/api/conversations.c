@@ -2,6 +2,7 @@
  * messages, one entry per set of participants. */
 #include "api/api.h"
 #include "api/api_lists.h"
+#include "api/api_streaming.h"
 #include "core/lists.h"
 #include "util/util.h"
 
@@ -13,6 +14,16 @@ static json_t *ent_conversation(struct req *r, const struct conversation_view *v
 	return json_pack("{s:o, s:b, s:o, s:o}", "id", jid(v->row.id), "unread", v->row.unread,
 			 "accounts", accounts, "last_status",
 			 v->has_status ? ent_status(r, &v->last_status) : json_null());
+}
+
+json_t *ent_conversation_of_status(struct req *r, int64_t status_id)
+{
+	struct page pg = {.max_id = status_id + 1, .since_id = status_id - 1, .limit = 1};
+	struct conversation_page l;
+	if (conversations_list(&r->core, r->account_id, &pg, &l) || l.n != 1 ||
+	    l.items[0].row.last_status_id != status_id)
+		return NULL;
+	return ent_conversation(r, &l.items[0]);
 }
 
 void h_conversations_index(struct req *r)

@@ -41,6 +41,13 @@ static bool local_counts(struct req *r, int64_t *users, int64_t *statuses)
 	return false;
 }
 
+/* The WebSocket address of the streaming API: ws://, or wss:// behind
+ * https, on this host (base_url starts with "http"). */
+static const char *streaming_url(struct req *r)
+{
+	return arena_printf(&r->arena, "ws%s", r->core.cfg->base_url + 4);
+}
+
 void h_instance_v1(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
@@ -51,8 +58,8 @@ void h_instance_v1(struct req *r)
 			      " s:s, s:[s], s:b, s:b, s:b, s:o, s:n, s:[]}",
 			      "uri", cfg->domain, "title", cfg->title, "short_description",
 			      DESCRIPTION, "description", DESCRIPTION, "email", "", "version",
-			      VERSION_STRING, "urls", "streaming_api",
-			      arena_printf(&r->arena, "%s", cfg->base_url), "stats", "user_count",
+			      VERSION_STRING, "urls", "streaming_api", streaming_url(r), "stats",
+			      "user_count",
 			      (json_int_t)users, "status_count", (json_int_t)statuses, "domain_count",
 			      (json_int_t)0, "thumbnail",
 			      arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url),
@@ -69,7 +76,7 @@ void h_instance_v2(struct req *r)
 	if (!local_counts(r, &users, &statuses))
 		return;
 	json_t *conf = configuration(r);
-	json_object_set_new(conf, "urls", json_pack("{s:s}", "streaming", cfg->base_url));
+	json_object_set_new(conf, "urls", json_pack("{s:s}", "streaming", streaming_url(r)));
 	json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
 	json_t *j = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:{s:{s:I}}, s:{s:s}, s:[], s:[s], s:o,"

@@ -1,6 +1,7 @@
 /* notifications.c - /api/v1/notifications and /api/v1/markers. */
 #include "api/api.h"
 #include "api/api_social.h"
+#include "api/api_streaming.h"
 #include "core/relationships.h"
 #include "util/util.h"
 
@@ -108,6 +109,18 @@ void h_notifications(struct req *r)
 	if (l.n)
 		page_link(r, &pg, rows, l.items[0].id, l.items[l.n - 1].id);
 	reply_json(r, 200, notifications_json(r, &l));
+}
+
+json_t *ent_notification_of(struct req *r, int64_t id)
+{
+	struct notification n;
+	if (notif_get(&r->core, r->account_id, id, &n))
+		return NULL;
+	struct notification_list l = {&n, 1};
+	json_t *arr = notifications_json(r, &l);
+	json_t *j = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return j;
 }
 
 void h_notifications_get(struct req *r)

@@ -12,6 +12,7 @@
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
+#include "api/api_streaming.h"
 #include "federation/actor.h"
 #include "pages/html.h"
 #include "pages/pages.h"
@@ -113,6 +114,8 @@ const struct route routes[] = {
 #include "api/routes_media.inc"
 	/* polls (api/polls.c) */
 #include "api/routes_polls.inc"
+	/* the streaming API (api/streaming.c) */
+#include "api/routes_streaming.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

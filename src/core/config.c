@@ -56,6 +56,9 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_CARD_TTL", NULL, AT(card_ttl_s, K_INT), 0, 31536000, 1209600},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
 	{"RAPPORT_SCHEDULE_LEAD", NULL, AT(schedule_lead_s, K_INT), 0, 86400, 300},
+	{"RAPPORT_STREAM_HEARTBEAT_MS", NULL, AT(stream_heartbeat_ms, K_INT), 100, 3600000, 15000},
+	{"RAPPORT_STREAM_BUFFER", NULL, AT(stream_buffer, K_SIZE), 1024, 1LL << 30, 256 << 10},
+	{"RAPPORT_MAX_CONNECTIONS", NULL, AT(max_connections, K_INT), 16, 1000000, 10000},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])

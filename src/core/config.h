@@ -49,6 +49,11 @@ struct config {
 	int poll_max_expiry;    /* RAPPORT_POLL_MAX_EXPIRY: longest expires_in, seconds */
 	int card_ttl_s;         /* RAPPORT_CARD_TTL: a link's preview card is fetched again
 				 * when a new status links it after this many seconds */
+	int stream_heartbeat_ms; /* RAPPORT_STREAM_HEARTBEAT_MS: idle streams get a heartbeat */
+	size_t stream_buffer;   /* RAPPORT_STREAM_BUFFER: bytes a stream may have unsent before
+				 * its reader is dropped as too slow */
+	int max_connections;    /* RAPPORT_MAX_CONNECTIONS: open HTTP connections, streams
+				 * included (the file limit is raised to fit) */
 	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
 	/* Media (core/media.h): byte caps by kind, the pixel cap checked before
 	 * any decoding, uploads per account per window, the limits of each

@@ -11,6 +11,7 @@
 #include "util/util.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,82 @@ const char *events_name(enum event_type t)
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
 }
 
+/* ---- publishing after the commit ---- */
+
+/* What the thread's transaction emitted, published when it commits. */
+struct published {
+	bool is_event;
+	struct event ev;            /* is_event */
+	int64_t account_id, notif;  /* otherwise */
+};
+
+#define PUBLISH_MAX 4096 /* items per transaction: a bound, not an expectation */
+
+static _Atomic(const struct event_listener *) listener;
+static _Thread_local struct {
+	struct published *v;
+	int n, cap;
+} pending;
+
+static void tx_end(bool committed)
+{
+	const struct event_listener *l = atomic_load(&listener);
+	for (int i = 0; committed && l && i < pending.n; i++) {
+		const struct published *p = &pending.v[i];
+		if (p->is_event)
+			l->event(l->arg, &p->ev);
+		else
+			l->notification(l->arg, p->account_id, p->notif);
+	}
+	/* Freed each time: a thread's pending list must not outlive it. */
+	free(pending.v);
+	pending.v = NULL;
+	pending.n = pending.cap = 0;
+}
+
+void events_listen(const struct event_listener *l)
+{
+	atomic_store(&listener, l);
+	if (l) /* left installed: it publishes nothing once l is NULL */
+		store_on_tx_end(tx_end);
+}
+
+static struct published *publish_slot(void)
+{
+	if (pending.n >= PUBLISH_MAX) {
+		log_error("events: more than %d items in one transaction; not all are streamed",
+			  PUBLISH_MAX);
+		return NULL;
+	}
+	if (pending.n == pending.cap) {
+		pending.cap = pending.cap ? pending.cap * 2 : 8;
+		pending.v = xrealloc(pending.v, (size_t)pending.cap * sizeof *pending.v);
+	}
+	return &pending.v[pending.n++];
+}
+
+static void publish_event(const struct event *ev)
+{
+	struct published *p = atomic_load(&listener) ? publish_slot() : NULL;
+	if (!p)
+		return;
+	p->is_event = true;
+	p->ev = *ev;
+	p->ev.status = NULL;
+	p->ev.reason = NULL;
+	p->ev.db = NULL;
+}
+
+void events_notified(int64_t account_id, int64_t notification_id)
+{
+	struct published *p = atomic_load(&listener) ? publish_slot() : NULL;
+	if (!p)
+		return;
+	p->is_event = false;
+	p->account_id = account_id;
+	p->notif = notification_id;
+}
+
 /* ---- emitting ---- */
 
 static enum rc run_hook(struct core *c, struct db *db, const struct event_hook *h,
@@ -141,6 +218,7 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev)
 		return c->err.rc;
 	if (run_hooks(c, db, updates, ev))
 		return c->err.rc;
+	publish_event(ev);
 	struct store_event row = {
 		.id = ev->id, .type = ev->type, .actor = ev->actor, .target = ev->target,
 		.status_id = ev->status_id, .object_id = ev->object_id, .rcpt = rcpt_text(c, ev),

@@ -183,6 +183,24 @@ enum event_fate events_fate(const struct core *c, struct db *db, int64_t recipie
 /* now: drain whatever is there at once (tests, tools). */
 int events_drain(struct core *c, bool now);
 
+/* ---- after the commit: publishing (the streaming API) ----
+ * A listener sees each event a transaction emitted, and each notification
+ * notify() wrote in it, in order, on the writing thread, right after its
+ * store_tx committed (store_on_tx_end); nothing of a transaction that
+ * rolled back. Events are copies without `status`, `reason` and `db`.
+ * Listeners must be quick (queue and return): the writer's caller waits. */
+struct event_listener {
+	void (*event)(void *arg, const struct event *ev);
+	void (*notification)(void *arg, int64_t account_id, int64_t notification_id);
+	void *arg;
+};
+/* Sets the one listener (NULL: none, and nothing is recorded). Call at
+ * start, before writes. */
+void events_listen(const struct event_listener *l);
+/* notify.c: notification id for account_id was written in the write's
+ * transaction. */
+void events_notified(int64_t account_id, int64_t notification_id);
+
 /* A name for logs and the outbox readers ("reply", "favourite", ...). */
 const char *events_name(enum event_type t);
 

@@ -32,6 +32,17 @@ enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int6
 	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 
+enum rc jobs_fanout_state(struct core *c, int64_t author, bool *deferred, bool *queued)
+{
+	int64_t followers = 0, jobs = 0;
+	enum store_rc st = store_followers_count(c->db, author, &followers);
+	if (st == ST_OK)
+		st = store_jobs_pending(c->db, &jobs);
+	*deferred = followers > c->cfg->fanout_inline;
+	*queued = jobs > 0;
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
 /* The worker delivers the oldest jobs (up to JOBS_BATCH) together: their
  * feed rows are inserted sorted by feed, so a batch writes each feed's last
  * page once instead of one page per row. A large batch is cut by follower

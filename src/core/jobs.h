@@ -32,6 +32,11 @@ int jobs_run(struct core *c, bool merge);
  * that wrote the search index (its next slice merges the new segments). */
 void jobs_wake(void);
 
+/* For the streaming API: whether author's statuses reach followers'
+ * home feeds through the worker (more than cfg.fanout_inline followers),
+ * and whether any fan-out job is still queued. */
+enum rc jobs_fanout_state(struct core *c, int64_t author, bool *deferred, bool *queued);
+
 /* The worker thread: started after the store is open, stopped before it
  * closes (it finishes the queue first, for at most drain_ms). */
 int jobs_start(struct store *st, const struct config *cfg);

@@ -30,5 +30,8 @@ enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, c
 	struct notification n = {.id = id_new(), .account_id = recipient, .from_account_id = from,
 				 .type = type, .status_id = status_id, .created_at = now};
 	st = store_notification_insert(db, &n);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	events_notified(recipient, n.id);
+	return RC_OK;
 }

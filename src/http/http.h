@@ -78,6 +78,8 @@ struct req {
 	int nheaders;
 	const char *hname[REQ_MAX_HEADERS], *hvalue[REQ_MAX_HEADERS];
 	bool replied;
+	struct stream *stream; /* answered with a stream (http/stream.h) */
+	char *kept;            /* a stream's method, ip and path once its arena is gone */
 };
 
 /* ---- responses (each handler calls exactly one) ---- */

@@ -4,6 +4,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/upload.h"
+#include "http/stream.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 #include "util/util.h"
@@ -14,10 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
-#define HEADER_MEMORY (32 * 1024) /* per-connection memory: caps request headers */
-#define MAX_CONNECTIONS 4000
+/* libmicrohttpd's memory per connection: caps request headers (431 past
+ * it). It touches most of it on every connection, streams included: at
+ * 32 KiB a stream cost about 32 KB of resident memory, at 16 KiB 5,000
+ * streams add 83 MB (docs/BENCHMARKS.md, "Streaming"). */
+#define HEADER_MEMORY (16 * 1024)
 
 #define XFF_MAX_HEADERS 16 /* X-Forwarded-For headers read in one request */
 
@@ -178,7 +183,9 @@ static enum MHD_Result send_reply(struct req *r)
 	if (!r->replied)
 		reply_error(r, 500, "Internal error");
 	struct MHD_Response *resp;
-	if (r->resp_fd >= 0) {
+	if (r->stream) {
+		resp = stream_response(r);
+	} else if (r->resp_fd >= 0) {
 		resp = MHD_create_response_from_fd_at_offset64(r->resp_len, r->resp_fd,
 							       r->resp_off);
 		if (!resp)
@@ -286,6 +293,28 @@ static void body_chunk(struct req *r, const char *data, size_t n)
 	}
 }
 
+/* A stream's request lives as long as its connection (hours): what only
+ * the handler needed (the arena's block, parameters, body) goes at once,
+ * keeping the three strings the access log still prints. */
+static void req_slim(struct req *r)
+{
+	size_t nm = strlen(r->method) + 1, ni = strlen(r->ip) + 1, np = strlen(r->path) + 1;
+	char *kept = xmalloc(nm + ni + np);
+	memcpy(kept, r->method, nm);
+	memcpy(kept + nm, r->ip, ni);
+	memcpy(kept + nm + ni, r->path, np);
+	json_decref(r->params);
+	r->params = NULL;
+	buf_free(&r->body);
+	arena_free(&r->arena);
+	arena_init(&r->arena);
+	r->kept = kept;
+	r->method = kept;
+	r->ip = kept + nm;
+	r->path = kept + nm + ni;
+	r->nheaders = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -315,7 +344,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	/* Files the handler did not take are gone before anyone hears back. */
 	upload_free(r->upload);
 	r->upload = NULL;
-	return send_reply(r);
+	enum MHD_Result ret = send_reply(r);
+	if (r->stream)
+		req_slim(r);
+	return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -335,10 +367,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 r->resp_len,
 		 (long long)(mono_ms() - r->start_ms),
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->stream)
+		stream_detach(r);
 	free(r->resp);
 	if (r->resp_fd >= 0)
 		close(r->resp_fd);
 	upload_free(r->upload);
+	free(r->kept);
 	buf_free(&r->body);
 	json_decref(r->params);
 	arena_free(&r->arena);
@@ -382,6 +417,20 @@ int server_parse_listen(const char *listen, struct sockaddr_in *out)
 	return inet_pton(AF_INET, hl ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* Every connection is a descriptor: the soft limit is raised (up to the
+ * hard one) to hold cfg->max_connections and the store's files. */
+static void raise_file_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < want)
+		log_warn("open files limited to %llu: fewer than %d connections fit",
+			 (unsigned long long)rl.rlim_cur, cfg->max_connections);
+}
+
 int server_start(struct server *srv, const struct config *cfg, struct store *store)
 {
 	srv->cfg = cfg;
@@ -395,8 +444,11 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 	snprintf(srv->upload_dir, sizeof srv->upload_dir, "%s/media/tmp", cfg->data_dir);
 	ratelimit_init(&srv->rl);
 	ratelimit_init(&srv->rl_auth);
+	if (stream_init(cfg))
+		return -1;
+	raise_file_limit(cfg);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
 	srv->daemon = MHD_start_daemon(
 		flags, ntohs(sa.sin_port), NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 		on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa,
@@ -404,10 +456,11 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)(cfg->conn_timeout > 0 ? cfg->conn_timeout : 30),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("cannot listen on %s", cfg->listen);
+		stream_shutdown(0);
 		ratelimit_free(&srv->rl);
 		ratelimit_free(&srv->rl_auth);
 		return -1;
@@ -420,6 +473,7 @@ void server_stop(struct server *srv, int drain_ms)
 	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	stream_shutdown(drain_ms < 2000 ? drain_ms : 2000);
 	int64_t until = mono_ms() + drain_ms;
 	while (atomic_load(&srv->inflight) > 0 && mono_ms() < until)
 		usleep(10 * 1000);

@@ -278,6 +278,13 @@ static int tx_trampoline(struct db *db, void *arg)
 	return (int)t->fn(db, t->ctx);
 }
 
+static void (*tx_end_hook)(bool committed);
+
+void store_on_tx_end(void (*fn)(bool committed))
+{
+	tx_end_hook = fn;
+}
+
 /* Concurrent transactions share one commit (db_tx_run): every caller is
  * answered after the COMMIT that holds its changes, and a failing fn undoes
  * only its own. */
@@ -286,6 +293,8 @@ enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), 
 	struct tx_call t = {fn, ctx};
 	int fn_rc = 0;
 	enum db_rc rc = db_tx_run(db, tx_trampoline, &t, &fn_rc);
+	if (tx_end_hook)
+		tx_end_hook(fn_rc == 0 && rc == DB_OK);
 	if (fn_rc != 0)
 		return (enum store_rc)fn_rc;
 	return rc == DB_OK ? ST_OK : ST_ERROR;

@@ -98,6 +98,10 @@ enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), 
  * calls from threads that declared themselves background work with
  * store_thread_background() (which watch it to give way to requests). */
 int64_t store_tx_waits(void);
+/* fn(committed) runs on the calling thread after every store_tx, once its
+ * transaction has committed (true) or rolled back (false), before store_tx
+ * returns. Set once at start (the event seam's publishing, events.c). */
+void store_on_tx_end(void (*fn)(bool committed));
 void store_thread_background(void);
 
 /* ---- structs shared by several groups of tables ---- */

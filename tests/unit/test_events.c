@@ -308,6 +308,87 @@ static void failing_hook_rolls_back(void **state)
 	assert_int_equal(outbox(f), box);
 }
 
+/* ---- publishing after the commit (the streaming API's feed) ---- */
+
+static struct {
+	enum event_type type[LOG_MAX];
+	int64_t status[LOG_MAX];
+	int n;
+	int64_t notified[LOG_MAX], notif_id[LOG_MAX];
+	int nn;
+	bool seen_committed; /* every item was readable on another connection */
+	struct fx *f;
+} pub;
+
+/* Reads the status on another connection: it is there only if committed. */
+static bool committed(int64_t status_id)
+{
+	struct db *db = store_acquire(pub.f->st);
+	int64_t n = 0;
+	db_scalar(db, &n, "SELECT COUNT(*) FROM statuses WHERE id = $1", "i", status_id);
+	store_release(pub.f->st, db);
+	return n == 1;
+}
+
+static void pub_event(void *arg, const struct event *ev)
+{
+	(void)arg;
+	if (pub.n < LOG_MAX) {
+		pub.type[pub.n] = ev->type;
+		pub.status[pub.n++] = ev->status_id;
+	}
+	if (ev->status_id && !committed(ev->status_id))
+		pub.seen_committed = false;
+}
+
+static void pub_notification(void *arg, int64_t account_id, int64_t id)
+{
+	(void)arg;
+	if (pub.nn < LOG_MAX) {
+		pub.notified[pub.nn] = account_id;
+		pub.notif_id[pub.nn++] = id;
+	}
+}
+
+static const struct event_listener pub_listener = {pub_event, pub_notification, NULL};
+
+static void published_after_commit(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = mkuser(f, "ann", false), b = mkuser(f, "ben", false);
+	int64_t p = post(f, a, "first", 0, NULL);
+	memset(&pub, 0, sizeof pub);
+	pub.f = f;
+	pub.seen_committed = true;
+	events_listen(&pub_listener);
+
+	int64_t r = post(f, b, "@ann hello", p, NULL);
+	assert_int_equal(pub.n, 1);
+	assert_int_equal(pub.type[0], EV_REPLY);
+	assert_int_equal(pub.status[0], r);
+	assert_true(pub.seen_committed);
+	assert_int_equal(pub.nn, 1);
+	assert_int_equal(pub.notified[0], a);
+	struct notification n;
+	assert_int_equal(notif_get(&f->c, a, pub.notif_id[0], &n), RC_OK);
+	assert_int_equal(n.status_id, r);
+
+	/* A write that rolls back publishes nothing, and leaves nothing
+	 * behind for the next one. */
+	rec.fail_on = EV_FAVOURITE;
+	assert_int_equal(status_favourite(&f->c, b, p, true), RC_INVALID);
+	assert_int_equal(pub.n, 1);
+	assert_int_equal(pub.nn, 1);
+	rec.fail_on = EV_TYPES;
+	assert_int_equal(status_favourite(&f->c, b, p, true), RC_OK);
+	assert_int_equal(pub.n, 2);
+	assert_int_equal(pub.type[1], EV_FAVOURITE);
+	assert_int_equal(pub.nn, 2);
+	events_listen(NULL);
+	post(f, b, "@ann unheard", p, NULL);
+	assert_int_equal(pub.n, 2);
+}
+
 static void fates_reach_notify(void **state)
 {
 	struct fx *f = *state;
@@ -531,6 +612,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(relationship_events, setup, teardown_events),
 		cmocka_unit_test_setup_teardown(failing_hook_rolls_back, setup, teardown_events),
 		cmocka_unit_test_setup_teardown(fates_reach_notify, setup, teardown_events),
+		cmocka_unit_test_setup_teardown(published_after_commit, setup, teardown_events),
 		cmocka_unit_test_setup_teardown(figures_from_writes, setup, teardown_events),
 		cmocka_unit_test_setup_teardown(reciprocity_and_responsiveness, setup,
 						teardown_events),

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiPage, ApiError } from '../lib/api';
 import { useT } from '../lib/i18n';
+import { applyToStatuses, useLive } from '../lib/live';
 import { asApiError } from '../lib/state';
 import type { Status } from '../lib/types';
 import { StatusCard } from './Status';
@@ -17,6 +18,9 @@ export interface FeedProps {
 	/* Statuses posted here since the feed loaded, shown on top. */
 	fresh?: Status[];
 	label: string;
+	/* Follows the home stream: new statuses on top, edits and deletions
+	 * in place (the chronological home timeline). */
+	live?: boolean;
 }
 
 export function Feed(p: FeedProps) {
@@ -44,6 +48,10 @@ export function Feed(p: FeedProps) {
 		setItems([]);
 		load(p.path, false);
 	}, [p.path, tick]);
+
+	useLive((ev) => {
+		if (p.live && ev.stream.includes('user')) setItems((old) => applyToStatuses(old, ev));
+	});
 
 	const fresh = (p.fresh ?? []).filter((f) => !items.some((s) => s.id === f.id));
 	const all = [...fresh, ...items];

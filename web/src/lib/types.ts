@@ -127,6 +127,7 @@ export interface InstanceV2 {
 	configuration?: {
 		statuses?: { max_characters?: number; characters_reserved_per_url?: number };
 		polls?: { max_options: number; max_characters_per_option: number; min_expiration: number; max_expiration: number };
+		urls?: { streaming?: string };
 	};
 	registrations?: { enabled: boolean };
 }

@@ -54,7 +54,7 @@ export function Home({ route }: { route: Route }) {
 						/>
 					</>
 				) : (
-					<Feed key="latest" label={t('home.latest')} path="/api/v1/timelines/home?limit=20" fresh={fresh} empty={<p>{t('home.latestEmpty')}</p>} />
+					<Feed key="latest" label={t('home.latest')} path="/api/v1/timelines/home?limit=20" fresh={fresh} live empty={<p>{t('home.latestEmpty')}</p>} />
 				)}
 			</div>
 		</div>

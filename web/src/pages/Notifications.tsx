@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { apiPage, ApiError } from '../lib/api';
 import { useT } from '../lib/i18n';
+import { applyToNotifications, useLive } from '../lib/live';
 import { href } from '../lib/router';
 import { asApiError, useLoad } from '../lib/state';
 import type { Notification } from '../lib/types';
@@ -30,11 +31,15 @@ function Item({ n }: { n: Notification }) {
 export function Notifications() {
 	const t = useT();
 	const [more, setMore] = useState<Notification[]>([]);
+	/* Arrived on the stream since the page loaded, shown on top. */
+	const [fresh, setFresh] = useState<Notification[]>([]);
+	useLive((ev) => setFresh((old) => applyToNotifications(old, ev)));
 	const [next, setNext] = useState<string | null>(null);
 	const [error, setError] = useState<ApiError | null>(null);
 	const [load, reload] = useLoad(async () => {
 		const p = await apiPage<Notification>('/api/v1/notifications?limit=20');
 		setMore([]);
+		setFresh([]);
 		setNext(p.items.length ? p.next : null);
 		return p.items;
 	}, []);
@@ -53,8 +58,9 @@ export function Notifications() {
 		<div>
 			<PageTitle>{t('nav.notifications')}</PageTitle>
 			<LoadView load={load} retry={reload}>
-				{(items) =>
-					items.length === 0 ? (
+				{(loaded) => {
+					const items = [...fresh.filter((f) => !loaded.some((n) => n.id === f.id)), ...loaded];
+					return items.length === 0 ? (
 						<p class="empty">{t('notif.empty')}</p>
 					) : (
 						<>
@@ -70,8 +76,8 @@ export function Notifications() {
 								</button>
 							)}
 						</>
-					)
-				}
+					);
+				}}
 			</LoadView>
 		</div>
 	);

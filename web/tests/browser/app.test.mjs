@@ -272,6 +272,36 @@ describe('the web app', () => {
 		await capture(a, 'thread');
 	});
 
+	it('home, notifications and threads update live from the stream', async () => {
+		const a = people.alice;
+		const b = people.bob;
+		/* bob posts and replies through the API, with his page's token. */
+		const bobPosts = async (body) =>
+			b.evaluate(async ([tok, body]) => {
+				const r = await fetch('/api/v1/statuses', {
+					method: 'POST',
+					headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+				return (await r.json()).id;
+			}, [await token(b), body]);
+		const live = { timeout: 5000 };
+		await go(a, '#/home?tab=latest');
+		await a.waitForTimeout(500); /* the stream is open and subscribed */
+		const id = await bobPosts({ status: 'Live from the stream: the lanes are open' });
+		await a.locator('.status', { hasText: 'the lanes are open' }).waitFor(live);
+
+		await go(a, '#/notifications');
+		await a.waitForTimeout(500);
+		await bobPosts({ status: '@alice are you riding tomorrow?' });
+		await a.locator('.notification', { hasText: 'riding tomorrow' }).waitFor(live);
+
+		await go(a, `#/thread/${id}`);
+		await a.waitForTimeout(500);
+		await bobPosts({ status: 'and the lights are synced', in_reply_to_id: id });
+		await a.locator('.thread .replies .status', { hasText: 'lights are synced' }).waitFor(live);
+	});
+
 	it('Conversations shows the thread with why it is there', async () => {
 		const a = people.alice;
 		await go(a, '#/home?tab=conversations');
