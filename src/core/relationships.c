@@ -119,7 +119,8 @@ static enum store_rc follow_checks(struct db *db, struct rel_tx *x, bool *blocke
 		return st;
 	struct account t;
 	st = store_account_get(db, x->c->arena, x->target, &t);
-	if (st != ST_OK || !t.locked)
+	/* a remote account is followed once its server accepts */
+	if (st != ST_OK || (!t.locked && !*t.domain))
 		return st;
 	bool follows;
 	st = store_follows(db, x->viewer, x->target, &follows);

@@ -526,5 +526,34 @@ const char *const schema_migrations[] = {
 	" public_pem TEXT NOT NULL,"
 	" private_pem TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);",
+	/* 14: what the inbox keeps of other servers (store_federation.c,
+	 * federation/remote.c, federation/inbox.c): each remote account's
+	 * endpoints and public key (the key cache: found by keyId, refetched
+	 * only when a signature fails), the ids of activities received (a
+	 * replay has no second effect; pruned past the signature window), the
+	 * id of each remote Follow of a local account (an Accept or Reject
+	 * must name it), and the domains the admin blocks or limits. */
+	"CREATE TABLE remote_actors ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" shared_inbox TEXT NOT NULL DEFAULT '',"
+	" followers TEXT NOT NULL DEFAULT '',"
+	" key_id TEXT NOT NULL,"
+	" public_pem TEXT NOT NULL,"
+	" fetched_at BIGINT NOT NULL);"
+	"CREATE UNIQUE INDEX remote_actors_key ON remote_actors(key_id);"
+	"CREATE TABLE inbox_seen ("
+	" activity TEXT PRIMARY KEY,"
+	" at BIGINT NOT NULL);"
+	"CREATE INDEX inbox_seen_at ON inbox_seen(at);"
+	"CREATE TABLE remote_follows ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" activity TEXT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE instance_domains ("
+	" domain TEXT PRIMARY KEY,"
+	" severity INTEGER NOT NULL,"           /* 1 limit, 2 block */
+	" created_at BIGINT NOT NULL);",
 	NULL,
 };
