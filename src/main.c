@@ -7,6 +7,7 @@
 #include "core/jobs.h"
 #include "core/password.h"
 #include "core/verify.h"
+#include "federation/deliver.h"
 #include "http/server.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -279,8 +280,14 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (deliver_start(st, &cfg)) {
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
+		deliver_stop();
 		verify_stop();
 		jobs_stop(0);
 		goto out;
@@ -294,6 +301,7 @@ static int cmd_serve(int argc, char **argv)
 	server_stop(&srv, 10000);
 	verify_stop();
 	jobs_stop(10000);
+	deliver_stop();
 	struct cache_stats cs;
 	render_cache_stats(&cs);
 	log_info("render cache: %llu hits, %llu misses, %zu entries, %zu KB",

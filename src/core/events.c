@@ -5,6 +5,7 @@
 #include "core/detect.h"
 #include "core/requests.h"
 #include "core/social_capital.h"
+#include "federation/outbox.h"
 #include "store/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -53,6 +54,8 @@ static const struct event_drain drains[] = {
 	{"detector prunes",
 	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
 	 detect_see, NULL, detect_prune, detect_pruned},
+	/* federation (federation/outbox.c): activities and their deliveries */
+	{"federation outbox", OUTBOX_EVENTS, outbox_see, outbox_prepare, outbox_write, outbox_done},
 	{NULL, 0, NULL, NULL, NULL, NULL},
 };
 

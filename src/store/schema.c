@@ -555,5 +555,37 @@ const char *const schema_migrations[] = {
 	" domain TEXT PRIMARY KEY,"
 	" severity INTEGER NOT NULL,"           /* 1 limit, 2 block */
 	" created_at BIGINT NOT NULL);",
+	/* 15: federation delivery (store_deliver.c, federation/deliver.c):
+	 * - actor_inboxes: where remote actors receive (their inbox and
+	 *   shared inbox), written by whoever stores a remote actor;
+	 * - fed_activities: an activity to deliver, its JSON once;
+	 * - deliveries: one POST of an activity to one inbox, due at next_at
+	 *   (a worker that takes it moves next_at past its lease), host its
+	 *   authority for the per-host rules;
+	 * - delivery_hosts: failures per host on distinct UTC days (day
+	 *   numbers, ms / 86400000); 7 make it unavailable, a success clears. */
+	"CREATE TABLE actor_inboxes ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" shared_inbox TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE fed_activities ("
+	" id INTEGER PRIMARY KEY,"
+	" actor_id BIGINT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE deliveries ("
+	" id INTEGER PRIMARY KEY,"
+	" activity_id BIGINT NOT NULL REFERENCES fed_activities(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" host TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at BIGINT NOT NULL,"
+	" UNIQUE (activity_id, inbox));"
+	"CREATE INDEX deliveries_due ON deliveries(next_at);"
+	"CREATE TABLE delivery_hosts ("
+	" host TEXT PRIMARY KEY,"
+	" failure_days INTEGER NOT NULL DEFAULT 0,"
+	" last_failure_day BIGINT NOT NULL DEFAULT 0,"
+	" unavailable INTEGER NOT NULL DEFAULT 0);",
 	NULL,
 };
