@@ -25,7 +25,12 @@ struct inbox_ctx {
 	struct account actor;       /* the signer: the activity's actor */
 	struct remote_actor ra;
 	const char *authority;      /* the actor's host[:port] */
+	bool limited;               /* the admin limits its domain */
 };
+
+/* Whether local account id blocks the actor's domain (store errors: true,
+ * with *failed set). */
+bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed);
 
 enum ap_rc inbox_apply(struct inbox_ctx *x);
 
