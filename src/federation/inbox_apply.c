@@ -231,8 +231,11 @@ static enum ap_rc update(struct inbox_ctx *x)
 	struct remote_actor ra;
 	if (!json_is_object(obj) || !id)
 		return AP_INVALID;
+	const char *type = str_of(obj, "type");
+	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page")))
+		return inbox_update_note(x, obj);
 	if (strcmp(id, x->actor.uri))
-		return AP_OK; /* edits of Notes are not applied */
+		return AP_OK; /* not the actor itself: nothing else is updated */
 	enum remote_rc rc = remote_actor_store(x->c, obj, &a, &ra);
 	return rc == REMOTE_OK ? AP_OK : rc == REMOTE_ERROR ? AP_ERROR : AP_INVALID;
 }

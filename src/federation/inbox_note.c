@@ -276,3 +276,32 @@ enum ap_rc inbox_fetch_status(struct core *c, const char *uri, int depth, int64_
 	json_decref(doc);
 	return rc;
 }
+
+enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note)
+{
+	struct core *c = x->c;
+	const char *uri = str_of(note, "id");
+	int64_t id, updated = iso_ms(str_of(note, "updated"));
+	struct status old;
+	enum store_rc st = uri ? store_status_by_uri(c->db, uri, &id) : ST_NOT_FOUND;
+	if (st == ST_NOT_FOUND)
+		return AP_OK;
+	if (st != ST_OK || store_status_get(c->db, c->arena, id, &old) != ST_OK)
+		return AP_ERROR;
+	if (old.account_id != x->actor.id)
+		return AP_FORBIDDEN;
+	if (!updated || updated > now_ms() + 3600 * 1000LL)
+		return AP_OK; /* only an edit that says when it was made, and not from the future */
+	struct audience aud;
+	audience_read(json_object_get(note, "to"), json_object_get(note, "cc"),
+		      json_object_get(note, "tag"), x->ra.followers,
+		      arena_printf(c->arena, "%s/users/", c->cfg->base_url), &aud);
+	struct text_formatted *f = arena_calloc(c->arena, 1, sizeof *f);
+	enum ap_rc rc = collect_tags(x, note, &aud, f);
+	if (rc)
+		return rc;
+	struct status *now = new_status(x, note, uri, &aud);
+	now->edited_at = updated;
+	enum rc r = status_edit_remote(c, x->actor.id, id, now, f);
+	return r == RC_OK || r == RC_NOT_FOUND ? AP_OK : r == RC_RATE_LIMITED ? AP_UNAVAILABLE : AP_ERROR;
+}

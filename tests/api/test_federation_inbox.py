@@ -479,3 +479,24 @@ def test_user_domain_blocks(fed, peer):
     assert alice.post("/api/v1/domain_blocks", data={"domain": fed.domain}).status_code == 422
     assert alice.delete("/api/v1/domain_blocks", data={"domain": host}).status_code == 200
     assert alice.get("/api/v1/domain_blocks").json() == []
+
+
+def test_update_of_a_note_only_if_newer(fed, peer):
+    alice = open_inbox(fed.user())
+    bob, m = peer.actor("bob"), peer.actor("mallory")
+    uri = fed.url(f"/users/{alice.name}")
+    note = bob.note("<p>first</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), bob, bob.create(note)).status_code == 202
+    sid = remote_status(fed, note["id"])[0]
+    edit = dict(note, content="<p>second <script>x</script></p>", updated="2026-01-02T00:00:00Z")
+    assert deliver(inbox(fed), bob, bob.activity("Update", edit)).status_code == 202
+    st = alice.get(f"/api/v1/statuses/{sid}").json()
+    assert "second" in st["content"] and "script" not in st["content"] and st["edited_at"]
+    older = dict(note, content="<p>stale</p>", updated="2026-01-01T12:00:00Z")
+    assert deliver(inbox(fed), bob, bob.activity("Update", older)).status_code == 202
+    assert "second" in alice.get(f"/api/v1/statuses/{sid}").json()["content"]
+    forged = dict(note, content="<p>forged</p>", updated="2026-01-03T00:00:00Z")
+    assert deliver(inbox(fed), m, m.activity("Update", forged)).status_code == 403
+    assert "second" in alice.get(f"/api/v1/statuses/{sid}").json()["content"]
+    hist = alice.get(f"/api/v1/statuses/{sid}/history").json()
+    assert len(hist) == 2
