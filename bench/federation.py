@@ -60,12 +60,13 @@ def add_followers(db, poster, ports, hang_ports):
         uri = f"https://{dom}/users/f{i}"
         rows.append((base + i, f"f{i}", f"f{i}", dom, uri, uri, now, now))
         addr = f"http://127.0.0.1:{hosts[h]}"
-        inboxes.append((base + i, f"{addr}/users/f{i}/inbox", f"{addr}/inbox"))
+        inboxes.append((base + i, f"{addr}/users/f{i}/inbox", f"{addr}/inbox",
+                        uri + "#main-key", "", now))
         follows.append((base + 2 * FOLLOWERS + i, base + i, poster, now))
     con.executemany("INSERT INTO accounts (id, username, username_key, domain, uri, url,"
                     " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)", rows)
-    con.executemany("INSERT INTO actor_inboxes (account_id, inbox, shared_inbox)"
-                    " VALUES (?,?,?)", inboxes)
+    con.executemany("INSERT INTO remote_actors (account_id, inbox, shared_inbox, key_id,"
+                    " public_pem, fetched_at) VALUES (?,?,?,?,?,?)", inboxes)
     con.executemany("INSERT INTO follows (id, account_id, target_id, created_at)"
                     " VALUES (?,?,?,?)", follows)
     con.execute("UPDATE accounts SET followers_count = followers_count + ? WHERE id = ?",

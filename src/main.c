@@ -74,6 +74,7 @@ static const char *const SERVE_USAGE =
 	"                           process that shares a database its own\n"
 	"  RAPPORT_WEB_DIR          the built web app (build/web)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
+	"  RAPPORT_FEDERATION_INSECURE  federate over http with loopback peers (0; 0 or 1; tests only)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
 	"                           (none): from these peers the client is the right-most\n"
 	"                           X-Forwarded-For entry that is not itself a trusted proxy\n"
@@ -213,15 +214,21 @@ static int serve_config(int argc, char **argv, struct config *cfg)
  * refused unless this server itself listens only on loopback. */
 static int start_fetch(const struct config *cfg)
 {
-	if (cfg->fetch_loopback && !str_has_prefix(cfg->listen, "127.") &&
-	    !str_has_prefix(cfg->listen, "localhost:")) {
+	bool loopback = str_has_prefix(cfg->listen, "127.") ||
+			str_has_prefix(cfg->listen, "localhost:");
+	if (cfg->fetch_loopback && !loopback) {
 		fprintf(stderr, "rapport: RAPPORT_FETCH_ALLOW_LOOPBACK is for tests: listen on "
+				"127.0.0.1 to use it\n");
+		return -1;
+	}
+	if (cfg->fed_insecure && !loopback) {
+		fprintf(stderr, "rapport: RAPPORT_FEDERATION_INSECURE is for tests: listen on "
 				"127.0.0.1 to use it\n");
 		return -1;
 	}
 	char ua[128];
 	snprintf(ua, sizeof ua, "Rapport/%s (+%s)", RAPPORT_VERSION, cfg->base_url);
-	if (fetch_init(ua, cfg->fetch_loopback)) {
+	if (fetch_init(ua, cfg->fetch_loopback || cfg->fed_insecure)) {
 		fprintf(stderr, "rapport: cannot start libcurl\n");
 		return -1;
 	}

@@ -39,6 +39,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
+	{"RAPPORT_FEDERATION_INSECURE", NULL, AT(fed_insecure, K_BOOL), 0, 1, 0},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
@@ -175,7 +176,9 @@ void config_finish(struct config *c)
 	}
 	bool local = str_has_prefix(c->domain, "localhost") || str_has_prefix(c->domain, "127.") ||
 		     str_has_prefix(c->domain, "[::1]");
-	const char *scheme = env_str("RAPPORT_SCHEME", local ? "http" : "https");
+	const char *scheme = env_str("RAPPORT_SCHEME", local || c->fed_insecure ? "http" : "https");
+	if (c->fed_insecure)
+		scheme = "http";
 	size_t n = strlen(scheme) + strlen(c->domain) + 4;
 	char *u = xmalloc(n);
 	snprintf(u, n, "%s://%s", scheme, c->domain);

@@ -406,6 +406,22 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	return RC_OK;
 }
 
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f)
+{
+	s->mentions = mentions_json(c, f);
+	s->tags = tags_json(c, f);
+	s->local = false;
+	struct create_tx x = {c, s, f, NULL, 0, RC_OK};
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, create_fn, &x);
+	if (st == ST_CONFLICT)
+		return core_fail(c, RC_INVALID, NULL, "This status exists already");
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
+	jobs_wake();
+	return RC_OK;
+}
+
 /* ---- deleting ---- */
 
 struct delete_tx {

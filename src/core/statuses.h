@@ -32,6 +32,15 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
  * in c->arena (its id is fresh and nothing has it). */
 enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
 		     struct status **out);
+/* A status received from another server (federation/inbox.c), written
+ * through the same rows, event and fan-out as a local one: s is complete
+ * (a fresh id, the remote author, uri, sanitised content, visibility,
+ * parent and thread, created_at) but for mentions and tags, which are
+ * made from f (its mentions resolved to known accounts, its tags
+ * lowercased; f->html unused). RC_INVALID when a status with its uri
+ * exists. */
+struct text_formatted;
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f);
 /* Loads a status the viewer (0 = anonymous) may see. */
 enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
 /* Deletes the viewer's own status; out receives it as it was. */

@@ -22,15 +22,7 @@
 #include "core/core.h"
 #include "store/store.h"
 
-/* The ActivityPub id of status s (its stored uri when remote), whose
- * author (s->account) is loaded. */
-const char *ap_status_uri(struct core *c, const struct status *s);
-
-/* The Note of local status s (author loaded): content, summary,
- * inReplyTo, to/cc by visibility, Mention and Hashtag tags, published,
- * updated when edited, and conversation/context naming its thread.
- * RC_OK and *out, RC_INTERNAL when the store failed. */
-enum rc ap_note(struct core *c, const struct status *s, json_t **out);
+/* The Note of a local status and its id: federation/object.h. */
 
 /* Wraps object (its reference is taken) in an activity of `type` by the
  * actor whose id is actor, with the object's addressing copied (Create,

@@ -526,19 +526,43 @@ const char *const schema_migrations[] = {
 	" public_pem TEXT NOT NULL,"
 	" private_pem TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);",
-	/* 15: federation delivery (store_deliver.c, federation/deliver.c):
-	 * - actor_inboxes: where remote actors receive (their inbox and
-	 *   shared inbox), written by whoever stores a remote actor;
+	/* 14: what the inbox keeps of other servers (store_federation.c,
+	 * federation/remote.c, federation/inbox.c): each remote account's
+	 * endpoints and public key (the key cache: found by keyId, refetched
+	 * only when a signature fails), the ids of activities received (a
+	 * replay has no second effect; pruned past the signature window), the
+	 * id of each remote Follow of a local account (an Accept or Reject
+	 * must name it), and the domains the admin blocks or limits. */
+	"CREATE TABLE remote_actors ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" shared_inbox TEXT NOT NULL DEFAULT '',"
+	" followers TEXT NOT NULL DEFAULT '',"
+	" key_id TEXT NOT NULL,"
+	" public_pem TEXT NOT NULL,"
+	" fetched_at BIGINT NOT NULL);"
+	"CREATE UNIQUE INDEX remote_actors_key ON remote_actors(key_id);"
+	"CREATE TABLE inbox_seen ("
+	" activity TEXT PRIMARY KEY,"
+	" at BIGINT NOT NULL);"
+	"CREATE INDEX inbox_seen_at ON inbox_seen(at);"
+	"CREATE TABLE remote_follows ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" activity TEXT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE instance_domains ("
+	" domain TEXT PRIMARY KEY,"
+	" severity INTEGER NOT NULL,"           /* 1 limit, 2 block */
+	" created_at BIGINT NOT NULL);",
+	/* 15: federation delivery (store_deliver.c, federation/deliver.c);
+	 * remote actors' inboxes are in remote_actors (14):
 	 * - fed_activities: an activity to deliver, its JSON once;
 	 * - deliveries: one POST of an activity to one inbox, due at next_at
 	 *   (a worker that takes it moves next_at past its lease), host its
 	 *   authority for the per-host rules;
 	 * - delivery_hosts: failures per host on distinct UTC days (day
 	 *   numbers, ms / 86400000); 7 make it unavailable, a success clears. */
-	"CREATE TABLE actor_inboxes ("
-	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
-	" inbox TEXT NOT NULL,"
-	" shared_inbox TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE fed_activities ("
 	" id INTEGER PRIMARY KEY,"
 	" actor_id BIGINT NOT NULL,"

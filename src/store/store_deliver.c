@@ -4,21 +4,11 @@
 
 #include <string.h>
 
-enum store_rc store_inbox_put(struct db *db, int64_t account_id, const char *inbox,
-			      const char *shared_inbox)
-{
-	return st_rc(db_exec(db,
-			     "INSERT INTO actor_inboxes (account_id, inbox, shared_inbox)"
-			     " VALUES ($1, $2, $3) ON CONFLICT (account_id) DO UPDATE"
-			     " SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox",
-			     "itt", account_id, inbox, shared_inbox ? shared_inbox : ""));
-}
-
 enum store_rc store_inbox_get(struct db *db, struct arena *ar, int64_t account_id,
 			      const char **inbox, const char **shared_inbox)
 {
 	struct db_stmt *st = db_query(
-		db, "SELECT inbox, shared_inbox FROM actor_inboxes WHERE account_id = $1", "i",
+		db, "SELECT inbox, shared_inbox FROM remote_actors WHERE account_id = $1", "i",
 		account_id);
 	if (!st)
 		return ST_ERROR;
@@ -37,7 +27,7 @@ enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t ac
 	struct db_stmt *st = db_query(
 		db,
 		"SELECT DISTINCT CASE WHEN i.shared_inbox <> '' THEN i.shared_inbox"
-		" ELSE i.inbox END FROM follows f JOIN actor_inboxes i ON i.account_id = f.account_id"
+		" ELSE i.inbox END FROM follows f JOIN remote_actors i ON i.account_id = f.account_id"
 		" WHERE f.target_id = $1",
 		"i", account_id);
 	if (!st)

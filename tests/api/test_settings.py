@@ -34,6 +34,7 @@ BOUNDS = {
     "RAPPORT_SLOW_SQL_MS": (-1, 3600000),
     "RAPPORT_NODE_ID": (0, 63),
     "RAPPORT_FETCH_ALLOW_LOOPBACK": (0, 1),
+    "RAPPORT_FEDERATION_INSECURE": (0, 1),
 }
 
 BAD = [(name, v) for name, (lo, hi) in BOUNDS.items()
