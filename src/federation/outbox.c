@@ -4,7 +4,6 @@
 #include "federation/activity.h"
 #include "federation/deliver.h"
 #include "federation/inbox.h"
-#include "federation/object.h"
 #include "store/accounts.h"
 #include "store/deliver.h"
 #include "store/statuses.h"
@@ -194,7 +193,7 @@ static enum rc status_activity(struct core *c, const struct event *ev, const cha
 		return RC_INTERNAL;
 	if (o->n == 0)
 		return RC_OK;
-	if (!(note = ap_note(c, &s)))
+	if (ap_note(c, &s, &note) != RC_OK)
 		return RC_INTERNAL;
 	const char *uri = ap_status_uri(c, &s);
 	if (ev->type == EV_STATUS_EDITED)

@@ -35,7 +35,7 @@ class Peer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 peer.hits.append(self.path)
-                r = peer.routes.get(self.path)
+                r = peer.routes.get(self.path) or peer.routes.get(self.path.split("?")[0])
                 if callable(r):
                     r = r(self.path)
                 status, headers, body = r or (404, {}, b"{}")
@@ -64,6 +64,20 @@ class Peer:
 
     def actor(self, name, **kw):
         return Actor(self, name, **kw)
+
+    def webfinger(self, handles):
+        """Serves WebFinger for handles: {"user@host": actor id}."""
+        from urllib.parse import parse_qs, urlparse as up
+
+        def answer(path):
+            res = parse_qs(up(path).query).get("resource", [""])[0]
+            href = handles.get(res.removeprefix("acct:"))
+            if not href:
+                return (404, {}, b"{}")
+            doc = {"subject": res, "links": [
+                {"rel": "self", "type": AP_TYPE, "href": href}]}
+            return (200, {"Content-Type": "application/jrd+json"}, json.dumps(doc).encode())
+        self.routes["/.well-known/webfinger"] = answer
 
 
 class Actor:

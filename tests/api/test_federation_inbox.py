@@ -330,3 +330,92 @@ def test_insecure_mode_needs_loopback(tmp_path):
                        capture_output=True, text=True, env=env, timeout=30)
     assert p.returncode != 0
     assert "RAPPORT_FEDERATION_INSECURE is for tests" in p.stderr
+
+
+# ---- resolving handles and URLs, remote follows ----
+
+def search(user, q, **kw):
+    r = user.get("/api/v2/search", params=dict(q=q, resolve="true", **kw))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_search_resolves_a_handle_through_webfinger(fed, peer):
+    alice = fed.user()
+    frank = peer.actor("frank")
+    host = f"127.0.0.1:{peer.port}"
+    peer.webfinger({f"frank@{host}": frank.id})
+    found = search(alice, f"@frank@{host}")["accounts"]
+    assert [a["acct"] for a in found] == [f"frank@{host}"]
+    assert found[0]["url"] == frank.id and found[0]["display_name"] == "Frank"
+    # without resolve, or anonymously, nothing is fetched
+    hits = len(peer.hits)
+    assert requests.get(fed.url("/api/v2/search"),
+                        params={"q": f"@frank@{host}", "resolve": "true"}).status_code == 401
+    assert len(peer.hits) == hits
+
+
+def test_webfinger_loop_back_check(fed, peer):
+    """A handle whose WebFinger names an actor that calls itself by
+    another handle, which does not lead back to it, makes no account."""
+    alice = fed.user()
+    liar = peer.actor("liar")
+    victim = peer.actor("victim")
+    host = f"127.0.0.1:{peer.port}"
+    # liar@host points at liar's actor, whose preferredUsername is "ceo";
+    # ceo@host points at victim
+    peer.serve_json(liar.path, liar.doc(preferredUsername="ceo"))
+    peer.webfinger({f"liar@{host}": liar.id, f"ceo@{host}": victim.id})
+    assert search(alice, f"liar@{host}")["accounts"] == []
+    assert remote_account(fed, liar) is None
+
+
+def test_search_resolves_a_status_url(fed, peer):
+    alice = fed.user()
+    gina = peer.actor("gina")
+    note = gina.note("<p>findable</p>")
+    peer.serve_json(f"/users/gina/statuses/{note['id'].rsplit('/', 1)[1]}",
+                    dict(note, **{"@context": AS}))
+    found = search(alice, note["id"])["statuses"]
+    assert [s["uri"] for s in found] == [note["id"]]
+    assert found[0]["account"]["acct"] == f"gina@127.0.0.1:{peer.port}"
+    # a status whose document names another id is not made
+    other = gina.note("<p>liar</p>")
+    peer.serve_json(f"/users/gina/statuses/{other['id'].rsplit('/', 1)[1]}",
+                    dict(other, id=note["id"] + "x", **{"@context": AS}))
+    assert search(alice, other["id"])["statuses"] == []
+    assert remote_status(fed, other["id"]) is None
+
+
+def test_remote_follow_waits_for_accept(fed, peer):
+    alice = fed.user()
+    hank = peer.actor("hank")
+    peer.webfinger({f"hank@127.0.0.1:{peer.port}": hank.id})
+    hid = search(alice, f"hank@127.0.0.1:{peer.port}")["accounts"][0]["id"]
+    rel = alice.post(f"/api/v1/accounts/{hid}/follow").json()
+    assert rel["requested"] is True and rel["following"] is False
+    accept = hank.activity("Accept", {"id": fed.url(f"/users/{alice.name}#follows/{hid}"),
+                                      "type": "Follow", "actor": fed.url(f"/users/{alice.name}"),
+                                      "object": hank.id})
+    assert deliver(fed.url(f"/users/{alice.name}/inbox"), hank, accept).status_code == 202
+    rel = alice.get("/api/v1/accounts/relationships", params={"id[]": hid}).json()[0]
+    assert rel["following"] is True and rel["requested"] is False
+    # an Accept by someone else of alice's follow of hank does nothing
+    # (and a Reject by hank ends the follow)
+    reject = hank.activity("Reject", fed.url(f"/users/{alice.name}#follows/{hid}"))
+    assert deliver(fed.url("/inbox"), hank, reject).status_code == 202
+    rel = alice.get("/api/v1/accounts/relationships", params={"id[]": hid}).json()[0]
+    assert rel["following"] is False
+
+
+def test_accept_by_another_actor_is_ignored(fed, peer):
+    alice = fed.user()
+    ivy, mal = peer.actor("ivy"), peer.actor("mallory")
+    peer.webfinger({f"ivy@127.0.0.1:{peer.port}": ivy.id})
+    iid = search(alice, f"ivy@127.0.0.1:{peer.port}")["accounts"][0]["id"]
+    alice.post(f"/api/v1/accounts/{iid}/follow")
+    forged = mal.activity("Accept", {"type": "Follow", "actor": fed.url(f"/users/{alice.name}"),
+                                     "object": ivy.id})
+    assert deliver(fed.url("/inbox"), mal, forged).status_code == 202
+    rel = alice.get("/api/v1/accounts/relationships", params={"id[]": iid}).json()[0]
+    assert rel["following"] is False and rel["requested"] is True
