@@ -8,6 +8,8 @@
 #include "core/password.h"
 #include "core/verify.h"
 #include "federation/deliver.h"
+#include "federation/domains.h"
+#include "store/federation.h"
 #include "http/server.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -37,6 +39,7 @@ static const char *const USAGE =
 	"  user list  list local accounts\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
+	"  domain     block, limit or unblock a remote domain\n"
 	"  version    print the version\n"
 	"\n"
 	"Run 'rapport <command> --help' for a command's options.\n";
@@ -526,6 +529,78 @@ static int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* ---- rapport domain: the admin's rules for remote domains ---- */
+
+static const char *const DOMAIN_USAGE =
+	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR]\n"
+	"\n"
+	"  block    accept no activity from DOMAIN and fetch nothing from it\n"
+	"  limit    keep DOMAIN's statuses only from accounts someone here follows\n"
+	"  unblock  remove the rule\n";
+
+struct domain_tx {
+	const char *domain;
+	int severity;
+};
+
+static enum store_rc domain_fn(struct db *db, void *arg)
+{
+	struct domain_tx *x = arg;
+	return store_instance_domain_set(db, x->domain, x->severity, now_ms());
+}
+
+static int domain_with(struct config *cfg, int argc, char **argv)
+{
+	static const char *const verbs[] = {"unblock", "limit", "block"};
+	int sev = -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(argv[2], verbs[i]))
+			sev = i;
+	if (sev < 0)
+		return usage_error(DOMAIN_USAGE, "unknown domain command", argv[2]);
+	const char *name = NULL;
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, opts, DOMAIN_USAGE, &name);
+	if (rc)
+		return rc;
+	struct arena ar;
+	arena_init(&ar);
+	struct domain_tx x = {domain_canonical(&ar, name), sev};
+	struct store *st = NULL;
+	if (!x.domain)
+		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
+	else if (open_store(cfg, &st))
+		rc = 1;
+	if (!rc) {
+		struct db *db = store_acquire(st);
+		if (store_tx(db, domain_fn, &x) != ST_OK) {
+			fprintf(stderr, "rapport: cannot write the rule\n");
+			rc = 1;
+		} else {
+			printf("%s\t%s\n", x.domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
+		}
+		store_release(st, db);
+	}
+	if (st)
+		store_close(st);
+	arena_free(&ar);
+	return rc;
+}
+
+static int cmd_domain(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(DOMAIN_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = domain_with(&cfg, argc, argv);
+	config_free(&cfg);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -557,5 +632,7 @@ int main(int argc, char **argv)
 		return cmd_seed(argc, argv);
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
+	if (!strcmp(cmd, "domain"))
+		return cmd_domain(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

@@ -9,6 +9,7 @@
 #include "api/api_requests.h"
 #include "api/api_social.h"
 #include "federation/actor.h"
+#include "federation/domains.h"
 #include "federation/inbox.h"
 #include "federation/object.h"
 #include "pages/html.h"

@@ -523,6 +523,7 @@ struct edit_tx {
 	struct status old, *now;
 	struct text_formatted *f;
 	enum rc rc; /* set when the edit breaks a rule */
+	const struct status *remote; /* a remote edit: the new version as received */
 };
 
 /* The accounts f mentions that the mentions JSON old did not. */
@@ -615,6 +616,30 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 	return st;
 }
 
+/* A remote edit (status_edit_remote): the version received, with x->f's
+ * mentions and tags, if it is newer than the stored one. */
+static bool remote_apply(struct core *c, struct edit_tx *x)
+{
+	const struct status *r = x->remote, *old = &x->old;
+	if (r->edited_at <= (old->edited_at ? old->edited_at : old->created_at))
+		return false;
+	struct status *now = arena_alloc(c->arena, sizeof *now);
+	*now = *old;
+	now->text = r->text;
+	now->content = r->content;
+	now->spoiler_text = r->spoiler_text;
+	now->sensitive = r->sensitive;
+	now->language = r->language;
+	now->tags = tags_json(c, x->f);
+	if (old->visibility == VIS_DIRECT)
+		x->f->nmentions = 0; /* the audience is the mention rows, unchanged */
+	else
+		now->mentions = mentions_json(c, x->f);
+	now->edited_at = r->edited_at;
+	x->now = now;
+	return true;
+}
+
 static enum store_rc edit_fn(struct db *db, void *arg)
 {
 	struct edit_tx *x = arg;
@@ -624,7 +649,10 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 		st = ST_NOT_FOUND;
 	if (st != ST_OK)
 		return st;
-	if (edit_apply(c, db, &x->old, x->in, &x->now, &x->f)) {
+	if (x->remote) {
+		if (!remote_apply(c, x))
+			return ST_OK; /* not newer than what we have */
+	} else if (edit_apply(c, db, &x->old, x->in, &x->now, &x->f)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
 	}
@@ -651,6 +679,16 @@ enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct sta
 		return core_fail(c, RC_INVALID, "language",
 				 "Validation failed: language is not an ISO 639 code");
 	struct edit_tx x = {.c = c, .viewer = viewer, .id = id, .in = in};
+	enum store_rc st = store_tx(c->db, edit_fn, &x);
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
+	return RC_OK;
+}
+
+enum rc status_edit_remote(struct core *c, int64_t author, int64_t id, const struct status *now,
+			   struct text_formatted *f)
+{
+	struct edit_tx x = {.c = c, .viewer = author, .id = id, .f = f, .remote = now};
 	enum store_rc st = store_tx(c->db, edit_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);

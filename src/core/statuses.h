@@ -41,6 +41,13 @@ enum rc status_draft(struct core *c, int64_t author, const struct new_status *in
  * exists. */
 struct text_formatted;
 enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f);
+/* An edit received from another server of author's status id: now holds
+ * the new text, content, spoiler_text, sensitive, language and edited_at
+ * (the remote `updated`), f its mentions and tags. Applied, through the
+ * same rows and event as a local edit, only if edited_at is later than
+ * the stored version's; otherwise nothing changes (RC_OK). */
+enum rc status_edit_remote(struct core *c, int64_t author, int64_t id, const struct status *now,
+			   struct text_formatted *f);
 /* Loads a status the viewer (0 = anonymous) may see. */
 enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
 /* Deletes the viewer's own status; out receives it as it was. */

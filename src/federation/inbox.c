@@ -74,6 +74,33 @@ static bool unknown_self_delete(struct core *c, const json_t *act)
 	       store_account_by_uri(c->db, c->arena, actor, &a) == ST_NOT_FOUND;
 }
 
+/* The admin's rule for the actor's domain: blocked (403, and false), or
+ * limited (noted in x). */
+static bool domain_allowed(struct req *r, struct inbox_ctx *x)
+{
+	int sev;
+	if (store_instance_domain_get(r->core.db, x->authority, &sev) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return false;
+	}
+	if (sev == INSTANCE_BLOCK) {
+		reply_error(r, 403, "This domain is blocked");
+		return false;
+	}
+	x->limited = sev == INSTANCE_LIMIT;
+	return true;
+}
+
+bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed)
+{
+	bool blocked;
+	if (store_domain_blocked(x->c->db, id, x->authority, &blocked) != ST_OK) {
+		*failed = true;
+		return true;
+	}
+	return blocked;
+}
+
 /* Verifies the signature and that its key's owner is the actor; replies
  * and returns false otherwise. */
 static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
@@ -109,7 +136,7 @@ static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
 	}
 	x->ra = k.ra;
 	x->authority = x->actor.domain;
-	return true;
+	return domain_allowed(r, x);
 }
 
 /* Claims the activity's id (or, without one, its body's digest): false

@@ -85,10 +85,13 @@ static enum ap_rc follow(struct inbox_ctx *x)
 	struct core *c = x->c;
 	struct account t;
 	const char *id = str_of(x->act, "id");
+	bool failed = false;
 	if (!inbox_local_account(c, inbox_id_of(json_object_get(x->act, "object")), &t))
 		return AP_OK;
 	if (!id)
 		return AP_INVALID; /* the Accept must name it */
+	if (inbox_domain_blocked(x, t.id, &failed))
+		return failed ? AP_ERROR : AP_OK; /* t blocks the follower's domain */
 	if (store_remote_follow_set(c->db, x->actor.id, t.id, id) != ST_OK)
 		return AP_ERROR;
 	struct follow_options o = {-1, -1};
@@ -228,8 +231,11 @@ static enum ap_rc update(struct inbox_ctx *x)
 	struct remote_actor ra;
 	if (!json_is_object(obj) || !id)
 		return AP_INVALID;
+	const char *type = str_of(obj, "type");
+	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page")))
+		return inbox_update_note(x, obj);
 	if (strcmp(id, x->actor.uri))
-		return AP_OK; /* edits of Notes are not applied */
+		return AP_OK; /* not the actor itself: nothing else is updated */
 	enum remote_rc rc = remote_actor_store(x->c, obj, &a, &ra);
 	return rc == REMOTE_OK ? AP_OK : rc == REMOTE_ERROR ? AP_ERROR : AP_INVALID;
 }

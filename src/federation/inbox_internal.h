@@ -25,7 +25,12 @@ struct inbox_ctx {
 	struct account actor;       /* the signer: the activity's actor */
 	struct remote_actor ra;
 	const char *authority;      /* the actor's host[:port] */
+	bool limited;               /* the admin limits its domain */
 };
+
+/* Whether local account id blocks the actor's domain (store errors: true,
+ * with *failed set). */
+bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed);
 
 enum ap_rc inbox_apply(struct inbox_ctx *x);
 
@@ -41,6 +46,9 @@ const char *inbox_id_of(const json_t *v);
 /* Create of a Note (the object embedded), by x->actor. */
 enum ap_rc inbox_create_note(struct inbox_ctx *x, const json_t *note, bool must_relate,
 			     int depth, int64_t *out_id);
+/* Update of a Note: an edit of the actor's own status, applied only if
+ * its `updated` is later than the stored version. */
+enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note);
 /* The status at uri: known, or fetched and made (with its author) when
  * depth allows; *id 0 when there is none. */
 enum ap_rc inbox_fetch_status(struct core *c, const char *uri, int depth, int64_t *id);

@@ -107,16 +107,18 @@ static void add_mention(struct text_formatted *f, const struct account *a, const
 
 /* Mention tags naming known accounts, and the local accounts the status
  * is addressed to (they see it, as mentioned accounts do); Hashtags. */
-static enum ap_rc collect_tags(struct core *c, const json_t *note, const struct audience *aud,
-			       struct text_formatted *f)
+static enum ap_rc collect_tags(struct inbox_ctx *x, const json_t *note,
+			       const struct audience *aud, struct text_formatted *f)
 {
+	struct core *c = x->c;
+	bool failed = false;
 	const json_t *tags = json_object_get(note, "tag"), *t;
 	json_t *one = json_is_object(tags) ? json_pack("[O]", tags) : json_incref((json_t *)tags);
 	size_t i;
 	enum ap_rc rc = AP_OK;
 	for (size_t k = 0; k < aud->nlocal; k++) {
 		struct account a;
-		if (inbox_local_account(c, aud->local[k], &a))
+		if (inbox_local_account(c, aud->local[k], &a) && !inbox_domain_blocked(x, a.id, &failed))
 			add_mention(f, &a, a.username);
 	}
 	json_array_foreach(json_is_array(one) ? one : NULL, i, t)
@@ -134,7 +136,8 @@ static enum ap_rc collect_tags(struct core *c, const json_t *note, const struct 
 				f->tags[f->ntags++] = key;
 		} else if (!strcmp(type, "Mention") && href) {
 			if (inbox_local_account(c, href, &a)) {
-				add_mention(f, &a, a.username);
+				if (!inbox_domain_blocked(x, a.id, &failed))
+					add_mention(f, &a, a.username);
 				continue;
 			}
 			enum store_rc st = store_account_by_uri(c->db, c->arena, href, &a);
@@ -147,7 +150,7 @@ static enum ap_rc collect_tags(struct core *c, const json_t *note, const struct 
 		}
 	}
 	json_decref(one);
-	return rc;
+	return failed ? AP_ERROR : rc;
 }
 
 /* The parent of a reply: known, or fetched while depth allows. */
@@ -191,9 +194,12 @@ static struct status *new_status(struct inbox_ctx *x, const json_t *note, const 
 	return s;
 }
 
-/* Whether the status concerns anyone here (Mastodon's rule). */
+/* Whether the status concerns anyone here (Mastodon's rule); from a
+ * limited domain, only a followed author's. */
 static bool related(const struct inbox_ctx *x, const struct text_formatted *f, bool has_parent)
 {
+	if (x->limited)
+		return x->actor.followers_count > 0;
 	return f->nmentions > 0 || has_parent || x->actor.followers_count > 0;
 }
 
@@ -222,7 +228,7 @@ enum ap_rc inbox_create_note(struct inbox_ctx *x, const json_t *note, bool must_
 	struct text_formatted *f = arena_calloc(c->arena, 1, sizeof *f);
 	struct status parent;
 	bool has_parent;
-	if ((rc = collect_tags(c, note, &aud, f)) || (rc = parent_of(c, note, depth, &parent, &has_parent)))
+	if ((rc = collect_tags(x, note, &aud, f)) || (rc = parent_of(c, note, depth, &parent, &has_parent)))
 		return rc;
 	if (must_relate && !related(x, f, has_parent))
 		return AP_OK;
@@ -269,4 +275,33 @@ enum ap_rc inbox_fetch_status(struct core *c, const char *uri, int depth, int64_
 				 : AP_OK;
 	json_decref(doc);
 	return rc;
+}
+
+enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note)
+{
+	struct core *c = x->c;
+	const char *uri = str_of(note, "id");
+	int64_t id, updated = iso_ms(str_of(note, "updated"));
+	struct status old;
+	enum store_rc st = uri ? store_status_by_uri(c->db, uri, &id) : ST_NOT_FOUND;
+	if (st == ST_NOT_FOUND)
+		return AP_OK;
+	if (st != ST_OK || store_status_get(c->db, c->arena, id, &old) != ST_OK)
+		return AP_ERROR;
+	if (old.account_id != x->actor.id)
+		return AP_FORBIDDEN;
+	if (!updated || updated > now_ms() + 3600 * 1000LL)
+		return AP_OK; /* only an edit that says when it was made, and not from the future */
+	struct audience aud;
+	audience_read(json_object_get(note, "to"), json_object_get(note, "cc"),
+		      json_object_get(note, "tag"), x->ra.followers,
+		      arena_printf(c->arena, "%s/users/", c->cfg->base_url), &aud);
+	struct text_formatted *f = arena_calloc(c->arena, 1, sizeof *f);
+	enum ap_rc rc = collect_tags(x, note, &aud, f);
+	if (rc)
+		return rc;
+	struct status *now = new_status(x, note, uri, &aud);
+	now->edited_at = updated;
+	enum rc r = status_edit_remote(c, x->actor.id, id, now, f);
+	return r == RC_OK || r == RC_NOT_FOUND ? AP_OK : r == RC_RATE_LIMITED ? AP_UNAVAILABLE : AP_ERROR;
 }

@@ -55,4 +55,16 @@ enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *
 enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
 					int64_t at);
 
+/* A person's domain blocks: set (on) or removed; whether account_id
+ * blocks domain; a page of them by domain after `after` ("" first). */
+enum store_rc store_domain_block_set(struct db *db, int64_t account_id, const char *domain,
+				     bool on, int64_t at);
+enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char *domain,
+				   bool *blocked);
+enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
+				  const char *after, int limit, const char ***out, int *n);
+/* The accounts of domain that follow account_id (at most limit). */
+enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
+				 int limit, int64_t *out, int *n);
+
 #endif

@@ -532,7 +532,8 @@ const char *const schema_migrations[] = {
 	 * only when a signature fails), the ids of activities received (a
 	 * replay has no second effect; pruned past the signature window), the
 	 * id of each remote Follow of a local account (an Accept or Reject
-	 * must name it), and the domains the admin blocks or limits. */
+	 * must name it), the domains the admin blocks or limits, and the
+	 * domains each person blocks. */
 	"CREATE TABLE remote_actors ("
 	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
 	" inbox TEXT NOT NULL,"
@@ -554,7 +555,12 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE instance_domains ("
 	" domain TEXT PRIMARY KEY,"
 	" severity INTEGER NOT NULL,"           /* 1 limit, 2 block */
-	" created_at BIGINT NOT NULL);",
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE account_domain_blocks ("   /* a person's own domain blocks */
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" domain TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, domain)) WITHOUT ROWID;",
 	/* 15: federation delivery (store_deliver.c, federation/deliver.c);
 	 * remote actors' inboxes are in remote_actors (14):
 	 * - fed_activities: an activity to deliver, its JSON once;

@@ -179,3 +179,63 @@ enum store_rc store_instance_domain_set(struct db *db, const char *domain, int s
 			     " VALUES ($1, $2, $3) ON CONFLICT (domain) DO UPDATE SET severity = $2",
 			     "tii", domain, (int64_t)severity, at));
 }
+
+enum store_rc store_domain_block_set(struct db *db, int64_t account_id, const char *domain,
+				     bool on, int64_t at)
+{
+	if (!on)
+		return st_rc(db_exec(db,
+				     "DELETE FROM account_domain_blocks"
+				     " WHERE account_id = $1 AND domain = $2",
+				     "it", account_id, domain));
+	return st_rc(db_exec(db,
+			     "INSERT INTO account_domain_blocks (account_id, domain, created_at)"
+			     " VALUES ($1, $2, $3) ON CONFLICT (account_id, domain) DO NOTHING",
+			     "iti", account_id, domain, at));
+}
+
+enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char *domain,
+				   bool *blocked)
+{
+	int64_t v;
+	return st_found(db_scalar(db, &v,
+				  "SELECT 1 FROM account_domain_blocks"
+				  " WHERE account_id = $1 AND domain = $2",
+				  "it", account_id, domain),
+			blocked);
+}
+
+enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
+				  const char *after, int limit, const char ***out, int *n)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT domain FROM account_domain_blocks"
+				      " WHERE account_id = $1 AND domain > $2 ORDER BY domain LIMIT $3",
+				      "iti", account_id, after, (int64_t)limit);
+	if (!st)
+		return ST_ERROR;
+	*out = arena_calloc(ar, (size_t)limit + 1, sizeof **out);
+	*n = 0;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && *n < limit)
+		(*out)[(*n)++] = st_text(ar, st, 0);
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
+				 int limit, int64_t *out, int *n)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT a.id FROM follows f JOIN accounts a ON a.id = f.account_id"
+				      " WHERE f.target_id = $1 AND a.domain = $2 LIMIT $3",
+				      "iti", account_id, domain, (int64_t)limit);
+	if (!st)
+		return ST_ERROR;
+	*n = 0;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && *n < limit)
+		out[(*n)++] = db_int(st, 0);
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}

@@ -419,3 +419,84 @@ def test_accept_by_another_actor_is_ignored(fed, peer):
     assert deliver(fed.url("/inbox"), mal, forged).status_code == 202
     rel = alice.get("/api/v1/accounts/relationships", params={"id[]": iid}).json()[0]
     assert rel["following"] is False and rel["requested"] is True
+
+
+# ---- domain rules ----
+
+def test_admin_domain_block_and_limit(make_server, peer):
+    s = make_server(env={"RAPPORT_FEDERATION_INSECURE": "1"})
+    alice = s.user()
+    uri = s.url(f"/users/{alice.name}")
+    host = f"127.0.0.1:{peer.port}"
+    jo = peer.actor("jo")
+    note = jo.note("<p>before</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(s.url("/inbox"), jo, jo.create(note)).status_code == 202
+    # limited: a mention from an account nobody here follows is dropped
+    p = subprocess.run([BIN, "domain", "limit", host, "--data", str(s.data)], capture_output=True,
+                       text=True, env=dict(__import__("os").environ, **TEST_ENV))
+    assert p.returncode == 0, p.stderr
+    limited = jo.note("<p>limited</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(s.url("/inbox"), jo, jo.create(limited)).status_code == 202
+    assert remote_status(s, limited["id"]) is None
+    # blocked: refused outright, even with the key known
+    p = subprocess.run([BIN, "domain", "block", f"http://{host}/", "--data", str(s.data)],
+                       capture_output=True, text=True, env=dict(__import__("os").environ, **TEST_ENV))
+    assert p.returncode == 0 and "blocked" in p.stdout, p.stderr
+    after = jo.note("<p>after</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(s.url("/inbox"), jo, jo.create(after)).status_code == 403
+    assert remote_status(s, after["id"]) is None
+    kim = peer.actor("kim")  # an unknown actor of the domain: not even fetched
+    hits = len(peer.hits)
+    assert deliver(s.url("/inbox"), kim, kim.create(kim.note("<p>x</p>", cc=[uri]))).status_code == 403
+    assert len(peer.hits) == hits
+    p = subprocess.run([BIN, "domain", "unblock", host, "--data", str(s.data)], capture_output=True,
+                       text=True, env=dict(__import__("os").environ, **TEST_ENV))
+    assert p.returncode == 0
+    assert deliver(s.url("/inbox"), jo, jo.create(after)).status_code == 202
+    p = subprocess.run([BIN, "domain", "block", "not a domain", "--data", str(s.data)],
+                       capture_output=True, text=True, env=dict(__import__("os").environ, **TEST_ENV))
+    assert p.returncode == 2
+
+
+def test_user_domain_blocks(fed, peer):
+    alice = open_inbox(fed.user())
+    host = f"127.0.0.1:{peer.port}"
+    lee = peer.actor("lee")
+    uri = fed.url(f"/users/{alice.name}")
+    assert deliver(inbox(fed), lee, lee.activity("Follow", uri)).status_code == 202
+    assert len(alice.get(f"/api/v1/accounts/{alice.id}/followers").json()) == 1
+    r = alice.post("/api/v1/domain_blocks", data={"domain": host})
+    assert r.status_code == 200, r.text
+    assert alice.get("/api/v1/domain_blocks").json() == [host]
+    # its followers are gone, and its follows and mentions are dropped
+    assert alice.get(f"/api/v1/accounts/{alice.id}/followers").json() == []
+    assert deliver(inbox(fed), lee, lee.activity("Follow", uri)).status_code == 202
+    assert alice.get(f"/api/v1/accounts/{alice.id}/followers").json() == []
+    n = lee.note("<p>hey</p>", to=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), lee, lee.create(n)).status_code == 202
+    assert [x for x in alice.get("/api/v1/notifications").json() if x["type"] == "mention"] == []
+    assert alice.post("/api/v1/domain_blocks", data={"domain": "a b"}).status_code == 422
+    assert alice.post("/api/v1/domain_blocks", data={"domain": fed.domain}).status_code == 422
+    assert alice.delete("/api/v1/domain_blocks", data={"domain": host}).status_code == 200
+    assert alice.get("/api/v1/domain_blocks").json() == []
+
+
+def test_update_of_a_note_only_if_newer(fed, peer):
+    alice = open_inbox(fed.user())
+    bob, m = peer.actor("bob"), peer.actor("mallory")
+    uri = fed.url(f"/users/{alice.name}")
+    note = bob.note("<p>first</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), bob, bob.create(note)).status_code == 202
+    sid = remote_status(fed, note["id"])[0]
+    edit = dict(note, content="<p>second <script>x</script></p>", updated="2026-01-02T00:00:00Z")
+    assert deliver(inbox(fed), bob, bob.activity("Update", edit)).status_code == 202
+    st = alice.get(f"/api/v1/statuses/{sid}").json()
+    assert "second" in st["content"] and "script" not in st["content"] and st["edited_at"]
+    older = dict(note, content="<p>stale</p>", updated="2026-01-01T12:00:00Z")
+    assert deliver(inbox(fed), bob, bob.activity("Update", older)).status_code == 202
+    assert "second" in alice.get(f"/api/v1/statuses/{sid}").json()["content"]
+    forged = dict(note, content="<p>forged</p>", updated="2026-01-03T00:00:00Z")
+    assert deliver(inbox(fed), m, m.activity("Update", forged)).status_code == 403
+    assert "second" in alice.get(f"/api/v1/statuses/{sid}").json()["content"]
+    hist = alice.get(f"/api/v1/statuses/{sid}/history").json()
+    assert len(hist) == 2
