@@ -72,7 +72,7 @@ const char *events_name(enum event_type t)
 		"post",     "reply",         "mention",       "direct",         "status.edited",
 		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
 		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
-		"block",    "unblock",       "mute",          "unmute",
+		"block",    "unblock",       "mute",          "unmute",         "request.withdrawn",
 	};
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
 }

@@ -53,6 +53,7 @@
  *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
+ *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
  * A new status is one event, the most specific that fits: EV_DIRECT (a
  * direct message), else EV_REPLY (a reply to someone else), else
  * EV_MENTION (it mentions someone else), else EV_POST. Its recipients are
@@ -61,7 +62,8 @@
  * status addressed. Interactions and relationship events have the target
  * as their one recipient. A write that changes nothing (a second
  * favourite, unfollowing someone not followed) emits nothing; withdrawing
- * a pending follow request (unfollow) emits nothing either. */
+ * a pending follow request (unfollow) is EV_REQUEST_WITHDRAWN, not an
+ * unfollow (federation tells the other server; nothing else counts it). */
 enum event_type {
 	EV_POST = 0,
 	EV_REPLY,
@@ -82,6 +84,7 @@ enum event_type {
 	EV_UNBLOCK,
 	EV_MUTE,
 	EV_UNMUTE,
+	EV_REQUEST_WITHDRAWN,
 	EV_TYPES
 };
 

@@ -203,9 +203,8 @@ static bool ascii_user(char ch)
 	       ch == '_';
 }
 
-/* Length of "@user" or "@user@domain" (the domain may end in ":PORT", as
- * handles do in the federation test mode) at s (s[0] == '@'), 0 if none;
- * sets the username and domain lengths. */
+/* Length of "@user", "@user@domain" or "@user@domain:port" at s (s[0] == '@'), 0 if none; sets
+ * the username and domain lengths. */
 static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
 {
 	size_t i = 1;
@@ -219,12 +218,13 @@ static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
 		size_t j = i + 1;
 		while (ascii_user(s[j]) || s[j] == '-' || (s[j] == '.' && ascii_user(s[j + 1])))
 			j++;
-		size_t port = 0; /* ":PORT": handles carry it in the federation test mode */
-		while (s[j] == ':' && port < 5 && s[j + 1 + port] >= '0' && s[j + 1 + port] <= '9')
-			port++;
-		if (port && !(s[j + 1 + port] >= '0' && s[j + 1 + port] <= '9'))
-			j += 1 + port;
-		if (j > i + 1 && memchr(s + i + 1, '.', j - i - 1) && j - i - 1 <= 253 + 6) {
+		if (j > i + 1 && memchr(s + i + 1, '.', j - i - 1) && j - i - 1 <= 253) {
+			/* a port, as handles carry it in the federation test mode */
+			size_t k = j + 1;
+			while (s[j] == ':' && k < j + 6 && s[k] >= '0' && s[k] <= '9')
+				k++;
+			if (k > j + 1 && !(s[k] >= '0' && s[k] <= '9'))
+				j = k;
 			*dlen = j - i - 1;
 			i = j;
 		}

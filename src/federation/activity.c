@@ -100,6 +100,17 @@ static enum rc parent_uri(struct core *c, const struct status *s, const char **o
 	return st == ST_OK || st == ST_NOT_FOUND ? RC_OK : RC_INTERNAL;
 }
 
+/* The id of the root of thread thread_id (the status itself when it is
+ * gone), as conversation and context name the thread. */
+static enum rc thread_uri(struct core *c, int64_t thread_id, const char **out)
+{
+	struct status r;
+	enum store_rc st = store_status_get(c->db, c->arena, thread_id, &r);
+	if (st == ST_OK)
+		*out = ap_status_uri(c, &r);
+	return st == ST_OK || st == ST_NOT_FOUND ? RC_OK : RC_INTERNAL;
+}
+
 static json_t *nullable(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
@@ -118,9 +129,11 @@ enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 	hashtags(c, s, tags);
 	audience_address((enum visibility)s->visibility,
 			 arena_printf(c->arena, "%s/followers", actor), men, nmen, NULL, &to, &cc);
-	const char *id = ap_status_uri(c, s);
-	const char *thread = arena_printf(c->arena, "%s/contexts/%lld", c->cfg->base_url,
-					  (long long)s->thread_id);
+	const char *id = ap_status_uri(c, s), *thread = id;
+	if (s->thread_id != s->id && thread_uri(c, s->thread_id, &thread) != RC_OK) {
+		json_decref(tags);
+		return RC_INTERNAL;
+	}
 	json_t *j = json_pack(
 		"{s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:o, s:s, s:s, s:s,"
 		" s:o, s:[]}",

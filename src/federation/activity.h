@@ -26,10 +26,13 @@
  * author (s->account) is loaded. */
 const char *ap_status_uri(struct core *c, const struct status *s);
 
-/* The Note of local status s (author loaded): content, summary,
+/* The Note of local status s (author loaded), as Mastodon's
+ * NoteSerializer writes it: content and contentMap, summary, sensitive,
  * inReplyTo, to/cc by visibility, Mention and Hashtag tags, published,
- * updated when edited, and conversation/context naming its thread.
- * RC_OK and *out, RC_INTERNAL when the store failed. */
+ * updated when edited, url, and conversation/context naming the thread
+ * by its root's id. The one object deliveries carry and the status's id
+ * serves (federation/object.h). RC_OK and *out, RC_INTERNAL when the
+ * store failed. */
 enum rc ap_note(struct core *c, const struct status *s, json_t **out);
 
 /* Wraps object (its reference is taken) in an activity of `type` by the

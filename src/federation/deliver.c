@@ -107,6 +107,7 @@ static struct {
 	int64_t next_take; /* ms */
 	int64_t actor_id;  /* the last signer, and its keyId */
 	char key_id[600];
+	struct key_session ks; /* its key, during one turn */
 	char user_agent[160];
 	atomic_bool woken;
 } w = {.actor_id = -1};
@@ -207,7 +208,10 @@ static int sign_job(struct core *c, struct job *j)
 {
 	const char *key_id = key_id_of(c, j->actor_id);
 	const char *target = strchr(strstr(j->inbox, "://") + 3, '/');
-	struct key_signer ks = {c, j->actor_id};
+	if (w.ks.key && w.ks.account_id != j->actor_id)
+		key_session_close(&w.ks);
+	if (!w.ks.key && key_session_open(c, j->actor_id, &w.ks) != RC_OK)
+		return -1;
 	int64_t now = now_ms() / 1000;
 	size_t n = strlen(j->body);
 	struct curl_slist *l = curl_slist_append(NULL, "Content-Type: " AP_POST_TYPE);
@@ -217,7 +221,8 @@ static int sign_job(struct core *c, struct job *j)
 		goto fail;
 	if (j->rfc9421) {
 		struct sig9421_headers h;
-		if (deliver_sign_rfc9421(j->inbox, j->body, n, key_id, now, key_sign, &ks, &h))
+		if (deliver_sign_rfc9421(j->inbox, j->body, n, key_id, now, key_session_sign,
+					 &w.ks, &h))
 			goto fail;
 		l = header(header(header(header(l, "Date", h.date), "Content-Digest",
 					 h.content_digest),
@@ -227,7 +232,7 @@ static int sign_job(struct core *c, struct job *j)
 		struct sig_outgoing o = {"POST", j->host,      target ? target : "/",
 					 AP_POST_TYPE, j->body, n, key_id, now};
 		struct sig_headers h;
-		if (sig_sign_cavage(&o, key_sign, &ks, &h))
+		if (sig_sign_cavage(&o, key_session_sign, &w.ks, &h))
 			goto fail;
 		l = header(header(header(l, "Date", h.date), "Digest", h.digest), "Signature",
 			   h.signature);
@@ -286,13 +291,13 @@ static int start(struct core *c, struct job *j)
  * unavailable) or put it off until *when. */
 enum verdict { V_START, V_DROP, V_LATER };
 
-static enum verdict judge(struct core *c, const struct store_delivery *d, int64_t now,
+static enum verdict judge(struct db *db, const struct store_delivery *d, int64_t now,
 			  int64_t *when)
 {
 	struct host *h = host_of(d->host);
 	if (now - h->checked_at > HOST_RECHECK_MS || !h->checked_at) {
 		bool down = false;
-		if (store_host_unavailable(c->db, d->host, &down) == ST_OK) {
+		if (store_host_unavailable(db, d->host, &down) == ST_OK) {
 			h->unavailable = down;
 			h->checked_at = now;
 		}
@@ -324,41 +329,69 @@ static struct job *job_new(const struct store_delivery *d)
 	return j;
 }
 
-/* Takes due deliveries for the free slots. 1 if it took some, 0 if none
- * was due, -1 on a store failure. */
+struct taken {
+	struct core *c;
+	int64_t now;
+	struct job **start;
+	int n;
+};
+
+/* In one transaction: takes the due deliveries for the free slots, drops
+ * those whose host is unavailable and puts off those whose host is busy
+ * or resting; the rest are to start. */
+static enum store_rc take_fn(struct db *db, void *arg)
+{
+	struct taken *t = arg;
+	int free_slots = DELIVER_MAX - w.inflight;
+	struct store_delivery *v;
+	int n;
+	t->n = 0;
+	if (store_deliveries_take(db, t->c->arena, t->now, t->now + DELIVER_LEASE_MS, free_slots,
+				  &v, &n) != ST_OK)
+		return ST_ERROR;
+	t->start = arena_calloc(t->c->arena, (size_t)n + 1, sizeof *t->start);
+	for (int i = 0; i < n; i++) {
+		int64_t when = 0;
+		enum verdict vd = judge(db, &v[i], t->now, &when);
+		if (vd == V_START) {
+			struct host *h = host_of(v[i].host);
+			h->inflight++; /* counted now, so the batch respects the cap */
+			t->start[t->n++] = job_new(&v[i]);
+			continue;
+		}
+		enum store_rc st = vd == V_DROP ? store_delivery_drop(db, v[i].id, v[i].activity_id)
+						: store_delivery_postpone(db, v[i].id, when);
+		if (st != ST_OK)
+			return ST_ERROR;
+	}
+	return ST_OK;
+}
+
+/* Takes due deliveries for the free slots and starts them. 1 if it took
+ * some, 0 if none was due, -1 on a store failure. */
 static int take(struct core *c)
 {
 	int64_t now = now_ms();
-	int free_slots = DELIVER_MAX - w.inflight;
-	if (free_slots <= 0 || (now < w.next_take && !atomic_exchange(&w.woken, false)))
+	if (DELIVER_MAX - w.inflight <= 0 ||
+	    (now < w.next_take && !atomic_exchange(&w.woken, false)))
 		return 0;
-	struct store_delivery *v;
-	int n;
-	if (store_deliveries_take(c->db, c->arena, now, now + DELIVER_LEASE_MS, free_slots * 2,
-				  &v, &n) != ST_OK)
-		return -1;
-	w.next_take = n ? now : now + TAKE_IDLE_MS;
-	for (int i = 0; i < n; i++) {
-		int64_t when = 0;
-		enum verdict vd = w.inflight < DELIVER_MAX ? judge(c, &v[i], now, &when) : V_LATER;
-		if (vd == V_LATER && !when)
-			when = now;
-		if (vd == V_START) {
-			struct job *j = job_new(&v[i]);
-			if (start(c, j) == 0)
-				continue;
-			log_error("deliver: cannot start a POST to %s", j->inbox);
-			job_free(j);
-			when = now + deliver_backoff_ms(1, 0);
-			vd = V_LATER;
+	struct taken t = {c, now, NULL, 0};
+	enum store_rc st = store_tx(c->db, take_fn, &t);
+	for (int i = 0; i < t.n; i++) {
+		struct job *j = t.start[i];
+		host_of(j->host)->inflight--;
+		if (st != ST_OK || start(c, j) == 0) {
+			if (st != ST_OK)
+				job_free(j); /* not taken after all */
+			continue;
 		}
-		enum store_rc st = vd == V_DROP
-					   ? store_delivery_drop(c->db, v[i].id, v[i].activity_id)
-					   : store_delivery_postpone(c->db, v[i].id, when);
-		if (st != ST_OK)
-			return -1;
+		log_error("deliver: cannot start a POST to %s", j->inbox);
+		job_free(j); /* its lease runs out: tried again then */
 	}
-	return n > 0;
+	if (st != ST_OK)
+		return -1;
+	w.next_take = t.n ? now : now + TAKE_IDLE_MS;
+	return t.n > 0;
 }
 
 /* ---- finishing ---- */
@@ -504,6 +537,7 @@ static int turn(struct core *c)
 {
 	int f = finish(c);
 	int t = f < 0 ? -1 : take(c);
+	key_session_close(&w.ks);
 	return f < 0 || t < 0 ? -1 : f || t;
 }
 

@@ -124,7 +124,7 @@ static bool followed_by(struct inbox_ctx *x, struct account *local)
 	const json_t *obj = json_object_get(x->act, "object");
 	if (json_is_object(obj)) {
 		const char *t = inbox_id_of(json_object_get(obj, "object"));
-		return inbox_local_account(x->c, str_of(obj, "actor"), local) && t &&
+		return inbox_local_account(x->c, inbox_id_of(json_object_get(obj, "actor")), local) && t &&
 		       !strcmp(t, x->actor.uri);
 	}
 	const char *ref = json_string_value(obj), *hash = ref ? strchr(ref, '#') : NULL;

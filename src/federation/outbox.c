@@ -3,6 +3,7 @@
 #include "core/accounts.h"
 #include "federation/activity.h"
 #include "federation/deliver.h"
+#include "federation/inbox.h"
 #include "store/accounts.h"
 #include "store/deliver.h"
 #include "store/statuses.h"
@@ -259,6 +260,29 @@ static enum rc announce(struct core *c, const struct event *ev, const struct acc
 	return add_account(c, o, ev->target, true);
 }
 
+/* Accept or Reject of remote account follower's Follow of local account
+ * target: embedding the Follow with the id its server gave it
+ * (federation/inbox.h), or without one when it is not known. */
+static enum rc answer(struct core *c, int64_t follower, int64_t target, bool accept,
+		      struct outgoing *o, json_t **j)
+{
+	struct account a;
+	const char *followed, *remote;
+	if (local_actor(c, target, &a, &followed) != RC_OK ||
+	    remote_uri(c, follower, &remote) != RC_OK)
+		return RC_INTERNAL;
+	if (!followed || !remote)
+		return RC_OK;
+	o->actor = target;
+	c->err.rc = RC_OK;
+	*j = inbox_follow_answer(c, follower, target, accept);
+	if (!*j && c->err.rc == RC_INTERNAL)
+		return RC_INTERNAL;
+	if (!*j)
+		*j = ap_answer(c, accept, followed, remote, follower);
+	return *j ? add_account(c, o, follower, false) : RC_INTERNAL;
+}
+
 /* Follow, Block and their Undos, Accept and Reject: to the other
  * account's own inbox, when it is remote. */
 static enum rc relation(struct core *c, const struct event *ev, const char *actor,
@@ -274,9 +298,11 @@ static enum rc relation(struct core *c, const struct event *ev, const char *acto
 	case EV_FOLLOW:
 	case EV_FOLLOW_REQUEST:
 	case EV_UNFOLLOW:
+	case EV_REQUEST_WITHDRAWN:
+		/* the id federation/inbox.h's inbox_follow_id gives it */
 		*j = ap_simple(c, "Follow", arena_printf(c->arena, "%s#follows/%lld", actor, t),
 			       actor, other);
-		if (*j && ev->type == EV_UNFOLLOW)
+		if (*j && (ev->type == EV_UNFOLLOW || ev->type == EV_REQUEST_WITHDRAWN))
 			*j = ap_undo(c, actor, *j);
 		break;
 	case EV_BLOCK:
@@ -288,30 +314,12 @@ static enum rc relation(struct core *c, const struct event *ev, const char *acto
 		break;
 	case EV_REQUEST_ANSWERED:
 	case EV_FOLLOWER_REMOVED:
-		*j = ap_answer(c, ev->type == EV_REQUEST_ANSWERED && ev->object_id == 1, actor,
-			       other, ev->target);
-		break;
+		return answer(c, ev->target, ev->actor,
+			      ev->type == EV_REQUEST_ANSWERED && ev->object_id == 1, o, j);
 	default:
 		return RC_OK;
 	}
 	return *j ? add_account(c, o, ev->target, false) : RC_INTERNAL;
-}
-
-/* A remote account followed a local one (the inbox accepted it at once):
- * the Accept goes from the followed. */
-static enum rc accept_remote_follow(struct core *c, const struct event *ev, struct outgoing *o,
-				    json_t **j)
-{
-	struct account a;
-	const char *followed, *follower;
-	if (local_actor(c, ev->target, &a, &followed) != RC_OK ||
-	    remote_uri(c, ev->actor, &follower) != RC_OK)
-		return RC_INTERNAL;
-	if (!followed || !follower)
-		return RC_OK;
-	o->actor = ev->target;
-	*j = ap_answer(c, true, followed, follower, ev->actor);
-	return *j ? add_account(c, o, ev->actor, false) : RC_INTERNAL;
 }
 
 static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, json_t **j)
@@ -323,7 +331,7 @@ static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, 
 	if (local_actor(c, ev->actor, &a, &actor) != RC_OK)
 		return RC_INTERNAL;
 	if (!actor)
-		return ev->type == EV_FOLLOW ? accept_remote_follow(c, ev, o, j) : RC_OK;
+		return ev->type == EV_FOLLOW ? answer(c, ev->actor, ev->target, true, o, j) : RC_OK;
 	switch (ev->type) {
 	case EV_POST:
 	case EV_REPLY:

@@ -1,5 +1,5 @@
 /* deliver.h - the federation delivery queue (store_deliver.c, migration
- * 15): remote actors' inboxes, activities waiting to be delivered, one
+ * 15): activities waiting to be delivered, one
  * row per POST still to make, and what is known of each host's failures.
  * federation/outbox.c fills the queue from the event seam and
  * federation/deliver.c empties it. */
@@ -8,12 +8,8 @@
 
 #include "store/store.h"
 
-/* Sets where remote account account_id receives activities: its personal
- * inbox and its server's shared inbox ("" when it has none). */
-enum store_rc store_inbox_put(struct db *db, int64_t account_id, const char *inbox,
-			      const char *shared_inbox);
-/* The inboxes of account_id, in ar; ST_NOT_FOUND for an account with none
- * (a local one). */
+/* The inboxes of remote account account_id (remote_actors, migration
+ * 14), in ar; ST_NOT_FOUND for an account with none (a local one). */
 enum store_rc store_inbox_get(struct db *db, struct arena *ar, int64_t account_id,
 			      const char **inbox, const char **shared_inbox);
 /* The inboxes of account_id's remote followers, one per server: the
@@ -36,7 +32,7 @@ struct store_delivery {
 };
 /* Takes up to max deliveries due at now (next_at <= now), oldest first,
  * and moves their next_at to lease_until, so no other worker takes them
- * meanwhile; one transaction. */
+ * meanwhile. Call it in a transaction (store_tx). */
 enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now,
 				    int64_t lease_until, int max, struct store_delivery **out,
 				    int *n);

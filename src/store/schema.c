@@ -561,19 +561,14 @@ const char *const schema_migrations[] = {
 	" domain TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL,"
 	" PRIMARY KEY (account_id, domain)) WITHOUT ROWID;",
-	/* 15: federation delivery (store_deliver.c, federation/deliver.c):
-	 * - actor_inboxes: where remote actors receive (their inbox and
-	 *   shared inbox), written by whoever stores a remote actor;
+	/* 15: federation delivery (store_deliver.c, federation/deliver.c);
+	 * remote actors' inboxes are in remote_actors (14):
 	 * - fed_activities: an activity to deliver, its JSON once;
 	 * - deliveries: one POST of an activity to one inbox, due at next_at
 	 *   (a worker that takes it moves next_at past its lease), host its
 	 *   authority for the per-host rules;
 	 * - delivery_hosts: failures per host on distinct UTC days (day
 	 *   numbers, ms / 86400000); 7 make it unavailable, a success clears. */
-	"CREATE TABLE actor_inboxes ("
-	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
-	" inbox TEXT NOT NULL,"
-	" shared_inbox TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE fed_activities ("
 	" id INTEGER PRIMARY KEY,"
 	" actor_id BIGINT NOT NULL,"

@@ -4,21 +4,11 @@
 
 #include <string.h>
 
-enum store_rc store_inbox_put(struct db *db, int64_t account_id, const char *inbox,
-			      const char *shared_inbox)
-{
-	return st_rc(db_exec(db,
-			     "INSERT INTO actor_inboxes (account_id, inbox, shared_inbox)"
-			     " VALUES ($1, $2, $3) ON CONFLICT (account_id) DO UPDATE"
-			     " SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox",
-			     "itt", account_id, inbox, shared_inbox ? shared_inbox : ""));
-}
-
 enum store_rc store_inbox_get(struct db *db, struct arena *ar, int64_t account_id,
 			      const char **inbox, const char **shared_inbox)
 {
 	struct db_stmt *st = db_query(
-		db, "SELECT inbox, shared_inbox FROM actor_inboxes WHERE account_id = $1", "i",
+		db, "SELECT inbox, shared_inbox FROM remote_actors WHERE account_id = $1", "i",
 		account_id);
 	if (!st)
 		return ST_ERROR;
@@ -37,7 +27,7 @@ enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t ac
 	struct db_stmt *st = db_query(
 		db,
 		"SELECT DISTINCT CASE WHEN i.shared_inbox <> '' THEN i.shared_inbox"
-		" ELSE i.inbox END FROM follows f JOIN actor_inboxes i ON i.account_id = f.account_id"
+		" ELSE i.inbox END FROM follows f JOIN remote_actors i ON i.account_id = f.account_id"
 		" WHERE f.target_id = $1",
 		"i", account_id);
 	if (!st)
@@ -78,56 +68,40 @@ enum store_rc store_delivery_put(struct db *db, int64_t id, int64_t activity_id,
 			     "iitti", id, activity_id, inbox, host, next_at));
 }
 
-struct take {
-	struct arena *ar;
-	int64_t now, lease_until;
-	int max;
-	struct store_delivery *v;
-	int n;
-};
-
-static enum store_rc take_fn(struct db *db, void *arg)
+enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now,
+				    int64_t lease_until, int max, struct store_delivery **out,
+				    int *n)
 {
-	struct take *t = arg;
 	struct db_stmt *st = db_query(
 		db,
 		"SELECT d.id, d.activity_id, a.actor_id, d.inbox, d.host, a.body, d.attempts"
 		" FROM deliveries d JOIN fed_activities a ON a.id = d.activity_id"
 		" WHERE d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2",
-		"ii", t->now, (int64_t)t->max);
+		"ii", now, (int64_t)max);
 	if (!st)
 		return ST_ERROR;
-	t->v = arena_calloc(t->ar, (size_t)t->max, sizeof *t->v);
-	t->n = 0;
+	struct store_delivery *v = arena_calloc(ar, (size_t)max, sizeof *v);
+	int k = 0;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW) {
-		struct store_delivery *d = &t->v[t->n++];
+		struct store_delivery *d = &v[k++];
 		d->id = db_int(st, 0);
 		d->activity_id = db_int(st, 1);
 		d->actor_id = db_int(st, 2);
-		d->inbox = st_text(t->ar, st, 3);
-		d->host = st_text(t->ar, st, 4);
-		d->body = st_text(t->ar, st, 5);
+		d->inbox = st_text(ar, st, 3);
+		d->host = st_text(ar, st, 4);
+		d->body = st_text(ar, st, 5);
 		d->attempts = (int)db_int(st, 6);
 	}
 	db_end(st);
+	*out = v;
+	*n = k;
 	if (rc != DB_DONE)
 		return ST_ERROR;
-	for (int i = 0; i < t->n; i++)
-		if (store_delivery_postpone(db, t->v[i].id, t->lease_until) != ST_OK)
+	for (int i = 0; i < k; i++)
+		if (store_delivery_postpone(db, v[i].id, lease_until) != ST_OK)
 			return ST_ERROR;
 	return ST_OK;
-}
-
-enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now,
-				    int64_t lease_until, int max, struct store_delivery **out,
-				    int *n)
-{
-	struct take t = {ar, now, lease_until, max, NULL, 0};
-	enum store_rc rc = store_tx(db, take_fn, &t);
-	*out = t.v;
-	*n = rc == ST_OK ? t.n : 0;
-	return rc;
 }
 
 enum store_rc store_delivery_drop(struct db *db, int64_t id, int64_t activity_id)

@@ -1,7 +1,6 @@
 /* store_federation.c - remote actors, received activities, remote Follow
  * ids and domain rules (migration 14). */
 #include "store/accounts.h"
-#include "store/deliver.h"
 #include "store/federation.h"
 #include "store/store_internal.h"
 
@@ -73,8 +72,6 @@ enum store_rc store_remote_upsert(struct db *db, struct account *a, const struct
 		st = free_key(db, ra->key_id, a->id);
 	if (st == ST_OK)
 		st = actor_row(db, ra, a->id);
-	if (st == ST_OK) /* where deliveries go (store/deliver.h) */
-		st = store_inbox_put(db, a->id, ra->inbox, ra->shared_inbox);
 	arena_free(&ar);
 	return st;
 }

@@ -94,10 +94,20 @@ static EVP_PKEY *read_key(const char *pem, bool private)
 	return k;
 }
 
-int rsa_sign_sha256(const char *private_pem, const void *data, size_t n, unsigned char *sig,
-		    size_t *siglen)
+struct rsa_key *rsa_key_read(const char *private_pem)
 {
-	EVP_PKEY *k = read_key(private_pem, true);
+	return (struct rsa_key *)read_key(private_pem, true);
+}
+
+void rsa_key_free(struct rsa_key *k)
+{
+	EVP_PKEY_free((EVP_PKEY *)k);
+}
+
+int rsa_key_sign(struct rsa_key *key, const void *data, size_t n, unsigned char *sig,
+		 size_t *siglen)
+{
+	EVP_PKEY *k = (EVP_PKEY *)key;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	size_t len = RSA_SIG_MAX;
 	int rc = -1;
@@ -110,7 +120,17 @@ int rsa_sign_sha256(const char *private_pem, const void *data, size_t n, unsigne
 	if (rc)
 		ERR_clear_error();
 	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(k);
+	return rc;
+}
+
+int rsa_sign_sha256(const char *private_pem, const void *data, size_t n, unsigned char *sig,
+		    size_t *siglen)
+{
+	struct rsa_key *k = rsa_key_read(private_pem);
+	int rc = k ? rsa_key_sign(k, data, n, sig, siglen) : -1;
+	if (!k)
+		ERR_clear_error();
+	rsa_key_free(k);
 	return rc;
 }
 

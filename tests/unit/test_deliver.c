@@ -27,6 +27,7 @@
 #include "federation/outbox.h"
 #include "federation/signature.h"
 #include "store/deliver.h"
+#include "store/federation.h"
 #include "store/statuses.h"
 #include "store_fixture.h"
 #include "util/fetch.h"
@@ -206,11 +207,19 @@ static int64_t remote(struct fx *f, const char *name, int h)
 	char domain[64], addr[64];
 	snprintf(domain, sizeof domain, "host%d.test", h);
 	snprintf(addr, sizeof addr, "127.0.0.1:%d", sink.port[h]);
-	int64_t id = fx_account(f, name, arena_strdup(&f->ar, domain));
-	char *inbox = arena_printf(&f->ar, "http://%s/users/%s/inbox", addr, name);
-	char *shared = arena_printf(&f->ar, "http://%s/inbox", addr);
-	assert_int_equal(store_inbox_put(f->c.db, id, inbox, shared), ST_OK);
-	return id;
+	char *uri = arena_printf(&f->ar, "https://%s/users/%s", domain, name);
+	struct account a = {.username = name, .domain = arena_strdup(&f->ar, domain),
+			    .display_name = name, .note = "", .note_html = "", .fields = "[]",
+			    .uri = uri, .url = uri, .avatar = "", .header = "", .discoverable = true,
+			    .created_at = now_ms()};
+	a.id = id_new();
+	struct remote_actor ra = {
+		.inbox = arena_printf(&f->ar, "http://%s/users/%s/inbox", addr, name),
+		.shared_inbox = arena_printf(&f->ar, "http://%s/inbox", addr), .followers = "",
+		.key_id = arena_printf(&f->ar, "%s#main-key", uri), .public_pem = "",
+		.fetched_at = now_ms()};
+	assert_int_equal(store_remote_upsert(f->c.db, &a, &ra), ST_OK);
+	return a.id;
 }
 
 static int setup(void **state)
