@@ -581,7 +581,7 @@ static int domain_with(struct config *cfg, int argc, char **argv)
 	struct store *st = NULL;
 	if (!x.domain)
 		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
-	else if (open_store(cfg, &st))
+	else if (open_store(cfg, &st, false))
 		rc = 1;
 	if (!rc) {
 		struct db *db = store_acquire(st);
