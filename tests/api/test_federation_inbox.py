@@ -4,14 +4,13 @@ serves actor documents and signs activities itself (fedpeer.py): what
 each activity does, and the attack catalogue of issue 11, each refused
 with nothing stored."""
 import json
-import sqlite3
 import subprocess
 import time
 from email.utils import formatdate
 
 import pytest
 import requests
-from conftest import BIN, TEST_ENV, Server, free_port, open_inbox
+from conftest import BIN, TEST_ENV, Server, free_port, open_inbox, run_cli, store_connect
 from fedpeer import AS, PUBLIC, Peer, deliver, sign_headers
 from test_statuses import post
 
@@ -33,9 +32,9 @@ def peer():
 
 
 def rows(server, sql, *args):
-    db = sqlite3.connect(server.data / "rapport.db")
+    db = store_connect(server.data)
     try:
-        return db.execute(sql, args).fetchall()
+        return [tuple(r) for r in db.execute(sql, args).fetchall()]
     finally:
         db.close()
 
@@ -432,16 +431,12 @@ def test_admin_domain_block_and_limit(make_server, peer):
     note = jo.note("<p>before</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
     assert deliver(s.url("/inbox"), jo, jo.create(note)).status_code == 202
     # limited: a mention from an account nobody here follows is dropped
-    p = subprocess.run([BIN, "domain", "limit", host, "--data", str(s.data)], capture_output=True,
-                       text=True, env=dict(__import__("os").environ, **TEST_ENV))
-    assert p.returncode == 0, p.stderr
+    run_cli("domain", "limit", host, data=s.data)
     limited = jo.note("<p>limited</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
     assert deliver(s.url("/inbox"), jo, jo.create(limited)).status_code == 202
     assert remote_status(s, limited["id"]) is None
     # blocked: refused outright, even with the key known
-    p = subprocess.run([BIN, "domain", "block", f"http://{host}/", "--data", str(s.data)],
-                       capture_output=True, text=True, env=dict(__import__("os").environ, **TEST_ENV))
-    assert p.returncode == 0 and "blocked" in p.stdout, p.stderr
+    assert "blocked" in run_cli("domain", "block", f"http://{host}/", data=s.data).stdout
     after = jo.note("<p>after</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
     assert deliver(s.url("/inbox"), jo, jo.create(after)).status_code == 403
     assert remote_status(s, after["id"]) is None
@@ -449,13 +444,9 @@ def test_admin_domain_block_and_limit(make_server, peer):
     hits = len(peer.hits)
     assert deliver(s.url("/inbox"), kim, kim.create(kim.note("<p>x</p>", cc=[uri]))).status_code == 403
     assert len(peer.hits) == hits
-    p = subprocess.run([BIN, "domain", "unblock", host, "--data", str(s.data)], capture_output=True,
-                       text=True, env=dict(__import__("os").environ, **TEST_ENV))
-    assert p.returncode == 0
+    run_cli("domain", "unblock", host, data=s.data)
     assert deliver(s.url("/inbox"), jo, jo.create(after)).status_code == 202
-    p = subprocess.run([BIN, "domain", "block", "not a domain", "--data", str(s.data)],
-                       capture_output=True, text=True, env=dict(__import__("os").environ, **TEST_ENV))
-    assert p.returncode == 2
+    assert run_cli("domain", "block", "not a domain", data=s.data, check=False).returncode == 2
 
 
 def test_user_domain_blocks(fed, peer):
