@@ -2,10 +2,12 @@
  * Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/archive.h"
 #include "core/config.h"
 #include "core/convfeed.h"
 #include "core/jobs.h"
 #include "core/password.h"
+#include "core/portability.h"
 #include "core/verify.h"
 #include "federation/deliver.h"
 #include "federation/domains.h"
@@ -16,6 +18,7 @@
 #include "util/fetch.h"
 #include "util/log.h"
 #include "util/util.h"
+#include "tools/audit.h"
 #include "tools/seed.h"
 #include "tools/simulate.h"
 
@@ -37,6 +40,9 @@ static const char *const USAGE =
 	"  serve      run the server\n"
 	"  user add   create a local account\n"
 	"  user list  list local accounts\n"
+	"  export     an account's follows, lists, blocks, mutes... as Mastodon's CSV\n"
+	"  import     follows, lists, blocks or mutes from Mastodon's CSV\n"
+	"  audit      a social-health report from a Mastodon or X archive\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
 	"  domain     block, limit or unblock a remote domain\n"
@@ -80,7 +86,11 @@ static const char *const SERVE_USAGE =
 	"                           up to 67108864; 0 with several processes on one database)\n"
 	"  RAPPORT_NODE_ID          this process's part of every ID (0; 0-63): give each\n"
 	"                           process that shares a database its own\n"
+	"  RAPPORT_SCHEDULE_LEAD    seconds a scheduled status must be ahead (300; 0-86400)\n"
 	"  RAPPORT_WEB_DIR          the built web app (build/web)\n"
+	"  RAPPORT_SMTP_URL         smtp(s)://[user:pass@]host[:port] for e-mail (none: the\n"
+	"                           e-mails, links included, are written to the log)\n"
+	"  RAPPORT_SMTP_FROM        the e-mails' sender (rapport@DOMAIN)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
 	"  RAPPORT_FEDERATION_INSECURE  federate over http with loopback peers (0; 0 or 1; tests only)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
@@ -108,13 +118,15 @@ static const char *const SEED_USAGE =
 	"Every seeded account's password is 'seed-password'. DIR/seed.json describes the result.\n";
 
 static const char *const SIMULATE_USAGE =
-	"usage: rapport simulate --personas FILE --days N --seed S --data DIR [--json FILE]\n"
+	"usage: rapport simulate --personas FILE --days N --seed S --data DIR [--db URL]\n"
+	"                        [--json FILE]\n"
 	"\n"
 	"  --personas FILE  the community: JSON {\"personas\": [{\"kind\": K, \"count\": N, ...}]}\n"
 	"                   (sim/personas.json; kinds and keys in docs/ARCHITECTURE.md)\n"
 	"  --days N         simulated days, 1 to 365\n"
 	"  --seed S         random seed: the same seed makes the same run\n"
 	"  --data DIR       a data directory without a store yet; it keeps the result\n"
+	"  --db URL         a fresh PostgreSQL database for the store instead of SQLite\n"
 	"  --json FILE      write the results as JSON too\n"
 	"\n"
 	"Drives the real core functions on a simulated clock, then prints per persona the\n"
@@ -192,7 +204,7 @@ static int open_store(const struct config *cfg, struct store **st, bool serving)
 {
 	struct store_options so = {.dir = cfg->data_dir, .url = cfg->db_url,
 				   .sync_full = cfg->sync_full, .pool_size = cfg->threads * 2 + 2,
-				   .exclusive = serving && !cfg->db_url};
+				   .exclusive = serving, .node_id = cfg->node_id};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
@@ -420,7 +432,8 @@ static int simulate_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char **data)
+static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char **data,
+			 const char **db)
 {
 	const char *days = NULL, *seed = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -433,6 +446,7 @@ static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char *
 				 : !strcmp(argv[i], "--seed")   ? &seed
 				 : !strcmp(argv[i], "--data")   ? data
 				 : !strcmp(argv[i], "--json")   ? &o->json
+				 : !strcmp(argv[i], "--db")     ? db
 								: NULL;
 		if (!v)
 			return simulate_error("unknown option", argv[i]);
@@ -456,8 +470,8 @@ static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char *
 static int cmd_simulate(int argc, char **argv)
 {
 	struct sim_opts o = {.progress = isatty(2)};
-	const char *data = NULL;
-	int rc = simulate_opts(argc, argv, &o, &data);
+	const char *data = NULL, *db_url = NULL;
+	int rc = simulate_opts(argc, argv, &o, &data, &db_url);
 	if (rc)
 		return rc;
 	struct sim_personas p;
@@ -467,20 +481,36 @@ static int cmd_simulate(int argc, char **argv)
 	char db[4096];
 	struct stat sb;
 	snprintf(db, sizeof db, "%s/rapport.db", data);
-	if (stat(db, &sb) == 0)
+	if (!db_url && stat(db, &sb) == 0)
 		return simulate_error("needs a data directory without a store; there is one in",
 				      data);
+	char dberr[CONFIG_ERR_MAX];
+	if (config_db_url(db_url, dberr))
+		return simulate_error(dberr, "");
 	struct config cfg;
 	config_defaults(&cfg);
 	cfg.data_dir = data;
 	config_finish(&cfg);
 	log_min_level = LOG_WARN;
-	struct store_options so = {.dir = data, .sync_full = false, .pool_size = 2};
+	struct store_options so = {.dir = data, .url = db_url, .sync_full = false, .pool_size = 2};
 	struct store *st;
 	if (store_open(&so, &st) != ST_OK) {
 		fprintf(stderr, "rapport: cannot open the store in %s\n", data);
 		free((char *)cfg.base_url);
 		return 1;
+	}
+	/* A PostgreSQL store has no file to look for: an empty one has no
+	 * accounts yet. */
+	int64_t have = 0;
+	struct db *conn = store_acquire(st);
+	enum store_rc sr = store_count_local_accounts(conn, &have);
+	store_release(st, conn);
+	if (sr != ST_OK || have > 0) {
+		store_close(st);
+		free((char *)cfg.base_url);
+		return sr != ST_OK ? 1
+				   : simulate_error("needs an empty database; there are accounts in",
+						    "the one --db names");
 	}
 	rc = simulate_run(&cfg, st, &p, &o) ? 1 : 0;
 	store_close(st);
@@ -542,6 +572,168 @@ static int user_with(struct config *cfg, int argc, char **argv)
 	store_close(st);
 	arena_free(&ar);
 	return rc;
+}
+
+static const char *const DATA_USAGE =
+	"usage: rapport export NAME --out FILE.zip [--data DIR]\n"
+	"       rapport export NAME --type TYPE [--out FILE] [--data DIR]\n"
+	"       rapport import NAME --type TYPE FILE [--data DIR]\n"
+	"\n"
+	"  TYPE  following, lists, blocks, mutes, domain_blocks or bookmarks (export);\n"
+	"        following, lists, blocks or mutes (import), in Mastodon's CSV formats\n"
+	"  --out FILE  where the export goes (standard output by default); without --type,\n"
+	"              the archive: a zip of actor.json, outbox.json and every CSV file\n"
+	"\n"
+	"Import with the server stopped (it keeps numbers in memory: import refuses a data\n"
+	"directory a server has open), or through the API: POST /api/rapport/v1/imports.\n";
+
+#define IMPORT_FILE_MAX (8 << 20)
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(IMPORT_FILE_MAX + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, IMPORT_FILE_MAX + 1, f) : 0;
+	bool ok = buf && !ferror(f) && n <= IMPORT_FILE_MAX && !memchr(buf, '\0', n);
+	if (f)
+		fclose(f);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int write_out(const char *path, const char *data, size_t len)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	if (path && f)
+		ok = !fclose(f) && ok;
+	else if (f)
+		ok = !fflush(f) && ok;
+	return ok ? 0 : -1;
+}
+
+/* export (file NULL) or import (file the CSV) for the local account name. */
+static int data_run(struct core *c, const char *name, int kind, const char *file, const char *out)
+{
+	struct account a;
+	if (account_lookup(c, name, &a) || *a.domain) {
+		fprintf(stderr, "rapport: no local account %s\n", name);
+		return 1;
+	}
+	if (!file && kind < 0) {
+		char *zip = NULL;
+		size_t len = 0;
+		int rc = archive_build(c, a.id, &zip, &len) == RC_OK ? write_out(out, zip, len) : -2;
+		free(zip);
+		if (rc == -2)
+			fprintf(stderr, "rapport: %s\n", c->err.msg);
+		else if (rc)
+			perror("rapport: export");
+		return rc ? 1 : 0;
+	}
+	if (!file) {
+		const char *csv;
+		size_t len;
+		if (data_export(c, a.id, (enum data_kind)kind, &csv, &len) == RC_OK)
+			return write_out(out, csv, len) ? (perror("rapport: export"), 1) : 0;
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	char *csv = read_file(file);
+	if (!csv) {
+		fprintf(stderr, "rapport: cannot read %s (a text file of at most %d bytes)\n", file,
+			IMPORT_FILE_MAX);
+		return 1;
+	}
+	struct import_result *res = arena_alloc(c->arena, sizeof *res);
+	enum rc rc = data_import(c, a.id, (enum data_kind)kind, csv, res);
+	free(csv);
+	if (rc != RC_OK) {
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	printf("imported %d, skipped %d\n", res->imported, res->skipped);
+	for (int i = 0; i < res->nskips; i++)
+		printf("line %d\t%s\t%s\n", res->skips[i].line, res->skips[i].address,
+		       res->skips[i].why ? res->skips[i].why : "");
+	return 0;
+}
+
+static int data_with(struct config *cfg, int argc, char **argv, bool import)
+{
+	const char *name = NULL, *type = NULL, *out = NULL, *file = NULL;
+	struct opt opts[] = {{"--type", &type, NULL},
+			     {"--out", &out, NULL},
+			     {"--data", &cfg->data_dir, NULL},
+			     {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, opts, DATA_USAGE, &file);
+	name = argv[2];
+	if (rc)
+		return rc;
+	int kind = data_kind_parse(type);
+	bool archive = !import && !type && out;
+	if ((kind < 0 && !archive) || (import && (!file || out)) || (!import && file))
+		return usage_error(DATA_USAGE, "needs NAME and --out FILE.zip, or a known --type (and, to import, FILE)",
+				   "");
+	config_finish(cfg);
+	struct store *st;
+	if (open_store(cfg, &st, import))
+		return 1;
+	struct arena ar;
+	arena_init(&ar);
+	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
+	rc = data_run(&c, name, kind, import ? file : NULL, out);
+	store_release(st, c.db);
+	store_close(st);
+	arena_free(&ar);
+	return rc;
+}
+
+static int cmd_data(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(DATA_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = data_with(&cfg, argc, argv, !strcmp(argv[1], "import"));
+	config_free(&cfg);
+	return rc;
+}
+
+static const char *const AUDIT_USAGE =
+	"usage: rapport audit ARCHIVE --out DIR\n"
+	"\n"
+	"  ARCHIVE  a Mastodon archive (its outbox.json, or the zip) or an X archive (its\n"
+	"           tweets.js, or the zip)\n"
+	"  --out DIR  where report.json and report.html go (made if missing)\n"
+	"\n"
+	"A social-health report of your own posts: listening, reciprocity, replies and\n"
+	"broadcasts, when you post, self-promotion and link-only posts, mentions left\n"
+	"unfollowed (docs/SOCIAL.md, \"Auditing an archive\").\n";
+
+static int cmd_audit(int argc, char **argv)
+{
+	const char *archive = NULL, *out = NULL;
+	struct opt opts[] = {{"--out", &out, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 2, opts, AUDIT_USAGE, &archive);
+	if (rc)
+		return rc;
+	if (!archive || !out)
+		return usage_error(AUDIT_USAGE, "needs ARCHIVE and --out DIR", "");
+	char err[512];
+	if (audit_run(archive, out, err, sizeof err)) {
+		fprintf(stderr, "rapport: audit: %s\n", err);
+		return 1;
+	}
+	printf("%s/report.html\n%s/report.json\n", out, out);
+	return 0;
 }
 
 static int cmd_user(int argc, char **argv)
@@ -689,6 +881,10 @@ int main(int argc, char **argv)
 		return cmd_simulate(argc, argv);
 	if (!strcmp(cmd, "domain"))
 		return cmd_domain(argc, argv);
+	if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
+		return cmd_data(argc, argv);
+	if (!strcmp(cmd, "audit"))
+		return cmd_audit(argc, argv);
 	if (!strcmp(cmd, "backup") || !strcmp(cmd, "restore"))
 		return cmd_backup(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);

@@ -1,6 +1,7 @@
 /* accounts.c - /api/v1/accounts: sign-up, credentials, profile, lookup. */
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/email.h"
 #include "core/oauth.h"
 #include "util/util.h"
 
@@ -58,6 +59,7 @@ void h_accounts_create(struct req *r)
 	int64_t id;
 	if (api_check(r, account_create(&r->core, &s, &id)))
 		return;
+	email_send_confirmation(&r->core, id); /* logged if it fails; can be asked again */
 	/* Like Mastodon: the new user gets a token for the app that signed
 	 * them up, with the app token's scopes. */
 	struct issued_token t;

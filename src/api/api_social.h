@@ -23,6 +23,8 @@ void h_follow_requests_authorize(struct req *r);
 void h_follow_requests_reject(struct req *r);
 void h_blocks(struct req *r);
 void h_mutes(struct req *r);
+/* Replies with the viewer's Relationship with target. */
+void reply_relationship(struct req *r, int64_t target);
 
 /* notifications.c */
 void h_notifications(struct req *r);

@@ -4,6 +4,7 @@
 #include "api/api_connections.h"
 #include "api/api_social.h"
 #include "core/connections.h"
+#include "core/discover.h"
 #include "core/relationships.h"
 #include "util/util.h"
 
@@ -41,16 +42,20 @@ static enum rc relationship(struct req *r, int64_t target, json_t **out)
 	enum rc rc = rel_get(&r->core, r->account_id, target, &rel);
 	if (rc == RC_OK)
 		rc = connection_get(&r->core, r->account_id, target, &k, &found);
+	bool pinned = false;
+	if (rc == RC_OK)
+		rc = endorsed(&r->core, r->account_id, target, &pinned);
 	if (rc != RC_OK)
 		return rc;
 	*out = ent_relationship(&rel);
+	json_object_set_new(*out, "endorsed", json_boolean(pinned));
 	json_t *rapport = json_object();
 	json_object_set_new(rapport, "how_we_met", found ? ent_how_we_met(&k) : json_null());
 	json_object_set_new(*out, "rapport", rapport);
 	return RC_OK;
 }
 
-static void reply_relationship(struct req *r, int64_t target)
+void reply_relationship(struct req *r, int64_t target)
 {
 	json_t *j;
 	if (api_check(r, relationship(r, target, &j)))

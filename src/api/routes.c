@@ -4,6 +4,8 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "api/api_connections.h"
+#include "api/api_discover.h"
+#include "api/api_lifecycle.h"
 #include "api/api_lists.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
@@ -48,7 +50,6 @@ const struct route routes[] = {
 	{"GET", "/api/v1/custom_emojis", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/rules", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/peers", h_empty_array, AUTH_NONE, 0},
-	{"GET", "/api/v1/announcements", h_empty_array, AUTH_USER, R(ACCOUNTS)},
 	{"GET", "/api/v2/filters", h_empty_array, AUTH_USER, R(FILTERS)},
 	{"GET", "/api/v1/filters", h_empty_array, AUTH_USER, R(FILTERS)},
 	{"GET", "/api/v1/push/subscription", h_not_found, AUTH_USER, SCOPE(SC_PUSH)},
@@ -104,6 +105,10 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+	/* the account lifecycle (api/lifecycle.c) */
+#include "api/routes_lifecycle.inc"
+	/* what apps ask for on start (api/discover.c) */
+#include "api/routes_discover.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -1,6 +1,7 @@
 /* search.c - /api/v2/search (accounts, hashtags, statuses),
  * /api/v1/accounts/search and /api/v1/tags/:name. */
 #include "api/api.h"
+#include "api/api_discover.h"
 #include "api/api_lists.h"
 #include "core/lists.h"
 #include "core/statuses.h"
@@ -152,6 +153,11 @@ void h_accounts_search(struct req *r)
 void h_tags_get(struct req *r)
 {
 	struct tag t;
-	if (!api_check(r, tag_get(&r->core, path_param(r, 0), &t)))
-		reply_json(r, 200, ent_tag(r, &t));
+	if (api_check(r, tag_get(&r->core, path_param(r, 0), &t)))
+		return;
+	json_t *j = ent_tag_full(r, &t); /* with its history and following (discover.c) */
+	if (j)
+		reply_json(r, 200, j);
+	else
+		reply_core_error(r);
 }

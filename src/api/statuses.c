@@ -1,6 +1,7 @@
 /* statuses.c - /api/v1/statuses: post, read, edit, delete, and what
  * people do to a status. */
 #include "api/api.h"
+#include "api/api_discover.h"
 #include "core/statuses.h"
 #include "core/timeline.h"
 #include "util/util.h"
@@ -29,14 +30,6 @@ static bool unsupported(struct req *r)
 	if (param_has(r, "poll")) {
 		core_fail(&r->core, RC_INVALID, "poll",
 			  "Validation failed: polls are not supported by this server yet");
-		reply_core_error(r);
-		return true;
-	}
-	const char *sched = param_str(r, "scheduled_at");
-	if (sched && *sched) {
-		core_fail(&r->core, RC_INVALID, "scheduled_at",
-			  "Validation failed: scheduled statuses are not supported by this server "
-			  "yet");
 		reply_core_error(r);
 		return true;
 	}
@@ -69,7 +62,14 @@ void h_statuses_create(struct req *r)
 {
 	struct new_status in;
 	int64_t id;
-	if (!status_params(r, &in) || api_check(r, status_create(&r->core, r->account_id, &in, &id)))
+	if (!status_params(r, &in))
+		return;
+	const char *at = param_str(r, "scheduled_at");
+	if (at && *at) { /* a ScheduledStatus (api/discover.c) */
+		scheduled_reply_create(r, &in, at);
+		return;
+	}
+	if (api_check(r, status_create(&r->core, r->account_id, &in, &id)))
 		return;
 	reply_status(r, id);
 }

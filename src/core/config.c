@@ -40,6 +40,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
 	{"RAPPORT_FEDERATION_INSECURE", NULL, AT(fed_insecure, K_BOOL), 0, 1, 0},
+	{"RAPPORT_SCHEDULE_LEAD", NULL, AT(schedule_lead_s, K_INT), 0, 86400, 300},
 };
 
 #define NSETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
@@ -154,6 +155,8 @@ int config_env(struct config *c, char err[CONFIG_ERR_MAX])
 	c->domain = env_str("RAPPORT_DOMAIN", c->domain);
 	c->title = env_str("RAPPORT_TITLE", c->title);
 	c->web_dir = env_str("RAPPORT_WEB_DIR", c->web_dir);
+	c->smtp_url = env_str("RAPPORT_SMTP_URL", c->smtp_url);
+	c->smtp_from = env_str("RAPPORT_SMTP_FROM", c->smtp_from);
 	c->db_url = env_str("RAPPORT_DB", c->db_url);
 	if (config_db_url(c->db_url, err))
 		return -1;

@@ -40,6 +40,9 @@ struct config {
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */
 	struct cidr_list trusted_proxies; /* RAPPORT_TRUSTED_PROXIES (owned) */
 	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	const char *smtp_url;   /* RAPPORT_SMTP_URL: smtp(s)://[user:pass@]host[:port]; NULL:
+				 * e-mails are written to the log */
+	const char *smtp_from;  /* RAPPORT_SMTP_FROM: the sender; default rapport@DOMAIN */
 	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
@@ -48,6 +51,7 @@ struct config {
 				 * over plain http (WebFinger included) and on loopback, our
 				 * own URIs are http, remote handles carry the port; serve
 				 * refuses it unless it listens on loopback */
+	int schedule_lead_s;    /* RAPPORT_SCHEDULE_LEAD: how far ahead scheduled_at must be */
 };
 
 /* Fills the defaults; reads nothing. */

@@ -3,6 +3,7 @@
 #include "core/events.h"
 #include "core/connections.h"
 #include "core/detect.h"
+#include "core/discover.h"
 #include "core/requests.h"
 #include "core/social_capital.h"
 #include "federation/outbox.h"
@@ -44,6 +45,9 @@ static const struct event_hook updates[] = {
 		 EVENT_BIT(EV_REBLOG) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_REQUEST_ANSWERED) |
 		 EVENT_BIT(EV_UNFOLLOW) | EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
 	 connections_update},
+	/* followed hashtags (core/discover.c): public statuses reach the
+	 * home feeds of those who follow their tags, and leave them */
+	{"followed hashtags", EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_DELETED), discover_update},
 	{NULL, 0, NULL},
 };
 
@@ -73,6 +77,7 @@ const char *events_name(enum event_type t)
 		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
 		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
 		"block",    "unblock",       "mute",          "unmute",         "request.withdrawn",
+		"account.deleted",
 	};
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
 }

@@ -54,6 +54,11 @@
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
  *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
+ *  EV_ACCOUNT_DELETED  the account  -                    -                  -
+ *      (core/lifecycle.c) emitted with its tombstone, while its followers
+ *      and statuses are still in the store: the call point where
+ *      federation's delivery sends a Delete of the actor to the servers
+ *      of its followers (a drain subscribed to this type).
  * A new status is one event, the most specific that fits: EV_DIRECT (a
  * direct message), else EV_REPLY (a reply to someone else), else
  * EV_MENTION (it mentions someone else), else EV_POST. Its recipients are
@@ -85,6 +90,7 @@ enum event_type {
 	EV_MUTE,
 	EV_UNMUTE,
 	EV_REQUEST_WITHDRAWN,
+	EV_ACCOUNT_DELETED,
 	EV_TYPES
 };
 

@@ -1,5 +1,7 @@
 #include "core/jobs.h"
 #include "core/events.h"
+#include "core/lifecycle.h"
+#include "core/scheduled.h"
 #include "core/social_capital.h"
 #include "core/statuses.h"
 #include "store/jobs.h"
@@ -224,6 +226,10 @@ int jobs_run(struct core *c, bool merge)
 		n = events_drain(c, false);
 	if (n == 0 && merge)
 		n = social_capital_background(c);
+	if (n == 0 && merge) /* statuses whose time has come */
+		n = scheduled_run(c);
+	if (n == 0 && merge) /* deletions a request left unfinished */
+		n = lifecycle_background(c);
 	if (n == 0 && merge && fts.pending) /* nothing to deliver: merge on */
 		n = merge_step(c);
 	return n;

@@ -345,7 +345,7 @@ static bool tag_cp(utf8proc_int32_t cp)
 /* The stored form of a hashtag name (NFC, case-folded, as text_format
  * makes it), or NULL unless s (after an optional "#") is 1 to 100 word
  * characters. */
-static const char *tag_fold(struct core *c, const char *s)
+const char *tag_fold(struct core *c, const char *s)
 {
 	if (*s == '#')
 		s++;

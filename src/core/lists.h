@@ -62,6 +62,9 @@ enum rc search_statuses(struct core *c, int64_t viewer, const struct search_quer
 			struct status_list *out);
 /* A hashtag by name (any case, "#" optional); RC_NOT_FOUND if never used. */
 enum rc tag_get(struct core *c, const char *name, struct tag *out);
+/* The stored form of a hashtag name (NFC, case-folded), or NULL unless
+ * name (after an optional "#") is 1 to 100 word characters. */
+const char *tag_fold(struct core *c, const char *name);
 
 /* ---- direct conversations ---- */
 

@@ -3,6 +3,7 @@
 #include "pages/pages.h"
 #include "api/api.h"
 #include "core/accounts.h"
+#include "core/email.h"
 #include "core/text.h"
 #include "http/accept.h"
 #include "http/static.h"
@@ -146,6 +147,7 @@ void h_page_signup_post(struct req *r)
 		signup_form(r, http_status_of(r->core.err.rc), r->core.err.msg);
 		return;
 	}
+	email_send_confirmation(&r->core, id); /* logged if it fails; can be asked again */
 	const char *body = arena_printf(
 		&r->arena,
 		"<h1>Welcome, @%s!</h1><p>Your account is ready.</p>"

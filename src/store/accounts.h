@@ -49,5 +49,10 @@ enum store_rc store_user_by_email(struct db *db, struct arena *ar, const char *e
 enum store_rc store_email_taken(struct db *db, const char *email, bool *taken);
 enum store_rc store_username_taken(struct db *db, const char *username, bool *taken);
 enum store_rc store_user_update_prefs(struct db *db, const struct user *u);
+/* A new Argon2id hash / e-mail for the user (the lifecycle, core/lifecycle.c);
+ * ST_NOT_FOUND for no such user, ST_CONFLICT for an e-mail another has. A
+ * new e-mail is not confirmed yet. */
+enum store_rc store_user_set_password(struct db *db, int64_t account_id, const char *hash);
+enum store_rc store_user_set_email(struct db *db, int64_t account_id, const char *email);
 
 #endif

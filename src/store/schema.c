@@ -526,7 +526,78 @@ const char *const schema_migrations[] = {
 	" public_pem TEXT NOT NULL,"
 	" private_pem TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL);",
-	/* 14: what the inbox keeps of other servers (store_federation.c,
+	/* 14: the account lifecycle (core/lifecycle.c, store_lifecycle.c). A
+	 * deleted account leaves only its tombstone: the handle and the actor
+	 * id, never given out again; purged_at is 0 while its content is
+	 * still being removed (the worker finishes what a request left). */
+	"CREATE TABLE account_tombstones ("
+	" account_id INTEGER PRIMARY KEY,"
+	" username_key TEXT NOT NULL,"
+	" domain TEXT NOT NULL DEFAULT '',"
+	" uri TEXT NOT NULL,"
+	" deleted_at BIGINT NOT NULL,"
+	" purged_at BIGINT NOT NULL DEFAULT 0,"
+	" UNIQUE (username_key, domain));"
+	"CREATE INDEX account_tombstones_pending ON account_tombstones(purged_at, account_id);"
+	/* What apps ask for on start (core/discover.c, core/scheduled.c,
+	 * store_discover.c): followed and featured hashtags, endorsed
+	 * accounts, dismissed suggestions, statuses waiting for their time
+	 * (params: the POST's body as JSON), the admin's announcements and
+	 * who dismissed them. */
+	"CREATE TABLE tag_follows ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" tag_id BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	" id BIGINT NOT NULL,"                  /* the cursor of followed_tags */
+	" PRIMARY KEY (account_id, tag_id)) WITHOUT ROWID;"
+	"CREATE INDEX tag_follows_tag ON tag_follows(tag_id, account_id);"
+	"CREATE INDEX tag_follows_page ON tag_follows(account_id, id);"
+	"CREATE TABLE featured_tags ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" tag_id BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	" UNIQUE (account_id, tag_id));"
+	"CREATE TABLE endorsements ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" id BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE suggestion_dismissals ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE scheduled_statuses ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" scheduled_at BIGINT NOT NULL,"
+	" params TEXT NOT NULL);"
+	"CREATE INDEX scheduled_statuses_due ON scheduled_statuses(scheduled_at, id);"
+	"CREATE INDEX scheduled_statuses_account ON scheduled_statuses(account_id, id);"
+	"CREATE TABLE announcements ("
+	" id INTEGER PRIMARY KEY,"
+	" text TEXT NOT NULL,"
+	" content TEXT NOT NULL,"
+	" starts_at BIGINT NOT NULL DEFAULT 0,"
+	" ends_at BIGINT NOT NULL DEFAULT 0,"
+	" all_day INTEGER NOT NULL DEFAULT 0,"
+	" published_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE announcement_dismissals ("
+	" announcement_id BIGINT NOT NULL REFERENCES announcements(id) ON DELETE CASCADE,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (account_id, announcement_id)) WITHOUT ROWID;"
+	/* E-mail (core/email.c): when the address was confirmed (accounts
+	 * made before count as confirmed), and the single-use links mailed
+	 * to confirm it or to reset the password, kept as SHA-256 hex. */
+	"ALTER TABLE users ADD COLUMN confirmed_at BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE users SET confirmed_at = created_at;"
+	"CREATE TABLE email_tokens ("
+	" token_hash TEXT PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL,"                  /* 'confirm' or 'reset' */
+	" email TEXT NOT NULL,"                 /* the address it was sent to */
+	" expires_at BIGINT NOT NULL);"
+	"CREATE INDEX email_tokens_account ON email_tokens(account_id, kind);",
+	/* 15: what the inbox keeps of other servers (store_federation.c,
 	 * federation/remote.c, federation/inbox.c): each remote account's
 	 * endpoints and public key (the key cache: found by keyId, refetched
 	 * only when a signature fails), the ids of activities received (a
@@ -561,8 +632,8 @@ const char *const schema_migrations[] = {
 	" domain TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL,"
 	" PRIMARY KEY (account_id, domain)) WITHOUT ROWID;",
-	/* 15: federation delivery (store_deliver.c, federation/deliver.c);
-	 * remote actors' inboxes are in remote_actors (14):
+	/* 16: federation delivery (store_deliver.c, federation/deliver.c);
+	 * remote actors' inboxes are in remote_actors (15):
 	 * - fed_activities: an activity to deliver, its JSON once;
 	 * - deliveries: one POST of an activity to one inbox, due at next_at
 	 *   (a worker that takes it moves next_at past its lease), host its

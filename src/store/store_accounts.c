@@ -204,7 +204,10 @@ enum store_rc store_username_taken(struct db *db, const char *username, bool *ta
 	lower_key(username, key, sizeof key);
 	int64_t one;
 	return st_found(db_scalar(db, &one,
-				  "SELECT 1 FROM accounts WHERE username_key = $1 AND domain = ''",
+				  /* a deleted account's handle stays taken (its tombstone) */
+				  "SELECT 1 FROM accounts WHERE username_key = $1 AND domain = ''"
+				  " UNION ALL SELECT 1 FROM account_tombstones"
+				  " WHERE username_key = $1 AND domain = ''",
 				  "t", key),
 			taken);
 }
@@ -248,4 +251,25 @@ void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account 
 	a->statuses_count = db_int(st, c + 17);
 	a->followers_count = db_int(st, c + 18);
 	a->following_count = db_int(st, c + 19);
+}
+
+enum store_rc store_user_set_password(struct db *db, int64_t account_id, const char *hash)
+{
+	enum db_rc rc = db_exec(db, "UPDATE users SET password_hash = $2 WHERE account_id = $1",
+				"it", account_id, hash);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
+}
+
+enum store_rc store_user_set_email(struct db *db, int64_t account_id, const char *email)
+{
+	char key[512];
+	lower_key(email, key, sizeof key);
+	enum db_rc rc = db_exec(db, "UPDATE users SET email = $2, email_key = $3, confirmed_at = 0"
+				" WHERE account_id = $1",
+				"itt", account_id, email, key);
+	if (rc != DB_OK)
+		return st_rc(rc);
+	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
 }

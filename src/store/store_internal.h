@@ -44,6 +44,11 @@ static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
  * pages so results are newest first. */
 enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, int limit,
 			       struct account_list *out);
+/* A page of accounts from a pair of queries (newest first, then min_id
+ * order) keyed by one id: $1 the key, $2 and $3 the exclusive bounds, $4
+ * the limit; columns as st_read_accounts reads. */
+enum store_rc st_accounts_page(struct db *db, struct arena *ar, const char *const sql[2],
+			       int64_t key, const struct page *pg, struct account_list *out);
 /* Exclusive bounds and direction of a page. */
 void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 

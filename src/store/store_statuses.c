@@ -779,7 +779,7 @@ static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const stru
 	int64_t one;
 	return st_found(db_scalar(db, &one,
 				  "SELECT 1 FROM (SELECT $2 AS id, $3 AS account_id,"
-				  " $4 AS visibility) s WHERE 1" VISIBLE,
+				  " $4 AS visibility) s WHERE TRUE" VISIBLE,
 				  "iiii", viewer, st->id, st->account_id, (int64_t)st->visibility),
 			visible);
 }
@@ -1194,7 +1194,7 @@ enum store_rc st_read_accounts(struct arena *ar, struct db_stmt *st, bool asc, i
 }
 
 /* A page of accounts from a pair of queries keyed by one id ($1). */
-static enum store_rc accounts_by(struct db *db, struct arena *ar, const char *const sql[2],
+enum store_rc st_accounts_page(struct db *db, struct arena *ar, const char *const sql[2],
 				 int64_t key, const struct page *pg, struct account_list *out)
 {
 	int64_t hi, lo;
@@ -1212,7 +1212,7 @@ enum store_rc store_favourited_by(struct db *db, struct arena *ar, int64_t statu
 				  const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {FAV_BY_SQL("DESC"), FAV_BY_SQL("ASC")};
-	return accounts_by(db, ar, sql, status_id, pg, out);
+	return st_accounts_page(db, ar, sql, status_id, pg, out);
 }
 
 #define REBLOG_BY_SQL(ord)                                                                  \
@@ -1223,5 +1223,5 @@ enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status
 				 const struct page *pg, struct account_list *out)
 {
 	static const char *const sql[2] = {REBLOG_BY_SQL("DESC"), REBLOG_BY_SQL("ASC")};
-	return accounts_by(db, ar, sql, status_id, pg, out);
+	return st_accounts_page(db, ar, sql, status_id, pg, out);
 }

@@ -195,3 +195,70 @@ bool str_ieq(const char *a, const char *b)
 {
 	return a && b && strcasecmp(a, b) == 0;
 }
+
+/* Reads n digits at *p into *v; false if any is not a digit. */
+static bool digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		*v = *v * 10 + (**p - '0');
+	}
+	return true;
+}
+
+static bool time_zone(const char *p, int *offset_s)
+{
+	int h, m;
+	*offset_s = 0;
+	if (!*p || !strcmp(p, "Z") || !strcmp(p, "z"))
+		return true;
+	if (*p != '+' && *p != '-')
+		return false;
+	int sign = *p++ == '-' ? -1 : 1;
+	if (!digits(&p, 2, &h) || (*p == ':' && !*++p) || !digits(&p, 2, &m) || *p || h > 23 ||
+	    m > 59)
+		return false;
+	*offset_s = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+bool time_parse(const char *s, int64_t *ms)
+{
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off;
+	const char *p = s;
+	if (!s || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d))
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+			return false;
+		if (*p == ':' && (p++, !digits(&p, 2, &sec)))
+			return false;
+		if (*p == '.') {
+			p++;
+			int n = 0;
+			for (; *p >= '0' && *p <= '9'; p++, n++)
+				if (n < 3)
+					frac = frac * 10 + (*p - '0');
+			if (n == 0)
+				return false;
+			for (; n < 3; n++)
+				frac *= 10;
+		}
+	}
+	if (!time_zone(p, &off) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1970)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
+	return true;
+}

@@ -60,6 +60,10 @@ bool id_parse(const char *s, int64_t *out);
 
 /* RFC 3339 UTC with milliseconds: "2026-11-22T13:15:30.123Z". out >= 32. */
 void time_format(int64_t ms, char *out, size_t outlen);
+/* Reads an ISO 8601 time ("2026-11-29T18:00:00Z", fractions and a
+ * +HH:MM offset allowed; a date alone is its midnight UTC) into ms since
+ * the epoch; false when malformed. */
+bool time_parse(const char *s, int64_t *ms);
 /* "YYYY-MM-DD". out >= 11. */
 void date_format(int64_t ms, char *out, size_t outlen);
 

@@ -320,10 +320,16 @@ def test_hashtags_by_prefix_and_tag_entity(server, alice):
     res = masto(server, alice).search_v2("#" + w, result_type="hashtags")
     assert [h["name"] for h in res["hashtags"]] == expected
     # /api/v1/tags/:name, in any case, with or without "#".
+    # The tag on its own has its 7-day history (newest day first), and
+    # `following` for a signed-in viewer only, as Mastodon's.
     for name in [w, w.upper(), "%23" + w]:
         r = requests.get(server.url(f"/api/v1/tags/{name}"))
         assert r.status_code == 200, r.text
-        assert r.json() == t
+        got = r.json()
+        assert {k: got[k] for k in ("id", "name", "url")} == {k: t[k] for k in ("id", "name", "url")}
+        assert "following" not in got
+        assert len(got["history"]) == 7 and got["history"][0]["uses"] == "1"
+    assert alice.get(f"/api/v1/tags/{w}").json()["following"] is False
     assert alice.get(f"/api/v1/tags/{w}long").json()["name"] == w + "long"
     for name in [w + "never", "a b", "%22", "x" * 300]:
         r = requests.get(server.url(f"/api/v1/tags/{name}"))

@@ -146,6 +146,32 @@ static void time_has_milliseconds(void **state)
 	assert_string_equal(d, "2026-11-22");
 }
 
+/* ISO 8601 as apps send scheduled_at and announcements' times: offsets,
+ * fractions, a date alone; anything else refused. */
+static void time_parses_iso8601(void **state)
+{
+	(void)state;
+	int64_t ms;
+	assert_true(time_parse("2026-11-22T13:15:30.123Z", &ms));
+	assert_int_equal(ms, 1795353330123LL);
+	assert_true(time_parse("2026-11-22T13:15:30Z", &ms));
+	assert_int_equal(ms, 1795353330000LL);
+	assert_true(time_parse("2026-11-22T14:15:30+01:00", &ms));
+	assert_int_equal(ms, 1795353330000LL);
+	assert_true(time_parse("2026-11-22T10:15:30.5-0300", &ms));
+	assert_int_equal(ms, 1795353330500LL);
+	assert_true(time_parse("2026-11-22T13:15", &ms));
+	assert_int_equal(ms, 1795353300000LL);
+	assert_true(time_parse("2026-11-22", &ms));
+	assert_int_equal(ms, 1795305600000LL);
+	const char *bad[] = {"", "tomorrow", "2026-13-01", "2026-11-22T25:00:00Z",
+			     "2026-11-22T13:15:30Zjunk", "2026-11-22T13:15:30+1", "1969-12-31",
+			     "2026-11-22T13:15:30.Z", "26-11-22", "2026-11-22T13"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_false(time_parse(bad[i], &ms));
+	assert_false(time_parse(NULL, &ms));
+}
+
 static void tokens_and_hashes(void **state)
 {
 	(void)state;
@@ -441,7 +467,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arena_many_and_big),  cmocka_unit_test(buf_cap_is_sticky),
 		cmocka_unit_test(ids_increase_and_parse), cmocka_unit_test(netaddr_blocks),
-		cmocka_unit_test(time_has_milliseconds),
+		cmocka_unit_test(time_has_milliseconds), cmocka_unit_test(time_parses_iso8601),
 		cmocka_unit_test(tokens_and_hashes),   cmocka_unit_test(truthy),
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),

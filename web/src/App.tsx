@@ -12,6 +12,8 @@ import { Notifications } from './pages/Notifications';
 import { Profile } from './pages/Profile';
 import { Search } from './pages/Search';
 import { LanguagePicker, Settings } from './pages/Settings';
+import { AccountPage, PasswordPage } from './pages/Account';
+import { ConfirmPage, ResetPage } from './pages/EmailLinks';
 import { SignUp } from './pages/SignUp';
 import { Tag } from './pages/Tag';
 import { Thread } from './pages/Thread';
@@ -31,7 +33,7 @@ function Nav({ route }: { route: Route }) {
 		['#/connections', t('nav.connections'), route.name === 'connections'],
 		['#/search', t('nav.search'), route.name === 'search' || route.name === 'tag'],
 		[`#/@${session.me.acct}`, t('nav.profile'), route.name === 'profile' && route.params.acct === session.me.acct],
-		['#/settings', t('nav.settings'), route.name === 'settings'],
+		['#/settings', t('nav.settings'), ['settings', 'password', 'account'].includes(route.name)],
 	];
 	return (
 		<nav class="nav" aria-label={t('nav.label')}>
@@ -62,6 +64,10 @@ function Page({ route }: { route: Route }) {
 		case 'search': return <Search key={route.query.get('q') ?? ''} route={route} />;
 		case 'tag': return <Tag tag={route.params.tag} />;
 		case 'settings': return <Settings />;
+		case 'password': return <PasswordPage />;
+		case 'account': return <AccountPage />;
+		case 'confirm': return <ConfirmPage route={route} />;
+		case 'reset': return <ResetPage route={route} />;
 		default:
 			return (
 				<div>
@@ -94,7 +100,9 @@ export function App() {
 	const t = useT();
 	const { session, flash, instance } = useAppState();
 	let route = useRoute();
-	const redirect = !session && !PUBLIC.has(route.name) ? 'welcome' : session && PUBLIC.has(route.name) ? 'home' : null;
+	/* The pages e-mails link to open signed in or out. */
+	const anyone = route.name === 'confirm' || route.name === 'reset';
+	const redirect = anyone ? null : !session && !PUBLIC.has(route.name) ? 'welcome' : session && PUBLIC.has(route.name) ? 'home' : null;
 	if (redirect) route = { name: redirect, params: {}, query: new URLSearchParams() };
 	const key = `${route.name}:${JSON.stringify(route.params)}`;
 

@@ -80,6 +80,12 @@ export async function api<T>(path: string, c: Call = {}): Promise<T> {
 	return (await res.json()) as T;
 }
 
+/* A file answer (an export), as it came. */
+export async function apiBlob(path: string, c: Call = {}): Promise<Blob> {
+	const res = await send(path, c);
+	return res.blob();
+}
+
 /* The "next" link of a Link header, as a same-origin path. */
 export function nextLink(link: string | null): string | null {
 	if (!link) return null;

@@ -3,7 +3,7 @@
 
 export type RouteName =
 	| 'welcome' | 'signup' | 'home' | 'thread' | 'profile' | 'notifications' | 'messages'
-	| 'connections' | 'search' | 'tag' | 'settings' | 'notfound';
+	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'confirm' | 'reset' | 'notfound';
 
 export interface Route {
 	name: RouteName;
@@ -15,6 +15,8 @@ const STATIC: Record<string, RouteName> = {
 	'': 'home', '/': 'home', '/home': 'home', '/welcome': 'welcome', '/signup': 'signup',
 	'/notifications': 'notifications', '/messages': 'messages', '/connections': 'connections',
 	'/search': 'search', '/settings': 'settings',
+	'/settings/password': 'password', '/settings/account': 'account',
+	'/confirm': 'confirm', '/reset': 'reset',
 };
 
 export function parseRoute(hash: string): Route {

@@ -1,6 +1,6 @@
-/* Settings: your profile (update_credentials), the app's language, and
- * signing out (the token is revoked on the server). There is no password
- * change here: the server has no endpoint for it yet. */
+/* Settings: your profile (update_credentials), the app's language,
+ * links to the password and account pages (pages/Account.tsx), and
+ * signing out (the token is revoked on the server). */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
 import { revoke } from '../lib/auth';
@@ -96,6 +96,10 @@ export function Settings() {
 			<section class="card" aria-labelledby="settings-account">
 				<h2 id="settings-account">{t('settings.account')}</h2>
 				<p>{t('settings.signedInAs', { acct: session.me.acct })}</p>
+				<ul class="plain-list">
+					<li><a href="#/settings/password">{t('password.heading')}</a></li>
+					<li><a href="#/settings/account">{t('title.account')}</a></li>
+				</ul>
 				<button type="button" class="secondary" onClick={signOut}>
 					{t('settings.signOut')}
 				</button>

@@ -40,6 +40,7 @@ export function Welcome() {
 					</a>
 				)}
 			</div>
+			<p><a href="#/reset">{t('reset.forgot')}</a></p>
 			{error && <ErrorBox error={error} />}
 		</div>
 	);

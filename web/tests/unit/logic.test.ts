@@ -37,6 +37,15 @@ describe('parseRoute', () => {
 		expect(parseRoute('#/tags/caf%C3%A9').params).toEqual({ tag: 'café' });
 		expect(parseRoute('#/home?tab=latest').query.get('tab')).toBe('latest');
 	});
+	it('reads the settings pages and the pages e-mails link to, with their token', () => {
+		expect(parseRoute('#/settings/password').name).toBe('password');
+		expect(parseRoute('#/settings/account').name).toBe('account');
+		const reset = parseRoute('#/reset?token=abc_DEF-123');
+		expect(reset.name).toBe('reset');
+		expect(reset.query.get('token')).toBe('abc_DEF-123');
+		expect(parseRoute('#/confirm?token=x').name).toBe('confirm');
+		expect(parseRoute('#/settings/other').name).toBe('notfound');
+	});
 	it('sends anything else to "not found"', () => {
 		expect(parseRoute('#/thread/abc').name).toBe('notfound');
 		expect(parseRoute('#/@a/b').name).toBe('notfound');
