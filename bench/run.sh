@@ -23,6 +23,14 @@ OUT="$B/bench"
 mkdir -p "$OUT"
 PY=/usr/bin/python3
 
+# The federation scenarios run alone (bench/federation.py).
+case "${BENCH:-}" in
+deliver_fanout | deliver_hang)
+	make --no-print-directory -j"$(nproc)" B="$B" "$B/rapport" >/dev/null
+	exec "$PY" bench/federation.py "$BENCH" "$B/rapport" "$OUT"
+	;;
+esac
+
 need=""
 for p in wrk nginx-light sqlite3 bc; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"

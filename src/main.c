@@ -13,6 +13,9 @@
 #include "core/portability.h"
 #include "core/previews.h"
 #include "core/verify.h"
+#include "federation/deliver.h"
+#include "federation/domains.h"
+#include "store/federation.h"
 #include "http/server.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -46,6 +49,7 @@ static const char *const USAGE =
 	"  audit      a social-health report from a Mastodon or X archive\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
+	"  domain     block, limit or unblock a remote domain\n"
 	"  backup     copy the store while the server runs\n"
 	"  restore    make a data directory's store from a backup\n"
 	"  version    print the version\n"
@@ -108,6 +112,7 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_POLL_MAX_EXPIRY  longest poll, seconds (2629746; 1-31536000)\n"
 	"  RAPPORT_CARD_TTL         seconds before a link's preview is fetched again\n"
 	"                           (1209600; 0-31536000)\n"
+	"  RAPPORT_FEDERATION_INSECURE  federate over http with loopback peers (0; 0 or 1; tests only)\n"
 	"  RAPPORT_TRUSTED_PROXIES  reverse proxies, comma-separated addresses or CIDR blocks\n"
 	"                           (none): from these peers the client is the right-most\n"
 	"                           X-Forwarded-For entry that is not itself a trusted proxy\n"
@@ -266,15 +271,21 @@ static int serve_config(int argc, char **argv, struct config *cfg)
  * refused unless this server itself listens only on loopback. */
 static int start_fetch(const struct config *cfg)
 {
-	if (cfg->fetch_loopback && !str_has_prefix(cfg->listen, "127.") &&
-	    !str_has_prefix(cfg->listen, "localhost:")) {
+	bool loopback = str_has_prefix(cfg->listen, "127.") ||
+			str_has_prefix(cfg->listen, "localhost:");
+	if (cfg->fetch_loopback && !loopback) {
 		fprintf(stderr, "rapport: RAPPORT_FETCH_ALLOW_LOOPBACK is for tests: listen on "
+				"127.0.0.1 to use it\n");
+		return -1;
+	}
+	if (cfg->fed_insecure && !loopback) {
+		fprintf(stderr, "rapport: RAPPORT_FEDERATION_INSECURE is for tests: listen on "
 				"127.0.0.1 to use it\n");
 		return -1;
 	}
 	char ua[128];
 	snprintf(ua, sizeof ua, "Rapport/%s (+%s)", RAPPORT_VERSION, cfg->base_url);
-	if (fetch_init(ua, cfg->fetch_loopback)) {
+	if (fetch_init(ua, cfg->fetch_loopback || cfg->fed_insecure)) {
 		fprintf(stderr, "rapport: cannot start libcurl\n");
 		return -1;
 	}
@@ -342,7 +353,15 @@ static int cmd_serve(int argc, char **argv)
 		jobs_stop(0);
 		goto out;
 	}
+	if (deliver_start(st, &cfg)) { /* ActivityPub delivery (federation/deliver.h) */
+		previews_stop();
+		media_stop();
+		verify_stop();
+		jobs_stop(0);
+		goto out;
+	}
 	if (streaming_start(st, &cfg)) {
+		deliver_stop();
 		previews_stop();
 		media_stop();
 		verify_stop();
@@ -352,6 +371,7 @@ static int cmd_serve(int argc, char **argv)
 	if (server_start(&srv, &cfg, st)) {
 		fprintf(stderr, "rapport: cannot listen on %s\n", cfg.listen);
 		streaming_stop();
+		deliver_stop();
 		previews_stop();
 		media_stop();
 		verify_stop();
@@ -370,6 +390,7 @@ static int cmd_serve(int argc, char **argv)
 	media_stop();
 	verify_stop();
 	jobs_stop(10000);
+	deliver_stop();
 	struct cache_stats cs;
 	render_cache_stats(&cs);
 	log_info("render cache: %llu hits, %llu misses, %zu entries, %zu KB",
@@ -780,6 +801,78 @@ static int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* ---- rapport domain: the admin's rules for remote domains ---- */
+
+static const char *const DOMAIN_USAGE =
+	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR]\n"
+	"\n"
+	"  block    accept no activity from DOMAIN and fetch nothing from it\n"
+	"  limit    keep DOMAIN's statuses only from accounts someone here follows\n"
+	"  unblock  remove the rule\n";
+
+struct domain_tx {
+	const char *domain;
+	int severity;
+};
+
+static enum store_rc domain_fn(struct db *db, void *arg)
+{
+	struct domain_tx *x = arg;
+	return store_instance_domain_set(db, x->domain, x->severity, now_ms());
+}
+
+static int domain_with(struct config *cfg, int argc, char **argv)
+{
+	static const char *const verbs[] = {"unblock", "limit", "block"};
+	int sev = -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(argv[2], verbs[i]))
+			sev = i;
+	if (sev < 0)
+		return usage_error(DOMAIN_USAGE, "unknown domain command", argv[2]);
+	const char *name = NULL;
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, opts, DOMAIN_USAGE, &name);
+	if (rc)
+		return rc;
+	struct arena ar;
+	arena_init(&ar);
+	struct domain_tx x = {domain_canonical(&ar, name), sev};
+	struct store *st = NULL;
+	if (!x.domain)
+		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
+	else if (open_store(cfg, &st, false))
+		rc = 1;
+	if (!rc) {
+		struct db *db = store_acquire(st);
+		if (store_tx(db, domain_fn, &x) != ST_OK) {
+			fprintf(stderr, "rapport: cannot write the rule\n");
+			rc = 1;
+		} else {
+			printf("%s\t%s\n", x.domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
+		}
+		store_release(st, db);
+	}
+	if (st)
+		store_close(st);
+	arena_free(&ar);
+	return rc;
+}
+
+static int cmd_domain(int argc, char **argv)
+{
+	if (argc < 3 || is_help(argv[2])) {
+		fputs(DOMAIN_USAGE, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = domain_with(&cfg, argc, argv);
+	config_free(&cfg);
+	return rc;
+}
+
 /* rapport backup | restore: one line on stderr and exit 1 when refused. */
 static int cmd_backup(int argc, char **argv)
 {
@@ -837,6 +930,8 @@ int main(int argc, char **argv)
 		return cmd_seed(argc, argv);
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
+	if (!strcmp(cmd, "domain"))
+		return cmd_domain(argc, argv);
 	if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
 		return cmd_data(argc, argv);
 	if (!strcmp(cmd, "audit"))

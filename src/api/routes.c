@@ -14,6 +14,9 @@
 #include "api/api_social.h"
 #include "api/api_streaming.h"
 #include "federation/actor.h"
+#include "federation/domains.h"
+#include "federation/inbox.h"
+#include "federation/object.h"
 #include "pages/html.h"
 #include "pages/pages.h"
 
@@ -124,6 +127,7 @@ const struct route routes[] = {
 	{"GET", "/users/:name/following", h_ap_following, AUTH_NONE, 0, POLICY_PUBLIC},
 	{"GET", "/users/:name/outbox", h_ap_outbox, AUTH_NONE, 0, POLICY_PUBLIC},
 	{"GET", "/users/:name/collections/featured", h_ap_featured, AUTH_NONE, 0, POLICY_PUBLIC},
+#include "api/routes_federation.inc"
 
 	/* public pages and feeds (pages/public.c, pages/feeds.c) */
 	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -4,6 +4,8 @@
 #include "api/api_discover.h"
 #include "api/api_lists.h"
 #include "core/lists.h"
+#include "core/statuses.h"
+#include "federation/resolve.h"
 #include "util/util.h"
 
 #include <limits.h>
@@ -72,6 +74,36 @@ static bool anonymous_allowed(struct req *r)
 	return true;
 }
 
+/* resolve=true: a remote handle or URL found (fetched if need be) and
+ * put first in its list (federation/resolve.h). */
+static bool resolve(struct req *r, const struct search_query *q, struct account_list *accounts,
+		    struct status_list *statuses)
+{
+	enum resolved_kind kind = RESOLVED_NONE;
+	struct account a;
+	struct status s;
+	int64_t id;
+	if (param_bool(r, "resolve") != 1 || !r->account_id)
+		return true;
+	if (api_check(r, resolve_remote(&r->core, q->q, &kind, &a, &id)))
+		return false;
+	if (kind == RESOLVED_ACCOUNT && accounts) {
+		accounts->items = arena_calloc(&r->arena, 1, sizeof a);
+		accounts->items[0] = a;
+		accounts->n = 1;
+	} else if (kind == RESOLVED_STATUS && statuses) {
+		enum rc rc = status_load(&r->core, r->account_id, id, &s);
+		if (rc == RC_INTERNAL)
+			return !api_check(r, rc);
+		if (rc == RC_OK) {
+			statuses->items = arena_calloc(&r->arena, 1, sizeof s);
+			statuses->items[0] = s;
+			statuses->n = 1;
+		}
+	}
+	return true;
+}
+
 void h_search_v2(struct req *r)
 {
 	struct search_query q;
@@ -87,12 +119,17 @@ void h_search_v2(struct req *r)
 	struct account_list accounts = {0};
 	struct tag_list tags = {0};
 	struct status_list statuses = {0};
-	if ((all || !strcmp(type, "accounts")) &&
+	if (!resolve(r, &q, all || !strcmp(type, "accounts") ? &accounts : NULL,
+		     all || !strcmp(type, "statuses") ? &statuses : NULL))
+		return;
+	bool found = accounts.n || statuses.n; /* by its handle or URL: nothing else */
+	if (!found && (all || !strcmp(type, "accounts")) &&
 	    api_check(r, search_accounts(&r->core, r->account_id, &q, &accounts)))
 		return;
-	if ((all || !strcmp(type, "hashtags")) && api_check(r, search_tags(&r->core, &q, &tags)))
+	if (!found && (all || !strcmp(type, "hashtags")) &&
+	    api_check(r, search_tags(&r->core, &q, &tags)))
 		return;
-	if ((all || !strcmp(type, "statuses")) &&
+	if (!found && (all || !strcmp(type, "statuses")) &&
 	    api_check(r, search_statuses(&r->core, r->account_id, &q, &statuses)))
 		return;
 	json_t *hashtags = json_array();
@@ -106,9 +143,9 @@ void h_search_v2(struct req *r)
 void h_accounts_search(struct req *r)
 {
 	struct search_query q;
-	struct account_list l;
-	if (!read_query(r, &q, 40, 80) ||
-	    api_check(r, search_accounts(&r->core, r->account_id, &q, &l)))
+	struct account_list l = {0};
+	if (!read_query(r, &q, 40, 80) || !resolve(r, &q, &l, NULL) ||
+	    (!l.n && api_check(r, search_accounts(&r->core, r->account_id, &q, &l))))
 		return;
 	reply_json(r, 200, accounts_json(r, &l));
 }

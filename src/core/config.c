@@ -55,6 +55,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_POLL_MAX_EXPIRY", NULL, AT(poll_max_expiry, K_INT), 1, 31536000, 2629746},
 	{"RAPPORT_CARD_TTL", NULL, AT(card_ttl_s, K_INT), 0, 31536000, 1209600},
 	{"RAPPORT_FETCH_ALLOW_LOOPBACK", NULL, AT(fetch_loopback, K_BOOL), 0, 1, 0},
+	{"RAPPORT_FEDERATION_INSECURE", NULL, AT(fed_insecure, K_BOOL), 0, 1, 0},
 	{"RAPPORT_SCHEDULE_LEAD", NULL, AT(schedule_lead_s, K_INT), 0, 86400, 300},
 	{"RAPPORT_STREAM_HEARTBEAT_MS", NULL, AT(stream_heartbeat_ms, K_INT), 100, 3600000, 15000},
 	{"RAPPORT_STREAM_BUFFER", NULL, AT(stream_buffer, K_SIZE), 1024, 1LL << 30, 256 << 10},
@@ -210,7 +211,9 @@ void config_finish(struct config *c)
 	}
 	bool local = str_has_prefix(c->domain, "localhost") || str_has_prefix(c->domain, "127.") ||
 		     str_has_prefix(c->domain, "[::1]");
-	const char *scheme = env_str("RAPPORT_SCHEME", local ? "http" : "https");
+	const char *scheme = env_str("RAPPORT_SCHEME", local || c->fed_insecure ? "http" : "https");
+	if (c->fed_insecure)
+		scheme = "http";
 	size_t n = strlen(scheme) + strlen(c->domain) + 4;
 	char *u = xmalloc(n);
 	snprintf(u, n, "%s://%s", scheme, c->domain);

@@ -71,6 +71,10 @@ struct config {
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */
+	bool fed_insecure;      /* RAPPORT_FEDERATION_INSECURE: a test mode. Peers are reached
+				 * over plain http (WebFinger included) and on loopback, our
+				 * own URIs are http, remote handles carry the port; serve
+				 * refuses it unless it listens on loopback */
 	int schedule_lead_s;    /* RAPPORT_SCHEDULE_LEAD: how far ahead scheduled_at must be */
 };
 

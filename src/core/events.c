@@ -6,6 +6,7 @@
 #include "core/discover.h"
 #include "core/requests.h"
 #include "core/social_capital.h"
+#include "federation/outbox.h"
 #include "store/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -58,6 +59,8 @@ static const struct event_drain drains[] = {
 	{"detector prunes",
 	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
 	 detect_see, NULL, detect_prune, detect_pruned},
+	/* federation (federation/outbox.c): activities and their deliveries */
+	{"federation outbox", OUTBOX_EVENTS, outbox_see, outbox_prepare, outbox_write, outbox_done},
 	{NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -74,7 +77,7 @@ const char *events_name(enum event_type t)
 		"post",     "reply",         "mention",       "direct",         "status.edited",
 		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
 		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
-		"block",    "unblock",       "mute",          "unmute",
+		"block",    "unblock",       "mute",          "unmute",         "request.withdrawn",
 		"account.deleted",
 	};
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";

@@ -53,6 +53,7 @@
  *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
+ *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
  *  EV_ACCOUNT_DELETED  the account  -                    -                  -
  *      (core/lifecycle.c) emitted with its tombstone, while its followers
  *      and statuses are still in the store: the call point where
@@ -66,7 +67,8 @@
  * status addressed. Interactions and relationship events have the target
  * as their one recipient. A write that changes nothing (a second
  * favourite, unfollowing someone not followed) emits nothing; withdrawing
- * a pending follow request (unfollow) emits nothing either. */
+ * a pending follow request (unfollow) is EV_REQUEST_WITHDRAWN, not an
+ * unfollow (federation tells the other server; nothing else counts it). */
 enum event_type {
 	EV_POST = 0,
 	EV_REPLY,
@@ -87,6 +89,7 @@ enum event_type {
 	EV_UNBLOCK,
 	EV_MUTE,
 	EV_UNMUTE,
+	EV_REQUEST_WITHDRAWN,
 	EV_ACCOUNT_DELETED,
 	EV_TYPES
 };

@@ -49,3 +49,28 @@ int key_sign(void *ctx, const void *data, size_t n, unsigned char *sig, size_t *
 	sodium_memzero(pem, sizeof pem);
 	return rc;
 }
+
+enum rc key_session_open(struct core *c, int64_t account_id, struct key_session *s)
+{
+	char pem[RSA_PEM_MAX];
+	const char *pub;
+	s->account_id = account_id;
+	s->key = NULL;
+	if (key_public(c, account_id, &pub) == RC_OK &&
+	    store_key_private(c->db, account_id, pem, sizeof pem) == ST_OK)
+		s->key = rsa_key_read(pem);
+	sodium_memzero(pem, sizeof pem);
+	return s->key ? RC_OK : core_fail(c, RC_INTERNAL, NULL, "Internal error");
+}
+
+int key_session_sign(void *ctx, const void *data, size_t n, unsigned char *sig, size_t *siglen)
+{
+	struct key_session *s = ctx;
+	return s->key ? rsa_key_sign(s->key, data, n, sig, siglen) : -1;
+}
+
+void key_session_close(struct key_session *s)
+{
+	rsa_key_free(s->key);
+	s->key = NULL;
+}

@@ -33,4 +33,19 @@ struct key_signer {
  * read into a stack buffer that is wiped before returning. 0 or -1. */
 int key_sign(void *ctx, const void *data, size_t n, unsigned char *sig, size_t *siglen);
 
+/* A signer that reads the private key once for many signatures in a
+ * row (the delivery worker's batch): opened, used as a sig_sign_fn with
+ * key_session_sign, closed (wiping the key) before the batch ends, so a
+ * key is held parsed only while it signs. */
+struct rsa_key;
+struct key_session {
+	int64_t account_id;
+	struct rsa_key *key;
+};
+/* RC_OK, or RC_INTERNAL (the store or OpenSSL failed; key stays NULL). */
+enum rc key_session_open(struct core *c, int64_t account_id, struct key_session *s);
+int key_session_sign(void *ctx, const void *data, size_t n, unsigned char *sig, size_t *siglen);
+/* Frees and wipes the key (a closed or failed session is fine). */
+void key_session_close(struct key_session *s);
+
 #endif

@@ -119,7 +119,8 @@ static enum store_rc follow_checks(struct db *db, struct rel_tx *x, bool *blocke
 		return st;
 	struct account t;
 	st = store_account_get(db, x->c->arena, x->target, &t);
-	if (st != ST_OK || !t.locked)
+	/* a remote account is followed once its server accepts */
+	if (st != ST_OK || (!t.locked && !*t.domain))
 		return st;
 	bool follows;
 	st = store_follows(db, x->viewer, x->target, &follows);
@@ -175,8 +176,16 @@ static enum store_rc unfollow_fn(struct db *db, void *arg)
 	int64_t since; /* when the follow began: the event's `since` */
 	enum store_rc st = store_follow_since(db, x->viewer, x->target, &since);
 	if (st == ST_OK)
-		st = end_follow(db, x->viewer, x->target, true, &ended);
-	if (st != ST_OK || !ended)
+		st = end_follow(db, x->viewer, x->target, false, &ended);
+	if (st == ST_OK && !ended) { /* a pending request is withdrawn */
+		st = store_request_delete(db, x->viewer, x->target);
+		if (st == ST_NOT_FOUND)
+			return ST_OK;
+		if (st == ST_OK)
+			st = store_notification_retract(db, x->target, x->viewer, "follow_request", 0);
+		return st == ST_OK ? emit(x, db, EV_REQUEST_WITHDRAWN, x->viewer, x->target, 0) : st;
+	}
+	if (st != ST_OK)
 		return st;
 	return events_act(x->c, db, EV_UNFOLLOW, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
 										   : ST_OK;

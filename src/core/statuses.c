@@ -423,6 +423,22 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	return RC_OK;
 }
 
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f)
+{
+	s->mentions = mentions_json(c, f);
+	s->tags = tags_json(c, f);
+	s->local = false;
+	struct create_tx x = {c, s, f, NULL, 0, RC_OK};
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, create_fn, &x);
+	if (st == ST_CONFLICT)
+		return core_fail(c, RC_INVALID, NULL, "This status exists already");
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
+	jobs_wake();
+	return RC_OK;
+}
+
 /* ---- deleting ---- */
 
 struct delete_tx {
@@ -524,6 +540,7 @@ struct edit_tx {
 	struct status old, *now;
 	struct text_formatted *f;
 	enum rc rc; /* set when the edit breaks a rule */
+	const struct status *remote; /* a remote edit: the new version as received */
 };
 
 /* The accounts f mentions that the mentions JSON old did not. */
@@ -621,6 +638,30 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 	return st;
 }
 
+/* A remote edit (status_edit_remote): the version received, with x->f's
+ * mentions and tags, if it is newer than the stored one. */
+static bool remote_apply(struct core *c, struct edit_tx *x)
+{
+	const struct status *r = x->remote, *old = &x->old;
+	if (r->edited_at <= (old->edited_at ? old->edited_at : old->created_at))
+		return false;
+	struct status *now = arena_alloc(c->arena, sizeof *now);
+	*now = *old;
+	now->text = r->text;
+	now->content = r->content;
+	now->spoiler_text = r->spoiler_text;
+	now->sensitive = r->sensitive;
+	now->language = r->language;
+	now->tags = tags_json(c, x->f);
+	if (old->visibility == VIS_DIRECT)
+		x->f->nmentions = 0; /* the audience is the mention rows, unchanged */
+	else
+		now->mentions = mentions_json(c, x->f);
+	now->edited_at = r->edited_at;
+	x->now = now;
+	return true;
+}
+
 static enum store_rc edit_fn(struct db *db, void *arg)
 {
 	struct edit_tx *x = arg;
@@ -630,7 +671,10 @@ static enum store_rc edit_fn(struct db *db, void *arg)
 		st = ST_NOT_FOUND;
 	if (st != ST_OK)
 		return st;
-	if (edit_apply(c, db, &x->old, x->in, &x->now, &x->f)) {
+	if (x->remote) {
+		if (!remote_apply(c, x))
+			return ST_OK; /* not newer than what we have */
+	} else if (edit_apply(c, db, &x->old, x->in, &x->now, &x->f)) {
 		x->rc = c->err.rc;
 		return ST_ERROR;
 	}
@@ -663,6 +707,16 @@ enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct sta
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
 	previews_wake();
+	return RC_OK;
+}
+
+enum rc status_edit_remote(struct core *c, int64_t author, int64_t id, const struct status *now,
+			   struct text_formatted *f)
+{
+	struct edit_tx x = {.c = c, .viewer = author, .id = id, .f = f, .remote = now};
+	enum store_rc st = store_tx(c->db, edit_fn, &x);
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
 	return RC_OK;
 }
 

@@ -38,6 +38,22 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
  * in c->arena (its id is fresh and nothing has it). */
 enum rc status_draft(struct core *c, int64_t author, const struct new_status *in,
 		     struct status **out);
+/* A status received from another server (federation/inbox.c), written
+ * through the same rows, event and fan-out as a local one: s is complete
+ * (a fresh id, the remote author, uri, sanitised content, visibility,
+ * parent and thread, created_at) but for mentions and tags, which are
+ * made from f (its mentions resolved to known accounts, its tags
+ * lowercased; f->html unused). RC_INVALID when a status with its uri
+ * exists. */
+struct text_formatted;
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f);
+/* An edit received from another server of author's status id: now holds
+ * the new text, content, spoiler_text, sensitive, language and edited_at
+ * (the remote `updated`), f its mentions and tags. Applied, through the
+ * same rows and event as a local edit, only if edited_at is later than
+ * the stored version's; otherwise nothing changes (RC_OK). */
+enum rc status_edit_remote(struct core *c, int64_t author, int64_t id, const struct status *now,
+			   struct text_formatted *f);
 /* Loads a status the viewer (0 = anonymous) may see. */
 enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *out);
 /* Deletes the viewer's own status; out receives it as it was. */

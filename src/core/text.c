@@ -203,7 +203,7 @@ static bool ascii_user(char ch)
 	       ch == '_';
 }
 
-/* Length of "@user" or "@user@domain" at s (s[0] == '@'), 0 if none; sets
+/* Length of "@user", "@user@domain" or "@user@domain:port" at s (s[0] == '@'), 0 if none; sets
  * the username and domain lengths. */
 static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
 {
@@ -219,6 +219,12 @@ static size_t mention_len(const char *s, size_t *ulen, size_t *dlen)
 		while (ascii_user(s[j]) || s[j] == '-' || (s[j] == '.' && ascii_user(s[j + 1])))
 			j++;
 		if (j > i + 1 && memchr(s + i + 1, '.', j - i - 1) && j - i - 1 <= 253) {
+			/* a port, as handles carry it in the federation test mode */
+			size_t k = j + 1;
+			while (s[j] == ':' && k < j + 6 && s[k] >= '0' && s[k] <= '9')
+				k++;
+			if (k > j + 1 && !(s[k] >= '0' && s[k] <= '9'))
+				j = k;
 			*dlen = j - i - 1;
 			i = j;
 		}

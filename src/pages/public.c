@@ -6,6 +6,7 @@
 #include "core/accounts.h"
 #include "core/statuses.h"
 #include "federation/actor.h"
+#include "federation/object.h"
 #include "http/accept.h"
 #include "pages/pages.h"
 #include "pages/view.h"
@@ -259,7 +260,7 @@ void h_page_status(struct req *r)
 	struct status s;
 	int64_t id;
 	bool failed;
-	int kind = negotiate(r, false);
+	int kind = negotiate(r, true);
 	if (kind < 0 || !view_account(r, path_param(r, 0), &a, &failed) ||
 	    !id_parse(path_param(r, 1), &id) || status_load(&r->core, 0, id, &s) != RC_OK ||
 	    s.account_id != a.id || s.reblog) {
@@ -275,6 +276,10 @@ void h_page_status(struct req *r)
 	}
 	if (kind == 1) {
 		reply_json(r, 200, ent_status(r, &s));
+		return;
+	}
+	if (kind == 2) {
+		ap_reply_note(r, &s);
 		return;
 	}
 	struct status_list up, down;

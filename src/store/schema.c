@@ -677,5 +677,67 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE status_cards ("
 	" status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,"
 	" url TEXT NOT NULL);",
+	/* 17: what the inbox keeps of other servers (store_federation.c,
+	 * federation/remote.c, federation/inbox.c): each remote account's
+	 * endpoints and public key (the key cache: found by keyId, refetched
+	 * only when a signature fails), the ids of activities received (a
+	 * replay has no second effect; pruned past the signature window), the
+	 * id of each remote Follow of a local account (an Accept or Reject
+	 * must name it), the domains the admin blocks or limits, and the
+	 * domains each person blocks. */
+	"CREATE TABLE remote_actors ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" shared_inbox TEXT NOT NULL DEFAULT '',"
+	" followers TEXT NOT NULL DEFAULT '',"
+	" key_id TEXT NOT NULL,"
+	" public_pem TEXT NOT NULL,"
+	" fetched_at BIGINT NOT NULL);"
+	"CREATE UNIQUE INDEX remote_actors_key ON remote_actors(key_id);"
+	"CREATE TABLE inbox_seen ("
+	" activity TEXT PRIMARY KEY,"
+	" at BIGINT NOT NULL);"
+	"CREATE INDEX inbox_seen_at ON inbox_seen(at);"
+	"CREATE TABLE remote_follows ("
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" activity TEXT NOT NULL,"
+	" PRIMARY KEY (account_id, target_id)) WITHOUT ROWID;"
+	"CREATE TABLE instance_domains ("
+	" domain TEXT PRIMARY KEY,"
+	" severity INTEGER NOT NULL,"           /* 1 limit, 2 block */
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE account_domain_blocks ("   /* a person's own domain blocks */
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" domain TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (account_id, domain)) WITHOUT ROWID;",
+	/* 18: federation delivery (store_deliver.c, federation/deliver.c);
+	 * remote actors' inboxes are in remote_actors (15):
+	 * - fed_activities: an activity to deliver, its JSON once;
+	 * - deliveries: one POST of an activity to one inbox, due at next_at
+	 *   (a worker that takes it moves next_at past its lease), host its
+	 *   authority for the per-host rules;
+	 * - delivery_hosts: failures per host on distinct UTC days (day
+	 *   numbers, ms / 86400000); 7 make it unavailable, a success clears. */
+	"CREATE TABLE fed_activities ("
+	" id INTEGER PRIMARY KEY,"
+	" actor_id BIGINT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE deliveries ("
+	" id INTEGER PRIMARY KEY,"
+	" activity_id BIGINT NOT NULL REFERENCES fed_activities(id) ON DELETE CASCADE,"
+	" inbox TEXT NOT NULL,"
+	" host TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at BIGINT NOT NULL,"
+	" UNIQUE (activity_id, inbox));"
+	"CREATE INDEX deliveries_due ON deliveries(next_at);"
+	"CREATE TABLE delivery_hosts ("
+	" host TEXT PRIMARY KEY,"
+	" failure_days INTEGER NOT NULL DEFAULT 0,"
+	" last_failure_day BIGINT NOT NULL DEFAULT 0,"
+	" unavailable INTEGER NOT NULL DEFAULT 0);",
 	NULL,
 };

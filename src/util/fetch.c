@@ -155,20 +155,28 @@ static curl_socket_t on_socket(void *arg, curlsocktype purpose, struct curl_sock
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-static void set_options(CURL *h, const char *url, const char *accept, struct transfer *t,
+static struct curl_slist *header_list(const struct fetch_opts *o)
+{
+	struct curl_slist *l = NULL;
+	if (o->accept) {
+		char line[256];
+		snprintf(line, sizeof line, "Accept: %s", o->accept);
+		l = curl_slist_append(l, line);
+	}
+	for (const char *const *h = o->headers; h && *h; h++)
+		l = curl_slist_append(l, *h);
+	return l;
+}
+
+static void set_options(CURL *h, const char *url, const struct fetch_opts *o, struct transfer *t,
 			struct curl_slist **headers)
 {
-	*headers = NULL;
-	if (accept) {
-		char line[256];
-		snprintf(line, sizeof line, "Accept: %s", accept);
-		*headers = curl_slist_append(NULL, line);
-	}
+	*headers = header_list(o);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, *headers);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, o->no_redirect ? 0L : 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)FETCH_REDIRECTS);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)FETCH_TIMEOUT_S);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -202,6 +210,23 @@ static enum fetch_rc result_of(CURLcode c, const struct transfer *t)
 
 enum fetch_rc fetch_get(const char *url, const char *accept, struct fetch_result *out)
 {
+	struct fetch_opts o = {.accept = accept};
+	return fetch_get_opts(url, &o, out);
+}
+
+/* The response's status, type and (not following redirects) Location. */
+static void read_info(CURL *h, const struct fetch_opts *o, struct fetch_result *out)
+{
+	char *ct = NULL, *loc = NULL;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		snprintf(out->content_type, sizeof out->content_type, "%s", ct);
+	if (o->no_redirect && curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+		out->location = xstrdup(loc);
+}
+
+enum fetch_rc fetch_get_opts(const char *url, const struct fetch_opts *o, struct fetch_result *out)
+{
 	memset(out, 0, sizeof *out);
 	if (!url_ok(url))
 		return FETCH_BAD_URL;
@@ -210,13 +235,10 @@ enum fetch_rc fetch_get(const char *url, const char *accept, struct fetch_result
 		return FETCH_FAILED;
 	struct transfer t = {0};
 	struct curl_slist *headers;
-	set_options(h, url, accept, &t, &headers);
+	set_options(h, url, o, &t, &headers);
 	enum fetch_rc rc = result_of(curl_easy_perform(h), &t);
 	if (rc == FETCH_OK) {
-		char *ct = NULL;
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
-		if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-			snprintf(out->content_type, sizeof out->content_type, "%s", ct);
+		read_info(h, o, out);
 		out->body = t.body ? t.body : xstrdup("");
 		out->len = t.len;
 		t.body = NULL;
@@ -230,7 +252,9 @@ enum fetch_rc fetch_get(const char *url, const char *accept, struct fetch_result
 void fetch_result_free(struct fetch_result *r)
 {
 	free(r->body);
+	free(r->location);
 	r->body = NULL;
+	r->location = NULL;
 }
 
 const char *fetch_rc_str(enum fetch_rc rc)

@@ -37,6 +37,16 @@ struct fetch_result {
 	char *body;           /* malloc'ed, NUL-terminated; NULL unless FETCH_OK */
 	size_t len;
 	char content_type[128];
+	char *location;       /* malloc'ed; a redirect's Location (absolute) when
+			       * redirects are not followed, else NULL */
+};
+
+/* How fetch_get_opts fetches. */
+struct fetch_opts {
+	const char *accept;            /* the Accept header; NULL: none */
+	const char *const *headers;    /* more "Name: value" lines, NULL-terminated; NULL: none */
+	bool no_redirect;              /* answer a 3xx with its Location instead of following it
+					* (a caller that signs each request follows them itself) */
 };
 
 /* user_agent is sent as User-Agent; allow_loopback lets fetches reach
@@ -47,6 +57,8 @@ void fetch_cleanup(void);
 /* GETs url with accept as the Accept header (NULL: none); out is filled
  * on FETCH_OK and must be released with fetch_result_free() in every case. */
 enum fetch_rc fetch_get(const char *url, const char *accept, struct fetch_result *out);
+/* The same with options. */
+enum fetch_rc fetch_get_opts(const char *url, const struct fetch_opts *o, struct fetch_result *out);
 void fetch_result_free(struct fetch_result *r);
 /* True if a connection to sa is allowed by the rules above. */
 bool fetch_address_allowed(const struct sockaddr *sa);

@@ -32,6 +32,17 @@ void rsa_secret_free(char *s);
 int rsa_sign_sha256(const char *private_pem, const void *data, size_t n, unsigned char *sig,
 		    size_t *siglen);
 
+/* A private key read once for many signatures (parsing PEM costs more
+ * than signing: the delivery worker signs a batch with one). Opaque; the
+ * key material lives in OpenSSL's memory and is wiped by rsa_key_free. */
+struct rsa_key;
+/* NULL if pem is not an RSA private key. */
+struct rsa_key *rsa_key_read(const char *private_pem);
+/* As rsa_sign_sha256, with a key read by rsa_key_read. */
+int rsa_key_sign(struct rsa_key *k, const void *data, size_t n, unsigned char *sig,
+		 size_t *siglen);
+void rsa_key_free(struct rsa_key *k);
+
 enum rsa_verdict {
 	RSA_VALID = 0,
 	RSA_INVALID,    /* the signature does not match */

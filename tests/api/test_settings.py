@@ -39,6 +39,7 @@ BOUNDS = {
     "RAPPORT_POLL_MIN_EXPIRY": (1, 31536000),
     "RAPPORT_POLL_MAX_EXPIRY": (1, 31536000),
     "RAPPORT_CARD_TTL": (0, 31536000),
+    "RAPPORT_FEDERATION_INSECURE": (0, 1),
 }
 
 BAD = [(name, v) for name, (lo, hi) in BOUNDS.items()

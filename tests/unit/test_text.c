@@ -32,6 +32,7 @@ static const struct person people[] = {
 	{"carol", "", 3},
 	{"dave", "remote.example", 4},
 	{"evil", "", 5},
+	{"pete", "127.0.0.1:8081", 6},
 };
 
 struct resolver {
@@ -487,6 +488,12 @@ static void mentions_count_as_user(void **state)
 	assert_string_equal(x->f.mentions[0].acct, "alice");
 	fmt(x, "@dave");
 	assert_int_equal(x->f.nmentions, 0); /* a remote account needs its domain */
+	/* handles carry a port in the federation test mode */
+	fmt(x, "@pete@127.0.0.1:8081: hi");
+	assert_int_equal(x->f.nmentions, 1);
+	assert_string_equal(x->f.mentions[0].domain, "127.0.0.1:8081");
+	fmt(x, "@pete@127.0.0.1:808123");
+	assert_int_equal(x->f.nmentions, 0); /* not a port: not that handle */
 }
 
 static void hashtags_unicode_and_digits(void **state)

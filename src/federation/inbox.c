@@ -1,0 +1,236 @@
+/* inbox.c - the inbox's request: size, signature, signer, replay; then
+ * inbox_apply (inbox_apply.c). See inbox.h. */
+#include "federation/inbox.h"
+#include "core/accounts.h"
+#include "federation/inbox_internal.h"
+#include "federation/remote.h"
+#include "federation/signature.h"
+#include "store/federation.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define INBOX_HEADERS_MAX 64
+/* Received ids are kept past the signature window (Date up to 65 min
+ * old), so no replay that could still verify finds its id gone. */
+#define INBOX_SEEN_MS (3 * 3600 * 1000LL)
+#define INBOX_PRUNE_EVERY 1024
+
+struct headers {
+	struct sig_header h[INBOX_HEADERS_MAX];
+	int n;
+	bool too_many;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	(void)kind;
+	struct headers *hs = cls;
+	if (hs->n == INBOX_HEADERS_MAX) {
+		hs->too_many = true;
+		return MHD_NO;
+	}
+	hs->h[hs->n++] = (struct sig_header){key, value ? value : ""};
+	return MHD_YES;
+}
+
+/* The key callback's context: the actor whose key it handed out. */
+struct key_ctx {
+	struct core *c;
+	struct remote_actor ra;
+	enum remote_rc rc;
+};
+
+static enum sig_key_rc key_of(void *arg, const char *key_id, bool refresh, const char **pem)
+{
+	struct key_ctx *k = arg;
+	k->rc = remote_key(k->c, key_id, refresh, &k->ra);
+	if (k->rc == REMOTE_OK) {
+		*pem = k->ra.public_pem;
+		return SIG_KEY_FOUND;
+	}
+	return k->rc == REMOTE_FAILED || k->rc == REMOTE_ERROR ? SIG_KEY_ERROR : SIG_KEY_NONE;
+}
+
+const char *inbox_id_of(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v)
+				 : json_string_value(json_object_get(v, "id"));
+}
+
+/* Mastodon answers a Delete of an actor it never knew with a bare 202:
+ * fetching a deleted actor's key would only fail. */
+static bool unknown_self_delete(struct core *c, const json_t *act)
+{
+	const char *type = json_string_value(json_object_get(act, "type"));
+	const char *actor = inbox_id_of(json_object_get(act, "actor"));
+	const char *obj = inbox_id_of(json_object_get(act, "object"));
+	struct account a;
+	return type && actor && obj && !strcmp(type, "Delete") && !strcmp(actor, obj) &&
+	       store_account_by_uri(c->db, c->arena, actor, &a) == ST_NOT_FOUND;
+}
+
+/* The admin's rule for the actor's domain: blocked (403, and false), or
+ * limited (noted in x). */
+static bool domain_allowed(struct req *r, struct inbox_ctx *x)
+{
+	int sev;
+	if (store_instance_domain_get(r->core.db, x->authority, &sev) != ST_OK) {
+		reply_error(r, 500, "Internal error");
+		return false;
+	}
+	if (sev == INSTANCE_BLOCK) {
+		reply_error(r, 403, "This domain is blocked");
+		return false;
+	}
+	x->limited = sev == INSTANCE_LIMIT;
+	return true;
+}
+
+bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed)
+{
+	bool blocked;
+	if (store_domain_blocked(x->c->db, id, x->authority, &blocked) != ST_OK) {
+		*failed = true;
+		return true;
+	}
+	return blocked;
+}
+
+/* Verifies the signature and that its key's owner is the actor; replies
+ * and returns false otherwise. */
+static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
+{
+	struct headers hs = {.n = 0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hs);
+	struct sig_request sr = {.method = "POST",
+				 .scheme = r->core.cfg->fed_insecure ? "http" : "https",
+				 .target = r->path, /* our inbox paths: no query, nothing escaped */
+				 .headers = hs.h,
+				 .nheaders = hs.n,
+				 .body = r->body.data,
+				 .body_len = r->body.len};
+	struct key_ctx k = {.c = &r->core, .rc = REMOTE_OK};
+	struct sig_verified v;
+	enum sig_rc rc = hs.too_many ? SIG_MALFORMED
+				     : sig_verify(&sr, now_ms() / 1000, key_of, &k, &v);
+	if (rc != SIG_OK) {
+		log_info("inbox: refused (%s)", sig_rc_str(rc));
+		if (k.rc == REMOTE_BLOCKED)
+			reply_error(r, 403, "This domain is blocked");
+		else if (rc == SIG_KEY_UNAVAILABLE)
+			reply_error(r, k.rc == REMOTE_ERROR ? 500 : 503, "Cannot fetch the key now");
+		else
+			reply_error(r, 401, "Signature: %s", sig_rc_str(rc));
+		return false;
+	}
+	const char *actor = inbox_id_of(json_object_get(act, "actor"));
+	if (account_get(&r->core, k.ra.account_id, &x->actor) != RC_OK || !actor ||
+	    strcmp(actor, x->actor.uri)) {
+		reply_error(r, 401, "The signature's key is not the actor's");
+		return false;
+	}
+	x->ra = k.ra;
+	x->authority = x->actor.domain;
+	return domain_allowed(r, x);
+}
+
+struct claim_tx {
+	const char *key;
+	int64_t now;
+	bool prune;
+};
+
+/* In a transaction of its own, so the writer commits it with others. */
+static enum store_rc claim_fn(struct db *db, void *arg)
+{
+	struct claim_tx *x = arg;
+	return store_inbox_claim(db, x->key, x->now, x->prune, x->now - INBOX_SEEN_MS);
+}
+
+static enum store_rc unclaim_fn(struct db *db, void *arg)
+{
+	return store_inbox_unclaim(db, arg);
+}
+
+/* Claims the activity's id (or, without one, its body's digest): false
+ * when it was received before. */
+static enum store_rc claim(struct req *r, const json_t *act, const char **key)
+{
+	static atomic_uint count;
+	const char *id = json_string_value(json_object_get(act, "id"));
+	char hex[65];
+	if (!id || strlen(id) > 2048) {
+		sha256_hex(r->body.data, r->body.len, hex);
+		id = arena_printf(&r->arena, "sha256:%s", hex);
+	}
+	*key = id;
+	struct claim_tx x = {id, now_ms(), atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
+	return store_tx(r->core.db, claim_fn, &x);
+}
+
+static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
+{
+	static const unsigned status[] = {[AP_OK] = 202, [AP_INVALID] = 400,
+					  [AP_FORBIDDEN] = 403, [AP_ERROR] = 500,
+					  [AP_UNAVAILABLE] = 503};
+	/* a failure leaves no trace, so the sender's retry is applied */
+	if (rc == AP_ERROR || rc == AP_UNAVAILABLE)
+		store_tx(r->core.db, unclaim_fn, (void *)key);
+	if (rc == AP_OK)
+		reply_text(r, 202, "application/json", "{}");
+	else
+		reply_error(r, status[rc], "%s",
+			    rc == AP_INVALID     ? "The activity breaks a rule"
+			    : rc == AP_FORBIDDEN ? "The activity acts on what is not the actor's"
+						 : "Try again later");
+}
+
+/* The personal inbox's account must exist (it is only an address: the
+ * activity is routed by what it says, as on the shared inbox). */
+static bool inbox_owner_ok(struct req *r)
+{
+	const char *name = path_param(r, 0);
+	struct account a;
+	if (!name)
+		return true;
+	if (username_valid(name) && account_lookup(&r->core, name, &a) == RC_OK && !*a.domain)
+		return true;
+	if (r->core.err.rc == RC_INTERNAL)
+		reply_core_error(r);
+	else
+		reply_error(r, 404, "Record not found");
+	return false;
+}
+
+void h_ap_inbox(struct req *r)
+{
+	if (r->body.len > INBOX_MAX) {
+		reply_error(r, 413, "Request body too large (limit %u bytes)", INBOX_MAX);
+		return;
+	}
+	if (!inbox_owner_ok(r))
+		return;
+	json_t *act = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, NULL);
+	struct inbox_ctx x = {.c = &r->core, .act = act};
+	const char *key;
+	if (!json_is_object(act) || !remote_context_ok(act) ||
+	    !json_is_string(json_object_get(act, "type")))
+		reply_error(r, 400, "Not an ActivityStreams activity");
+	else if (unknown_self_delete(&r->core, act))
+		reply_text(r, 202, "application/json", "{}");
+	else if (verify(r, act, &x)) {
+		enum store_rc st = claim(r, act, &key);
+		if (st == ST_CONFLICT)
+			reply_text(r, 202, "application/json", "{}");
+		else if (st != ST_OK)
+			reply_error(r, 500, "Internal error");
+		else
+			reply_applied(r, inbox_apply(&x), key);
+	}
+	json_decref(act);
+}

@@ -1,0 +1,70 @@
+/* federation.h - what the store keeps of other servers (migration 14,
+ * store_federation.c): remote actors' endpoints and keys, received
+ * activity ids, remote Follow ids, and the admin's domain rules. */
+#ifndef RAPPORT_STORE_FEDERATION_H
+#define RAPPORT_STORE_FEDERATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* A remote account's ActivityPub side. */
+struct remote_actor {
+	int64_t account_id;
+	const char *inbox, *shared_inbox, *followers; /* "" when absent */
+	const char *key_id, *public_pem;
+	int64_t fetched_at; /* ms */
+};
+
+/* The account with this ActivityPub id (local or remote). */
+enum store_rc store_account_by_uri(struct db *db, struct arena *ar, const char *uri,
+				   struct account *out);
+/* The id of the status with this ActivityPub id (remote statuses). */
+enum store_rc store_status_by_uri(struct db *db, const char *uri, int64_t *id);
+/* Inserts a remote account and its actor row, or, when an account with
+ * a->uri exists, updates its profile, username and actor row; a->id is
+ * set to the account's id either way. ra->account_id is ignored. */
+enum store_rc store_remote_upsert(struct db *db, struct account *a, const struct remote_actor *ra);
+/* The actor row of a remote account, by account or by keyId. */
+enum store_rc store_remote_get(struct db *db, struct arena *ar, int64_t account_id,
+			       struct remote_actor *out);
+enum store_rc store_remote_by_key(struct db *db, struct arena *ar, const char *key_id,
+				  struct remote_actor *out);
+
+/* Claims an activity id received at `at`: ST_OK the first time,
+ * ST_CONFLICT if it was claimed before. Claims older than before are
+ * dropped first when prune is true. */
+enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at, bool prune,
+				int64_t before);
+/* Gives a claim back (its effect failed, so a retry must apply it). */
+enum store_rc store_inbox_unclaim(struct db *db, const char *activity);
+
+/* The id of account_id's Follow of target_id as the remote server named
+ * it (set on each Follow received; read for the Accept or Reject). */
+enum store_rc store_remote_follow_set(struct db *db, int64_t account_id, int64_t target_id,
+				      const char *activity);
+enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t account_id,
+				      int64_t target_id, const char **activity);
+
+/* The admin's rule for a domain: 0 none, INSTANCE_LIMIT or INSTANCE_BLOCK. */
+#define INSTANCE_LIMIT 1
+#define INSTANCE_BLOCK 2
+enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity);
+/* severity 0 removes the rule. */
+enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
+					int64_t at);
+
+/* A person's domain blocks: set (on) or removed; whether account_id
+ * blocks domain; a page of them by domain after `after` ("" first). */
+enum store_rc store_domain_block_set(struct db *db, int64_t account_id, const char *domain,
+				     bool on, int64_t at);
+enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char *domain,
+				   bool *blocked);
+enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
+				  const char *after, int limit, const char ***out, int *n);
+/* The accounts of domain that follow account_id (at most limit). */
+enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
+				 int limit, int64_t *out, int *n);
+
+#endif

@@ -1,0 +1,202 @@
+"""Rapport with Rapport: three servers on loopback in the test mode
+(RAPPORT_FEDERATION_INSECURE=1), each delivering to the others' inboxes
+through its delivery worker and applying what it receives through its
+inbox. Everything goes through the public API of each side: handles are
+found with resolve=true search, and what one side does is waited for on
+the other (deliveries are background work)."""
+import re
+import time
+
+import pytest
+from conftest import Server
+from test_statuses import post
+
+INSECURE = {"RAPPORT_FEDERATION_INSECURE": "1"}
+
+
+@pytest.fixture(scope="module")
+def net():
+    servers = [Server(env=INSECURE).start() for _ in range(3)]
+    yield servers
+    for s in servers:
+        assert s.stop() == 0
+
+
+def wait_for(check, what, timeout=15):
+    """Polls check() until it returns something true; fails after timeout."""
+    deadline = time.time() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def handle(user):
+    return f"{user.name}@{user.server.domain}"
+
+
+def find(user, other):
+    """The id, on user's server, of other (a user of another server)."""
+    r = user.get("/api/v2/search", params={"q": handle(other), "resolve": "true",
+                                            "type": "accounts"})
+    assert r.status_code == 200, r.text
+    accounts = r.json()["accounts"]
+    assert [a["acct"] for a in accounts] == [handle(other)], r.text
+    return accounts[0]["id"]
+
+
+def relationship(user, account_id):
+    r = user.get("/api/v1/accounts/relationships", params={"id[]": account_id})
+    assert r.status_code == 200, r.text
+    return r.json()[0]
+
+
+def follow(user, other):
+    """user follows other (on another server) and waits for the Accept."""
+    oid = find(user, other)
+    r = user.post(f"/api/v1/accounts/{oid}/follow")
+    assert r.status_code == 200, r.text
+    wait_for(lambda: relationship(user, oid)["following"], f"{handle(other)}'s Accept")
+    return oid
+
+
+def home_status(user, text):
+    """The status on user's home timeline whose content holds text."""
+    def check():
+        for s in user.get("/api/v1/timelines/home", params={"limit": 40}).json():
+            if text in s["content"]:
+                return s
+        return None
+    return check
+
+
+def notification(user, kind, text=None):
+    def check():
+        for n in user.get("/api/v1/notifications", params={"limit": 40}).json():
+            if n["type"] == kind and (text is None or (n.get("status") and
+                                                       text in n["status"]["content"])):
+                return n
+        return None
+    return check
+
+
+def inbox_posts(server):
+    """How many activities server's inboxes have been sent so far."""
+    text = server.log.read_text(errors="replace")
+    return len(re.findall(r" POST /(?:users/\w+/)?inbox ", text))
+
+
+def test_follow_post_reply_favourite_boost_edit_delete(net):
+    a, b, _ = net
+    alice, bob = a.user(), b.user()
+    follow(alice, bob)
+    # bob's server lists alice among bob's followers
+    bob_followers = bob.get(f"/api/v1/accounts/{bob.id}/followers").json()
+    assert [f["acct"] for f in bob_followers] == [handle(alice)]
+
+    # a post reaches the follower's home timeline on the other server
+    mine = post(bob, "hello from server b")
+    there = wait_for(home_status(alice, "hello from server b"), "bob's post on A")
+    assert there["account"]["acct"] == handle(bob)
+    assert there["uri"] == mine["uri"]
+
+    # a reply, a favourite and a boost come back to bob
+    reply = post(alice, f"@{handle(bob)} answered", in_reply_to_id=there["id"])
+    wait_for(notification(bob, "mention", "answered"), "alice's reply on B")
+    ctx = wait_for(lambda: bob.get(f"/api/v1/statuses/{mine['id']}/context").json()
+                   ["descendants"], "the reply in bob's thread")
+    assert ctx[0]["uri"] == reply["uri"]
+    assert alice.post(f"/api/v1/statuses/{there['id']}/favourite").status_code == 200
+    wait_for(notification(bob, "favourite"), "alice's favourite on B")
+    assert alice.post(f"/api/v1/statuses/{there['id']}/unfavourite").status_code == 200
+    wait_for(lambda: bob.get(f"/api/v1/statuses/{mine['id']}").json()["favourites_count"] == 0,
+             "the Undo(Like) on B")
+    assert alice.post(f"/api/v1/statuses/{there['id']}/reblog").status_code == 200
+    wait_for(notification(bob, "reblog"), "alice's boost on B")
+
+    # an edit and a deletion follow the status
+    r = bob.put(f"/api/v1/statuses/{mine['id']}", data={"status": "hello, edited"})
+    assert r.status_code == 200, r.text
+    wait_for(lambda: "hello, edited" in alice.get(f"/api/v1/statuses/{there['id']}")
+             .json().get("content", ""), "the edit on A")
+    assert bob.delete(f"/api/v1/statuses/{mine['id']}").status_code == 200
+    wait_for(lambda: alice.get(f"/api/v1/statuses/{there['id']}").status_code == 404,
+             "the deletion on A")
+
+
+def test_locked_account_answers_the_request(net):
+    a, b, _ = net
+    alice, carol = a.user(), b.user()
+    assert carol.patch("/api/v1/accounts/update_credentials",
+                       data={"locked": "true"}).status_code == 200
+    cid = find(alice, carol)
+    rel = alice.post(f"/api/v1/accounts/{cid}/follow").json()
+    assert rel["requested"] is True and rel["following"] is False
+    reqs = wait_for(lambda: carol.get("/api/v1/follow_requests").json(), "the request on B")
+    assert reqs[0]["acct"] == handle(alice)
+    # not yet: alice still only asked
+    assert relationship(alice, cid)["requested"] is True
+    r = carol.post(f"/api/v1/follow_requests/{reqs[0]['id']}/authorize")
+    assert r.status_code == 200, r.text
+    wait_for(lambda: relationship(alice, cid)["following"], "carol's Accept on A")
+
+
+def test_mentions_and_direct_messages_both_ways(net):
+    a, b, _ = net
+    alice, bob = a.user(), b.user()
+    # they follow each other (a stranger's mention would wait among
+    # message requests)
+    follow(alice, bob)
+    follow(bob, alice)
+    post(alice, f"hi @{handle(bob)}, a mention")
+    wait_for(notification(bob, "mention", "a mention"), "the mention on B")
+    dm = post(alice, f"@{handle(bob)} just for you", visibility="direct")
+    # a direct message that starts a conversation waits among bob's
+    # message requests (the default policy), on his own server
+    def held():
+        for q in bob.get("/api/v1/notifications/requests").json():
+            if q["account"]["acct"] == handle(alice):
+                return q["last_status"]
+        return None
+    got = wait_for(held, "the DM on B")
+    assert got["visibility"] == "direct" and "just for you" in got["content"]
+    assert got["uri"] == dm["uri"]
+    # bob's answer is part of the conversation alice started: it notifies
+    back = post(bob, f"@{handle(alice)} and back to you", visibility="direct",
+                in_reply_to_id=got["id"])
+    n = wait_for(notification(alice, "mention", "back to you"), "the answer on A")
+    assert n["status"]["visibility"] == "direct"
+    assert n["status"]["in_reply_to_id"] == dm["id"]
+    assert n["status"]["uri"] == back["uri"]
+
+
+def test_followers_only_never_reaches_a_non_followers_server(net):
+    a, b, c = net
+    alice, bob, carol, dave = a.user(), b.user(), b.user(), c.user()
+    follow(alice, bob)
+    follow(dave, carol)  # C knows B, but nobody on C follows bob
+    before = inbox_posts(c)
+    post(bob, "followers only, please", visibility="private")
+    got = wait_for(home_status(alice, "followers only"), "the private post on A")
+    assert got["visibility"] == "private"
+    # carol's public post reaches C: had bob's reached it, it came first
+    post(carol, "public from carol")
+    wait_for(home_status(dave, "public from carol"), "carol's post on C")
+    assert inbox_posts(c) - before == 1
+    found = dave.get("/api/v2/search", params={"q": "followers only"}).json()["statuses"]
+    assert found == []
+
+
+def test_block_ends_the_follow_on_the_other_server(net):
+    a, b, _ = net
+    alice, bob = a.user(), b.user()
+    bid = follow(alice, bob)
+    aid = find(bob, alice)
+    assert bob.post(f"/api/v1/accounts/{aid}/block").status_code == 200
+    wait_for(lambda: not relationship(alice, bid)["following"], "the Block on A")
+    post(bob, "after the block")
+    time.sleep(1)
+    assert home_status(alice, "after the block")() is None
