@@ -1,4 +1,4 @@
-/* federation.h - what the store keeps of other servers (migration 14,
+/* federation.h - what the store keeps of other servers (migration 17,
  * store_federation.c): remote actors' endpoints and keys, received
  * activity ids, remote Follow ids, and the admin's domain rules. */
 #ifndef RAPPORT_STORE_FEDERATION_H

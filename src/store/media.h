@@ -1,4 +1,4 @@
-/* media.h - media_attachments (migration 16): uploads, their processing
+/* media.h - media_attachments (migration 15): uploads, their processing
  * state, the statuses and profiles that use them (store_media.c). */
 #ifndef RAPPORT_STORE_MEDIA_H
 #define RAPPORT_STORE_MEDIA_H

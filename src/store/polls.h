@@ -1,5 +1,5 @@
 /* polls.h - polls, their options and votes, and link preview cards
- * (store_polls.c; migration 18).
+ * (store_polls.c; migration 16).
  *
  * A poll belongs to one status (deleted with it). Its options carry their
  * vote counts; each voter has one poll_votes row whose choices are a bit

@@ -713,7 +713,7 @@ const char *const schema_migrations[] = {
 	" created_at BIGINT NOT NULL,"
 	" PRIMARY KEY (account_id, domain)) WITHOUT ROWID;",
 	/* 18: federation delivery (store_deliver.c, federation/deliver.c);
-	 * remote actors' inboxes are in remote_actors (15):
+	 * remote actors' inboxes are in remote_actors (17):
 	 * - fed_activities: an activity to deliver, its JSON once;
 	 * - deliveries: one POST of an activity to one inbox, due at next_at
 	 *   (a worker that takes it moves next_at past its lease), host its

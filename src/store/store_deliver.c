@@ -1,4 +1,4 @@
-/* store_deliver.c - the federation delivery queue (migration 15). */
+/* store_deliver.c - the federation delivery queue (migration 18). */
 #include "store/deliver.h"
 #include "store/store_internal.h"
 

@@ -1,5 +1,5 @@
 /* store_federation.c - remote actors, received activities, remote Follow
- * ids and domain rules (migration 14). */
+ * ids and domain rules (migration 17). */
 #include "store/accounts.h"
 #include "store/federation.h"
 #include "store/store_internal.h"

@@ -1,4 +1,4 @@
-/* store_media.c - media_attachments (migration 16). */
+/* store_media.c - media_attachments (migration 15). */
 #include "store/media.h"
 #include "store/store_internal.h"
 

@@ -1,4 +1,4 @@
-/* store_polls.c - polls, votes and preview cards (migration 18). */
+/* store_polls.c - polls, votes and preview cards (migration 16). */
 #include "store/polls.h"
 #include "store/store_internal.h"
 
