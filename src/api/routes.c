@@ -5,6 +5,7 @@
 #include "http/router.h"
 #include "api/api_connections.h"
 #include "api/api_lists.h"
+#include "api/api_moderation.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
@@ -43,7 +44,6 @@ const struct route routes[] = {
 	{"GET", "/api/v1/instance", h_instance_v1, AUTH_NONE, 0},
 	{"GET", "/api/v2/instance", h_instance_v2, AUTH_NONE, 0},
 	{"GET", "/api/v1/custom_emojis", h_empty_array, AUTH_NONE, 0},
-	{"GET", "/api/v1/instance/rules", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/peers", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/announcements", h_empty_array, AUTH_USER, R(ACCOUNTS)},
 	{"GET", "/api/v2/filters", h_empty_array, AUTH_USER, R(FILTERS)},
@@ -101,6 +101,9 @@ const struct route routes[] = {
 #include "api/routes_requests.inc"
 	/* know your connections (api/rapport_connections.c) */
 #include "api/routes_connections.inc"
+	/* reports, rules and the admin API (api/moderation.c, api/admin*.c) */
+#include "api/routes_moderation.inc"
+#include "api/routes_admin.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},
