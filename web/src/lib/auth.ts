@@ -7,7 +7,9 @@ import { api, ApiError } from './api';
 import { challengeS256, randomString } from './pkce';
 import type { AppRegistration, TokenResponse } from './types';
 
-export const SCOPES = 'read write follow';
+/* admin:read and admin:write too, as Mastodon's own web app has them: the
+ * server still checks every admin call against the account's role. */
+export const SCOPES = 'read write follow admin:read admin:write';
 const APP_KEY = 'rapport.app';
 const PKCE_KEY = 'rapport.pkce';
 
@@ -108,6 +110,9 @@ export interface SignUp {
 	email: string;
 	password: string;
 	locale: string;
+	/* Why they want to join (servers that approve sign-ups) and an invite. */
+	reason?: string;
+	invite_code?: string;
 }
 
 export async function signUp(s: SignUp): Promise<string> {

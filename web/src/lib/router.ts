@@ -3,7 +3,7 @@
 
 export type RouteName =
 	| 'welcome' | 'signup' | 'home' | 'thread' | 'profile' | 'notifications' | 'messages'
-	| 'connections' | 'search' | 'tag' | 'settings' | 'notfound';
+	| 'connections' | 'search' | 'tag' | 'settings' | 'moderation' | 'notfound';
 
 export interface Route {
 	name: RouteName;
@@ -14,7 +14,7 @@ export interface Route {
 const STATIC: Record<string, RouteName> = {
 	'': 'home', '/': 'home', '/home': 'home', '/welcome': 'welcome', '/signup': 'signup',
 	'/notifications': 'notifications', '/messages': 'messages', '/connections': 'connections',
-	'/search': 'search', '/settings': 'settings',
+	'/search': 'search', '/settings': 'settings', '/moderation': 'moderation',
 };
 
 export function parseRoute(hash: string): Route {

@@ -18,6 +18,20 @@ export interface Account {
 	following_count: number;
 	fields?: { name: string; value: string; verified_at: string | null }[];
 	source?: { note: string; privacy?: string; language?: string };
+	/* The credential account's role (Mastodon 4): permissions is a bit set. */
+	role?: Role;
+}
+
+export interface Role {
+	id: string;
+	name: string;
+	permissions: string;
+}
+
+export interface Rule {
+	id: string;
+	text: string;
+	hint: string;
 }
 
 export interface Mention {
@@ -123,7 +137,7 @@ export interface InstanceV2 {
 	description?: string;
 	usage?: { users?: { active_month?: number } };
 	configuration?: { statuses?: { max_characters?: number; characters_reserved_per_url?: number } };
-	registrations?: { enabled: boolean };
+	registrations?: { enabled: boolean; approval_required?: boolean; message?: string | null };
 }
 
 export interface TokenResponse {
