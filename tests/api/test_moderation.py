@@ -186,6 +186,9 @@ def test_suspend_and_unsuspend(srv, moderator):
     target, follower, stranger = srv.user(), srv.user(), srv.user()
     follower.post(f"/api/v1/accounts/{target.id}/follow")
     st = target.post("/api/v1/statuses", data={"status": "hello #modtest"}).json()
+    target.post(f"/api/v1/accounts/{stranger.id}/follow")
+    assert [n for n in stranger.get("/api/v1/notifications").json()
+            if n["account"]["id"] == target.id]
     boost = stranger.post(f"/api/v1/statuses/{st['id']}/reblog").json()
 
     def home_ids():
@@ -217,11 +220,18 @@ def test_suspend_and_unsuspend(srv, moderator):
     assert requests.get(srv.url(f"/api/v1/accounts/{target.id}")).status_code == 410
     assert requests.get(srv.url(f"/@{target.name}"),
                         headers={"Accept": "text/html"}).status_code == 410
+    # nor in notifications or lists of followers
+    assert target.id not in [a["id"] for a in follower.get(
+        f"/api/v1/accounts/{follower.id}/following").json()]
+    assert not [n for n in stranger.get("/api/v1/notifications").json()
+                if n["account"]["id"] == target.id]
     assert [str(a["id"]) for a in mapi.admin_accounts_v2(status="suspended")].count(target.id) == 1
     assert [str(a["id"]) for a in mapi.admin_accounts(status="suspended")].count(target.id) == 1
 
     mapi.admin_account_unsuspend(target.id)
     assert target.get("/api/v1/accounts/verify_credentials").status_code == 200
+    assert target.id in [a["id"] for a in follower.get(
+        f"/api/v1/accounts/{follower.id}/following").json()]
     assert st["id"] in home_ids() and st["id"] in public_ids()
     assert requests.get(srv.url(f"/api/v1/accounts/{target.id}")).status_code == 200
 
