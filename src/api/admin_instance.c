@@ -287,7 +287,8 @@ static json_t *invite_json(struct req *r, const struct invite *v)
 {
 	return json_pack("{s:o, s:s, s:s, s:o, s:i, s:i, s:o, s:b, s:o}", "id", jid(v->id),
 			 "code", v->code, "url",
-			 arena_printf(&r->arena, "%s/invite/%s", r->core.cfg->base_url, v->code),
+			 arena_printf(&r->arena, "%s/auth/sign_up?invite_code=%s", r->core.cfg->base_url,
+				      v->code),
 			 "account_id", jid(v->account_id), "max_uses", v->max_uses, "uses",
 			 v->uses, "expires_at", v->expires_at ? jtime(v->expires_at) : json_null(),
 			 "revoked", v->revoked_at > 0, "created_at", jtime(v->created_at));

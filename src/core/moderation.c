@@ -90,17 +90,49 @@ enum rc audit_list(struct core *c, const struct page *pg, struct audit_list *out
 }
 
 struct role_ctx {
+	struct core *c;
 	int64_t actor, target;
 	int role;
-	const char *detail;
 };
+
+/* The actor may give target the role: PERM_MANAGE_ROLES and a role above
+ * both the target's and the new one (the owner may name owners); actor 0
+ * is the command line. Read on db, in the transaction that writes. */
+static enum rc role_allowed(struct core *c, int64_t actor, const struct acct_mod *t, int role)
+{
+	if (!t->local)
+		return core_fail(c, RC_INVALID, NULL, "Only local accounts have roles");
+	if (!actor)
+		return RC_OK;
+	int mine;
+	if (moderation_require(c, actor, PERM_MANAGE_ROLES, &mine))
+		return c->err.rc;
+	bool above = mine == ROLE_OWNER || (mine > t->role && mine > role);
+	if (!above || actor == t->id)
+		return core_fail(c, RC_FORBIDDEN, NULL,
+				 "This action is not allowed: a role above both the account's and "
+				 "the new one is needed");
+	return RC_OK;
+}
 
 static enum store_rc role_tx(struct db *db, void *arg)
 {
 	struct role_ctx *x = arg;
-	enum store_rc st = store_user_set_role(db, x->target, x->role);
-	return st == ST_OK ? audit(db, x->actor, "change_role", "account", x->target, x->detail)
-			   : st;
+	struct core in_tx = *x->c; /* reads on the transaction's connection */
+	in_tx.db = db;
+	struct acct_mod t;
+	enum store_rc st = store_mod_get(db, in_tx.arena, x->target, &t);
+	if (st != ST_OK)
+		return st;
+	if (role_allowed(&in_tx, x->actor, &t, x->role)) {
+		x->c->err = in_tx.err;
+		return ST_CONFLICT; /* refused: nothing written */
+	}
+	st = store_user_set_role(db, x->target, x->role);
+	if (st != ST_OK)
+		return st;
+	return audit(db, x->actor, "change_role", "account", x->target,
+		     arena_printf(in_tx.arena, "%s -> %s", role_name(t.role), role_name(x->role)));
 }
 
 enum rc moderation_set_role(struct core *c, int64_t actor, int64_t target, int role)
@@ -108,24 +140,11 @@ enum rc moderation_set_role(struct core *c, int64_t actor, int64_t target, int r
 	if (role < ROLE_USER || role > ROLE_OWNER)
 		return core_fail(c, RC_INVALID, "role",
 				 "Validation failed: role must be owner, admin, moderator or user");
-	struct acct_mod t;
-	if (load_mod(c, target, &t))
-		return c->err.rc;
-	if (!t.local)
-		return core_fail(c, RC_INVALID, NULL, "Only local accounts have roles");
-	if (actor) {
-		int mine;
-		if (moderation_require(c, actor, PERM_MANAGE_ROLES, &mine))
-			return c->err.rc;
-		bool above = mine == ROLE_OWNER || (mine > t.role && mine > role);
-		if (!above || actor == target)
-			return core_fail(c, RC_FORBIDDEN, NULL,
-					 "This action is not allowed: a role above both the "
-					 "account's and the new one is needed");
-	}
-	struct role_ctx x = {actor, target, role,
-			     arena_printf(c->arena, "%s -> %s", role_name(t.role), role_name(role))};
+	struct role_ctx x = {c, actor, target, role};
+	c->err.rc = RC_OK;
 	enum store_rc st = store_tx(c->db, role_tx, &x);
+	if (st == ST_CONFLICT && c->err.rc != RC_OK)
+		return c->err.rc;
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
@@ -352,12 +371,66 @@ static enum store_rc act_apply(struct db *db, struct act_ctx *x, int64_t now)
 	return ST_OK; /* none: a warning only */
 }
 
+/* The actor may act on target: staff only by a higher role. */
+static enum rc may_act(struct core *c, int64_t actor, int64_t target, struct acct_mod *t)
+{
+	int mine;
+	if (moderation_require(c, actor, PERM_MANAGE_USERS, &mine) || load_mod(c, target, t))
+		return c->err.rc;
+	if (actor == target || (t->role > ROLE_USER && t->role >= mine))
+		return core_fail(c, RC_FORBIDDEN, NULL,
+				 "This action is not allowed on this account");
+	return RC_OK;
+}
+
+/* What an action or an undo needs of its target, beyond may_act. */
+static enum rc target_fits(struct core *c, struct act_ctx *x, const struct acct_mod *t)
+{
+	if (x->what) {
+		bool signup = !strcmp(x->what, "approve") || !strcmp(x->what, "reject");
+		if (signup && (!t->local || t->approved))
+			return core_fail(c, RC_FORBIDDEN, NULL, "This account is not awaiting approval");
+		if (strcmp(x->what, "unsuspend"))
+			return RC_OK;
+		enum store_rc st = store_local_followers(c->db, c->arena, x->target, &x->refill,
+							 &x->refill_reblogs, &x->nrefill);
+		return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	}
+	if (!strcmp(x->a->type, "disable") && !t->local)
+		return core_fail(c, RC_INVALID, "type", "Only local accounts can be disabled");
+	struct report r;
+	if (x->a->report_id && report_get(c, x->a->report_id, &r))
+		return c->err.rc == RC_NOT_FOUND ? core_fail(c, RC_INVALID, "report_id",
+							     "Validation failed: report not found")
+						 : c->err.rc;
+	return RC_OK;
+}
+
+/* The checks, read in the transaction that writes (a role changed
+ * meanwhile counts); a refusal writes nothing and leaves its error in the
+ * caller's core. */
+static enum store_rc act_allowed(struct db *db, struct act_ctx *x)
+{
+	struct core in_tx = *x->c;
+	in_tx.db = db;
+	struct acct_mod t;
+	enum rc rc = may_act(&in_tx, x->actor, x->target, &t);
+	if (!rc)
+		rc = target_fits(&in_tx, x, &t);
+	if (!rc)
+		return ST_OK;
+	x->c->err = in_tx.err;
+	return rc == RC_INTERNAL ? ST_ERROR : ST_CONFLICT;
+}
+
 static enum store_rc act_tx(struct db *db, void *arg)
 {
 	struct act_ctx *x = arg;
 	int64_t now = now_ms();
 	const struct mod_action *a = x->a;
-	enum store_rc st = act_apply(db, x, now);
+	enum store_rc st = act_allowed(db, x);
+	if (st == ST_OK)
+		st = act_apply(db, x, now);
 	if (st == ST_OK && (a->warn || !strcmp(a->type, "none") || !strcmp(a->type, "suspend")))
 		st = store_warning_insert(db, id_new(), x->target, x->actor, a->type,
 					  a->text ? a->text : "", a->report_id, now);
@@ -372,16 +445,17 @@ static enum store_rc act_tx(struct db *db, void *arg)
 		     x->target, a->text);
 }
 
-/* The actor may act on target: staff only by a higher role. */
-static enum rc may_act(struct core *c, int64_t actor, int64_t target, struct acct_mod *t)
+/* Runs an action's or an undo's transaction; a refusal is its own error. */
+static enum rc act_run(struct core *c, struct act_ctx *x,
+		       enum store_rc (*fn)(struct db *, void *))
 {
-	int mine;
-	if (moderation_require(c, actor, PERM_MANAGE_USERS, &mine) || load_mod(c, target, t))
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, fn, x);
+	if (st == ST_CONFLICT && c->err.rc != RC_OK)
 		return c->err.rc;
-	if (actor == target || (t->role > ROLE_USER && t->role >= mine))
-		return core_fail(c, RC_FORBIDDEN, NULL,
-				 "This action is not allowed on this account");
-	return RC_OK;
+	if (st == ST_ERROR && c->err.rc != RC_OK)
+		return c->err.rc;
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 static bool action_valid(const char *t)
@@ -396,22 +470,8 @@ enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const stru
 		return core_fail(c, RC_INVALID, "type",
 				 "Validation failed: type must be none, sensitive, disable, silence "
 				 "or suspend");
-	struct acct_mod t;
-	if (may_act(c, actor, target, &t))
-		return c->err.rc;
-	if (!strcmp(a->type, "disable") && !t.local)
-		return core_fail(c, RC_INVALID, "type", "Only local accounts can be disabled");
-	if (a->report_id) {
-		struct report r;
-		if (report_get(c, a->report_id, &r))
-			return c->err.rc == RC_NOT_FOUND
-				       ? core_fail(c, RC_INVALID, "report_id",
-						   "Validation failed: report not found")
-				       : c->err.rc;
-	}
 	struct act_ctx x = {.c = c, .actor = actor, .target = target, .a = a};
-	enum store_rc st = store_tx(c->db, act_tx, &x);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	return act_run(c, &x, act_tx);
 }
 
 static enum store_rc undo_apply(struct db *db, struct act_ctx *x)
@@ -437,7 +497,9 @@ static enum store_rc undo_apply(struct db *db, struct act_ctx *x)
 static enum store_rc undo_tx(struct db *db, void *arg)
 {
 	struct act_ctx *x = arg;
-	enum store_rc st = undo_apply(db, x);
+	enum store_rc st = act_allowed(db, x);
+	if (st == ST_OK)
+		st = undo_apply(db, x);
 	if (st != ST_OK)
 		return st;
 	return audit(db, x->actor, arena_printf(x->c->arena, "%s_account", x->what), "account",
@@ -454,21 +516,8 @@ enum rc moderation_undo(struct core *c, int64_t actor, int64_t target, const cha
 {
 	if (!undo_valid(what))
 		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
-	struct acct_mod t;
-	if (may_act(c, actor, target, &t))
-		return c->err.rc;
-	bool signup = !strcmp(what, "approve") || !strcmp(what, "reject");
-	if (signup && (!t.local || t.approved))
-		return core_fail(c, RC_FORBIDDEN, NULL, "This account is not awaiting approval");
 	struct act_ctx x = {.c = c, .actor = actor, .target = target, .what = what};
-	if (!strcmp(what, "unsuspend")) {
-		enum store_rc ls = store_local_followers(c->db, c->arena, target, &x.refill,
-							 &x.refill_reblogs, &x.nrefill);
-		if (ls != ST_OK)
-			return core_store_fail(c, ls);
-	}
-	enum store_rc st = store_tx(c->db, undo_tx, &x);
-	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	return act_run(c, &x, undo_tx);
 }
 
 enum rc moderation_accounts(struct core *c, const struct admin_filter *f, const struct page *pg,

@@ -163,7 +163,10 @@ def test_invite_links(srv, admin):
                       data={"max_uses": 1})
     assert r.status_code == 200, r.text
     inv = r.json()
-    assert inv["url"].endswith("/invite/" + inv["code"]) and inv["max_uses"] == 1
+    assert inv["url"].endswith("/auth/sign_up?invite_code=" + inv["code"])
+    assert inv["max_uses"] == 1
+    page = requests.get(inv["url"], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and inv["code"] in page.text
     app, r = sign_up(srv, "invited", invite_code=inv["code"])
     assert r.status_code == 200, r.text
     assert password_grant(srv, app, "invited").status_code == 200
