@@ -43,7 +43,7 @@ static bool id_array(struct req *r, const char *name, int max, int64_t **out, in
 	}
 	json_decref(arr);
 	if (!ok)
-		reply_error(r, 422, "Validation failed: %s must be at most %d ids", name, max);
+		reply_error(r, 422, "Validation failed: %s must be a list of at most %d ids", name, max);
 	return ok;
 }
 

@@ -20,7 +20,7 @@ export function redirectUri(): string {
 function storedApp(): AppRegistration | null {
 	try {
 		const a = JSON.parse(localStorage.getItem(APP_KEY) ?? 'null') as AppRegistration | null;
-		return a && a.redirect_uri === redirectUri() && a.client_id && a.client_secret ? a : null;
+		return a && a.redirect_uri === redirectUri() && a.scopes === SCOPES && a.client_id && a.client_secret ? a : null;
 	} catch {
 		return null;
 	}
@@ -37,7 +37,7 @@ async function registerApp(): Promise<AppRegistration> {
 			website: location.origin,
 		},
 	});
-	const app = { client_id: a.client_id, client_secret: a.client_secret, redirect_uri: redirectUri() };
+	const app = { client_id: a.client_id, client_secret: a.client_secret, redirect_uri: redirectUri(), scopes: SCOPES };
 	localStorage.setItem(APP_KEY, JSON.stringify(app));
 	return app;
 }

@@ -150,4 +150,7 @@ export interface AppRegistration {
 	client_id: string;
 	client_secret: string;
 	redirect_uri: string;
+	/* The scopes it was registered with: an app registered with fewer
+	 * (before the admin scopes) is registered again. */
+	scopes?: string;
 }
