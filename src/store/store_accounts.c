@@ -168,7 +168,7 @@ enum store_rc store_user_insert(struct db *db, const struct user *u)
 	lower_key(u->email, key, sizeof key);
 	return st_rc(db_exec(db,
 			     "INSERT INTO users (account_id, email, email_key, password_hash, admin,"
-			     " created_at, role) VALUES ($1,$2,$3,$4,$5,$6, CASE WHEN $5 THEN 2 ELSE 0 END)",
+			     " created_at, role) VALUES ($1,$2,$3,$4,$5,$6, CASE WHEN $5 = 1 THEN 2 ELSE 0 END)",
 			     "itttbi", u->account_id, u->email, key, u->password_hash, u->admin,
 			     u->created_at));
 }

@@ -5,6 +5,7 @@
 #include "store/store_internal.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* Ends a statement that wrote nothing to read: ST_OK on DB_DONE. */
@@ -74,12 +75,12 @@ enum store_rc store_mod_set_time(struct db *db, int64_t account_id, const char *
 {
 	/* One statement per column: SQL stays a literal (cached by address). */
 	static const char *const sql[3] = {
-		"UPDATE accounts SET suspended_at = $2, updated_at = MAX(updated_at + 1, $3)"
-		" WHERE id = $1",
-		"UPDATE accounts SET silenced_at = $2, updated_at = MAX(updated_at + 1, $3)"
-		" WHERE id = $1",
-		"UPDATE accounts SET sensitized_at = $2, updated_at = MAX(updated_at + 1, $3)"
-		" WHERE id = $1",
+		"UPDATE accounts SET suspended_at = $2, updated_at = CASE WHEN $3 > updated_at"
+		" THEN $3 ELSE updated_at + 1 END WHERE id = $1",
+		"UPDATE accounts SET silenced_at = $2, updated_at = CASE WHEN $3 > updated_at"
+		" THEN $3 ELSE updated_at + 1 END WHERE id = $1",
+		"UPDATE accounts SET sensitized_at = $2, updated_at = CASE WHEN $3 > updated_at"
+		" THEN $3 ELSE updated_at + 1 END WHERE id = $1",
 	};
 	int i = !strcmp(which, "suspended_at") ? 0 : !strcmp(which, "silenced_at") ? 1 : 2;
 	return changed(db, db_exec(db, sql[i], "iii", account_id, at, now_ms()));
@@ -121,8 +122,9 @@ enum store_rc store_account_delete(struct db *db, int64_t account_id)
 				   account_id));
 }
 
-/* $1 origin, $2 status, $3 username, $4 display name, $5 email, $6 domain,
- * $7 staff, $8 upper, $9 lower bound, $10 limit. */
+/* $1 origin, $2 status, $3 username, $4 display name, $5 email (LIKE
+ * patterns from contains(), '' for any), $6 domain, $7 staff, $8 upper,
+ * $9 lower bound, $10 limit. */
 #define ADMIN_ACCOUNTS_SQL(ord)                                                                \
 	"SELECT a.id FROM accounts a LEFT JOIN users u ON u.account_id = a.id"               \
 	" WHERE a.id < $8 AND a.id > $9"                                                     \
@@ -132,12 +134,30 @@ enum store_rc store_account_delete(struct db *db, int64_t account_id)
 	" OR ($2 = 'pending' AND u.approved = 0) OR ($2 = 'disabled' AND u.disabled = 1)"   \
 	" OR ($2 = 'silenced' AND a.silenced_at > 0) OR ($2 = 'suspended'"                  \
 	" AND a.suspended_at > 0))"                                                          \
-	" AND ($3 = '' OR instr(lower(a.username), lower($3)) > 0)"                         \
-	" AND ($4 = '' OR instr(lower(a.display_name), lower($4)) > 0)"                     \
-	" AND ($5 = '' OR instr(lower(COALESCE(u.email, '')), lower($5)) > 0)"              \
+	" AND ($3 = '' OR lower(a.username) LIKE $3 ESCAPE '!')"                             \
+	" AND ($4 = '' OR lower(a.display_name) LIKE $4 ESCAPE '!')"                         \
+	" AND ($5 = '' OR lower(COALESCE(u.email, '')) LIKE $5 ESCAPE '!')"                  \
 	" AND ($6 = '' OR lower(a.domain) = lower($6))"                                     \
 	" AND ($7 = 0 OR COALESCE(u.role, 0) >= 1)"                                         \
 	" ORDER BY a.id " ord " LIMIT $10"
+
+/* A LIKE pattern (escape '!') matching text that contains s, in lower
+ * case; "" for no filter. */
+static const char *contains(struct arena *ar, const char *s)
+{
+	if (!s || !*s)
+		return "";
+	char *p = arena_alloc(ar, strlen(s) * 2 + 3), *o = p;
+	*o++ = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '!')
+			*o++ = '!';
+		*o++ = (char)tolower((unsigned char)*s);
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
 
 enum store_rc store_admin_accounts(struct db *db, struct arena *ar, const struct admin_filter *f,
 				   const struct page *pg, int64_t **ids, int *n)
@@ -149,9 +169,9 @@ enum store_rc store_admin_accounts(struct db *db, struct arena *ar, const struct
 	*n = 0;
 	*ids = arena_alloc(ar, (size_t)(pg->limit > 0 ? pg->limit : 1) * sizeof **ids);
 	struct db_stmt *st = db_query(db, sql[asc], "itttttiiii", (int64_t)f->origin,
-				      f->status ? f->status : "", f->username ? f->username : "",
-				      f->display_name ? f->display_name : "",
-				      f->email ? f->email : "", f->by_domain ? f->by_domain : "",
+				      f->status ? f->status : "", contains(ar, f->username),
+				      contains(ar, f->display_name), contains(ar, f->email),
+				      f->by_domain ? f->by_domain : "",
 				      (int64_t)f->staff, hi, lo, (int64_t)pg->limit);
 	if (!st)
 		return ST_ERROR;
