@@ -168,9 +168,9 @@ enum store_rc store_user_insert(struct db *db, const struct user *u)
 	lower_key(u->email, key, sizeof key);
 	return st_rc(db_exec(db,
 			     "INSERT INTO users (account_id, email, email_key, password_hash, admin,"
-			     " created_at, role) VALUES ($1,$2,$3,$4,$5,$6, CASE WHEN $5 = 1 THEN 2 ELSE 0 END)",
-			     "itttbi", u->account_id, u->email, key, u->password_hash, u->admin,
-			     u->created_at));
+			     " created_at, role) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+			     "itttbii", u->account_id, u->email, key, u->password_hash, u->admin,
+			     u->created_at, (int64_t)(u->admin ? 2 : 0))); /* ROLE_ADMIN */
 }
 
 enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out)
