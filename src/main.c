@@ -9,6 +9,7 @@
 #include "core/convfeed.h"
 #include "core/media.h"
 #include "core/jobs.h"
+#include "core/moderation.h"
 #include "core/password.h"
 #include "core/portability.h"
 #include "core/previews.h"
@@ -121,7 +122,8 @@ static const char *const SERVE_USAGE =
 static const char *const USER_USAGE =
 	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
 	"                         [--db URL]\n"
-	"       rapport user list [--data DIR] [--db URL]\n";
+	"       rapport user list [--data DIR] [--db URL]\n"
+	"       rapport user role NAME owner|admin|moderator|user [--data DIR] [--db URL]\n";
 
 static const char *const SEED_USAGE =
 	"usage: rapport seed --data DIR [--db URL] [--accounts N] [--posts M] [--follows F] [--seed S]\n"
@@ -575,13 +577,41 @@ static void print_user(const struct account *a, const char *email, bool admin, v
 	printf("%lld\t%s\t%s%s\n", (long long)a->id, a->username, email, admin ? "\tadmin" : "");
 }
 
+/* `rapport user role NAME ROLE`: how a server gets its first admin. */
+static int user_role(struct core *c, const char *name, const char *role_arg)
+{
+	int role = role_parse(role_arg);
+	struct account a;
+	if (role < 0) {
+		fprintf(stderr, "rapport: role must be owner, admin, moderator or user\n");
+		return EXIT_USAGE;
+	}
+	if (account_lookup(c, name, &a) || *a.domain) {
+		fprintf(stderr, "rapport: no local account named %s\n", name);
+		return 1;
+	}
+	if (moderation_set_role(c, 0, a.id, role)) {
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	printf("%lld\t%s\t%s\n", (long long)a.id, a.username, role_name(role));
+	return 0;
+}
+
 static int user_with(struct config *cfg, int argc, char **argv)
 {
 	const char *name = NULL, *email = NULL, *password = NULL;
 	bool admin = false;
-	bool add = !strcmp(argv[2], "add");
-	if (!add && strcmp(argv[2], "list"))
+	bool add = !strcmp(argv[2], "add"), role = !strcmp(argv[2], "role");
+	const char *role_arg = NULL;
+	if (!add && !role && strcmp(argv[2], "list"))
 		return usage_error(USER_USAGE, "unknown user command", argv[2]);
+	if (role) {
+		if (argc < 5 || argv[3][0] == '-' || argv[4][0] == '-')
+			return usage_error(USER_USAGE, "user role needs NAME and ROLE", "");
+		name = argv[3];
+		role_arg = argv[4];
+	}
 	struct opt add_opts[] = {{"--email", &email, NULL},
 				 {"--password", &password, NULL},
 				 {"--admin", NULL, &admin},
@@ -591,7 +621,7 @@ static int user_with(struct config *cfg, int argc, char **argv)
 	struct opt list_opts[] = {{"--data", &cfg->data_dir, NULL},
 				  {"--db", &cfg->db_url, NULL},
 				  {NULL, NULL, NULL}};
-	int rc = parse_opts(argc, argv, 3, add ? add_opts : list_opts, USER_USAGE,
+	int rc = parse_opts(argc, argv, role ? 5 : 3, add ? add_opts : list_opts, USER_USAGE,
 			    add ? &name : NULL);
 	if (rc)
 		return rc;
@@ -605,7 +635,9 @@ static int user_with(struct config *cfg, int argc, char **argv)
 	arena_init(&ar);
 	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
 	rc = 0;
-	if (add) {
+	if (role) {
+		rc = user_role(&c, name, role_arg);
+	} else if (add) {
 		struct signup s = {.username = name, .email = email, .password = password,
 				   .admin = admin};
 		int64_t id;

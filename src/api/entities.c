@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/api_media.h"
 #include "api/api_polls.h"
+#include "api/api_moderation.h"
 #include "core/accounts.h"
 #include "core/detect.h"
 #include "core/social_capital.h"
@@ -231,11 +232,7 @@ json_t *ent_credential_account(struct req *r, const struct account *a, const str
 				      *u->default_language ? json_string(u->default_language)
 							   : json_null(),
 				      "follow_requests_count", (json_int_t)requests));
-	json_object_set_new(j, "role",
-			    json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", u->admin ? "3" : "-99",
-				      "name", u->admin ? "Admin" : "", "permissions",
-				      u->admin ? "1" : "0", "color", "", "highlighted",
-				      u->admin));
+	json_object_set_new(j, "role", ent_role(r, u->role));
 	return j;
 }
 

@@ -2,6 +2,7 @@
  * metadata, NodeInfo, WebFinger, host-meta, OAuth server metadata, and
  * the documented empty shapes of endpoints apps call early. */
 #include "api/api.h"
+#include "api/api_moderation.h"
 #include "core/accounts.h"
 #include "core/text.h"
 #include "util/util.h"
@@ -66,6 +67,10 @@ void h_instance_v1(struct req *r)
 			      "languages", "en", "registrations", cfg->registrations,
 			      "approval_required", 0, "invites_enabled", 0, "configuration",
 			      configuration(r), "contact_account", "rules");
+	if (!instance_moderation(r, j, 1)) {
+		json_decref(j);
+		return;
+	}
 	reply_json(r, 200, j);
 }
 
@@ -88,6 +93,10 @@ void h_instance_v2(struct req *r)
 		"languages", "en", "configuration", conf, "registrations", "enabled",
 		cfg->registrations, "approval_required", 0, "message", "api_versions", "mastodon",
 		(json_int_t)2, "contact", "email", "", "account", "rules");
+	if (!instance_moderation(r, j, 2)) {
+		json_decref(j);
+		return;
+	}
 	reply_json(r, 200, j);
 }
 

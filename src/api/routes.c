@@ -9,6 +9,7 @@
 #include "api/api_lists.h"
 #include "api/api_media.h"
 #include "api/api_polls.h"
+#include "api/api_moderation.h"
 #include "api/api_rapport.h"
 #include "api/api_requests.h"
 #include "api/api_social.h"
@@ -51,7 +52,6 @@ const struct route routes[] = {
 	{"GET", "/api/v1/instance", h_instance_v1, AUTH_NONE, 0},
 	{"GET", "/api/v2/instance", h_instance_v2, AUTH_NONE, 0},
 	{"GET", "/api/v1/custom_emojis", h_empty_array, AUTH_NONE, 0},
-	{"GET", "/api/v1/instance/rules", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v1/instance/peers", h_empty_array, AUTH_NONE, 0},
 	{"GET", "/api/v2/filters", h_empty_array, AUTH_USER, R(FILTERS)},
 	{"GET", "/api/v1/filters", h_empty_array, AUTH_USER, R(FILTERS)},
@@ -119,6 +119,9 @@ const struct route routes[] = {
 #include "api/routes_polls.inc"
 	/* the streaming API (api/streaming.c) */
 #include "api/routes_streaming.inc"
+	/* reports, rules and the admin API (api/moderation.c, api/admin*.c) */
+#include "api/routes_moderation.inc"
+#include "api/routes_admin.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -1,5 +1,6 @@
 #include "core/accounts.h"
 #include "core/verify.h"
+#include "core/moderation.h"
 #include "core/password.h"
 #include "core/text.h"
 #include "store/accounts.h"
@@ -84,7 +85,10 @@ static enum store_rc create_tx(struct db *db, void *arg)
 		.admin = x->s->admin,
 		.created_at = now,
 	};
-	return store_user_insert(db, &u);
+	rc = store_user_insert(db, &u);
+	if (rc == ST_OK && x->s->moderated)
+		rc = moderation_signup_tx(c, db, x->s, x->id);
+	return rc;
 }
 
 /* The username and the email are free (the unique indexes decide again
@@ -122,6 +126,8 @@ enum rc account_create(struct core *c, const struct signup *s, int64_t *out_id)
 		return core_fail(c, RC_INVALID, "password",
 				 "Validation failed: password must be %d to %d characters",
 				 PASSWORD_MIN, PASSWORD_MAX);
+	if (s->moderated && moderation_signup_check(c, s))
+		return c->err.rc;
 	if (check_free(c, s))
 		return c->err.rc;
 
@@ -130,6 +136,9 @@ enum rc account_create(struct core *c, const struct signup *s, int64_t *out_id)
 		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
 	struct create_ctx x = {.c = c, .s = s, .hash = hash, .id = id_new()};
 	enum store_rc rc = store_tx(c->db, create_tx, &x);
+	if (rc == ST_NOT_FOUND) /* the invite was used up or revoked meanwhile */
+		return core_fail(c, RC_INVALID, "invite_code",
+				 "Validation failed: this invite is no longer valid");
 	if (rc == ST_CONFLICT) /* a concurrent sign-up took the name or email */
 		return core_fail(c, RC_INVALID, "username",
 				 "Validation failed: username or email is taken");
@@ -355,6 +364,8 @@ enum rc account_sign_in(struct core *c, const char *email, const char *password,
 	bool ok = password_verify(st == ST_OK ? u.password_hash : NULL, password);
 	if (!ok)
 		return core_fail(c, RC_UNAUTHORIZED, NULL, "Invalid email or password");
+	if (moderation_gate(c, u.account_id)) /* suspended, disabled or pending: told why */
+		return c->err.rc;
 	*out_id = u.account_id;
 	return RC_OK;
 }

@@ -19,6 +19,13 @@ struct signup {
 	const char *email;
 	const char *password;
 	bool admin;
+	/* Sign-ups from the API and the sign-up page obey the instance's
+	 * sign-up mode and blocks (core/moderation.h); the command line's do
+	 * not. */
+	bool moderated;
+	const char *reason; /* why they want to join (approval mode) */
+	const char *invite; /* an invite code, or NULL */
+	const char *ip;     /* the address signing up */
 };
 
 /* Validates and creates a local account with its user row, in one

@@ -1,6 +1,7 @@
 /* discover.c - followed and featured hashtags, endorsements, suggestions,
  * trends and announcements (core/discover.h). */
 #include "core/discover.h"
+#include "core/moderation.h"
 #include "core/accounts.h"
 #include "core/events.h"
 #include "core/lists.h"
@@ -214,13 +215,12 @@ enum rc trends_statuses(struct core *c, int64_t viewer, int offset, int limit,
 
 /* ---- announcements ---- */
 
+/* Announcements are managed by the roles that have the permission
+ * (Mastodon's Manage Announcements: admins and the owner). */
 static enum rc must_be_admin(struct core *c, int64_t viewer)
 {
-	struct user u;
-	enum store_rc st = store_user_get(c->db, c->arena, viewer, &u);
-	if (st != ST_OK)
-		return core_store_fail(c, st);
-	return u.admin ? RC_OK : core_fail(c, RC_FORBIDDEN, NULL, "This action is not allowed");
+	int role;
+	return moderation_require(c, viewer, PERM_MANAGE_ANNOUNCEMENTS, &role);
 }
 
 static enum rc read_time(struct core *c, const char *field, const char *s, int64_t *out)

@@ -1,4 +1,5 @@
 #include "core/oauth.h"
+#include "core/moderation.h"
 #include "core/accounts.h"
 #include "core/text.h"
 #include "store/oauth.h"
@@ -317,5 +318,7 @@ enum rc oauth_authenticate(struct core *c, const char *bearer, struct token *out
 		return core_store_fail(c, st);
 	if (st != ST_OK || !scopes_parse(out->scopes, set))
 		return core_fail(c, RC_UNAUTHORIZED, NULL, "The access token is invalid");
+	if (out->barred && moderation_gate(c, out->account_id))
+		return c->err.rc;
 	return RC_OK;
 }

@@ -32,10 +32,11 @@ enum rc status_load(struct core *c, int64_t viewer, int64_t id, struct status *o
 	enum store_rc st = store_status_get(c->db, c->arena, id, out);
 	if (st != ST_OK)
 		return core_store_fail(c, st);
-	if (out->account_id == viewer)
+	if (out->account_id == viewer && !out->reblog_of_id)
 		return RC_OK;
-	if (viewer == 0 && out->visibility <= VIS_UNLISTED)
-		return RC_OK; /* anonymous readers have no blocks to check */
+	/* Anonymous readers have no blocks, but a public status (or the one a
+	 * reblog shows) may still be a suspended account's: every reader asks
+	 * the visibility rule. */
 	bool visible;
 	st = store_status_visible(c->db, viewer, out, &visible);
 	if (st != ST_OK)

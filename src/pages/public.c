@@ -3,6 +3,7 @@
  * only what an anonymous reader may see is shown (public and unlisted
  * statuses), so a page can be cached and shared. */
 #include "api/api.h"
+#include "core/moderation.h"
 #include "core/accounts.h"
 #include "core/statuses.h"
 #include "federation/actor.h"
@@ -117,6 +118,16 @@ void h_page_profile(struct req *r)
 			reply_error(r, 404, "Record not found");
 		else if (!failed)
 			page_not_found(r);
+		return;
+	}
+	bool suspended;
+	if (api_check(r, moderation_suspended(&r->core, a.id, &suspended)))
+		return;
+	if (suspended) {
+		if (kind >= 1)
+			reply_error(r, 410, "This account is suspended");
+		else
+			page_reply(r, 410, "Suspended", "<h1>This account is suspended</h1>");
 		return;
 	}
 	if (kind == 2) {

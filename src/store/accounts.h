@@ -39,6 +39,7 @@ struct user {
 	bool default_sensitive;
 	const char *default_language;
 	int64_t created_at;
+	int role; /* enum role (store/moderation.h); read, not written, here */
 };
 
 enum store_rc store_user_insert(struct db *db, const struct user *u);

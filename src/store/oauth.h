@@ -40,6 +40,9 @@ struct token {
 	int64_t account_id;     /* 0 for an app-only (client_credentials) token */
 	const char *scopes;
 	int64_t created_at;
+	/* Read with the token: its account is suspended, its login disabled,
+	 * or its sign-up awaits approval (core/moderation.h says why). */
+	bool barred;
 };
 
 enum store_rc store_token_insert(struct db *db, const struct token *t);

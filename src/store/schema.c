@@ -739,5 +739,99 @@ const char *const schema_migrations[] = {
 	" failure_days INTEGER NOT NULL DEFAULT 0,"
 	" last_failure_day BIGINT NOT NULL DEFAULT 0,"
 	" unavailable INTEGER NOT NULL DEFAULT 0);",
+	/* 19: moderation and the instance's settings (core/moderation.c,
+	 * store_moderation.c):
+	 * - users.role: 0 user, 1 moderator, 2 admin, 3 owner (enum role;
+	 *   admins before this become admins); approved (0 while a sign-up
+	 *   waits for approval), the applicant's reason, disabled (login
+	 *   disabled by a moderator), the invite used and the sign-up address;
+	 * - accounts.suspended_at, silenced_at, sensitized_at: 0 when not;
+	 *   partial indexes keep "who is suspended" a small scan;
+	 * - reports: who reported whom, why (category, comment, status and
+	 *   rule ids as JSON arrays), whether to forward, the moderator it is
+	 *   assigned to, and who resolved it when (0: open);
+	 * - account_warnings: each moderation action taken on an account with
+	 *   the text it was told (its latest suspension's text is the reason
+	 *   a suspended user is shown);
+	 * - audit_log: every admin action (actor, action, target, detail);
+	 * - admin_blocks: domain blocks and allows, e-mail domain blocks and
+	 *   IP blocks, one row each (kind, value unique per kind; severity;
+	 *   the other fields as a JSON object);
+	 * - rules, instance_settings (key/value: description, contact,
+	 *   sign-up mode and message) and invites (code, uses, limits). */
+	"ALTER TABLE users ADD COLUMN role INTEGER NOT NULL DEFAULT 0"
+	" CHECK (role BETWEEN 0 AND 3);"
+	"UPDATE users SET role = 2 WHERE admin = 1;"
+	"ALTER TABLE users ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE users ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN invite_id BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN sign_up_ip TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX users_pending ON users(account_id) WHERE approved = 0;"
+	"ALTER TABLE accounts ADD COLUMN suspended_at BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN silenced_at BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN sensitized_at BIGINT NOT NULL DEFAULT 0;"
+	"CREATE INDEX accounts_suspended ON accounts(id) WHERE suspended_at > 0;"
+	"CREATE INDEX accounts_silenced ON accounts(id) WHERE silenced_at > 0;"
+	"CREATE TABLE reports ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" target_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" category TEXT NOT NULL,"
+	" comment TEXT NOT NULL DEFAULT '',"
+	" forward INTEGER NOT NULL DEFAULT 0,"
+	" status_ids TEXT NOT NULL DEFAULT '[]',"
+	" rule_ids TEXT NOT NULL DEFAULT '[]',"
+	" assigned_id BIGINT NOT NULL DEFAULT 0,"
+	" resolved_by BIGINT NOT NULL DEFAULT 0,"
+	" resolved_at BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE INDEX reports_target ON reports(target_id, id);"
+	"CREATE INDEX reports_open ON reports(id) WHERE resolved_at = 0;"
+	"CREATE TABLE account_warnings ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" actor_id BIGINT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" text TEXT NOT NULL DEFAULT '',"
+	" report_id BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX account_warnings_account ON account_warnings(account_id, action, id);"
+	"CREATE TABLE audit_log ("
+	" id INTEGER PRIMARY KEY,"
+	" actor_id BIGINT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" target_type TEXT NOT NULL,"
+	" target_id BIGINT NOT NULL,"
+	" detail TEXT NOT NULL DEFAULT '',"
+	" created_at BIGINT NOT NULL);"
+	"CREATE TABLE admin_blocks ("
+	" id INTEGER PRIMARY KEY,"
+	" kind INTEGER NOT NULL,"
+	" value TEXT NOT NULL,"
+	" severity TEXT NOT NULL DEFAULT '',"
+	" data TEXT NOT NULL DEFAULT '{}',"
+	" created_at BIGINT NOT NULL,"
+	" UNIQUE (kind, value));"
+	"CREATE TABLE rules ("
+	" id INTEGER PRIMARY KEY,"
+	" text TEXT NOT NULL,"
+	" hint TEXT NOT NULL DEFAULT '',"
+	" position INTEGER NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE instance_settings ("
+	" key TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL);"
+	"CREATE TABLE invites ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" max_uses INTEGER NOT NULL DEFAULT 0,"   /* 0: no limit */
+	" uses INTEGER NOT NULL DEFAULT 0,"
+	" expires_at BIGINT NOT NULL DEFAULT 0,"  /* 0: never */
+	" revoked_at BIGINT NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL);",
 	NULL,
 };

@@ -140,7 +140,7 @@ enum store_rc store_count_local_accounts(struct db *db, int64_t *n)
 
 #define USER_COLS                                                                        \
 	"account_id, email, password_hash, admin, default_privacy, default_sensitive," \
-	" default_language, created_at"
+	" default_language, created_at, role"
 
 static enum store_rc one_user(struct arena *ar, struct db_stmt *st, struct user *u)
 {
@@ -156,6 +156,7 @@ static enum store_rc one_user(struct arena *ar, struct db_stmt *st, struct user 
 		u->default_sensitive = db_int(st, 5);
 		u->default_language = st_text(ar, st, 6);
 		u->created_at = db_int(st, 7);
+		u->role = (int)db_int(st, 8);
 	}
 	db_end(st);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
@@ -167,9 +168,9 @@ enum store_rc store_user_insert(struct db *db, const struct user *u)
 	lower_key(u->email, key, sizeof key);
 	return st_rc(db_exec(db,
 			     "INSERT INTO users (account_id, email, email_key, password_hash, admin,"
-			     " created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-			     "itttbi", u->account_id, u->email, key, u->password_hash, u->admin,
-			     u->created_at));
+			     " created_at, role) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+			     "itttbii", u->account_id, u->email, key, u->password_hash, u->admin,
+			     u->created_at, (int64_t)(u->admin ? 2 : 0))); /* ROLE_ADMIN */
 }
 
 enum store_rc store_user_get(struct db *db, struct arena *ar, int64_t account_id, struct user *out)

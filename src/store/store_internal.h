@@ -56,8 +56,17 @@ void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
  * statuses (timelines, threads, search, conversations), over a status
  * aliased s and the status r it reblogs (LEFT JOINed; NULL if none). */
 /* Visibility for viewer $1 (0 = anonymous): public and unlisted to all,
- * private to followers, direct to the mentioned; the author sees all. */
+ * private to followers, direct to the mentioned; the author sees all.
+ * Nobody sees a suspended account's statuses or reblogs of them (the list
+ * of suspended accounts is read once per statement, by a partial index;
+ * the fast lists of store_statuses.c read it once per list). */
+#define NOT_SUSPENDED                                                                       \
+	" AND s.account_id NOT IN (SELECT id FROM accounts WHERE suspended_at > 0)"      \
+	" AND (s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses o"           \
+	" JOIN accounts oa ON oa.id = o.account_id WHERE o.id = s.reblog_of_id"          \
+	" AND oa.suspended_at > 0))"
 #define VISIBLE                                                                             \
+	NOT_SUSPENDED                                                                       \
 	" AND (s.visibility <= 1 OR s.account_id = $1"                                   \
 	" OR (s.visibility = 2 AND EXISTS (SELECT 1 FROM follows f"                      \
 	" WHERE f.account_id = $1 AND f.target_id = s.account_id))"                      \
@@ -68,6 +77,12 @@ void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
 	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
+/* A silenced account's statuses are shown on the public and tag
+ * timelines only to itself and its followers. */
+#define NOT_SILENCED                                                                        \
+	" AND (s.account_id NOT IN (SELECT id FROM accounts WHERE silenced_at > 0)"      \
+	" OR s.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"                       \
+	" WHERE f.account_id = $1 AND f.target_id = s.account_id))"
 /* Mutes hide from home and public timelines; $5 is now (ms). */
 #define NOT_MUTED                                                                           \
 	" AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.account_id = $1"               \

@@ -100,8 +100,12 @@ enum store_rc store_token_by_hash(struct db *db, struct arena *ar, const char *h
 				  struct token *out)
 {
 	struct db_stmt *st = db_query(db,
-				      "SELECT id, app_id, account_id, scopes, created_at FROM tokens"
-				      " WHERE token_hash = $1",
+				      "SELECT t.id, t.app_id, t.account_id, t.scopes, t.created_at,"
+				      " COALESCE(a.suspended_at, 0) > 0 OR COALESCE(u.disabled, 0) = 1"
+				      " OR COALESCE(u.approved, 1) = 0 FROM tokens t"
+				      " LEFT JOIN accounts a ON a.id = t.account_id"
+				      " LEFT JOIN users u ON u.account_id = t.account_id"
+				      " WHERE t.token_hash = $1",
 				      "t", hash);
 	if (!st)
 		return ST_ERROR;
@@ -113,6 +117,7 @@ enum store_rc store_token_by_hash(struct db *db, struct arena *ar, const char *h
 		out->account_id = db_is_null(st, 2) ? 0 : db_int(st, 2);
 		out->scopes = st_text(ar, st, 3);
 		out->created_at = db_int(st, 4);
+		out->barred = db_int(st, 5);
 	}
 	db_end(st);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;

@@ -258,8 +258,9 @@ enum store_rc store_relationship(struct db *db, struct arena *ar, int64_t viewer
 /* ---- account lists ---- */
 
 /* $1 viewer (0 = anonymous), $2 upper bound, $3 lower bound, $4 limit,
- * $5 the account whose list it is. */
+ * $5 the account whose list it is. Suspended accounts are not listed. */
 #define NOT_BLOCKED_ACCOUNT                                                                 \
+	" AND a.suspended_at = 0"                                                          \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1"                \
 	" AND b.target_id = a.id)"                                                         \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id"              \
@@ -373,7 +374,7 @@ enum store_rc store_mutes(struct db *db, struct arena *ar, int64_t viewer, int64
 	" WHERE n.account_id = $1 AND n.id < $2 AND n.id > $3"                             \
 	" AND ($5 = '' OR $5 LIKE ('%,' || n.type || ',%'))"                               \
 	" AND ($6 = '' OR $6 NOT LIKE ('%,' || n.type || ',%'))"                           \
-	" AND ($7 = 0 OR n.from_account_id = $7)"                                          \
+	" AND ($7 = 0 OR n.from_account_id = $7) AND a.suspended_at = 0"                   \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1"                  \
 	" AND b.target_id = n.from_account_id)"                                             \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.from_account_id"   \

@@ -9,6 +9,7 @@
 #include "util/util.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SCOLS(x)                                                                              \
@@ -771,6 +772,53 @@ static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, i
 	return ST_OK;
 }
 
+/* The suspended accounts, sorted: read once per fast list, so statuses
+ * that pass the visibility rule at once still leave out theirs. */
+struct suspended_set {
+	int64_t *ids;
+	int n;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static enum store_rc suspended_read(struct db *db, struct arena *ar, struct suspended_set *out)
+{
+	int room = 16;
+	out->n = 0;
+	out->ids = arena_alloc(ar, (size_t)room * sizeof *out->ids);
+	struct db_stmt *st = db_query(db, "SELECT id FROM accounts WHERE suspended_at > 0", "");
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW) {
+		if (out->n == room) {
+			int64_t *more = arena_alloc(ar, (size_t)room * 2 * sizeof *more);
+			memcpy(more, out->ids, (size_t)room * sizeof *more);
+			out->ids = more;
+			room *= 2;
+		}
+		out->ids[out->n++] = db_int(st, 0);
+	}
+	db_end(st);
+	qsort(out->ids, (size_t)out->n, sizeof *out->ids, cmp_id);
+	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+/* Whether a status (or the one it reblogs) is a suspended account's. */
+static bool suspended_hides(const struct suspended_set *h, const struct status *s)
+{
+	if (!h->n)
+		return false;
+	if (bsearch(&s->account_id, h->ids, (size_t)h->n, sizeof *h->ids, cmp_id))
+		return true;
+	return s->reblog && bsearch(&s->reblog->account_id, h->ids, (size_t)h->n,
+				    sizeof *h->ids, cmp_id);
+}
+
 /* VISIBLE for a status whose numbers are known, without reading its row:
  * the same rule, over the values bound as a one-row table. */
 static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const struct status *st,
@@ -779,7 +827,8 @@ static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const stru
 	int64_t one;
 	return st_found(db_scalar(db, &one,
 				  "SELECT 1 FROM (SELECT $2 AS id, $3 AS account_id,"
-				  " $4 AS visibility) s WHERE TRUE" VISIBLE,
+				  " $4 AS visibility, CAST(NULL AS BIGINT) AS reblog_of_id) s WHERE TRUE"
+				  VISIBLE,
 				  "iiii", viewer, st->id, st->account_id, (int64_t)st->visibility),
 			visible);
 }
@@ -802,6 +851,9 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 	out->items = arena_alloc(ar, (size_t)room * sizeof(struct status));
 	int batch = limit < 40 ? 40 : limit > 400 ? 400 : limit;
 	int64_t *ids = arena_alloc(ar, (size_t)batch * sizeof *ids);
+	struct suspended_set hidden;
+	if (suspended_read(db, ar, &hidden) != ST_OK)
+		return ST_ERROR;
 	while (out->n < limit) {
 		struct db_stmt *st = db_query(db, ids_sql, "iiii", key, hi, lo, (int64_t)batch);
 		if (!st)
@@ -820,7 +872,7 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 				continue;
 			if (lr != ST_OK)
 				return lr;
-			if (originals_only && s->reblog_of_id)
+			if ((originals_only && s->reblog_of_id) || suspended_hides(&hidden, s))
 				continue;
 			bool visible = true;
 			if (s->visibility > 1 && s->account_id != viewer &&
@@ -868,12 +920,15 @@ enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t view
 	if (vs != ST_OK)
 		return vs;
 	bool filtered = v < 2;
+	struct suspended_set hidden;
+	if (suspended_read(db, ar, &hidden) != ST_OK)
+		return ST_ERROR;
 	out->n = 0;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof *out->items);
 	for (int i = 0; i < n; i++) {
 		struct status *s = &out->items[out->n];
 		enum store_rc lr = load_lite(db, ar, ids[i], s);
-		if (lr == ST_NOT_FOUND)
+		if (lr == ST_NOT_FOUND || (lr == ST_OK && suspended_hides(&hidden, s)))
 			continue;
 		if (lr != ST_OK)
 			return lr;
@@ -930,7 +985,7 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 	" WHERE s.id < $2 AND s.id > $3 AND s.visibility = 0 AND +s.reblog_of_id IS NULL"    \
 	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
 	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)" \
-	F " AND $1 >= 0 AND $5 >= 0 ORDER BY s.id " ord " LIMIT $4"
+	NOT_SUSPENDED NOT_SILENCED F " AND $1 >= 0 AND $5 >= 0 ORDER BY s.id " ord " LIMIT $4"
 
 enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
 			      const struct page *pg, struct status_list *out)
@@ -954,7 +1009,7 @@ enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, i
 	" JOIN statuses s ON s.id = st.status_id" LITE_JOINS                                   \
 	" WHERE t.name = $7 AND s.visibility = 0 AND st.status_id < $2 AND st.status_id > $3" \
 	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
-	F " AND $1 >= 0 AND $5 >= 0 ORDER BY st.status_id " ord " LIMIT $4"
+	NOT_SUSPENDED NOT_SILENCED F " AND $1 >= 0 AND $5 >= 0 ORDER BY st.status_id " ord " LIMIT $4"
 
 enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,
 			   int where, const struct page *pg, struct status_list *out)

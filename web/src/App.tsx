@@ -8,6 +8,7 @@ import { update, useAppState, useRoute } from './lib/state';
 import { Connections } from './pages/Connections';
 import { Home } from './pages/Home';
 import { Messages } from './pages/Messages';
+import { can, Moderation, PERM } from './pages/Moderation';
 import { Notifications } from './pages/Notifications';
 import { Profile } from './pages/Profile';
 import { Search } from './pages/Search';
@@ -35,6 +36,7 @@ function Nav({ route }: { route: Route }) {
 		[`#/@${session.me.acct}`, t('nav.profile'), route.name === 'profile' && route.params.acct === session.me.acct],
 		['#/settings', t('nav.settings'), ['settings', 'password', 'account'].includes(route.name)],
 	];
+	if (can(session.me.role, PERM.reports)) items.push(['#/moderation', t('nav.moderation'), route.name === 'moderation']);
 	return (
 		<nav class="nav" aria-label={t('nav.label')}>
 			<ul>
@@ -68,6 +70,7 @@ function Page({ route }: { route: Route }) {
 		case 'account': return <AccountPage />;
 		case 'confirm': return <ConfirmPage route={route} />;
 		case 'reset': return <ResetPage route={route} />;
+		case 'moderation': return <Moderation />;
 		default:
 			return (
 				<div>

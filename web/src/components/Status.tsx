@@ -6,12 +6,13 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api';
 import { useT } from '../lib/i18n';
 import { href } from '../lib/router';
-import { asApiError } from '../lib/state';
+import { asApiError, useAppState } from '../lib/state';
 import type { Status } from '../lib/types';
 import { Composer } from './Composer';
 import { LinkCard } from './LinkCard';
 import { MediaList } from './Media';
 import { PollView } from './Poll';
+import { ReportForm } from './Report';
 import { Avatar, displayName, ErrorBox, Rich, Time } from './ui';
 
 export interface StatusProps {
@@ -56,6 +57,8 @@ export function StatusCard(p: StatusProps) {
 	const outer = p.status;
 	const [s, setS] = useState<Status>(outer.reblog ?? outer);
 	const [replying, setReplying] = useState(false);
+	const [reporting, setReporting] = useState(false);
+	const { session } = useAppState();
 	const [error, setError] = useState<ApiError | null>(null);
 	const composerId = `reply-${s.id}`;
 
@@ -126,7 +129,13 @@ export function StatusCard(p: StatusProps) {
 					{s.favourited ? t('status.liked') : t('status.like')}
 					<span class="count">{s.favourites_count || ''}</span>
 				</button>
+				{session && session.me.id !== s.account.id && (
+					<button type="button" class="action" aria-expanded={reporting} aria-controls={reporting ? `report-${s.id}` : undefined} onClick={() => setReporting(!reporting)}>
+						{t('report.action')}
+					</button>
+				)}
 			</footer>
+			{reporting && <ReportForm id={`report-${s.id}`} account={s.account} statusId={s.id} onDone={() => setReporting(false)} />}
 			{error && <ErrorBox error={error} />}
 			{replying && (
 				<div id={composerId} class="inline-reply">

@@ -7,7 +7,9 @@ import { api, ApiError } from './api';
 import { challengeS256, randomString } from './pkce';
 import type { AppRegistration, TokenResponse } from './types';
 
-export const SCOPES = 'read write follow';
+/* admin:read and admin:write too, as Mastodon's own web app has them: the
+ * server still checks every admin call against the account's role. */
+export const SCOPES = 'read write follow admin:read admin:write';
 const APP_KEY = 'rapport.app';
 const PKCE_KEY = 'rapport.pkce';
 
@@ -18,7 +20,7 @@ export function redirectUri(): string {
 function storedApp(): AppRegistration | null {
 	try {
 		const a = JSON.parse(localStorage.getItem(APP_KEY) ?? 'null') as AppRegistration | null;
-		return a && a.redirect_uri === redirectUri() && a.client_id && a.client_secret ? a : null;
+		return a && a.redirect_uri === redirectUri() && a.scopes === SCOPES && a.client_id && a.client_secret ? a : null;
 	} catch {
 		return null;
 	}
@@ -35,7 +37,7 @@ async function registerApp(): Promise<AppRegistration> {
 			website: location.origin,
 		},
 	});
-	const app = { client_id: a.client_id, client_secret: a.client_secret, redirect_uri: redirectUri() };
+	const app = { client_id: a.client_id, client_secret: a.client_secret, redirect_uri: redirectUri(), scopes: SCOPES };
 	localStorage.setItem(APP_KEY, JSON.stringify(app));
 	return app;
 }
@@ -108,6 +110,9 @@ export interface SignUp {
 	email: string;
 	password: string;
 	locale: string;
+	/* Why they want to join (servers that approve sign-ups) and an invite. */
+	reason?: string;
+	invite_code?: string;
 }
 
 export async function signUp(s: SignUp): Promise<string> {

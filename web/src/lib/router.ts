@@ -3,7 +3,8 @@
 
 export type RouteName =
 	| 'welcome' | 'signup' | 'home' | 'thread' | 'profile' | 'notifications' | 'messages'
-	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'confirm' | 'reset' | 'notfound';
+	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'confirm' | 'reset'
+	| 'moderation' | 'notfound';
 
 export interface Route {
 	name: RouteName;
@@ -14,7 +15,7 @@ export interface Route {
 const STATIC: Record<string, RouteName> = {
 	'': 'home', '/': 'home', '/home': 'home', '/welcome': 'welcome', '/signup': 'signup',
 	'/notifications': 'notifications', '/messages': 'messages', '/connections': 'connections',
-	'/search': 'search', '/settings': 'settings',
+	'/search': 'search', '/settings': 'settings', '/moderation': 'moderation',
 	'/settings/password': 'password', '/settings/account': 'account',
 	'/confirm': 'confirm', '/reset': 'reset',
 };

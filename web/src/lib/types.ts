@@ -18,6 +18,20 @@ export interface Account {
 	following_count: number;
 	fields?: { name: string; value: string; verified_at: string | null }[];
 	source?: { note: string; privacy?: string; language?: string };
+	/* The credential account's role (Mastodon 4): permissions is a bit set. */
+	role?: Role;
+}
+
+export interface Role {
+	id: string;
+	name: string;
+	permissions: string;
+}
+
+export interface Rule {
+	id: string;
+	text: string;
+	hint: string;
 }
 
 export interface Mention {
@@ -129,7 +143,7 @@ export interface InstanceV2 {
 		polls?: { max_options: number; max_characters_per_option: number; min_expiration: number; max_expiration: number };
 		urls?: { streaming?: string };
 	};
-	registrations?: { enabled: boolean };
+	registrations?: { enabled: boolean; approval_required?: boolean; message?: string | null };
 }
 
 export interface TokenResponse {
@@ -142,6 +156,9 @@ export interface AppRegistration {
 	client_id: string;
 	client_secret: string;
 	redirect_uri: string;
+	/* The scopes it was registered with: an app registered with fewer
+	 * (before the admin scopes) is registered again. */
+	scopes?: string;
 }
 
 /* Mastodon's Poll: votes_count of an option is null while hide_totals

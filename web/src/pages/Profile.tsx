@@ -6,6 +6,7 @@ import { useT } from '../lib/i18n';
 import { asApiError, useAppState, useLoad } from '../lib/state';
 import type { Account, Relationship, SocialCard as Card } from '../lib/types';
 import { Feed } from '../components/Feed';
+import { ReportForm } from '../components/Report';
 import { SocialCard } from '../components/SocialCard';
 import { Avatar, displayName, ErrorBox, LoadView, NotAvailable, PageTitle, Rich } from '../components/ui';
 
@@ -91,6 +92,19 @@ function Card({ id }: { id: string }) {
 	);
 }
 
+function ReportButton({ account }: { account: Account }) {
+	const t = useT();
+	const [open, setOpen] = useState(false);
+	return (
+		<div class="report-account">
+			<button type="button" class="secondary" aria-expanded={open} aria-controls={open ? 'report-account' : undefined} onClick={() => setOpen(!open)}>
+				{t('report.account')}
+			</button>
+			{open && <ReportForm id="report-account" account={account} onDone={() => setOpen(false)} />}
+		</div>
+	);
+}
+
 export function Profile({ acct }: { acct: string }) {
 	const t = useT();
 	const { session } = useAppState();
@@ -124,6 +138,7 @@ export function Profile({ acct }: { acct: string }) {
 					)}
 					{rel && <FollowButton account={account} rel={rel} onChange={(r) => setData({ account, rel: r, self })} />}
 					{rel && <HowWeMet account={account} rel={rel} onChange={(r) => setData({ account, rel: r, self })} />}
+					{rel && <ReportButton account={account} />}
 					<Card id={account.id} />
 					<h2>{t('profile.recent')}</h2>
 					<Feed key={account.id} label={t('profile.recent')} path={`/api/v1/accounts/${account.id}/statuses?limit=20`} empty={<p>{t('profile.noPosts')}</p>} />

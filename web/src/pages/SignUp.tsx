@@ -4,12 +4,15 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../lib/api';
 import { signUp } from '../lib/auth';
 import { useT } from '../lib/i18n';
-import { asApiError, getState, startSession } from '../lib/state';
+import { asApiError, getState, startSession, update, useAppState, useRoute } from '../lib/state';
 import { ErrorBox, PageTitle } from '../components/ui';
 
 export function SignUp() {
 	const t = useT();
-	const [f, setF] = useState({ username: '', email: '', password: '', confirm: '', agree: false });
+	const { instance } = useAppState();
+	const invite = useRoute().query.get('invite') ?? undefined;
+	const approval = !!instance?.registrations?.approval_required && !invite;
+	const [f, setF] = useState({ username: '', email: '', password: '', confirm: '', agree: false, reason: '' });
 	const [error, setError] = useState<ApiError | null>(null);
 	const [mismatch, setMismatch] = useState(false);
 	const [busy, setBusy] = useState(false);
@@ -24,7 +27,13 @@ export function SignUp() {
 		setBusy(true);
 		setError(null);
 		try {
-			const token = await signUp({ username: f.username.trim(), email: f.email.trim(), password: f.password, locale: getState().lang });
+			const token = await signUp({ username: f.username.trim(), email: f.email.trim(), password: f.password, locale: getState().lang, reason: f.reason || undefined, invite_code: invite });
+			if (approval) {
+				/* The account waits for a moderator: it cannot sign in yet. */
+				update({ flash: { kind: 'info', text: t('signup.pending') } });
+				location.hash = '#/welcome';
+				return;
+			}
 			await startSession(token);
 			location.hash = '#/home';
 		} catch (err) {
@@ -55,6 +64,13 @@ export function SignUp() {
 					<input id="su-confirm" name="confirm" type="password" required minLength={8} autoComplete="new-password" aria-invalid={mismatch} value={f.confirm} onInput={set('confirm')} />
 					{mismatch && <p class="field-error" role="alert">{t('signup.mismatch')}</p>}
 				</div>
+				{approval && (
+					<div class="field">
+						<label for="su-reason">{t('signup.reason')}</label>
+						<textarea id="su-reason" name="reason" required maxLength={5000} rows={3} aria-describedby="su-reason-help" value={f.reason} onInput={set('reason')} />
+						<p id="su-reason-help" class="help">{instance?.registrations?.message || t('signup.reasonHelp')}</p>
+					</div>
+				)}
 				<div class="check">
 					<input id="su-agree" type="checkbox" required checked={f.agree} onChange={set('agree')} />
 					<label for="su-agree">{t('signup.agree')}</label>

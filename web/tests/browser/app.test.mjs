@@ -9,6 +9,7 @@
  * must show their content (the app's "not available on this server" notices
  * are for servers without them). */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -130,6 +131,20 @@ function png(w, h, rgb) {
 	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array(w).fill(rgb).flat())]);
 	const raw = Buffer.concat(Array(h).fill(row));
 	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/* A token of an API-made user with the admin scopes (the web app asks for
+ * them too; the role decides what they allow). */
+async function erinToken(u) {
+	const post = async (path, body) => {
+		const r = await fetch(server.base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+		return r.json();
+	};
+	const scopes = 'read write follow admin:read admin:write';
+	const app = await post('/api/v1/apps', { client_name: 'browser-tests', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes });
+	const t = await post('/oauth/token', { grant_type: 'password', client_id: app.client_id, client_secret: app.client_secret, username: `${u.name}@example.com`, password: PASSWORD, scope: scopes });
+	return t.access_token;
 }
 
 describe('the web app', () => {
@@ -418,6 +433,50 @@ describe('the web app', () => {
 		await b.keyboard.press('ArrowLeft');
 		await b.waitForFunction(() => location.hash.includes('tab=conversations'));
 		assert.equal(await b.evaluate(() => document.activeElement?.getAttribute('role')), 'tab');
+	});
+
+	it('alice reports a post; a moderator finds it in the queue and resolves it', async () => {
+		const dave = await apiUser(server.base, 'dave');
+		await dave.post('/api/v1/statuses', { status: 'Buy cheap followers at my shop' });
+		const a = people.alice;
+		await go(a, '#/@dave');
+		assert.equal(await a.getByRole('link', { name: 'Moderation' }).count(), 0, 'no moderation link for a user');
+		const post = a.locator('article', { hasText: 'Buy cheap followers' });
+		await post.getByRole('button', { name: 'Report' }).click();
+		const form = a.getByRole('form', { name: /Report/ });
+		await form.getByLabel('Spam').check();
+		await form.getByLabel('Anything the moderators should know').fill('sells followers');
+		await capture(a, 'report');
+		await form.getByRole('button', { name: 'Send report' }).click();
+		await a.getByText('the moderators will look at your report about dave').waitFor();
+
+		/* Erin becomes a moderator on the command line and signs in. */
+		const erin = await apiUser(server.base, 'erin');
+		execFileSync(server.bin, ['user', 'role', 'erin', 'moderator', '--data', server.data]);
+		const m = await newPage(DESKTOP);
+		await go(m, '');
+		await m.evaluate(async ([tok]) => {
+			const me = await (await fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${tok}` } })).json();
+			localStorage.setItem('rapport.session', JSON.stringify({ token: tok, me }));
+		}, [await erinToken(erin)]);
+		await m.goto(`${server.base}/#/home`);
+		await m.reload();
+		await settled(m);
+		await m.getByRole('link', { name: 'Moderation' }).click();
+		await m.getByRole('heading', { level: 1, name: 'Moderation' }).waitFor();
+		await settled(m);
+		const report = m.locator('.mod-report', { hasText: 'sells followers' });
+		await report.waitFor();
+		await report.getByText('Buy cheap followers').waitFor();
+		await capture(m, 'moderation-queue');
+		await report.getByRole('button', { name: 'Resolve' }).click();
+		await report.waitFor({ state: 'detached' });
+		await m.getByText('No open reports.').waitFor();
+		/* The audit log has it, and a moderator has no domain blocks tab. */
+		assert.equal(await m.getByRole('tab', { name: 'Domain blocks' }).count(), 0);
+		await m.getByRole('tab', { name: 'Audit log' }).click();
+		await m.getByRole('cell', { name: 'resolve_report' }).waitFor();
+		await capture(m, 'moderation-audit');
 	});
 
 	it('loads at most 100 KB of gzipped JavaScript for the first view', () => {

@@ -57,6 +57,8 @@ export async function startServer(env = {}) {
 	if (exited) throw new Error(`the server exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
 	return {
 		base,
+		data: join(dir, 'data'),
+		bin,
 		async stop() {
 			if (!exited) child.kill('SIGTERM');
 			const { code, signal } = await done;
@@ -83,5 +85,5 @@ export async function apiUser(base, username) {
 	const app = await post('/api/v1/apps', { client_name: 'browser-tests', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write follow' });
 	const appToken = await post('/oauth/token', { grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret, scope: 'read write follow' });
 	const user = await post('/api/v1/accounts', { username, email: `${username}@example.com`, password: 'correct horse battery', agreement: true, locale: 'en' }, appToken.access_token);
-	return { token: user.access_token, post: (path, body) => post(path, body, user.access_token) };
+	return { name: username, token: user.access_token, post: (path, body) => post(path, body, user.access_token) };
 }
