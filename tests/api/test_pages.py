@@ -141,8 +141,8 @@ def test_accept_negotiation_on_profile_and_post(server, alice):
     r = requests.get(server.url(f"/@{alice.name}/{s['id']}"),
                      headers={"Accept": "application/json;q=0.9, text/html;q=0.1"})
     assert r.status_code == 200 and r.json()["id"] == s["id"]
-    # ActivityPub's types get the actor (tests/api/test_actors.py); a post
-    # is not offered as an ActivityPub object yet: 406, as JSON
+    # ActivityPub's types get the actor (tests/api/test_actors.py) and a
+    # post's Note (federation/object.c)
     for accept in ["application/activity+json",
                    'application/ld+json; profile="https://www.w3.org/ns/activitystreams"']:
         r = requests.get(server.url(f"/@{alice.name}"), headers={"Accept": accept})
@@ -150,8 +150,9 @@ def test_accept_negotiation_on_profile_and_post(server, alice):
         assert r.headers["Content-Type"].startswith("application/activity+json")
         assert r.json()["id"] == server.url(f"/users/{alice.name}")
         r = requests.get(server.url(f"/@{alice.name}/{s['id']}"), headers={"Accept": accept})
-        assert r.status_code == 406, accept
-        assert "error" in r.json()
+        assert r.status_code == 200, accept
+        assert r.headers["Content-Type"].startswith("application/activity+json")
+        assert r.json()["type"] == "Note" and r.json()["id"] == s["uri"]
     r = requests.get(server.url(f"/@{alice.name}"),
                      headers={"Accept": "text/html;q=0, application/json;q=0"})
     assert r.status_code == 406 and "error" in r.json()
