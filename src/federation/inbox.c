@@ -139,6 +139,24 @@ static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
 	return domain_allowed(r, x);
 }
 
+struct claim_tx {
+	const char *key;
+	int64_t now;
+	bool prune;
+};
+
+/* In a transaction of its own, so the writer commits it with others. */
+static enum store_rc claim_fn(struct db *db, void *arg)
+{
+	struct claim_tx *x = arg;
+	return store_inbox_claim(db, x->key, x->now, x->prune, x->now - INBOX_SEEN_MS);
+}
+
+static enum store_rc unclaim_fn(struct db *db, void *arg)
+{
+	return store_inbox_unclaim(db, arg);
+}
+
 /* Claims the activity's id (or, without one, its body's digest): false
  * when it was received before. */
 static enum store_rc claim(struct req *r, const json_t *act, const char **key)
@@ -151,9 +169,8 @@ static enum store_rc claim(struct req *r, const json_t *act, const char **key)
 		id = arena_printf(&r->arena, "sha256:%s", hex);
 	}
 	*key = id;
-	int64_t now = now_ms();
-	bool prune = atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0;
-	return store_inbox_claim(r->core.db, id, now, prune, now - INBOX_SEEN_MS);
+	struct claim_tx x = {id, now_ms(), atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
+	return store_tx(r->core.db, claim_fn, &x);
 }
 
 static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
@@ -163,7 +180,7 @@ static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
 					  [AP_UNAVAILABLE] = 503};
 	/* a failure leaves no trace, so the sender's retry is applied */
 	if (rc == AP_ERROR || rc == AP_UNAVAILABLE)
-		store_inbox_unclaim(r->core.db, key);
+		store_tx(r->core.db, unclaim_fn, (void *)key);
 	if (rc == AP_OK)
 		reply_text(r, 202, "application/json", "{}");
 	else

@@ -80,6 +80,17 @@ enum ap_rc inbox_status_of(struct core *c, const char *uri, int64_t *id)
 
 /* ---- follows ---- */
 
+struct follow_id_tx {
+	int64_t account_id, target_id;
+	const char *id;
+};
+
+static enum store_rc follow_id_fn(struct db *db, void *arg)
+{
+	struct follow_id_tx *x = arg;
+	return store_remote_follow_set(db, x->account_id, x->target_id, x->id);
+}
+
 static enum ap_rc follow(struct inbox_ctx *x)
 {
 	struct core *c = x->c;
@@ -92,7 +103,8 @@ static enum ap_rc follow(struct inbox_ctx *x)
 		return AP_INVALID; /* the Accept must name it */
 	if (inbox_domain_blocked(x, t.id, &failed))
 		return failed ? AP_ERROR : AP_OK; /* t blocks the follower's domain */
-	if (store_remote_follow_set(c->db, x->actor.id, t.id, id) != ST_OK)
+	struct follow_id_tx fx = {x->actor.id, t.id, id};
+	if (store_tx(c->db, follow_id_fn, &fx) != ST_OK)
 		return AP_ERROR;
 	struct follow_options o = {-1, -1};
 	return from_rc(rel_follow(c, x->actor.id, t.id, &o));

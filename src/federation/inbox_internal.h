@@ -43,6 +43,19 @@ enum ap_rc inbox_status_of(struct core *c, const char *uri, int64_t *id);
 /* The id of a JSON value that is a string or an object with an id. */
 const char *inbox_id_of(const json_t *v);
 
+/* What a Note says, read without the store (pure; the fuzz harness's
+ * entry): content sanitised (content, else the first contentMap value,
+ * whose key is the language), its text without tags, summary (plain
+ * text, at most 2 KiB, cut on a character boundary), sensitive (or a
+ * summary), published and updated in ms (0 when absent or not ISO 8601
+ * UTC). Strings in ar. */
+struct note_fields {
+	const char *content, *text, *language, *summary;
+	bool sensitive;
+	int64_t published, updated;
+};
+void inbox_note_read(struct arena *ar, const json_t *note, struct note_fields *out);
+
 /* Create of a Note (the object embedded), by x->actor. */
 enum ap_rc inbox_create_note(struct inbox_ctx *x, const json_t *note, bool must_relate,
 			     int depth, int64_t *out_id);

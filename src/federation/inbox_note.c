@@ -170,27 +170,40 @@ static enum ap_rc parent_of(struct core *c, const json_t *note, int depth, struc
 	return AP_OK;
 }
 
-static struct status *new_status(struct inbox_ctx *x, const json_t *note, const char *uri,
-				 const struct audience *aud)
+void inbox_note_read(struct arena *ar, const json_t *note, struct note_fields *out)
 {
-	struct core *c = x->c;
-	struct status *s = arena_calloc(c->arena, 1, sizeof *s);
-	int64_t now = now_ms(), published = iso_ms(str_of(note, "published"));
-	s->id = id_new();
-	s->thread_id = s->id;
-	s->account_id = x->actor.id;
-	s->uri = arena_strdup(c->arena, uri);
-	s->content = content_of(c->arena, note, &s->language);
-	s->text = plain_of(c->arena, s->content);
+	out->content = content_of(ar, note, &out->language);
+	out->text = plain_of(ar, out->content);
 	const char *summary = str_of(note, "summary");
 	size_t n = summary ? strlen(summary) : 0;
 	if (n > SUMMARY_BYTES) /* cut on a character boundary */
 		for (n = SUMMARY_BYTES; n && ((unsigned char)summary[n] & 0xc0) == 0x80; n--)
 			;
-	s->spoiler_text = arena_strndup(c->arena, summary ? summary : "", n);
-	s->sensitive = json_is_true(json_object_get(note, "sensitive")) || *s->spoiler_text;
+	out->summary = arena_strndup(ar, summary ? summary : "", n);
+	out->sensitive = json_is_true(json_object_get(note, "sensitive")) || *out->summary;
+	out->published = iso_ms(str_of(note, "published"));
+	out->updated = iso_ms(str_of(note, "updated"));
+}
+
+static struct status *new_status(struct inbox_ctx *x, const json_t *note, const char *uri,
+				 const struct audience *aud)
+{
+	struct core *c = x->c;
+	struct status *s = arena_calloc(c->arena, 1, sizeof *s);
+	struct note_fields nf;
+	int64_t now = now_ms();
+	inbox_note_read(c->arena, note, &nf);
+	s->id = id_new();
+	s->thread_id = s->id;
+	s->account_id = x->actor.id;
+	s->uri = arena_strdup(c->arena, uri);
+	s->content = nf.content;
+	s->language = nf.language;
+	s->text = nf.text;
+	s->spoiler_text = nf.summary;
+	s->sensitive = nf.sensitive;
 	s->visibility = aud->visibility;
-	s->created_at = published > 0 && published < now ? published : now;
+	s->created_at = nf.published > 0 && nf.published < now ? nf.published : now;
 	return s;
 }
 

@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -134,10 +135,45 @@ int rsa_sign_sha256(const char *private_pem, const void *data, size_t n, unsigne
 	return rc;
 }
 
+/* Public keys already parsed, by the SHA-256 of their PEM: OpenSSL 3's
+ * decoder costs several times the verification itself, and the inbox
+ * verifies the same few peers' keys over and over. Direct-mapped; a slot
+ * holds one reference, each user takes its own. */
+#define KEY_CACHE_SLOTS 1024
+
+static struct {
+	pthread_mutex_t lock;
+	unsigned char hash[KEY_CACHE_SLOTS][32];
+	EVP_PKEY *key[KEY_CACHE_SLOTS];
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static EVP_PKEY *cached_public(const char *pem)
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)pem, strnlen(pem, RSA_PEM_MAX));
+	unsigned slot = ((unsigned)h[0] | (unsigned)h[1] << 8) % KEY_CACHE_SLOTS;
+	EVP_PKEY *k = NULL;
+	pthread_mutex_lock(&cache.lock);
+	if (cache.key[slot] && !memcmp(cache.hash[slot], h, 32) && EVP_PKEY_up_ref(cache.key[slot]))
+		k = cache.key[slot];
+	pthread_mutex_unlock(&cache.lock);
+	if (k || !(k = read_key(pem, false)))
+		return k;
+	if (EVP_PKEY_up_ref(k)) {
+		pthread_mutex_lock(&cache.lock);
+		EVP_PKEY *old = cache.key[slot];
+		cache.key[slot] = k;
+		memcpy(cache.hash[slot], h, 32);
+		pthread_mutex_unlock(&cache.lock);
+		EVP_PKEY_free(old);
+	}
+	return k;
+}
+
 enum rsa_verdict rsa_verify_sha256(const char *public_pem, const void *data, size_t n,
 				   const unsigned char *sig, size_t siglen)
 {
-	EVP_PKEY *k = read_key(public_pem, false);
+	EVP_PKEY *k = cached_public(public_pem);
 	if (!k)
 		return RSA_BAD_KEY;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();

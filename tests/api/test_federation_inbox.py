@@ -500,3 +500,28 @@ def test_update_of_a_note_only_if_newer(fed, peer):
     assert "second" in alice.get(f"/api/v1/statuses/{sid}").json()["content"]
     hist = alice.get(f"/api/v1/statuses/{sid}/history").json()
     assert len(hist) == 2
+
+
+def test_remote_reply_counts_like_a_local_one(fed, peer):
+    """A reply from another server goes through the core's paths: it is in
+    the thread, in "waiting for you", and in the replies count."""
+    alice = open_inbox(fed.user())
+    bob = peer.actor("bob")
+    s = post(alice, "Our new release is out")
+    parent = fed.url(f"/users/{alice.name}/statuses/{s['id']}")
+    uri = fed.url(f"/users/{alice.name}")
+    reply = bob.note(f'<p><a href="{uri}">@{alice.name}</a> how do I upgrade from the old one?</p>',
+                     cc=[uri], inReplyTo=parent, tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), bob, bob.create(reply)).status_code == 202
+    rid = str(remote_status(fed, reply["id"])[0])
+    ctx = alice.get(f"/api/v1/statuses/{s['id']}/context").json()
+    assert [d["id"] for d in ctx["descendants"]] == [rid]
+    assert alice.get(f"/api/v1/statuses/{s['id']}").json()["replies_count"] == 1
+    waiting = alice.get("/api/rapport/v1/waiting").json()
+    assert [(w["status"]["id"], w["kind"]) for w in waiting] == [(rid, "question")]
+    # her answer settles it
+    answer = post(alice, f"@bob@127.0.0.1:{peer.port} run the migration first",
+                  in_reply_to_id=rid)
+    assert alice.get("/api/rapport/v1/waiting").json() == []
+    # the handle with its port is a mention of bob (test mode)
+    assert [m["acct"] for m in answer["mentions"]] == [f"bob@127.0.0.1:{peer.port}"]
