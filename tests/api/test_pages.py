@@ -141,8 +141,8 @@ def test_accept_negotiation_on_profile_and_post(server, alice):
     r = requests.get(server.url(f"/@{alice.name}/{s['id']}"),
                      headers={"Accept": "application/json;q=0.9, text/html;q=0.1"})
     assert r.status_code == 200 and r.json()["id"] == s["id"]
-    # ActivityPub's types get the actor (tests/api/test_actors.py) and a
-    # post's Note (federation/object.c)
+    # ActivityPub's types get the actor (tests/api/test_actors.py) and the
+    # post's Note (tests/api/test_federation_inbox.py)
     for accept in ["application/activity+json",
                    'application/ld+json; profile="https://www.w3.org/ns/activitystreams"']:
         r = requests.get(server.url(f"/@{alice.name}"), headers={"Accept": accept})
@@ -152,7 +152,8 @@ def test_accept_negotiation_on_profile_and_post(server, alice):
         r = requests.get(server.url(f"/@{alice.name}/{s['id']}"), headers={"Accept": accept})
         assert r.status_code == 200, accept
         assert r.headers["Content-Type"].startswith("application/activity+json")
-        assert r.json()["type"] == "Note" and r.json()["id"] == s["uri"]
+        assert r.json()["id"] == server.url(f"/users/{alice.name}/statuses/{s['id']}")
+        assert r.json()["type"] == "Note"
     r = requests.get(server.url(f"/@{alice.name}"),
                      headers={"Accept": "text/html;q=0, application/json;q=0"})
     assert r.status_code == 406 and "error" in r.json()
