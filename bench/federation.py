@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Federation delivery benchmarks (docs/BENCHMARKS.md, "Federation").
+"""Federation benchmarks (docs/BENCHMARKS.md, "Federation").
 
   federation.py SCENARIO RAPPORT_BIN OUT_DIR
 
@@ -10,6 +10,10 @@ deliver_fanout: one post by an account with 10,000 remote followers on 500
 deliver_hang: the same with one more host that accepts connections and
   never answers (holding 20 of the followers): the other 500 must be
   served as fast, and the reads not slowed.
+
+inbox: N (INBOX_ACTIVITIES, 5,000) Creates signed by 20 remote actors
+  (tests/api/fedpeer.py serves them), pre-signed here, then POSTed to the
+  shared inbox by wrk on 32 connections, each once: statuses kept a second.
 
 The store is a seeded community (1,000 accounts, 50,000 posts; cached in
 OUT_DIR) plus the remote accounts, written with SQL before the server
@@ -75,6 +79,75 @@ def add_followers(db, poster, ports, hang_ports):
     con.close()
 
 
+def inbox_bench(binary, out, n):
+    """N signed Creates (each a Note to a local account) from remote actors
+    served on loopback, pre-signed by this process (the signing load
+    generator), then POSTed by wrk on 32 connections: how many a second
+    the inbox verifies (fetching each actor's key once) and applies."""
+    sys.path.insert(0, os.path.join(HERE, "..", "tests", "api"))
+    from fedpeer import Peer, sign_headers
+    work = os.path.join(out, "inbox-work")
+    shutil.rmtree(work, ignore_errors=True)
+    port = free_port()
+    env = dict(os.environ, RAPPORT_RATE_LIMIT="0", RAPPORT_LOGIN_LIMIT="0",
+               RAPPORT_SIGNUP_LIMIT="0", RAPPORT_FEDERATION_INSECURE="1")
+    subprocess.run([binary, "user", "add", "alice", "--email", "alice@example.com", "--data",
+                    work, "--password", "correct horse battery"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peer = Peer()
+    actors = [peer.actor(f"a{i}") for i in range(20)]
+    url = f"http://127.0.0.1:{port}"
+    alice = f"{url}/users/alice"
+    reqs = os.path.join(out, "inbox.requests")
+    t0 = time.time()
+    with open(reqs, "wb") as f:
+        for i in range(n):
+            a = actors[i % len(actors)]
+            note = a.note(f"<p>note {i}</p>", to=[alice])
+            body = json.dumps(a.create(note)).encode()
+            h = sign_headers(url + "/inbox", body, a.key, a.key_id)
+            f.write(b"/inbox\n%d\n" % len(h))
+            for k, v in h.items():
+                f.write(f"{k}: {v}\n".encode())
+            f.write(b"%d\n" % len(body) + body + b"\n")
+    signed_s = time.time() - t0
+    log = open(os.path.join(out, "inbox-server.log"), "w")
+    srv = subprocess.Popen([binary, "serve", "--data", work, "--listen", f"127.0.0.1:{port}",
+                            "--domain", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/api/v1/instance")
+                break
+            except OSError:
+                time.sleep(0.1)
+        wrk_out = os.path.join(out, "inbox-wrk.json")
+        subprocess.run(["wrk", "-t2", "-c32", f"-d{max(10, n // 100)}s", "--latency", "-s",
+                        os.path.join(HERE, "inbox.lua"), url, "--", reqs, wrk_out],
+                       env=dict(os.environ, WRK_OUT=wrk_out), check=True,
+                       stdout=subprocess.DEVNULL)
+        w = read_json(wrk_out)
+    finally:
+        srv.terminate()
+        srv.wait(30)
+        peer.close()
+    con = sqlite3.connect(os.path.join(work, "rapport.db"))
+    kept = con.execute("SELECT COUNT(*) FROM statuses WHERE uri IS NOT NULL").fetchone()[0]
+    con.close()
+    # wrk runs on after the last request; the server's log times the POSTs
+    times = [line[:23] for line in open(os.path.join(out, "inbox-server.log"))
+             if " POST /inbox 202 " in line]
+    span = None
+    if len(times) > 1:
+        from datetime import datetime
+        t = [datetime.strptime(x, "%Y-%m-%dT%H:%M:%S.%f") for x in (times[0], times[-1])]
+        span = (t[1] - t[0]).total_seconds()
+    return {"scenario": "inbox", "activities": n, "signed_in_s": round(signed_s, 2),
+            "accepted": len(times), "statuses_kept": kept, "seconds": span,
+            "applied_per_s": round(kept / span, 1) if span else None,
+            "p50_ms": w.get("p50_ms"), "p99_ms": w.get("p99_ms")}
+
+
 def read_json(path):
     try:
         with open(path) as f:
@@ -87,6 +160,12 @@ def main():
     scenario, binary, out = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     hang = 1 if scenario == "deliver_hang" else 0
     os.makedirs(out, exist_ok=True)
+    if scenario == "inbox":
+        res = inbox_bench(binary, out, int(os.environ.get("INBOX_ACTIVITIES", "5000")))
+        print(json.dumps(res))
+        with open(os.path.join(out, "inbox.json"), "w") as f:
+            json.dump(res, f)
+        return
     d = seed(binary, out)
     work = os.path.join(out, "fed-work")
     shutil.rmtree(work, ignore_errors=True)

@@ -25,7 +25,7 @@ PY=/usr/bin/python3
 
 # The federation scenarios run alone (bench/federation.py).
 case "${BENCH:-}" in
-deliver_fanout | deliver_hang)
+deliver_fanout | deliver_hang | inbox)
 	make --no-print-directory -j"$(nproc)" B="$B" "$B/rapport" >/dev/null
 	exec "$PY" bench/federation.py "$BENCH" "$B/rapport" "$OUT"
 	;;

@@ -182,14 +182,21 @@ void h_webfinger(struct req *r)
 		reply_error(r, 404, "Record not found");
 		return;
 	}
+	const char *intent = arena_printf(&r->arena, "%s/authorize_interaction?uri={object}", base);
 	json_t *j = json_pack(
-		"{s:s, s:[s, s], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}]}", "subject",
+		"{s:s, s:[s, s], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}, {s:s, s:s},"
+		" {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", "subject",
 		arena_printf(&r->arena, "acct:%s@%s", a.username, r->core.cfg->domain), "aliases",
 		account_uri(&r->core, &a), account_url(&r->core, &a), "links", "rel",
 		"http://webfinger.net/rel/profile-page", "type", "text/html", "href",
 		account_url(&r->core, &a), "rel", "self", "type", "application/activity+json",
 		"href", account_uri(&r->core, &a), "rel", "http://ostatus.org/schema/1.0/subscribe", "template",
-		arena_printf(&r->arena, "%s/authorize_interaction?uri={uri}", base));
+		arena_printf(&r->arena, "%s/authorize_interaction?uri={uri}", base),
+		/* FEP-3b86 intents (pages/interact.c) */
+		"rel", "https://w3id.org/fep/3b86/Object", "template", intent,
+		"rel", "https://w3id.org/fep/3b86/Follow", "template", intent,
+		"rel", "https://w3id.org/fep/3b86/Like", "template", intent,
+		"rel", "https://w3id.org/fep/3b86/Announce", "template", intent);
 	reply_jrd(r, j);
 }
 

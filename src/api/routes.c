@@ -131,6 +131,7 @@ const struct route routes[] = {
 	{"GET", "/users/:name/outbox", h_ap_outbox, AUTH_NONE, 0, POLICY_PUBLIC},
 	{"GET", "/users/:name/collections/featured", h_ap_featured, AUTH_NONE, 0, POLICY_PUBLIC},
 #include "api/routes_federation.inc"
+#include "api/routes_interact.inc"
 
 	/* public pages and feeds (pages/public.c, pages/feeds.c) */
 	{"GET", "/@:name", h_page_profile, AUTH_NONE, 0, POLICY_PUBLIC},

@@ -191,8 +191,18 @@ void h_ap_following(struct req *r)
 void h_ap_outbox(struct req *r)
 {
 	struct account a;
-	if (local_account(r, &a))
-		collection(r, &a, "/outbox", a.statuses_count);
+	if (!local_account(r, &a))
+		return;
+	if (param_has(r, "page") || param_has(r, "max_id")) {
+		ap_outbox_page(r, &a); /* federation/outbox_page.c */
+		return;
+	}
+	reply_ap(r, json_pack("{s:s, s:s, s:s, s:I, s:s}", "@context", AP_CONTEXT, "id",
+			      arena_printf(&r->arena, "%s/outbox", account_uri(&r->core, &a)),
+			      "type", "OrderedCollection", "totalItems", (json_int_t)a.statuses_count,
+			      "first",
+			      arena_printf(&r->arena, "%s/outbox?page=true",
+					   account_uri(&r->core, &a))));
 }
 
 /* The pins anyone may see (public and unlisted), as an anonymous reader

@@ -36,6 +36,9 @@ void h_ap_following(struct req *r);
 void h_ap_outbox(struct req *r);
 void h_ap_featured(struct req *r);
 
+/* GET /users/:name/outbox?page=true[&max_id=]: a page of the outbox
+ * (federation/outbox_page.c). */
+void ap_outbox_page(struct req *r, const struct account *a);
 /* Replies with the Person document of local account a (its key pair
  * made if it has none); 500 JSON if the store fails. For /@name when the
  * client asks for ActivityPub. */

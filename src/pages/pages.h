@@ -24,6 +24,15 @@ void h_page_profile(struct req *r);
 /* GET /@:name/:id: a public post with its public thread. */
 void h_page_status(struct req *r);
 
+/* interact.c: remote interaction (see there) */
+/* GET /interact?uri=&acct=: the page that leads acct to uri on their server. */
+void h_interact(struct req *r);
+/* GET /authorize_interaction?uri=: the web app's search on uri. */
+void h_authorize_interaction(struct req *r);
+/* The "from your own server" form for the object uri, on public pages. */
+struct html;
+void interact_form(struct html *h, const char *uri);
+
 /* feeds.c */
 void h_feed_atom(struct req *r);     /* GET /@:name.atom */
 void h_feed_rss(struct req *r);      /* GET /@:name.rss */

@@ -6,6 +6,7 @@
 #include "core/moderation.h"
 #include "core/accounts.h"
 #include "core/statuses.h"
+#include "federation/activity.h"
 #include "federation/actor.h"
 #include "federation/object.h"
 #include "http/accept.h"
@@ -101,6 +102,7 @@ static void profile_card(struct html *h, struct req *r, const struct account *a,
 		 "following</li><li><strong>{}</strong> followers</li></ul>",
 		 num(r, a->statuses_count), num(r, a->following_count), num(r, a->followers_count));
 	share(h, url, view_name(a));
+	interact_form(h, account_uri(&r->core, a));
 	html_put(h, "<p class=\"muted\">Feeds: <a href=\"{u}\">Atom</a> · <a href=\"{u}\">RSS</a>"
 		    "</p></section>",
 		 arena_printf(&r->arena, "%s.atom", url), arena_printf(&r->arena, "%s.rss", url));
@@ -229,6 +231,7 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 	}
 	const char *url = view_status_url(r, s);
 	share(&h, url, view_name(a));
+	interact_form(&h, ap_status_uri(&r->core, s));
 	if (down->n)
 		html_put(&h, "<h2>Replies</h2>");
 	replies(&h, r, down, below, s->id);

@@ -46,6 +46,11 @@ class Peer:
                                      text=True)
         line = self.proc.stdout.readline()
         assert line.strip() == "ready", line + self.proc.stdout.read()
+        # the first look at bob makes his key pair (seconds on a loaded
+        # machine): done here, so Rapport's lookups meet a warm peer
+        r = requests.get(self.actor, headers={"Accept": "application/activity+json"},
+                         timeout=120)
+        assert r.status_code == 200, r.text
 
     def control(self, path, **body):
         r = requests.post(self.base + path, data=json.dumps(body), timeout=30)

@@ -10,7 +10,7 @@ import { AccountLine, LoadView, PageTitle } from '../components/ui';
 
 function Results({ q }: { q: string }) {
 	const t = useT();
-	const [load, reload] = useLoad(() => api<SearchResults>(`/api/v2/search${qs({ q, limit: 20 })}`), [q]);
+	const [load, reload] = useLoad(() => api<SearchResults>(`/api/v2/search${qs({ q, limit: 20, resolve: true })}`), [q]);
 	return (
 		<LoadView load={load} retry={reload}>
 			{(r) =>
