@@ -43,7 +43,7 @@ enum rc view_fill(struct req *r, struct status_list *l)
 enum rc view_statuses(struct req *r, const struct account *a, bool public_only, int limit,
 		      struct status_list *out)
 {
-	struct account_tl_opts o = {.exclude_replies = true, .exclude_reblogs = true};
+	struct account_tl_opts o = {.exclude_replies = true, .exclude_reblogs = true, .whole = true};
 	struct page pg = {.limit = public_only ? 2 * limit : limit};
 	enum rc rc = timeline_account(&r->core, 0, a->id, &o, &pg, out);
 	if (rc != RC_OK)

@@ -82,6 +82,11 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 struct account_tl_opts {
 	bool exclude_replies, exclude_reblogs, pinned;
 	const char *tagged; /* lowercase tag or NULL */
+	/* Rows with their strings, read in the one statement: for a page
+	 * that renders most of its rows (a public profile, whose articles
+	 * are mostly not in the cache), where lite rows would be read again
+	 * by store_statuses_fill. Not for pinned. */
+	bool whole;
 };
 enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
 			       const struct account_tl_opts *o, const struct page *pg,
