@@ -31,7 +31,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ := $(SRC:src/%.c=$(B)/fuzz/obj/%.o)
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
 
-.PHONY: all run test deps unit asan tsan clean valgrind bench fuzz fuzz-build soak web
+.PHONY: all run test deps unit asan tsan clean valgrind bench fuzz fuzz-build soak web install
 all: $(B)/rapport web
 
 deps:
@@ -150,6 +150,14 @@ soak: deps
 valgrind: deps
 	@$(MAKE) --no-print-directory unit
 	@scripts/valgrind.sh $(UNIT_BIN)
+
+# Installs the server and the built web app (docs/DEPLOY.md).
+PREFIX ?= /usr/local
+install: all
+	install -D -m 0755 $(B)/rapport $(DESTDIR)$(PREFIX)/bin/rapport
+	rm -rf $(DESTDIR)$(PREFIX)/share/rapport/web
+	mkdir -p $(DESTDIR)$(PREFIX)/share/rapport
+	cp -R $(B)/web $(DESTDIR)$(PREFIX)/share/rapport/web
 
 clean:
 	rm -rf $(B)

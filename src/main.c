@@ -36,6 +36,8 @@ static const char *const USAGE =
 	"  user list  list local accounts\n"
 	"  seed       fill an empty store with a realistic community\n"
 	"  simulate   a community of personas living N days on a fresh store\n"
+	"  backup     copy the store while the server runs\n"
+	"  restore    make a data directory's store from a backup\n"
 	"  version    print the version\n"
 	"\n"
 	"Run 'rapport <command> --help' for a command's options.\n";
@@ -110,6 +112,16 @@ static const char *const SIMULATE_USAGE =
 	"social-capital card, trust, the share of the Conversations feed, and each detector's\n"
 	"precision and recall.\n";
 
+static const char *const BACKUP_USAGE =
+	"usage: rapport backup --data DIR --out FILE\n"
+	"       rapport restore --from FILE --data DIR\n"
+	"\n"
+	"backup copies DIR's SQLite store into FILE, a consistent snapshot even while a\n"
+	"server writes to it (SQLite's online backup), and checks the copy. restore makes\n"
+	"DIR's store from such a file after checking it; DIR must not hold a store yet.\n"
+	"Neither overwrites a file. A PostgreSQL store is backed up with pg_dump\n"
+	"(docs/DEPLOY.md).\n";
+
 static int usage_error(const char *usage, const char *what, const char *arg)
 {
 	fprintf(stderr, "rapport: %s%s%s\n%s", what, *arg ? " " : "", arg, usage);
@@ -167,10 +179,10 @@ static int load_config(struct config *cfg)
 	return EXIT_USAGE;
 }
 
-static int open_store(const struct config *cfg, struct store **st)
+static int open_store(const struct config *cfg, struct store **st, bool serving)
 {
 	struct store_options so = {.dir = cfg->data_dir, .sync_full = cfg->sync_full,
-				   .pool_size = cfg->threads * 2 + 2};
+				   .pool_size = cfg->threads * 2 + 2, .exclusive = serving};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
@@ -262,7 +274,7 @@ static int cmd_serve(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
-	if (open_store(&cfg, &st))
+	if (open_store(&cfg, &st, true))
 		goto out;
 	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
 	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
@@ -471,7 +483,7 @@ static int user_with(struct config *cfg, int argc, char **argv)
 		return usage_error(USER_USAGE, "user add needs NAME, --email and --password", "");
 	config_finish(cfg);
 	struct store *st;
-	if (open_store(cfg, &st))
+	if (open_store(cfg, &st, false))
 		return 1;
 	struct arena ar;
 	arena_init(&ar);
@@ -511,6 +523,32 @@ static int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* rapport backup | restore: one line on stderr and exit 1 when refused. */
+static int cmd_backup(int argc, char **argv)
+{
+	const char *data = NULL, *file = NULL;
+	bool backup = !strcmp(argv[1], "backup");
+	struct opt opts[] = {{"--data", &data, NULL},
+			     {backup ? "--out" : "--from", &file, NULL},
+			     {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 2, opts, BACKUP_USAGE, NULL);
+	if (rc)
+		return rc;
+	if (!data || !file)
+		return usage_error(BACKUP_USAGE, backup ? "backup needs --data and --out"
+							: "restore needs --from and --data",
+				   "");
+	char err[512];
+	log_min_level = LOG_WARN;
+	if ((backup ? store_backup(data, file, err, sizeof err)
+		    : store_restore(file, data, err, sizeof err)) != ST_OK) {
+		fprintf(stderr, "rapport: %s\n", err);
+		return 1;
+	}
+	printf("%s %s\n", backup ? "backed up to" : "restored into", backup ? file : data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -542,5 +580,7 @@ int main(int argc, char **argv)
 		return cmd_seed(argc, argv);
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
+	if (!strcmp(cmd, "backup") || !strcmp(cmd, "restore"))
+		return cmd_backup(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

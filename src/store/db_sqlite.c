@@ -3,6 +3,7 @@
 #include "util/log.h"
 #include "util/util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -701,4 +702,97 @@ enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, i
 		pthread_cond_wait(&done_cond, &done_lock);
 	pthread_mutex_unlock(&done_lock);
 	return me.rc;
+}
+
+enum db_rc db_open_readonly(const char *path, struct db **out)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db->conn);
+		free(db);
+		*out = NULL;
+		return DB_ERROR;
+	}
+	sqlite3_busy_timeout(db->conn, 10000);
+	*out = db;
+	return DB_OK;
+}
+
+enum db_rc db_check_file(const char *path, char *err, size_t errlen)
+{
+	struct db *db = NULL;
+	if (db_open_readonly(path, &db) != DB_OK) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return DB_ERROR;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->conn, "PRAGMA integrity_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	const char *res = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	bool ok = res && !strcmp(res, "ok");
+	if (!ok)
+		snprintf(err, errlen, "%s is not a sound SQLite database: %s", path,
+			 res ? res : sqlite3_errmsg(db->conn));
+	sqlite3_finalize(st);
+	db_close(db);
+	return ok ? DB_OK : DB_ERROR;
+}
+
+/* Steps the backup until done, waiting out writers that hold a lock. */
+static int backup_run(sqlite3 *dst, sqlite3 *src)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b)
+		return sqlite3_errcode(dst);
+	int rc;
+	do {
+		rc = sqlite3_backup_step(b, 1024);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			usleep(10000);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum db_rc db_copy_file(const char *src, const char *dst, char *err, size_t errlen)
+{
+	char tmp[4200];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", dst) >= (int)sizeof tmp) {
+		snprintf(err, errlen, "the path %s is too long", dst);
+		return DB_ERROR;
+	}
+	if (!access(dst, F_OK)) {
+		snprintf(err, errlen, "%s exists already; it is not overwritten", dst);
+		return DB_ERROR;
+	}
+	unlink(tmp);
+	sqlite3 *from = NULL, *to = NULL;
+	int rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(from, 10000);
+		rc = sqlite3_open_v2(tmp, &to,
+				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				     NULL);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(to, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = backup_run(to, from);
+	/* A copy is one self-contained file, whatever the source's journal. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "cannot copy %s to %s: %s", src, dst,
+			 to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : sqlite3_errstr(rc));
+	sqlite3_close(from);
+	sqlite3_close(to);
+	/* link() refuses an existing name: a copy never replaces a file. */
+	if (rc == SQLITE_OK && link(tmp, dst)) {
+		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+		rc = SQLITE_CANTOPEN;
+	}
+	unlink(tmp);
+	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }

@@ -8,6 +8,8 @@
 
 #include "store/db.h"
 
+#include <stddef.h>
+
 /* Group commit. db_tx_run() runs fn(writer, ctx) in a transaction on the
  * connection set by db_set_group() (db itself if none), possibly together
  * with other threads' calls: each runs in a savepoint of one transaction,
@@ -44,5 +46,15 @@ void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t ro
 /* Bytes the SQLite library holds now (page caches, statements), for the
  * periodic memory log line. */
 int64_t db_memory_used(void);
+
+/* Files. db_copy_file copies the database at src into dst with the online
+ * backup API: a consistent snapshot while others keep writing (it restarts
+ * when a writer changes a page it has already copied). dst must not exist;
+ * it is written beside as dst.tmp, synced and renamed, so a failed copy
+ * leaves nothing. db_check_file runs SQLite's integrity check on a file
+ * opened read-only. db_open_readonly opens one for queries. */
+enum db_rc db_copy_file(const char *src, const char *dst, char *err, size_t errlen);
+enum db_rc db_check_file(const char *path, char *err, size_t errlen);
+enum db_rc db_open_readonly(const char *path, struct db **out);
 
 #endif

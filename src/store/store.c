@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct store {
 	pthread_mutex_t lock;
@@ -24,6 +27,7 @@ struct store {
 	struct db *writer; /* carries every store_tx (group commit) */
 	char *path;
 	bool sync_full;
+	int lock_fd; /* serve.lock, held while serving; -1 if not */
 };
 
 enum store_rc store_schema_version(struct db *db, int *version)
@@ -39,9 +43,16 @@ static enum store_rc migrate(struct db *db)
 	if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
 			  " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
 		return ST_ERROR;
-	int have;
+	int have, known = 0;
 	if (store_schema_version(db, &have) != ST_OK)
 		return ST_ERROR;
+	while (schema_migrations[known])
+		known++;
+	if (have > known) {
+		log_error("store: the database is at schema version %d, newer than this "
+			  "program's %d; use a newer rapport", have, known);
+		return ST_ERROR;
+	}
 	for (int v = have; schema_migrations[v]; v++) {
 		if (db_begin(db) != DB_OK)
 			return ST_ERROR;
@@ -75,6 +86,28 @@ static int mkdir_p(const char *dir)
 	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
 }
 
+/* One server per data directory: the caches, the job queue and the node
+ * id assume no other process writes. The lock goes with the process, so
+ * a crash never leaves it behind. */
+static enum store_rc lock_dir(const char *dir, int *fd)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/serve.lock", dir) >= (int)sizeof path)
+		return ST_ERROR;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		log_error("store: cannot open %s: %s", path, strerror(errno));
+		return ST_ERROR;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB)) {
+		log_error("store: another `rapport serve` is using %s (%s is locked)", dir, path);
+		close(*fd);
+		*fd = -1;
+		return ST_ERROR;
+	}
+	return ST_OK;
+}
+
 void store_slow_sql(int ms)
 {
 	db_slow_sql(ms);
@@ -86,7 +119,11 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 		log_error("store: cannot create %s: %s", opt->dir, strerror(errno));
 		return ST_ERROR;
 	}
+	int lock_fd = -1;
+	if (opt->exclusive && lock_dir(opt->dir, &lock_fd) != ST_OK)
+		return ST_ERROR;
 	struct store *s = xcalloc(1, sizeof *s);
+	s->lock_fd = lock_fd;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	s->max = opt->bulk ? 1 : opt->pool_size > 0 ? opt->pool_size : 8;
@@ -129,6 +166,8 @@ void store_close(struct store *s)
 	free(s->free_list);
 	free(s->all);
 	free(s->path);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);
@@ -220,4 +259,71 @@ enum store_rc store_checkpoint(struct db *db)
 int64_t store_memory_used(void)
 {
 	return db_memory_used();
+}
+
+/* A file that is a Rapport store this program can open: SQLite's own
+ * integrity check passes and its schema version is not newer than ours. */
+static enum store_rc check_copy(const char *path, char *err, size_t errlen)
+{
+	int64_t have = 0, known = 0;
+	while (schema_migrations[known])
+		known++;
+	if (db_check_file(path, err, errlen) != DB_OK)
+		return ST_ERROR;
+	struct db *db = NULL;
+	if (db_open_readonly(path, &db) != DB_OK ||
+	    db_scalar(db, &have, "SELECT MAX(version) FROM schema_version", "") != DB_ROW) {
+		db_close(db);
+		snprintf(err, errlen, "%s is not a Rapport store (no schema version)", path);
+		return ST_ERROR;
+	}
+	db_close(db);
+	if (have < 1 || have > known) {
+		snprintf(err, errlen, "%s is at schema version %lld; this program knows 1 to %lld",
+			 path, (long long)have, (long long)known);
+		return ST_ERROR;
+	}
+	return ST_OK;
+}
+
+enum store_rc store_backup(const char *dir, const char *out, char *err, size_t errlen)
+{
+	char src[4096];
+	if (snprintf(src, sizeof src, "%s/rapport.db", dir) >= (int)sizeof src) {
+		snprintf(err, errlen, "the data directory's path is too long");
+		return ST_ERROR;
+	}
+	if (access(src, R_OK)) {
+		snprintf(err, errlen, "no store in %s: %s", dir, strerror(errno));
+		return ST_ERROR;
+	}
+	if (db_copy_file(src, out, err, errlen) != DB_OK)
+		return ST_ERROR;
+	if (check_copy(out, err, errlen) != ST_OK) {
+		unlink(out);
+		return ST_ERROR;
+	}
+	return ST_OK;
+}
+
+enum store_rc store_restore(const char *file, const char *dir, char *err, size_t errlen)
+{
+	char dst[4096];
+	if (snprintf(dst, sizeof dst, "%s/rapport.db", dir) >= (int)sizeof dst) {
+		snprintf(err, errlen, "the data directory's path is too long");
+		return ST_ERROR;
+	}
+	if (check_copy(file, err, errlen) != ST_OK)
+		return ST_ERROR;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", dst);
+	if (!access(wal, F_OK)) {
+		snprintf(err, errlen, "%s exists: %s holds a store's log already", wal, dir);
+		return ST_ERROR;
+	}
+	if (mkdir_p(dir)) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return ST_ERROR;
+	}
+	return db_copy_file(file, dst, err, errlen) == DB_OK ? ST_OK : ST_ERROR;
 }

@@ -45,6 +45,9 @@ struct store_options {
 	/* One connection and no group-commit writer: the file to itself, for
 	 * a bulk load that changes its journal mode (rapport seed). */
 	bool bulk;
+	/* Refuse if another process holds the directory with this set (a
+	 * running server): rapport serve sets it. */
+	bool exclusive;
 };
 
 /* Opens the store and applies pending migrations. */
@@ -57,6 +60,13 @@ void store_row_cache_stats(uint64_t *hits, uint64_t *misses);
  * For the whole process, set before store_open. */
 void store_slow_sql(int ms);
 void store_close(struct store *s);
+/* A consistent copy of the store in dir, taken while a server may be
+ * writing to it (SQLite's online backup), written to out, which must not
+ * exist yet; the copy is checked before it is kept. store_restore makes
+ * dir's store from such a copy; dir must not hold one yet. Both write
+ * what went wrong into err (errlen bytes) and leave nothing behind. */
+enum store_rc store_backup(const char *dir, const char *out, char *err, size_t errlen);
+enum store_rc store_restore(const char *file, const char *dir, char *err, size_t errlen);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);
 void store_release(struct store *s, struct db *db);

@@ -1,0 +1,165 @@
+"""deploy/: the nginx configuration runs for real in front of the server
+(TLS with a test certificate, HTTP/2, hashed assets from disk, the client's
+address passed on and not spoofable), and the systemd units are valid."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+from conftest import BIN, ROOT, free_port
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+WEB = ROOT / "build" / "web"
+
+
+class FromAddress(HTTPAdapter):
+    """Connects from a chosen loopback address (all of 127/8 is local)."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *a, **kw):
+        kw["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*a, **kw)
+
+
+def session_from(addr, cert):
+    """Connects from addr and checks nginx's certificate against the test one."""
+    s = requests.Session()
+    s.mount("https://", FromAddress(addr))
+    s.trust_env = False  # the environment names the system CAs, not ours
+    s.verify = str(cert)
+    return s
+
+
+@pytest.fixture
+def proxied(make_server, tmp_path):
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is not installed (scripts/deps.sh installs nginx-light)")
+    srv = make_server(env={"RAPPORT_TRUSTED_PROXIES": "127.0.0.1",
+                           "RAPPORT_WEB_DIR": str(WEB)})
+    d = tmp_path / "nginx"
+    (d / "acme").mkdir(parents=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=social.test", "-addext", "subjectAltName=DNS:social.test,IP:127.0.0.1",
+                    "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem")],
+                   check=True, capture_output=True)
+    https, http = free_port(), free_port()
+    conf = (ROOT / "deploy" / "nginx.conf.in").read_text()
+    for k, v in {"UPSTREAM": f"127.0.0.1:{srv.port}", "SERVER_NAME": "social.test",
+                 "HTTP_LISTEN": f"127.0.0.1:{http}", "HTTPS_LISTEN": f"127.0.0.1:{https}",
+                 "CERT": d / "cert.pem", "KEY": d / "key.pem", "WEB": WEB,
+                 "ACME_ROOT": d / "acme"}.items():
+        conf = conf.replace(f"@{k}@", str(v))
+    assert "@" not in re.sub(r"#.*", "", conf), "a placeholder was left unfilled"
+    # The deployment file is an http{} block's content: wrap it as nginx.conf.
+    (d / "nginx.conf").write_text(
+        f"pid {d}/nginx.pid;\nerror_log {d}/error.log warn;\nevents {{}}\n"
+        f"http {{\n access_log {d}/access.log;\n include /etc/nginx/mime.types;\n"
+        f" client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n{conf}\n}}\n")
+    subprocess.run([NGINX, "-t", "-q", "-c", str(d / "nginx.conf"), "-p", str(d),
+                    "-e", str(d / "error.log")], check=True, capture_output=True)
+    subprocess.run([NGINX, "-c", str(d / "nginx.conf"), "-p", str(d),
+                    "-e", str(d / "error.log")], check=True)
+    pid = None
+    try:
+        deadline = time.time() + 10
+        while pid is None and time.time() < deadline:
+            try:
+                pid = int((d / "nginx.pid").read_text())
+            except (FileNotFoundError, ValueError):
+                time.sleep(0.05)
+        yield srv, f"https://127.0.0.1:{https}", f"http://127.0.0.1:{http}", d / "cert.pem"
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGQUIT)
+
+
+def test_https_http2_and_the_api_through_nginx(proxied):
+    srv, https, http, cert = proxied
+    out = subprocess.run(["curl", "-s", "--cacert", str(cert), "--http2", "-o", "/dev/null", "-w",
+                          "%{http_version} %{http_code}", https + "/api/v1/instance"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out == "2 200"
+    s = session_from("127.0.0.1", cert)
+    r = s.get(https + "/api/v1/instance", headers={"Host": "social.test"})
+    assert r.status_code == 200 and r.json()["title"]
+    assert r.headers["Strict-Transport-Security"].startswith("max-age=")
+    r = requests.get(http + "/api/v1/instance", allow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"].startswith("https://")
+
+
+def test_hashed_assets_come_from_disk_compressed(proxied):
+    srv, https, _, cert = proxied
+    js = next((WEB / "assets").glob("index-*.js"))
+    s = session_from("127.0.0.1", cert)
+    r = s.get(f"{https}/assets/{js.name}", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.content == js.read_bytes()
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    # nginx answered: the server never saw the request.
+    assert f"GET /assets/{js.name}" not in srv.log.read_text(errors="replace")
+    assert s.get(f"{https}/assets/nope-123.js").status_code == 404
+    # The app shell itself comes from Rapport, with its own headers.
+    r = s.get(https + "/", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "Content-Security-Policy" in r.headers
+
+
+def logged_clients(srv, path, count):
+    deadline = time.time() + 10
+    while True:
+        found = re.findall(r" info (\S+) GET " + re.escape(path) + " ",
+                           srv.log.read_text(errors="replace"))
+        if len(found) >= count or time.time() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_client_address_passed_on_and_not_spoofable(proxied):
+    srv, https, _, cert = proxied
+    for addr in ["127.0.0.2", "127.0.0.3"]:
+        r = session_from(addr, cert).get(https + "/api/v2/instance",
+                                         headers={"X-Forwarded-For": "203.0.113.9"})
+        assert r.status_code == 200
+        logged_clients(srv, "/api/v2/instance", 1 if addr.endswith("2") else 2)
+    # Each client as nginx saw it; the forged header was replaced.
+    assert logged_clients(srv, "/api/v2/instance", 2) == ["127.0.0.2", "127.0.0.3"]
+
+
+def test_systemd_units_are_valid(tmp_path):
+    if not shutil.which("systemd-analyze"):
+        pytest.fail("systemd-analyze is missing (Debian's systemd package)")
+    units = []
+    for name in ["rapport.service", "rapport-backup.service", "rapport-backup.timer"]:
+        text = (ROOT / "deploy" / name).read_text().replace("/usr/local/bin/rapport", BIN)
+        (tmp_path / name).write_text(text)
+        units.append(str(tmp_path / name))
+    p = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
+    # verify exits 0 on unknown keys but names them: any complaint fails.
+    assert p.returncode == 0 and p.stderr.strip() == "", p.stderr
+
+
+def test_one_server_per_data_directory(make_server):
+    # The SQLite store is served by exactly one process (docs/DEPLOY.md):
+    # a second `serve` on the same directory stops at start, and the first
+    # keeps serving.
+    srv = make_server()
+    u = srv.user()
+    p = subprocess.run([BIN, "serve", "--data", str(srv.data), "--listen",
+                        f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1
+    assert "another `rapport serve` is using" in p.stderr
+    assert u.get("/api/v1/accounts/verify_credentials").status_code == 200
+    # Commands that are not servers still work beside it.
+    out = subprocess.run([BIN, "user", "list", "--data", str(srv.data)], capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0 and u.name in out.stdout
