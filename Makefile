@@ -3,7 +3,7 @@
 ifeq ($(origin CC),default)
 CC := gcc
 endif
-PKGS     := libmicrohttpd jansson libsodium libutf8proc sqlite3 libcurl gumbo openssl
+PKGS     := libmicrohttpd jansson libsodium libutf8proc sqlite3 libcurl gumbo openssl libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-missing-field-initializers

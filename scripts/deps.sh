@@ -5,7 +5,8 @@ set -eu
 PKGS="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
 libutf8proc-dev libcurl4-openssl-dev libgumbo-dev libssl-dev libcmocka-dev python3 python3-pytest
 python3-requests python3-mastodon python3-feedparser python3-cryptography toot tidy curl sqlite3 clang
-libclang-rt-14-dev valgrind nginx-light openssl systemd
+libclang-rt-14-dev valgrind nginx-light openssl systemd libpq-dev postgresql-15 postgresql-common
+python3-psycopg2
 chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do

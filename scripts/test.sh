@@ -3,7 +3,8 @@
 # "N passed, M failed". Exits non-zero when anything failed.
 # Suites: C unit tests (normal and ASan+UBSan builds; the threaded ones
 # also under ThreadSanitizer), API tests with real clients against the
-# normal binary and against the ASan+UBSan binary, the masto client tests,
+# normal binary and against the ASan+UBSan binary (and the normal one
+# again with the store on PostgreSQL), the masto client tests,
 # the web app's unit tests (Vitest) and browser tests (Playwright driving
 # Debian's chromium; screenshots in $B/screenshots).
 set -u
@@ -69,6 +70,18 @@ run_api() { # BIN LABEL
 	count_pytest "$out" $rc
 }
 
+run_api_pg() { # BIN LABEL: the same API suite with the store on PostgreSQL, in a
+	# throwaway cluster that pg_virtualenv makes and removes (its PG* variables
+	# name it; conftest.py gives each data directory a database of its own).
+	local out="$log/api.$2" rc
+	echo "== api tests against $1 on PostgreSQL ($2)"
+	RAPPORT_BIN="$1" RAPPORT_TEST_PG=1 timeout 900 pg_virtualenv -v 15 \
+		"$PY" -m pytest -q -p no:cacheprovider -rfE tests/api >"$out" 2>&1
+	rc=$?
+	tail -25 "$out"
+	count_pytest "$out" $rc
+}
+
 run_fuzz() { # SECONDS: each libFuzzer harness is one test
 	echo "== fuzz (${1}s per harness)"
 	local out="$log/fuzz"
@@ -128,6 +141,7 @@ run_unit "$B/asan/tests" asan
 run_unit "$B/tsan/tests" tsan
 run_api "$B/rapport" normal
 run_api "$B/asan/rapport" asan
+run_api_pg "$B/rapport" postgresql
 run_js "$B/rapport" normal
 run_js "$B/asan/rapport" asan
 run_web_unit

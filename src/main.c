@@ -43,9 +43,12 @@ static const char *const USAGE =
 	"Run 'rapport <command> --help' for a command's options.\n";
 
 static const char *const SERVE_USAGE =
-	"usage: rapport serve [--data DIR] [--listen HOST:PORT] [--domain NAME] [--threads N]\n"
+	"usage: rapport serve [--data DIR] [--db URL] [--listen HOST:PORT] [--domain NAME]\n"
+	"                     [--threads N]\n"
 	"\n"
 	"  --data DIR          data directory (RAPPORT_DATA, default ./data)\n"
+	"  --db URL            a PostgreSQL database, postgresql://... (RAPPORT_DB); without\n"
+	"                      it the store is SQLite, in the data directory\n"
 	"  --listen HOST:PORT  address to listen on (RAPPORT_LISTEN, default 127.0.0.1:8080)\n"
 	"  --domain NAME       public host used in URIs and WebFinger (RAPPORT_DOMAIN,\n"
 	"                      default: the listen address, with localhost for 127.0.0.1)\n"
@@ -82,10 +85,11 @@ static const char *const SERVE_USAGE =
 
 static const char *const USER_USAGE =
 	"usage: rapport user add NAME --email EMAIL --password PASSWORD [--admin] [--data DIR]\n"
-	"       rapport user list [--data DIR]\n";
+	"                         [--db URL]\n"
+	"       rapport user list [--data DIR] [--db URL]\n";
 
 static const char *const SEED_USAGE =
-	"usage: rapport seed --data DIR [--accounts N] [--posts M] [--follows F] [--seed S]\n"
+	"usage: rapport seed --data DIR [--db URL] [--accounts N] [--posts M] [--follows F] [--seed S]\n"
 	"                    [--tokens FILE] [--feed N] [--thread N]\n"
 	"\n"
 	"  --accounts N   accounts to create (default 1000)\n"
@@ -181,8 +185,9 @@ static int load_config(struct config *cfg)
 
 static int open_store(const struct config *cfg, struct store **st, bool serving)
 {
-	struct store_options so = {.dir = cfg->data_dir, .sync_full = cfg->sync_full,
-				   .pool_size = cfg->threads * 2 + 2, .exclusive = serving};
+	struct store_options so = {.dir = cfg->data_dir, .url = cfg->db_url,
+				   .sync_full = cfg->sync_full, .pool_size = cfg->threads * 2 + 2,
+				   .exclusive = serving && !cfg->db_url};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
@@ -203,9 +208,14 @@ static int serve_config(int argc, char **argv, struct config *cfg)
 			     {"--listen", &cfg->listen, NULL},
 			     {"--domain", &cfg->domain, NULL},
 			     {"--threads", &threads, NULL},
+			     {"--db", &cfg->db_url, NULL},
 			     {NULL, NULL, NULL}};
 	rc = parse_opts(argc, argv, 2, opts, SERVE_USAGE, NULL);
 	char err[CONFIG_ERR_MAX];
+	if (!rc && config_db_url(cfg->db_url, err)) {
+		fprintf(stderr, "rapport: %s\n", err);
+		rc = EXIT_USAGE;
+	}
 	if (!rc && threads && config_flag(cfg, "--threads", threads, err)) {
 		fprintf(stderr, "rapport: %s\n", err);
 		rc = EXIT_USAGE;
@@ -277,7 +287,9 @@ static int cmd_serve(int argc, char **argv)
 	if (open_store(&cfg, &st, true))
 		goto out;
 	render_cache_init((size_t)(cfg.render_cache_mb > 0 ? cfg.render_cache_mb : 0) << 20);
-	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
+	/* The row cache is kept exact by SQLite's update hook; PostgreSQL has
+	 * none in this process's reach, so it reads every row. */
+	store_row_cache((size_t)(cfg.row_cache > 0 && !cfg.db_url ? cfg.row_cache : 0));
 	if (jobs_start(st, &cfg))
 		goto out;
 	if (verify_start(st, &cfg)) {
@@ -340,7 +352,8 @@ static int seed_with(struct config *cfg, int argc, char **argv)
 			     {"--posts", &posts, NULL},         {"--follows", &follows, NULL},
 			     {"--seed", &seed, NULL},           {"--tokens", &tokens, NULL},
 			     {"--feed", &feed, NULL},           {"--thread", &thread, NULL},
-			     {"--domain", &cfg->domain, NULL},  {NULL, NULL, NULL}};
+			     {"--domain", &cfg->domain, NULL},  {"--db", &cfg->db_url, NULL},
+			     {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 2, opts, SEED_USAGE, NULL);
 	if (rc)
 		return rc;
@@ -358,7 +371,8 @@ static int seed_with(struct config *cfg, int argc, char **argv)
 	so.seed = (uint64_t)s;
 	config_finish(cfg);
 	/* The seeder owns the file while it loads (store_seed_begin). */
-	struct store_options sto = {.dir = cfg->data_dir, .sync_full = cfg->sync_full, .bulk = true};
+	struct store_options sto = {.dir = cfg->data_dir, .url = cfg->db_url,
+				    .sync_full = cfg->sync_full, .bulk = true};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	struct store *st;
@@ -473,8 +487,11 @@ static int user_with(struct config *cfg, int argc, char **argv)
 				 {"--password", &password, NULL},
 				 {"--admin", NULL, &admin},
 				 {"--data", &cfg->data_dir, NULL},
+				 {"--db", &cfg->db_url, NULL},
 				 {NULL, NULL, NULL}};
-	struct opt list_opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
+	struct opt list_opts[] = {{"--data", &cfg->data_dir, NULL},
+				  {"--db", &cfg->db_url, NULL},
+				  {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 3, add ? add_opts : list_opts, USER_USAGE,
 			    add ? &name : NULL);
 	if (rc)

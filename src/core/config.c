@@ -136,6 +136,16 @@ static int scheme_env(char err[CONFIG_ERR_MAX])
 	return -1;
 }
 
+int config_db_url(const char *v, char err[CONFIG_ERR_MAX])
+{
+	if (!v || !strncmp(v, "postgresql://", 13) || !strncmp(v, "postgres://", 11))
+		return 0;
+	snprintf(err, CONFIG_ERR_MAX,
+		 "RAPPORT_DB (--db) must be a postgresql:// URL; leave it unset for SQLite in "
+		 "the data directory");
+	return -1;
+}
+
 int config_env(struct config *c, char err[CONFIG_ERR_MAX])
 {
 	c->data_dir = env_str("RAPPORT_DATA", c->data_dir);
@@ -143,6 +153,9 @@ int config_env(struct config *c, char err[CONFIG_ERR_MAX])
 	c->domain = env_str("RAPPORT_DOMAIN", c->domain);
 	c->title = env_str("RAPPORT_TITLE", c->title);
 	c->web_dir = env_str("RAPPORT_WEB_DIR", c->web_dir);
+	c->db_url = env_str("RAPPORT_DB", c->db_url);
+	if (config_db_url(c->db_url, err))
+		return -1;
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const char *v = env_str(SETTINGS[i].env, NULL);
 		if (v && apply(c, &SETTINGS[i], SETTINGS[i].env, v, err))

@@ -40,6 +40,7 @@ struct config {
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */
 	struct cidr_list trusted_proxies; /* RAPPORT_TRUSTED_PROXIES (owned) */
 	const char *web_dir;    /* RAPPORT_WEB_DIR: the built web app, default build/web */
+	const char *db_url;     /* RAPPORT_DB, --db: a PostgreSQL URL; NULL: SQLite in data_dir */
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */
@@ -49,6 +50,9 @@ struct config {
 void config_defaults(struct config *c);
 /* Reads the RAPPORT_* environment variables over the defaults. Returns 0,
  * or -1 with a one-line message naming the setting in err. */
+/* 0 if v is NULL or a PostgreSQL URL; else -1 with the reason in err (the
+ * URL itself is not repeated: it may hold a password). */
+int config_db_url(const char *v, char err[CONFIG_ERR_MAX]);
 int config_env(struct config *c, char err[CONFIG_ERR_MAX]);
 /* Applies a command-line flag's value ("--threads", "8") with the checks
  * of its environment variable. Returns 0, or -1 with a message in err. */

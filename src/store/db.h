@@ -30,8 +30,12 @@ enum db_rc {
 	DB_ERROR,
 };
 
-/* Opens (creating if needed) the database file at path. */
-enum db_rc db_open(const char *path, bool sync_full, struct db **out);
+/* Opens a connection: to the SQLite file at `where` (created if needed),
+ * or to the PostgreSQL database a postgresql:// or postgres:// URL names
+ * (sync_full does not apply: PostgreSQL commits with synchronous_commit
+ * on). db_is_url tells the two apart. */
+enum db_rc db_open(const char *where, bool sync_full, struct db **out);
+bool db_is_url(const char *where);
 void db_close(struct db *db);
 
 /* Prepares sql (cached), binds the arguments described by fmt and returns

@@ -1,5 +1,6 @@
 /* db_sqlite.c - the SQLite backend of db.h. */
 #include "store/db_sqlite.h"
+#include "store/db_impl.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -17,19 +18,21 @@
 #define SQLITE_HEAP_LIMIT (96 << 20)
 #define CHANGED_MAX 4096 /* changed rows remembered per transaction, then "all" */
 
-struct db_stmt {
+struct sdb_stmt {
+	struct db_stmt base;
 	sqlite3_stmt *stmt;
 	const char *sql;
-	struct db *db;
+	struct sdb *db;
 	bool locked; /* holds the writer lock until db_end */
 	int nparams;
 	int param_index[32]; /* sqlite index of "$1".."$32"; 0 when unused */
 };
 
-struct db {
+struct sdb {
+	struct db base;
 	sqlite3 *conn;
 	bool writer; /* in a transaction begun with db_begin: holds the writer lock */
-	struct db *group; /* the connection db_tx_run runs this one's work on */
+	struct sdb *group; /* the connection db_tx_run runs this one's work on */
 	/* Rows of watched tables changed since this connection last ended a
 	 * transaction (see db_watch): reported again once it has ended. */
 	int nchanged;
@@ -38,7 +41,7 @@ struct db {
 		int64_t rowid;
 		int table;
 	} changed[CHANGED_MAX];
-	struct db_stmt cache[STMT_CACHE];
+	struct sdb_stmt cache[STMT_CACHE];
 };
 
 /* db_watch: the tables whose changed rows are reported, and to whom. */
@@ -54,7 +57,7 @@ static void on_update(void *arg, int op, const char *dbname, const char *table,
 {
 	(void)op;
 	(void)dbname;
-	struct db *db = arg;
+	struct sdb *db = arg;
 	for (int t = 0; t < watch.n; t++)
 		if (!strcmp(table, watch.tables[t])) {
 			watch.fn(t, rowid); /* at once, and again when it has ended */
@@ -68,7 +71,7 @@ static void on_update(void *arg, int op, const char *dbname, const char *table,
 
 /* Reports the rows changed by the transaction or statement this
  * connection just ended (committed or not). */
-static void report_changes(struct db *db)
+static void report_changes(struct sdb *db)
 {
 	if (db->changed_overflow && watch.all)
 		watch.all();
@@ -87,8 +90,9 @@ void db_watch(const char *const *tables, int n, void (*fn)(int table, int64_t ro
 	watch.all = all;
 }
 
-bool db_in_write(struct db *db)
+static bool sq_in_write(struct db *db_)
 {
+	struct sdb *db = (struct sdb *)db_;
 	return db->writer || !sqlite3_get_autocommit(db->conn);
 }
 
@@ -116,7 +120,7 @@ struct tx_member {
 	struct tx_member *next;
 };
 static struct {
-	struct db *db; /* the connection with the open transaction; NULL if none */
+	struct sdb *db; /* the connection with the open transaction; NULL if none */
 	struct tx_member *members;
 	int n;
 	int64_t opened_ms;
@@ -126,38 +130,17 @@ static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 /* The connection handed to the db_tx_run callback running on this thread:
  * the callback must use no other (its writes would wait for the lock this
  * thread holds, its reads would miss the transaction's changes). */
-static _Thread_local struct db *tx_db;
+static _Thread_local struct sdb *tx_db;
 
+static void sq_end(struct db_stmt *st_);
 static enum db_rc map_rc(int rc);
 
-/* RAPPORT_SLOW_SQL_MS=N (db_slow_sql) logs every statement that takes N ms
- * or more, whichever way it runs (a step, a script, a transaction or
- * savepoint statement, a checkpoint); -1, the default, logs nothing. */
-static int slow_sql_ms = -1;
-
-void db_slow_sql(int ms)
-{
-	slow_sql_ms = ms;
-}
-
-static int64_t slow_start(void)
-{
-	return slow_sql_ms >= 0 ? mono_ms() : 0;
-}
-
-/* Logs what (a statement) if it ran slow_sql_ms or more since t0. */
-static void slow_check(int64_t t0, const char *what)
-{
-	if (slow_sql_ms >= 0 && mono_ms() - t0 >= slow_sql_ms)
-		log_warn("slow sql: %lld ms in: %.300s", (long long)(mono_ms() - t0), what);
-}
-
 /* Runs a statement without parameters or rows, timed. */
-static int exec_timed(struct db *db, const char *sql)
+static int exec_timed(struct sdb *db, const char *sql)
 {
-	int64_t t0 = slow_start();
+	int64_t t0 = db_slow_start();
 	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
-	slow_check(t0, sql);
+	db_slow_check(t0, sql);
 	return rc;
 }
 
@@ -170,7 +153,7 @@ static int exec_timed(struct db *db, const char *sql)
  * when it fails, then every member is told the outcome. */
 static void group_commit(void)
 {
-	struct db *db = group.db;
+	struct sdb *db = group.db;
 	if (!db)
 		return;
 	enum db_rc rc = DB_ERROR;
@@ -211,9 +194,12 @@ static void writer_take(void)
 	group_commit();
 }
 
-enum db_rc db_open(const char *path, bool sync_full, struct db **out)
+static const struct db_ops sqlite_ops;
+
+static enum db_rc sq_open(const char *path, bool sync_full, struct sdb **out)
 {
-	struct db *db = xcalloc(1, sizeof *db);
+	struct sdb *db = xcalloc(1, sizeof *db);
+	db->base.ops = &sqlite_ops;
 	int rc = sqlite3_open_v2(path, &db->conn,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
@@ -244,9 +230,9 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 					  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 					  "PRAGMA cache_size=-6000;";
 	char *err = NULL;
-	int64_t t0 = slow_start();
+	int64_t t0 = db_slow_start();
 	rc = sqlite3_exec(db->conn, pragmas, NULL, NULL, &err);
-	slow_check(t0, pragmas);
+	db_slow_check(t0, pragmas);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite: pragmas on %s: %s", path, err ? err : "?");
 		sqlite3_free(err);
@@ -258,8 +244,9 @@ enum db_rc db_open(const char *path, bool sync_full, struct db **out)
 	return DB_OK;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct db *db_)
 {
+	struct sdb *db = (struct sdb *)db_;
 	if (!db)
 		return;
 	for (int i = 0; i < STMT_CACHE; i++)
@@ -282,11 +269,11 @@ static enum db_rc map_rc(int rc)
 	}
 }
 
-static struct db_stmt *stmt_get(struct db *db, const char *sql)
+static struct sdb_stmt *stmt_get(struct sdb *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
 	for (size_t n = 0; n < STMT_CACHE; n++, h = (h + 1) % STMT_CACHE) {
-		struct db_stmt *s = &db->cache[h];
+		struct sdb_stmt *s = &db->cache[h];
 		if (s->sql == sql)
 			return s;
 		if (s->sql == NULL) {
@@ -298,6 +285,7 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
 			}
 			s->sql = sql;
 			s->db = db;
+			s->base.db = &db->base;
 			s->nparams = 0;
 			char name[16];
 			for (int i = 1; i <= 32; i++) {
@@ -314,7 +302,7 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
 	return NULL;
 }
 
-static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
+static int bind_args(struct sdb_stmt *s, const char *fmt, va_list ap)
 {
 	int n = 0;
 	for (const char *f = fmt; f && *f; f++, n++) {
@@ -355,33 +343,26 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 	return 0;
 }
 
-static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
+static struct db_stmt *sq_vquery(struct db *db_, const char *sql, const char *fmt, va_list ap)
 {
+	struct sdb *db = (struct sdb *)db_;
 	if (tx_db && db != tx_db) {
 		log_error("sqlite: a transaction callback used another connection for: %s", sql);
 		abort();
 	}
-	struct db_stmt *s = stmt_get(db, sql);
+	struct sdb_stmt *s = stmt_get(db, sql);
 	if (!s)
 		return NULL;
 	if (bind_args(s, fmt, ap)) {
-		db_end(s);
+		sq_end(&s->base);
 		return NULL;
 	}
-	return s;
+	return &s->base;
 }
 
-struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
+static enum db_rc sq_next(struct db_stmt *st_)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	struct db_stmt *s = vquery(db, sql, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-enum db_rc db_next(struct db_stmt *st)
-{
+	struct sdb_stmt *st = (struct sdb_stmt *)st_;
 	/* A write outside a transaction (autocommit) takes the lock for as
 	 * long as the statement runs. */
 	if (!st->locked && !st->db->writer && !sqlite3_stmt_readonly(st->stmt) &&
@@ -389,32 +370,36 @@ enum db_rc db_next(struct db_stmt *st)
 		writer_take();
 		st->locked = true;
 	}
-	int64_t t0 = slow_start();
+	int64_t t0 = db_slow_start();
 	int rc = sqlite3_step(st->stmt);
-	slow_check(t0, st->sql);
+	db_slow_check(t0, st->sql);
 	enum db_rc r = map_rc(rc);
 	if (r == DB_ERROR || r == DB_BUSY)
 		log_error("sqlite: step: %s in: %s", sqlite3_errmsg(st->db->conn), st->sql);
 	return r;
 }
 
-int64_t db_int(struct db_stmt *st, int col)
+static int64_t sq_int(struct db_stmt *st_, int col)
 {
+	struct sdb_stmt *st = (struct sdb_stmt *)st_;
 	return sqlite3_column_int64(st->stmt, col);
 }
 
-const char *db_text(struct db_stmt *st, int col)
+static const char *sq_text(struct db_stmt *st_, int col)
 {
+	struct sdb_stmt *st = (struct sdb_stmt *)st_;
 	return (const char *)sqlite3_column_text(st->stmt, col);
 }
 
-bool db_is_null(struct db_stmt *st, int col)
+static bool sq_is_null(struct db_stmt *st_, int col)
 {
+	struct sdb_stmt *st = (struct sdb_stmt *)st_;
 	return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
 }
 
-void db_end(struct db_stmt *st)
+static void sq_end(struct db_stmt *st_)
 {
+	struct sdb_stmt *st = (struct sdb_stmt *)st_;
 	if (!st)
 		return;
 	sqlite3_reset(st->stmt);
@@ -426,53 +411,25 @@ void db_end(struct db_stmt *st)
 	}
 }
 
-enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
+static int64_t sq_changes(struct db *db_)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	struct db_stmt *s = vquery(db, sql, fmt, ap);
-	va_end(ap);
-	if (!s)
-		return DB_ERROR;
-	enum db_rc rc = db_next(s);
-	db_end(s);
-	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
-}
-
-enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	struct db_stmt *s = vquery(db, sql, fmt, ap);
-	va_end(ap);
-	*out = 0;
-	if (!s)
-		return DB_ERROR;
-	enum db_rc rc = db_next(s);
-	if (rc == DB_ROW && db_is_null(s, 0))
-		rc = DB_DONE;
-	else if (rc == DB_ROW)
-		*out = db_int(s, 0);
-	db_end(s);
-	return rc;
-}
-
-int64_t db_changes(struct db *db)
-{
+	struct sdb *db = (struct sdb *)db_;
 	return sqlite3_changes64(db->conn);
 }
 
-int64_t db_total_changes(struct db *db)
+static int64_t sq_total_changes(struct db *db_)
 {
+	struct sdb *db = (struct sdb *)db_;
 	return sqlite3_total_changes64(db->conn);
 }
 
-enum db_rc db_script(struct db *db, const char *sql)
+static enum db_rc sq_script(struct db *db_, const char *sql)
 {
+	struct sdb *db = (struct sdb *)db_;
 	char *err = NULL;
-	int64_t t0 = slow_start();
+	int64_t t0 = db_slow_start();
 	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
-	slow_check(t0, sql);
+	db_slow_check(t0, sql);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite: script: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
@@ -480,7 +437,7 @@ enum db_rc db_script(struct db *db, const char *sql)
 	return map_rc(rc);
 }
 
-static void release_writer(struct db *db)
+static void release_writer(struct sdb *db)
 {
 	if (db->writer) {
 		db->writer = false;
@@ -488,19 +445,21 @@ static void release_writer(struct db *db)
 	}
 }
 
-enum db_rc db_begin(struct db *db)
+static enum db_rc sq_begin(struct db *db_)
 {
+	struct sdb *db = (struct sdb *)db_;
 	writer_take();
 	db->writer = true;
-	enum db_rc rc = db_script(db, "BEGIN IMMEDIATE");
+	enum db_rc rc = sq_script(db_, "BEGIN IMMEDIATE");
 	if (rc != DB_OK)
 		release_writer(db);
 	return rc;
 }
 
-enum db_rc db_commit(struct db *db)
+static enum db_rc sq_commit(struct db *db_)
 {
-	enum db_rc rc = db_script(db, "COMMIT");
+	struct sdb *db = (struct sdb *)db_;
+	enum db_rc rc = sq_script(db_, "COMMIT");
 	if (rc == DB_OK) {
 		report_changes(db);
 		release_writer(db);
@@ -508,22 +467,18 @@ enum db_rc db_commit(struct db *db)
 	return rc; /* on failure the caller rolls back, which releases */
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct db *db_)
 {
+	struct sdb *db = (struct sdb *)db_;
 	if (!sqlite3_get_autocommit(db->conn))
 		exec_timed(db, "ROLLBACK");
 	report_changes(db);
 	release_writer(db);
 }
 
-const char *db_backend(struct db *db)
+static const char *sq_errmsg(struct db *db_)
 {
-	(void)db;
-	return "sqlite";
-}
-
-const char *db_errmsg(struct db *db)
-{
+	struct sdb *db = (struct sdb *)db_;
 	return sqlite3_errmsg(db->conn);
 }
 
@@ -544,12 +499,13 @@ static int poll_busy(void *arg, int n)
 	return 1;
 }
 
-int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
+int64_t db_checkpoint(struct db *db_, int64_t max_log_bytes)
 {
+	struct sdb *db = (struct sdb *)db_;
 	int log = 0, done = 0;
-	int64_t t0 = slow_start();
+	int64_t t0 = db_slow_start();
 	int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-	slow_check(t0, "checkpoint (passive)");
+	db_slow_check(t0, "checkpoint (passive)");
 	if (rc != SQLITE_OK)
 		return -1;
 	int64_t bytes = (int64_t)log * (sqlite3_int64)4096;
@@ -564,19 +520,19 @@ int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 		/* Commits went on while it copied: copy those too before the
 		 * writers are stopped, so fewer pages are copied (and synced)
 		 * while they wait. */
-		t0 = slow_start();
+		t0 = db_slow_start();
 		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
 					       &done);
-		slow_check(t0, "checkpoint (passive)");
+		db_slow_check(t0, "checkpoint (passive)");
 		if (rc != SQLITE_OK)
 			return bytes;
-		t0 = slow_start();
+		t0 = db_slow_start();
 		writer_take();
 		sqlite3_busy_handler(db->conn, poll_busy, NULL);
 		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
 		sqlite3_busy_timeout(db->conn, 10000);
 		pthread_mutex_unlock(&writer_lock);
-		slow_check(t0, "checkpoint (restart: rewinding the log)");
+		db_slow_check(t0, "checkpoint (restart: rewinding the log)");
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warn("sqlite: restarting checkpoint: %s", sqlite3_errmsg(db->conn));
 	}
@@ -585,9 +541,10 @@ int64_t db_checkpoint(struct db *db, int64_t max_log_bytes)
 
 /* ---- group commit ---- */
 
-void db_set_group(struct db *db, struct db *writer)
+void db_set_group(struct db *db_, struct db *writer)
 {
-	db->group = writer;
+	struct sdb *db = (struct sdb *)db_;
+	db->group = (struct sdb *)writer;
 }
 
 int64_t db_tx_waits(void)
@@ -605,9 +562,19 @@ void db_thread_background(void)
  * since no other connection writes in between to invalidate it. */
 #define WRITER_CACHE_KB 24576
 
-enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out)
+enum db_rc db_sqlite_open(const char *path, bool sync_full, struct db **out)
 {
-	enum db_rc rc = db_open(path, sync_full, out);
+	struct sdb *db = NULL;
+	enum db_rc rc = sq_open(path, sync_full, &db);
+	*out = db ? &db->base : NULL;
+	return rc;
+}
+
+enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out_)
+{
+	struct sdb *w = NULL, **out = &w;
+	enum db_rc rc = sq_open(path, sync_full, out);
+	*out_ = w ? &w->base : NULL;
 	if (rc != DB_OK)
 		return rc;
 	char pragma[64];
@@ -621,7 +588,7 @@ void db_tx_flush(void)
 	pthread_mutex_unlock(&writer_lock);
 }
 
-static enum db_rc exec_plain(struct db *db, const char *sql)
+static enum db_rc exec_plain(struct sdb *db, const char *sql)
 {
 	int rc = exec_timed(db, sql);
 	if (rc != SQLITE_OK)
@@ -632,7 +599,7 @@ static enum db_rc exec_plain(struct db *db, const char *sql)
 /* Runs fn in a savepoint of the open group transaction (writer_lock held).
  * Returns DB_OK when its changes are part of the group, else fn's failure
  * (in *fn_rc) or the backend's. */
-static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), void *ctx,
+static enum db_rc tx_member_run(struct sdb *w, int (*fn)(struct db *, void *), void *ctx,
 				int *fn_rc)
 {
 	if (!group.db) {
@@ -646,7 +613,7 @@ static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), vo
 	if (exec_plain(w, "SAVEPOINT member") != DB_OK)
 		return DB_ERROR;
 	tx_db = w;
-	*fn_rc = fn(w, ctx);
+	*fn_rc = fn(&w->base, ctx);
 	tx_db = NULL;
 	if (sqlite3_get_autocommit(w->conn))
 		return DB_ERROR; /* the whole transaction is gone: group_commit tells the others */
@@ -658,9 +625,10 @@ static enum db_rc tx_member_run(struct db *w, int (*fn)(struct db *, void *), vo
 	return DB_ERROR;
 }
 
-enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
+static enum db_rc sq_tx_run(struct db *db_, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
-	struct db *w = db->group ? db->group : db;
+	struct sdb *db = (struct sdb *)db_;
+	struct sdb *w = db->group ? db->group : db;
 	struct tx_member me = {DB_ERROR, false, NULL};
 	*fn_rc = 0;
 	atomic_fetch_add(&writers_queued, 1);
@@ -704,28 +672,30 @@ enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, i
 	return me.rc;
 }
 
-enum db_rc db_open_readonly(const char *path, struct db **out)
+enum db_rc db_open_readonly(const char *path, struct db **out_)
 {
-	struct db *db = xcalloc(1, sizeof *db);
+	struct sdb *db = xcalloc(1, sizeof *db);
+	db->base.ops = &sqlite_ops;
 	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_close(db->conn);
 		free(db);
-		*out = NULL;
+		*out_ = NULL;
 		return DB_ERROR;
 	}
 	sqlite3_busy_timeout(db->conn, 10000);
-	*out = db;
+	*out_ = &db->base;
 	return DB_OK;
 }
 
 enum db_rc db_check_file(const char *path, char *err, size_t errlen)
 {
-	struct db *db = NULL;
-	if (db_open_readonly(path, &db) != DB_OK) {
+	struct db *d = NULL;
+	if (db_open_readonly(path, &d) != DB_OK) {
 		snprintf(err, errlen, "cannot open %s", path);
 		return DB_ERROR;
 	}
+	struct sdb *db = (struct sdb *)d;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->conn, "PRAGMA integrity_check(1)", -1, &st, NULL);
 	if (rc == SQLITE_OK)
@@ -736,7 +706,7 @@ enum db_rc db_check_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s is not a sound SQLite database: %s", path,
 			 res ? res : sqlite3_errmsg(db->conn));
 	sqlite3_finalize(st);
-	db_close(db);
+	sq_close(d);
 	return ok ? DB_OK : DB_ERROR;
 }
 
@@ -796,3 +766,23 @@ enum db_rc db_copy_file(const char *src, const char *dst, char *err, size_t errl
 	unlink(tmp);
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
+
+static const struct db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.vquery = sq_vquery,
+	.next = sq_next,
+	.col_int = sq_int,
+	.col_text = sq_text,
+	.col_null = sq_is_null,
+	.end = sq_end,
+	.changes = sq_changes,
+	.total_changes = sq_total_changes,
+	.script = sq_script,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.tx_run = sq_tx_run,
+	.in_write = sq_in_write,
+	.errmsg = sq_errmsg,
+};

@@ -4,4 +4,8 @@
 
 extern const char *const schema_migrations[]; /* NULL-terminated */
 
+/* A migration as PostgreSQL runs it (schema_pg.c): malloc'ed, or NULL if
+ * it would pass 1 MiB. */
+char *schema_pg(const char *sql);
+
 #endif

@@ -25,7 +25,8 @@ struct store {
 	int nall;
 	int max;
 	struct db *writer; /* carries every store_tx (group commit) */
-	char *path;
+	char *path; /* the SQLite file, or the PostgreSQL URL */
+	bool pg;
 	bool sync_full;
 	int lock_fd; /* serve.lock, held while serving; -1 if not */
 };
@@ -38,10 +39,10 @@ enum store_rc store_schema_version(struct db *db, int *version)
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
-static enum store_rc migrate(struct db *db)
+static enum store_rc migrate_locked(struct db *db)
 {
 	if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
-			  " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
+			  " version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)") != DB_OK)
 		return ST_ERROR;
 	int have, known = 0;
 	if (store_schema_version(db, &have) != ST_OK)
@@ -53,10 +54,16 @@ static enum store_rc migrate(struct db *db)
 			  "program's %d; use a newer rapport", have, known);
 		return ST_ERROR;
 	}
+	bool pg = strcmp(db_backend(db), "sqlite");
 	for (int v = have; schema_migrations[v]; v++) {
-		if (db_begin(db) != DB_OK)
+		char *sql = pg ? schema_pg(schema_migrations[v]) : NULL;
+		if ((pg && !sql) || db_begin(db) != DB_OK) {
+			free(sql);
 			return ST_ERROR;
-		if (db_script(db, schema_migrations[v]) != DB_OK ||
+		}
+		enum db_rc rc = db_script(db, sql ? sql : schema_migrations[v]);
+		free(sql);
+		if (rc != DB_OK ||
 		    db_exec(db, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)",
 			    "ii", (int64_t)v + 1, now_ms()) != DB_OK) {
 			db_rollback(db);
@@ -68,6 +75,21 @@ static enum store_rc migrate(struct db *db)
 		log_info("store: applied migration %d", v + 1);
 	}
 	return ST_OK;
+}
+
+/* Several processes may start at once on one PostgreSQL database: one
+ * migrates while the others wait, then find nothing left to do. */
+#define MIGRATE_LOCK "1382117489"
+
+static enum store_rc migrate(struct db *db)
+{
+	bool pg = strcmp(db_backend(db), "sqlite");
+	if (pg && db_script(db, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")") != DB_OK)
+		return ST_ERROR;
+	enum store_rc rc = migrate_locked(db);
+	if (pg && db_script(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")") != DB_OK)
+		rc = ST_ERROR;
+	return rc;
 }
 
 static int mkdir_p(const char *dir)
@@ -129,9 +151,14 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	s->max = opt->bulk ? 1 : opt->pool_size > 0 ? opt->pool_size : 8;
 	s->free_list = xcalloc((size_t)s->max, sizeof(struct db *));
 	s->all = xcalloc((size_t)s->max, sizeof(struct db *));
-	size_t n = strlen(opt->dir) + 32;
-	s->path = xmalloc(n);
-	snprintf(s->path, n, "%s/rapport.db", opt->dir);
+	s->pg = opt->url != NULL;
+	if (s->pg) {
+		s->path = xstrdup(opt->url);
+	} else {
+		size_t n = strlen(opt->dir) + 32;
+		s->path = xmalloc(n);
+		snprintf(s->path, n, "%s/rapport.db", opt->dir);
+	}
 	s->sync_full = opt->sync_full;
 
 	struct db *db = NULL;
@@ -142,7 +169,7 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	}
 	s->all[s->nall++] = db;
 	s->free_list[s->nfree++] = db;
-	if (!opt->bulk) {
+	if (!opt->bulk && !s->pg) {
 		if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
 			store_close(s);
 			return ST_ERROR;
@@ -185,7 +212,8 @@ struct db *store_acquire(struct store *s)
 		if (s->nall < s->max) {
 			struct db *db = NULL;
 			if (db_open(s->path, s->sync_full, &db) == DB_OK) {
-				db_set_group(db, s->writer);
+				if (s->writer)
+					db_set_group(db, s->writer);
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				return db;
@@ -253,6 +281,8 @@ const char *store_errmsg(struct db *db)
 
 enum store_rc store_checkpoint(struct db *db)
 {
+	if (strcmp(db_backend(db), "sqlite"))
+		return ST_OK; /* PostgreSQL checkpoints by itself */
 	return db_checkpoint(db, WAL_MAX_BYTES) >= 0 ? ST_OK : ST_ERROR;
 }
 

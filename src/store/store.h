@@ -40,6 +40,9 @@ enum store_rc {
 
 struct store_options {
 	const char *dir;   /* data directory; created if missing */
+	/* A postgresql:// URL: the store is that database, not a file in
+	 * dir (dir still holds the server's other files). */
+	const char *url;
 	bool sync_full;    /* SQLite synchronous=FULL (default true) */
 	int pool_size;     /* connections kept open (default 8) */
 	/* One connection and no group-commit writer: the file to itself, for

@@ -170,7 +170,7 @@ enum store_rc store_detect_originals(struct db *db, int64_t account_id, int64_t 
 				" WHERE s.id <> $3 AND s.created_at >= $4 AND s.reblog_of_id IS NULL"
 				" AND s.visibility <> 3"
 				" AND COALESCE(NULLIF(s.in_reply_to_account_id, 0), $1) = $1"
-				" LIMIT $5)",
+				" LIMIT $5) recent",
 				"iiiiii", account_id, id_from_ms(since), except_id, since,
 				(int64_t)cap, (int64_t)scan_max),
 		       n);

@@ -87,4 +87,11 @@ void rowcache_stats(uint64_t *hits, uint64_t *misses);
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 
+/* True on the PostgreSQL backend: the few statements that must differ
+ * (full-text search, bulk loading) pick their spelling with it. */
+static inline bool db_is_pg(struct db *db)
+{
+	return db_backend(db)[0] == 'p';
+}
+
 #endif

@@ -229,6 +229,23 @@ static const char *const status_search_sql =
 	" AND (a.discoverable = 1 OR s.account_id = $1)"
 	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id DESC LIMIT $4 OFFSET $6";
 
+/* The same on PostgreSQL, with the same meaning: $2 the words; each
+ * whitespace-separated word is a phrase of the tokens in it (as a quoted
+ * FTS5 string is), every phrase is required, and a word without a token
+ * matches nothing. */
+static const char *const status_search_sql_pg =
+	"WITH w AS (SELECT phraseto_tsquery('simple', t) AS q"
+	"  FROM regexp_split_to_table($2, '\\s+') t WHERE t <> ''),"
+	" q AS (SELECT string_agg('(' || w.q::text || ')', ' & ')::tsquery AS q,"
+	"  bool_and(numnode(w.q) > 0) AS ok FROM w)"
+	" SELECT s.id FROM q, statuses_fts x JOIN statuses s ON s.id = x.rowid"
+	" JOIN accounts a ON a.id = s.account_id"
+	" LEFT JOIN statuses r ON r.id = s.reblog_of_id"
+	" WHERE q.ok AND x.tsv @@ q.q AND s.visibility <= 1"
+	" AND ($3 = 0 OR s.account_id = $3)"
+	" AND (a.discoverable = 1 OR s.account_id = $1)"
+	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id DESC LIMIT $4 OFFSET $6";
+
 /* The FTS5 query for words: each whitespace-separated word as a quoted
  * string ("" doubled inside), so no input is an operator or a syntax
  * error. NULL when there is no word. */
@@ -270,8 +287,10 @@ enum store_rc store_search_statuses(struct db *db, struct arena *ar, int64_t vie
 	const char *match = fts_match(ar, words);
 	if (!match)
 		return ST_OK;
-	struct db_stmt *st = db_query(db, status_search_sql, "itiiii", viewer, match, account_id,
-				      (int64_t)limit, now_ms(), (int64_t)offset);
+	bool pg = db_is_pg(db);
+	struct db_stmt *st = db_query(db, pg ? status_search_sql_pg : status_search_sql, "itiiii",
+				      viewer, pg ? words : match, account_id, (int64_t)limit,
+				      now_ms(), (int64_t)offset);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;

@@ -32,6 +32,68 @@ TEST_ENV = {
 }
 
 
+# RAPPORT_TEST_PG=1 (scripts/test.sh runs the suite a second time so, inside
+# a throwaway cluster made by pg_virtualenv, whose PG* variables name it):
+# each data directory gets its own PostgreSQL database, made on first use,
+# named after the directory so that a restarted server finds its data.
+PG = os.environ.get("RAPPORT_TEST_PG") == "1"
+
+
+def db_env(data):
+    """RAPPORT_DB for a data directory's database when testing PostgreSQL."""
+    if not PG:
+        return {}
+    import hashlib
+    name = "r_" + hashlib.sha1(str(Path(data).resolve()).encode()).hexdigest()[:20]
+    p = subprocess.run(["createdb", name], capture_output=True, text=True)
+    if p.returncode != 0 and "already exists" not in p.stderr:
+        raise AssertionError(f"createdb {name}: {p.stderr}")
+    e = os.environ
+    return {"RAPPORT_DB": f"postgresql://{e['PGUSER']}:{e['PGPASSWORD']}@{e.get('PGHOST', 'localhost')}"
+                          f":{e.get('PGPORT', '5432')}/{name}"}
+
+
+class _PgConn:
+    """The part of sqlite3's connection the tests use, over psycopg2: `?`
+    placeholders, execute() returning a cursor, autocommit."""
+
+    def __init__(self, url):
+        import psycopg2
+        self.conn = psycopg2.connect(url)
+        self.conn.autocommit = True
+
+    def execute(self, sql, params=()):
+        cur = self.conn.cursor()
+        cur.execute(sql.replace("?", "%s"), params)
+        return cur
+
+    def commit(self):
+        pass
+
+    def close(self):
+        self.conn.close()
+
+
+def store_connect(data):
+    """A connection to the store of a data directory, whichever the backend."""
+    if PG:
+        return _PgConn(db_env(data)["RAPPORT_DB"])
+    import sqlite3
+    return sqlite3.connect(Path(data) / "rapport.db", timeout=30)
+
+
+def store_dump(data):
+    """Every byte the store keeps: its files, or PostgreSQL's dump of it."""
+    if PG:
+        return subprocess.run(["pg_dump", db_env(data)["RAPPORT_DB"]], capture_output=True,
+                              check=True).stdout
+    return b"".join(f.read_bytes() for f in Path(data).glob("rapport.db*"))
+
+
+sqlite_only = pytest.mark.skipif(PG, reason="SQLite's files, journal or tools: the "
+                                            "PostgreSQL pass has its own checks")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,7 +104,7 @@ def run_cli(*args, data=None, check=True, timeout=60):
     cmd = [BIN, *args]
     if data:
         cmd += ["--data", str(data)]
-    env = dict(os.environ, **TEST_ENV)
+    env = dict(os.environ, **TEST_ENV, **(db_env(data) if data else {}))
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     if check and p.returncode != 0:
         raise AssertionError(f"{cmd} exited {p.returncode}: {p.stderr}")
@@ -54,7 +116,7 @@ class Server:
     def __init__(self, env=None, data=None):
         self.port = free_port()
         self.data = Path(data) if data else Path(tempfile.mkdtemp(prefix="rapport-test-"))
-        self.env = {**os.environ, **TEST_ENV, **(env or {})}
+        self.env = {**os.environ, **TEST_ENV, **db_env(self.data), **(env or {})}
         self.domain = f"127.0.0.1:{self.port}"
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = None

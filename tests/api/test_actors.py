@@ -3,12 +3,12 @@
 WebFinger's self links leading to them, the router reading ActivityPub
 bodies as JSON, and key pairs made once, kept across restarts, and never
 shown: no response and no log line carries a private key."""
-import sqlite3
 import threading
 
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from conftest import store_connect
 from test_statuses import post
 
 AS = "https://www.w3.org/ns/activitystreams"
@@ -33,7 +33,7 @@ def rsa_key(pem):
 
 def private_key_lines(server, account_id):
     """The base64 lines of an actor's private key, read from the store."""
-    db = sqlite3.connect(server.data / "rapport.db")
+    db = store_connect(server.data)
     try:
         row = db.execute("SELECT private_pem FROM actor_keys WHERE account_id = ?",
                          (account_id,)).fetchone()

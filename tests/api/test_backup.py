@@ -6,7 +6,12 @@ import threading
 
 import requests
 
-from conftest import run_cli
+import pytest
+
+from conftest import PG, run_cli
+
+pytestmark = pytest.mark.skipif(PG, reason="SQLite's online backup; PostgreSQL is backed up "
+                                          "with pg_dump (docs/DEPLOY.md)")
 
 
 def test_backup_while_writing_then_restore(make_server, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from conftest import BIN, ROOT, free_port
+from conftest import BIN, ROOT, free_port, sqlite_only
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WEB = ROOT / "build" / "web"
@@ -148,6 +148,7 @@ def test_systemd_units_are_valid(tmp_path):
     assert p.returncode == 0 and p.stderr.strip() == "", p.stderr
 
 
+@sqlite_only
 def test_one_server_per_data_directory(make_server):
     # The SQLite store is served by exactly one process (docs/DEPLOY.md):
     # a second `serve` on the same directory stops at start, and the first

@@ -3,12 +3,11 @@
 (rapport.flags), notifications held, the follow limit with Retry-After, and
 POST /api/rapport/v1/statuses/preview. The rules' edges in time are in
 tests/unit/test_detect.c, which ages rows."""
-import sqlite3
 
 import pytest
 import requests
 
-from conftest import NOT_FOUND, masto, open_inbox, with_scopes
+from conftest import NOT_FOUND, masto, open_inbox, store_connect, with_scopes
 
 
 def post(user, text, **extra):
@@ -209,7 +208,7 @@ def test_preview_automated_template(server, alice):
 
 
 def row_counts(server):
-    db = sqlite3.connect(f"file:{server.data / 'rapport.db'}?mode=ro", uri=True)
+    db = store_connect(server.data)
     try:
         return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("statuses", "mentions", "notifications", "status_flags",

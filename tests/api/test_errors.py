@@ -1,12 +1,11 @@
 """Bad input gets the right status and a JSON error, never a crash, and a
 failed request changes nothing."""
 import socket
-import sqlite3
 import time
 
 import requests
 
-from conftest import PASSWORD
+from conftest import PASSWORD, store_connect, store_dump
 
 
 def is_json_error(r, status):
@@ -265,12 +264,11 @@ def test_no_plaintext_secrets_in_the_database(make_server):
     tok = s.token(user.email)
     s.stop()
     blobs = b""
-    for f in s.data.glob("rapport.db*"):
-        blobs += f.read_bytes()
+    blobs += store_dump(s.data)
     for secret in [tok, user.token, app["client_secret"], user.app["client_secret"],
                    PASSWORD]:
         assert secret.encode() not in blobs, secret
-    db = sqlite3.connect(s.data / "rapport.db")
+    db = store_connect(s.data)
     hashes = [r[0] for r in db.execute("SELECT password_hash FROM users")]
     assert hashes and all(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$") for h in hashes)
     s.start()

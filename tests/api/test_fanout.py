@@ -2,10 +2,9 @@
 every status by an account with followers is delivered by the worker
 thread. Followers see it shortly after; a job survives a SIGKILL and runs
 after the restart; SIGTERM finishes the queue before exiting."""
-import sqlite3
 import time
 
-from conftest import kill_server
+from conftest import kill_server, store_connect
 
 
 def home_ids(user):
@@ -37,7 +36,7 @@ def test_worker_delivers_to_followers(make_server):
     boost = f1.post(f"/api/v1/statuses/{ids[0]}/reblog").json()["id"]
     # f2 follows only the author, so f1's reblog reaches nobody else; the
     # queue is empty again.
-    db = sqlite3.connect(s.data / "rapport.db")
+    db = store_connect(s.data)
     assert wait_for(lambda: db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0)
     assert boost not in home_ids(f2)
 
@@ -55,7 +54,7 @@ def test_jobs_survive_sigkill_and_drain_on_sigterm(make_server):
             for i in range(40)]
     fid = int(follower.id)
     assert s.stop() == 0
-    db = sqlite3.connect(s.data / "rapport.db")
+    db = store_connect(s.data)
     assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
     have = {str(r[0]) for r in db.execute("SELECT status_id FROM home_feed WHERE account_id = ?",
                                           (fid,))}
@@ -96,7 +95,7 @@ def test_batched_fanout_keeps_the_feed_rules(make_server):
     boosts.append(boost.json()["id"])
     self_reply = post(status="self reply", in_reply_to_id=plains[0])
 
-    db = sqlite3.connect(s.data / "rapport.db")
+    db = store_connect(s.data)
     assert wait_for(lambda: db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0)
 
     def feed(user):

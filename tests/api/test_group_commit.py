@@ -3,10 +3,11 @@ COMMIT, each in a savepoint of its own. A request that fails inside the
 transaction, after it wrote, undoes only its own changes: the others in the
 same commit keep theirs, and each is answered once its changes are
 committed."""
-import sqlite3
 import threading
 
 import requests
+
+from conftest import store_connect
 
 
 def session(user):
@@ -89,7 +90,7 @@ def test_failures_inside_a_shared_commit_undo_only_their_own(server):
     assert rel[0]["following"] is False and rel[0]["requested"] is False
     assert blocker.get(f"/api/v1/accounts/{blocker.id}").json()["followers_count"] == 0
 
-    db = sqlite3.connect(server.data / "rapport.db")
+    db = store_connect(server.data)
     assert db.execute("SELECT COUNT(*) FROM pins WHERE account_id = ?",
                       (int(pinner.id),)).fetchone()[0] == 5
     assert db.execute("SELECT COUNT(*) FROM statuses WHERE account_id = ?",

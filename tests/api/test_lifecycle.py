@@ -4,7 +4,7 @@ import threading
 
 import requests
 
-from conftest import Server, run_cli
+from conftest import Server, run_cli, sqlite_only
 
 
 def test_sigterm_drains_in_flight_requests(make_server):
@@ -46,6 +46,7 @@ def test_data_survives_restart_and_cli_sees_it(make_server):
     assert user.get("/api/v1/accounts/verify_credentials").json()["display_name"] == "Persistent"
 
 
+@sqlite_only
 def test_wal_and_full_sync(make_server):
     import sqlite3
     s = make_server()

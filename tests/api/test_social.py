@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import NOT_FOUND, masto, run_cli, with_scopes
+from conftest import NOT_FOUND, masto, run_cli, store_connect, with_scopes
 
 KEYS = ["listening", "reciprocity", "follows_returned", "responsiveness", "depth",
         "saturation", "trust"]
@@ -146,11 +146,10 @@ def test_profile_card_follows_writes(server, alice, bob):
 def test_card_read_failure_is_a_500(make_server):
     """Fail closed: an account whose card cannot be read is an error, not
     an account without its card."""
-    import sqlite3
     server = make_server()
     alice, bob = server.user(), server.user()
     aid = post(bob, "never shown as a profile")["account"]["id"]
-    db = sqlite3.connect(server.data / "rapport.db")
+    db = store_connect(server.data)
     db.execute("DROP TABLE social_cards")
     db.commit()
     db.close()

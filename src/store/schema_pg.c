@@ -1,0 +1,129 @@
+/* schema_pg.c - the migrations of schema.c as PostgreSQL runs them.
+ *
+ * The migrations are written once, in the SQL both databases share, with
+ * SQLite's few spellings that PostgreSQL lacks translated here statement by
+ * statement: INTEGER is BIGINT (SQLite's integers are 64-bit), a table's
+ * INTEGER PRIMARY KEY (SQLite's row id, given a value when none is
+ * inserted) is a BIGSERIAL, WITHOUT ROWID is dropped, and the full-text
+ * index is a table of tsvectors with a GIN index instead of FTS5 (its
+ * merge settings, FTS5 commands, have no counterpart and are dropped). */
+#include "store/schema.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#define SCHEMA_MAX (1 << 20)
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char FTS_TABLE[] =
+	"CREATE TABLE statuses_fts (rowid BIGINT PRIMARY KEY, tsv tsvector NOT NULL);"
+	"CREATE INDEX statuses_fts_tsv ON statuses_fts USING GIN (tsv)";
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+static bool word_at(const char *s, size_t i, const char *w)
+{
+	size_t n = strlen(w);
+	if (strncmp(s + i, w, n))
+		return false;
+	bool before = i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_');
+	bool after = isalnum((unsigned char)s[i + n]) || s[i + n] == '_';
+	return !before && !after;
+}
+
+static void put(struct buf *out, const char *s)
+{
+	if (buf_puts(out, s))
+		return; /* out->over is checked at the end */
+}
+
+static void putc_(struct buf *out, char c)
+{
+	if (buf_append(out, &c, 1))
+		return;
+}
+
+/* One statement (without its ';'), translated into out. */
+static void statement(struct buf *out, const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s))
+		s++, len--;
+	char *st = xmalloc(len + 1);
+	memcpy(st, s, len);
+	st[len] = '\0';
+	if (!*st || starts(st, "PRAGMA") || starts(st, "INSERT INTO statuses_fts (statuses_fts")) {
+		free(st);
+		return;
+	}
+	if (starts(st, "CREATE VIRTUAL TABLE statuses_fts")) {
+		put(out, FTS_TABLE);
+		put(out, ";\n");
+		free(st);
+		return;
+	}
+	char quote = 0;
+	for (size_t i = 0; st[i]; i++) {
+		char c = st[i];
+		if (quote) {
+			quote = c == quote ? 0 : quote;
+			putc_(out, c);
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			putc_(out, c);
+		} else if (word_at(st, i, "INTEGER") && starts(st + i, "INTEGER PRIMARY KEY")) {
+			put(out, "BIGSERIAL PRIMARY KEY");
+			i += strlen("INTEGER PRIMARY KEY") - 1;
+		} else if (word_at(st, i, "INTEGER")) {
+			put(out, "BIGINT");
+			i += strlen("INTEGER") - 1;
+		} else if (word_at(st, i, "WITHOUT") && starts(st + i, "WITHOUT ROWID")) {
+			i += strlen("WITHOUT ROWID") - 1;
+		} else if (word_at(st, i, "BLOB")) {
+			put(out, "BYTEA");
+			i += 3;
+		} else if (word_at(st, i, "REAL")) {
+			put(out, "DOUBLE PRECISION");
+			i += 3;
+		} else {
+			putc_(out, c);
+		}
+	}
+	put(out, ";\n");
+	free(st);
+}
+
+char *schema_pg(const char *sql)
+{
+	struct buf out;
+	buf_init(&out, SCHEMA_MAX);
+	const char *start = sql;
+	char quote = 0;
+	for (const char *p = sql;; p++) {
+		if (quote && *p) {
+			quote = *p == quote ? 0 : quote;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			continue;
+		}
+		if (*p == ';' || !*p) {
+			statement(&out, start, (size_t)(p - start));
+			if (!*p)
+				break;
+			start = p + 1;
+		}
+	}
+	if (out.over) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
