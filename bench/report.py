@@ -1,7 +1,9 @@
 """Collects the figures of one bench run into results.json and a table.
 
 Usage: report.py OUT ACCOUNTS POSTS SMALL LABEL... where each label ("new",
-and "base" when BASE= was given) has its figures in OUT/LABEL/."""
+"base" when BASE= was given, "pg" with DB=pg) has its figures in OUT/LABEL/.
+Extra columns: new/base (this tree over the base binary) and pg/new (the
+PostgreSQL store over SQLite)."""
 import json
 import os
 import sys
@@ -79,8 +81,9 @@ print()
 head = f"{'scenario':<22}"
 for label in labels:
     head += f"{label + ' req/s':>12}{'p99 ms':>9}{'x ceiling':>10}{'errors':>7}"
-if len(labels) == 2:
-    head += f"{'new/base':>10}"
+RATIOS = [(a, b) for a, b in [("new", "base"), ("pg", "new")] if a in labels and b in labels]
+for a, b in RATIOS:
+    head += f"{a + '/' + b:>10}"
 print(head)
 print(f"{'nginx 2KB (ceiling)':<22}{ceiling['rps']:>12.0f}{ceiling['p99_ms']:>9.2f}{1:>10.3f}"
       f"{ceiling['errors'] + ceiling['non_2xx']:>7}")
@@ -90,8 +93,8 @@ for i, n in enumerate(names):
         r = B[label]["scenarios"][i]
         line += (f"{r['rps']:>12.0f}{r['p99_ms']:>9.2f}{r['ratio_to_ceiling']:>10.3f}"
                  f"{r['errors'] + r['non_2xx']:>7}")
-    if len(labels) == 2:
-        a, b = B["new"]["scenarios"][i]["rps"], B["base"]["scenarios"][i]["rps"]
+    for x, y in RATIOS:
+        a, b = B[x]["scenarios"][i]["rps"], B[y]["scenarios"][i]["rps"]
         line += f"{a / b if b else 0:>10.3f}"
     print(line)
 for label in labels:

@@ -12,8 +12,16 @@
 #                store (after the ceiling), and home_timeline for the pages'
 #                ratio; the burst, trust, flatness and web app runs are
 #                skipped and the report shows what was measured
+#   DB=pg        measures this tree's binary with the store on PostgreSQL too
+#                (label "pg"), in a throwaway cluster made by pg_virtualenv for
+#                the run; its seed is made anew each run (COPY)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${DB:-}" = pg ] && [ -z "${RAPPORT_BENCH_PG:-}" ]; then
+	# The whole run inside the cluster's environment (PG* variables).
+	export RAPPORT_BENCH_PG=1
+	exec pg_virtualenv -v 15 -t -o shared_buffers=512MB -o max_connections=200 "$0" "$@"
+fi
 B=${B:-build}
 OUT="$B/bench"
 mkdir -p "$OUT"
@@ -53,6 +61,17 @@ if [ -n "${BASE:-}" ]; then
 	BIN[base]="$(cd "$(dirname "$BASE")" && pwd)/$(basename "$BASE")"
 fi
 
+if [ -n "${RAPPORT_BENCH_PG:-}" ]; then
+	LABELS+=(pg)
+	BIN[pg]="$PWD/$B/rapport"
+fi
+pg_url() { echo "postgresql://$PGUSER:$PGPASSWORD@${PGHOST:-localhost}:${PGPORT:-5432}/$1"; }
+# sql LABEL DIR QUERY: one query on a store: the SQLite file or the database.
+sql() {
+	if [ "$1" = pg ]; then psql -XAtq -d "$(cat "$2.db")" -c "$3"
+	else sqlite3 "$2/rapport.db" "$3"; fi
+}
+
 # What produced a seed: the binary (sha256) and the schema version it
 # migrates to. A cached seed is used only by the binary that made it.
 declare -A KEY
@@ -63,6 +82,7 @@ for l in "${LABELS[@]}"; do
 	schema=$(sqlite3 "$tmp/rapport.db" "SELECT MAX(version) FROM schema_version")
 	rm -rf "$tmp"
 	KEY[$l]="s$schema-${sha:0:16}"
+	[ "$l" != pg ] || KEY[$l]="pg-$$"
 	printf '%s\n' "binary ${BIN[$l]}" "sha256 $sha" "schema $schema" >"$OUT/$l.stamp"
 done
 
@@ -75,18 +95,25 @@ seed() {
 	stamp="$(cat "$OUT/$l.stamp") accounts $ACCOUNTS posts $posts seed 42"
 	if [ ! -f "$dir/seed.json" ] || [ "$(cat "$dir.stamp" 2>/dev/null)" != "$stamp" ]; then
 		rm -rf "$dir" "$dir".*
+		local db=()
+		if [ "$l" = pg ]; then
+			createdb "seed_$posts"
+			pg_url "seed_$posts" >"$dir.db"
+			db=(--db "$(cat "$dir.db")")
+		fi
 		echo "  $l: seeding $ACCOUNTS accounts / $posts posts into $dir" >&2
 		local t0=$SECONDS
-		"${BIN[$l]}" seed --data "$dir" --accounts "$ACCOUNTS" --posts "$posts" --seed 42 \
-			--tokens "$dir.tokens" 2>&1 | grep -v " info " >&2 || true
+		"${BIN[$l]}" seed --data "$dir" "${db[@]}" --accounts "$ACCOUNTS" --posts "$posts" \
+			--seed 42 --tokens "$dir.tokens" 2>&1 | grep -v " info " >&2 || true
 		[ -f "$dir/seed.json" ] || { echo "seeding $dir with ${BIN[$l]} failed" >&2; exit 1; }
 		echo "  $l: seeded in $((SECONDS - t0)) s" >&2
-		sqlite3 "$dir/rapport.db" "SELECT id FROM statuses WHERE visibility = 0 \
+		echo "{\"seed_s\": $((SECONDS - t0))}" >"$dir.seeded.json"
+		sql "$l" "$dir" "SELECT id FROM statuses WHERE visibility = 0 \
 			AND reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$dir.ids"
 		echo "$stamp" >"$dir.stamp"
 	fi
 	# Public pages (/@user/:id): "username status_id" lines.
-	[ -f "$dir.pages" ] || sqlite3 "$dir/rapport.db" "SELECT a.username || ' ' || s.id \
+	[ -f "$dir.pages" ] || sql "$l" "$dir" "SELECT a.username || ' ' || s.id \
 		FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.visibility = 0 \
 		AND s.reblog_of_id IS NULL ORDER BY random() LIMIT 20000" >"$dir.pages"
 	echo "$dir"
@@ -125,13 +152,20 @@ trap cleanup EXIT
 serve() {
 	local l="$1" dir="$2"
 	shift 2
-	local work="$OUT/work-$l"
+	local work="$OUT/work-$l" db=()
 	rm -rf "$work"
 	cp -r "$dir" "$work"
+	if [ "$l" = pg ]; then
+		# A working copy of the seeded database, as the file is copied.
+		dropdb --if-exists work_pg
+		createdb -T "$(basename "$(cat "$dir.db")")" work_pg
+		pg_url work_pg >"$work.db"
+		db=(--db "$(cat "$work.db")")
+	fi
 	PORT[$l]=$(free_port)
 	env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 \
 		RAPPORT_WEB_DIR="$PWD/$B/web" "$@" \
-		"${BIN[$l]}" serve --data "$work" --listen "127.0.0.1:${PORT[$l]}" \
+		"${BIN[$l]}" serve --data "$work" "${db[@]}" --listen "127.0.0.1:${PORT[$l]}" \
 		--domain "127.0.0.1:${PORT[$l]}" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
 		>"$OUT/$l/server.log" 2>&1 &
 	PID[$l]=$!
@@ -175,11 +209,11 @@ run() {
 # Posts by accounts with more than RAPPORT_FANOUT_INLINE followers reach
 # their followers through the job queue: time its drain.
 drain() {
-	local db="$OUT/work-$1/rapport.db"
+	local work="$OUT/work-$1"
 	local backlog t0
-	backlog=$(sqlite3 "$db" "SELECT COUNT(*) FROM jobs")
+	backlog=$(sql "$1" "$work" "SELECT COUNT(*) FROM jobs")
 	t0=$(date +%s.%N)
-	while [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
+	while [ "$(sql "$1" "$work" "SELECT COUNT(*) FROM jobs")" != 0 ]; do
 		sleep 0.2
 	done
 	local took

@@ -103,13 +103,15 @@ static const char *const SEED_USAGE =
 	"Every seeded account's password is 'seed-password'. DIR/seed.json describes the result.\n";
 
 static const char *const SIMULATE_USAGE =
-	"usage: rapport simulate --personas FILE --days N --seed S --data DIR [--json FILE]\n"
+	"usage: rapport simulate --personas FILE --days N --seed S --data DIR [--db URL]\n"
+	"                        [--json FILE]\n"
 	"\n"
 	"  --personas FILE  the community: JSON {\"personas\": [{\"kind\": K, \"count\": N, ...}]}\n"
 	"                   (sim/personas.json; kinds and keys in docs/ARCHITECTURE.md)\n"
 	"  --days N         simulated days, 1 to 365\n"
 	"  --seed S         random seed: the same seed makes the same run\n"
 	"  --data DIR       a data directory without a store yet; it keeps the result\n"
+	"  --db URL         a fresh PostgreSQL database for the store instead of SQLite\n"
 	"  --json FILE      write the results as JSON too\n"
 	"\n"
 	"Drives the real core functions on a simulated clock, then prints per persona the\n"
@@ -187,7 +189,7 @@ static int open_store(const struct config *cfg, struct store **st, bool serving)
 {
 	struct store_options so = {.dir = cfg->data_dir, .url = cfg->db_url,
 				   .sync_full = cfg->sync_full, .pool_size = cfg->threads * 2 + 2,
-				   .exclusive = serving && !cfg->db_url};
+				   .exclusive = serving, .node_id = cfg->node_id};
 	id_set_node(cfg->node_id);
 	store_slow_sql(cfg->slow_sql_ms);
 	if (store_open(&so, st) != ST_OK) {
@@ -402,7 +404,8 @@ static int simulate_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char **data)
+static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char **data,
+			 const char **db)
 {
 	const char *days = NULL, *seed = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -415,6 +418,7 @@ static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char *
 				 : !strcmp(argv[i], "--seed")   ? &seed
 				 : !strcmp(argv[i], "--data")   ? data
 				 : !strcmp(argv[i], "--json")   ? &o->json
+				 : !strcmp(argv[i], "--db")     ? db
 								: NULL;
 		if (!v)
 			return simulate_error("unknown option", argv[i]);
@@ -438,8 +442,8 @@ static int simulate_opts(int argc, char **argv, struct sim_opts *o, const char *
 static int cmd_simulate(int argc, char **argv)
 {
 	struct sim_opts o = {.progress = isatty(2)};
-	const char *data = NULL;
-	int rc = simulate_opts(argc, argv, &o, &data);
+	const char *data = NULL, *db_url = NULL;
+	int rc = simulate_opts(argc, argv, &o, &data, &db_url);
 	if (rc)
 		return rc;
 	struct sim_personas p;
@@ -449,20 +453,36 @@ static int cmd_simulate(int argc, char **argv)
 	char db[4096];
 	struct stat sb;
 	snprintf(db, sizeof db, "%s/rapport.db", data);
-	if (stat(db, &sb) == 0)
+	if (!db_url && stat(db, &sb) == 0)
 		return simulate_error("needs a data directory without a store; there is one in",
 				      data);
+	char dberr[CONFIG_ERR_MAX];
+	if (config_db_url(db_url, dberr))
+		return simulate_error(dberr, "");
 	struct config cfg;
 	config_defaults(&cfg);
 	cfg.data_dir = data;
 	config_finish(&cfg);
 	log_min_level = LOG_WARN;
-	struct store_options so = {.dir = data, .sync_full = false, .pool_size = 2};
+	struct store_options so = {.dir = data, .url = db_url, .sync_full = false, .pool_size = 2};
 	struct store *st;
 	if (store_open(&so, &st) != ST_OK) {
 		fprintf(stderr, "rapport: cannot open the store in %s\n", data);
 		free((char *)cfg.base_url);
 		return 1;
+	}
+	/* A PostgreSQL store has no file to look for: an empty one has no
+	 * accounts yet. */
+	int64_t have = 0;
+	struct db *conn = store_acquire(st);
+	enum store_rc sr = store_count_local_accounts(conn, &have);
+	store_release(st, conn);
+	if (sr != ST_OK || have > 0) {
+		store_close(st);
+		free((char *)cfg.base_url);
+		return sr != ST_OK ? 1
+				   : simulate_error("needs an empty database; there are accounts in",
+						    "the one --db names");
 	}
 	rc = simulate_run(&cfg, st, &p, &o) ? 1 : 0;
 	store_close(st);

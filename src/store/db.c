@@ -159,3 +159,12 @@ const char *db_errmsg(struct db *db)
 {
 	return db->ops->errmsg(db);
 }
+
+enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t len)
+{
+	if (!db->ops->copy_in) {
+		log_error("%s: no bulk load", db->ops->name);
+		return DB_ERROR;
+	}
+	return db->ops->copy_in(db, sql, data, len);
+}

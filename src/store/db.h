@@ -16,6 +16,7 @@
 #define RAPPORT_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -72,6 +73,11 @@ int64_t db_changes(struct db *db);
 int64_t db_total_changes(struct db *db);
 /* Runs a script of several statements without parameters (migrations). */
 enum db_rc db_script(struct db *db, const char *sql);
+
+/* Loads rows in bulk: sql is a `COPY table (columns) FROM STDIN` and data
+ * its rows in COPY's text format (tab-separated, \N for NULL, backslash
+ * escapes). PostgreSQL only: DB_ERROR on a backend without it. */
+enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t len);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
  * SQLite) so that a read-then-write transaction cannot deadlock. */

@@ -419,7 +419,44 @@ static const char *pg_errmsg(struct db *d)
 	return ((struct pgdb *)d)->err;
 }
 
+static enum db_rc pg_copy_in(struct db *d, const char *sql, const char *data, size_t len)
+{
+	struct pgdb *db = (struct pgdb *)d;
+	int64_t t0 = db_slow_start();
+	PGresult *res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		set_err(db, "COPY failed", res);
+		log_error("postgresql: %s in: %s", db->err, sql);
+		PQclear(res);
+		return DB_ERROR;
+	}
+	PQclear(res);
+	/* libpq takes the data in pieces of at most INT_MAX bytes. */
+	bool ok = true;
+	for (size_t off = 0; ok && off < len;) {
+		size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
+		ok = PQputCopyData(db->conn, data + off, (int)n) == 1;
+		off += n;
+	}
+	ok = PQputCopyEnd(db->conn, ok ? NULL : "the client failed to send the rows") == 1 && ok;
+	enum db_rc rc = DB_OK;
+	while ((res = PQgetResult(db->conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			rc = map_state(res);
+			set_err(db, "COPY failed", res);
+			log_error("postgresql: %s in: %s", db->err, sql);
+		} else {
+			db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			db->total_changes += db->changes;
+		}
+		PQclear(res);
+	}
+	db_slow_check(t0, sql);
+	return ok ? rc : DB_ERROR;
+}
+
 static const struct db_ops pg_ops = {
+	.copy_in = pg_copy_in,
 	.name = "postgresql",
 	.close = pg_close,
 	.vquery = pg_vquery,

@@ -28,6 +28,15 @@ enum store_rc store_seed_notification(struct db *db, int64_t id, int64_t account
  * written (what the seam would have counted had each been posted): turns
  * per thread (and those by others than its starter), replies per pair and
  * day. */
+/* A mention, a status's tag, a direct conversation touched by a message
+ * (the newest one stays), a home-feed entry (one already there is
+ * skipped): loaded in bulk on PostgreSQL, written as the server would
+ * on SQLite. */
+enum store_rc store_seed_mention(struct db *db, int64_t status_id, int64_t account_id);
+enum store_rc store_seed_status_tag(struct db *db, int64_t status_id, int64_t tag_id);
+enum store_rc store_seed_conversation(struct db *db, int64_t account_id,
+				      const char *participants, int64_t status_id, bool unread);
+enum store_rc store_seed_feed(struct db *db, int64_t account_id, int64_t status_id);
 enum store_rc store_seed_conversations(struct db *db);
 /* home_feed, mentions, tags and search rows use the server's own store
  * functions (store_feed_add, store_mention_insert, store_tag_ensure,

@@ -29,6 +29,7 @@ struct store {
 	bool pg;
 	bool sync_full;
 	int lock_fd; /* serve.lock, held while serving; -1 if not */
+	struct db *node_lock; /* PostgreSQL: the connection holding the node id's lock */
 };
 
 enum store_rc store_schema_version(struct db *db, int *version)
@@ -130,6 +131,32 @@ static enum store_rc lock_dir(const char *dir, int *fd)
 	return ST_OK;
 }
 
+/* Processes that share a PostgreSQL database each need their own node id
+ * (the IDs they make would collide): a session advisory lock per node id,
+ * held by a connection of its own for the process's life, refuses a
+ * second process with the same one. PostgreSQL drops it with the session
+ * when a process dies. */
+#define NODE_LOCK_BASE 1382117500
+
+static enum store_rc lock_node(struct store *s, int node_id)
+{
+	if (db_open(s->path, false, &s->node_lock) != DB_OK)
+		return ST_ERROR;
+	int64_t got = 0;
+	enum db_rc rc = db_scalar(s->node_lock, &got, "SELECT pg_try_advisory_lock($1)", "i",
+				  (int64_t)NODE_LOCK_BASE + node_id);
+	if (rc != DB_ROW) {
+		log_error("store: cannot take the node id's lock");
+		return ST_ERROR;
+	}
+	if (!got) {
+		log_error("store: another process on this database has node id %d: give each "
+			  "process its own (RAPPORT_NODE_ID, 0-63)", node_id);
+		return ST_ERROR;
+	}
+	return ST_OK;
+}
+
 void store_slow_sql(int ms)
 {
 	db_slow_sql(ms);
@@ -142,7 +169,7 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 		return ST_ERROR;
 	}
 	int lock_fd = -1;
-	if (opt->exclusive && lock_dir(opt->dir, &lock_fd) != ST_OK)
+	if (opt->exclusive && !opt->url && lock_dir(opt->dir, &lock_fd) != ST_OK)
 		return ST_ERROR;
 	struct store *s = xcalloc(1, sizeof *s);
 	s->lock_fd = lock_fd;
@@ -176,6 +203,10 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 		}
 		db_set_group(db, s->writer);
 	}
+	if (opt->exclusive && s->pg && lock_node(s, opt->node_id) != ST_OK) {
+		store_close(s);
+		return ST_ERROR;
+	}
 	*out = s;
 	return ST_OK;
 }
@@ -195,6 +226,7 @@ void store_close(struct store *s)
 	free(s->path);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	db_close(s->node_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);

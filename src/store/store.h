@@ -49,8 +49,11 @@ struct store_options {
 	 * a bulk load that changes its journal mode (rapport seed). */
 	bool bulk;
 	/* Refuse if another process holds the directory with this set (a
-	 * running server): rapport serve sets it. */
+	 * running server): rapport serve sets it. On PostgreSQL it is the
+	 * node id that is held instead: two servers on one database must have
+	 * different ones. */
 	bool exclusive;
+	int node_id;
 };
 
 /* Opens the store and applies pending migrations. */

@@ -1,7 +1,13 @@
 #include "store/seed.h"
+#include "store/lists.h"
+#include "store/social.h"
+#include "store/statuses.h"
 #include "store/store_internal.h"
 #include "util/log.h"
+#include "util/buf.h"
 #include "util/util.h"
+
+#include <stdarg.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +21,22 @@
 static char *saved_index_sql[SEED_MAX_INDEXES];
 static int nsaved;
 
+/* The indexes that are not a table's primary key or unique constraints,
+ * from each backend's catalogue. */
+static const char *const INDEX_SQL =
+	"SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+	" AND sql IS NOT NULL AND tbl_name IN ('statuses',"
+	" 'notifications', 'favourites', 'mentions', 'status_tags',"
+	" 'follows', 'conversations')";
+static const char *const INDEX_SQL_PG =
+	"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+	" AND tablename IN ('statuses', 'notifications', 'favourites', 'mentions',"
+	" 'status_tags', 'follows', 'conversations')"
+	" AND indexname NOT IN (SELECT conname FROM pg_constraint)";
+
 static enum store_rc drop_indexes(struct db *db)
 {
-	struct db_stmt *st = db_query(db,
-				      "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-				      " AND sql IS NOT NULL AND tbl_name IN ('statuses',"
-				      " 'notifications', 'favourites', 'mentions', 'status_tags',"
-				      " 'follows', 'conversations')",
-				      "");
+	struct db_stmt *st = db_query(db, db_is_pg(db) ? INDEX_SQL_PG : INDEX_SQL, "");
 	if (!st)
 		return ST_ERROR;
 	char *names[SEED_MAX_INDEXES];
@@ -56,6 +70,124 @@ static enum store_rc restore_indexes(struct db *db)
 	return rc;
 }
 
+/* ---- PostgreSQL: rows are loaded with COPY ----
+ * Each table's rows collect in a buffer in COPY's text format; all buffers
+ * are loaded, in the order their references need, at each checkpoint, at
+ * the end and whenever together they pass COPY_FLUSH bytes. The home feed
+ * may name one entry twice, which COPY cannot skip, and a conversation is
+ * touched by each of its messages: both go through a staging table and
+ * one INSERT ... ON CONFLICT (the newest message of each conversation). */
+enum { T_ACCOUNTS, T_USERS, T_FOLLOWS, T_STATUSES, T_MENTIONS, T_TAGS, T_FAVOURITES,
+       T_NOTIFICATIONS, T_FEED, T_CONV, NCOPY };
+static const char *const COPY_SQL[NCOPY] = {
+	"COPY accounts (id, username, username_key, domain, display_name, note, note_html, uri,"
+	" url, created_at, updated_at, last_status_at, statuses_count, followers_count,"
+	" following_count) FROM STDIN",
+	"COPY users (account_id, email, email_key, password_hash, created_at) FROM STDIN",
+	"COPY follows (id, account_id, target_id, created_at) FROM STDIN",
+	"COPY statuses (id, account_id, text, content, spoiler_text, visibility, in_reply_to_id,"
+	" in_reply_to_account_id, reblog_of_id, thread_id, mentions, tags, created_at,"
+	" replies_count, reblogs_count, favourites_count, language) FROM STDIN",
+	"COPY mentions (status_id, account_id) FROM STDIN",
+	"COPY status_tags (status_id, tag_id) FROM STDIN",
+	"COPY favourites (id, account_id, status_id, created_at) FROM STDIN",
+	"COPY notifications (id, account_id, from_account_id, type, status_id, created_at)"
+	" FROM STDIN",
+	"COPY seed_feed (account_id, status_id) FROM STDIN",
+	"COPY seed_conv (id, account_id, participants, last_status_id, unread) FROM STDIN",
+};
+#define COPY_FLUSH (64 << 20)
+#define COPY_CAP (1u << 30)
+static struct buf copy_buf[NCOPY];
+static size_t copy_bytes;
+static bool copy_failed;
+
+static void copy_put(struct buf *b, const char *s, size_t n)
+{
+	if (buf_append(b, s, n))
+		copy_failed = true;
+}
+
+/* One row: i an integer, z an integer with 0 for NULL, t text, l text
+ * lowercased (ASCII: the seeder's names are). */
+static void copy_row(int table, const char *fmt, ...)
+{
+	struct buf *b = &copy_buf[table];
+	size_t before = b->len;
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++) {
+		if (f != fmt)
+			copy_put(b, "\t", 1);
+		char num[24];
+		if (*f == 'i' || *f == 'z') {
+			int64_t v = va_arg(ap, int64_t);
+			if (*f == 'z' && !v)
+				copy_put(b, "\\N", 2);
+			else
+				copy_put(b, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)v));
+			continue;
+		}
+		const char *t = va_arg(ap, const char *), *c = t ? t : "", *run = c;
+		for (; *c; c++) {
+			char esc = *c == '\\' ? '\\' : *c == '\t' ? 't' : *c == '\n' ? 'n'
+				 : *c == '\r' ? 'r' : 0;
+			bool upper = *f == 'l' && *c >= 'A' && *c <= 'Z';
+			if (!esc && !upper)
+				continue;
+			copy_put(b, run, (size_t)(c - run));
+			char e[2] = {'\\', esc};
+			if (upper)
+				e[0] = (char)(*c + 32);
+			copy_put(b, e, esc ? 2 : 1);
+			run = c + 1;
+		}
+		copy_put(b, run, (size_t)(c - run));
+	}
+	va_end(ap);
+	copy_put(b, "\n", 1);
+	copy_bytes += b->len - before;
+}
+
+static enum store_rc copy_flush(struct db *db)
+{
+	if (copy_failed) {
+		log_error("seed: a COPY buffer passed %u bytes", COPY_CAP);
+		return ST_ERROR;
+	}
+	for (int t = 0; t < NCOPY; t++) {
+		if (!copy_buf[t].len)
+			continue;
+		enum db_rc rc = db_copy_in(db, COPY_SQL[t], copy_buf[t].data, copy_buf[t].len);
+		buf_free(&copy_buf[t]);
+		buf_init(&copy_buf[t], COPY_CAP);
+		if (rc != DB_OK)
+			return ST_ERROR;
+		if (t == T_FEED &&
+		    db_script(db, "INSERT INTO home_feed (account_id, status_id)"
+				  " SELECT DISTINCT account_id, status_id FROM seed_feed"
+				  " ON CONFLICT DO NOTHING; TRUNCATE seed_feed") != DB_OK)
+			return ST_ERROR;
+		if (t == T_CONV &&
+		    db_script(db, "INSERT INTO conversations (id, account_id, participants,"
+				  " last_status_id, unread)"
+				  " SELECT DISTINCT ON (account_id, participants) id, account_id,"
+				  " participants, last_status_id, unread FROM seed_conv"
+				  " ORDER BY account_id, participants, last_status_id DESC"
+				  " ON CONFLICT (account_id, participants) DO UPDATE SET"
+				  " last_status_id = excluded.last_status_id,"
+				  " unread = excluded.unread; TRUNCATE seed_conv") != DB_OK)
+			return ST_ERROR;
+	}
+	copy_bytes = 0;
+	return ST_OK;
+}
+
+static enum store_rc copy_maybe_flush(struct db *db)
+{
+	return copy_bytes >= COPY_FLUSH ? copy_flush(db) : ST_OK;
+}
+
 enum store_rc store_seed_begin(struct db *db)
 {
 	/* Durability is restored by store_seed_finish(); a crash while
@@ -63,8 +195,17 @@ enum store_rc store_seed_begin(struct db *db)
 	/* A rollback journal in memory instead of the WAL: pages are written
 	 * once, to the database file, instead of twice. Leaving WAL mode needs
 	 * the only connection to the file: the store is opened with `bulk`. */
-	if (db_script(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
-			  " PRAGMA cache_size=-1048576; PRAGMA threads=4;") != DB_OK)
+	for (int t = 0; t < NCOPY; t++)
+		buf_init(&copy_buf[t], COPY_CAP);
+	copy_bytes = 0;
+	copy_failed = false;
+	const char *fast = db_is_pg(db) ? "SET synchronous_commit = off;"
+					  " CREATE TEMP TABLE seed_feed (account_id BIGINT, status_id BIGINT);"
+					  " CREATE TEMP TABLE seed_conv (id BIGINT, account_id BIGINT,"
+					  " participants TEXT, last_status_id BIGINT, unread BIGINT)"
+					: "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+					  " PRAGMA cache_size=-1048576; PRAGMA threads=4;";
+	if (db_script(db, fast) != DB_OK)
 		return ST_ERROR;
 	if (db_begin(db) != DB_OK)
 		return ST_ERROR;
@@ -73,6 +214,8 @@ enum store_rc store_seed_begin(struct db *db)
 
 enum store_rc store_seed_checkpoint(struct db *db)
 {
+	if (db_is_pg(db) && copy_flush(db) != ST_OK)
+		return ST_ERROR;
 	if (db_commit(db) != DB_OK)
 		return ST_ERROR;
 	return st_rc(db_begin(db));
@@ -85,9 +228,16 @@ enum store_rc store_seed_finish(struct db *db)
 	 * commit would merge a level of them when new posts fill it up), then
 	 * the dropped indexes. */
 	int64_t t = mono_ms();
-	if (db_script(db, "INSERT INTO statuses_fts (rowid, text) SELECT id, text FROM statuses"
-			  " WHERE visibility <= 1 AND reblog_of_id IS NULL;"
-			  " INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize')") != DB_OK)
+	bool pg = db_is_pg(db);
+	if (pg && copy_flush(db) != ST_OK)
+		return ST_ERROR;
+	const char *fts = pg ? "INSERT INTO statuses_fts (rowid, tsv)"
+			       " SELECT id, to_tsvector('simple', text) FROM statuses"
+			       " WHERE visibility <= 1 AND reblog_of_id IS NULL"
+			     : "INSERT INTO statuses_fts (rowid, text) SELECT id, text FROM statuses"
+			       " WHERE visibility <= 1 AND reblog_of_id IS NULL;"
+			       " INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize')";
+	if (db_script(db, fts) != DB_OK)
 		return ST_ERROR;
 	log_info("seed: search index built and merged in %lld ms", (long long)(mono_ms() - t));
 	t = mono_ms();
@@ -97,8 +247,9 @@ enum store_rc store_seed_finish(struct db *db)
 	if (db_commit(db) != DB_OK)
 		return ST_ERROR;
 	t = mono_ms();
-	enum store_rc rc = st_rc(db_script(db, "PRAGMA analysis_limit=1000; ANALYZE;"
-					       " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+	enum store_rc rc = st_rc(db_script(db, pg ? "ANALYZE; SET synchronous_commit = on"
+						  : "PRAGMA analysis_limit=1000; ANALYZE;"
+						    " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
 	log_info("seed: analyzed in %lld ms", (long long)(mono_ms() - t));
 	return rc;
 }
@@ -106,6 +257,14 @@ enum store_rc store_seed_finish(struct db *db)
 enum store_rc store_seed_account(struct db *db, const struct account *a, const char *email,
 				 const char *password_hash)
 {
+	if (db_is_pg(db)) {
+		copy_row(T_ACCOUNTS, "itltttttiiiiiii", a->id, a->username, a->username, "",
+			 a->display_name, a->note, a->note_html, a->uri, a->url, a->created_at,
+			 a->created_at, a->last_status_at, a->statuses_count, a->followers_count,
+			 a->following_count);
+		copy_row(T_USERS, "itlti", a->id, email, email, password_hash, a->created_at);
+		return copy_maybe_flush(db);
+	}
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO accounts (id, username, username_key, domain,"
 				" display_name, note, note_html, uri, url, created_at, updated_at,"
@@ -126,6 +285,10 @@ enum store_rc store_seed_account(struct db *db, const struct account *a, const c
 enum store_rc store_seed_follow(struct db *db, int64_t id, int64_t account_id, int64_t target_id,
 				int64_t at)
 {
+	if (db_is_pg(db)) {
+		copy_row(T_FOLLOWS, "iiii", id, account_id, target_id, at);
+		return copy_maybe_flush(db);
+	}
 	return st_rc(db_exec(db,
 			     "INSERT INTO follows (id, account_id, target_id, created_at)"
 			     " VALUES ($1, $2, $3, $4)",
@@ -134,6 +297,13 @@ enum store_rc store_seed_follow(struct db *db, int64_t id, int64_t account_id, i
 
 enum store_rc store_seed_status(struct db *db, const struct status *s)
 {
+	if (db_is_pg(db)) {
+		copy_row(T_STATUSES, "iitttizzzittiiiit", s->id, s->account_id, s->text, s->content,
+			 "", (int64_t)s->visibility, s->in_reply_to_id, s->in_reply_to_account_id,
+			 s->reblog_of_id, s->thread_id, s->mentions, s->tags, s->created_at,
+			 s->replies_count, s->reblogs_count, s->favourites_count, "en");
+		return copy_maybe_flush(db);
+	}
 	return st_rc(db_exec(db,
 			     "INSERT INTO statuses (id, account_id, text, content, spoiler_text,"
 			     " visibility, in_reply_to_id, in_reply_to_account_id, reblog_of_id,"
@@ -150,6 +320,10 @@ enum store_rc store_seed_status(struct db *db, const struct status *s)
 enum store_rc store_seed_favourite(struct db *db, int64_t id, int64_t account_id,
 				   int64_t status_id, int64_t at)
 {
+	if (db_is_pg(db)) {
+		copy_row(T_FAVOURITES, "iiii", id, account_id, status_id, at);
+		return copy_maybe_flush(db);
+	}
 	return st_rc(db_exec(db,
 			     "INSERT INTO favourites (id, account_id, status_id, created_at)"
 			     " VALUES ($1, $2, $3, $4)",
@@ -159,20 +333,61 @@ enum store_rc store_seed_favourite(struct db *db, int64_t id, int64_t account_id
 enum store_rc store_seed_notification(struct db *db, int64_t id, int64_t account_id,
 				      int64_t from, const char *type, int64_t status_id, int64_t at)
 {
+	if (db_is_pg(db)) {
+		copy_row(T_NOTIFICATIONS, "iiitzi", id, account_id, from, type, status_id, at);
+		return copy_maybe_flush(db);
+	}
 	return st_rc(db_exec(db,
 			     "INSERT INTO notifications (id, account_id, from_account_id, type,"
 			     " status_id, created_at) VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6)",
 			     "iiitii", id, account_id, from, type, status_id, at));
 }
 
+enum store_rc store_seed_feed(struct db *db, int64_t account_id, int64_t status_id)
+{
+	if (!db_is_pg(db))
+		return store_feed_add(db, account_id, status_id);
+	copy_row(T_FEED, "ii", account_id, status_id);
+	return copy_maybe_flush(db);
+}
+
+enum store_rc store_seed_mention(struct db *db, int64_t status_id, int64_t account_id)
+{
+	if (!db_is_pg(db))
+		return store_mention_insert(db, status_id, account_id);
+	copy_row(T_MENTIONS, "ii", status_id, account_id);
+	return copy_maybe_flush(db);
+}
+
+enum store_rc store_seed_status_tag(struct db *db, int64_t status_id, int64_t tag_id)
+{
+	if (!db_is_pg(db))
+		return store_status_tag_insert(db, status_id, tag_id);
+	copy_row(T_TAGS, "ii", status_id, tag_id);
+	return copy_maybe_flush(db);
+}
+
+enum store_rc store_seed_conversation(struct db *db, int64_t account_id,
+				      const char *participants, int64_t status_id, bool unread)
+{
+	if (!db_is_pg(db))
+		return store_conversation_touch(db, account_id, participants, status_id, unread);
+	copy_row(T_CONV, "iitii", id_new(), account_id, participants, status_id,
+		 (int64_t)unread);
+	return copy_maybe_flush(db);
+}
+
 enum store_rc store_seed_conversations(struct db *db)
 {
+	if (db_is_pg(db) && copy_flush(db) != ST_OK)
+		return ST_ERROR;
 	return st_rc(db_script(
 		db,
 		"INSERT INTO social_threads (thread_id, account_id, turns, other_turns)"
-		" SELECT s.thread_id, t.account_id, COUNT(*), SUM(s.account_id <> t.account_id)"
+		" SELECT s.thread_id, t.account_id, COUNT(*),"
+		" SUM(CASE WHEN s.account_id <> t.account_id THEN 1 ELSE 0 END)"
 		" FROM statuses s JOIN statuses t ON t.id = s.thread_id"
-		" WHERE s.reblog_of_id IS NULL GROUP BY s.thread_id;"
+		" WHERE s.reblog_of_id IS NULL GROUP BY s.thread_id, t.account_id;"
 		"INSERT INTO social_edges (account_id, target_id, day, replies)"
 		" SELECT account_id, in_reply_to_account_id, created_at / 86400000, COUNT(*)"
 		" FROM statuses WHERE in_reply_to_account_id IS NOT NULL"

@@ -789,7 +789,7 @@ static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const stru
 	int64_t one;
 	return st_found(db_scalar(db, &one,
 				  "SELECT 1 FROM (SELECT $2 AS id, $3 AS account_id,"
-				  " $4 AS visibility) s WHERE 1" VISIBLE,
+				  " $4 AS visibility) s WHERE TRUE" VISIBLE,
 				  "iiii", viewer, st->id, st->account_id, (int64_t)st->visibility),
 			visible);
 }

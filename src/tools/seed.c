@@ -506,7 +506,7 @@ static int write_post(struct gen *g, struct arena *ar, int i, const int64_t *tag
 	int64_t from = s.account_id;
 	enum store_rc st = ST_OK;
 	if (p->kind == P_REPLY && g->p[p->parent].author != p->author) {
-		st = store_mention_insert(g->db, s.id, s.in_reply_to_account_id);
+		st = store_seed_mention(g->db, s.id, s.in_reply_to_account_id);
 		if (st == ST_OK)
 			st = store_seed_notification(g->db, s.id, s.in_reply_to_account_id, from,
 						     "mention", s.id, s.created_at);
@@ -517,22 +517,22 @@ static int write_post(struct gen *g, struct arena *ar, int i, const int64_t *tag
 		int64_t to = account_id(g, p->dm_to);
 		char key[24];
 		snprintf(key, sizeof key, "%lld", (long long)to);
-		st = store_mention_insert(g->db, s.id, to);
+		st = store_seed_mention(g->db, s.id, to);
 		if (st == ST_OK)
-			st = store_feed_add(g->db, s.account_id, s.id);
+			st = store_seed_feed(g->db, s.account_id, s.id);
 		if (st == ST_OK)
-			st = store_feed_add(g->db, to, s.id);
+			st = store_seed_feed(g->db, to, s.id);
 		if (st == ST_OK)
-			st = store_conversation_touch(g->db, s.account_id, key, s.id, false);
+			st = store_seed_conversation(g->db, s.account_id, key, s.id, false);
 		snprintf(key, sizeof key, "%lld", (long long)s.account_id);
 		if (st == ST_OK)
-			st = store_conversation_touch(g->db, to, key, s.id, true);
+			st = store_seed_conversation(g->db, to, key, s.id, true);
 		if (st == ST_OK)
 			st = store_seed_notification(g->db, s.id, to, from, "mention", s.id,
 						     s.created_at);
 	}
 	if (st == ST_OK && p->tag)
-		st = store_status_tag_insert(g->db, s.id, tag_ids[p->tag - 1]);
+		st = store_seed_status_tag(g->db, s.id, tag_ids[p->tag - 1]);
 	return st == ST_OK ? 0 : -1;
 }
 
@@ -599,7 +599,7 @@ static int write_feeds(struct gen *g)
 			if (bi < 0)
 				break;
 			pos[bi]--;
-			if (store_feed_add(g->db, account_id(g, u), post_id(g, best)))
+			if (store_seed_feed(g->db, account_id(g, u), post_id(g, best)))
 				goto fail;
 		}
 		progress(g, "home feeds", u + 1, g->n);

@@ -13,7 +13,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from conftest import BIN, ROOT, free_port, sqlite_only
+from conftest import BIN, PG, ROOT, db_env, free_port, sqlite_only
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WEB = ROOT / "build" / "web"
@@ -164,3 +164,22 @@ def test_one_server_per_data_directory(make_server):
     out = subprocess.run([BIN, "user", "list", "--data", str(srv.data)], capture_output=True,
                          text=True, timeout=30)
     assert out.returncode == 0 and u.name in out.stdout
+
+
+@pytest.mark.skipif(not PG, reason="several processes share a PostgreSQL database only")
+def test_processes_on_one_database_need_distinct_node_ids(make_server, tmp_path):
+    first = make_server()
+    u = first.user()
+    url = db_env(first.data)["RAPPORT_DB"]
+    env = dict(os.environ, RAPPORT_DB=url)
+    p = subprocess.run([BIN, "serve", "--data", str(tmp_path / "second"), "--listen",
+                        f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30,
+                       env=env)
+    assert p.returncode == 1
+    assert "another process on this database has node id 0" in p.stderr
+    # With its own node id a second process serves the same community.
+    (tmp_path / "third").mkdir()
+    second = make_server(env={"RAPPORT_DB": url, "RAPPORT_NODE_ID": "1"},
+                         data=tmp_path / "third")
+    r = requests.get(second.url(f"/api/v1/accounts/{u.id}"), headers=u.headers)
+    assert r.status_code == 200 and r.json()["username"] == u.name
