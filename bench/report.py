@@ -19,6 +19,15 @@ def load(*path):
         return json.load(f)
 
 
+def have(*path):
+    return os.path.exists(os.path.join(out, *path))
+
+
+# A run of some scenarios only (SCENARIOS=...) reports what it measured.
+names = [n for n in names if all(have(label, n + ".json") for label in labels)]
+partial = not have(labels[0], "burst.json")
+
+
 def stamp(label):
     with open(os.path.join(out, label + ".stamp")) as f:
         return dict(line.rstrip("\n").split(" ", 1) for line in f if " " in line)
@@ -38,22 +47,26 @@ for label in labels:
         r["ratio_to_ceiling"] = round(r["rps"] / ceiling["rps"], 4) if ceiling["rps"] else 0
         rows.append({k: r[k] for k in ["name", "rps", "p50_ms", "p99_ms", "ratio_to_ceiling",
                                         "errors", "non_2xx"]})
-    smallr = load(label, "home_timeline_small.json")
     with open(os.path.join(out, label, "rss_kb")) as f:
         rss_kb = int(f.read().strip() or 0)
-    with open(os.path.join(out, label, "burst-slow.log")) as f:
-        slow = sum(1 for _ in f)
     result["binaries"][label] = {
         "stamp": stamp(label),
         "scenarios": rows,
+        "rss_mb": round(rss_kb / 1024, 1),
+    }
+    if partial:
+        continue
+    smallr = load(label, "home_timeline_small.json")
+    with open(os.path.join(out, label, "burst-slow.log")) as f:
+        slow = sum(1 for _ in f)
+    result["binaries"][label].update({
         "home_timeline_flatness": {"posts_small": int(small), "rps_small": smallr["rps"],
                                    "p99_ms_small": smallr["p99_ms"], "posts_big": int(posts),
                                    "rps_big": rows[0]["rps"], "p99_ms_big": rows[0]["p99_ms"]},
         "burst": {"post_status": load(label, "burst.json"), "probe": load(label, "probe.json"),
                   "statements_over_100ms": slow},
-        "rss_mb": round(rss_kb / 1024, 1),
         "fanout_after_post_status": load(label, "fanout.json"),
-    }
+    })
 web = os.path.join(out, "web_home.json")
 if os.path.exists(web):
     w = load("web_home.json")
@@ -86,6 +99,13 @@ for i, n in enumerate(names):
     print(line)
 for label in labels:
     b = B[label]
+    home = b["scenarios"][0]["rps"] or 1
+    for r in b["scenarios"]:
+        if r["name"] in ("profile_page", "status_page"):
+            print(f"{label}: {r['name']} {r['rps'] / home:.2f} x home_timeline (goal >= 0.50)")
+    print(f"{label}: server peak RSS {b['rss_mb']} MB")
+    if partial:
+        continue
     fl, bu = b["home_timeline_flatness"], b["burst"]
     print(f"{label}: home @{small} posts {fl['rps_small']:.0f} req/s, p99 {fl['p99_ms_small']:.2f} ms;"
           f" burst of {bu['post_status']['requests']} posts: p99 {bu['post_status']['p99_ms']:.1f} ms,"
@@ -93,13 +113,9 @@ for label in labels:
           f" {bu['probe']['max_ms']:.1f} ms over {bu['probe']['requests']} reads;"
           f" errors {bu['post_status']['errors'] + bu['post_status']['non_2xx']};"
           f" {bu['statements_over_100ms']} statements over 100 ms")
-    home = b["scenarios"][0]["rps"] or 1
-    for r in b["scenarios"]:
-        if r["name"] in ("profile_page", "status_page"):
-            print(f"{label}: {r['name']} {r['rps'] / home:.2f} x home_timeline (goal >= 0.50)")
     fo = b["fanout_after_post_status"]
     print(f"{label}: fan-out queue after post_status: {fo['backlog']} jobs, drained in"
-          f" {fo['drain_s']:.1f} s; server peak RSS {b['rss_mb']} MB")
+          f" {fo['drain_s']:.1f} s")
 if "web_home" in result:
     w = result["web_home"]
     print(f"web app home, first statuses: {w['cold_first_status_ms']} ms cold, "

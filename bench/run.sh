@@ -8,6 +8,10 @@
 #   BASE=/path/to/another/rapport  measures that binary too, in the same
 #                run: each binary seeds its own store (same parameters) and
 #                every scenario runs against both, one after the other
+#   SCENARIOS="favourite profile_page"  only these scenarios on the big
+#                store (after the ceiling), and home_timeline for the pages'
+#                ratio; the burst, trust, flatness and web app runs are
+#                skipped and the report shows what was measured
 #   DB=pg        measures this tree's binary with the store on PostgreSQL too
 #                (label "pg"), in a throwaway cluster made by pg_virtualenv for
 #                the run; its seed is made anew each run (COPY)
@@ -308,25 +312,33 @@ echo "  ceiling: $(cat "$OUT/ceiling.json")"
 kill "$(cat "$NGX_DIR/nginx.pid")"
 rm -f "$NGX_DIR/nginx.pid"
 
-echo "== burst: $BURST_POSTS posts from $CONNS connections right after start"
-for l in "${LABELS[@]}"; do burst "$l"; done
+ALL="home_timeline conversations_feed public_timeline status_context account_statuses
+	profile_page status_page post_status favourite"
+if [ -z "${SCENARIOS:-}" ]; then
+	echo "== burst: $BURST_POSTS posts from $CONNS connections right after start"
+	for l in "${LABELS[@]}"; do burst "$l"; done
 
-echo "== trust recomputed during home_timeline ($ACCOUNTS accounts)"
-for l in "${LABELS[@]}"; do trust "$l"; done
+	echo "== trust recomputed during home_timeline ($ACCOUNTS accounts)"
+	for l in "${LABELS[@]}"; do trust "$l"; done
 
-echo "== home_timeline on $SMALL posts (flatness check)"
-for l in "${LABELS[@]}"; do
-	serve "$l" "${SMALLDIR[$l]}"
-	run home_timeline "$l" "${SMALLDIR[$l]}" 0 home_timeline_small
-	stop_server "$l"
-done
+	echo "== home_timeline on $SMALL posts (flatness check)"
+	for l in "${LABELS[@]}"; do
+		serve "$l" "${SMALLDIR[$l]}"
+		run home_timeline "$l" "${SMALLDIR[$l]}" 0 home_timeline_small
+		stop_server "$l"
+	done
+fi
 
 echo "== rapport on $POSTS posts"
 for l in "${LABELS[@]}"; do serve "$l" "${BIG[$l]}"; done
 # The web app (this tree's build/web) in chromium: home's first statuses.
-node bench/web_home.mjs "http://127.0.0.1:${PORT[new]}" "${BIG[new]}.tokens" "$OUT/web_home.json"
-for s in home_timeline conversations_feed public_timeline status_context account_statuses \
-	profile_page status_page post_status favourite; do
+[ -n "${SCENARIOS:-}" ] ||
+	node bench/web_home.mjs "http://127.0.0.1:${PORT[new]}" "${BIG[new]}.tokens" "$OUT/web_home.json"
+chosen=""
+for s in $ALL; do
+	case " home_timeline ${SCENARIOS:-$ALL} " in *" $s "*) chosen="$chosen $s" ;; esac
+done
+for s in $chosen; do
 	for l in "${LABELS[@]}"; do
 		ROOT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread_root"])' \
 			"${BIG[$l]}/seed.json")

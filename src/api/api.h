@@ -28,6 +28,11 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 void render_cache_init(size_t max_bytes);
 void render_cache_free(void);
 void render_cache_stats(struct cache_stats *out);
+/* The same cache for other rendered pieces, under its one budget (NULL
+ * before render_cache_init): the public pages' articles are kind
+ * RENDER_ARTICLE (entities.c's own kinds are below it). */
+#define RENDER_ARTICLE 16
+struct cache *render_cache_shared(void);
 /* Replies with a finished writer's output (500 if it overflowed). */
 void reply_jw(struct req *r, unsigned status, struct jw *w);
 json_t *ent_account(struct req *r, const struct account *a);

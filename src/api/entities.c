@@ -286,6 +286,11 @@ void render_cache_free(void)
 	render_cache = NULL;
 }
 
+struct cache *render_cache_shared(void)
+{
+	return render_cache;
+}
+
 void render_cache_stats(struct cache_stats *out)
 {
 	if (render_cache)

@@ -131,12 +131,14 @@ static enum store_rc depth(struct core *c, struct db *db, int64_t id, int64_t si
 	return ST_OK;
 }
 
-/* The card of account a as of now, read on db. */
-static enum store_rc compute(struct core *c, struct db *db, const struct account *a,
-			     struct social_card *out)
+/* The figures of account a's card that the daily counters and the clock
+ * make (originals, given, replies received, the days the window spans for
+ * it) and its trust, as of now, read on db; the others are left as they
+ * are. */
+static enum store_rc counters(struct db *db, const struct account *a, int64_t now,
+			      struct social_card *out)
 {
-	memset(out, 0, sizeof *out);
-	int64_t now = now_ms(), since = now - CARD_WINDOW_MS;
+	int64_t since = now - CARD_WINDOW_MS;
 	int64_t span = now - (a->created_at > since ? a->created_at : since);
 	out->days_milli = span < SOCIAL_DAY_MS ? 1000 : span * 1000 / SOCIAL_DAY_MS;
 	struct social_sums sums;
@@ -144,6 +146,16 @@ static enum store_rc compute(struct core *c, struct db *db, const struct account
 	out->originals = sums.originals;
 	out->given = sums.given;
 	out->replies_in = sums.replies_in;
+	return st == ST_OK ? store_social_trust_get(db, a->id, &out->trust_milli) : st;
+}
+
+/* The card of account a as of now, read on db. */
+static enum store_rc compute(struct core *c, struct db *db, const struct account *a,
+			     struct social_card *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t now = now_ms(), since = now - CARD_WINDOW_MS;
+	enum store_rc st = counters(db, a, now, out);
 	if (st == ST_OK)
 		st = reciprocity(c, db, a->id, since, now, out);
 	if (st == ST_OK)
@@ -151,8 +163,6 @@ static enum store_rc compute(struct core *c, struct db *db, const struct account
 	if (st == ST_OK)
 		st = store_social_follows_returned(db, a->id, since, &out->follows_in,
 						   &out->follows_back);
-	if (st == ST_OK)
-		st = store_social_trust_get(db, a->id, &out->trust_milli);
 	return st;
 }
 
@@ -389,7 +399,7 @@ enum rc social_card_shown(struct core *c, int64_t account_id, struct social_card
 	long long gen = atomic_load(&shown_gen);
 	int64_t v[SOCIAL_FIGURES], trust;
 	struct social_card card;
-	enum store_rc st = store_social_card_get(c->db, account_id, stamp, v, &trust);
+	enum store_rc st = store_social_card_get(c->db, account_id, stamp, v, &trust, NULL);
 	if (st == ST_ERROR)
 		return core_store_fail(c, st);
 	v_to_card(v, trust, &card);
@@ -407,31 +417,51 @@ enum rc social_card_shown(struct core *c, int64_t account_id, struct social_card
 
 /* ---- the worker: snapshots of the cards drained events touched ---- */
 
+/* An account a drained event involves, and whether every figure of its
+ * card may have changed (full) or only those counters() makes: a
+ * favourite or boost given or taken back changes the giver's "given" and
+ * nothing else, in no one's card (received ones count nowhere). */
+struct touch {
+	int64_t id;
+	bool full;
+};
+
 static struct {
-	int64_t *ids;
+	struct touch *t;
 	size_t n, cap;
 	bool edges_changed; /* a reply was made or deleted: trust is due */
 } touched;
 
-static void touch(int64_t id)
+static void touch(int64_t id, bool full)
 {
 	if (!id)
 		return;
 	if (touched.n == touched.cap) {
 		touched.cap = touched.cap ? touched.cap * 2 : 1024;
-		touched.ids = xrealloc(touched.ids, touched.cap * sizeof *touched.ids);
+		touched.t = xrealloc(touched.t, touched.cap * sizeof *touched.t);
 	}
-	touched.ids[touched.n++] = id;
+	touched.t[touched.n++] = (struct touch){id, full};
+}
+
+static bool gives_only(enum event_type t)
+{
+	return t == EV_FAVOURITE || t == EV_FAVOURITE_UNDO || t == EV_REBLOG ||
+	       t == EV_REBLOG_UNDO;
 }
 
 enum rc social_capital_see(struct core *c, struct db *db, const struct event *ev)
 {
 	(void)c;
 	(void)db;
-	touch(ev->actor);
-	touch(ev->target);
+	if (gives_only(ev->type)) {
+		if (ev->target != ev->actor) /* social_capital_update counts only others' */
+			touch(ev->actor, false);
+		return RC_OK;
+	}
+	touch(ev->actor, true);
+	touch(ev->target, true);
 	for (int i = 0; i < ev->nrecipients; i++)
-		touch(ev->rcpt[i].account_id);
+		touch(ev->rcpt[i].account_id, true);
 	if (ev->type == EV_REPLY || ev->type == EV_DIRECT || ev->type == EV_STATUS_DELETED)
 		touched.edges_changed = true;
 	return RC_OK;
@@ -444,7 +474,7 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 struct snap {
-	int64_t id, stamp;
+	int64_t id, stamp, at; /* at: when its figures were last all computed */
 	int64_t v[SOCIAL_FIGURES];
 	int nv;
 	int64_t trust;
@@ -455,39 +485,60 @@ struct snap {
 static struct {
 	struct snap *s;
 	int n;
-	int64_t at;
 } pending;
 
-/* Recomputes the cards of ids (n of them) into `pending`: those that
- * changed (every one, with all). Reads on c->db, outside any transaction. */
-static enum rc compute_snaps(struct core *c, const int64_t *ids, int n, bool all)
+/* Account t->id's card into s: all of it when t->full or it has no
+ * snapshot yet, else its snapshot with counters() redone (at stays the
+ * snapshot's: the hourly pass still recomputes the rest as the window
+ * moves). *changed when it differs from the snapshot. ST_NOT_FOUND: the
+ * account is gone. */
+static enum store_rc snap_one(struct core *c, const struct touch *t, int64_t now,
+			      struct snap *s, bool *changed)
+{
+	struct account a;
+	struct social_card card;
+	int64_t old[SOCIAL_FIGURES], old_stamp, old_trust, old_at = 0;
+	enum store_rc st = store_account_get(c->db, c->arena, t->id, &a);
+	if (st != ST_OK)
+		return st;
+	enum store_rc had = store_social_card_get(c->db, t->id, &old_stamp, old, &old_trust, &old_at);
+	if (had == ST_ERROR)
+		return had;
+	bool full = t->full || had == ST_NOT_FOUND;
+	if (full) {
+		st = compute(c, c->db, &a, &card);
+	} else {
+		v_to_card(old, old_trust, &card);
+		st = counters(c->db, &a, now, &card);
+	}
+	if (st != ST_OK)
+		return st;
+	s->id = t->id;
+	s->nv = card_to_v(&card, s->v);
+	s->trust = card.trust_milli;
+	s->at = full ? now : old_at;
+	*changed = had != ST_OK || old_trust != card.trust_milli ||
+		   memcmp(old, s->v, sizeof *old * (size_t)s->nv) != 0;
+	s->stamp = *changed ? id_new() : old_stamp;
+	return ST_OK;
+}
+
+/* Recomputes the cards of t (n of them) into `pending`: those that changed
+ * (every one, with all, and then wholly). Reads on c->db, outside any
+ * transaction. */
+static enum rc compute_snaps(struct core *c, const struct touch *t, int n, bool all)
 {
 	pending.s = arena_calloc(c->arena, (size_t)n + 1, sizeof *pending.s);
 	pending.n = 0;
-	pending.at = now_ms();
+	int64_t now = now_ms();
 	for (int i = 0; i < n; i++) {
-		struct snap *s = &pending.s[pending.n];
-		struct account a;
-		struct social_card card;
-		enum store_rc st = store_account_get(c->db, c->arena, ids[i], &a);
-		if (st == ST_NOT_FOUND)
-			continue; /* gone since */
-		if (st == ST_OK)
-			st = compute(c, c->db, &a, &card);
-		int64_t old[SOCIAL_FIGURES], old_stamp, old_trust;
-		if (st == ST_OK)
-			st = store_social_card_get(c->db, ids[i], &old_stamp, old, &old_trust);
+		struct touch one = {t[i].id, t[i].full || all};
+		bool changed = false;
+		enum store_rc st = snap_one(c, &one, now, &pending.s[pending.n], &changed);
 		if (st == ST_ERROR)
 			return core_store_fail(c, st);
-		s->id = ids[i];
-		s->nv = card_to_v(&card, s->v);
-		s->trust = card.trust_milli;
-		bool same = st == ST_OK && old_trust == card.trust_milli &&
-			    !memcmp(old, s->v, sizeof *old * (size_t)s->nv);
-		if (!same || all) {
-			s->stamp = same ? old_stamp : id_new();
+		if (st == ST_OK && (changed || all))
 			pending.n++;
-		}
 	}
 	return RC_OK;
 }
@@ -496,7 +547,7 @@ static enum store_rc write_snaps(struct db *db)
 {
 	enum store_rc st = ST_OK;
 	for (int i = 0; i < pending.n && st == ST_OK; i++)
-		st = store_social_card_put(db, pending.s[i].id, pending.s[i].stamp, pending.at,
+		st = store_social_card_put(db, pending.s[i].id, pending.s[i].stamp, pending.s[i].at,
 					   pending.s[i].v, pending.s[i].nv, pending.s[i].trust);
 	return st;
 }
@@ -514,10 +565,14 @@ static enum store_rc snaps_fn(struct db *db, void *arg)
 	return write_snaps(db);
 }
 
-/* compute_snaps, written in a transaction of their own. */
-static enum rc refresh(struct core *c, const int64_t *ids, int n, bool all)
+/* Every card of ids recomputed wholly, written in a transaction of their
+ * own. */
+static enum rc refresh(struct core *c, const int64_t *ids, int n)
 {
-	if (compute_snaps(c, ids, n, all))
+	struct touch *t = arena_calloc(c->arena, (size_t)n + 1, sizeof *t);
+	for (int i = 0; i < n; i++)
+		t[i] = (struct touch){ids[i], true};
+	if (compute_snaps(c, t, n, true))
 		return c->err.rc;
 	enum store_rc st = pending.n ? store_tx(c->db, snaps_fn, NULL) : ST_OK;
 	if (st != ST_OK)
@@ -526,15 +581,23 @@ static enum rc refresh(struct core *c, const int64_t *ids, int n, bool all)
 	return RC_OK;
 }
 
+static int cmp_touch(const void *a, const void *b)
+{
+	return cmp_i64(&((const struct touch *)a)->id, &((const struct touch *)b)->id);
+}
+
 enum rc social_capital_prepare(struct core *c, struct db *db)
 {
 	(void)db;
-	qsort(touched.ids, touched.n, sizeof *touched.ids, cmp_i64);
+	qsort(touched.t, touched.n, sizeof *touched.t, cmp_touch);
 	size_t u = 0;
-	for (size_t i = 0; i < touched.n; i++)
-		if (u == 0 || touched.ids[u - 1] != touched.ids[i])
-			touched.ids[u++] = touched.ids[i];
-	enum rc rc = compute_snaps(c, touched.ids, (int)u, false);
+	for (size_t i = 0; i < touched.n; i++) {
+		if (u && touched.t[u - 1].id == touched.t[i].id)
+			touched.t[u - 1].full = touched.t[u - 1].full || touched.t[i].full;
+		else
+			touched.t[u++] = touched.t[i];
+	}
+	enum rc rc = compute_snaps(c, touched.t, (int)u, false);
 	touched.n = 0;
 	return rc;
 }
@@ -776,7 +839,7 @@ static int stale_step(struct core *c)
 		return 0;
 	if (n == STALE_BATCH)
 		trust.next_stale = 0; /* more to do */
-	return refresh(c, ids, n, true) ? -1 : 1;
+	return refresh(c, ids, n) ? -1 : 1;
 }
 
 int social_capital_background(struct core *c)

@@ -1,12 +1,12 @@
 /* view.c - the pieces public pages and feeds share (see view.h). */
 #include "pages/view.h"
+#include "api/api.h"
 #include "core/accounts.h"
 #include "core/fingerprint.h"
 #include "core/timeline.h"
 #include "util/cache.h"
 #include "util/util.h"
 
-#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,7 +43,7 @@ enum rc view_fill(struct req *r, struct status_list *l)
 enum rc view_statuses(struct req *r, const struct account *a, bool public_only, int limit,
 		      struct status_list *out)
 {
-	struct account_tl_opts o = {.exclude_replies = true, .exclude_reblogs = true};
+	struct account_tl_opts o = {.exclude_replies = true, .exclude_reblogs = true, .whole = true};
 	struct page pg = {.limit = public_only ? 2 * limit : limit};
 	enum rc rc = timeline_account(&r->core, 0, a->id, &o, &pg, out);
 	if (rc != RC_OK)
@@ -152,19 +152,11 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
 		 count(r, s->favourites_count, "favourite", "favourites"));
 }
 
-/* ---- the cache of rendered articles ---- */
-
-#define ARTICLES_BYTES (16u << 20)
-#define KIND_ARTICLE 1
-
-static struct cache *articles;
-static pthread_once_t articles_once = PTHREAD_ONCE_INIT;
-
-static void articles_init(void)
-{
-	articles = cache_new(ARTICLES_BYTES);
-}
-
+/* ---- the cache of rendered articles ----
+ *
+ * Articles are kept in the render cache of the API's statuses (kind
+ * RENDER_ARTICLE), under its one budget: a cache of their own added its
+ * whole size to the server's peak memory while either kind sat idle. */
 static int article_stamp(const struct status *s, int64_t *st)
 {
 	st[0] = s->replies_count;
@@ -180,7 +172,9 @@ static const char *article_cached(struct req *r, const struct status *s)
 {
 	int64_t st[CACHE_STAMP_MAX];
 	size_t len;
-	return cache_get(articles, KIND_ARTICLE, s->id, st, article_stamp(s, st), &r->arena, &len);
+	struct cache *c = render_cache_shared();
+	return c ? cache_get(c, RENDER_ARTICLE, s->id, st, article_stamp(s, st), &r->arena, &len)
+		 : NULL;
 }
 
 static const char *article_render(struct req *r, const struct status *s)
@@ -189,9 +183,10 @@ static const char *article_render(struct req *r, const struct status *s)
 	html_init(&h);
 	view_article(&h, r, s, false);
 	const char *out = html_finish(&h, &r->arena);
-	if (out) {
+	struct cache *c = render_cache_shared();
+	if (out && c) {
 		int64_t st[CACHE_STAMP_MAX];
-		cache_put(articles, KIND_ARTICLE, s->id, st, article_stamp(s, st), out, strlen(out));
+		cache_put(c, RENDER_ARTICLE, s->id, st, article_stamp(s, st), out, strlen(out));
 	}
 	return out;
 }
@@ -212,7 +207,6 @@ static const char *close_article(struct req *r, const struct status *s, const ch
 
 enum rc view_render(struct req *r, struct status_list *l, const char ***out)
 {
-	pthread_once(&articles_once, articles_init);
 	const char **html = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *html);
 	struct status **miss = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *miss);
 	int nmiss = 0, k = 0;

@@ -80,9 +80,10 @@ enum store_rc store_social_card_put(struct db *db, int64_t account_id, int64_t s
 				    int64_t computed_at, const int64_t *v, int n,
 				    int64_t trust_milli);
 /* account_id's snapshot: ST_NOT_FOUND if none. v receives up to
- * SOCIAL_FIGURES numbers (missing ones 0). */
+ * SOCIAL_FIGURES numbers (missing ones 0); computed_at (may be NULL) when
+ * its figures were last all computed. */
 enum store_rc store_social_card_get(struct db *db, int64_t account_id, int64_t *stamp,
-				    int64_t *v, int64_t *trust_milli);
+				    int64_t *v, int64_t *trust_milli, int64_t *computed_at);
 /* Accounts whose snapshot was computed before `before`, at most max. */
 enum store_rc store_social_cards_stale(struct db *db, struct arena *ar, int64_t before, int max,
 				       int64_t **ids, int *n);

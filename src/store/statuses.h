@@ -83,6 +83,11 @@ struct account_tl_opts {
 	bool exclude_replies, exclude_reblogs, pinned;
 	const char *tagged; /* lowercase tag or NULL */
 	bool only_media;    /* statuses with media attachments only */
+	/* Rows with their strings, read in the one statement: for a page
+	 * that renders most of its rows (a public profile, whose articles
+	 * are mostly not in the cache), where lite rows would be read again
+	 * by store_statuses_fill. Not for pinned. */
+	bool whole;
 };
 enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, int64_t target,
 			       const struct account_tl_opts *o, const struct page *pg,

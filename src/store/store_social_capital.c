@@ -238,12 +238,12 @@ enum store_rc store_social_card_put(struct db *db, int64_t account_id, int64_t s
 }
 
 enum store_rc store_social_card_get(struct db *db, int64_t account_id, int64_t *stamp,
-				    int64_t *v, int64_t *trust_milli)
+				    int64_t *v, int64_t *trust_milli, int64_t *computed_at)
 {
 	memset(v, 0, sizeof *v * SOCIAL_FIGURES);
 	*stamp = *trust_milli = 0;
 	struct db_stmt *st = db_query(db,
-				      "SELECT stamp, figures, trust_milli FROM social_cards"
+				      "SELECT stamp, figures, trust_milli, computed_at FROM social_cards"
 				      " WHERE account_id = $1",
 				      "i", account_id);
 	if (!st)
@@ -256,6 +256,8 @@ enum store_rc store_social_card_get(struct db *db, int64_t account_id, int64_t *
 		for (int i = 0; p && *p && i < SOCIAL_FIGURES; i++, p = end)
 			v[i] = strtoll(p, &end, 10);
 		*trust_milli = db_int(st, 2);
+		if (computed_at)
+			*computed_at = db_int(st, 3);
 	}
 	db_end(st);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;

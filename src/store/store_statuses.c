@@ -749,8 +749,9 @@ static struct status *list_slot(struct arena *ar, struct status_list *out, int *
 
 /* Runs a list query whose first column is the cursor and the rest
  * LITE_COLS; results newest first, partial (see struct status). */
-static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, int limit,
-			       struct status_list *out)
+/* A page's rows: with their strings (whole) or not (lite_row). */
+static enum store_rc read_rows(struct arena *ar, struct db_stmt *st, bool asc, int limit,
+			       bool whole, struct status_list *out)
 {
 	int room = limit < 64 ? (limit > 0 ? limit : 1) : 64;
 	out->n = 0;
@@ -761,7 +762,10 @@ static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, i
 	while ((rc = db_next(st)) == DB_ROW && out->n < limit) {
 		struct status *s = list_slot(ar, out, &room);
 		out->n++;
-		lite_row(ar, st, 1, s);
+		if (whole)
+			full_row(ar, st, 1, s);
+		else
+			lite_row(ar, st, 1, s);
 		s->cursor = db_int(st, 0);
 	}
 	db_end(st);
@@ -817,6 +821,12 @@ static bool suspended_hides(const struct suspended_set *h, const struct status *
 		return true;
 	return s->reblog && bsearch(&s->reblog->account_id, h->ids, (size_t)h->n,
 				    sizeof *h->ids, cmp_id);
+}
+
+static enum store_rc read_list(struct arena *ar, struct db_stmt *st, bool asc, int limit,
+			       struct status_list *out)
+{
+	return read_rows(ar, st, asc, limit, false, out);
 }
 
 /* VISIBLE for a status whose numbers are known, without reading its row:
@@ -1031,8 +1041,9 @@ enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, cons
 /* $6 target, $7 exclude_replies, $8 exclude_reblogs, $9 unused (pinned
  * statuses are read by PINNED_SQL), $10 tag ('' = any), $11 only_media. Replies to
  * oneself are not "replies". */
-#define ACCOUNT_SQL(ord, F)                                                                    \
-	"SELECT s.id, " LITE_COLS " FROM statuses s" LITE_JOINS                              \
+#define ACCOUNT_SQL(ord, F) ACCOUNT_ROWS_SQL(LITE_COLS, LITE_JOINS, ord, F)
+#define ACCOUNT_ROWS_SQL(cols, joins, ord, F)                                                  \
+	"SELECT s.id, " cols " FROM statuses s" joins                                        \
 	" WHERE s.account_id = $6 AND s.id < $2 AND s.id > $3"                              \
 	" AND ($7 = 0 OR s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = $6)"        \
 	" AND ($8 = 0 OR s.reblog_of_id IS NULL)"                                            \
@@ -1063,20 +1074,25 @@ enum store_rc store_tl_account(struct db *db, struct arena *ar, int64_t viewer, 
 					  (int64_t)pg->limit, now_ms(), target),
 				 asc, pg->limit, out);
 	}
-	static const char *const sql[4] = {ACCOUNT_SQL("DESC", NOT_BLOCKED),
-					   ACCOUNT_SQL("ASC", NOT_BLOCKED), ACCOUNT_SQL("DESC", ""),
-					   ACCOUNT_SQL("ASC", "")};
+	static const char *const sql[2][4] = {
+		{ACCOUNT_SQL("DESC", NOT_BLOCKED), ACCOUNT_SQL("ASC", NOT_BLOCKED),
+		 ACCOUNT_SQL("DESC", ""), ACCOUNT_SQL("ASC", "")},
+		{ACCOUNT_ROWS_SQL(FULL_COLS, FULL_JOINS, "DESC", NOT_BLOCKED),
+		 ACCOUNT_ROWS_SQL(FULL_COLS, FULL_JOINS, "ASC", NOT_BLOCKED),
+		 ACCOUNT_ROWS_SQL(FULL_COLS, FULL_JOINS, "DESC", ""),
+		 ACCOUNT_ROWS_SQL(FULL_COLS, FULL_JOINS, "ASC", "")}};
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	int v;
 	if (variant(db, viewer, asc, &v) != ST_OK)
 		return ST_ERROR;
-	return read_list(ar,
-			 db_query(db, sql[v], "iiiiiibbbtb", viewer, hi, lo, (int64_t)pg->limit,
-				  now_ms(), target, o->exclude_replies, o->exclude_reblogs,
-				  o->pinned, o->tagged ? o->tagged : "", o->only_media),
-			 asc, pg->limit, out);
+	return read_rows(ar,
+			 db_query(db, sql[o->whole][v], "iiiiiibbbtb", viewer, hi, lo,
+				  (int64_t)pg->limit, now_ms(), target, o->exclude_replies,
+				  o->exclude_reblogs, o->pinned, o->tagged ? o->tagged : "",
+				  o->only_media),
+			 asc, pg->limit, o->whole, out);
 }
 
 #define MARKED_SQL(table, ord)                                                              \

@@ -604,6 +604,67 @@ static void drain_makes_snapshots(void **state)
 	assert_int_equal(k.originals, 2);
 }
 
+static int64_t computed_at(struct fx *f, int64_t id)
+{
+	struct db_stmt *st = db_query(f->c.db,
+				      "SELECT computed_at FROM social_cards WHERE account_id = $1", "i", id);
+	assert_non_null(st);
+	assert_int_equal(db_next(st), DB_ROW);
+	int64_t at = db_int(st, 0);
+	db_end(st);
+	return at;
+}
+
+static void drain_all(struct fx *f)
+{
+	while (events_drain(&f->c, true) > 0)
+		arena_free(&f->ar);
+}
+
+/* A favourite or boost given redoes only the giver's counters on its
+ * snapshot: the figures are those of a full computation, and the time its
+ * figures were all computed stays, so the hourly pass still redoes the
+ * others as the window moves (docs/SOCIAL.md, "Card snapshots"). */
+static void given_redoes_the_counters(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = mkuser(f, "ann", false), b = mkuser(f, "ben", false);
+	int64_t p = post(f, a, "one", 0, NULL);
+	post(f, b, "@ann hi", p, NULL);
+	drain_all(f);
+	int64_t old = now_ms() - 20 * 60 * 1000LL;
+	assert_int_equal(db_exec(f->c.db, "UPDATE social_cards SET computed_at = $1", "i", old),
+			 DB_OK);
+	int64_t stamp_a = -1, stamp_b = -1, stamp;
+	struct social_card shown, full;
+	assert_int_equal(social_card_shown(&f->c, a, &shown, &stamp_a), RC_OK);
+	assert_int_equal(social_card_shown(&f->c, b, &shown, &stamp_b), RC_OK);
+	assert_int_equal(status_favourite(&f->c, b, p, true), RC_OK);
+	assert_int_equal(status_reblog(&f->c, b, p, true, NULL), RC_OK);
+	drain_all(f);
+	assert_int_equal(social_card_shown(&f->c, b, &shown, &stamp), RC_OK);
+	assert_true(stamp > stamp_b);
+	assert_int_equal(shown.given, 3); /* the reply, the favourite, the boost */
+	assert_int_equal(social_card_get(&f->c, b, &full), RC_OK);
+	assert_memory_equal(&shown, &full, sizeof shown);
+	assert_int_equal(computed_at(f, b), old);
+	/* What ann received counts nowhere in her card: untouched. */
+	assert_int_equal(social_card_shown(&f->c, a, &shown, &stamp), RC_OK);
+	assert_int_equal(stamp, stamp_a);
+	assert_int_equal(computed_at(f, a), old);
+	/* Taken back: the counters again. */
+	assert_int_equal(status_favourite(&f->c, b, p, false), RC_OK);
+	drain_all(f);
+	assert_int_equal(social_card_shown(&f->c, b, &shown, &stamp), RC_OK);
+	assert_int_equal(shown.given, 2);
+	assert_int_equal(social_card_get(&f->c, b, &full), RC_OK);
+	assert_memory_equal(&shown, &full, sizeof shown);
+	/* A write that may change every figure computes them all. */
+	post(f, b, "two", 0, NULL);
+	drain_all(f);
+	assert_true(computed_at(f, b) > old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -620,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(trust_from_reciprocated_replies, setup,
 						teardown_events),
 		cmocka_unit_test_setup_teardown(drain_makes_snapshots, setup, teardown_events),
+		cmocka_unit_test_setup_teardown(given_redoes_the_counters, setup, teardown_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
