@@ -77,8 +77,11 @@ run_api_pg() { # BIN LABEL: the same API suite with the store on PostgreSQL, in 
 	# commits with synchronous_commit on; no test kills PostgreSQL itself).
 	local out="$log/api.$2" rc
 	echo "== api tests against $1 on PostgreSQL ($2)"
+	# pytest writes to $out; the cluster's own messages (its log when a
+	# command fails) go to $out.cluster.
 	RAPPORT_BIN="$1" RAPPORT_TEST_PG=1 timeout 900 pg_virtualenv -v 15 -t -o fsync=off \
-		"$PY" -m pytest -q -p no:cacheprovider -rfE tests/api >"$out" 2>&1
+		sh -c '"$0" -m pytest -q -p no:cacheprovider -rfE tests/api >"$1" 2>&1' \
+		"$PY" "$out" >"$out.cluster" 2>&1
 	rc=$?
 	tail -25 "$out"
 	count_pytest "$out" $rc

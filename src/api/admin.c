@@ -2,6 +2,7 @@
  * audit log, role changes and moderation queue (core/moderation.h). */
 #include "api/api.h"
 #include "api/api_moderation.h"
+#include "api/api_streaming.h"
 #include "core/detect.h"
 #include "core/moderation.h"
 #include "core/statuses.h"
@@ -155,6 +156,9 @@ void h_admin_account_action(struct req *r)
 		a.type = "none";
 	if (api_check(r, moderation_act(&r->core, r->account_id, id, &a)))
 		return;
+	/* An account that may no longer read loses its open streams. */
+	if (!strcmp(a.type, "suspend") || !strcmp(a.type, "disable"))
+		streaming_close_account(id);
 	reply_json(r, 200, json_object());
 }
 

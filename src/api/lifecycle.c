@@ -2,6 +2,7 @@
  * (api/api_lifecycle.h, core/lifecycle.h). */
 #include "api/api.h"
 #include "api/api_lifecycle.h"
+#include "api/api_streaming.h"
 #include "core/archive.h"
 #include "core/email.h"
 #include "core/lifecycle.h"
@@ -27,6 +28,8 @@ void h_rapport_password(struct req *r)
 						   param_str(r, "current_password"),
 						   param_str(r, "password"))))
 		return;
+	/* The revoked sessions' streams end too (this one's client reconnects). */
+	streaming_close_account(r->account_id);
 	reply_json(r, 200, json_pack("{s:b}", "revoked", 1));
 }
 
@@ -80,6 +83,7 @@ void h_rapport_apps_revoke(struct req *r)
 	int64_t id;
 	if (!path_id(r, 0, &id) || api_check(r, lifecycle_app_revoke(&r->core, r->account_id, id)))
 		return;
+	streaming_close_account(r->account_id);
 	reply_json(r, 200, json_object());
 }
 
@@ -88,6 +92,7 @@ void h_rapport_account_delete(struct req *r)
 	if (api_check(r, lifecycle_account_delete(&r->core, r->account_id,
 						  param_str(r, "password"))))
 		return;
+	streaming_close_account(r->account_id);
 	reply_json(r, 200, json_object());
 }
 

@@ -233,8 +233,8 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	struct core *c = x->c;
 	struct status *s = x->s;
 	enum store_rc st = store_status_insert(db, s);
-	/* media attachments (core/media.h) */
-	if (st == ST_OK && x->in->nmedia &&
+	/* media attachments (core/media.h); a remote status (no in) has none here */
+	if (st == ST_OK && x->in && x->in->nmedia &&
 	    media_attach(c, db, s->account_id, s->id, x->in->media_ids, x->in->nmedia))
 		return tx_fail(x, c->err.rc);
 	if (st == ST_OK)
@@ -633,7 +633,8 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 		st = index_text(db, now, x->f);
 	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
 	if (st == ST_OK)
-		st = poll_edit(x->c, db, now->id, now->account_id, x->in->poll, now->edited_at);
+		st = poll_edit(x->c, db, now->id, now->account_id, x->in ? x->in->poll : NULL,
+			       now->edited_at);
 	if (st == ST_OK)
 		st = previews_link(x->c, db, now->id, now->visibility, x->f->first_link);
 	return st;

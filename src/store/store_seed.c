@@ -91,8 +91,9 @@ static const char *const COPY_SQL[NCOPY] = {
 	"COPY mentions (status_id, account_id) FROM STDIN",
 	"COPY status_tags (status_id, tag_id) FROM STDIN",
 	"COPY favourites (id, account_id, status_id, created_at) FROM STDIN",
-	"COPY notifications (id, account_id, from_account_id, type, status_id, created_at)"
-	" FROM STDIN",
+	/* (two literals in one element: clang asks for the parentheses) */
+	("COPY notifications (id, account_id, from_account_id, type, status_id, created_at)"
+	 " FROM STDIN"),
 	"COPY seed_feed (account_id, status_id) FROM STDIN",
 	"COPY seed_conv (id, account_id, participants, last_status_id, unread) FROM STDIN",
 };

@@ -14,7 +14,7 @@ import pytest
 import requests
 from mastodon import Mastodon, StreamListener
 
-from conftest import Server
+from conftest import PASSWORD, Server, run_cli
 
 WAIT = 2.0
 
@@ -408,3 +408,33 @@ def test_websocket_ping(make_server):
         assert op == 0x9  # ping
     finally:
         ws.close()
+
+
+def test_streams_end_when_the_account_may_no_longer_read(make_server):
+    """Suspending an account, changing its password (other sessions are
+    signed out) or deleting it ends its open streams; others' go on."""
+    srv = make_server(env={"RAPPORT_STREAM_HEARTBEAT_MS": "250"})
+    mod, target, other = srv.user(), srv.user(), srv.user()
+    run_cli("user", "role", mod.name, "moderator", data=srv.data)
+    admin_tok = srv.token(mod.email, scopes="read write admin:read admin:write")
+    watched = SSE(srv, target.token, "/api/v1/streaming/user")
+    bystander = SSE(srv, other.token, "/api/v1/streaming/user")
+    try:
+        r = requests.post(srv.url(f"/api/v1/admin/accounts/{target.id}/action"),
+                          headers={"Authorization": "Bearer " + admin_tok},
+                          data={"type": "suspend", "text": "spam"})
+        assert r.status_code == 200, r.text
+        assert watched.wait(lambda x: x.ended, timeout=3)
+        assert not bystander.ended
+    finally:
+        watched.close()
+
+    s = SSE(srv, other.token, "/api/v1/streaming/user")
+    try:
+        r = other.post("/api/rapport/v1/account/password",
+                       json={"current_password": PASSWORD, "password": "another long password"})
+        assert r.status_code == 200, r.text
+        assert s.wait(lambda x: x.ended, timeout=3)
+    finally:
+        s.close()
+        bystander.close()
