@@ -140,7 +140,9 @@ def test_systemd_units_are_valid(tmp_path):
         pytest.fail("systemd-analyze is missing (Debian's systemd package)")
     units = []
     for name in ["rapport.service", "rapport-backup.service", "rapport-backup.timer"]:
-        text = (ROOT / "deploy" / name).read_text().replace("/usr/local/bin/rapport", BIN)
+        # systemd wants an absolute path; RAPPORT_BIN may be relative.
+        text = (ROOT / "deploy" / name).read_text().replace("/usr/local/bin/rapport",
+                                                             str(Path(BIN).resolve()))
         (tmp_path / name).write_text(text)
         units.append(str(tmp_path / name))
     p = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
