@@ -277,8 +277,9 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
-/* An absolute http(s) URL without control characters, trimmed as a browser
- * trims it; *len gets its length. */
+/* An absolute http(s) URL without control characters or spaces inside,
+ * trimmed as a browser trims it; *len gets its length. A space inside is
+ * no URL (and would read like another attribute to a careless eye). */
 static const char *href_of(const GumboNode *n, size_t *len)
 {
 	const char *v = attr(n, "href");
@@ -293,7 +294,7 @@ static const char *href_of(const GumboNode *n, size_t *len)
 	    (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)))
 		return NULL;
 	for (size_t i = 0; i < k; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+		if ((unsigned char)v[i] <= 0x20 || v[i] == 0x7f)
 			return NULL;
 	*len = k;
 	return v;

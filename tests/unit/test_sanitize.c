@@ -130,6 +130,7 @@ static void refuses_links_that_are_not_http(void **state)
 		"https:/evil.example",
 		"",
 		"\x01https://x.example/",
+		"https://x.example/a onclick=alert(1)", /* a space inside: no URL */
 	};
 	char in[256];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
