@@ -1,5 +1,6 @@
 /* linkcard.c - OpenGraph and HTML meta into a preview card (linkcard.h). */
 #include "core/linkcard.h"
+#include "util/gumbo_heap.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -10,63 +11,6 @@
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
-
-/* ---- gumbo's memory: every block on one list, freed at once (its own
- * destroy function recurses once per level of the tree) ---- */
-
-union block {
-	struct {
-		union block *prev, *next;
-	} l;
-	max_align_t align;
-};
-
-static void *heap_alloc(void *ud, size_t n)
-{
-	union block **head = ud, *b = xmalloc(sizeof *b + n);
-	b->l.prev = NULL;
-	b->l.next = *head;
-	if (*head)
-		(*head)->l.prev = b;
-	*head = b;
-	return b + 1;
-}
-
-static void heap_free(void *ud, void *p)
-{
-	if (!p)
-		return;
-	union block **head = ud, *b = (union block *)p - 1;
-	if (b->l.prev)
-		b->l.prev->l.next = b->l.next;
-	else
-		*head = b->l.next;
-	if (b->l.next)
-		b->l.next->l.prev = b->l.prev;
-	free(b);
-}
-
-static void heap_release(union block *b)
-{
-	while (b) {
-		union block *next = b->l.next;
-		free(b);
-		b = next;
-	}
-}
-
-/* The length of html up to its LINKCARD_MAX_TAGS-th tag. */
-static size_t cap_tags(const char *html, size_t len)
-{
-	size_t tags = 0;
-	for (size_t i = 0; i + 1 < len; i++) {
-		char c = html[i + 1];
-		if (html[i] == '<' && (isalpha((unsigned char)c) || c == '/' || c == '!' || c == '?') &&
-		    ++tags > LINKCARD_MAX_TAGS)
-			return i;
-	}
-	return len;
-}
 
 /* ---- clean text ---- */
 
@@ -256,12 +200,10 @@ int linkcard_extract(struct arena *ar, const char *html, size_t len, const char 
 		return -1;
 	if (len > LINKCARD_MAX_INPUT)
 		len = LINKCARD_MAX_INPUT;
-	len = cap_tags(html, len);
-	union block *heap = NULL;
+	len = gumbo_cap_tags(html, len, LINKCARD_MAX_TAGS);
+	struct gumbo_heap heap = {0};
 	GumboOptions o = kGumboDefaultOptions;
-	o.allocator = heap_alloc;
-	o.deallocator = heap_free;
-	o.userdata = &heap;
+	gumbo_heap_options(&heap, &o);
 	o.max_errors = 0;
 	GumboOutput *g = gumbo_parse_with_options(&o, html, len);
 	struct found f;
@@ -273,7 +215,7 @@ int linkcard_extract(struct arena *ar, const char *html, size_t len, const char 
 	/* uncut: a URL cut short would be another URL; resolve() refuses long ones */
 	const char *img = best(&f, F_IMAGE, ar, LINKCARD_MAX_INPUT);
 	out->image = *img ? resolve(ar, page_url, img) : NULL;
-	heap_release(heap);
+	gumbo_heap_release(&heap);
 	if (!out->image)
 		out->image = "";
 	if (!*out->provider_name)

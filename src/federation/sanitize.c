@@ -7,6 +7,7 @@
  * need, so the cap never cuts a tag and the fragment is always closed. */
 #include "federation/sanitize.h"
 #include "util/buf.h"
+#include "util/gumbo_heap.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -81,50 +82,6 @@ static const struct rule *rule_of(const GumboNode *n)
 	if (n->v.element.tag_namespace != GUMBO_NAMESPACE_HTML)
 		return &drop;
 	return n->v.element.tag < GUMBO_TAG_LAST ? &RULES[n->v.element.tag] : &unwrap;
-}
-
-/* ---- gumbo's memory: every block on one list, freed at once ---- */
-
-union block {
-	struct {
-		union block *prev, *next;
-	} l;
-	max_align_t align;
-};
-
-static void *heap_alloc(void *ud, size_t n)
-{
-	union block **head = ud, *b = xmalloc(sizeof *b + n);
-	b->l.prev = NULL;
-	b->l.next = *head;
-	if (*head)
-		(*head)->l.prev = b;
-	*head = b;
-	return b + 1;
-}
-
-static void heap_free(void *ud, void *p)
-{
-	if (!p)
-		return;
-	union block **head = ud, *b = (union block *)p - 1;
-	if (b->l.prev)
-		b->l.prev->l.next = b->l.next;
-	else
-		*head = b->l.next;
-	if (b->l.next)
-		b->l.next->l.prev = b->l.prev;
-	free(b);
-}
-
-/* gumbo_destroy_output() recurses once per level of the tree; this does not. */
-static void heap_release(union block *b)
-{
-	while (b) {
-		union block *next = b->l.next;
-		free(b);
-		b = next;
-	}
 }
 
 /* ---- escaping ---- */
@@ -509,27 +466,11 @@ static void walk(struct san *s, const GumboNode *root)
 	}
 }
 
-/* The length of html up to its SANITIZE_MAX_TAGS-th tag: the parser's
- * tree building costs up to depth times tags, so tags are what is bounded. */
-static size_t cap_tags(const char *html, size_t len)
-{
-	size_t tags = 0;
-	for (size_t i = 0; i + 1 < len; i++) {
-		char c = html[i + 1];
-		if (html[i] == '<' && (isalpha((unsigned char)c) || c == '/' || c == '!' || c == '?') &&
-		    ++tags > SANITIZE_MAX_TAGS)
-			return i;
-	}
-	return len;
-}
-
 char *sanitize_html(const char *html, size_t len, size_t max_out)
 {
-	union block *heap = NULL;
+	struct gumbo_heap heap = {0};
 	GumboOptions o = kGumboDefaultOptions;
-	o.allocator = heap_alloc;
-	o.deallocator = heap_free;
-	o.userdata = &heap;
+	gumbo_heap_options(&heap, &o);
 	o.max_errors = 0;
 	o.fragment_context = GUMBO_TAG_DIV;
 	o.fragment_namespace = GUMBO_NAMESPACE_HTML;
@@ -539,7 +480,7 @@ char *sanitize_html(const char *html, size_t len, size_t max_out)
 	}
 	if (len > SANITIZE_MAX_INPUT)
 		len = SANITIZE_MAX_INPUT;
-	len = cap_tags(html, len);
+	len = gumbo_cap_tags(html, len, SANITIZE_MAX_TAGS);
 	GumboOutput *g = gumbo_parse_with_options(&o, html, len);
 	struct san s = {0};
 	/* output that is read again in full: no more bytes or tags than input */
@@ -547,6 +488,6 @@ char *sanitize_html(const char *html, size_t len, size_t max_out)
 	walk(&s, g->root);
 	while (s.depth)
 		close_top(&s);
-	heap_release(heap);
+	gumbo_heap_release(&heap);
 	return buf_steal(&s.out);
 }
