@@ -78,6 +78,12 @@ enum db_rc db_script(struct db *db, const char *sql);
  * its rows in COPY's text format (tab-separated, \N for NULL, backslash
  * escapes). PostgreSQL only: DB_ERROR on a backend without it. */
 enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t len);
+/* Reads rows in bulk: sql is a `COPY (SELECT ...) TO STDOUT` and fn gets
+ * each row in COPY's text format (one line, its '\n' included), and
+ * returns 0 to go on. DB_OK once every row was read; DB_ERROR when fn
+ * stopped or the backend failed. PostgreSQL only, as db_copy_in. */
+enum db_rc db_copy_out(struct db *db, const char *sql,
+		       int (*fn)(const char *row, size_t len, void *ctx), void *ctx);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
  * SQLite) so that a read-then-write transaction cannot deadlock. */

@@ -3,6 +3,7 @@
 #include "store/db.h"
 #include "store/db_sqlite.h"
 #include "store/schema.h"
+#include "store/store_internal.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -136,7 +137,7 @@ static enum store_rc lock_dir(const char *dir, int *fd)
  * held by a connection of its own for the process's life, refuses a
  * second process with the same one. PostgreSQL drops it with the session
  * when a process dies. */
-#define NODE_LOCK_BASE 1382117500
+#define NODE_LOCK_BASE STORE_NODE_LOCK_BASE
 
 static enum store_rc lock_node(struct store *s, int node_id)
 {

@@ -114,4 +114,8 @@ static inline bool db_is_pg(struct db *db)
 	return db_backend(db)[0] == 'p';
 }
 
+/* Node id n of a serving process on PostgreSQL holds the session advisory
+ * lock STORE_NODE_LOCK_BASE + n (store.c); store copy looks for them. */
+#define STORE_NODE_LOCK_BASE 1382117500
+
 #endif
