@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_TABLES 256
 #define MAX_COLS 64
@@ -123,12 +124,21 @@ static enum store_rc pg_check_idle(struct copy *c, struct side *s)
 	return ST_OK;
 }
 
+static bool has_store(const char *dir)
+{
+	char path[4096];
+	return snprintf(path, sizeof path, "%s/rapport.db", dir) < (int)sizeof path &&
+	       !access(path, F_OK);
+}
+
 static enum store_rc side_open(struct copy *c, int i, const char *where)
 {
 	struct side *s = &c->side[i];
 	s->where = where;
 	s->pg = db_is_url(where);
 	/* exclusive takes a SQLite store's serve.lock for the whole run. */
+	if (i == SRC && !s->pg && !has_store(where))
+		return fail(c, "no store in %s", where);
 	struct store_options so = {.dir = s->pg ? "." : where, .url = s->pg ? where : NULL,
 				   .sync_full = true, .bulk = true, .exclusive = !s->pg};
 	if (store_open(&so, &s->st) != ST_OK)
@@ -601,18 +611,34 @@ static enum store_rc pass_run(struct copy *c, struct ctable *t, int from, struct
 
 /* ---- the destination's transaction ---- */
 
+/* The first table of side i with a row, in *full; NULL when none has. */
+static enum store_rc first_full(struct copy *c, int i, const char **full)
+{
+	struct side *s = &c->side[i];
+	*full = NULL;
+	for (int k = 0; k < c->ntables && !*full; k++) {
+		int64_t one;
+		enum db_rc rc = db_scalar(s->db, &one, c->t[k].probe_sql, "");
+		if (rc != DB_ROW && rc != DB_DONE)
+			return fail(c, "cannot read %s: %s", c->t[k].name, db_errmsg(s->db));
+		if (rc == DB_ROW)
+			*full = c->t[k].name;
+	}
+	return ST_OK;
+}
+
+/* The destination must be new, and the source must not be (a mistyped
+ * source would otherwise be a new store, copied as nothing). */
 static enum store_rc check_empty(struct copy *c)
 {
-	struct side *d = &c->side[DST];
-	for (int i = 0; i < c->ntables; i++) {
-		int64_t one;
-		enum db_rc rc = db_scalar(d->db, &one, c->t[i].probe_sql, "");
-		if (rc == DB_ROW)
-			return fail(c, "the destination is not empty (%s has rows): copy into a new "
-				       "store only", c->t[i].name);
-		if (rc != DB_DONE)
-			return fail(c, "cannot read %s: %s", c->t[i].name, db_errmsg(d->db));
-	}
+	const char *src, *dst;
+	if (first_full(c, SRC, &src) != ST_OK || first_full(c, DST, &dst) != ST_OK)
+		return ST_ERROR;
+	if (dst)
+		return fail(c, "the destination is not empty (%s has rows): copy into a new "
+			       "store only", dst);
+	if (!src)
+		return fail(c, "the source store is empty: nothing to copy");
 	return ST_OK;
 }
 

@@ -196,6 +196,14 @@ def test_refusals_and_a_changed_row(tmp_path):
     url = pg_url()
     store("copy", "--from", str(src.data), "--to", url)
 
+    # From a directory without a store, or a database without rows: refused
+    # (a mistyped source is not made into a new store and copied as nothing).
+    p = store("copy", "--from", str(tmp_path / "typo"), "--to", pg_url(), check=False)
+    assert p.returncode == 1 and "no store in" in p.stderr
+    assert not (tmp_path / "typo").exists()
+    p = store("copy", "--from", pg_url(), "--to", str(tmp_path / "new"), check=False)
+    assert p.returncode == 1 and "source store is empty" in p.stderr
+
     # Into a store that has rows: refused, nothing written.
     db = _PgConn(url)
     n = db.execute("SELECT COUNT(*) FROM statuses").fetchone()[0]
