@@ -53,8 +53,7 @@ struct copy {
 	struct side side[2];
 	struct ctable t[MAX_TABLES];
 	int ntables;
-	char *remake[MAX_TABLES * 4]; /* dropped for the load, made again after */
-	int nremake;
+	struct st_bulk bulk; /* dropped for the load, made again after */
 	char *err;
 	size_t errlen;
 };
@@ -165,8 +164,7 @@ static void copy_free(struct copy *c)
 		free(t->read_sql[1]);
 		free(t->write_sql);
 	}
-	for (int i = 0; i < c->nremake; i++)
-		free(c->remake[i]);
+	st_bulk_free(&c->bulk);
 	free(c);
 }
 
@@ -642,58 +640,6 @@ static enum store_rc check_empty(struct copy *c)
 	return ST_OK;
 }
 
-/* What the load does without, as pairs (how to drop it, how to make it
- * again): PostgreSQL's foreign keys, checked at each row, would make tables
- * load parent first (and a table that refers to itself row by row), and
- * every secondary index is built once from the loaded rows faster than
- * row by row. Added back before the check, the keys check every row once.
- * SQLite defers its foreign keys to the commit instead. */
-static const char *const DEFERRED_PG =
-	"SELECT 'ALTER TABLE ' || conrelid::regclass::text || ' DROP CONSTRAINT '"
-	" || quote_ident(conname), 'ALTER TABLE ' || conrelid::regclass::text"
-	" || ' ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)"
-	" FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
-	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
-	" WHERE schemaname = current_schema()"
-	" AND indexname NOT IN (SELECT conname FROM pg_constraint)";
-static const char *const DEFERRED_SQLITE =
-	"SELECT 'DROP INDEX \"' || name || '\"', sql FROM sqlite_master"
-	" WHERE type = 'index' AND sql IS NOT NULL";
-#define MAX_DEFERRED (MAX_TABLES * 4)
-
-static enum store_rc drop_for_load(struct copy *c)
-{
-	struct side *d = &c->side[DST];
-	struct db_stmt *st = db_query(d->db, d->pg ? DEFERRED_PG : DEFERRED_SQLITE, "");
-	if (!st)
-		return fail(c, "cannot read the indexes: %s", db_errmsg(d->db));
-	char *drops[MAX_DEFERRED];
-	int n = 0;
-	while (db_next(st) == DB_ROW && n < MAX_DEFERRED) {
-		drops[n++] = xstrdup(db_text(st, 0));
-		c->remake[c->nremake++] = xstrdup(db_text(st, 1));
-	}
-	db_end(st);
-	enum store_rc rc = n >= MAX_DEFERRED ? fail(c, "too many indexes") : ST_OK;
-	for (int i = 0; i < n; i++) {
-		if (rc == ST_OK && db_script(d->db, drops[i]) != DB_OK)
-			rc = fail(c, "cannot drop an index: %s", db_errmsg(d->db));
-		free(drops[i]);
-	}
-	return rc;
-}
-
-/* In the reverse order: indexes before the foreign keys that use them. */
-static enum store_rc remake_after_load(struct copy *c)
-{
-	struct db *db = c->side[DST].db;
-	for (int i = c->nremake - 1; i >= 0; i--)
-		if (db_script(db, c->remake[i]) != DB_OK)
-			return fail(c, "a row the copy wrote breaks a rule of the schema: %s",
-				    db_errmsg(db));
-	return ST_OK;
-}
-
 static enum store_rc dst_begin(struct copy *c)
 {
 	struct side *d = &c->side[DST];
@@ -704,7 +650,9 @@ static enum store_rc dst_begin(struct copy *c)
 				   " CREATE TEMP TABLE copy_fts (id INTEGER)";
 	if (db_script(d->db, prep) != DB_OK)
 		return fail(c, "cannot prepare the destination: %s", db_errmsg(d->db));
-	return drop_for_load(c);
+	return st_bulk_drop(d->db, &c->bulk) == ST_OK
+		       ? ST_OK
+		       : fail(c, "cannot drop the indexes for the load: %s", db_errmsg(d->db));
 }
 
 /* The search index of the statuses the source's index holds, as
@@ -750,7 +698,10 @@ static enum store_rc dst_finish(struct copy *c)
 		return fail(c, "cannot build the search index: %s", db_errmsg(d->db));
 	if (d->pg && set_sequences(c) != ST_OK)
 		return ST_ERROR;
-	return remake_after_load(c);
+	if (st_bulk_remake(d->db, &c->bulk) != ST_OK)
+		return fail(c, "a row the copy wrote breaks a rule of the schema: %s",
+			    db_errmsg(d->db));
+	return ST_OK;
 }
 
 /* A consistent view of the source for the whole read. */

@@ -118,4 +118,19 @@ static inline bool db_is_pg(struct db *db)
  * lock STORE_NODE_LOCK_BASE + n (store.c); store copy looks for them. */
 #define STORE_NODE_LOCK_BASE 1382117500
 
+/* Bulk loads (store copy; the seeder on PostgreSQL): what slows a load row
+ * by row -- every secondary index, and PostgreSQL's foreign keys, checked
+ * at each row -- is dropped by st_bulk_drop (inside the load's transaction)
+ * and made again from the loaded rows by st_bulk_remake: one sort per
+ * index, one join per key, which checks every row once. b keeps the
+ * statements; st_bulk_remake frees them (st_bulk_free when not called). */
+#define ST_BULK_MAX 1024
+struct st_bulk {
+	char *remake[ST_BULK_MAX];
+	int n;
+};
+enum store_rc st_bulk_drop(struct db *db, struct st_bulk *b);
+enum store_rc st_bulk_remake(struct db *db, struct st_bulk *b);
+void st_bulk_free(struct st_bulk *b);
+
 #endif

@@ -21,22 +21,20 @@
 static char *saved_index_sql[SEED_MAX_INDEXES];
 static int nsaved;
 
-/* The indexes that are not a table's primary key or unique constraints,
- * from each backend's catalogue. */
+/* SQLite: the indexes that are not a table's primary key or unique
+ * constraints, from its catalogue. */
 static const char *const INDEX_SQL =
 	"SELECT name, sql FROM sqlite_master WHERE type = 'index'"
 	" AND sql IS NOT NULL AND tbl_name IN ('statuses',"
 	" 'notifications', 'favourites', 'mentions', 'status_tags',"
 	" 'follows', 'conversations')";
-static const char *const INDEX_SQL_PG =
-	"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-	" AND tablename IN ('statuses', 'notifications', 'favourites', 'mentions',"
-	" 'status_tags', 'follows', 'conversations')"
-	" AND indexname NOT IN (SELECT conname FROM pg_constraint)";
+/* On PostgreSQL, every secondary index and the foreign keys (each COPYed
+ * row was checked against every table it refers to): st_bulk_drop. */
+static struct st_bulk seed_bulk;
 
 static enum store_rc drop_indexes(struct db *db)
 {
-	struct db_stmt *st = db_query(db, db_is_pg(db) ? INDEX_SQL_PG : INDEX_SQL, "");
+	struct db_stmt *st = db_query(db, INDEX_SQL, "");
 	if (!st)
 		return ST_ERROR;
 	char *names[SEED_MAX_INDEXES];
@@ -201,6 +199,7 @@ enum store_rc store_seed_begin(struct db *db)
 	copy_bytes = 0;
 	copy_failed = false;
 	const char *fast = db_is_pg(db) ? "SET synchronous_commit = off;"
+					  " SET maintenance_work_mem = '256MB'; SET work_mem = '256MB';"
 					  " CREATE TEMP TABLE seed_feed (account_id BIGINT, status_id BIGINT);"
 					  " CREATE TEMP TABLE seed_conv (id BIGINT, account_id BIGINT,"
 					  " participants TEXT, last_status_id BIGINT, unread BIGINT)"
@@ -210,7 +209,7 @@ enum store_rc store_seed_begin(struct db *db)
 		return ST_ERROR;
 	if (db_begin(db) != DB_OK)
 		return ST_ERROR;
-	return drop_indexes(db);
+	return db_is_pg(db) ? st_bulk_drop(db, &seed_bulk) : drop_indexes(db);
 }
 
 enum store_rc store_seed_checkpoint(struct db *db)
@@ -242,13 +241,14 @@ enum store_rc store_seed_finish(struct db *db)
 		return ST_ERROR;
 	log_info("seed: search index built and merged in %lld ms", (long long)(mono_ms() - t));
 	t = mono_ms();
-	if (restore_indexes(db) != ST_OK)
+	if ((pg ? st_bulk_remake(db, &seed_bulk) : restore_indexes(db)) != ST_OK)
 		return ST_ERROR;
 	log_info("seed: indexes built in %lld ms", (long long)(mono_ms() - t));
 	if (db_commit(db) != DB_OK)
 		return ST_ERROR;
 	t = mono_ms();
-	enum store_rc rc = st_rc(db_script(db, pg ? "ANALYZE; SET synchronous_commit = on"
+	enum store_rc rc = st_rc(db_script(db, pg ? "ANALYZE; SET synchronous_commit = on;"
+						    " RESET maintenance_work_mem; RESET work_mem"
 						  : "PRAGMA analysis_limit=1000; ANALYZE;"
 						    " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
 	log_info("seed: analyzed in %lld ms", (long long)(mono_ms() - t));
