@@ -178,3 +178,13 @@ enum db_rc db_copy_out(struct db *db, const char *sql,
 	}
 	return db->ops->copy_out(db, sql, fn, ctx);
 }
+
+enum db_rc db_exec_texts(struct db *db, const char *sql, int n, const char *const *v,
+			 const size_t *len)
+{
+	if (!db->ops->exec_texts) {
+		log_error("%s: no row load", db->ops->name);
+		return DB_ERROR;
+	}
+	return db->ops->exec_texts(db, sql, n, v, len);
+}

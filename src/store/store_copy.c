@@ -2,8 +2,8 @@
  *
  * Rows are read from SQLite with a plain SELECT and from PostgreSQL with
  * COPY ... TO STDOUT, and written into PostgreSQL with COPY ... FROM STDIN
- * and into SQLite as JSON arrays of rows, one INSERT ... SELECT FROM
- * json_each per few megabytes. Every row read passes through take_row(),
+ * and into SQLite with a prepared INSERT per row (db_exec_texts), in the
+ * one transaction. Every row read passes through take_row(),
  * which checks its integers, adds its hash to the table's checksum and
  * hands it to the writer. The SQL built here for each table lives until
  * the stores are closed: the backends cache statements by the SQL's
@@ -24,7 +24,6 @@
 #define MAX_TABLES 256
 #define MAX_COLS 64
 #define PG_FLUSH (16u << 20)     /* bytes of COPY data per COPY statement */
-#define SQLITE_FLUSH (4u << 20)  /* bytes of JSON per INSERT */
 #define BUF_CAP (1u << 30)
 #define FTS_TABLE "statuses_fts" /* the search index (store_fts_insert) */
 
@@ -259,14 +258,14 @@ static enum store_rc load_cols(struct copy *c, struct ctable *t, int i)
 	return rc;
 }
 
-/* "a", "b", ... or, for JSON rows, value ->> 0, value ->> 1, ... */
-static char *col_list(const struct ctable *t, bool json)
+/* "a", "b", ... or $1, $2, ... */
+static char *col_list(const struct ctable *t, bool params)
 {
 	struct buf b;
 	buf_init(&b, 1 << 16);
 	for (int k = 0; k < t->ncols; k++) {
-		int e = json ? buf_printf(&b, "%svalue ->> %d", k ? ", " : "", k)
-			     : buf_printf(&b, "%s\"%s\"", k ? ", " : "", t->cols[k]);
+		int e = params ? buf_printf(&b, "%s$%d", k ? ", " : "", k + 1)
+			       : buf_printf(&b, "%s\"%s\"", k ? ", " : "", t->cols[k]);
 		if (e)
 			break; /* b.over: names are short, the cap is not reached */
 	}
@@ -288,8 +287,7 @@ static void build_sql(struct copy *c, struct ctable *t, const char *write_to)
 		t->write_sql = fmt_sql("COPY \"%s\" (%s) FROM STDIN", write_to, wcols);
 	} else {
 		char *vals = col_list(t, true);
-		t->write_sql = fmt_sql("INSERT INTO \"%s\" (%s) SELECT %s FROM json_each($1)",
-				       write_to, wcols, vals);
+		t->write_sql = fmt_sql("INSERT INTO \"%s\" (%s) VALUES (%s)", write_to, wcols, vals);
 		free(vals);
 	}
 	free(cols);
@@ -403,41 +401,25 @@ static void put(struct pass *p, const char *s, size_t n)
 		p->failed = true; /* over the cap: reported by the flush */
 }
 
-/* A value in COPY's text format, or as a JSON value. */
-static void put_value(struct pass *p, const char *v, size_t n, bool is_int)
+/* A value in COPY's text format. */
+static void put_value(struct pass *p, const char *v, size_t n)
 {
-	bool json = !p->to->pg;
 	if (!v) {
-		put(p, json ? "null" : "\\N", json ? 4 : 2);
+		put(p, "\\N", 2);
 		return;
 	}
-	if (is_int) {
-		put(p, v, n);
-		return;
-	}
-	if (json)
-		put(p, "\"", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		char esc[8];
-		int en = 0;
-		if (json && (ch == '"' || ch == '\\'))
-			en = snprintf(esc, sizeof esc, "\\%c", ch);
-		else if (json && ch < 0x20)
-			en = snprintf(esc, sizeof esc, "\\u%04x", ch);
-		else if (!json && (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r'))
-			en = snprintf(esc, sizeof esc, "\\%c",
-				      ch == '\\' ? '\\' : ch == '\t' ? 't' : ch == '\n' ? 'n' : 'r');
-		if (!en)
+		char c = v[i];
+		char esc = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+		if (!esc)
 			continue;
+		char e[2] = {'\\', esc};
 		put(p, v + run, i - run);
-		put(p, esc, (size_t)en);
+		put(p, e, 2);
 		run = i + 1;
 	}
 	put(p, v + run, n - run);
-	if (json)
-		put(p, "\"", 1);
 }
 
 static enum store_rc flush(struct pass *p)
@@ -446,13 +428,7 @@ static enum store_rc flush(struct pass *p)
 		return ST_OK;
 	if (p->failed)
 		return fail(p->c, "a row of %s is too large to copy", p->t->name);
-	enum db_rc rc;
-	if (p->to->pg) {
-		rc = db_copy_in(p->to->db, p->t->write_sql, p->out.data, p->out.len);
-	} else {
-		put(p, "]", 1);
-		rc = p->failed ? DB_ERROR : db_exec(p->to->db, p->t->write_sql, "t", p->out.data);
-	}
+	enum db_rc rc = db_copy_in(p->to->db, p->t->write_sql, p->out.data, p->out.len);
 	buf_free(&p->out);
 	buf_init(&p->out, BUF_CAP);
 	if (rc != DB_OK)
@@ -460,17 +436,22 @@ static enum store_rc flush(struct pass *p)
 	return ST_OK;
 }
 
+/* Into PostgreSQL, COPY's text format, a COPY every few megabytes; into
+ * SQLite, an INSERT a row (a prepared statement in one transaction). */
 static enum store_rc write_row(struct pass *p, const char *const *v, const size_t *len)
 {
-	bool json = !p->to->pg;
-	put(p, json ? (p->out.len ? ",[" : "[[") : "", json ? 2 : 0);
+	if (!p->to->pg)
+		return db_exec_texts(p->to->db, p->t->write_sql, p->t->ncols, v, len) == DB_OK
+			       ? ST_OK
+			       : fail(p->c, "cannot write into %s: %s", p->to_table,
+				      db_errmsg(p->to->db));
 	for (int k = 0; k < p->t->ncols; k++) {
 		if (k)
-			put(p, json ? "," : "\t", 1);
-		put_value(p, v[k], len[k], p->t->is_int[k]);
+			put(p, "\t", 1);
+		put_value(p, v[k], len[k]);
 	}
-	put(p, json ? "]" : "\n", 1);
-	return p->out.len >= (json ? SQLITE_FLUSH : PG_FLUSH) ? flush(p) : ST_OK;
+	put(p, "\n", 1);
+	return p->out.len >= PG_FLUSH ? flush(p) : ST_OK;
 }
 
 /* Every row read goes through here; non-zero stops the read. */
