@@ -177,7 +177,7 @@ static const char *const STORE_USAGE =
 	"compares every table's row count and checksum on both sides and prints them.\n"
 	"Any difference rolls the copy back and exits 1. verify compares two stores the\n"
 	"same way without changing either. Neither store may be in use by a server.\n"
-	"See docs/DEPLOY.md, \"Moving to PostgreSQL\".\n";
+	"See docs/DEPLOY.md, \"Moving between SQLite and PostgreSQL\".\n";
 
 static int usage_error(const char *usage, const char *what, const char *arg)
 {

@@ -73,8 +73,10 @@ static enum store_rc restore_indexes(struct db *db)
  * are loaded, in the order their references need, at each checkpoint, at
  * the end and whenever together they pass COPY_FLUSH bytes. The home feed
  * may name one entry twice, which COPY cannot skip, and a conversation is
- * touched by each of its messages: both go through a staging table and
- * one INSERT ... ON CONFLICT (the newest message of each conversation). */
+ * touched by each of its messages: both go through a staging table, the
+ * feed with one INSERT ... SELECT DISTINCT at the end (FEED_LOAD_PG), the
+ * conversations with one INSERT ... ON CONFLICT per load (the newest
+ * message of each). */
 enum { T_ACCOUNTS, T_USERS, T_FOLLOWS, T_STATUSES, T_MENTIONS, T_TAGS, T_FAVOURITES,
        T_NOTIFICATIONS, T_FEED, T_CONV, NCOPY };
 static const char *const COPY_SQL[NCOPY] = {
@@ -162,11 +164,6 @@ static enum store_rc copy_flush(struct db *db)
 		buf_init(&copy_buf[t], COPY_CAP);
 		if (rc != DB_OK)
 			return ST_ERROR;
-		if (t == T_FEED &&
-		    db_script(db, "INSERT INTO home_feed (account_id, status_id)"
-				  " SELECT DISTINCT account_id, status_id FROM seed_feed"
-				  " ON CONFLICT DO NOTHING; TRUNCATE seed_feed") != DB_OK)
-			return ST_ERROR;
 		if (t == T_CONV &&
 		    db_script(db, "INSERT INTO conversations (id, account_id, participants,"
 				  " last_status_id, unread)"
@@ -181,6 +178,21 @@ static enum store_rc copy_flush(struct db *db)
 	copy_bytes = 0;
 	return ST_OK;
 }
+
+/* The home feed in one statement at the end, from the staging table that
+ * collected every entry: inserted without its primary key (read from the
+ * catalogue), which is then built from the rows with one sort. Inserted
+ * through the key at each checkpoint, the 3 million entries of a 1M-post
+ * seed took a third of the seed's time. */
+static const char *const FEED_LOAD_PG =
+	"DO $$ DECLARE k text; d text; BEGIN"
+	" SELECT conname, pg_get_constraintdef(oid) INTO k, d FROM pg_constraint"
+	" WHERE conrelid = 'home_feed'::regclass AND contype = 'p';"
+	" EXECUTE format('ALTER TABLE home_feed DROP CONSTRAINT %I', k);"
+	" INSERT INTO home_feed (account_id, status_id)"
+	" SELECT DISTINCT account_id, status_id FROM seed_feed;"
+	" EXECUTE format('ALTER TABLE home_feed ADD CONSTRAINT %I %s', k, d);"
+	" END $$; TRUNCATE seed_feed";
 
 static enum store_rc copy_maybe_flush(struct db *db)
 {
@@ -229,8 +241,11 @@ enum store_rc store_seed_finish(struct db *db)
 	 * the dropped indexes. */
 	int64_t t = mono_ms();
 	bool pg = db_is_pg(db);
-	if (pg && copy_flush(db) != ST_OK)
+	if (pg && (copy_flush(db) != ST_OK || db_script(db, FEED_LOAD_PG) != DB_OK))
 		return ST_ERROR;
+	if (pg)
+		log_info("seed: home feeds loaded in %lld ms", (long long)(mono_ms() - t));
+	t = mono_ms();
 	const char *fts = pg ? "INSERT INTO statuses_fts (rowid, tsv)"
 			       " SELECT id, to_tsvector('simple', text) FROM statuses"
 			       " WHERE visibility <= 1 AND reblog_of_id IS NULL"
