@@ -12,7 +12,7 @@ import pytest
 import requests
 
 import media_files as mf
-from conftest import BIN, PG, TEST_ENV, Server, _PgConn, db_env, open_inbox
+from conftest import BIN, PG, SANITIZER, TEST_ENV, Server, _PgConn, db_env, open_inbox
 
 pytestmark = pytest.mark.skipif(not PG, reason="needs the PostgreSQL cluster of the "
                                               "PostgreSQL pass")
@@ -46,6 +46,7 @@ def store(*args, check=True):
     import os
     p = subprocess.run([BIN, "store", *args], capture_output=True, text=True, timeout=300,
                        env=dict(os.environ, **TEST_ENV))
+    assert not SANITIZER.search(p.stderr), p.stderr
     if check:
         assert p.returncode == 0, p.stderr + p.stdout
     return p
