@@ -114,8 +114,7 @@ static enum store_rc pg_check_idle(struct copy *c, struct side *s)
 				  "ii", (int64_t)STORE_NODE_LOCK_BASE,
 				  (int64_t)STORE_NODE_LOCK_BASE + 63);
 	if (rc != DB_ROW)
-		return fail(c, "cannot read %s's locks: %s", "the PostgreSQL store",
-			    db_errmsg(s->db));
+		return fail(c, "cannot read the PostgreSQL store's locks: %s", db_errmsg(s->db));
 	if (n)
 		return fail(c, "a server is using the PostgreSQL store (it holds a node id's "
 			       "lock): stop every rapport serve on it first");
