@@ -174,12 +174,21 @@ void h_webfinger(struct req *r)
 		acct = res + strlen(base) + 2;
 	struct account a;
 	const char *at = acct ? strchr(acct, '@') : NULL;
-	if (!acct || (at && !str_ieq(at + 1, r->core.cfg->domain)) ||
-	    account_lookup(&r->core, arena_strndup(&r->arena, acct, at ? (size_t)(at - acct)
-								       : strlen(acct)),
-			   &a) ||
-	    *a.domain) {
+	if (!acct || (at && !str_ieq(at + 1, r->core.cfg->domain))) {
 		reply_error(r, 404, "Record not found");
+		return;
+	}
+	const char *name = arena_strndup(&r->arena, acct, at ? (size_t)(at - acct) : strlen(acct));
+	enum rc rc = account_lookup(&r->core, name, &a);
+	if (rc == RC_NOT_FOUND) {
+		reply_handle_missing(r, name); /* 410 for a deleted account, as Mastodon */
+		return;
+	}
+	if (rc || *a.domain) {
+		if (rc)
+			reply_core_error(r);
+		else
+			reply_error(r, 404, "Record not found");
 		return;
 	}
 	const char *intent = arena_printf(&r->arena, "%s/authorize_interaction?uri={object}", base);
