@@ -100,11 +100,15 @@ struct mod_action {
 	const char *type;  /* none, sensitive, disable, silence, suspend */
 	const char *text;  /* told to the account */
 	int64_t report_id; /* resolved by the action; 0 none */
-	bool warn;         /* record a warning (always for "none") */
+	bool warn;         /* record a warning (always for "none", "suspend" or a text) */
 };
 /* An action by actor (PERM_MANAGE_USERS) on account target. Staff can
  * be acted on only by a higher role. */
 enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const struct mod_action *a);
+/* The viewer's own warnings (what moderators told them), newest first;
+ * with id != 0 only that one (RC_NOT_FOUND when it is not theirs). */
+enum rc moderation_warnings(struct core *c, int64_t viewer, int64_t id,
+			    struct account_warning **out, int *n);
 /* Undoes: "enable", "unsilence", "unsuspend", "unsensitive"; or
  * "approve", "reject" a pending sign-up (reject deletes it). */
 enum rc moderation_undo(struct core *c, int64_t actor, int64_t target, const char *what);

@@ -353,3 +353,35 @@ def test_queue_shows_reports_and_detector_flags(srv, moderator):
     assert mine and all("templated" in f["flags"] for f in mine)
     assert "Great post" in mine[0]["evidence"]["text"]
     assert isinstance(q["accounts"], list)
+
+
+def test_warnings_are_told_to_the_user(srv, moderator):
+    """A warning, and any action with a text, reaches the account as a
+    moderation_warning notification (Mastodon 4.3's shape) and in its own
+    list of warnings; one without a text, not asked to notify, is not."""
+    m, mapi = moderator
+    u, reporter = srv.user(), srv.user()
+    mu = client(srv, u.token)
+    post = mu.status_post("something that was reported")
+    rep = client(srv, reporter.token).report(u.id, status_ids=[post["id"]], comment="rude")
+    mapi.admin_account_moderate(u.id, action=None, text="Please be civil")
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=m.admin_headers,
+                      data={"type": "silence", "text": "Limited for a week",
+                            "report_id": rep["id"]})
+    assert r.status_code == 200, r.text
+    # no text and no notification asked for: not announced
+    # (Mastodon.py cannot send false: an absent flag means true, as in Mastodon)
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=m.admin_headers,
+                      data={"type": "sensitive", "send_email_notification": "false"})
+    assert r.status_code == 200, r.text
+    notes = u.get("/api/v1/notifications", params={"types[]": "moderation_warning"}).json()
+    assert [n["moderation_warning"]["action"] for n in notes] == ["silence", "none"]
+    w = notes[0]["moderation_warning"]
+    assert w["text"] == "Limited for a week" and w["status_ids"] == [str(post["id"])]
+    assert w["target_account"]["id"] == u.id and w["appeal"] is None and w["created_at"]
+    assert notes[0]["account"]["id"] == u.id  # the moderator stays unnamed
+    assert notes[1]["moderation_warning"]["text"] == "Please be civil"
+    assert u.get(f"/api/v1/notifications/{notes[0]['id']}").json() == notes[0]
+    mine = u.get("/api/rapport/v1/account/warnings").json()
+    assert [x["id"] for x in mine] == [n["moderation_warning"]["id"] for n in notes]
+    assert reporter.get("/api/rapport/v1/account/warnings").json() == []
