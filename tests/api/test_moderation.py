@@ -84,6 +84,38 @@ def test_admin_scopes_are_checked(srv, owner):
     assert r.status_code == 403
 
 
+def test_granular_admin_scopes(srv, owner):
+    """Mastodon's admin sub-scopes: each admin endpoint asks for the one of
+    its area (admin:read and admin:write hold them all); Rapport's own
+    admin endpoints need the whole admin:read or admin:write."""
+    u, _ = owner
+    h = {"Authorization": "Bearer " + srv.token(
+        u.email, scopes="read admin:read:reports admin:write:domain_blocks")}
+    get = lambda path: requests.get(srv.url(path), headers=h).status_code  # noqa: E731
+    assert get("/api/v1/admin/reports") == 200
+    for path in ("/api/v1/admin/accounts", "/api/v2/admin/accounts",
+                 "/api/v1/admin/domain_blocks", "/api/v1/admin/ip_blocks",
+                 "/api/rapport/v1/admin/audit", "/api/rapport/v1/admin/queue"):
+        assert get(path) == 403, path
+    r = requests.post(srv.url("/api/v1/admin/domain_blocks"), headers=h,
+                      data={"domain": "granular.example", "severity": "silence"})
+    assert r.status_code == 200, r.text
+    r = requests.delete(srv.url(f"/api/v1/admin/domain_blocks/{r.json()['id']}"), headers=h)
+    assert r.status_code == 200, r.text
+    r = requests.post(srv.url("/api/v1/admin/ip_blocks"), headers=h,
+                      data={"ip": "192.0.2.7/32", "severity": "no_access"})
+    assert r.status_code == 403
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=h,
+                      data={"type": "none"})
+    assert r.status_code == 403
+    meta = requests.get(srv.url("/.well-known/oauth-authorization-server")).json()
+    assert "admin:write:reports" in meta["scopes_supported"]
+    r = requests.post(srv.url("/api/v1/apps"), data={
+        "client_name": "x", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+        "scopes": "admin:read:nonsense"})
+    assert r.status_code in (400, 422)
+
+
 def test_moderator_cannot_change_roles_or_admin_only(srv, moderator):
     m, mapi = moderator
     bob = srv.user()
