@@ -27,6 +27,8 @@ enum store_rc store_mod_get(struct db *db, struct arena *ar, int64_t account_id,
  * "silenced_at" or "sensitized_at" (a literal of these only); at 0 clears. */
 enum store_rc store_mod_set_time(struct db *db, int64_t account_id, const char *which,
 				 int64_t at);
+/* Whether the account is silenced (limited) now. */
+enum store_rc store_account_silenced(struct db *db, int64_t account_id, bool *silenced);
 /* Sets users.role (and the older users.admin flag, role >= admin). */
 enum store_rc store_user_set_role(struct db *db, int64_t account_id, int role);
 enum store_rc store_user_set_disabled(struct db *db, int64_t account_id, bool disabled);

@@ -86,6 +86,15 @@ enum store_rc store_mod_set_time(struct db *db, int64_t account_id, const char *
 	return changed(db, db_exec(db, sql[i], "iii", account_id, at, now_ms()));
 }
 
+enum store_rc store_account_silenced(struct db *db, int64_t account_id, bool *silenced)
+{
+	int64_t at = 0;
+	enum db_rc rc = db_scalar(db, &at, "SELECT silenced_at FROM accounts WHERE id = $1", "i",
+				  account_id);
+	*silenced = rc == DB_ROW && at > 0;
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
 enum store_rc store_user_set_role(struct db *db, int64_t account_id, int role)
 {
 	return changed(db, db_exec(db,

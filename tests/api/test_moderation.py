@@ -417,3 +417,31 @@ def test_warnings_are_told_to_the_user(srv, moderator):
     mine = u.get("/api/rapport/v1/account/warnings").json()
     assert [x["id"] for x in mine] == [n["moderation_warning"]["id"] for n in notes]
     assert reporter.get("/api/rapport/v1/account/warnings").json() == []
+
+
+def test_silenced_accounts_notifications_are_filtered(srv, moderator):
+    """A silenced account's notifications to people who do not follow it go
+    to their notification requests (Mastodon's for_limited_accounts), every
+    type; those who follow it are told as before."""
+    m, mapi = moderator
+    loud, stranger, fan = srv.user(), srv.user(), srv.user()
+    ml, ms, mf = client(srv, loud.token), client(srv, stranger.token), client(srv, fan.token)
+    mf.account_follow(loud.id)
+    post = ms.status_post("a post")
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{loud.id}/action"),
+                      headers=m.admin_headers,
+                      data={"type": "silence", "send_email_notification": "false"})
+    assert r.status_code == 200, r.text
+    ml.account_follow(stranger.id)
+    ml.status_favourite(post["id"])
+    ml.status_post(f"@{stranger.name} @{fan.name} hello both")
+    assert [n for n in ms.notifications() if str(n["account"]["id"]) == loud.id] == []
+    reqs = stranger.get("/api/v1/notifications/requests").json()
+    assert [x["account"]["id"] for x in reqs] == [loud.id]
+    assert reqs[0]["notifications_count"] == "3"
+    assert [n["type"] for n in mf.notifications() if str(n["account"]["id"]) == loud.id] == [
+        "mention"]
+    r = stranger.post(f"/api/v1/notifications/requests/{reqs[0]['id']}/accept")
+    assert r.status_code == 200, r.text
+    got = sorted(n["type"] for n in ms.notifications() if str(n["account"]["id"]) == loud.id)
+    assert got == ["favourite", "follow", "mention"]
