@@ -6,6 +6,7 @@
 #include "core/statuses.h"
 #include "core/text.h"
 #include "store/accounts.h"
+#include "store/health.h"
 #include "store/rel.h"
 #include "store/social.h"
 #include "util/util.h"
@@ -72,6 +73,17 @@ enum rc moderation_require(struct core *c, int64_t actor, uint32_t need, int *ro
 	if ((role_permissions(*role) & need) != need)
 		return core_fail(c, RC_FORBIDDEN, NULL, "This action is not allowed");
 	return RC_OK;
+}
+
+/* ---- instance health ---- */
+
+enum rc moderation_health(struct core *c, int64_t viewer, struct health *out)
+{
+	int role;
+	if (moderation_require(c, viewer, PERM_VIEW_DASHBOARD, &role))
+		return c->err.rc;
+	enum store_rc st = store_health(c->db, now_ms(), out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- the audit log ---- */

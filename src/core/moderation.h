@@ -12,6 +12,7 @@
 #define RAPPORT_MODERATION_H
 
 #include "core/core.h"
+#include "store/health.h"
 #include "store/moderation.h"
 
 /* Mastodon 4's role permission bits (UserRole::FLAGS). */
@@ -116,6 +117,11 @@ enum rc moderation_undo(struct core *c, int64_t actor, int64_t target, const cha
 enum rc moderation_accounts(struct core *c, const struct admin_filter *f, const struct page *pg,
 			    int64_t **ids, int *n);
 enum rc moderation_account(struct core *c, int64_t id, struct acct_mod *out);
+
+/* ---- instance health ---- */
+
+/* The figures of the instance-health page (PERM_VIEW_DASHBOARD). */
+enum rc moderation_health(struct core *c, int64_t viewer, struct health *out);
 
 /* ---- audit log ---- */
 

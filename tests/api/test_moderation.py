@@ -445,3 +445,50 @@ def test_silenced_accounts_notifications_are_filtered(srv, moderator):
     assert r.status_code == 200, r.text
     got = sorted(n["type"] for n in ms.notifications() if str(n["account"]["id"]) == loud.id)
     assert got == ["favourite", "follow", "mention"]
+
+
+TEMPLATE = ("Hi {name}, great to connect with you here! I help people like you grow "
+            "their audience, reply and I will send the details")
+
+
+def test_instance_health(make_server):
+    """The admins' instance health: per day the detectors' flags and the
+    share of conversations among posts, and the trust of local accounts."""
+    s = make_server(env={"RAPPORT_TRUST_INTERVAL": "1"})
+    o, _ = staff(s, "owner")
+    a, b, spammer = s.user(), s.user(), s.user()
+    first = a.post("/api/v1/statuses", data={"status": "a question?"}).json()
+    answer = o.post("/api/v1/statuses", data={"status": f"@{a.name} an answer",
+                                              "in_reply_to_id": first["id"]}).json()
+    a.post("/api/v1/statuses", data={"status": f"@{o.name} thanks",
+                                     "in_reply_to_id": answer["id"]})
+    b.post("/api/v1/statuses", data={"status": "just saying"})
+    for p in (s.user() for _ in range(3)):
+        r = spammer.post("/api/v1/statuses", data={
+            "status": f"@{p.name} " + TEMPLATE.format(name=p.name), "visibility": "direct"})
+        assert r.status_code == 200
+    import time
+    deadline = time.time() + 20
+    while True:  # until the worker computed everyone's trust
+        r = requests.get(s.url("/api/rapport/v1/admin/health"), headers=o.admin_headers)
+        assert r.status_code == 200, r.text
+        h = r.json()
+        if h["trust"][0]["accounts"] < 7 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(h["days"]) == 30 and h["days"][0]["day"] > h["days"][1]["day"]
+    today = h["days"][0]
+    # seven originals: the question, the answer and the thanks (a
+    # conversation), b's post, the spammer's three messages
+    assert (today["posts"], today["conversational"]) == (7, 3), today
+    assert today["automated"] == 3 and today["templated"] == 3, today
+    # the owner and a answered each other: they alone earn trust
+    trust = [x["accounts"] for x in h["trust"]]
+    assert trust[0] == 5 and sum(trust) == 7, h["trust"]
+    assert h["trust"][0]["to"] == 0 and h["trust"][-1]["to"] is None
+    # a user, and an owner's token without admin:read, get 403
+    assert a.get("/api/rapport/v1/admin/health").status_code == 403
+    tok = s.token(o.email, scopes="read admin:read:accounts")
+    r = requests.get(s.url("/api/rapport/v1/admin/health"),
+                     headers={"Authorization": "Bearer " + tok})
+    assert r.status_code == 403
