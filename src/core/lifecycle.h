@@ -44,6 +44,12 @@ enum rc lifecycle_app_revoke(struct core *c, int64_t account_id, int64_t app_id)
  * end of every session at once, then its content for up to
  * LIFECYCLE_REQUEST_MS; what is left the worker removes. */
 enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char *password);
+/* Removes a remote account its server deleted, as a deleted local one
+ * (its statuses, then its row with its follows, favourites and
+ * notifications, others' counts corrected), for up to
+ * LIFECYCLE_REQUEST_MS; what is left the worker removes. Applying it
+ * again is harmless. */
+enum rc lifecycle_remote_delete(struct core *c, int64_t account_id);
 /* Worker: removes some content of the oldest deletion left unfinished.
  * 1 when it did some, 0 when there was none, -1 on failure. */
 int lifecycle_background(struct core *c);

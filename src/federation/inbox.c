@@ -2,7 +2,9 @@
  * inbox_apply (inbox_apply.c). See inbox.h. */
 #include "federation/inbox.h"
 #include "core/accounts.h"
+#include "federation/deliver.h"
 #include "federation/inbox_internal.h"
+#include "federation/outbox.h"
 #include "federation/remote.h"
 #include "federation/signature.h"
 #include "store/federation.h"
@@ -139,6 +141,22 @@ static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
 	return domain_allowed(r, x);
 }
 
+/* A signed request from the actor's server: deliveries to it resume
+ * (Mastodon's DeliveryFailureTracker.track_inverse_success!, by its
+ * inboxes' hosts). False, with a 500 sent, when the store failed. */
+static bool revive_sender(struct req *r, const struct inbox_ctx *x)
+{
+	const char *inboxes[] = {x->ra.inbox, x->ra.shared_inbox};
+	char host[256];
+	for (size_t i = 0; i < 2; i++)
+		if (inboxes[i] && outbox_url_host(inboxes[i], host, sizeof host) &&
+		    deliver_host_revive(&r->core, host) != RC_OK) {
+			reply_error(r, 500, "Internal error");
+			return false;
+		}
+	return true;
+}
+
 struct claim_tx {
 	const char *key;
 	int64_t now;
@@ -223,7 +241,7 @@ void h_ap_inbox(struct req *r)
 		reply_error(r, 400, "Not an ActivityStreams activity");
 	else if (unknown_self_delete(&r->core, act))
 		reply_text(r, 202, "application/json", "{}");
-	else if (verify(r, act, &x)) {
+	else if (verify(r, act, &x) && revive_sender(r, &x)) {
 		enum store_rc st = claim(r, act, &key);
 		if (st == ST_CONFLICT)
 			reply_text(r, 202, "application/json", "{}");

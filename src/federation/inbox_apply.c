@@ -1,6 +1,7 @@
 /* inbox_apply.c - what each activity received does, through the core's
  * own writes (see inbox.h). */
 #include "core/accounts.h"
+#include "core/lifecycle.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "federation/audience.h"
@@ -259,8 +260,8 @@ static enum ap_rc delete(struct inbox_ctx *x)
 	struct status s;
 	if (!uri)
 		return AP_INVALID;
-	if (!strcmp(uri, x->actor.uri))
-		return AP_OK; /* an actor's own deletion is not applied */
+	if (!strcmp(uri, x->actor.uri)) /* the actor itself: removed with all it made */
+		return from_rc(lifecycle_remote_delete(x->c, x->actor.id));
 	size_t n = strlen(x->c->cfg->base_url);
 	if (!strncmp(uri, x->c->cfg->base_url, n))
 		return AP_FORBIDDEN; /* ours */

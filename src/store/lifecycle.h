@@ -38,6 +38,10 @@ enum store_rc store_app_tokens_revoke(struct db *db, int64_t account_id, int64_t
  * its row) and deletes its credentials: the user row, tokens and codes.
  * ST_NOT_FOUND when there is no such local account with a user. */
 enum store_rc store_tombstone_insert(struct db *db, int64_t id, int64_t at);
+/* Writes the tombstone of remote account id (its server deleted it); a
+ * tombstone already there is kept (ST_OK). ST_NOT_FOUND when there is no
+ * such remote account. */
+enum store_rc store_tombstone_remote(struct db *db, int64_t id, int64_t at);
 /* The oldest tombstone whose content is still being removed, deleted
  * before `before` (ms); ST_NOT_FOUND when none. */
 enum store_rc store_tombstone_pending(struct db *db, int64_t before, int64_t *id);

@@ -1,0 +1,100 @@
+"""What other servers' activities do beyond notes (issue 11, inbound):
+an actor's Delete, Move, Questions and votes, attachments, a signed
+request reviving deliveries, followers-only objects to signed fetches,
+and a person's domain blocks in timelines. Through the real binary in
+the test mode, fed by the signing peer of fedpeer.py."""
+import json
+
+import requests
+from conftest import open_inbox
+from fedpeer import PUBLIC, deliver
+from test_federation_inbox import fed, inbox, peer, remote_account, remote_status, rows, search  # noqa: F401
+from test_statuses import post
+
+
+def accept_follow(fed, alice, actor, aid):
+    """alice follows actor (account aid on fed), and actor accepts."""
+    assert alice.post(f"/api/v1/accounts/{aid}/follow").status_code == 200
+    accept = actor.activity("Accept", {"id": fed.url(f"/users/{alice.name}#follows/{aid}"),
+                                       "type": "Follow", "actor": fed.url(f"/users/{alice.name}"),
+                                       "object": actor.id})
+    assert deliver(inbox(fed), actor, accept).status_code == 202
+
+
+def known(fed, alice, actor):
+    """actor's account id on fed, found through WebFinger by alice."""
+    actor.peer.webfinger({f"{actor.name}@127.0.0.1:{actor.peer.port}": actor.id})
+    return search(alice, f"{actor.name}@127.0.0.1:{actor.peer.port}")["accounts"][0]["id"]
+
+
+def me(user):
+    return user.get("/api/v1/accounts/verify_credentials").json()
+
+
+# ---- Delete of an actor ----
+
+def test_delete_of_an_actor_removes_it_and_all_it_made(fed, peer):
+    alice = open_inbox(fed.user())
+    gus, mal = peer.actor("gus"), peer.actor("mal")
+    uri = fed.url(f"/users/{alice.name}")
+    gid = known(fed, alice, gus)
+    accept_follow(fed, alice, gus, gid)
+    assert deliver(inbox(fed), gus, gus.activity("Follow", uri)).status_code == 202
+    s = post(alice, "liked and boosted")
+    local = fed.url(f"/users/{alice.name}/statuses/{s['id']}")
+    note = gus.note("<p>hello</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    for act in (gus.create(note), gus.activity("Like", local), gus.activity("Announce", local)):
+        assert deliver(inbox(fed), gus, act).status_code == 202
+    assert me(alice)["followers_count"] == 1 and me(alice)["following_count"] == 1
+    st = alice.get(f"/api/v1/statuses/{s['id']}").json()
+    assert (st["favourites_count"], st["reblogs_count"]) == (1, 1)
+    assert len(alice.get("/api/v1/notifications").json()) >= 4
+
+    # another actor cannot delete gus
+    assert deliver(inbox(fed), mal, mal.activity("Delete", gus.id)).status_code in (202, 403)
+    assert remote_account(fed, gus) is not None
+
+    # gus's server deletes him: his document is gone, his cached key signs
+    peer.routes[gus.path] = (410, {"Content-Type": "application/activity+json"}, b"{}")
+    delete = gus.activity("Delete", gus.id, to=[PUBLIC])
+    body = json.dumps(delete).encode()
+    r = deliver(inbox(fed), gus, None, body=body)
+    assert r.status_code == 202, r.text
+    assert remote_account(fed, gus) is None
+    assert remote_status(fed, note["id"]) is None
+    assert rows(fed, "SELECT count(*) FROM statuses WHERE reblog_of_id = ?", int(s["id"])) == [(0,)]
+    assert me(alice)["followers_count"] == 0 and me(alice)["following_count"] == 0
+    st = alice.get(f"/api/v1/statuses/{s['id']}").json()
+    assert (st["favourites_count"], st["reblogs_count"]) == (0, 0)
+    assert alice.get("/api/v1/notifications").json() == []
+    assert alice.get(f"/api/v1/accounts/{alice.id}/followers").json() == []
+    assert alice.get(f"/api/v1/accounts/{gid}").status_code == 404
+    # a replay, and a second Delete, are harmless
+    assert deliver(inbox(fed), gus, None, body=body).status_code == 202
+    assert deliver(inbox(fed), gus, gus.activity("Delete", gus.id)).status_code == 202
+    assert me(alice)["followers_count"] == 0
+
+
+# ---- a signed request revives deliveries ----
+
+def test_signed_request_clears_an_unavailable_host(fed, peer):
+    host = f"127.0.0.1:{peer.port}"
+    db_rows = "SELECT unavailable FROM delivery_hosts WHERE host = ?"
+    ida = peer.actor("ida")
+    assert deliver(inbox(fed), ida, ida.activity("Like", fed.url("/users/nobody/statuses/1"))) \
+        .status_code == 202
+    from conftest import store_connect
+    db = store_connect(fed.data)
+    try:
+        db.execute("INSERT INTO delivery_hosts (host, failure_days, last_failure_day, unavailable)"
+                   " VALUES (?, 7, 1, 1)", (host,))
+        db.commit()
+    finally:
+        db.close()
+    assert rows(fed, db_rows, host) == [(1,)]
+    # unsigned: nothing changes
+    assert requests.post(inbox(fed), json=ida.activity("Like", "x")).status_code == 401
+    assert rows(fed, db_rows, host) == [(1,)]
+    assert deliver(inbox(fed), ida, ida.activity("Like", fed.url("/users/nobody/statuses/2"))) \
+        .status_code == 202
+    assert rows(fed, db_rows, host) == []
