@@ -98,3 +98,37 @@ def test_signed_request_clears_an_unavailable_host(fed, peer):
     assert deliver(inbox(fed), ida, ida.activity("Like", fed.url("/users/nobody/statuses/2"))) \
         .status_code == 202
     assert rows(fed, db_rows, host) == []
+
+
+# ---- a person's domain blocks in timelines and notifications ----
+
+def test_user_domain_block_hides_the_domain_everywhere(fed, peer):
+    alice, carol = open_inbox(fed.user()), fed.user()
+    host = f"127.0.0.1:{peer.port}"
+    jan = peer.actor("jan")
+    uri = fed.url(f"/users/{alice.name}")
+    # carol follows jan (his public notes reach the server), alice follows carol
+    accept_follow(fed, carol, jan, known(fed, carol, jan))
+    assert alice.post(f"/api/v1/accounts/{carol.id}/follow").status_code == 200
+    note = jan.note('<p>tagged <a href="x">#fedin</a></p>',
+                    tag=[{"type": "Hashtag", "name": "#fedin"}])
+    assert deliver(inbox(fed), jan, jan.create(note)).status_code == 202
+    sid = str(remote_status(fed, note["id"])[0])
+    assert carol.post(f"/api/v1/statuses/{sid}/reblog").status_code == 200
+    mention = jan.note("<p>hi alice</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), jan, jan.create(mention)).status_code == 202
+
+    def seen():
+        home = [s["reblog"]["id"] for s in alice.get("/api/v1/timelines/home").json()
+                if s["reblog"]]
+        public = [s["id"] for s in alice.get("/api/v1/timelines/public").json()]
+        tag = [s["id"] for s in alice.get("/api/v1/timelines/tag/fedin").json()]
+        notes = [n["account"]["acct"] for n in alice.get("/api/v1/notifications").json()]
+        return sid in home, sid in public, sid in tag, f"jan@{host}" in notes
+    assert seen() == (True, True, True, True)
+    assert alice.post("/api/v1/domain_blocks", data={"domain": host}).status_code == 200
+    assert seen() == (False, False, False, False)
+    # carol, who blocks nothing, still sees it
+    assert sid in [s["id"] for s in carol.get("/api/v1/timelines/tag/fedin").json()]
+    assert alice.delete("/api/v1/domain_blocks", data={"domain": host}).status_code == 200
+    assert seen() == (True, True, True, True)
