@@ -110,6 +110,26 @@ void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
 	jw_obj_end(w);
 }
 
+static void write_account(struct jw *w, struct req *r, const struct account *a,
+			  const struct social_card *card);
+
+/* `moved`: the account a moved to (Move), itself without `moved`, as
+ * Mastodon nests it. */
+static void write_moved(struct jw *w, struct req *r, const struct account *a)
+{
+	struct account m;
+	if (!a->moved_to)
+		return;
+	if (account_get(&r->core, a->moved_to, &m) != RC_OK) {
+		if (r->core.err.rc == RC_INTERNAL)
+			jw_fail(w);
+		return;
+	}
+	m.moved_to = 0;
+	jw_key(w, "moved");
+	write_account(w, r, &m, NULL);
+}
+
 /* An account; with a card (the account asked for on its own), `rapport`. */
 static void write_account(struct jw *w, struct req *r, const struct account *a,
 			  const struct social_card *card)
@@ -164,6 +184,7 @@ static void write_account(struct jw *w, struct req *r, const struct account *a,
 	jw_raw(w, "[]");
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
+	write_moved(w, r, a);
 	if (card) {
 		jw_key(w, "rapport");
 		jw_social_card(w, r, card);

@@ -283,6 +283,7 @@ enum ap_rc inbox_apply(struct inbox_ctx *x)
 	} table[] = {
 		{"Follow", follow}, {"Undo", undo},     {"Create", create}, {"Update", update},
 		{"Delete", delete}, {"Announce", announce}, {"Like", like}, {"Block", block},
+		{"Move", inbox_move},
 	};
 	const char *type = str_of(x->act, "type");
 	if (!strcmp(type, "Accept") || !strcmp(type, "Reject"))

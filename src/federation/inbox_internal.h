@@ -66,4 +66,10 @@ enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note);
  * depth allows; *id 0 when there is none. */
 enum ap_rc inbox_fetch_status(struct core *c, const char *uri, int depth, int64_t *id);
 
+/* inbox_actor.c: what an actor does to itself. Move to the activity's
+ * target, an actor whose alsoKnownAs names x->actor (fetched afresh):
+ * the local followers follow the target instead, and the account is
+ * marked moved. */
+enum ap_rc inbox_move(struct inbox_ctx *x);
+
 #endif

@@ -63,6 +63,8 @@ enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char
 				   bool *blocked);
 enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
 				  const char *after, int limit, const char ***out, int *n);
+/* Marks remote account id as moved to target_id (Move). */
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id);
 /* The accounts of domain that follow account_id (at most limit). */
 enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
 				 int limit, int64_t *out, int *n);

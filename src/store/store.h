@@ -120,6 +120,7 @@ struct account {
 	bool locked, bot, discoverable;
 	int64_t created_at, updated_at, last_status_at; /* ms; last_status_at 0 = never */
 	int64_t statuses_count, followers_count, following_count;
+	int64_t moved_to;         /* the account it moved to (Move); 0: none */
 };
 
 enum visibility { VIS_PUBLIC = 0, VIS_UNLISTED = 1, VIS_PRIVATE = 2, VIS_DIRECT = 3 };

@@ -239,3 +239,11 @@ enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
 }
+
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE accounts SET moved_to_account_id = $2 WHERE id = $1"
+			     " AND domain <> ''",
+			     "ii", id, target_id));
+}

@@ -132,3 +132,37 @@ def test_user_domain_block_hides_the_domain_everywhere(fed, peer):
     assert sid in [s["id"] for s in carol.get("/api/v1/timelines/tag/fedin").json()]
     assert alice.delete("/api/v1/domain_blocks", data={"domain": host}).status_code == 200
     assert seen() == (True, True, True, True)
+
+
+# ---- Move ----
+
+def test_move_takes_the_followers_to_the_new_account(fed, peer):
+    alice = fed.user()
+    oli, neo, mal = peer.actor("oli"), peer.actor("neo"), peer.actor("mal")
+    oid = known(fed, alice, oli)
+    accept_follow(fed, alice, oli, oid)
+
+    def rel(aid):
+        return alice.get("/api/v1/accounts/relationships", params={"id[]": aid}).json()[0]
+    assert rel(oid)["following"] is True
+    move = oli.activity("Move", oli.id, target=neo.id)
+    # neo does not name oli among its aliases yet: nothing moves
+    assert deliver(inbox(fed), oli, move).status_code == 202
+    assert rel(oid)["following"] is True and "moved" not in alice.get(f"/api/v1/accounts/{oid}").json()
+    # another actor cannot move oli
+    peer.serve_json(neo.path, neo.doc(alsoKnownAs=[oli.id]))
+    forged = mal.activity("Move", oli.id, target=neo.id)
+    assert deliver(inbox(fed), mal, forged).status_code == 403
+    assert rel(oid)["following"] is True
+    move = oli.activity("Move", oli.id, target=neo.id)
+    assert deliver(inbox(fed), oli, move).status_code == 202
+    nid = known(fed, alice, neo)
+    assert rel(oid)["following"] is False
+    new = rel(nid)
+    assert new["following"] or new["requested"]
+    acct = alice.get(f"/api/v1/accounts/{oid}").json()
+    assert acct["moved"]["id"] == nid and acct["moved"]["acct"] == f"neo@127.0.0.1:{peer.port}"
+    assert "moved" not in acct["moved"]
+    # a replay changes nothing
+    assert deliver(inbox(fed), oli, move).status_code == 202
+    assert rel(oid)["following"] is False
