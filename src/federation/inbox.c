@@ -6,7 +6,7 @@
 #include "federation/inbox_internal.h"
 #include "federation/outbox.h"
 #include "federation/remote.h"
-#include "federation/signature.h"
+#include "federation/signed.h"
 #include "store/federation.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -15,48 +15,10 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#define INBOX_HEADERS_MAX 64
 /* Received ids are kept past the signature window (Date up to 65 min
  * old), so no replay that could still verify finds its id gone. */
 #define INBOX_SEEN_MS (3 * 3600 * 1000LL)
 #define INBOX_PRUNE_EVERY 1024
-
-struct headers {
-	struct sig_header h[INBOX_HEADERS_MAX];
-	int n;
-	bool too_many;
-};
-
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				      const char *value)
-{
-	(void)kind;
-	struct headers *hs = cls;
-	if (hs->n == INBOX_HEADERS_MAX) {
-		hs->too_many = true;
-		return MHD_NO;
-	}
-	hs->h[hs->n++] = (struct sig_header){key, value ? value : ""};
-	return MHD_YES;
-}
-
-/* The key callback's context: the actor whose key it handed out. */
-struct key_ctx {
-	struct core *c;
-	struct remote_actor ra;
-	enum remote_rc rc;
-};
-
-static enum sig_key_rc key_of(void *arg, const char *key_id, bool refresh, const char **pem)
-{
-	struct key_ctx *k = arg;
-	k->rc = remote_key(k->c, key_id, refresh, &k->ra);
-	if (k->rc == REMOTE_OK) {
-		*pem = k->ra.public_pem;
-		return SIG_KEY_FOUND;
-	}
-	return k->rc == REMOTE_FAILED || k->rc == REMOTE_ERROR ? SIG_KEY_ERROR : SIG_KEY_NONE;
-}
 
 const char *inbox_id_of(const json_t *v)
 {
@@ -107,36 +69,25 @@ bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed)
  * and returns false otherwise. */
 static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
 {
-	struct headers hs = {.n = 0};
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hs);
-	struct sig_request sr = {.method = "POST",
-				 .scheme = r->core.cfg->fed_insecure ? "http" : "https",
-				 .target = r->path, /* our inbox paths: no query, nothing escaped */
-				 .headers = hs.h,
-				 .nheaders = hs.n,
-				 .body = r->body.data,
-				 .body_len = r->body.len};
-	struct key_ctx k = {.c = &r->core, .rc = REMOTE_OK};
-	struct sig_verified v;
-	enum sig_rc rc = hs.too_many ? SIG_MALFORMED
-				     : sig_verify(&sr, now_ms() / 1000, key_of, &k, &v);
+	struct signed_by by;
+	enum sig_rc rc = signed_request(r, "POST", r->body.data, r->body.len, &by);
 	if (rc != SIG_OK) {
 		log_info("inbox: refused (%s)", sig_rc_str(rc));
-		if (k.rc == REMOTE_BLOCKED)
+		if (by.rc == REMOTE_BLOCKED)
 			reply_error(r, 403, "This domain is blocked");
 		else if (rc == SIG_KEY_UNAVAILABLE)
-			reply_error(r, k.rc == REMOTE_ERROR ? 500 : 503, "Cannot fetch the key now");
+			reply_error(r, by.rc == REMOTE_ERROR ? 500 : 503, "Cannot fetch the key now");
 		else
 			reply_error(r, 401, "Signature: %s", sig_rc_str(rc));
 		return false;
 	}
 	const char *actor = inbox_id_of(json_object_get(act, "actor"));
-	if (account_get(&r->core, k.ra.account_id, &x->actor) != RC_OK || !actor ||
+	if (account_get(&r->core, by.ra.account_id, &x->actor) != RC_OK || !actor ||
 	    strcmp(actor, x->actor.uri)) {
 		reply_error(r, 401, "The signature's key is not the actor's");
 		return false;
 	}
-	x->ra = k.ra;
+	x->ra = by.ra;
 	x->authority = x->actor.domain;
 	return domain_allowed(r, x);
 }

@@ -3,11 +3,16 @@ an actor's Delete, Move, Questions and votes, attachments, a signed
 request reviving deliveries, followers-only objects to signed fetches,
 and a person's domain blocks in timelines. Through the real binary in
 the test mode, fed by the signing peer of fedpeer.py."""
+import base64
 import json
+from email.utils import formatdate
+from urllib.parse import urlparse
 
 import requests
 from conftest import open_inbox
-from fedpeer import PUBLIC, deliver
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from fedpeer import PUBLIC, Peer, deliver
 from test_federation_inbox import fed, inbox, peer, remote_account, remote_status, rows, search  # noqa: F401
 from test_statuses import post
 
@@ -166,3 +171,48 @@ def test_move_takes_the_followers_to_the_new_account(fed, peer):
     # a replay changes nothing
     assert deliver(inbox(fed), oli, move).status_code == 202
     assert rel(oid)["following"] is False
+
+
+# ---- followers-only objects to signed fetches ----
+
+def signed_get(url, actor):
+    """GET url signed by actor, as Mastodon signs fetches."""
+    u = urlparse(url)
+    h = {"Host": u.netloc, "Date": formatdate(usegmt=True), "Accept": "application/activity+json"}
+    text = f"(request-target): get {u.path}\nhost: {h['Host']}\ndate: {h['Date']}"
+    sig = actor.key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
+    h["Signature"] = (f'keyId="{actor.key_id}",algorithm="rsa-sha256",'
+                      f'headers="(request-target) host date",'
+                      f'signature="{base64.b64encode(sig).decode()}"')
+    return requests.get(url, headers=h, timeout=30)
+
+
+def test_followers_only_status_to_signed_follower_fetches(fed, peer):
+    alice = fed.user()
+    kay, kit = peer.actor("kay"), peer.actor("kit")
+    assert deliver(inbox(fed), kay, kay.activity("Follow", fed.url(f"/users/{alice.name}"))) \
+        .status_code == 202
+    s = post(alice, "for my followers", visibility="private")
+    uri = s["uri"]
+    other = Peer()
+    try:
+        mal = other.actor("mal")
+        assert requests.get(uri, headers={"Accept": "application/activity+json"}).status_code == 404
+        assert signed_get(uri, mal).status_code == 404  # follows no one here
+        r = signed_get(uri, kay)  # a follower
+        assert r.status_code == 200, r.text
+        assert r.json()["id"] == uri and "for my followers" in r.json()["content"]
+        assert r.json()["to"] == [fed.url(f"/users/{alice.name}/followers")]
+        # another actor of the follower's server (its instance actor, say)
+        assert signed_get(uri, kit).status_code == 200
+        # a bad signature is nobody
+        forged = signed_get(uri, mal)
+        h = dict(forged.request.headers)
+        h["Signature"] = h["Signature"].replace(mal.key_id, kay.key_id)
+        assert requests.get(uri, headers=h).status_code == 404
+        # a direct status only to whom it mentions
+        d = post(alice, f"@kay@127.0.0.1:{peer.port} only you", visibility="direct")
+        assert signed_get(d["uri"], kit).status_code == 404
+        assert signed_get(d["uri"], kay).status_code == 200
+    finally:
+        other.close()
