@@ -231,8 +231,11 @@ static enum ap_rc create(struct inbox_ctx *x)
 {
 	const json_t *obj = json_object_get(x->act, "object");
 	int64_t id;
+	enum ap_rc rc;
 	if (!json_is_object(obj))
 		return AP_OK; /* Mastodon embeds the object it creates */
+	if (inbox_vote(x, obj, &rc))
+		return rc;
 	return inbox_create_note(x, obj, true, 0, &id);
 }
 
@@ -245,7 +248,8 @@ static enum ap_rc update(struct inbox_ctx *x)
 	if (!json_is_object(obj) || !id)
 		return AP_INVALID;
 	const char *type = str_of(obj, "type");
-	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page")))
+	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page") ||
+		     !strcmp(type, "Question")))
 		return inbox_update_note(x, obj);
 	if (strcmp(id, x->actor.uri))
 		return AP_OK; /* not the actor itself: nothing else is updated */

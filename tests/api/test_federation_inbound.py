@@ -216,3 +216,125 @@ def test_followers_only_status_to_signed_follower_fetches(fed, peer):
         assert signed_get(d["uri"], kay).status_code == 200
     finally:
         other.close()
+
+
+# ---- attachments ----
+
+def test_remote_attachments(fed, peer):
+    alice = open_inbox(fed.user())
+    ann = peer.actor("ann")
+    uri = fed.url(f"/users/{alice.name}")
+    img = {"type": "Document", "mediaType": "image/png", "url": "https://cdn.test/a.png",
+           "name": 'a cat "><script>x</script>', "blurhash": "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH",
+           "width": 800, "height": 600}
+    att = [img,
+           {"type": "Video", "mediaType": "video/mp4",
+            "url": [{"type": "Link", "href": "https://cdn.test/v.mp4"}]},
+           {"type": "Document", "mediaType": "image/png", "url": "javascript:alert(1)"},
+           {"type": "Document", "mediaType": "image/png", "url": "https://cdn.test/x y.png"},
+           {"type": "Audio", "mediaType": "audio/mpeg", "url": "https://cdn.test/s.mp3"},
+           {"type": "Image", "url": "https://cdn.test/b.jpg"},
+           {"type": "Image", "url": "https://cdn.test/fifth.jpg"}]
+    note = ann.note("<p>look</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}],
+                    attachment=att)
+    assert deliver(inbox(fed), ann, ann.create(note)).status_code == 202
+    sid = remote_status(fed, note["id"])[0]
+    st = alice.get(f"/api/v1/statuses/{sid}").json()
+    media = st["media_attachments"]
+    assert [(m["type"], m["remote_url"]) for m in media] == [
+        ("image", "https://cdn.test/a.png"), ("video", "https://cdn.test/v.mp4"),
+        ("audio", "https://cdn.test/s.mp3"), ("image", "https://cdn.test/b.jpg")]
+    m = media[0]
+    assert m["url"] == m["remote_url"] and m["description"] == img["name"]
+    assert m["blurhash"] == img["blurhash"]
+    assert m["meta"]["original"]["width"] == 800 and m["meta"]["original"]["height"] == 600
+    assert media[1]["preview_url"] is None
+    # on the public page of the thread, the alt text is escaped
+    s = post(alice, "a thread")
+    reply = ann.note("<p>reply</p>", cc=[uri], inReplyTo=fed.url(f"/users/{alice.name}/statuses/{s['id']}"),
+                     tag=[{"type": "Mention", "href": uri}], attachment=[img])
+    assert deliver(inbox(fed), ann, ann.create(reply)).status_code == 202
+    rid = remote_status(fed, reply["id"])[0]
+    page = requests.get(fed.url(f"/@{alice.name}/{s['id']}")).text
+    assert "https://cdn.test/a.png" in page, page
+    assert "<script>x" not in page and "&lt;script&gt;" in page
+    assert alice.get(f"/api/v1/statuses/{rid}").json()["media_attachments"][0]["url"] \
+        == "https://cdn.test/a.png"
+
+
+# ---- Questions and votes ----
+
+def question(actor, to, options, multiple=False, **kw):
+    q = actor.note("<p>which?</p>", cc=[to], tag=[{"type": "Mention", "href": to}], type="Question",
+                   **kw)
+    q["anyOf" if multiple else "oneOf"] = [
+        {"type": "Note", "name": n, "replies": {"type": "Collection", "totalItems": c}}
+        for n, c in options]
+    return q
+
+
+def test_remote_poll_and_a_local_vote_on_it(fed, peer):
+    alice = open_inbox(fed.user())
+    pia = peer.actor("pia")
+    uri = fed.url(f"/users/{alice.name}")
+    q = question(pia, uri, [("tea", 3), ("coffee", 1)], endTime="2099-01-01T00:00:00Z",
+                 votersCount=4)
+    assert deliver(inbox(fed), pia, pia.create(q)).status_code == 202
+    sid = remote_status(fed, q["id"])[0]
+    poll = alice.get(f"/api/v1/statuses/{sid}").json()["poll"]
+    assert [(o["title"], o["votes_count"]) for o in poll["options"]] == [("tea", 3), ("coffee", 1)]
+    assert poll["multiple"] is False and poll["voters_count"] == 4 and poll["expired"] is False
+    assert poll["expires_at"].startswith("2099-01-01")
+    # alice votes: her server sends a Note named after the option to pia
+    r = alice.post(f"/api/v1/polls/{poll['id']}/votes", data={"choices[]": "1"})
+    assert r.status_code == 200, r.text
+    import time
+    deadline = time.time() + 15
+    while not [b for _, b in peer.posts if b.get("type") == "Create"] and time.time() < deadline:
+        time.sleep(0.1)
+    votes = [(p, b) for p, b in peer.posts if b.get("type") == "Create"]
+    assert len(votes) == 1, peer.posts
+    path, body = votes[0]
+    assert path == "/users/pia/inbox" and body["actor"] == uri
+    assert body["object"]["type"] == "Note" and body["object"]["name"] == "coffee"
+    assert body["object"]["inReplyTo"] == q["id"] and body["object"]["to"] == [pia.id]
+    # the poll's server tells the new counts, then that it closed
+    q2 = question(pia, uri, [("tea", 3), ("coffee", 2)], id=q["id"], votersCount=5,
+                  closed="2026-01-02T00:00:00Z")
+    assert deliver(inbox(fed), pia, pia.activity("Update", q2)).status_code == 202
+    poll = alice.get(f"/api/v1/statuses/{sid}").json()["poll"]
+    assert [o["votes_count"] for o in poll["options"]] == [3, 2]
+    assert poll["expired"] is True and poll["voters_count"] == 5 and poll["voted"] is True
+
+
+def test_remote_votes_count_on_a_local_poll(fed, peer):
+    alice = fed.user()
+    vic, val = peer.actor("vic"), peer.actor("val")
+    s = alice.post("/api/v1/statuses", data={"status": "pick", "poll[options][]": ["a", "b", "c"],
+                                             "poll[expires_in]": "3600", "poll[multiple]": "true"})
+    assert s.status_code == 200, s.text
+    s = s.json()
+    uri = fed.url(f"/users/{alice.name}")
+
+    def vote(actor, name):
+        n = {"id": actor.new_id("votes"), "type": "Note", "name": name, "attributedTo": actor.id,
+             "inReplyTo": s["uri"], "to": [uri]}
+        assert deliver(inbox(fed), actor, actor.create(n)).status_code == 202
+        return n
+    n = vote(vic, "b")
+    vote(vic, "c")
+    vote(vic, "c")  # the same choice again: counted once
+    vote(val, "b")
+    vote(val, "nope")  # no such option
+    poll = alice.get(f"/api/v1/statuses/{s['id']}").json()["poll"]
+    assert [o["votes_count"] for o in poll["options"]] == [0, 2, 1]
+    assert poll["voters_count"] == 2 and poll["votes_count"] == 3
+    assert remote_status(fed, n["id"]) is None  # a vote is no status
+    single = alice.post("/api/v1/statuses", data={"status": "one", "poll[options][]": ["x", "y"],
+                                                  "poll[expires_in]": "3600"}).json()
+    for name in ("x", "y"):
+        v = {"id": vic.new_id("votes"), "type": "Note", "name": name, "attributedTo": vic.id,
+             "inReplyTo": single["uri"], "to": [uri]}
+        assert deliver(inbox(fed), vic, vic.create(v)).status_code == 202
+    poll = alice.get(f"/api/v1/statuses/{single['id']}").json()["poll"]
+    assert [o["votes_count"] for o in poll["options"]] == [1, 0]
