@@ -3,6 +3,7 @@
 #include "core/events.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
 #include "store/social.h"
 #include "util/util.h"
 
@@ -212,16 +213,21 @@ enum rc poll_vote(struct core *c, int64_t viewer, int64_t id, const int64_t *cho
 	return poll_get(c, viewer, id, out);
 }
 
+struct remote_set_tx {
+	struct core *c;
+	const struct poll *p;
+};
+
 static enum store_rc remote_set_fn(struct db *db, void *arg)
 {
-	struct core *c = ((void **)arg)[0];
-	return store_poll_remote_set(db, c->arena, ((void **)arg)[1]);
+	struct remote_set_tx *x = arg;
+	return store_poll_remote_set(db, x->c->arena, x->p);
 }
 
 enum rc poll_remote_set(struct core *c, const struct poll *p)
 {
-	void *arg[2] = {c, (void *)p};
-	enum store_rc st = store_tx(c->db, remote_set_fn, arg);
+	struct remote_set_tx x = {c, p};
+	enum store_rc st = store_tx(c->db, remote_set_fn, &x);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
@@ -279,8 +285,12 @@ struct end_tx {
 
 /* The author's own notification: notify() never tells people of their own
  * acts, but the end of one's poll is news. */
-static enum store_rc tell_author(struct db *db, const struct poll *p)
+static enum store_rc tell_author(struct core *c, struct db *db, const struct poll *p)
 {
+	struct account a;
+	enum store_rc st = store_account_get(db, c->arena, p->account_id, &a);
+	if (st != ST_OK || *a.domain) /* another server's poll: its server tells its author */
+		return st == ST_NOT_FOUND ? ST_OK : st;
 	struct notification n = {.id = id_new(), .account_id = p->account_id,
 				 .from_account_id = p->account_id, .type = "poll",
 				 .status_id = p->status_id, .created_at = now_ms()};
@@ -305,7 +315,7 @@ static enum store_rc end_fn(struct db *db, void *arg)
 		return st;
 	if (n == POLL_NOTIFY_SLICE)
 		return store_poll_progress(db, p.id, ids[n - 1], false);
-	st = tell_author(db, &p);
+	st = tell_author(x->c, db, &p);
 	return st == ST_OK ? store_poll_progress(db, p.id, p.notified_upto, true) : st;
 }
 

@@ -284,10 +284,9 @@ static enum rc vote(struct core *c, const struct event *ev, const char *actor,
 	json_t *note = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s]}", "id", id, "type", "Note",
 				 "name", p.titles[ev->object_id], "attributedTo", actor,
 				 "inReplyTo", uri, "to", author);
+	/* ap_wrap gives the Create the Note's `to` */
 	*j = note ? ap_wrap("Create", arena_printf(c->arena, "%s/activity", id), actor, note)
 		  : NULL;
-	if (*j)
-		json_object_set_new(*j, "to", json_pack("[s]", author));
 	return *j ? add_account(c, o, ev->target, false) : RC_INTERNAL;
 }
 

@@ -305,6 +305,13 @@ def test_remote_poll_and_a_local_vote_on_it(fed, peer):
     poll = alice.get(f"/api/v1/statuses/{sid}").json()["poll"]
     assert [o["votes_count"] for o in poll["options"]] == [3, 2]
     assert poll["expired"] is True and poll["voters_count"] == 5 and poll["voted"] is True
+    # the worker tells alice it ended; pia's own server tells pia
+    deadline = time.time() + 15
+    while not [n for n in alice.get("/api/v1/notifications").json() if n["type"] == "poll"]:
+        assert time.time() < deadline, "no poll notification"
+        time.sleep(0.2)
+    assert rows(fed, "SELECT count(*) FROM notifications WHERE account_id = ?",
+                remote_account(fed, pia)) == [(0,)]
 
 
 def test_remote_votes_count_on_a_local_poll(fed, peer):
