@@ -651,6 +651,29 @@ static json_t *one_status(struct req *r, const struct status *s, bool source)
 	return j ? j : json_null();
 }
 
+void reply_status_json(struct req *r, const struct status *s)
+{
+	struct status_list l = {(struct status *)s, 1};
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	jw_statuses(&w, r, &l, false);
+	if (!jw_ok(&w)) {
+		reply_jw(r, 200, &w); /* its 500 */
+		return;
+	}
+	size_t len;
+	char *body = jw_steal(&w, &len);
+	if (len > 2 && body[0] == '[' && body[len - 1] == ']') {
+		memmove(body, body + 1, len - 2); /* the one item of the array */
+		len -= 2;
+	} else { /* deleted meanwhile */
+		free(body);
+		body = xstrdup("null");
+		len = 4;
+	}
+	reply_json_bytes(r, 200, body, len);
+}
+
 json_t *ent_status(struct req *r, const struct status *s)
 {
 	return one_status(r, s, false);

@@ -114,7 +114,7 @@ struct claim_tx {
 	bool prune;
 };
 
-/* In a transaction of its own, so the writer commits it with others. */
+/* Written with the activity's first write (store_tx_lead): one commit. */
 static enum store_rc claim_fn(struct db *db, void *arg)
 {
 	struct claim_tx *x = arg;
@@ -126,30 +126,23 @@ static enum store_rc unclaim_fn(struct db *db, void *arg)
 	return store_inbox_unclaim(db, arg);
 }
 
-/* Claims the activity's id (or, without one, its body's digest): false
- * when it was received before. */
-static enum store_rc claim(struct req *r, const json_t *act, const char **key)
+/* The key an activity is claimed by: its id, or without one its body's
+ * digest. */
+static const char *claim_key(struct req *r, const json_t *act)
 {
-	static atomic_uint count;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char hex[65];
-	if (!id || strlen(id) > 2048) {
-		sha256_hex(r->body.data, r->body.len, hex);
-		id = arena_printf(&r->arena, "sha256:%s", hex);
-	}
-	*key = id;
-	struct claim_tx x = {id, now_ms(), atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
-	return store_tx(r->core.db, claim_fn, &x);
+	if (id && strlen(id) <= 2048)
+		return id;
+	sha256_hex(r->body.data, r->body.len, hex);
+	return arena_printf(&r->arena, "sha256:%s", hex);
 }
 
-static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
+static void reply_applied(struct req *r, enum ap_rc rc)
 {
 	static const unsigned status[] = {[AP_OK] = 202, [AP_INVALID] = 400,
 					  [AP_FORBIDDEN] = 403, [AP_ERROR] = 500,
 					  [AP_UNAVAILABLE] = 503};
-	/* a failure leaves no trace, so the sender's retry is applied */
-	if (rc == AP_ERROR || rc == AP_UNAVAILABLE)
-		store_tx(r->core.db, unclaim_fn, (void *)key);
 	if (rc == AP_OK)
 		reply_text(r, 202, "application/json", "{}");
 	else
@@ -157,6 +150,41 @@ static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
 			    rc == AP_INVALID     ? "The activity breaks a rule"
 			    : rc == AP_FORBIDDEN ? "The activity acts on what is not the actor's"
 						 : "Try again later");
+}
+
+/* Applies the activity once: its id is claimed in the transaction of its
+ * first write (or alone when it writes nothing), so a replay, even one
+ * racing it, is answered 202 and changes nothing. A failure leaves no
+ * trace, so the sender's retry is applied. */
+static void apply_once(struct req *r, struct inbox_ctx *x)
+{
+	static atomic_uint count;
+	struct claim_tx c = {claim_key(r, x->act), now_ms(),
+			     atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
+	enum store_rc st = store_inbox_seen(r->core.db, c.key);
+	if (st == ST_OK) {
+		reply_text(r, 202, "application/json", "{}");
+		return;
+	}
+	if (st != ST_NOT_FOUND) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	struct store_tx_lead lead = {.fn = claim_fn, .ctx = &c};
+	store_tx_lead_begin(&lead);
+	enum ap_rc rc = inbox_apply(x);
+	bool failed = rc == AP_ERROR || rc == AP_UNAVAILABLE;
+	bool written = lead.written;
+	st = store_tx_lead_end(r->core.db, &lead, !failed);
+	if (st == ST_CONFLICT)
+		reply_text(r, 202, "application/json", "{}"); /* received before */
+	else if (st != ST_OK)
+		reply_error(r, 500, "Internal error");
+	else {
+		if (failed && written)
+			store_tx(r->core.db, unclaim_fn, (void *)c.key);
+		reply_applied(r, rc);
+	}
 }
 
 /* The personal inbox's account must exist (it is only an address: the
@@ -186,20 +214,12 @@ void h_ap_inbox(struct req *r)
 		return;
 	json_t *act = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, NULL);
 	struct inbox_ctx x = {.c = &r->core, .act = act};
-	const char *key;
 	if (!json_is_object(act) || !remote_context_ok(act) ||
 	    !json_is_string(json_object_get(act, "type")))
 		reply_error(r, 400, "Not an ActivityStreams activity");
 	else if (unknown_self_delete(&r->core, act))
 		reply_text(r, 202, "application/json", "{}");
-	else if (verify(r, act, &x) && revive_sender(r, &x)) {
-		enum store_rc st = claim(r, act, &key);
-		if (st == ST_CONFLICT)
-			reply_text(r, 202, "application/json", "{}");
-		else if (st != ST_OK)
-			reply_error(r, 500, "Internal error");
-		else
-			reply_applied(r, inbox_apply(&x), key);
-	}
+	else if (verify(r, act, &x) && revive_sender(r, &x))
+		apply_once(r, &x);
 	json_decref(act);
 }

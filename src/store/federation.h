@@ -37,6 +37,8 @@ enum store_rc store_remote_by_key(struct db *db, struct arena *ar, const char *k
  * dropped first when prune is true. */
 enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at, bool prune,
 				int64_t before);
+/* Whether an activity id is claimed: ST_OK, ST_NOT_FOUND, ST_ERROR. */
+enum store_rc store_inbox_seen(struct db *db, const char *activity);
 /* Gives a claim back (its effect failed, so a retry must apply it). */
 enum store_rc store_inbox_unclaim(struct db *db, const char *activity);
 

@@ -128,6 +128,17 @@ enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at,
 	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
+enum store_rc store_inbox_seen(struct db *db, const char *activity)
+{
+	struct db_stmt *st = db_query(db, "SELECT 1 FROM inbox_seen WHERE activity = $1", "t",
+				      activity);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_inbox_unclaim(struct db *db, const char *activity)
 {
 	return st_rc(db_exec(db, "DELETE FROM inbox_seen WHERE activity = $1", "t", activity));
