@@ -473,9 +473,10 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 
 void server_stop(struct server *srv, int drain_ms)
 {
+	/* The listening socket is closed only after MHD_stop_daemon: its
+	 * threads take it out of their epoll sets on their own time, and
+	 * a socket closed before that makes libmicrohttpd abort. */
 	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	stream_shutdown(drain_ms < 2000 ? drain_ms : 2000);
 	int64_t until = mono_ms() + drain_ms;
 	while (atomic_load(&srv->inflight) > 0 && mono_ms() < until)
@@ -484,6 +485,8 @@ void server_stop(struct server *srv, int drain_ms)
 		log_warn("stopping with %d requests in flight", atomic_load(&srv->inflight));
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	ratelimit_free(&srv->rl);
 	ratelimit_free(&srv->rl_auth);
 }
