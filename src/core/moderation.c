@@ -1,6 +1,7 @@
 /* moderation.c - roles, the gate on suspended accounts, reports, actions
  * on accounts and the audit log (see core/moderation.h). */
 #include "core/moderation.h"
+#include "federation/outbox.h"
 
 #include "core/statuses.h"
 #include "core/text.h"
@@ -258,6 +259,22 @@ static enum rc report_validate(struct core *c, int64_t reporter, const struct ne
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
+struct report_tx {
+	struct core *c;
+	const struct report *r;
+};
+
+/* The report and, when it is to be forwarded, the Flag to the reported
+ * account's server (queued in the same transaction). */
+static enum store_rc report_insert_fn(struct db *db, void *arg)
+{
+	struct report_tx *x = arg;
+	enum store_rc st = store_report_insert(db, x->r);
+	if (st == ST_OK && x->r->forward && report_forward_hook(x->c, db, x->r))
+		return ST_ERROR;
+	return st;
+}
+
 enum rc report_create(struct core *c, int64_t reporter, const struct new_report *in,
 		      struct report *out)
 {
@@ -276,20 +293,12 @@ enum rc report_create(struct core *c, int64_t reporter, const struct new_report 
 	json_decref(rids);
 	if (rc)
 		return rc;
-	enum store_rc st = store_report_insert(c->db, out);
+	struct report_tx x = {c, out};
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, report_insert_fn, &x);
 	if (st != ST_OK)
-		return core_store_fail(c, st);
-	if (out->forward)
-		report_forward_hook(c, out);
+		return c->err.rc ? c->err.rc : core_store_fail(c, st);
 	return RC_OK;
-}
-
-void report_forward_hook(struct core *c, const struct report *r)
-{
-	/* The report keeps `forward`; delivering a Flag activity to the
-	 * reported account's server belongs to federation delivery. */
-	(void)c;
-	(void)r;
 }
 
 enum rc report_get(struct core *c, int64_t id, struct report *out)
@@ -366,7 +375,11 @@ static enum store_rc act_apply(struct db *db, struct act_ctx *x, int64_t now)
 		return store_user_set_disabled(db, x->target, true);
 	if (!strcmp(t, "suspend")) {
 		enum store_rc st = store_mod_set_time(db, x->target, "suspended_at", now);
-		return st == ST_OK ? store_feed_remove_everywhere(db, x->target) : st;
+		if (st == ST_OK)
+			st = store_feed_remove_everywhere(db, x->target);
+		if (st == ST_OK && outbox_actor_update(x->c, db, x->target, true))
+			st = ST_ERROR;
+		return st;
 	}
 	return ST_OK; /* none: a warning only */
 }
@@ -491,6 +504,8 @@ static enum store_rc undo_apply(struct db *db, struct act_ctx *x)
 	for (int i = 0; st == ST_OK && i < x->nrefill; i++)
 		st = store_feed_backfill(db, x->refill[i], x->target, x->refill_reblogs[i],
 					 FOLLOW_REFILL);
+	if (st == ST_OK && outbox_actor_update(x->c, db, x->target, false))
+		st = ST_ERROR;
 	return st;
 }
 
