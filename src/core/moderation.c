@@ -1,10 +1,11 @@
 /* moderation.c - roles, the gate on suspended accounts, reports, actions
  * on accounts and the audit log (see core/moderation.h). */
 #include "core/moderation.h"
-#include "federation/outbox.h"
 
+#include "core/relationships.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "federation/outbox.h"
 #include "store/accounts.h"
 #include "store/rel.h"
 #include "util/util.h"
@@ -477,6 +478,33 @@ static bool action_valid(const char *t)
 	       !strcmp(t, "silence") || !strcmp(t, "suspend");
 }
 
+#define SEVER_PAGE 200
+
+/* A suspended remote account stops following anyone here, and its server
+ * hears a Reject of each follow (the event's delivery), as Mastodon's
+ * SuspendAccountService#reject_remote_follows! does: that server goes on
+ * serving the account, which must not keep receiving what it followed.
+ * Not undone by unsuspending. Nothing for a local account. */
+static enum rc sever_remote_follows(struct core *c, int64_t target)
+{
+	struct account a;
+	enum store_rc st = store_account_get(c->db, c->arena, target, &a);
+	if (st != ST_OK || !*a.domain)
+		return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	struct page pg = {.limit = SEVER_PAGE};
+	struct account_list l;
+	do {
+		st = store_following(c->db, c->arena, 0, target, &pg, &l);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
+		for (int i = 0; i < l.n; i++)
+			if (!*l.items[i].domain && rel_remove_follower(c, l.items[i].id, target) &&
+			    c->err.rc == RC_INTERNAL)
+				return RC_INTERNAL;
+	} while (l.n == SEVER_PAGE);
+	return RC_OK;
+}
+
 enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const struct mod_action *a)
 {
 	if (!a->type || !action_valid(a->type))
@@ -484,7 +512,9 @@ enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const stru
 				 "Validation failed: type must be none, sensitive, disable, silence "
 				 "or suspend");
 	struct act_ctx x = {.c = c, .actor = actor, .target = target, .a = a};
-	return act_run(c, &x, act_tx);
+	if (act_run(c, &x, act_tx))
+		return c->err.rc;
+	return strcmp(a->type, "suspend") ? RC_OK : sever_remote_follows(c, target);
 }
 
 static enum store_rc undo_apply(struct db *db, struct act_ctx *x)

@@ -151,6 +151,25 @@ def test_suspension_sends_update_of_the_actor(fed, peer):
     assert "suspended" not in requests.get(uri, headers=AP).json()
 
 
+def test_suspended_remote_account_stops_following(fed, peer):
+    staff, alice = admin(fed), fed.user()
+    fay = followed_by(fed, peer, alice, "fay")
+    follow = [a for a, _, _ in received(peer, "Accept")][0]["object"]
+    fid = rows(fed, "SELECT id FROM accounts WHERE uri = ?", fay.id)[0][0]
+    assert alice.get(f"/api/v1/accounts/{alice.id}").json()["followers_count"] == 1
+    r = requests.post(fed.url(f"/api/v1/admin/accounts/{fid}/action"),
+                      headers=staff.admin_headers, data={"type": "suspend"})
+    assert r.status_code == 200, r.text
+    # Mastodon's reject_remote_follows!: its server hears a Reject of the follow
+    got = received(peer, "Reject")
+    assert len(got) == 1, got
+    reject, path, _ = got[0]
+    assert path == "/users/fay/inbox" and reject["actor"] == fed.url(f"/users/{alice.name}")
+    assert reject["object"]["id"] == follow["id"] and reject["object"]["actor"] == fay.id
+    assert alice.get(f"/api/v1/accounts/{alice.id}").json()["followers_count"] == 0
+    assert not received(peer, "Update", timeout=0)  # a remote actor is not ours to update
+
+
 def test_forwarded_report_sends_flag(fed, peer):
     alice = open_inbox(fed.user())
     uri = fed.url(f"/users/{alice.name}")
