@@ -447,23 +447,24 @@ static json_t *flag(struct core *c, struct db *db, const struct report *r, const
 {
 	json_t *ids = json_loads(r->status_ids ? r->status_ids : "[]", 0, NULL), *x;
 	json_t *obj = json_pack("[s]", account);
+	enum store_rc st = ST_OK;
 	size_t i;
 	json_array_foreach(json_is_array(ids) ? ids : NULL, i, x)
 	{
 		struct status s;
 		const char *sid = json_string_value(x);
 		int64_t id = sid ? strtoll(sid, NULL, 10) : (int64_t)json_integer_value(x);
-		enum store_rc st = store_status_get(db, c->arena, id, &s);
+		st = store_status_get(db, c->arena, id, &s);
 		if (st == ST_OK)
 			json_array_append_new(obj, json_string(ap_status_uri(c, &s)));
 		else if (st != ST_NOT_FOUND)
-			json_decref(obj), obj = NULL;
-		if (!obj)
 			break;
 	}
 	json_decref(ids);
-	if (!obj)
+	if (st != ST_OK && st != ST_NOT_FOUND) {
+		json_decref(obj);
 		return NULL;
+	}
 	return ap_flag(c, r->id, r->comment ? r->comment : "", obj);
 }
 
