@@ -52,5 +52,8 @@ void ap_reply_actor(struct req *r, const struct account *a);
  * (`suspended: true`, no name but the username, no summary, fields or
  * images, neither locked nor discoverable). NULL when out of memory. */
 json_t *ap_person(struct core *c, const struct account *a, const char *pem, bool suspended);
+/* 410 with the Tombstone of the deleted local account once named name
+ * (formerType Person, deleted at deleted_at ms), as Mastodon answers. */
+void ap_reply_tombstone(struct req *r, const char *name, int64_t deleted_at);
 
 #endif
