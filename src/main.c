@@ -856,26 +856,17 @@ static int cmd_user(int argc, char **argv)
 /* ---- rapport domain: the admin's rules for remote domains ---- */
 
 static const char *const DOMAIN_USAGE =
-	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR]\n"
+	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR] [--db URL]\n"
 	"\n"
 	"  block    accept no activity from DOMAIN and fetch nothing from it\n"
 	"  limit    keep DOMAIN's statuses only from accounts someone here follows\n"
-	"  unblock  remove the rule\n";
-
-struct domain_tx {
-	const char *domain;
-	int severity;
-};
-
-static enum store_rc domain_fn(struct db *db, void *arg)
-{
-	struct domain_tx *x = arg;
-	return store_instance_domain_set(db, x->domain, x->severity, now_ms());
-}
+	"  unblock  remove the rule\n"
+	"The rules are the admin API's domain blocks (suspend, silence), audit-logged.\n";
 
 static int domain_with(struct config *cfg, int argc, char **argv)
 {
 	static const char *const verbs[] = {"unblock", "limit", "block"};
+	static const char *const severities[] = {NULL, "silence", "suspend"};
 	int sev = -1;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(argv[2], verbs[i]))
@@ -883,27 +874,30 @@ static int domain_with(struct config *cfg, int argc, char **argv)
 	if (sev < 0)
 		return usage_error(DOMAIN_USAGE, "unknown domain command", argv[2]);
 	const char *name = NULL;
-	struct opt opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},
+			     {"--db", &cfg->db_url, NULL},
+			     {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 3, opts, DOMAIN_USAGE, &name);
 	if (rc)
 		return rc;
+	config_finish(cfg);
 	struct arena ar;
 	arena_init(&ar);
-	struct domain_tx x = {domain_canonical(&ar, name), sev};
+	const char *domain = domain_canonical(&ar, name);
 	struct store *st = NULL;
-	if (!x.domain)
+	if (!domain)
 		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
 	else if (open_store(cfg, &st, false))
 		rc = 1;
 	if (!rc) {
-		struct db *db = store_acquire(st);
-		if (store_tx(db, domain_fn, &x) != ST_OK) {
-			fprintf(stderr, "rapport: cannot write the rule\n");
+		struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
+		if (admin_domain_rule(&c, 0, domain, severities[sev])) {
+			fprintf(stderr, "rapport: %s\n", c.err.msg);
 			rc = 1;
 		} else {
-			printf("%s\t%s\n", x.domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
+			printf("%s\t%s\n", domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
 		}
-		store_release(st, db);
+		store_release(st, c.db);
 	}
 	if (st)
 		store_close(st);

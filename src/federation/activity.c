@@ -218,6 +218,29 @@ json_t *ap_delete(struct core *c, const char *actor, const char *followers,
 			 "object", "id", status_uri, "type", "Tombstone", "atomUri", status_uri);
 }
 
+json_t *ap_delete_actor(struct core *c, const char *actor)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:[s], s:s}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s#delete", actor), "type", "Delete", "actor",
+			 actor, "to", AS_PUBLIC, "object", actor);
+}
+
+json_t *ap_flag(struct core *c, int64_t report_id, const char *content, json_t *object)
+{
+	const char *base = c->cfg->base_url;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s/reports/%lld", base, (long long)report_id),
+			 "type", "Flag", "actor", arena_printf(c->arena, "%s/actor", base),
+			 "content", content, "object", object);
+}
+
+json_t *ap_update_actor(struct core *c, const char *actor, int64_t at, json_t *person)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:[s], s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s#updates/%lld", actor, (long long)at), "type",
+			 "Update", "actor", actor, "to", AS_PUBLIC, "object", person);
+}
+
 json_t *ap_announce(struct core *c, const char *actor, const char *followers,
 		    const char *reblog_uri, const char *object_uri, const char *object_author)
 {

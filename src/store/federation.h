@@ -49,13 +49,13 @@ enum store_rc store_remote_follow_set(struct db *db, int64_t account_id, int64_t
 enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t account_id,
 				      int64_t target_id, const char **activity);
 
-/* The admin's rule for a domain: 0 none, INSTANCE_LIMIT or INSTANCE_BLOCK. */
+/* The admin's rule for a domain (the domain blocks of the admin API and
+ * `rapport domain`, one table: store/moderation.h's admin_blocks of kind
+ * BLOCK_DOMAIN), its own or its nearest parent domain's: 0 none (or
+ * noop), INSTANCE_LIMIT (silence) or INSTANCE_BLOCK (suspend). */
 #define INSTANCE_LIMIT 1
 #define INSTANCE_BLOCK 2
 enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity);
-/* severity 0 removes the rule. */
-enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
-					int64_t at);
 
 /* A person's domain blocks: set (on) or removed; whether account_id
  * blocks domain; a page of them by domain after `after` ("" first). */

@@ -847,5 +847,17 @@ const char *const schema_migrations[] = {
 	 * is not downloaded (remote_url; '' for uploads). */
 	"ALTER TABLE accounts ADD COLUMN moved_to_account_id BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE media_attachments ADD COLUMN remote_url TEXT NOT NULL DEFAULT '';",
+	/* 22: one table of domain rules: the command line's (instance_domains,
+	 * 1 limit, 2 block) join the admin API's domain blocks (admin_blocks
+	 * kind 0) as silence and suspend, and federation reads only those; a
+	 * deleted account's key is kept while its activities wait to be
+	 * delivered, found by actor. */
+	"INSERT INTO admin_blocks (id, kind, value, severity, data, created_at)"
+	" SELECT d.created_at * 65536 + d.n, 0, d.domain, d.severity, '{}', d.created_at FROM"
+	" (SELECT domain, created_at, CASE severity WHEN 2 THEN 'suspend' ELSE 'silence' END"
+	" AS severity, ROW_NUMBER() OVER (ORDER BY domain) AS n FROM instance_domains) AS d"
+	" WHERE true ON CONFLICT (kind, value) DO NOTHING;"
+	"DROP TABLE instance_domains;"
+	"CREATE INDEX fed_activities_actor ON fed_activities(actor_id);",
 	NULL,
 };

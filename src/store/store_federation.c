@@ -2,6 +2,7 @@
  * ids and domain rules (migration 17). */
 #include "store/accounts.h"
 #include "store/federation.h"
+#include "store/moderation.h"
 #include "store/store_internal.h"
 
 #include <ctype.h>
@@ -172,23 +173,17 @@ enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t a
 
 enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity)
 {
+	/* Mastodon's DomainBlock.rule_for: the rule of the domain or of the
+	 * nearest parent domain that has one (the longest value that matches;
+	 * domain values hold no LIKE wildcards). */
 	int64_t v;
-	enum db_rc rc = db_scalar(db, &v, "SELECT severity FROM instance_domains WHERE domain = $1",
-				  "t", domain);
+	enum db_rc rc = db_scalar(db, &v,
+				  "SELECT CASE severity WHEN 'suspend' THEN 2 WHEN 'silence' THEN 1"
+				  " ELSE 0 END FROM admin_blocks WHERE kind = $2 AND (value = $1"
+				  " OR $1 LIKE '%.' || value) ORDER BY LENGTH(value) DESC LIMIT 1",
+				  "ti", domain, (int64_t)BLOCK_DOMAIN);
 	*severity = rc == DB_ROW ? (int)v : 0;
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
-}
-
-enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
-					int64_t at)
-{
-	if (!severity)
-		return st_rc(db_exec(db, "DELETE FROM instance_domains WHERE domain = $1", "t",
-				     domain));
-	return st_rc(db_exec(db,
-			     "INSERT INTO instance_domains (domain, severity, created_at)"
-			     " VALUES ($1, $2, $3) ON CONFLICT (domain) DO UPDATE SET severity = $2",
-			     "tii", domain, (int64_t)severity, at));
 }
 
 enum store_rc store_domain_block_set(struct db *db, int64_t account_id, const char *domain,

@@ -169,7 +169,10 @@ static const char *const purge_loose[] = {
 	"DELETE FROM detector_prints WHERE account_id = $1",
 	"DELETE FROM detector_unfollows WHERE account_id = $1",
 	"DELETE FROM detector_accounts WHERE account_id = $1",
-	"DELETE FROM actor_keys WHERE account_id = $1",
+	/* kept while its activities (the Delete of the actor) wait to be
+	 * signed; store_delivery_drop removes it after the last one */
+	"DELETE FROM actor_keys WHERE account_id = $1 AND NOT EXISTS"
+	" (SELECT 1 FROM fed_activities WHERE actor_id = $1)",
 	"DELETE FROM accounts WHERE id = $1",
 	NULL,
 };

@@ -26,8 +26,9 @@ def b64(b):
 
 class Peer:
     """routes: path -> (status, headers, body bytes) or a callable(path)
-    returning one; every GET's path is appended to hits, every POST's
-    (path, JSON body) to posts."""
+    returning one; every request's path is appended to hits; every POST
+    (a delivery) is answered 202 and kept in posts as (path, headers with
+    lower-case names, body)."""
 
     def __init__(self):
         self.routes, self.hits, self.posts = {}, [], []
@@ -48,13 +49,9 @@ class Peer:
                 self.wfile.write(body)
 
             def do_POST(self):
-                """Deliveries: kept in peer.posts as (path, parsed body)."""
-                n = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(n)
-                try:
-                    peer.posts.append((self.path, json.loads(body)))
-                except ValueError:
-                    pass
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                peer.posts.append((self.path, {k.lower(): v for k, v in self.headers.items()},
+                                   body))
                 self.send_response(202)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -290,9 +290,9 @@ def test_remote_poll_and_a_local_vote_on_it(fed, peer):
     assert r.status_code == 200, r.text
     import time
     deadline = time.time() + 15
-    while not [b for _, b in peer.posts if b.get("type") == "Create"] and time.time() < deadline:
+    while not [b for _, _, b in peer.posts if json.loads(b).get("type") == "Create"] and time.time() < deadline:
         time.sleep(0.1)
-    votes = [(p, b) for p, b in peer.posts if b.get("type") == "Create"]
+    votes = [(p, json.loads(b)) for p, _, b in peer.posts if json.loads(b).get("type") == "Create"]
     assert len(votes) == 1, peer.posts
     path, body = votes[0]
     assert path == "/users/pia/inbox" and body["actor"] == uri
