@@ -7,6 +7,7 @@
 #include "core/archive.h"
 #include "core/config.h"
 #include "core/convfeed.h"
+#include "core/events.h"
 #include "core/media.h"
 #include "core/jobs.h"
 #include "core/moderation.h"
@@ -335,9 +336,12 @@ static int cmd_serve(int argc, char **argv)
 	/* polls and cards (api/polls.c): cards only while this process saves
 	 * every card, as with SQLite */
 	extras_cache_init(cfg.render_cache_mb > 0 ? EXTRAS_CACHE_BYTES : 0, !cfg.db_url);
-	/* The row cache is kept exact by SQLite's update hook; PostgreSQL has
-	 * none in this process's reach, so it reads every row. */
-	store_row_cache((size_t)(cfg.row_cache > 0 && !cfg.db_url ? cfg.row_cache : 0));
+	/* The row cache is kept exact by SQLite's update hook, or on
+	 * PostgreSQL by this process's listener, which also streams the
+	 * events of the other processes sharing the database. */
+	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
+	if (store_listen(st, events_heard) != ST_OK)
+		goto out;
 	if (jobs_start(st, &cfg))
 		goto out;
 	if (verify_start(st, &cfg)) {

@@ -168,3 +168,8 @@ enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t l
 	}
 	return db->ops->copy_in(db, sql, data, len);
 }
+
+enum db_rc db_notice(struct db *db, const char *text)
+{
+	return db->ops->notice ? db->ops->notice(db, text) : DB_OK;
+}

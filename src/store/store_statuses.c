@@ -167,7 +167,11 @@ static void lite_row(struct arena *ar, struct db_stmt *st, int c, struct status 
 static enum store_rc load_lite(struct db *db, struct arena *ar, int64_t id, struct status *s)
 {
 	uint64_t epoch = rowcache_epoch();
-	if (rowcache_get_status(id, s) && rowcache_get_account(s->account_id, &s->account)) {
+	/* Inside a write on PostgreSQL another process's commit may not have
+	 * been heard yet: the transaction reads the rows it decides on. */
+	bool cached = !(db_in_write(db) && db_is_pg(db));
+	if (cached && rowcache_get_status(id, s) &&
+	    rowcache_get_account(s->account_id, &s->account)) {
 		no_strings(s);
 		if (!s->reblog_of_id)
 			return ST_OK;
