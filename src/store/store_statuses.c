@@ -793,26 +793,43 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static enum store_rc suspended_read(struct db *db, struct arena *ar, struct suspended_set *out)
+/* variant() and the suspended accounts in one statement (one round trip
+ * on PostgreSQL), for the lists that may take the fast path: their ids,
+ * and a row 0 when the viewer blocks, is blocked by or mutes anyone. */
+static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int64_t viewer,
+					   bool asc, int *v, struct suspended_set *out)
 {
 	int room = 16;
+	bool filters = false;
 	out->n = 0;
 	out->ids = arena_alloc(ar, (size_t)room * sizeof *out->ids);
-	struct db_stmt *st = db_query(db, "SELECT id FROM accounts WHERE suspended_at > 0", "");
+	struct db_stmt *st = db_query(
+		db,
+		"SELECT id FROM accounts WHERE suspended_at > 0 UNION ALL SELECT 0 WHERE $1 <> 0"
+		" AND (EXISTS (SELECT 1 FROM blocks WHERE account_id = $1) OR EXISTS (SELECT 1"
+		" FROM blocks WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes WHERE"
+		" account_id = $1))",
+		"i", viewer);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		if (!id) {
+			filters = true;
+			continue;
+		}
 		if (out->n == room) {
 			int64_t *more = arena_alloc(ar, (size_t)room * 2 * sizeof *more);
 			memcpy(more, out->ids, (size_t)room * sizeof *more);
 			out->ids = more;
 			room *= 2;
 		}
-		out->ids[out->n++] = db_int(st, 0);
+		out->ids[out->n++] = id;
 	}
 	db_end(st);
 	qsort(out->ids, (size_t)out->n, sizeof *out->ids, cmp_id);
+	*v = (filters ? 0 : 2) + asc;
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
@@ -915,7 +932,8 @@ static enum store_rc check_batch(struct db *db, int64_t viewer, struct status_li
  * are skipped and more are read. */
 static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, int64_t key,
 			       const char *ids_sql, const struct page *pg, bool originals_only,
-			       int limit, struct status_list *out)
+			       int limit, const struct suspended_set *hidden,
+			       struct status_list *out)
 {
 	int64_t hi, lo;
 	bool asc;
@@ -925,9 +943,6 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 	out->items = arena_alloc(ar, (size_t)room * sizeof(struct status));
 	int batch = limit < 40 ? 40 : limit > 400 ? 400 : limit;
 	int64_t *ids = arena_alloc(ar, (size_t)batch * sizeof *ids);
-	struct suspended_set hidden;
-	if (suspended_read(db, ar, &hidden) != ST_OK)
-		return ST_ERROR;
 	while (out->n < limit) {
 		struct db_stmt *st = db_query(db, ids_sql, "iiii", key, hi, lo, (int64_t)batch);
 		if (!st)
@@ -947,7 +962,7 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 				continue;
 			if (lr != ST_OK)
 				return lr;
-			if ((originals_only && s->reblog_of_id) || suspended_hides(&hidden, s))
+			if ((originals_only && s->reblog_of_id) || suspended_hides(hidden, s))
 				continue;
 			s->cursor = ids[i];
 			nunsure += unsure(s, viewer);
@@ -994,13 +1009,10 @@ enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t view
 				   const int64_t *ids, int n, struct status_list *out)
 {
 	int v;
-	enum store_rc vs = variant(db, viewer, false, &v);
-	if (vs != ST_OK)
-		return vs;
-	bool filtered = v < 2;
 	struct suspended_set hidden;
-	if (suspended_read(db, ar, &hidden) != ST_OK)
+	if (variant_and_suspended(db, ar, viewer, false, &v, &hidden) != ST_OK)
 		return ST_ERROR;
+	bool filtered = v < 2;
 	out->n = 0;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof *out->items);
 	for (int i = 0; i < n; i++) {
@@ -1044,10 +1056,12 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	int v;
-	if (variant(db, viewer, asc, &v) != ST_OK)
+	struct suspended_set hidden;
+	if (variant_and_suspended(db, ar, viewer, asc, &v, &hidden) != ST_OK)
 		return ST_ERROR;
 	if (v >= 2 && rowcache_on())
-		return fast_list(db, ar, viewer, viewer, ids[asc], pg, false, pg->limit, out);
+		return fast_list(db, ar, viewer, viewer, ids[asc], pg, false, pg->limit, &hidden,
+				 out);
 	return read_list(ar,
 			 db_query(db, sql[v], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms()),
@@ -1239,7 +1253,8 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 	static const char *const sql[4] = {THREAD_SQL(NOT_BLOCKED), THREAD_SQL(NOT_BLOCKED),
 					   THREAD_SQL(""), THREAD_SQL("")};
 	int v;
-	if (variant(db, viewer, false, &v) != ST_OK)
+	struct suspended_set hidden;
+	if (variant_and_suspended(db, ar, viewer, false, &v, &hidden) != ST_OK)
 		return ST_ERROR;
 	if (v >= 2 && rowcache_on()) {
 		/* Oldest first, as the statement below: min_id 1 is below every id. */
@@ -1247,7 +1262,7 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 		return fast_list(db, ar, viewer, thread_id,
 				 "SELECT id FROM statuses WHERE thread_id = $1 AND id < $2"
 				 " AND id > $3 ORDER BY id ASC LIMIT $4",
-				 &all, true, max, out);
+				 &all, true, max, &hidden, out);
 	}
 	struct db_stmt *st = db_query(db, sql[v], "iiiiii", viewer,
 				      INT64_MAX, (int64_t)0, (int64_t)max, (int64_t)0, thread_id);
