@@ -5,7 +5,7 @@
  *
  * What is heard, on the channel "rapport", sent inside the writing
  * transaction and so delivered only once it has committed:
- *   s<id>,<id>...   statuses updated or deleted (triggers, migration 21)
+ *   s<id>,<id>...   statuses updated or deleted (triggers, migration 22)
  *   a<id>,<id>...   accounts updated or deleted
  *   *               too many rows to name: forget everything
  *   anything else   a db_notice() text, handed to the notice callback

@@ -21,7 +21,7 @@ static const char FTS_TABLE[] =
 	"CREATE TABLE statuses_fts (rowid BIGINT PRIMARY KEY, tsv tsvector NOT NULL);"
 	"CREATE INDEX statuses_fts_tsv ON statuses_fts USING GIN (tsv)";
 
-/* Migration 21: a statement-level trigger per table and kind of change
+/* Migration 22: a statement-level trigger per table and kind of change
  * NOTIFYs the changed rows' ids in one notice ("s1,2,3"), or "*" (forget
  * everything) when they would not fit in one (db_pg.h). Inserts need none:
  * a row not yet there is not cached. */
