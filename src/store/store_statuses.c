@@ -797,7 +797,8 @@ static int cmp_id(const void *a, const void *b)
 
 /* variant() and the suspended accounts in one statement (one round trip
  * on PostgreSQL), for the lists that may take the fast path: their ids,
- * and a row 0 when the viewer blocks, is blocked by or mutes anyone. */
+ * and a row 0 when the viewer blocks, is blocked by or mutes anyone, or
+ * blocks a domain (the probe must ask what variant() asks). */
 static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int64_t viewer,
 					   bool asc, int *v, struct suspended_set *out)
 {
@@ -810,6 +811,7 @@ static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int6
 		"SELECT id FROM accounts WHERE suspended_at > 0 UNION ALL SELECT 0 WHERE $1 <> 0"
 		" AND (EXISTS (SELECT 1 FROM blocks WHERE account_id = $1) OR EXISTS (SELECT 1"
 		" FROM blocks WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes WHERE"
+		" account_id = $1) OR EXISTS (SELECT 1 FROM account_domain_blocks WHERE"
 		" account_id = $1))",
 		"i", viewer);
 	if (!st)
