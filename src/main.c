@@ -7,6 +7,7 @@
 #include "core/archive.h"
 #include "core/config.h"
 #include "core/convfeed.h"
+#include "core/events.h"
 #include "core/media.h"
 #include "core/jobs.h"
 #include "core/moderation.h"
@@ -90,7 +91,8 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_SLOW_SQL_MS      log statements this slow (-1 off; -1-3600000)\n"
 	"  RAPPORT_RENDER_CACHE_MB  rendered statuses and accounts (80; 0 off, up to 65536)\n"
 	"  RAPPORT_ROW_CACHE        statuses' and accounts' numbers kept (262144; 0 off,\n"
-	"                           up to 67108864; 0 with several processes on one database)\n"
+	"                           up to 67108864; exact with several processes on one\n"
+	"                           PostgreSQL database, through LISTEN/NOTIFY)\n"
 	"  RAPPORT_NODE_ID          this process's part of every ID (0; 0-63): give each\n"
 	"                           process that shares a database its own\n"
 	"  RAPPORT_SCHEDULE_LEAD    seconds a scheduled status must be ahead (300; 0-86400)\n"
@@ -349,9 +351,12 @@ static int cmd_serve(int argc, char **argv)
 	/* polls and cards (api/polls.c): cards only while this process saves
 	 * every card, as with SQLite */
 	extras_cache_init(cfg.render_cache_mb > 0 ? EXTRAS_CACHE_BYTES : 0, !cfg.db_url);
-	/* The row cache is kept exact by SQLite's update hook; PostgreSQL has
-	 * none in this process's reach, so it reads every row. */
-	store_row_cache((size_t)(cfg.row_cache > 0 && !cfg.db_url ? cfg.row_cache : 0));
+	/* The row cache is kept exact by SQLite's update hook, or on
+	 * PostgreSQL by this process's listener, which also streams the
+	 * events of the other processes sharing the database. */
+	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
+	if (store_listen(st, events_heard) != ST_OK)
+		goto out;
 	if (jobs_start(st, &cfg))
 		goto out;
 	if (verify_start(st, &cfg)) {

@@ -140,26 +140,93 @@ static struct published *publish_slot(void)
 	return &pending.v[pending.n++];
 }
 
-static void publish_event(const struct event *ev)
+/* ---- the same, for the store's other processes ----
+ * Each item is also a notice of the writing transaction (store_notice):
+ * the listeners of the other processes hand it to events_heard once it has
+ * committed. An event is "e" and its numbers, then ";id:fate" for each
+ * recipient; a notification is "n<account>,<id>". */
+
+#define EVENT_NUMS(X)                                                                          	X(id) X(at) X(actor) X(target) X(status_id) X(object_id) X(thread_id) X(since)
+
+static enum store_rc notice_event(struct db *db, const struct event *ev)
+{
+	char t[STORE_NOTICE_MAX];
+	size_t n = (size_t)snprintf(t, sizeof t, "e%d,%d,%d,%u", (int)ev->type, ev->visibility,
+				    (int)ev->fate, ev->flags);
+#define PUT(f) n += (size_t)snprintf(t + n, sizeof t - n, ",%lld", (long long)ev->f);
+	EVENT_NUMS(PUT)
+#undef PUT
+	for (int i = 0; i < ev->nrecipients && n < sizeof t; i++)
+		n += (size_t)snprintf(t + n, sizeof t - n, ";%lld:%d",
+				      (long long)ev->rcpt[i].account_id, (int)ev->rcpt[i].fate);
+	return n < sizeof t ? store_notice(db, t) : ST_ERROR;
+}
+
+static bool heard_event(const char *t, struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	char *end;
+	int type = (int)strtol(t, &end, 10);
+	if (type < 0 || type >= EV_TYPES || *end != ',')
+		return false;
+	ev->type = (enum event_type)type;
+	ev->visibility = (int)strtol(end + 1, &end, 10);
+	ev->fate = (enum event_fate)strtol(end + 1, &end, 10);
+	ev->flags = (uint32_t)strtoul(end + 1, &end, 10);
+#define GET(f) ev->f = strtoll(end + 1, &end, 10);
+	EVENT_NUMS(GET)
+#undef GET
+	while (*end == ';' && ev->nrecipients < EVENT_MAX_RECIPIENTS) {
+		struct event_recipient *r = &ev->rcpt[ev->nrecipients++];
+		r->account_id = strtoll(end + 1, &end, 10);
+		r->fate = *end == ':' ? (enum event_fate)strtol(end + 1, &end, 10) : FATE_DELIVER;
+	}
+	return *end == '\0';
+}
+
+void events_heard(const char *text)
+{
+	const struct event_listener *l = atomic_load(&listener);
+	if (!l)
+		return;
+	if (text[0] == 'e') {
+		struct event ev;
+		if (heard_event(text + 1, &ev))
+			l->event(l->arg, &ev);
+		else
+			log_warn("events: a notice not understood: %.80s", text);
+	} else if (text[0] == 'n') {
+		char *end;
+		long long account = strtoll(text + 1, &end, 10);
+		if (*end == ',')
+			l->notification(l->arg, account, strtoll(end + 1, NULL, 10));
+	}
+}
+
+static enum store_rc publish_event(const struct event *ev)
 {
 	struct published *p = atomic_load(&listener) ? publish_slot() : NULL;
 	if (!p)
-		return;
+		return ST_OK;
 	p->is_event = true;
 	p->ev = *ev;
 	p->ev.status = NULL;
 	p->ev.reason = NULL;
 	p->ev.db = NULL;
+	return notice_event(ev->db, ev);
 }
 
-void events_notified(int64_t account_id, int64_t notification_id)
+enum store_rc events_notified(struct db *db, int64_t account_id, int64_t notification_id)
 {
 	struct published *p = atomic_load(&listener) ? publish_slot() : NULL;
 	if (!p)
-		return;
+		return ST_OK;
 	p->is_event = false;
 	p->account_id = account_id;
 	p->notif = notification_id;
+	char t[48];
+	snprintf(t, sizeof t, "n%lld,%lld", (long long)account_id, (long long)notification_id);
+	return store_notice(db, t);
 }
 
 /* ---- emitting ---- */
@@ -224,7 +291,9 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev)
 		return c->err.rc;
 	if (run_hooks(c, db, updates, ev))
 		return c->err.rc;
-	publish_event(ev);
+	enum store_rc pst = publish_event(ev);
+	if (pst != ST_OK)
+		return core_store_fail(c, pst);
 	struct store_event row = {
 		.id = ev->id, .type = ev->type, .actor = ev->actor, .target = ev->target,
 		.status_id = ev->status_id, .object_id = ev->object_id, .rcpt = rcpt_text(c, ev),

@@ -205,8 +205,11 @@ struct event_listener {
  * start, before writes. */
 void events_listen(const struct event_listener *l);
 /* notify.c: notification id for account_id was written in the write's
- * transaction. */
-void events_notified(int64_t account_id, int64_t notification_id);
+ * transaction on db. ST_ERROR if the other processes cannot be told. */
+enum store_rc events_notified(struct db *db, int64_t account_id, int64_t notification_id);
+/* Another process's event or notification, heard after its commit
+ * (store_listen): handed to the listener as this process's own are. */
+void events_heard(const char *text);
 
 /* A name for logs and the outbox readers ("reply", "favourite", ...). */
 const char *events_name(enum event_type t);

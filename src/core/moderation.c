@@ -475,7 +475,7 @@ static enum store_rc warn(struct db *db, struct act_ctx *x, int64_t now)
 				 .type = "moderation_warning", .created_at = now};
 	st = store_notification_insert(db, &n);
 	if (st == ST_OK)
-		events_notified(x->target, id);
+		st = events_notified(db, x->target, id);
 	return st;
 }
 

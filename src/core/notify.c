@@ -38,6 +38,6 @@ enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, c
 	st = store_notification_insert(db, &n);
 	if (st != ST_OK)
 		return core_store_fail(c, st);
-	events_notified(recipient, n.id);
-	return RC_OK;
+	st = events_notified(db, recipient, n.id);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }

@@ -188,3 +188,8 @@ enum db_rc db_exec_texts(struct db *db, const char *sql, int n, const char *cons
 	}
 	return db->ops->exec_texts(db, sql, n, v, len);
 }
+
+enum db_rc db_notice(struct db *db, const char *text)
+{
+	return db->ops->notice ? db->ops->notice(db, text) : DB_OK;
+}

@@ -109,6 +109,15 @@ void db_rollback(struct db *db);
  * (nothing of fn's was kept). */
 enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, int *fn_rc);
 
+/* Tells the store's other processes something when the transaction open
+ * on db commits (nothing if it rolls back): text (at most DB_NOTICE_MAX
+ * bytes of letters, digits and ",:;-*") reaches every process's listener
+ * (store/db_pg.h) after the commit. DB_OK without effect on a backend that
+ * serves one process (SQLite); DB_ERROR for text that is not allowed or
+ * outside a write transaction. */
+#define DB_NOTICE_MAX 7000
+enum db_rc db_notice(struct db *db, const char *text);
+
 /* Logs every statement that takes ms or more (-1, the default: none). Set
  * once at start, before any connection is used. */
 void db_slow_sql(int ms);

@@ -28,6 +28,8 @@ struct db_ops {
 			     int *fn_rc);
 	bool (*in_write)(struct db *db);
 	const char *(*errmsg)(struct db *db);
+	/* NULL when the backend serves one process (db_notice). */
+	enum db_rc (*notice)(struct db *db, const char *text);
 	/* NULL when the backend has no bulk load. */
 	enum db_rc (*copy_in)(struct db *db, const char *sql, const char *data, size_t len);
 	enum db_rc (*exec_texts)(struct db *db, const char *sql, int n, const char *const *v,

@@ -15,6 +15,8 @@
  * allows); this keeps them true on PostgreSQL, with constraints as the
  * second line. Autocommit single statements take neither. */
 #include "store/db_impl.h"
+#include "store/db_pg.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -53,12 +55,54 @@ struct pgdb {
 	bool in_tx;    /* between BEGIN and COMMIT/ROLLBACK */
 	bool writer;   /* holds writer_lock */
 	int64_t changes, total_changes;
+	struct buf notices; /* NOTIFY statements sent with the COMMIT */
+	int pid;            /* the server process serving this connection */
 	char err[512];
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
 
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct db_ops pg_ops;
+
+/* ---- this process's connections, told apart from others' by the
+ * backend pid a notification carries (db_pg_own_backend) ---- */
+#define OWN_MAX 256
+static struct {
+	pthread_mutex_t lock;
+	int pid[OWN_MAX];
+	int n;
+} own = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void own_add(int pid)
+{
+	pthread_mutex_lock(&own.lock);
+	if (own.n < OWN_MAX)
+		own.pid[own.n++] = pid;
+	else
+		log_warn("postgresql: more than %d connections; streams may repeat events", OWN_MAX);
+	pthread_mutex_unlock(&own.lock);
+}
+
+static void own_remove(int pid)
+{
+	pthread_mutex_lock(&own.lock);
+	for (int i = 0; i < own.n; i++)
+		if (own.pid[i] == pid) {
+			own.pid[i] = own.pid[--own.n];
+			break;
+		}
+	pthread_mutex_unlock(&own.lock);
+}
+
+bool db_pg_own_backend(int pid)
+{
+	bool found = false;
+	pthread_mutex_lock(&own.lock);
+	for (int i = 0; i < own.n && !found; i++)
+		found = own.pid[i] == pid;
+	pthread_mutex_unlock(&own.lock);
+	return found;
+}
 
 static void set_err(struct pgdb *db, const char *what, const PGresult *res)
 {
@@ -120,6 +164,9 @@ enum db_rc db_pg_open(const char *url, struct db **out)
 		free(db);
 		return DB_ERROR;
 	}
+	db->pid = PQbackendPID(db->conn);
+	own_add(db->pid);
+	buf_init(&db->notices, 1 << 20);
 	*out = &db->base;
 	return DB_OK;
 }
@@ -127,6 +174,8 @@ enum db_rc db_pg_open(const char *url, struct db **out)
 static void pg_close(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
+	own_remove(db->pid);
+	buf_free(&db->notices);
 	for (int i = 0; i < PG_STMT_CACHE; i++)
 		if (db->cache[i]) {
 			PQclear(db->cache[i]->res);
@@ -274,6 +323,8 @@ static enum db_rc pg_next(struct db_stmt *st)
 		if (rs == PGRES_COMMAND_OK) {
 			db->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 			db->total_changes += db->changes;
+			if (!db->in_tx && db->changes)
+				db_pg_unsynced(); /* an autocommit write */
 			return DB_DONE;
 		}
 		if (rs != PGRES_TUPLES_OK) {
@@ -288,6 +339,8 @@ static enum db_rc pg_next(struct db_stmt *st)
 		if (*ct && strncmp(PQcmdStatus(s->res), "SELECT", 6)) {
 			db->changes = strtoll(ct, NULL, 10);
 			db->total_changes += db->changes;
+			if (!db->in_tx && db->changes)
+				db_pg_unsynced();
 		}
 		s->nrows = PQntuples(s->res);
 		s->row = -1;
@@ -371,20 +424,53 @@ static enum db_rc pg_begin(struct db *d)
 	return DB_OK;
 }
 
+static void notices_reset(struct pgdb *db)
+{
+	buf_free(&db->notices);
+	buf_init(&db->notices, 1 << 20);
+}
+
+/* The notices go in the COMMIT's round trip: "NOTIFY ...; COMMIT". */
 static enum db_rc pg_commit(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	enum db_rc rc = run_plain(db, "COMMIT", true);
+	enum db_rc rc;
+	if (db->notices.len) {
+		if (buf_puts(&db->notices, "COMMIT"))
+			return DB_ERROR;
+		rc = run_plain(db, db->notices.data, true);
+	} else {
+		rc = run_plain(db, "COMMIT", true);
+	}
 	if (rc == DB_OK) {
+		notices_reset(db);
 		db->in_tx = false;
 		release_writer(db);
+		db_pg_unsynced(); /* this thread's next cached read waits for its own notices */
 	}
 	return rc; /* on failure the caller rolls back, which releases */
+}
+
+static enum db_rc pg_notice(struct db *d, const char *text)
+{
+	struct pgdb *db = (struct pgdb *)d;
+	size_t n = strlen(text);
+	if (!db->in_tx || !n || n > DB_NOTICE_MAX || strspn(text, "abcdefghijklmnopqrstuvwxyz"
+					     "0123456789,:;-*") != n) {
+		log_error("postgresql: notice refused: %.80s", text);
+		return DB_ERROR;
+	}
+	if (buf_printf(&db->notices, "NOTIFY rapport, '%s';", text)) {
+		log_error("postgresql: the transaction's notices pass %zu bytes", db->notices.cap);
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 static void pg_rollback(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
+	notices_reset(db);
 	if (db->in_tx || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run_plain(db, "ROLLBACK", false);
 	db->in_tx = false;
@@ -494,6 +580,7 @@ static enum db_rc pg_copy_out(struct db *d, const char *sql,
 static const struct db_ops pg_ops = {
 	.copy_in = pg_copy_in,
 	.copy_out = pg_copy_out,
+	.notice = pg_notice,
 	.name = "postgresql",
 	.close = pg_close,
 	.vquery = pg_vquery,

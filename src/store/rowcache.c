@@ -14,14 +14,18 @@
  * if no change was reported since, so a row read from a snapshot older
  * than a concurrent commit never lands after that commit's invalidation.
  *
- * This assumes this process makes every change to existing rows, which
- * holds for `rapport serve` on its SQLite store (other commands only add
- * accounts). A deployment with several processes on one PostgreSQL store
- * must turn it off (RAPPORT_ROW_CACHE=0) until changes are broadcast.
+ * On SQLite this process makes every change to existing rows (`rapport
+ * serve` holds the store; other commands only add accounts), reported by
+ * the update hook. On PostgreSQL several processes may write: triggers
+ * NOTIFY every changed row at commit and each process's listener reports
+ * them (store/db_pg.h), and a reader trusts the cache only once its thread
+ * is synced with that listener: every commit acknowledged before its
+ * request began (or before its own last commit) has been applied.
  *
  * The table is set-associative (4 ways per set, the least recently
  * stored replaced), fixed in size at start: no allocation after init. */
 #include "store/store_internal.h"
+#include "store/db_pg.h"
 #include "store/db_sqlite.h"
 #include "util/util.h"
 
@@ -130,7 +134,7 @@ bool rowcache_on(void)
 /* db_watch's tables, in the order of the kinds. */
 static const char *const watched[] = {"statuses", "accounts"};
 
-static void changed(int table, int64_t id)
+void rowcache_changed(int table, int64_t id)
 {
 	uint32_t kind = table == 0 ? KIND_STATUS : KIND_ACCOUNT;
 	atomic_fetch_add(&rc.epoch, 1);
@@ -151,7 +155,7 @@ static void changed(int table, int64_t id)
 /* Finds (kind, id) and copies it out; false on a miss. */
 static bool get(uint32_t kind, int64_t id, struct row *out)
 {
-	if (!rc.rows || !id)
+	if (!rc.rows || !id || !db_pg_synced())
 		return false;
 	size_t set = set_of(kind, id);
 	bool hit = false;
@@ -249,7 +253,7 @@ void rowcache_stats(uint64_t *hits, uint64_t *misses)
 void store_row_cache(size_t rows)
 {
 	rowcache_init(rows);
-	db_watch(watched, 2, changed, rowcache_clear);
+	db_watch(watched, 2, rowcache_changed, rowcache_clear);
 }
 
 void store_row_cache_stats(uint64_t *hits, uint64_t *misses)

@@ -859,5 +859,10 @@ const char *const schema_migrations[] = {
 	" WHERE true ON CONFLICT (kind, value) DO NOTHING;"
 	"DROP TABLE instance_domains;"
 	"CREATE INDEX fed_activities_actor ON fed_activities(actor_id);",
+	/* 23: every process hears of the statuses and accounts the others
+	 * change, for its row cache (store/rowcache.c): on PostgreSQL
+	 * triggers NOTIFY them at commit (written by schema_pg.c); SQLite is
+	 * served by one process, whose update hook reports them. */
+	"SELECT 'row notices';",
 	NULL,
 };

@@ -21,6 +21,27 @@ static const char FTS_TABLE[] =
 	"CREATE TABLE statuses_fts (rowid BIGINT PRIMARY KEY, tsv tsvector NOT NULL);"
 	"CREATE INDEX statuses_fts_tsv ON statuses_fts USING GIN (tsv)";
 
+/* Migration 23: a statement-level trigger per table and kind of change
+ * NOTIFYs the changed rows' ids in one notice ("s1,2,3"), or "*" (forget
+ * everything) when they would not fit in one (db_pg.h). Inserts need none:
+ * a row not yet there is not cached. */
+#define ROW_NOTICES_ON(t, k)                                                                  \
+	"CREATE TRIGGER " t "_upd_notice AFTER UPDATE ON " t " REFERENCING OLD TABLE AS"      \
+	" changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_row_notice('" k "');"          \
+	"CREATE TRIGGER " t "_del_notice AFTER DELETE ON " t " REFERENCING OLD TABLE AS"      \
+	" changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_row_notice('" k "');"
+static const char ROW_NOTICES[] =
+	"CREATE FUNCTION rapport_row_notice() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" DECLARE ids text; n bigint;"
+	" BEGIN"
+	"  SELECT string_agg(id::text, ','), count(*) INTO ids, n"
+	"   FROM (SELECT id FROM changed LIMIT 301) x;"
+	"  IF n > 300 THEN PERFORM pg_notify('rapport', '*');"
+	"  ELSIF n > 0 THEN PERFORM pg_notify('rapport', TG_ARGV[0] || ids);"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $$;" ROW_NOTICES_ON("statuses", "s") ROW_NOTICES_ON("accounts", "a");
+
 static bool starts(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -57,6 +78,12 @@ static void statement(struct buf *out, const char *s, size_t len)
 	memcpy(st, s, len);
 	st[len] = '\0';
 	if (!*st || starts(st, "PRAGMA") || starts(st, "INSERT INTO statuses_fts (statuses_fts")) {
+		free(st);
+		return;
+	}
+	if (starts(st, "SELECT 'row notices'")) {
+		put(out, ROW_NOTICES);
+		put(out, "\n");
 		free(st);
 		return;
 	}

@@ -1,7 +1,9 @@
 /* store.c - the connection pool, migrations and transactions. */
 #include "store/store.h"
 #include "store/db.h"
+#include "store/db_pg.h"
 #include "store/db_sqlite.h"
+#include "store/store_internal.h"
 #include "store/schema.h"
 #include "store/store_internal.h"
 #include "util/log.h"
@@ -228,6 +230,8 @@ void store_close(struct store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	db_close(s->node_lock);
+	if (s->pg)
+		db_pg_listen_stop();
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);
@@ -240,6 +244,7 @@ struct db *store_acquire(struct store *s)
 		if (s->nfree > 0) {
 			struct db *db = s->free_list[--s->nfree];
 			pthread_mutex_unlock(&s->lock);
+			db_pg_unsynced(); /* new work: caches are trusted after a sync */
 			return db;
 		}
 		if (s->nall < s->max) {
@@ -249,6 +254,7 @@ struct db *store_acquire(struct store *s)
 					db_set_group(db, s->writer);
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
+				db_pg_unsynced();
 				return db;
 			}
 			log_error("store: cannot open another connection; waiting for one");
@@ -429,4 +435,29 @@ enum store_rc store_restore(const char *file, const char *dir, char *err, size_t
 		return ST_ERROR;
 	}
 	return db_copy_file(file, dst, err, errlen) == DB_OK ? ST_OK : ST_ERROR;
+}
+
+/* ---- several processes (PostgreSQL) ---- */
+
+static void (*notice_fn)(const char *text);
+
+static void heard_notice(const char *text)
+{
+	if (notice_fn)
+		notice_fn(text);
+}
+
+static const struct db_pg_listen listen_cb = {rowcache_changed, rowcache_clear, heard_notice};
+
+enum store_rc store_listen(struct store *s, void (*notice)(const char *text))
+{
+	if (!s->pg)
+		return ST_OK;
+	notice_fn = notice;
+	return db_pg_listen_start(s->path, &listen_cb) ? ST_ERROR : ST_OK;
+}
+
+enum store_rc store_notice(struct db *db, const char *text)
+{
+	return db_notice(db, text) == DB_OK ? ST_OK : ST_ERROR;
 }

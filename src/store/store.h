@@ -62,6 +62,16 @@ enum store_rc store_open(const struct store_options *opt, struct store **out);
  * for the whole process: `rows` entries, 0 for none. */
 void store_row_cache(size_t rows);
 void store_row_cache_stats(uint64_t *hits, uint64_t *misses);
+/* Several processes on one PostgreSQL store: starts this process's
+ * listener (store/db_pg.h), which keeps the row cache exact with what the
+ * others commit and hands their notices to notice. ST_OK without effect
+ * on SQLite, where one process serves. Stopped by store_close. */
+enum store_rc store_listen(struct store *s, void (*notice)(const char *text));
+/* Tells the other processes text (at most STORE_NOTICE_MAX bytes of
+ * letters, digits and ",:;-") once the write transaction open on db
+ * commits; nothing if it rolls back. ST_OK without effect on SQLite. */
+#define STORE_NOTICE_MAX 7000
+enum store_rc store_notice(struct db *db, const char *text);
 /* Logs every statement that takes ms or more; -1 (the default) for none.
  * For the whole process, set before store_open. */
 void store_slow_sql(int ms);

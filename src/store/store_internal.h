@@ -111,6 +111,8 @@ bool rowcache_get_account(int64_t id, struct account *a);
 void rowcache_put_status(uint64_t epoch, const struct status *s);
 void rowcache_put_account(uint64_t epoch, const struct account *a);
 void rowcache_stats(uint64_t *hits, uint64_t *misses);
+/* A row of statuses (table 0) or accounts (1) changed. */
+void rowcache_changed(int table, int64_t id);
 
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);

@@ -167,7 +167,11 @@ static void lite_row(struct arena *ar, struct db_stmt *st, int c, struct status 
 static enum store_rc load_lite(struct db *db, struct arena *ar, int64_t id, struct status *s)
 {
 	uint64_t epoch = rowcache_epoch();
-	if (rowcache_get_status(id, s) && rowcache_get_account(s->account_id, &s->account)) {
+	/* Inside a write on PostgreSQL another process's commit may not have
+	 * been heard yet: the transaction reads the rows it decides on. */
+	bool cached = !(db_in_write(db) && db_is_pg(db));
+	if (cached && rowcache_get_status(id, s) &&
+	    rowcache_get_account(s->account_id, &s->account)) {
 		no_strings(s);
 		if (!s->reblog_of_id)
 			return ST_OK;
@@ -791,26 +795,45 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static enum store_rc suspended_read(struct db *db, struct arena *ar, struct suspended_set *out)
+/* variant() and the suspended accounts in one statement (one round trip
+ * on PostgreSQL), for the lists that may take the fast path: their ids,
+ * and a row 0 when the viewer blocks, is blocked by or mutes anyone, or
+ * blocks a domain (the probe must ask what variant() asks). */
+static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int64_t viewer,
+					   bool asc, int *v, struct suspended_set *out)
 {
 	int room = 16;
+	bool filters = false;
 	out->n = 0;
 	out->ids = arena_alloc(ar, (size_t)room * sizeof *out->ids);
-	struct db_stmt *st = db_query(db, "SELECT id FROM accounts WHERE suspended_at > 0", "");
+	struct db_stmt *st = db_query(
+		db,
+		"SELECT id FROM accounts WHERE suspended_at > 0 UNION ALL SELECT 0 WHERE $1 <> 0"
+		" AND (EXISTS (SELECT 1 FROM blocks WHERE account_id = $1) OR EXISTS (SELECT 1"
+		" FROM blocks WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes WHERE"
+		" account_id = $1) OR EXISTS (SELECT 1 FROM account_domain_blocks WHERE"
+		" account_id = $1))",
+		"i", viewer);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		if (!id) {
+			filters = true;
+			continue;
+		}
 		if (out->n == room) {
 			int64_t *more = arena_alloc(ar, (size_t)room * 2 * sizeof *more);
 			memcpy(more, out->ids, (size_t)room * sizeof *more);
 			out->ids = more;
 			room *= 2;
 		}
-		out->ids[out->n++] = db_int(st, 0);
+		out->ids[out->n++] = id;
 	}
 	db_end(st);
 	qsort(out->ids, (size_t)out->n, sizeof *out->ids, cmp_id);
+	*v = (filters ? 0 : 2) + asc;
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
 }
 
@@ -845,15 +868,76 @@ static enum store_rc visible_unblocked(struct db *db, int64_t viewer, const stru
 			visible);
 }
 
+/* The statuses of out->items[from..] that VISIBLE must decide (not
+ * public or unlisted, not the viewer's own), decided in one statement for
+ * up to CHECK_BATCH of them (a statement costs a round trip on
+ * PostgreSQL); those that fail are removed, the order kept. */
+#define CHECK_BATCH 8
+#define CHECK_ROW(a, b, c) " UNION ALL SELECT $" #a ", $" #b ", $" #c ", CAST(NULL AS BIGINT)"
+#define CHECK_SQL                                                                             \
+	"SELECT s.id FROM (SELECT $2 AS id, $3 AS account_id, $4 AS visibility,"              \
+	" CAST(NULL AS BIGINT) AS reblog_of_id" CHECK_ROW(5, 6, 7) CHECK_ROW(8, 9, 10)        \
+	CHECK_ROW(11, 12, 13) CHECK_ROW(14, 15, 16) CHECK_ROW(17, 18, 19)                     \
+	CHECK_ROW(20, 21, 22) CHECK_ROW(23, 24, 25) ") s WHERE s.id <> 0" VISIBLE
+
+static bool unsure(const struct status *s, int64_t viewer)
+{
+	return s->visibility > 1 && s->account_id != viewer;
+}
+
+static enum store_rc check_batch(struct db *db, int64_t viewer, struct status_list *out,
+				 int from)
+{
+	int64_t v[CHECK_BATCH * 3] = {0};
+	int n = 0;
+	for (int i = from; i < out->n && n < CHECK_BATCH; i++)
+		if (unsure(&out->items[i], viewer)) {
+			v[n * 3] = out->items[i].id;
+			v[n * 3 + 1] = out->items[i].account_id;
+			v[n * 3 + 2] = out->items[i].visibility;
+			n++;
+		}
+	int64_t ok[CHECK_BATCH];
+	int nok = 0;
+	struct db_stmt *st = db_query(db, CHECK_SQL, "iiiiiiiiiiiiiiiiiiiiiiiii", viewer, v[0],
+				      v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+				      v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19],
+				      v[20], v[21], v[22], v[23]);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && nok < CHECK_BATCH)
+		ok[nok++] = db_int(st, 0);
+	db_end(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ST_ERROR;
+	int kept = from, seen = 0;
+	for (int i = from; i < out->n; i++) {
+		bool keep = true;
+		if (seen < n && unsure(&out->items[i], viewer)) {
+			seen++;
+			keep = false;
+			for (int k = 0; k < nok && !keep; k++)
+				keep = ok[k] == out->items[i].id;
+		}
+		if (keep)
+			out->items[kept++] = out->items[i];
+	}
+	out->n = kept;
+	return ST_OK;
+}
+
 /* A page built from an id-only query and the row cache, for viewers who
  * block and mute no one. ids_sql selects one column, the status id, with
  * $1 key, $2 upper and $3 lower bound (exclusive), $4 limit, in the
  * page's order. Each status passes the same visibility rule as VISIBLE:
  * public and unlisted ones and the viewer's own at once, the others by
- * asking the database. Rows that fail are skipped and more are read. */
+ * asking the database, several at a time (check_batch). Rows that fail
+ * are skipped and more are read. */
 static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, int64_t key,
 			       const char *ids_sql, const struct page *pg, bool originals_only,
-			       int limit, struct status_list *out)
+			       int limit, const struct suspended_set *hidden,
+			       struct status_list *out)
 {
 	int64_t hi, lo;
 	bool asc;
@@ -863,9 +947,6 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 	out->items = arena_alloc(ar, (size_t)room * sizeof(struct status));
 	int batch = limit < 40 ? 40 : limit > 400 ? 400 : limit;
 	int64_t *ids = arena_alloc(ar, (size_t)batch * sizeof *ids);
-	struct suspended_set hidden;
-	if (suspended_read(db, ar, &hidden) != ST_OK)
-		return ST_ERROR;
 	while (out->n < limit) {
 		struct db_stmt *st = db_query(db, ids_sql, "iiii", key, hi, lo, (int64_t)batch);
 		if (!st)
@@ -877,6 +958,7 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 		db_end(st);
 		if (got < batch && rc != DB_DONE)
 			return ST_ERROR;
+		int unchecked = out->n, nunsure = 0; /* the first not yet checked */
 		for (int i = 0; i < got && out->n < limit; i++) {
 			struct status *s = list_slot(ar, out, &room);
 			enum store_rc lr = load_lite(db, ar, ids[i], s);
@@ -884,17 +966,20 @@ static enum store_rc fast_list(struct db *db, struct arena *ar, int64_t viewer, 
 				continue;
 			if (lr != ST_OK)
 				return lr;
-			if ((originals_only && s->reblog_of_id) || suspended_hides(&hidden, s))
-				continue;
-			bool visible = true;
-			if (s->visibility > 1 && s->account_id != viewer &&
-			    visible_unblocked(db, viewer, s, &visible) != ST_OK)
-				return ST_ERROR;
-			if (!visible)
+			if ((originals_only && s->reblog_of_id) || suspended_hides(hidden, s))
 				continue;
 			s->cursor = ids[i];
+			nunsure += unsure(s, viewer);
 			out->n++;
+			if (nunsure == CHECK_BATCH || (nunsure && out->n == limit)) {
+				if (check_batch(db, viewer, out, unchecked) != ST_OK)
+					return ST_ERROR;
+				unchecked = out->n;
+				nunsure = 0;
+			}
 		}
+		if (nunsure && check_batch(db, viewer, out, unchecked) != ST_OK)
+			return ST_ERROR;
 		if (got < batch)
 			break;
 		if (asc)
@@ -928,13 +1013,10 @@ enum store_rc store_statuses_shown(struct db *db, struct arena *ar, int64_t view
 				   const int64_t *ids, int n, struct status_list *out)
 {
 	int v;
-	enum store_rc vs = variant(db, viewer, false, &v);
-	if (vs != ST_OK)
-		return vs;
-	bool filtered = v < 2;
 	struct suspended_set hidden;
-	if (suspended_read(db, ar, &hidden) != ST_OK)
+	if (variant_and_suspended(db, ar, viewer, false, &v, &hidden) != ST_OK)
 		return ST_ERROR;
+	bool filtered = v < 2;
 	out->n = 0;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof *out->items);
 	for (int i = 0; i < n; i++) {
@@ -978,10 +1060,12 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	int v;
-	if (variant(db, viewer, asc, &v) != ST_OK)
+	struct suspended_set hidden;
+	if (variant_and_suspended(db, ar, viewer, asc, &v, &hidden) != ST_OK)
 		return ST_ERROR;
 	if (v >= 2 && rowcache_on())
-		return fast_list(db, ar, viewer, viewer, ids[asc], pg, false, pg->limit, out);
+		return fast_list(db, ar, viewer, viewer, ids[asc], pg, false, pg->limit, &hidden,
+				 out);
 	return read_list(ar,
 			 db_query(db, sql[v], "iiiii", viewer, hi, lo, (int64_t)pg->limit,
 				  now_ms()),
@@ -1173,7 +1257,8 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 	static const char *const sql[4] = {THREAD_SQL(NOT_BLOCKED), THREAD_SQL(NOT_BLOCKED),
 					   THREAD_SQL(""), THREAD_SQL("")};
 	int v;
-	if (variant(db, viewer, false, &v) != ST_OK)
+	struct suspended_set hidden;
+	if (variant_and_suspended(db, ar, viewer, false, &v, &hidden) != ST_OK)
 		return ST_ERROR;
 	if (v >= 2 && rowcache_on()) {
 		/* Oldest first, as the statement below: min_id 1 is below every id. */
@@ -1181,7 +1266,7 @@ enum store_rc store_thread(struct db *db, struct arena *ar, int64_t viewer, int6
 		return fast_list(db, ar, viewer, thread_id,
 				 "SELECT id FROM statuses WHERE thread_id = $1 AND id < $2"
 				 " AND id > $3 ORDER BY id ASC LIMIT $4",
-				 &all, true, max, out);
+				 &all, true, max, &hidden, out);
 	}
 	struct db_stmt *st = db_query(db, sql[v], "iiiiii", viewer,
 				      INT64_MAX, (int64_t)0, (int64_t)max, (int64_t)0, thread_id);

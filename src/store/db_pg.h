@@ -1,0 +1,55 @@
+/* db_pg.h - what only the PostgreSQL backend has, beyond db.h: each
+ * process's listener, which hears what the store's other processes change
+ * (LISTEN/NOTIFY) so that its caches stay exact. Included only by the store
+ * files that use it (store.c, rowcache.c, store_events.c).
+ *
+ * What is heard, on the channel "rapport", sent inside the writing
+ * transaction and so delivered only once it has committed:
+ *   s<id>,<id>...   statuses updated or deleted (triggers, migration 22)
+ *   a<id>,<id>...   accounts updated or deleted
+ *   *               too many rows to name: forget everything
+ *   anything else   a db_notice() text, handed to the notice callback
+ *                   unless this process sent it.
+ *
+ * A reader trusts its process's caches only once its thread is synced:
+ * the listener has made a round trip on its connection since the thread
+ * last acquired a connection or committed, so every notification of a
+ * commit acknowledged before then has been applied. While the listener is
+ * not connected nothing is trusted; when it has connected again, everything
+ * is forgotten first. */
+#ifndef RAPPORT_DB_PG_H
+#define RAPPORT_DB_PG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db_pg_listen {
+	/* A row changed: table 0 statuses, 1 accounts. */
+	void (*row)(int table, int64_t id);
+	/* Changes may have been missed: forget every cached row. */
+	void (*all)(void);
+	/* Another process's db_notice() text (NULL: none). */
+	void (*notice)(const char *text);
+};
+
+/* Starts the listener thread on its own connection to url (it connects in
+ * the background and keeps reconnecting). cb must outlive it. 0, or -1 if
+ * the thread cannot start. */
+int db_pg_listen_start(const char *url, const struct db_pg_listen *cb);
+void db_pg_listen_stop(void);
+/* True once the listener has connected and heard its LISTEN confirmed. */
+bool db_pg_listening(void);
+
+/* The calling thread must sync again before it trusts a cache (it has
+ * taken a connection for new work, or committed). */
+void db_pg_unsynced(void);
+/* Whether the calling thread may trust the caches now: true without a
+ * listener (a single-process store); otherwise syncs if needed and is
+ * false when the listener is down or the sync failed. */
+bool db_pg_synced(void);
+
+/* Whether a backend process id (a notification's sender) is one of this
+ * process's connections. */
+bool db_pg_own_backend(int pid);
+
+#endif

@@ -1,0 +1,212 @@
+"""Two `rapport serve` processes on one PostgreSQL database (the PostgreSQL
+pass only): what is written through one is read through the other at once,
+never stale, with every cache on (row cache, render cache); a stream on one
+receives what is posted through the other, with its visibility rules; and
+when a process's listener connection is killed, nothing stale is read while
+it is away or after it is back."""
+import copy
+import json
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import PG, Server, _PgConn, db_env, store_connect
+
+pytestmark = pytest.mark.skipif(not PG, reason="several processes share a PostgreSQL store")
+
+WAIT = 5.0
+
+
+@pytest.fixture(scope="module")
+def pair():
+    a = Server(env={"RAPPORT_NODE_ID": "1", "RAPPORT_STREAM_HEARTBEAT_MS": "250"}).start()
+    b = Server(env={"RAPPORT_NODE_ID": "2", "RAPPORT_STREAM_HEARTBEAT_MS": "250"}, data=a.data)
+    b.domain = a.domain  # one community, two processes
+    b.start()
+    yield a, b
+    assert b.stop() == 0
+    assert a.stop() == 0
+
+
+def on(server, user):
+    """The same account, talking to another process."""
+    u = copy.copy(user)
+    u.server = server
+    return u
+
+
+def listeners(data):
+    db = store_connect(data)
+    try:
+        return db.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                          " 'rapport-listen' AND datname = current_database()").fetchone()[0]
+    finally:
+        db.close()
+
+
+def wait_listeners(server, n):
+    deadline = time.time() + 20
+    while listeners(server.data) != n:
+        assert time.time() < deadline, "the listeners did not connect"
+        time.sleep(0.05)
+
+
+def post(user, text, **kw):
+    r = user.post("/api/v1/statuses", json={"status": text, **kw})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def ok(r):
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def in_list(items, sid):
+    return next((s for s in items if s["id"] == sid), None)
+
+
+def test_writes_through_a_are_read_through_b(pair):
+    a, b = pair
+    alice, bob = a.user(), a.user()
+    bob_b, alice_b = on(b, bob), on(b, alice)
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    first = post(alice, "first words")
+    # B reads (and caches) alice's status, her account and bob's home.
+    for _ in range(2):
+        assert in_list(ok(bob_b.get("/api/v1/timelines/home")), first["id"])
+        ok(alice_b.get(f"/api/v1/accounts/{alice.id}/statuses"))
+        assert b"first words" in requests.get(b.url(f"/@{alice.name}")).content
+    for n in range(1, 4):
+        ok(bob.post(f"/api/v1/statuses/{first['id']}/favourite" if n % 2 else
+                    f"/api/v1/statuses/{first['id']}/unfavourite"))
+        seen = in_list(ok(bob_b.get("/api/v1/timelines/home")), first["id"])
+        assert seen["favourited"] == bool(n % 2)
+        assert seen["favourites_count"] == n % 2
+        seen = in_list(ok(alice_b.get(f"/api/v1/accounts/{alice.id}/statuses")), first["id"])
+        assert seen["favourites_count"] == n % 2
+    # A new status, then an edit: counters, text and the profile page.
+    second = post(alice, "second words")
+    home = ok(bob_b.get("/api/v1/timelines/home"))
+    assert home[0]["id"] == second["id"]
+    assert home[0]["account"]["statuses_count"] == 2
+    assert ok(bob_b.get(f"/api/v1/accounts/{alice.id}"))["statuses_count"] == 2
+    ok(alice.put(f"/api/v1/statuses/{first['id']}", json={"status": "first words, edited"}))
+    seen = in_list(ok(bob_b.get("/api/v1/timelines/home")), first["id"])
+    assert "first words, edited" in seen["content"] and seen["edited_at"]
+    page = requests.get(b.url(f"/@{alice.name}")).text
+    assert "first words, edited" in page and "second words" in page
+    # A follow changes both accounts' counters.
+    carol = a.user()
+    ok(carol.post(f"/api/v1/accounts/{alice.id}/follow"))
+    assert in_list(ok(alice_b.get(f"/api/v1/accounts/{alice.id}/statuses")),
+                   second["id"])["account"]["followers_count"] == 2
+    # A deletion: gone from every list and page of B.
+    ok(alice.delete(f"/api/v1/statuses/{second['id']}"))
+    assert not in_list(ok(bob_b.get("/api/v1/timelines/home")), second["id"])
+    assert not in_list(ok(alice_b.get(f"/api/v1/accounts/{alice.id}/statuses")), second["id"])
+    assert bob_b.get(f"/api/v1/statuses/{second['id']}").status_code == 404
+    assert "second words" not in requests.get(b.url(f"/@{alice.name}")).text
+    assert ok(alice_b.get(f"/api/v1/accounts/{alice.id}"))["statuses_count"] == 1
+
+
+class SSE:
+    """Reads one SSE stream in a thread: events as (event, data) pairs."""
+
+    def __init__(self, server, token, path):
+        self.resp = requests.get(server.url(path), headers={"Authorization": "Bearer " + token},
+                                 stream=True, timeout=(5, 60))
+        assert self.resp.status_code == 200, self.resp.text
+        self.events = []
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        event = {}
+        try:
+            for line in self.resp.iter_lines(chunk_size=None, decode_unicode=True):
+                if line == "":
+                    if event.get("event"):
+                        self.events.append((event["event"], event.get("data")))
+                    event = {}
+                elif not line.startswith(":"):
+                    key, _, value = line.partition(": ")
+                    event[key] = value
+        except Exception:  # closed by the test
+            pass
+
+    def ids(self, event="update"):
+        return [json.loads(d)["id"] for e, d in self.events if e == event]
+
+    def wait(self, pred):
+        deadline = time.time() + WAIT
+        while time.time() < deadline and not pred():
+            time.sleep(0.02)
+        return pred()
+
+    def close(self):
+        self.resp.close()
+
+
+def test_streams_on_b_receive_posts_through_a(pair):
+    a, b = pair
+    alice, bob, carol = a.user(), a.user(), a.user()
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    public = SSE(b, carol.token, "/api/v1/streaming/public")
+    bob_home = SSE(b, bob.token, "/api/v1/streaming/user")
+    carol_home = SSE(b, carol.token, "/api/v1/streaming/user")
+    time.sleep(0.3)  # the streams are registered
+    try:
+        shown = post(alice, "for everyone")
+        private = post(alice, "for followers", visibility="private")
+        mention = post(alice, f"@{bob.name} a word for you", visibility="private")
+        assert public.wait(lambda: shown["id"] in public.ids())
+        assert bob_home.wait(lambda: {shown["id"], private["id"], mention["id"]}
+                             <= set(bob_home.ids()))
+        assert bob_home.wait(lambda: any(json.loads(d)["status"]["id"] == mention["id"]
+                                         for e, d in bob_home.events if e == "notification"))
+        ok(alice.delete(f"/api/v1/statuses/{shown['id']}"))
+        assert public.wait(lambda: ("delete", shown["id"]) in public.events)
+        time.sleep(0.5)  # anything wrongly sent has arrived
+        assert private["id"] not in public.ids() and mention["id"] not in public.ids()
+        assert not carol_home.ids() and not [e for e, _ in carol_home.events
+                                             if e == "notification"]
+        assert public.ids().count(shown["id"]) == 1
+    finally:
+        for s in (public, bob_home, carol_home):
+            s.close()
+
+
+def test_a_lost_listener_reads_nothing_stale(pair):
+    a, b = pair
+    alice, bob, carol = a.user(), a.user(), a.user()
+    bob_b = on(b, bob)
+    for who in (alice, carol):
+        ok(bob.post(f"/api/v1/accounts/{who.id}/follow"))
+    one, two = post(carol, "one"), post(alice, "two")
+
+    def count(sid, **page):
+        """Through B's home timeline, a page that holds only that status."""
+        return in_list(ok(bob_b.get("/api/v1/timelines/home", params=page)),
+                       sid)["favourites_count"]
+
+    below_two, above_one = {"max_id": two["id"]}, {"min_id": one["id"]}
+    assert count(one["id"], **below_two) == 0 and count(two["id"], **above_one) == 0  # cached in B
+    url, name = db_env(a.data)["RAPPORT_DB"].rsplit("/", 1)
+    db = _PgConn(url + "/postgres")
+    try:
+        # The listeners cannot connect again until the test lets them.
+        db.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
+                   " application_name = 'rapport-listen' AND datname = ?", (name,))
+        ok(bob.post(f"/api/v1/statuses/{one['id']}/favourite"))
+        ok(bob.post(f"/api/v1/statuses/{two['id']}/favourite"))
+        assert count(one["id"], **below_two) == 1  # while B's listener is away
+    finally:
+        db.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        db.close()
+    wait_listeners(a, 2)
+    assert count(two["id"], **above_one) == 1  # once it is back: read for the first time since
+    ok(bob.post(f"/api/v1/statuses/{two['id']}/unfavourite"))
+    assert count(two["id"], **above_one) == 0 and count(one["id"], **below_two) == 1
