@@ -27,8 +27,10 @@ struct media_list {
 
 enum store_rc store_media_insert(struct db *db, const struct media *m);
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
-/* The oldest upload still processing; ST_NOT_FOUND when none. */
-enum store_rc store_media_next_pending(struct db *db, int64_t *id);
+/* The oldest upload still processing and not claimed at now (ST_NOT_FOUND
+ * when none), claimed until `until` (as store_card_claim). In a
+ * transaction. */
+enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64_t *id);
 /* Processing finished: the files, meta and blurhash, state ready. */
 enum store_rc store_media_done(struct db *db, const struct media *m);
 enum store_rc store_media_failed(struct db *db, int64_t id, const char *error);

@@ -56,7 +56,8 @@ enum store_rc store_poll_update(struct db *db, int64_t poll_id, int64_t expires_
  * it to the counts. ST_CONFLICT if the account has voted already. */
 enum store_rc store_poll_vote(struct db *db, int64_t poll_id, int64_t account_id,
 			      uint64_t choices, int n, int64_t now);
-/* The oldest poll that has expired by now and whose end was not told yet. */
+/* The oldest poll that has expired by now and whose end was not told yet,
+ * claimed for the caller's transaction (DB_CLAIM). */
 enum store_rc store_poll_due(struct db *db, struct arena *ar, int64_t now, struct poll *out);
 /* Up to max voters of poll_id with ids above after, ascending. */
 enum store_rc store_poll_voters(struct db *db, int64_t poll_id, int64_t after, int max,
@@ -70,8 +71,12 @@ enum store_rc store_card_link(struct db *db, int64_t status_id, const char *url,
 			      int64_t fresh_after, bool *fetch);
 /* Forgets status_id's link (an edit that changes it). */
 enum store_rc store_card_unlink(struct db *db, int64_t status_id);
-/* The oldest URL whose card is due, into *url (ST_NOT_FOUND: none). */
-enum store_rc store_card_next(struct db *db, struct arena *ar, const char **url);
+/* The oldest URL whose card is due and not claimed at now, into *url
+ * (ST_NOT_FOUND: none), claimed until `until`: no other worker takes it
+ * before then, and after then (its worker died) another does. In a
+ * transaction (store_tx). */
+enum store_rc store_card_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
+			       const char **url);
 /* Stores what the fetch of card->url gave (ok false: no card) at now. */
 enum store_rc store_card_save(struct db *db, const struct preview_card *card, bool ok,
 			      int64_t now);
