@@ -151,12 +151,14 @@ def test_systemd_units_are_valid(tmp_path):
     if not shutil.which("systemd-analyze"):
         pytest.fail("systemd-analyze is missing (Debian's systemd package)")
     units = []
-    for name in ["rapport.service", "rapport-backup.service", "rapport-backup.timer"]:
+    # The template for several processes is checked as its instance 1.
+    for name, as_name in [("rapport.service", None), ("rapport@.service", "rapport@1.service"),
+                          ("rapport-backup.service", None), ("rapport-backup.timer", None)]:
         # systemd wants an absolute path; RAPPORT_BIN may be relative.
         text = (ROOT / "deploy" / name).read_text().replace("/usr/local/bin/rapport",
                                                              str(Path(BIN).resolve()))
-        (tmp_path / name).write_text(text)
-        units.append(str(tmp_path / name))
+        (tmp_path / (as_name or name)).write_text(text)
+        units.append(str(tmp_path / (as_name or name)))
     p = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
     # verify exits 0 on unknown keys but names them: any complaint fails.
     assert p.returncode == 0 and p.stderr.strip() == "", p.stderr
