@@ -224,6 +224,9 @@ static void process(struct core *c, int64_t id)
 	int64_t t0 = mono_ms(), cpu0 = process_cpu_ms();
 	int rc = access(in, R_OK) ? -1 : run_processing(&m, in, prefix, &out);
 	if (rc == -3) { /* stopping: the upload stays pending for the next start */
+		if (store_media_unclaim(c->db, id) != ST_OK)
+			log_warn("media %lld: left claimed; taken again when the claim ends",
+				 (long long)id);
 		unlink(out.file);
 		unlink(out.preview);
 		free(out.meta);

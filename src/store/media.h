@@ -31,6 +31,8 @@ enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struc
  * when none), claimed until `until` (as store_card_claim). In a
  * transaction. */
 enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64_t *id);
+/* Gives the claim up (the process is stopping): any worker may take it. */
+enum store_rc store_media_unclaim(struct db *db, int64_t id);
 /* Processing finished: the files, meta and blurhash, state ready. */
 enum store_rc store_media_done(struct db *db, const struct media *m);
 enum store_rc store_media_failed(struct db *db, int64_t id, const char *error);

@@ -65,6 +65,12 @@ enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64
 			     "ii", *id, until));
 }
 
+enum store_rc store_media_unclaim(struct db *db, int64_t id)
+{
+	return st_rc(db_exec(db, "UPDATE media_attachments SET claimed_until = 0 WHERE id = $1",
+			     "i", id));
+}
+
 enum store_rc store_media_done(struct db *db, const struct media *m)
 {
 	return st_rc(db_exec(db,
