@@ -121,6 +121,13 @@ def test_sigkill_of_one_process_behind_nginx(tmp_path):
     b = process(tmp_path, "b", 1, url)
     try:
         users = [a.user() for _ in range(CLIENTS)]
+        # Everyone asked to hear of everyone's new statuses: each post makes
+        # a "status" notification job.
+        for u in users:
+            for v in users:
+                if u is not v:
+                    r = u.post(f"/api/v1/accounts/{v.id}/follow", data={"notify": "true"})
+                    assert r.status_code == 200 and r.json()["notifying"], r.text
         with nginx_in_front(tmp_path / "nginx", [f"127.0.0.1:{a.port}",
                                                  f"127.0.0.1:{b.port}"]) as (https, _, cert):
             clients = run_scenario(a, b, users, https, cert)
@@ -193,3 +200,8 @@ def check_store(db, clients):
     ).fetchall() == []
     favs = sum(len(set(c.favourites)) for c in clients)
     assert one("SELECT COUNT(*) FROM notifications WHERE type = 'favourite'") == favs
+    # No job lost: every post told each of the author's followers once.
+    for c in clients:
+        for sid in c.posts:
+            assert one("SELECT COUNT(*) FROM notifications WHERE type = 'status'"
+                       " AND status_id = ?", int(sid)) == len(clients) - 1, sid
