@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from conftest import PG, Server, db_env, kill_server
+from conftest import PG, db_env, kill_server, store_connect
 
 pytestmark = pytest.mark.skipif(not PG, reason="several processes share a PostgreSQL "
                                                "database only")
@@ -129,3 +129,20 @@ def test_a_job_its_process_died_holding_is_taken_over(make_server, tmp_path, pag
     b = second(make_server, a, tmp_path, env)
     assert card(b, u, sid)["title"] == "page /stuck"
     assert Slow.hits["/stuck"] == 2
+
+
+def test_a_rate_limit_that_cannot_be_counted_refuses(make_server):
+    # Fail closed: without its shared counter a request is refused with a
+    # 500, not let through uncounted, and writes nothing.
+    a = make_server(env={"RAPPORT_RATE_LIMIT": "100"})
+    u = a.user()
+    db = store_connect(a.data)
+    db.execute("ALTER TABLE rate_limits RENAME TO rate_limits_gone")
+    try:
+        r = u.post("/api/v1/statuses", data={"status": "uncounted"})
+        assert r.status_code == 500 and r.json()["error"]
+    finally:
+        db.execute("ALTER TABLE rate_limits_gone RENAME TO rate_limits")
+    assert db.execute("SELECT COUNT(*) FROM statuses").fetchone()[0] == 0
+    db.close()
+    assert u.post("/api/v1/statuses", data={"status": "counted"}).status_code == 200
