@@ -337,7 +337,9 @@ static bool claim_next(struct core *c, int64_t *id)
 	int64_t now = now_ms();
 	int64_t lease_s = (int64_t)w.cfg->job_lease_s + w.cfg->media_ffmpeg_seconds;
 	struct claim_tx x = {now, now + lease_s * 1000, 0};
-	if (store_tx(c->db, claim_fn, &x) != ST_OK)
+	bool any = false;
+	if (store_media_pending(c->db, now, &any) != ST_OK || !any ||
+	    store_tx(c->db, claim_fn, &x) != ST_OK)
 		return false;
 	*id = x.id;
 	return true;

@@ -144,6 +144,11 @@ int scheduled_run(struct core *c)
 {
 	struct scheduled_status s;
 	int64_t now = now_ms();
+	bool due = false;
+	if (store_scheduled_any_due(c->db, now, &due) != ST_OK)
+		return -1;
+	if (!due)
+		return 0;
 	struct claim_tx x = {c->arena, now, now + (int64_t)c->cfg->job_lease_s * 1000, &s};
 	enum store_rc st = store_tx(c->db, claim_fn, &x);
 	if (st != ST_OK)

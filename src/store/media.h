@@ -27,6 +27,9 @@ struct media_list {
 
 enum store_rc store_media_insert(struct db *db, const struct media *m);
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
+/* Whether an upload waits to be claimed at now (a read: no transaction
+ * when there is nothing to do). */
+enum store_rc store_media_pending(struct db *db, int64_t now, bool *any);
 /* The oldest upload still processing and not claimed at now (ST_NOT_FOUND
  * when none), claimed until `until` (as store_card_claim). In a
  * transaction. */

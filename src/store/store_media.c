@@ -51,6 +51,16 @@ enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struc
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
+enum store_rc store_media_pending(struct db *db, int64_t now, bool *any)
+{
+	int64_t id;
+	return st_found(db_scalar(db, &id,
+				  "SELECT id FROM media_attachments WHERE state = 0"
+				  " AND claimed_until <= $1 LIMIT 1",
+				  "i", now),
+			any);
+}
+
 enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64_t *id)
 {
 	enum db_rc rc = db_scalar(db, id,

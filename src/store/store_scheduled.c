@@ -97,6 +97,16 @@ enum store_rc store_scheduled_delete(struct db *db, int64_t account_id, int64_t 
 	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
 }
 
+enum store_rc store_scheduled_any_due(struct db *db, int64_t now, bool *any)
+{
+	int64_t id;
+	return st_found(db_scalar(db, &id,
+				  "SELECT id FROM scheduled_statuses WHERE scheduled_at <= $1"
+				  " AND claimed_until <= $1 LIMIT 1",
+				  "i", now),
+			any);
+}
+
 enum store_rc store_scheduled_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
 				    struct scheduled_status *out)
 {
