@@ -324,7 +324,8 @@ struct claim_tx {
 static enum store_rc claim_fn(struct db *db, void *arg)
 {
 	struct claim_tx *x = arg;
-	return store_media_claim(db, x->now, x->until, &x->id);
+	enum store_rc st = store_media_claim(db, x->now, x->until, &x->id);
+	return st == ST_NOT_FOUND ? ST_OK : st; /* none: x->id stays 0 */
 }
 
 /* The next upload to process, claimed for this process: for ffmpeg's
@@ -339,7 +340,7 @@ static bool claim_next(struct core *c, int64_t *id)
 	struct claim_tx x = {now, now + lease_s * 1000, 0};
 	bool any = false;
 	if (store_media_pending(c->db, now, &any) != ST_OK || !any ||
-	    store_tx(c->db, claim_fn, &x) != ST_OK)
+	    store_tx(c->db, claim_fn, &x) != ST_OK || !x.id)
 		return false;
 	*id = x.id;
 	return true;

@@ -111,7 +111,8 @@ struct claim_tx {
 static enum store_rc claim_fn(struct db *db, void *arg)
 {
 	struct claim_tx *x = arg;
-	return store_card_claim(db, x->ar, x->now, x->until, &x->url);
+	enum store_rc st = store_card_claim(db, x->ar, x->now, x->until, &x->url);
+	return st == ST_NOT_FOUND ? ST_OK : st; /* none: x->url stays NULL */
 }
 
 /* Fetches the next due card: 1 if there was one, 0 if none, -1 on failure.
@@ -125,7 +126,9 @@ static int step(struct arena *ar)
 	const char *url = x.url;
 	store_release(w.st, c.db);
 	if (st != ST_OK)
-		return st == ST_NOT_FOUND ? 0 : -1;
+		return -1;
+	if (!url)
+		return 0;
 	char *u = arena_strdup(ar, url);
 	c.db = store_acquire(w.st);
 	int rc = previews_fetch(&c, u);

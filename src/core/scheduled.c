@@ -127,12 +127,15 @@ struct claim_tx {
 	struct arena *ar;
 	int64_t now, until;
 	struct scheduled_status *s;
+	bool found;
 };
 
 static enum store_rc claim_fn(struct db *db, void *arg)
 {
 	struct claim_tx *x = arg;
-	return store_scheduled_claim(db, x->ar, x->now, x->until, x->s);
+	enum store_rc st = store_scheduled_claim(db, x->ar, x->now, x->until, x->s);
+	x->found = st == ST_OK;
+	return st == ST_NOT_FOUND ? ST_OK : st; /* another process took it first */
 }
 
 /* The next due status is claimed for RAPPORT_JOB_LEASE: no other process
@@ -149,10 +152,11 @@ int scheduled_run(struct core *c)
 		return -1;
 	if (!due)
 		return 0;
-	struct claim_tx x = {c->arena, now, now + (int64_t)c->cfg->job_lease_s * 1000, &s};
-	enum store_rc st = store_tx(c->db, claim_fn, &x);
-	if (st != ST_OK)
-		return st == ST_NOT_FOUND ? 0 : -1;
+	struct claim_tx x = {c->arena, now, now + (int64_t)c->cfg->job_lease_s * 1000, &s, false};
+	if (store_tx(c->db, claim_fn, &x) != ST_OK)
+		return -1;
+	if (!x.found)
+		return 0;
 	enum rc rc = publish(c, &s);
 	if (rc == RC_INTERNAL || rc == RC_UNAVAILABLE)
 		return -1;
