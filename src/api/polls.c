@@ -115,9 +115,8 @@ static void write_poll(struct jw *w, struct req *r, const struct poll *p)
 	jw_obj_end(w);
 }
 
-static void write_card(struct jw *w, const struct preview_card *c)
+void jw_card_members(struct jw *w, const struct preview_card *c)
 {
-	jw_obj(w);
 	jw_kstr(w, "url", c->url);
 	jw_kstr(w, "title", c->title);
 	jw_kstr(w, "description", c->description);
@@ -137,6 +136,12 @@ static void write_card(struct jw *w, const struct preview_card *c)
 	jw_knull(w, "published_at");
 	jw_key(w, "authors");
 	jw_raw(w, "[]");
+}
+
+static void write_card(struct jw *w, const struct preview_card *c)
+{
+	jw_obj(w);
+	jw_card_members(w, c);
 	jw_obj_end(w);
 }
 
