@@ -404,6 +404,12 @@ static int cmd_serve(int argc, char **argv)
 	store_row_cache_stats(&rh, &rm);
 	log_info("row cache: %llu hits, %llu misses", (unsigned long long)rh,
 		 (unsigned long long)rm);
+	extras_cache_stats(&cs);
+	log_info("extras cache: %llu hits, %llu misses, %zu entries, %zu KB; conversations"
+		 " feed snapshots %zu KB; database caches %lld KB",
+		 (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries,
+		 cs.bytes >> 10, convfeed_cache_bytes() >> 10,
+		 (long long)(store_memory_used() >> 10));
 	log_info("stopped");
 	status = 0;
 out:

@@ -78,7 +78,7 @@ const char *events_name(enum event_type t)
 		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
 		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
 		"block",    "unblock",       "mute",          "unmute",         "request.withdrawn",
-		"account.deleted",
+		"account.deleted", "poll.vote",
 	};
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
 }

@@ -59,6 +59,8 @@
  *      and statuses are still in the store: the call point where
  *      federation's delivery sends a Delete of the actor to the servers
  *      of its followers (a drain subscribed to this type).
+ *  EV_POLL_VOTE        voter      the poll's author      the poll's status  the option's index
+ *      (core/polls.c) one per option chosen.
  * A new status is one event, the most specific that fits: EV_DIRECT (a
  * direct message), else EV_REPLY (a reply to someone else), else
  * EV_MENTION (it mentions someone else), else EV_POST. Its recipients are
@@ -91,6 +93,7 @@ enum event_type {
 	EV_UNMUTE,
 	EV_REQUEST_WITHDRAWN,
 	EV_ACCOUNT_DELETED,
+	EV_POLL_VOTE,
 	EV_TYPES
 };
 

@@ -579,9 +579,19 @@ void deliver_forget(void)
 	w.actor_id = -1;
 }
 
+static enum store_rc revive_fn(struct db *db, void *arg)
+{
+	return store_host_success(db, arg);
+}
+
 enum rc deliver_host_revive(struct core *c, const char *host)
 {
-	return store_host_success(c->db, host) == ST_OK ? RC_OK : RC_INTERNAL;
+	bool failing;
+	/* a read first: a healthy host's requests write nothing */
+	if (store_host_failing(c->db, host, &failing) != ST_OK ||
+	    (failing && store_tx(c->db, revive_fn, (void *)host) != ST_OK))
+		return RC_INTERNAL;
+	return RC_OK;
 }
 
 static struct {

@@ -6,6 +6,7 @@
 #include "federation/inbox.h"
 #include "store/accounts.h"
 #include "store/deliver.h"
+#include "store/polls.h"
 #include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -260,6 +261,35 @@ static enum rc announce(struct core *c, const struct event *ev, const struct acc
 	return add_account(c, o, ev->target, true);
 }
 
+/* A vote on another server's poll, as Mastodon sends one: a Create of a
+ * Note named after the option, replying to the poll's status, to its
+ * author's inbox only. */
+static enum rc vote(struct core *c, const struct event *ev, const char *actor,
+		    struct outgoing *o, json_t **j)
+{
+	const char *author, *uri;
+	struct poll p;
+	if (remote_uri(c, ev->target, &author) != RC_OK)
+		return RC_INTERNAL;
+	if (!author)
+		return RC_OK; /* a poll of ours */
+	enum store_rc st = store_poll_get(c->db, c->arena, ev->status_id, true, 0, &p);
+	if (st == ST_NOT_FOUND || (st == ST_OK && ev->object_id >= p.noptions))
+		return RC_OK;
+	if (st != ST_OK || status_ref(c, ev->status_id, &uri, &author) != RC_OK)
+		return RC_INTERNAL;
+	if (!uri)
+		return RC_OK;
+	const char *id = arena_printf(c->arena, "%s#votes/%lld", actor, (long long)ev->id);
+	json_t *note = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s]}", "id", id, "type", "Note",
+				 "name", p.titles[ev->object_id], "attributedTo", actor,
+				 "inReplyTo", uri, "to", author);
+	/* ap_wrap gives the Create the Note's `to` */
+	*j = note ? ap_wrap("Create", arena_printf(c->arena, "%s/activity", id), actor, note)
+		  : NULL;
+	return *j ? add_account(c, o, ev->target, false) : RC_INTERNAL;
+}
+
 /* Accept or Reject of remote account follower's Follow of local account
  * target: embedding the Follow with the id its server gave it
  * (federation/inbox.h), or without one when it is not known. */
@@ -349,6 +379,8 @@ static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, 
 	case EV_REBLOG:
 	case EV_REBLOG_UNDO:
 		return announce(c, ev, &a, actor, o, j);
+	case EV_POLL_VOTE:
+		return vote(c, ev, actor, o, j);
 	default:
 		return relation(c, ev, actor, o, j);
 	}

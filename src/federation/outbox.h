@@ -30,7 +30,7 @@ void outbox_done(void);
 	 EVENT_BIT(EV_REBLOG_UNDO) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_UNFOLLOW) |         \
 	 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_REQUEST_ANSWERED) |                      \
 	 EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK) | EVENT_BIT(EV_UNBLOCK) |     \
-	 EVENT_BIT(EV_REQUEST_WITHDRAWN))
+	 EVENT_BIT(EV_REQUEST_WITHDRAWN) | EVENT_BIT(EV_POLL_VOTE))
 
 /* The authority (host[:port], lower case) of an http(s) URL into out;
  * false if url is not one. */

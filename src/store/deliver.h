@@ -54,6 +54,8 @@ enum store_rc store_host_failure(struct db *db, const char *host, int64_t day, i
 				 bool *unavailable);
 /* A success (or a signed request from host): forgets its failures. */
 enum store_rc store_host_success(struct db *db, const char *host);
+/* Whether host has failures recorded (marked unavailable or not). */
+enum store_rc store_host_failing(struct db *db, const char *host, bool *failing);
 /* Whether host is marked unavailable. */
 enum store_rc store_host_unavailable(struct db *db, const char *host, bool *unavailable);
 

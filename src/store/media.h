@@ -18,6 +18,7 @@ struct media {
 	const char *blurhash, *description, *error;
 	int focus_x, focus_y; /* thousandths, -1000..1000 */
 	int64_t created_at;
+	const char *remote_url; /* a remote status's attachment, not downloaded; "" else */
 };
 
 struct media_list {
@@ -26,6 +27,9 @@ struct media_list {
 };
 
 enum store_rc store_media_insert(struct db *db, const struct media *m);
+/* Attaches m, a remote status's attachment (m->remote_url, state ready,
+ * no files), to m->status_id at m->position. */
+enum store_rc store_media_insert_remote(struct db *db, const struct media *m);
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
 /* Whether an upload waits to be claimed at now (a read: no transaction
  * when there is nothing to do). */

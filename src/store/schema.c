@@ -841,6 +841,12 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX social_threads_turns ON social_threads(account_id, thread_id, turns,"
 	" other_turns);"
 	"DROP INDEX social_threads_account;",
+	/* 21: what other servers send beyond notes (federation/inbox_actor.c,
+	 * inbox_note.c): the account a remote account moved to (Move; 0 when
+	 * it did not), and the address of a remote status's attachment, which
+	 * is not downloaded (remote_url; '' for uploads). */
+	"ALTER TABLE accounts ADD COLUMN moved_to_account_id BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE media_attachments ADD COLUMN remote_url TEXT NOT NULL DEFAULT '';",
 	/* 22: several processes on one store (docs/ARCHITECTURE.md, "Several
 	 * processes"). The queues whose work runs outside a transaction
 	 * (link previews, media processing, scheduled statuses) record how

@@ -157,6 +157,14 @@ enum store_rc store_host_success(struct db *db, const char *host)
 	return st_rc(db_exec(db, "DELETE FROM delivery_hosts WHERE host = $1", "t", host));
 }
 
+enum store_rc store_host_failing(struct db *db, const char *host, bool *failing)
+{
+	int64_t v = 0;
+	enum db_rc rc = db_scalar(db, &v, "SELECT 1 FROM delivery_hosts WHERE host = $1", "t", host);
+	*failing = rc == DB_ROW;
+	return st_rc(rc);
+}
+
 enum store_rc store_host_unavailable(struct db *db, const char *host, bool *unavailable)
 {
 	int64_t v = 0;

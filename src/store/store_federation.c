@@ -128,6 +128,17 @@ enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at,
 	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
+enum store_rc store_inbox_seen(struct db *db, const char *activity)
+{
+	struct db_stmt *st = db_query(db, "SELECT 1 FROM inbox_seen WHERE activity = $1", "t",
+				      activity);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_inbox_unclaim(struct db *db, const char *activity)
 {
 	return st_rc(db_exec(db, "DELETE FROM inbox_seen WHERE activity = $1", "t", activity));
@@ -238,4 +249,12 @@ enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *
 		out[(*n)++] = db_int(st, 0);
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE accounts SET moved_to_account_id = $2 WHERE id = $1"
+			     " AND domain <> ''",
+			     "ii", id, target_id));
 }

@@ -37,8 +37,9 @@ static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 	x ".id, " x ".username, " x ".domain, " x ".display_name, " x ".note, " x ".note_html, " \
 	x ".fields, " x ".uri, " x ".url, " x ".avatar, " x ".header, " x ".locked, " x ".bot, "  \
 	x ".discoverable, " x ".created_at, " x ".updated_at, " x ".last_status_at, "             \
-	x ".statuses_count, " x ".followers_count, " x ".following_count"
-#define ACOLS_N 20
+	x ".statuses_count, " x ".followers_count, " x ".following_count, "                       \
+	x ".moved_to_account_id"
+#define ACOLS_N 21
 
 /* Runs a query whose columns are a cursor then ACOLS; reverses min_id
  * pages so results are newest first. */
@@ -77,6 +78,13 @@ void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
 	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
+/* A person's domain blocks hide the domain's statuses, and boosts of
+ * them, from the person's feeds (Mastodon's rule). */
+#define NOT_DOMAIN_BLOCKED                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM accounts da WHERE da.id IN"                        \
+	" (s.account_id, COALESCE(r.account_id, 0)) AND da.domain <> '' AND EXISTS"        \
+	" (SELECT 1 FROM account_domain_blocks dbk WHERE dbk.account_id = $1"              \
+	" AND dbk.domain = da.domain))"
 /* A silenced account's statuses are shown on the public and tag
  * timelines only to itself and its followers. */
 #define NOT_SILENCED                                                                        \

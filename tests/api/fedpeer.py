@@ -26,10 +26,11 @@ def b64(b):
 
 class Peer:
     """routes: path -> (status, headers, body bytes) or a callable(path)
-    returning one; every request's path is appended to hits."""
+    returning one; every GET's path is appended to hits, every POST's
+    (path, JSON body) to posts."""
 
     def __init__(self):
-        self.routes, self.hits = {}, []
+        self.routes, self.hits, self.posts = {}, [], []
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +46,18 @@ class Peer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self):
+                """Deliveries: kept in peer.posts as (path, parsed body)."""
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n)
+                try:
+                    peer.posts.append((self.path, json.loads(body)))
+                except ValueError:
+                    pass
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *a):
                 pass
