@@ -15,6 +15,9 @@
 #   DB=pg        measures this tree's binary with the store on PostgreSQL too
 #                (label "pg"), in a throwaway cluster made by pg_virtualenv for
 #                the run; its seed is made anew each run (COPY)
+#   PROCS=2      with DB=pg: the read scenarios through nginx from one process,
+#                then from two on the same database (bench/procs.py prints the
+#                ratio; any N >= 2 works)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${DB:-}" = pg ] && [ -z "${RAPPORT_BENCH_PG:-}" ]; then
@@ -352,3 +355,53 @@ for l in "${LABELS[@]}"; do
 done
 
 "$PY" bench/report.py "$OUT" "$ACCOUNTS" "$POSTS" "$SMALL" "${LABELS[@]}"
+
+# PROCS=N (with DB=pg): the read scenarios through one nginx, first with one
+# process behind it, then with N on the same database (node ids 0..N-1), in
+# this run; bench/procs.py compares them.
+READS="home_timeline conversations_feed public_timeline status_context account_statuses
+	profile_page status_page"
+procs_run() { # N: N processes on a working copy of the PostgreSQL seed, behind nginx
+	local n="$1" l="pg$1" ups="" i
+	BIN[$l]="${BIN[pg]}"
+	mkdir -p "$OUT/$l"
+	serve pg "${BIG[pg]}"
+	PID[$l]=${PID[pg]}
+	unset "PID[pg]"
+	ups="        server 127.0.0.1:${PORT[pg]};"
+	for i in $(seq 1 $((n - 1))); do
+		local p
+		p=$(free_port)
+		env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 RAPPORT_NODE_ID="$i" \
+			RAPPORT_WEB_DIR="$PWD/$B/web" "${BIN[pg]}" serve --data "$OUT/work-pg" \
+			--db "$(cat "$OUT/work-pg.db")" --listen "127.0.0.1:$p" --domain "127.0.0.1:${PORT[pg]}" \
+			${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} >"$OUT/$l/server-$i.log" 2>&1 &
+		PID[$l-$i]=$!
+		for _ in $(seq 100); do
+			curl -sf "http://127.0.0.1:$p/api/v1/instance" >/dev/null && break
+			sleep 0.1
+		done
+		ups="$ups"$'\n'"        server 127.0.0.1:$p;"
+	done
+	rm -rf "$NGX_DIR" && mkdir -p "$NGX_DIR"
+	PORT[$l]=$(free_port)
+	UPS="$ups" $PY -c 'import os,sys; t=open(sys.argv[1]).read(); print(t.replace("@UPSTREAMS@", os.environ["UPS"]).replace("@DIR@", sys.argv[2]).replace("@PORT@", sys.argv[3]))' \
+		bench/nginx-proxy.conf.in "$PWD/$NGX_DIR" "${PORT[$l]}" >"$NGX_DIR/nginx.conf"
+	nginx -c "$PWD/$NGX_DIR/nginx.conf" -p "$PWD/$NGX_DIR" -e "$PWD/$NGX_DIR/nginx-error.log"
+	sleep 0.3
+	local root
+	root=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread_root"])' "${BIG[pg]}/seed.json")
+	for s in $READS; do
+		case " ${SCENARIOS:-$READS} " in *" $s "*) run "$s" "$l" "${BIG[pg]}" "$root" ;; esac
+	done
+	kill "$(cat "$NGX_DIR/nginx.pid")" && rm -f "$NGX_DIR/nginx.pid"
+	for i in "${!PID[@]}"; do
+		case "$i" in "$l" | "$l"-*) stop_server "$i" ;; esac
+	done
+}
+if [ -n "${RAPPORT_BENCH_PG:-}" ] && [ "${PROCS:-1}" -ge 2 ]; then
+	echo "== PostgreSQL reads through nginx: one process, then ${PROCS}"
+	procs_run 1
+	procs_run "$PROCS"
+	"$PY" bench/procs.py "$OUT" "$PROCS"
+fi

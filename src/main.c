@@ -110,6 +110,8 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_MEDIA_FFMPEG_MB  address space of one ffmpeg run in MB (2048; 64-65536)\n"
 	"  RAPPORT_MEDIA_UNATTACHED_TTL seconds an upload no status uses is kept (86400)\n"
 	"  RAPPORT_MEDIA_SWEEP_INTERVAL seconds between sweeps of unused files (3600)\n"
+	"  RAPPORT_JOB_LEASE        seconds a claimed background job stays its process's\n"
+	"                           before another takes it over (120; 1-86400)\n"
 	"  RAPPORT_FETCH_ALLOW_LOOPBACK  outbound fetches may reach loopback (0; 0 or 1; tests only)\n"
 	"  RAPPORT_POLL_MAX_OPTIONS options in a poll (4; 2-20)\n"
 	"  RAPPORT_POLL_MAX_CHARS   characters in a poll option (50; 1-1000)\n"

@@ -30,8 +30,9 @@ static bool signup_allowed(struct req *r)
 	const struct config *cfg = r->core.cfg;
 	if (cfg->signup_limit <= 0)
 		return true;
-	struct rl_result rl = ratelimit_hit(r->core.rl, arena_printf(&r->arena, "signup:%s", r->ip),
-					    cfg->signup_limit, cfg->signup_window);
+	struct rl_result rl = ratelimit_count(r->core.rl, r->core.db,
+					      arena_printf(&r->arena, "signup:%s", r->ip),
+					      cfg->signup_limit, cfg->signup_window);
 	if (rl.allowed)
 		return true;
 	reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, arena_printf(&r->arena, "%d", rl.retry_after_s));

@@ -345,11 +345,15 @@ enum rc account_sign_in(struct core *c, const char *email, const char *password,
 	if (c->rl && cfg->login_limit > 0) {
 		char key[300];
 		snprintf(key, sizeof key, "login-ip:%s", ip ? ip : "");
-		struct rl_result r1 = ratelimit_hit(c->rl, key, cfg->login_limit, cfg->login_window);
+		struct rl_result r1 =
+			ratelimit_count(c->rl, c->db, key, cfg->login_limit, cfg->login_window);
 		snprintf(key, sizeof key, "login-acct:%.250s", email);
 		for (char *p = key; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		struct rl_result r2 = ratelimit_hit(c->rl, key, cfg->login_limit, cfg->login_window);
+		struct rl_result r2 =
+			ratelimit_count(c->rl, c->db, key, cfg->login_limit, cfg->login_window);
+		if (r1.failed || r2.failed)
+			return core_store_fail(c, ST_ERROR);
 		if (!r1.allowed || !r2.allowed) {
 			enum rc rc = core_fail(c, RC_RATE_LIMITED, NULL,
 					       "Too many sign-in attempts; try again later");

@@ -50,6 +50,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_MEDIA_FFMPEG_MB", NULL, AT(media_ffmpeg_mb, K_INT), 64, 65536, 2048},
 	{"RAPPORT_MEDIA_UNATTACHED_TTL", NULL, AT(media_unattached_ttl, K_INT), 1, 31536000, 86400},
 	{"RAPPORT_MEDIA_SWEEP_INTERVAL", NULL, AT(media_sweep_interval, K_INT), 1, 86400, 3600},
+	{"RAPPORT_JOB_LEASE", NULL, AT(job_lease_s, K_INT), 1, 86400, 120},
 	{"RAPPORT_POLL_MAX_OPTIONS", NULL, AT(poll_max_options, K_INT), 2, POLL_OPTIONS_MAX, 4},
 	{"RAPPORT_POLL_MAX_CHARS", NULL, AT(poll_max_chars, K_INT), 1, 1000, 50},
 	{"RAPPORT_POLL_MIN_EXPIRY", NULL, AT(poll_min_expiry, K_INT), 1, 31536000, 300},

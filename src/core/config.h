@@ -70,6 +70,10 @@ struct config {
 	int media_ffmpeg_mb;     /* RAPPORT_MEDIA_FFMPEG_MB: address space (RLIMIT_AS) */
 	int media_unattached_ttl; /* RAPPORT_MEDIA_UNATTACHED_TTL: seconds */
 	int media_sweep_interval; /* RAPPORT_MEDIA_SWEEP_INTERVAL: seconds between sweeps */
+	/* RAPPORT_JOB_LEASE: seconds a claimed job (scheduled status, link
+	 * preview, media upload, on top of ffmpeg's limit) stays its worker's
+	 * before another process may take it (core/jobs.h). */
+	int job_lease_s;
 	bool fetch_loopback;    /* RAPPORT_FETCH_ALLOW_LOOPBACK: outbound fetches may reach
 				 * 127.0.0.0/8 and ::1 (tests only; serve refuses it unless
 				 * it listens on loopback itself) */

@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "store/claims.h"
 #include "util/log.h"
 
 #include <stdarg.h>
@@ -21,4 +22,10 @@ enum rc core_store_fail(struct core *c, enum store_rc st)
 	if (st == ST_CONFLICT)
 		return core_fail(c, RC_INVALID, NULL, "Validation failed: already exists");
 	return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+}
+
+void core_ratelimit_setup(struct ratelimit *rl, struct store *s)
+{
+	if (store_shared(s))
+		ratelimit_share(rl, store_ratelimit_hit);
 }

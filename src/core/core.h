@@ -53,5 +53,9 @@ enum rc core_fail(struct core *c, enum rc rc, const char *field, const char *fmt
 /* Maps a store failure: ST_NOT_FOUND -> RC_NOT_FOUND "Record not found",
  * anything else -> RC_INTERNAL. */
 enum rc core_store_fail(struct core *c, enum store_rc st);
+/* Counts rl's hits in s when other processes share it (store_shared), so
+ * they enforce one limit together; otherwise in memory, the cheapest.
+ * Set once at start, before rl is used. */
+void core_ratelimit_setup(struct ratelimit *rl, struct store *s);
 
 #endif

@@ -96,7 +96,7 @@ static bool limited(struct core *c, const char *key, int limit, int window)
 {
 	if (!c->rl || limit <= 0)
 		return false;
-	struct rl_result r = ratelimit_hit(c->rl, key, limit, window);
+	struct rl_result r = ratelimit_count(c->rl, c->db, key, limit, window);
 	if (!r.allowed)
 		c->err.retry_after = r.retry_after_s;
 	return !r.allowed;

@@ -466,7 +466,12 @@ int events_drain(struct core *c, bool now)
 	struct drained d = {c, arena_calloc(c->arena, (size_t)n, sizeof *d.ids), n};
 	for (int i = 0; i < n; i++)
 		d.ids[i] = rows[i].id;
-	if (store_tx(c->db, done_fn, &d) != ST_OK)
+	/* Claimed exactly once: the batch's deletion commits with what the
+	 * drains wrote, and fails whole when another process drained one of
+	 * its rows first (store_events_done); then this one's work is
+	 * dropped and the next batch read. */
+	enum store_rc st = store_tx(c->db, done_fn, &d);
+	if (st != ST_OK && st != ST_CONFLICT)
 		return -1;
 	for (const struct event_drain *h = drains; h->name; h++)
 		if (h->done)

@@ -23,8 +23,10 @@ static enum rc check_password(struct core *c, int64_t id, const char *field,
 	if (c->rl && c->cfg->login_limit > 0) {
 		char key[64];
 		snprintf(key, sizeof key, "password:%" PRId64, id);
-		struct rl_result r = ratelimit_hit(c->rl, key, c->cfg->login_limit,
-						   c->cfg->login_window);
+		struct rl_result r = ratelimit_count(c->rl, c->db, key, c->cfg->login_limit,
+						     c->cfg->login_window);
+		if (r.failed)
+			return core_store_fail(c, ST_ERROR);
 		if (!r.allowed) {
 			enum rc rc = core_fail(c, RC_RATE_LIMITED, NULL,
 					       "Too many password attempts; try again later");

@@ -138,8 +138,10 @@ static enum rc rate_check(struct core *c, int64_t account)
 		return RC_OK;
 	char key[48];
 	snprintf(key, sizeof key, "media:%lld", (long long)account);
-	struct rl_result rl = ratelimit_hit(c->rl, key, cfg->media_rate_limit,
-					    cfg->media_rate_window);
+	struct rl_result rl = ratelimit_count(c->rl, c->db, key, cfg->media_rate_limit,
+					      cfg->media_rate_window);
+	if (rl.failed)
+		return core_store_fail(c, ST_ERROR);
 	if (rl.allowed)
 		return RC_OK;
 	core_fail(c, RC_RATE_LIMITED, NULL, "Too many uploads: try again in %d seconds",

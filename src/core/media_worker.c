@@ -1,6 +1,7 @@
 /* media_worker.c - the one thread that processes uploads, names the
  * results by their SHA-256, and sweeps what nothing uses (media.h). */
 #include "core/media.h"
+#include "store/claims.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -223,6 +224,9 @@ static void process(struct core *c, int64_t id)
 	int64_t t0 = mono_ms(), cpu0 = process_cpu_ms();
 	int rc = access(in, R_OK) ? -1 : run_processing(&m, in, prefix, &out);
 	if (rc == -3) { /* stopping: the upload stays pending for the next start */
+		if (store_media_unclaim(c->db, id) != ST_OK)
+			log_warn("media %lld: left claimed; taken again when the claim ends",
+				 (long long)id);
 		unlink(out.file);
 		unlink(out.preview);
 		free(out.meta);
@@ -285,9 +289,16 @@ static void sweep_tmp(struct core *c, const char *dir)
 		closedir(d);
 }
 
+/* One process sweeps per interval: the first whose turn comes takes the
+ * lease for the interval (the others' turns then find it held). */
 static void sweep(struct core *c)
 {
-	int64_t n = 0;
+	int64_t n = 0, now = now_ms();
+	bool mine = false;
+	if (store_lease_take(c->db, "media sweep", now,
+			     now + (int64_t)w.cfg->media_sweep_interval * 1000 - 1000,
+			     &mine) != ST_OK || !mine)
+		return;
 	if (store_media_expire(c->db, now_ms() - (int64_t)w.cfg->media_unattached_ttl * 1000,
 			       &n) != ST_OK)
 		return; /* nothing is removed on a guess */
@@ -306,13 +317,42 @@ static void sweep(struct core *c)
 
 /* ---- the thread ---- */
 
+struct claim_tx {
+	int64_t now, until, id;
+};
+
+static enum store_rc claim_fn(struct db *db, void *arg)
+{
+	struct claim_tx *x = arg;
+	enum store_rc st = store_media_claim(db, x->now, x->until, &x->id);
+	return st == ST_NOT_FOUND ? ST_OK : st; /* none: x->id stays 0 */
+}
+
+/* The next upload to process, claimed for this process: for ffmpeg's
+ * longest run and RAPPORT_JOB_LEASE more. Another process takes it over
+ * only if this one dies meanwhile; should both finish it, the first
+ * result stands (store_media_done and store_media_failed change only an
+ * upload still processing). */
+static bool claim_next(struct core *c, int64_t *id)
+{
+	int64_t now = now_ms();
+	int64_t lease_s = (int64_t)w.cfg->job_lease_s + w.cfg->media_ffmpeg_seconds;
+	struct claim_tx x = {now, now + lease_s * 1000, 0};
+	bool any = false;
+	if (store_media_pending(c->db, now, &any) != ST_OK || !any ||
+	    store_tx(c->db, claim_fn, &x) != ST_OK || !x.id)
+		return false;
+	*id = x.id;
+	return true;
+}
+
 static bool next_step(int64_t *last_sweep)
 {
 	struct arena ar;
 	arena_init(&ar);
 	struct core c = {.db = store_acquire(w.st), .arena = &ar, .cfg = w.cfg};
 	int64_t id = 0;
-	bool did = store_media_next_pending(c.db, &id) == ST_OK;
+	bool did = claim_next(&c, &id);
 	if (did) {
 		process(&c, id);
 		pthread_mutex_lock(&w.lock);

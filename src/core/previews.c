@@ -100,16 +100,35 @@ static bool wait_for_work(bool failed)
 	return go;
 }
 
+struct claim_tx {
+	struct arena *ar;
+	int64_t now, until;
+	const char *url;
+};
+
+/* The next due card, claimed for RAPPORT_JOB_LEASE: no other process
+ * fetches it meanwhile, and another does if this one dies first. */
+static enum store_rc claim_fn(struct db *db, void *arg)
+{
+	struct claim_tx *x = arg;
+	enum store_rc st = store_card_claim(db, x->ar, x->now, x->until, &x->url);
+	return st == ST_NOT_FOUND ? ST_OK : st; /* none: x->url stays NULL */
+}
+
 /* Fetches the next due card: 1 if there was one, 0 if none, -1 on failure.
  * The connection is given back before the fetch and taken again after. */
 static int step(struct arena *ar)
 {
 	struct core c = {.db = store_acquire(w.st), .arena = ar, .cfg = w.cfg};
-	const char *url = NULL;
-	enum store_rc st = store_card_next(c.db, ar, &url);
+	struct claim_tx x = {ar, now_ms(), 0, NULL};
+	x.until = x.now + (int64_t)w.cfg->job_lease_s * 1000;
+	enum store_rc st = store_tx(c.db, claim_fn, &x);
+	const char *url = x.url;
 	store_release(w.st, c.db);
 	if (st != ST_OK)
-		return st == ST_NOT_FOUND ? 0 : -1;
+		return -1;
+	if (!url)
+		return 0;
 	char *u = arena_strdup(ar, url);
 	c.db = store_acquire(w.st);
 	int rc = previews_fetch(&c, u);

@@ -123,12 +123,40 @@ static enum rc publish(struct core *c, const struct scheduled_status *s)
 	return rc;
 }
 
+struct claim_tx {
+	struct arena *ar;
+	int64_t now, until;
+	struct scheduled_status *s;
+	bool found;
+};
+
+static enum store_rc claim_fn(struct db *db, void *arg)
+{
+	struct claim_tx *x = arg;
+	enum store_rc st = store_scheduled_claim(db, x->ar, x->now, x->until, x->s);
+	x->found = st == ST_OK;
+	return st == ST_NOT_FOUND ? ST_OK : st; /* another process took it first */
+}
+
+/* The next due status is claimed for RAPPORT_JOB_LEASE: no other process
+ * publishes it meanwhile; if this one dies before deleting it, another
+ * takes it when the lease ends, and the idempotency key the status is
+ * created with ("scheduled-<id>") makes the second publication answer
+ * with the first one's status instead of a copy. */
 int scheduled_run(struct core *c)
 {
 	struct scheduled_status s;
-	enum store_rc st = store_scheduled_due(c->db, c->arena, now_ms(), &s);
-	if (st != ST_OK)
-		return st == ST_NOT_FOUND ? 0 : -1;
+	int64_t now = now_ms();
+	bool due = false;
+	if (store_scheduled_any_due(c->db, now, &due) != ST_OK)
+		return -1;
+	if (!due)
+		return 0;
+	struct claim_tx x = {c->arena, now, now + (int64_t)c->cfg->job_lease_s * 1000, &s, false};
+	if (store_tx(c->db, claim_fn, &x) != ST_OK)
+		return -1;
+	if (!x.found)
+		return 0;
 	enum rc rc = publish(c, &s);
 	if (rc == RC_INTERNAL || rc == RC_UNAVAILABLE)
 		return -1;

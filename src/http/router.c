@@ -269,7 +269,12 @@ static int rate_limit(struct req *r)
 	const char *key = r->has_token && !oauth
 				  ? arena_printf(&r->arena, "tok:%lld", (long long)r->token.id)
 				  : arena_printf(&r->arena, "ip:%s", r->ip);
-	struct rl_result rl = ratelimit_hit(&r->srv->rl, key, cfg->rate_limit, cfg->rate_window);
+	struct rl_result rl =
+		ratelimit_count(&r->srv->rl, r->core.db, key, cfg->rate_limit, cfg->rate_window);
+	if (rl.failed) {
+		reply_error(r, 500, "Internal server error");
+		return -1;
+	}
 	char ts[32];
 	time_format(rl.reset_ms, ts, sizeof ts);
 	reply_header(r, "X-RateLimit-Limit", arena_printf(&r->arena, "%d", rl.limit));

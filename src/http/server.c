@@ -5,6 +5,7 @@
 #include "http/router.h"
 #include "http/upload.h"
 #include "http/stream.h"
+#include "core/core.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 #include "util/util.h"
@@ -447,6 +448,8 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 	snprintf(srv->upload_dir, sizeof srv->upload_dir, "%s/media/tmp", cfg->data_dir);
 	ratelimit_init(&srv->rl);
 	ratelimit_init(&srv->rl_auth);
+	core_ratelimit_setup(&srv->rl, store);
+	core_ratelimit_setup(&srv->rl_auth, store);
 	if (stream_init(cfg))
 		return -1;
 	raise_file_limit(cfg);

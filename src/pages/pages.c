@@ -147,9 +147,9 @@ void h_page_signup_post(struct req *r)
 	if (!signup_mode(r, &approval))
 		return;
 	if (cfg->signup_limit > 0) {
-		struct rl_result rl = ratelimit_hit(r->core.rl,
-						    arena_printf(&r->arena, "signup:%s", r->ip),
-						    cfg->signup_limit, cfg->signup_window);
+		struct rl_result rl = ratelimit_count(r->core.rl, r->core.db,
+						      arena_printf(&r->arena, "signup:%s", r->ip),
+						      cfg->signup_limit, cfg->signup_window);
 		if (!rl.allowed) {
 			reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER,
 				     arena_printf(&r->arena, "%d", rl.retry_after_s));

@@ -155,6 +155,11 @@ const char *db_backend(struct db *db)
 	return db->ops->name;
 }
 
+bool db_claims_rows(struct db *db)
+{
+	return strcmp(db->ops->name, "sqlite") != 0;
+}
+
 const char *db_errmsg(struct db *db)
 {
 	return db->ops->errmsg(db);

@@ -117,6 +117,17 @@ enum db_rc db_tx_run(struct db *db, int (*fn)(struct db *, void *), void *ctx, i
  * outside a write transaction. */
 #define DB_NOTICE_MAX 7000
 enum db_rc db_notice(struct db *db, const char *text);
+/* Claiming queue rows across processes. A worker picks the rows it takes
+ * with a SELECT inside the write transaction that marks them taken (or
+ * applies and deletes them). On PostgreSQL that SELECT ends in FOR UPDATE
+ * SKIP LOCKED, so a row another process is claiming is skipped, not waited
+ * for nor taken twice; SQLite has no such clause and needs none: its write
+ * transaction holds the whole file, and one process owns it (serve.lock).
+ * DB_CLAIM(db, sql, of) is sql for db's backend; `of` is "" or " OF alias"
+ * (the table to lock when sql joins). Both results are string literals, as
+ * db_query() needs. */
+#define DB_CLAIM(db, sql, of) (db_claims_rows(db) ? sql " FOR UPDATE" of " SKIP LOCKED" : sql)
+bool db_claims_rows(struct db *db);
 
 /* Logs every statement that takes ms or more (-1, the default: none). Set
  * once at start, before any connection is used. */

@@ -39,7 +39,8 @@ struct store_delivery {
 };
 /* Takes up to max deliveries due at now (next_at <= now), oldest first,
  * and moves their next_at to lease_until, so no other worker takes them
- * meanwhile. Call it in a transaction (store_tx). */
+ * meanwhile (DB_CLAIM: nor one in another process). Call it in a
+ * transaction (store_tx). */
 enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now,
 				    int64_t lease_until, int max, struct store_delivery **out,
 				    int *n);

@@ -24,7 +24,12 @@ enum store_rc store_event_put(struct db *db, const struct store_event *e);
 enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 				struct store_event **out, int *n);
 /* Deletes the n rows drained (by id: a row with a smaller id may have
- * committed since they were read, and it has not been drained). */
+ * committed since they were read, and it has not been drained), in the
+ * transaction that applies what draining them wrote. ST_CONFLICT when one
+ * is gone: another process drained it first, and the caller's transaction
+ * must be rolled back so that nothing is applied twice. On PostgreSQL the
+ * DELETE waits for the row lock of a drain in progress elsewhere, then
+ * finds the row gone. */
 enum store_rc store_events_done(struct db *db, const int64_t *ids, int n);
 /* Rows waiting in the outbox (tests, `serve` logs). */
 enum store_rc store_events_pending(struct db *db, int64_t *n);

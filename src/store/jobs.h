@@ -19,7 +19,8 @@ struct job {
 	int64_t progress;    /* the last follower served; 0 at first */
 	bool status_exists;  /* the status is still there */
 };
-/* The oldest notify job (ST_NOT_FOUND when there is none). */
+/* The oldest notify job (ST_NOT_FOUND when there is none), claimed for
+ * the caller's transaction (DB_CLAIM). */
 enum store_rc store_job_next_notify(struct db *db, struct job *out);
 enum store_rc store_job_progress(struct db *db, int64_t id, int64_t progress);
 enum store_rc store_job_delete(struct db *db, int64_t id);

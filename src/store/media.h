@@ -31,8 +31,15 @@ enum store_rc store_media_insert(struct db *db, const struct media *m);
  * no files), to m->status_id at m->position. */
 enum store_rc store_media_insert_remote(struct db *db, const struct media *m);
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
-/* The oldest upload still processing; ST_NOT_FOUND when none. */
-enum store_rc store_media_next_pending(struct db *db, int64_t *id);
+/* Whether an upload waits to be claimed at now (a read: no transaction
+ * when there is nothing to do). */
+enum store_rc store_media_pending(struct db *db, int64_t now, bool *any);
+/* The oldest upload still processing and not claimed at now (ST_NOT_FOUND
+ * when none), claimed until `until` (as store_card_claim). In a
+ * transaction. */
+enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64_t *id);
+/* Gives the claim up (the process is stopping): any worker may take it. */
+enum store_rc store_media_unclaim(struct db *db, int64_t id);
 /* Processing finished: the files, meta and blurhash, state ready. */
 enum store_rc store_media_done(struct db *db, const struct media *m);
 enum store_rc store_media_failed(struct db *db, int64_t id, const char *error);

@@ -66,7 +66,8 @@ enum store_rc store_poll_remote_set(struct db *db, struct arena *ar, const struc
  * multiple-choice poll. ST_CONFLICT when it does not count. */
 enum store_rc store_poll_vote_one(struct db *db, const struct poll *p, int64_t account_id, int idx,
 				  int64_t now);
-/* The oldest poll that has expired by now and whose end was not told yet. */
+/* The oldest poll that has expired by now and whose end was not told yet,
+ * claimed for the caller's transaction (DB_CLAIM). */
 enum store_rc store_poll_due(struct db *db, struct arena *ar, int64_t now, struct poll *out);
 /* Up to max voters of poll_id with ids above after, ascending. */
 enum store_rc store_poll_voters(struct db *db, int64_t poll_id, int64_t after, int max,
@@ -80,8 +81,12 @@ enum store_rc store_card_link(struct db *db, int64_t status_id, const char *url,
 			      int64_t fresh_after, bool *fetch);
 /* Forgets status_id's link (an edit that changes it). */
 enum store_rc store_card_unlink(struct db *db, int64_t status_id);
-/* The oldest URL whose card is due, into *url (ST_NOT_FOUND: none). */
-enum store_rc store_card_next(struct db *db, struct arena *ar, const char **url);
+/* The oldest URL whose card is due and not claimed at now, into *url
+ * (ST_NOT_FOUND: none), claimed until `until`: no other worker takes it
+ * before then, and after then (its worker died) another does. In a
+ * transaction (store_tx). */
+enum store_rc store_card_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
+			       const char **url);
 /* Stores what the fetch of card->url gave (ok false: no card) at now. */
 enum store_rc store_card_save(struct db *db, const struct preview_card *card, bool ok,
 			      int64_t now);

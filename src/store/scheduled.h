@@ -27,8 +27,12 @@ enum store_rc store_scheduled_page(struct db *db, struct arena *ar, int64_t acco
 enum store_rc store_scheduled_set_time(struct db *db, int64_t account_id, int64_t id,
 				       int64_t at);
 enum store_rc store_scheduled_delete(struct db *db, int64_t account_id, int64_t id);
-/* The first one due at `now` (ST_NOT_FOUND when none). */
-enum store_rc store_scheduled_due(struct db *db, struct arena *ar, int64_t now,
-				  struct scheduled_status *out);
+/* Whether one is due and not claimed at `now` (a read, outside any
+ * transaction: the worker asks often). */
+enum store_rc store_scheduled_any_due(struct db *db, int64_t now, bool *any);
+/* The first one due and not claimed at `now` (ST_NOT_FOUND when none),
+ * claimed until `until` (as store_card_claim). In a transaction. */
+enum store_rc store_scheduled_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
+				    struct scheduled_status *out);
 
 #endif

@@ -864,5 +864,19 @@ const char *const schema_migrations[] = {
 	 * triggers NOTIFY them at commit (written by schema_pg.c); SQLite is
 	 * served by one process, whose update hook reports them. */
 	"SELECT 'row notices';",
+	/* 24: several processes on one store (docs/ARCHITECTURE.md, "Several
+	 * processes"). The queues whose work runs outside a transaction
+	 * (link previews, media processing, scheduled statuses) record how
+	 * long a worker's claim lasts: another process takes the job only
+	 * once it has ended, i.e. when the claimer died. leases: one process
+	 * at a time does a periodic task (the media sweep). rate_limits: the
+	 * windows every process counts in (store_claims.c; unlogged on
+	 * PostgreSQL, schema_pg.c). */
+	"ALTER TABLE preview_cards ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE media_attachments ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE scheduled_statuses ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0;"
+	"CREATE TABLE leases (name TEXT PRIMARY KEY, until BIGINT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_end BIGINT NOT NULL,"
+	" hits INTEGER NOT NULL) WITHOUT ROWID;",
 	NULL,
 };

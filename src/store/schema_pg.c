@@ -6,7 +6,9 @@
  * INTEGER PRIMARY KEY (SQLite's row id, given a value when none is
  * inserted) is a BIGSERIAL, WITHOUT ROWID is dropped, and the full-text
  * index is a table of tsvectors with a GIN index instead of FTS5 (its
- * merge settings, FTS5 commands, have no counterpart and are dropped). */
+ * merge settings, FTS5 commands, have no counterpart and are dropped).
+ * The tables in UNLOGGED are created so: what they hold may be lost in a
+ * crash, and writing them then waits for no flush of the log. */
 #include "store/schema.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -45,6 +47,18 @@ static const char ROW_NOTICES[] =
 static bool starts(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* Rate-limit windows (store_claims.c): a crash forgives the current ones. */
+static const char *const UNLOGGED[] = {"CREATE TABLE rate_limits ", NULL};
+
+/* The length of st's "CREATE TABLE name " if the table is unlogged, or 0. */
+static size_t unlogged(const char *st)
+{
+	for (int i = 0; UNLOGGED[i]; i++)
+		if (starts(st, UNLOGGED[i]))
+			return strlen("CREATE TABLE ");
+	return 0;
 }
 
 static bool word_at(const char *s, size_t i, const char *w)
@@ -93,8 +107,11 @@ static void statement(struct buf *out, const char *s, size_t len)
 		free(st);
 		return;
 	}
+	size_t i0 = unlogged(st);
+	if (i0)
+		put(out, "CREATE UNLOGGED TABLE ");
 	char quote = 0;
-	for (size_t i = 0; st[i]; i++) {
+	for (size_t i = i0; st[i]; i++) {
 		char c = st[i];
 		if (quote) {
 			quote = c == quote ? 0 : quote;

@@ -237,6 +237,11 @@ void store_close(struct store *s)
 	free(s);
 }
 
+bool store_shared(const struct store *s)
+{
+	return s->pg;
+}
+
 struct db *store_acquire(struct store *s)
 {
 	pthread_mutex_lock(&s->lock);

@@ -83,6 +83,10 @@ void store_close(struct store *s);
  * what went wrong into err (errlen bytes) and leave nothing behind. */
 enum store_rc store_backup(const char *dir, const char *out, char *err, size_t errlen);
 enum store_rc store_restore(const char *file, const char *dir, char *err, size_t errlen);
+/* Whether other server processes may share the store (PostgreSQL): then
+ * what a process keeps in memory is its own, and what all must agree on
+ * (rate limits) lives in the store. */
+bool store_shared(const struct store *s);
 /* Borrows a connection (waits for a free one); never NULL after open. */
 struct db *store_acquire(struct store *s);
 void store_release(struct store *s, struct db *db);

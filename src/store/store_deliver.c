@@ -93,9 +93,12 @@ enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now
 {
 	struct db_stmt *st = db_query(
 		db,
-		"SELECT d.id, d.activity_id, a.actor_id, d.inbox, d.host, a.body, d.attempts"
-		" FROM deliveries d JOIN fed_activities a ON a.id = d.activity_id"
-		" WHERE d.next_at <= $1 ORDER BY d.next_at, d.id LIMIT $2",
+		DB_CLAIM(db,
+			 "SELECT d.id, d.activity_id, a.actor_id, d.inbox, d.host, a.body,"
+			 " d.attempts FROM deliveries d JOIN fed_activities a"
+			 " ON a.id = d.activity_id WHERE d.next_at <= $1"
+			 " ORDER BY d.next_at, d.id LIMIT $2",
+			 " OF d"),
 		"ii", now, (int64_t)max);
 	if (!st)
 		return ST_ERROR;

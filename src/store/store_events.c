@@ -45,8 +45,11 @@ enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 enum store_rc store_events_done(struct db *db, const int64_t *ids, int n)
 {
 	enum db_rc rc = DB_OK;
-	for (int i = 0; i < n && rc == DB_OK; i++)
+	for (int i = 0; i < n && rc == DB_OK; i++) {
 		rc = db_exec(db, "DELETE FROM events WHERE id = $1", "i", ids[i]);
+		if (rc == DB_OK && db_changes(db) != 1)
+			return ST_CONFLICT; /* drained meanwhile, by another process */
+	}
 	return st_rc(rc);
 }
 

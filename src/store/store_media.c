@@ -63,12 +63,34 @@ enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struc
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
-enum store_rc store_media_next_pending(struct db *db, int64_t *id)
+enum store_rc store_media_pending(struct db *db, int64_t now, bool *any)
+{
+	int64_t id;
+	return st_found(db_scalar(db, &id,
+				  "SELECT id FROM media_attachments WHERE state = 0"
+				  " AND claimed_until <= $1 LIMIT 1",
+				  "i", now),
+			any);
+}
+
+enum store_rc store_media_claim(struct db *db, int64_t now, int64_t until, int64_t *id)
 {
 	enum db_rc rc = db_scalar(db, id,
-				  "SELECT id FROM media_attachments WHERE state = 0 ORDER BY id"
-				  " LIMIT 1", "");
-	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+				  DB_CLAIM(db,
+					   "SELECT id FROM media_attachments WHERE state = 0"
+					   " AND claimed_until <= $1 ORDER BY id LIMIT 1",
+					   ""),
+				  "i", now);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+	return st_rc(db_exec(db, "UPDATE media_attachments SET claimed_until = $2 WHERE id = $1",
+			     "ii", *id, until));
+}
+
+enum store_rc store_media_unclaim(struct db *db, int64_t id)
+{
+	return st_rc(db_exec(db, "UPDATE media_attachments SET claimed_until = 0 WHERE id = $1",
+			     "i", id));
 }
 
 enum store_rc store_media_done(struct db *db, const struct media *m)
@@ -83,7 +105,8 @@ enum store_rc store_media_done(struct db *db, const struct media *m)
 enum store_rc store_media_failed(struct db *db, int64_t id, const char *error)
 {
 	return st_rc(db_exec(db,
-			     "UPDATE media_attachments SET state = 2, error = $2 WHERE id = $1",
+			     "UPDATE media_attachments SET state = 2, error = $2 WHERE id = $1"
+			     " AND state = 0",
 			     "it", id, error));
 }
 

@@ -229,8 +229,10 @@ enum store_rc store_poll_due(struct db *db, struct arena *ar, int64_t now, struc
 {
 	(void)ar;
 	struct db_stmt *st = db_query(db,
-				      "SELECT " POLL_COLS " FROM polls p WHERE p.ended = 0"
-				      " AND p.expires_at <= $1 ORDER BY p.expires_at LIMIT 1",
+				      DB_CLAIM(db,
+					       "SELECT " POLL_COLS " FROM polls p WHERE p.ended = 0"
+					       " AND p.expires_at <= $1 ORDER BY p.expires_at LIMIT 1",
+					       " OF p"),
 				      "i", now);
 	if (!st)
 		return ST_ERROR;
@@ -290,19 +292,25 @@ enum store_rc store_card_unlink(struct db *db, int64_t status_id)
 	return st_rc(db_exec(db, "DELETE FROM status_cards WHERE status_id = $1", "i", status_id));
 }
 
-enum store_rc store_card_next(struct db *db, struct arena *ar, const char **url)
+enum store_rc store_card_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
+			       const char **url)
 {
 	struct db_stmt *st = db_query(db,
-				      "SELECT url FROM preview_cards WHERE due = 1"
-				      " ORDER BY requested_at LIMIT 1",
-				      "");
+				      DB_CLAIM(db,
+					       "SELECT url FROM preview_cards WHERE due = 1"
+					       " AND claimed_until <= $1 ORDER BY requested_at LIMIT 1",
+					       ""),
+				      "i", now);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);
 	if (rc == DB_ROW)
 		*url = st_text(ar, st, 0);
 	db_end(st);
-	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+	return st_rc(db_exec(db, "UPDATE preview_cards SET claimed_until = $2 WHERE url = $1",
+			     "ti", *url, until));
 }
 
 enum store_rc store_card_save(struct db *db, const struct preview_card *c, bool ok, int64_t now)

@@ -80,7 +80,7 @@ enum store_rc store_scheduled_set_time(struct db *db, int64_t account_id, int64_
 				       int64_t at)
 {
 	enum db_rc rc = db_exec(db,
-				"UPDATE scheduled_statuses SET scheduled_at = $3"
+				"UPDATE scheduled_statuses SET scheduled_at = $3, claimed_until = 0"
 				" WHERE id = $1 AND account_id = $2",
 				"iii", id, account_id, at);
 	if (rc != DB_OK)
@@ -97,11 +97,30 @@ enum store_rc store_scheduled_delete(struct db *db, int64_t account_id, int64_t 
 	return db_changes(db) ? ST_OK : ST_NOT_FOUND;
 }
 
-enum store_rc store_scheduled_due(struct db *db, struct arena *ar, int64_t now,
-				  struct scheduled_status *out)
+enum store_rc store_scheduled_any_due(struct db *db, int64_t now, bool *any)
 {
-	return one(ar, db_query(db, "SELECT " SCHED_COLS " FROM scheduled_statuses"
-				    " WHERE scheduled_at <= $1 ORDER BY scheduled_at, id LIMIT 1",
-				    "i", now),
-		   out);
+	int64_t id;
+	return st_found(db_scalar(db, &id,
+				  "SELECT id FROM scheduled_statuses WHERE scheduled_at <= $1"
+				  " AND claimed_until <= $1 LIMIT 1",
+				  "i", now),
+			any);
+}
+
+enum store_rc store_scheduled_claim(struct db *db, struct arena *ar, int64_t now, int64_t until,
+				    struct scheduled_status *out)
+{
+	enum store_rc st = one(ar,
+			       db_query(db,
+					DB_CLAIM(db,
+						 "SELECT " SCHED_COLS " FROM scheduled_statuses"
+						 " WHERE scheduled_at <= $1 AND claimed_until <= $1"
+						 " ORDER BY scheduled_at, id LIMIT 1",
+						 ""),
+					"i", now),
+			       out);
+	if (st != ST_OK)
+		return st;
+	return st_rc(db_exec(db, "UPDATE scheduled_statuses SET claimed_until = $2 WHERE id = $1",
+			     "ii", out->id, until));
 }

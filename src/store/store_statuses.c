@@ -542,11 +542,14 @@ enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author)
 
 enum store_rc store_job_next_notify(struct db *db, struct job *out)
 {
-	struct db_stmt *st = db_query(db,
-				      "SELECT j.id, j.status_id, j.account_id, j.progress,"
-				      " EXISTS (SELECT 1 FROM statuses s WHERE s.id = j.status_id)"
-				      " FROM jobs j WHERE j.kind = 'notify' ORDER BY j.id LIMIT 1",
-				      "");
+	struct db_stmt *st = db_query(
+		db,
+		DB_CLAIM(db,
+			 "SELECT j.id, j.status_id, j.account_id, j.progress,"
+			 " EXISTS (SELECT 1 FROM statuses s WHERE s.id = j.status_id)"
+			 " FROM jobs j WHERE j.kind = 'notify' ORDER BY j.id LIMIT 1",
+			 " OF j"),
+		"");
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);

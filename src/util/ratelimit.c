@@ -19,6 +19,7 @@ void ratelimit_init(struct ratelimit *rl)
 	pthread_mutex_init(&rl->lock, NULL);
 	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
 	rl->used = 0;
+	rl->shared = NULL;
 }
 
 void ratelimit_free(struct ratelimit *rl)
@@ -132,6 +133,31 @@ static struct rl_result rl_do(struct ratelimit *rl, const char *key, int limit, 
 struct rl_result ratelimit_hit(struct ratelimit *rl, const char *key, int limit, int window_s)
 {
 	return rl_do(rl, key, limit, window_s, true);
+}
+
+void ratelimit_share(struct ratelimit *rl, ratelimit_shared_fn fn)
+{
+	rl->shared = fn;
+}
+
+struct rl_result ratelimit_count(struct ratelimit *rl, void *db, const char *key, int limit,
+				 int window_s)
+{
+	if (!rl->shared)
+		return rl_do(rl, key, limit, window_s, true);
+	int64_t now = now_ms(), hits = 0, end = 0;
+	struct rl_result r = {.limit = limit};
+	if (rl->shared(db, key, now, (int64_t)window_s * 1000, &hits, &end)) {
+		r.failed = true;
+		end = now + 1000;
+	}
+	r.allowed = !r.failed && hits <= limit;
+	r.remaining = hits < limit ? (int)(limit - hits) : 0;
+	r.reset_ms = end;
+	r.retry_after_s = (int)((end - now + 999) / 1000);
+	if (r.retry_after_s < 1)
+		r.retry_after_s = 1;
+	return r;
 }
 
 struct rl_result ratelimit_peek(struct ratelimit *rl, const char *key, int limit, int window_s)

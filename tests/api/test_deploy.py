@@ -1,6 +1,7 @@
 """deploy/: the nginx configuration runs for real in front of the server
 (TLS with a test certificate, HTTP/2, hashed assets from disk, the client's
 address passed on and not spoofable), and the systemd units are valid."""
+import contextlib
 import os
 import re
 import shutil
@@ -40,13 +41,14 @@ def session_from(addr, cert):
     return s
 
 
-@pytest.fixture
-def proxied(make_server, tmp_path):
+@contextlib.contextmanager
+def nginx_in_front(d, upstreams):
+    """Runs deploy/nginx.conf.in in directory d in front of the rapport
+    processes at upstreams (host:port each, one `server` line each, as
+    docs/DEPLOY.md adds a process); yields its https and http bases and
+    the test certificate."""
     if not Path(NGINX).exists():
         pytest.fail("nginx is not installed (scripts/deps.sh installs nginx-light)")
-    srv = make_server(env={"RAPPORT_TRUSTED_PROXIES": "127.0.0.1",
-                           "RAPPORT_WEB_DIR": str(WEB)})
-    d = tmp_path / "nginx"
     (d / "acme").mkdir(parents=True)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                     "-subj", "/CN=social.test", "-addext", "subjectAltName=DNS:social.test,IP:127.0.0.1",
@@ -54,7 +56,9 @@ def proxied(make_server, tmp_path):
                    check=True, capture_output=True)
     https, http = free_port(), free_port()
     conf = (ROOT / "deploy" / "nginx.conf.in").read_text()
-    for k, v in {"UPSTREAM": f"127.0.0.1:{srv.port}", "SERVER_NAME": "social.test",
+    line = next(x for x in conf.splitlines() if "server @UPSTREAM@" in x)
+    conf = conf.replace(line, "\n".join(line.replace("@UPSTREAM@", u) for u in upstreams))
+    for k, v in {"SERVER_NAME": "social.test",
                  "HTTP_LISTEN": f"127.0.0.1:{http}", "HTTPS_LISTEN": f"127.0.0.1:{https}",
                  "CERT": d / "cert.pem", "KEY": d / "key.pem", "WEB": WEB,
                  "ACME_ROOT": d / "acme"}.items():
@@ -77,10 +81,18 @@ def proxied(make_server, tmp_path):
                 pid = int((d / "nginx.pid").read_text())
             except (FileNotFoundError, ValueError):
                 time.sleep(0.05)
-        yield srv, f"https://127.0.0.1:{https}", f"http://127.0.0.1:{http}", d / "cert.pem"
+        yield f"https://127.0.0.1:{https}", f"http://127.0.0.1:{http}", d / "cert.pem"
     finally:
         if pid:
             os.kill(pid, signal.SIGQUIT)
+
+
+@pytest.fixture
+def proxied(make_server, tmp_path):
+    srv = make_server(env={"RAPPORT_TRUSTED_PROXIES": "127.0.0.1",
+                           "RAPPORT_WEB_DIR": str(WEB)})
+    with nginx_in_front(tmp_path / "nginx", [f"127.0.0.1:{srv.port}"]) as (https, http, cert):
+        yield srv, https, http, cert
 
 
 def test_https_http2_and_the_api_through_nginx(proxied):
@@ -139,12 +151,14 @@ def test_systemd_units_are_valid(tmp_path):
     if not shutil.which("systemd-analyze"):
         pytest.fail("systemd-analyze is missing (Debian's systemd package)")
     units = []
-    for name in ["rapport.service", "rapport-backup.service", "rapport-backup.timer"]:
+    # The template for several processes is checked as its instance 1.
+    for name, as_name in [("rapport.service", None), ("rapport@.service", "rapport@1.service"),
+                          ("rapport-backup.service", None), ("rapport-backup.timer", None)]:
         # systemd wants an absolute path; RAPPORT_BIN may be relative.
         text = (ROOT / "deploy" / name).read_text().replace("/usr/local/bin/rapport",
                                                              str(Path(BIN).resolve()))
-        (tmp_path / name).write_text(text)
-        units.append(str(tmp_path / name))
+        (tmp_path / (as_name or name)).write_text(text)
+        units.append(str(tmp_path / (as_name or name)))
     p = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
     # verify exits 0 on unknown keys but names them: any complaint fails.
     assert p.returncode == 0 and p.stderr.strip() == "", p.stderr

@@ -5,7 +5,7 @@ conversations, and announcements."""
 import datetime
 import time
 
-from conftest import masto, run_cli, PASSWORD
+from conftest import masto, run_cli, store_connect, PASSWORD
 
 
 def iso_in(seconds):
@@ -99,6 +99,33 @@ def test_scheduled_statuses_are_posted_by_the_worker(make_server):
     assert len(posted) == 1
     assert m.scheduled_statuses() == []
     assert not any("never" in x["content"] for x in m.account_statuses(alice.id))
+    assert alice.get(f"/api/v1/scheduled_statuses/{sched['id']}").status_code == 404
+
+
+def test_a_scheduled_status_claimed_by_a_dead_process_waits_for_its_lease(make_server):
+    # A process claimed the status as it fell due and died before publishing
+    # it: the claim holds until it ends, then the status is published, once.
+    s = make_server(env={"RAPPORT_SCHEDULE_LEAD": "0"})
+    alice = s.user()
+    sched = alice.post("/api/v1/statuses", data={"status": "after the lease",
+                                                 "scheduled_at": iso_in(2)}).json()
+    db = store_connect(s.data)
+    until = int(time.time() * 1000) + 5000
+    db.execute("UPDATE scheduled_statuses SET claimed_until = ? WHERE id = ?",
+               (until, int(sched["id"])))
+    db.commit()
+    db.close()
+
+    def posted():
+        return [x for x in alice.get(f"/api/v1/accounts/{alice.id}/statuses").json()
+                if "after the lease" in x["content"]]
+    while time.time() * 1000 < until - 1000:
+        assert posted() == []
+        time.sleep(0.25)
+    deadline = time.time() + 15
+    while time.time() < deadline and not posted():
+        time.sleep(0.25)
+    assert len(posted()) == 1
     assert alice.get(f"/api/v1/scheduled_statuses/{sched['id']}").status_code == 404
 
 

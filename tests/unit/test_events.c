@@ -665,6 +665,40 @@ static void given_redoes_the_counters(void **state)
 	assert_true(computed_at(f, b) > old);
 }
 
+/* ---- draining with another process ---- */
+
+struct done_ids {
+	int64_t ids[2];
+};
+
+static enum store_rc done_fn(struct db *db, void *arg)
+{
+	return store_events_done(db, ((struct done_ids *)arg)->ids, 2);
+}
+
+/* A batch one of whose rows another process drained meanwhile is refused
+ * whole (store_events_done), so the caller's writes roll back with it:
+ * nothing is applied twice, and the other row stays for the next batch. */
+static void drained_elsewhere_is_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = mkuser(f, "ann", false);
+	post(f, a, "one", 0, NULL);
+	post(f, a, "two", 0, NULL);
+	struct store_event *rows;
+	int n = 0;
+	assert_int_equal(store_events_next(f->c.db, &f->ar, 8, &rows, &n), ST_OK);
+	assert_true(n >= 2);
+	struct done_ids d = {{rows[0].id, rows[1].id}};
+	assert_int_equal(db_exec(f->c.db, "DELETE FROM events WHERE id = $1", "i", d.ids[0]), DB_OK);
+	assert_int_equal(store_tx(f->c.db, done_fn, &d), ST_CONFLICT);
+	int64_t left = -1;
+	assert_int_equal(db_scalar(f->c.db, &left, "SELECT COUNT(*) FROM events WHERE id = $1", "i",
+				   d.ids[1]),
+			 DB_ROW);
+	assert_int_equal(left, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +716,7 @@ int main(void)
 						teardown_events),
 		cmocka_unit_test_setup_teardown(drain_makes_snapshots, setup, teardown_events),
 		cmocka_unit_test_setup_teardown(given_redoes_the_counters, setup, teardown_events),
+		cmocka_unit_test_setup_teardown(drained_elsewhere_is_refused, setup, teardown_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -326,6 +326,47 @@ static void ratelimit_window(void **state)
 	ratelimit_free(&rl);
 }
 
+/* A stand-in for the store's counters: counts per call, or fails. */
+static int64_t shared_hits;
+static bool shared_fails;
+
+static int fake_shared(void *db, const char *key, int64_t now, int64_t window_ms, int64_t *hits,
+		       int64_t *end_ms)
+{
+	assert_ptr_equal(db, &shared_hits);
+	assert_string_equal(key, "k");
+	*hits = ++shared_hits;
+	*end_ms = now + window_ms / 2; /* a window that started earlier */
+	return shared_fails ? -1 : 0;
+}
+
+/* Shared counters: the same answers as in memory, from the store's count;
+ * a count that fails refuses. */
+static void ratelimit_shared_counts(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	ratelimit_init(&rl);
+	ratelimit_share(&rl, fake_shared);
+	shared_hits = 0;
+	shared_fails = false;
+	for (int i = 0; i < 3; i++) {
+		struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 3, 60);
+		assert_true(r.allowed && !r.failed);
+		assert_int_equal(r.remaining, 2 - i);
+	}
+	struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 3, 60);
+	assert_false(r.allowed);
+	assert_int_equal(r.remaining, 0);
+	assert_true(r.retry_after_s >= 29 && r.retry_after_s <= 30);
+	shared_fails = true;
+	shared_hits = 0;
+	r = ratelimit_count(&rl, &shared_hits, "k", 3, 60);
+	assert_true(r.failed && !r.allowed);
+	assert_int_equal(rl.used, 0); /* nothing was counted in memory */
+	ratelimit_free(&rl);
+}
+
 static void jw_writes_valid_json(void **state)
 {
 	(void)state;
@@ -484,7 +525,8 @@ int main(void)
 		cmocka_unit_test(tokens_and_hashes),   cmocka_unit_test(truthy),
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
-		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(jw_writes_valid_json),
+		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(ratelimit_shared_counts),
+		cmocka_unit_test(jw_writes_valid_json),
 		cmocka_unit_test(cache_stamps_and_budget), cmocka_unit_test(cache_ring_against_a_model),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
