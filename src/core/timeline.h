@@ -11,7 +11,8 @@
 
 enum rc timeline_home(struct core *c, int64_t viewer, const struct page *pg,
 		      struct status_list *out);
-/* where: 1 = only local, 2 = only remote, 0 = both */
+/* where: 1 = only local, 2 = only remote, 0 = both; | TL_ONLY_MEDIA for
+ * statuses with media attachments only (also for timeline_tag). */
 enum rc timeline_public(struct core *c, int64_t viewer, int where, const struct page *pg,
 			struct status_list *out);
 /* tag is case-folded as stored. */

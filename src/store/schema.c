@@ -841,5 +841,32 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX social_threads_turns ON social_threads(account_id, thread_id, turns,"
 	" other_turns);"
 	"DROP INDEX social_threads_account;",
+	/* 26: media, polls and cards (store_media.c, store_polls.c,
+	 * store_previews.c):
+	 * - statuses.has_media and status_tags.has_media: 1 once a status
+	 *   holds an attachment (set by store_status_mark_media when one is
+	 *   attached; a status's tags copy it when written), so only_media on
+	 *   the public and hashtag timelines walks a partial index instead of
+	 *   every status;
+	 * - status_edits.poll: the poll's options in each version, as the
+	 *   history shows them ('' without a poll);
+	 * - media_attachments.thumbnail: a client-supplied thumbnail waiting
+	 *   for the worker (its path under media/tmp, '' when none);
+	 * - preview_cards: the card image as our own file (content-hash name,
+	 *   '' until fetched), its size and blurhash. */
+	"ALTER TABLE statuses ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE statuses SET has_media = 1 WHERE id IN (SELECT status_id FROM"
+	" media_attachments WHERE status_id IS NOT NULL);"
+	"CREATE INDEX statuses_media ON statuses(id) WHERE has_media = 1;"
+	"ALTER TABLE status_tags ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE status_tags SET has_media = 1 WHERE status_id IN (SELECT status_id FROM"
+	" media_attachments WHERE status_id IS NOT NULL);"
+	"CREATE INDEX status_tags_media ON status_tags(tag_id, status_id) WHERE has_media = 1;"
+	"ALTER TABLE status_edits ADD COLUMN poll TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE media_attachments ADD COLUMN thumbnail TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE preview_cards ADD COLUMN image_file TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE preview_cards ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';",
 	NULL,
 };

@@ -1,5 +1,6 @@
 /* store_media.c - media_attachments (migration 15). */
 #include "store/media.h"
+#include "store/statuses.h"
 #include "store/store_internal.h"
 
 #include <string.h>
@@ -102,7 +103,8 @@ enum store_rc store_media_attach(struct db *db, int64_t id, int64_t account, int
 				" WHERE id = $1 AND account_id = $2 AND status_id IS NULL"
 				" AND state = 1 AND kind NOT IN ('avatar', 'header')",
 				"iiii", id, account, status, (int64_t)position);
-	return changed_one(db, rc, ST_CONFLICT);
+	enum store_rc st = changed_one(db, rc, ST_CONFLICT);
+	return st == ST_OK ? store_status_mark_media(db, status) : st;
 }
 
 #define OF_STATUS_MAX 4

@@ -331,3 +331,33 @@ def test_stopping_leaves_a_long_upload_pending(make_server):
     assert time.time() - t0 < 10  # ffmpeg is killed, not waited for
     s.start()
     assert user.get(f"/api/v1/media/{r.json()['id']}").status_code == 206
+
+
+def picture(m, user, size=10):
+    media = m.media_post(mf.png(size, size), mime_type="image/png")
+    assert wait_ready(user, media["id"]).status_code == 200
+    return media["id"]
+
+
+def test_only_media_on_public_and_hashtag_timelines(server):
+    """statuses.has_media (and status_tags' copy) filter the public and
+    hashtag timelines, through an edit that rewrites the tags too."""
+    user = server.user()
+    m = masto(server, user)
+    t = "pics" + os.urandom(4).hex()
+    first = m.status_post(f"before #{t}")
+    pic = m.status_post(f"a picture #{t}", media_ids=[picture(m, user)])
+    m.status_post(f"words only #{t}")
+    m.status_post(f"unlisted #{t}", media_ids=[picture(m, user)], visibility="unlisted")
+    last = m.status_post("a picture without a tag", media_ids=[picture(m, user)])
+    assert [s["id"] for s in m.timeline_public(only_media=True, min_id=first["id"])] == [
+        last["id"], pic["id"]]
+    assert [s["id"] for s in m.timeline_local(only_media=True, min_id=first["id"])] == [
+        last["id"], pic["id"]]
+    assert m.timeline_public(only_media=True, remote=True, min_id=first["id"]) == []
+    assert len(m.timeline_public(min_id=first["id"])) == 3
+    assert [s["id"] for s in m.timeline_hashtag(t, only_media=True)] == [pic["id"]]
+    assert len(m.timeline_hashtag(t)) == 3
+    m.status_update(pic["id"], f"still a picture #{t} #{t}b")
+    assert [s["id"] for s in m.timeline_hashtag(t, only_media=True)] == [pic["id"]]
+    assert [s["id"] for s in m.timeline_hashtag(t + "b", only_media=True)] == [pic["id"]]
