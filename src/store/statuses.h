@@ -32,11 +32,13 @@ enum store_rc store_status_tags_clear(struct db *db, int64_t status_id);
 enum store_rc store_status_mark_media(struct db *db, int64_t status_id);
 enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text);
 enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *text);
+/* poll: the version's poll options as a JSON array of titles, "" for none. */
 enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *version,
-				int64_t at);
-/* Versions oldest first (the original included). */
+				const char *poll, int64_t at);
+/* Versions oldest first (the original included); (*polls)[i] is version
+ * i's poll options as stored ("" for none). */
 enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
-			       struct status_list *out);
+			       struct status_list *out, const char ***polls);
 /* Reblogs of status_id (ids and authors), for deletion. */
 enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out);

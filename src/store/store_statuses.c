@@ -395,17 +395,17 @@ enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *tex
 }
 
 enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *v,
-				int64_t at)
+				const char *poll, int64_t at)
 {
 	return st_rc(db_exec(db,
 			     "INSERT INTO status_edits (id, status_id, text, content, spoiler_text,"
-			     " sensitive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			     "iitttbi", id_new(), status_id, v->text, v->content, v->spoiler_text,
-			     v->sensitive, at));
+			     " sensitive, created_at, poll) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			     "iitttbit", id_new(), status_id, v->text, v->content, v->spoiler_text,
+			     v->sensitive, at, poll));
 }
 
 enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
-			       struct status_list *out)
+			       struct status_list *out, const char ***polls)
 {
 	int64_t n;
 	out->n = 0;
@@ -414,14 +414,16 @@ enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_i
 		      status_id) != DB_ROW)
 		return ST_ERROR;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
+	*polls = arena_calloc(ar, (size_t)n + 1, sizeof **polls);
 	struct db_stmt *st = db_query(db,
-				      "SELECT text, content, spoiler_text, sensitive, created_at"
-				      " FROM status_edits WHERE status_id = $1 ORDER BY id",
+				      "SELECT text, content, spoiler_text, sensitive, created_at,"
+				      " poll FROM status_edits WHERE status_id = $1 ORDER BY id",
 				      "i", status_id);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW && out->n < n) {
+		(*polls)[out->n] = st_text(ar, st, 5);
 		struct status *v = &out->items[out->n++];
 		v->text = st_text(ar, st, 0);
 		v->content = st_text(ar, st, 1);
