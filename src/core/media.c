@@ -313,7 +313,7 @@ const char *media_file_type(const char *name)
 {
 	static const char *const types[][2] = {
 		{"jpg", "image/jpeg"}, {"png", "image/png"},  {"webp", "image/webp"},
-		{"mp4", "video/mp4"},  {"mp3", "audio/mpeg"},
+		{"mp4", "video/mp4"},  {"mp3", "audio/mpeg"}, {"opus", "audio/ogg"},
 	};
 	size_t i = 0;
 	while (i < 64 && ((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))

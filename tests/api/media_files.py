@@ -146,3 +146,13 @@ def jpeg_size(data):
             return w, h
         i += 2 + n
     raise AssertionError("no SOF")
+
+
+def sound(fmt, codec, seconds=1):
+    """A tone in container fmt encoded with codec, tagged with a title."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "a." + fmt)
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", codec,
+               "-metadata", "title=SecretTitle", "-f", fmt, out)
+        with open(out, "rb") as f:
+            return f.read()

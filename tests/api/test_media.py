@@ -361,3 +361,23 @@ def test_only_media_on_public_and_hashtag_timelines(server):
     m.status_update(pic["id"], f"still a picture #{t} #{t}b")
     assert [s["id"] for s in m.timeline_hashtag(t, only_media=True)] == [pic["id"]]
     assert [s["id"] for s in m.timeline_hashtag(t + "b", only_media=True)] == [pic["id"]]
+
+
+@pytest.mark.parametrize("fmt,codec,ext,mime", [
+    ("ogg", "libopus", ".opus", "audio/ogg"), ("webm", "libopus", ".opus", "audio/ogg"),
+    ("ogg", "libvorbis", ".opus", "audio/ogg"), ("flac", "flac", ".mp3", "audio/mpeg")])
+def test_audio_opus_stays_opus(server, fmt, codec, ext, mime):
+    """Opus or Vorbis in (Ogg, WebM) is stored as Opus in Ogg, other sound as
+    MP3; tags are dropped and the type served is the stored format's."""
+    user = server.user()
+    r = upload(user, mf.sound(fmt, codec), name="a." + fmt, mime="application/octet-stream",
+               version=1)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert a["type"] == "audio" and a["url"].endswith(ext), a
+    assert a["meta"]["duration"] > 0.5
+    f = fetch(server, a["url"])
+    assert f.headers["Content-Type"] == mime
+    assert b"SecretTitle" not in f.content
+    if ext == ".opus":
+        assert f.content[:4] == b"OggS" and b"OpusHead" in f.content[:128]
