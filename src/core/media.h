@@ -32,6 +32,8 @@ struct media_new {
 	const char *purpose;     /* NULL for an attachment, "avatar" or "header" */
 	const char *description; /* NULL: none */
 	const char *focus;       /* "x,y" or NULL */
+	const char *thumb_path;  /* a client's thumbnail (video, audio) or NULL */
+	uint64_t thumb_size;
 };
 
 /* Checks an upload and queues it for processing: 422 for a type that is
@@ -46,6 +48,16 @@ enum rc media_get(struct core *c, int64_t account, int64_t id, struct media *out
  * the upload as it then is. */
 enum rc media_wait(struct core *c, int64_t account, int64_t id, int timeout_ms,
 		   struct media *out);
+/* Ready to attach and show as it will stay: processed, and no client
+ * thumbnail waiting for the worker. */
+bool media_ready(const struct media *m);
+/* A client's thumbnail (the file at path; moved away on success) for
+ * account's video or audio upload id that no status has taken: checked as
+ * an upload and processed by the worker like an image, it becomes the
+ * preview (preview_url, blurhash, meta.small). 422 for anything but an
+ * image of a video or audio upload. */
+enum rc media_thumbnail(struct core *c, int64_t account, int64_t id, const char *path,
+			uint64_t size);
 /* Sets alt text and focus of an upload no status has taken. */
 enum rc media_describe(struct core *c, int64_t account, int64_t id, const char *description,
 		       const char *focus);
@@ -88,8 +100,10 @@ int media_image_process(const char *in, const char *mime, const char *tmp_prefix
 /* Re-encodes a video, animated GIF or audio file with ffmpeg. */
 int media_av_process(const struct config *cfg, const char *in, const char *mime,
 		     const char *tmp_prefix, struct media_out *out);
-/* The blurhash and a small preview of an image file (a video's frame). */
-int media_image_preview(const char *in, const char *out_path, char blurhash[64], int *w, int *h);
+/* The blurhash and a small preview of an image file of type mime (a
+ * video's frame, a client's thumbnail). */
+int media_image_preview(const char *in, const char *mime, const char *out_path,
+			char blurhash[64], int *w, int *h);
 /* Runs argv with the configured CPU, memory and wall-clock limits;
  * 0 when it exited 0, -1 when it failed, -2 when a limit stopped it, -3
  * when the server is stopping (the child is killed; the upload stays

@@ -199,7 +199,7 @@ static int video(const struct config *cfg, const char *in, const char *prefix, b
 	if (!rc)
 		rc = frame_of(cfg, out->file, frame);
 	if (!rc)
-		rc = media_image_preview(frame, out->preview, out->blurhash, &pw, &ph);
+		rc = media_image_preview(frame, "image/png", out->preview, out->blurhash, &pw, &ph);
 	unlink(frame);
 	if (rc || !q.video || q.h <= 0 || ph <= 0)
 		return fail(out, rc, "the video's first frame could not be read");

@@ -291,9 +291,10 @@ done:
 	return rc;
 }
 
-int media_image_preview(const char *in, const char *out_path, char bh[64], int *w, int *h)
+int media_image_preview(const char *in, const char *mime, const char *out_path, char bh[64],
+			int *w, int *h)
 {
-	VipsImage *src = load(in, "image/png", false), *im = NULL;
+	VipsImage *src = load(in, mime, false), *im = NULL;
 	int rc = -1;
 	if (src && (im = shaped(src, NULL)))
 		rc = save_preview(im, out_path, bh, w, h);

@@ -211,6 +211,9 @@ static bool takes_files(const struct req *r)
 {
 	static const char *const paths[] = {"/api/v1/media", "/api/v2/media",
 					    "/api/v1/accounts/update_credentials"};
+	if (!strcmp(r->method, "PUT")) /* a thumbnail: PUT /api/v1/media/:id */
+		return !strncmp(r->path, "/api/v1/media/", 14) && r->path[14] &&
+		       !strchr(r->path + 14, '/');
 	if (strcmp(r->method, "POST") && strcmp(r->method, "PATCH"))
 		return false;
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)

@@ -850,8 +850,9 @@ const char *const schema_migrations[] = {
 	 *   every status;
 	 * - status_edits.poll: the poll's options in each version, as the
 	 *   history shows them ('' without a poll);
-	 * - media_attachments.thumbnail: a client-supplied thumbnail waiting
-	 *   for the worker (its path under media/tmp, '' when none);
+	 * - media_attachments.thumbnail: > 0 while a client's thumbnail waits
+	 *   for the worker in media/tmp/thumb-<id> (a count of the thumbnails
+	 *   sent, so one sent meanwhile is not lost), 0 when none;
 	 * - preview_cards: the card image as our own file (content-hash name,
 	 *   '' until fetched), its size and blurhash. */
 	"ALTER TABLE statuses ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
@@ -863,7 +864,8 @@ const char *const schema_migrations[] = {
 	" media_attachments WHERE status_id IS NOT NULL);"
 	"CREATE INDEX status_tags_media ON status_tags(tag_id, status_id) WHERE has_media = 1;"
 	"ALTER TABLE status_edits ADD COLUMN poll TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE media_attachments ADD COLUMN thumbnail TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE media_attachments ADD COLUMN thumbnail INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX media_thumbnail_pending ON media_attachments(id) WHERE thumbnail > 0;"
 	"ALTER TABLE preview_cards ADD COLUMN image_file TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE preview_cards ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"

@@ -156,3 +156,15 @@ def sound(fmt, codec, seconds=1):
                "-metadata", "title=SecretTitle", "-f", fmt, out)
         with open(out, "rb") as f:
             return f.read()
+
+
+def image_size(data):
+    """Width and height of any image ffprobe reads (a WebP preview)."""
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=width,height",
+                              "-of", "csv=p=0", f.name], check=True, capture_output=True,
+                             text=True, timeout=60).stdout
+    w, h = out.strip().split(",")[:2]
+    return int(w), int(h)

@@ -381,3 +381,40 @@ def test_audio_opus_stays_opus(server, fmt, codec, ext, mime):
     assert b"SecretTitle" not in f.content
     if ext == ".opus":
         assert f.content[:4] == b"OggS" and b"OpusHead" in f.content[:128]
+
+
+def test_video_thumbnail_from_the_client(server):
+    """A thumbnail part (POST /api/v2/media, PUT /api/v1/media/:id) is
+    processed as an image and becomes preview_url, blurhash and meta.small;
+    only video and audio take one, and only an image is one."""
+    user = server.user()
+    m = masto(server, user)
+    media = m.media_post(mf.video(1), mime_type="video/mp4", thumbnail=mf.png(100, 50),
+                         thumbnail_mime_type="image/png")
+    got = wait_ready(user, media["id"]).json()
+    assert got["meta"]["small"]["width"] == 100 and got["meta"]["small"]["height"] == 50
+    assert got["meta"]["original"]["width"] == 160
+    p = fetch(server, got["preview_url"])
+    assert p.headers["Content-Type"] == "image/webp" and mf.image_size(p.content) == (100, 50)
+    # a new one through PUT, with the description
+    m.media_update(media["id"], description="a test card",
+                   thumbnail=mf.png(30, 60, color=(0, 0, 255)), thumbnail_mime_type="image/png")
+    again = wait_ready(user, media["id"]).json()
+    assert again["preview_url"] != got["preview_url"] and again["blurhash"] != got["blurhash"]
+    assert again["description"] == "a test card"
+    assert mf.image_size(fetch(server, again["preview_url"]).content) == (30, 60)
+    st = m.status_post("a video", media_ids=[media["id"]])
+    assert st["media_attachments"][0]["preview_url"] == again["preview_url"]
+    # refused: not an image, an image's thumbnail, after the status took it
+    r = upload(user, mf.video(1), name="v.mp4", mime="video/mp4")
+    vid = r.json()["id"]
+    r = user.put(f"/api/v1/media/{vid}",
+                 files={"thumbnail": ("t.png", mf.zip_bytes(), "image/png")})
+    assert r.status_code == 422 and "thumbnail" in r.json()["error"], r.text
+    r = user.post("/api/v2/media", files={"file": ("x.png", mf.png(8, 8), "image/png"),
+                                          "thumbnail": ("t.png", mf.png(4, 4), "image/png")})
+    assert r.status_code == 422 and "thumbnail" in r.json()["error"], r.text
+    r = user.put(f"/api/v1/media/{media['id']}",
+                 files={"thumbnail": ("t.png", mf.png(4, 4), "image/png")})
+    assert r.status_code == 404
+    assert not [f for f in files_under(server) if f.startswith("tmp/thumb")]
