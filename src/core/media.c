@@ -309,6 +309,18 @@ enum rc media_thumbnail(struct core *c, int64_t account, int64_t id, const char 
 	return RC_OK;
 }
 
+enum rc media_card_image(struct core *c, const char *path, uint64_t size, const char *out_path,
+			 char blurhash[64], int *w, int *h)
+{
+	const char *mime, *kind;
+	if (check_file(c, "image", path, size, "card", &mime, &kind))
+		return c->err.rc;
+	if (media_image_preview(path, mime, out_path, blurhash, w, h))
+		return core_fail(c, RC_INVALID, "image",
+				 "Validation failed: the image could not be decoded");
+	return RC_OK;
+}
+
 enum rc media_ids_check(struct core *c, int n)
 {
 	if (n > MEDIA_PER_STATUS)

@@ -4,10 +4,13 @@
  * process for video, audio and animated GIFs), stored under content-hash
  * names in the data directory's media/, and swept when nothing uses them.
  *
- * Files: media/tmp/ holds uploads being received (up-XXXXXX, http/upload.c)
- * and accepted ones waiting for the worker (in-<id>); media/<ab>/<sha256>.<ext>
- * the processed files, named by the SHA-256 of their bytes. Only the
- * worker writes or removes those, so the sweep cannot race a write. */
+ * Files: media/tmp/ holds uploads being received (up-XXXXXX, http/upload.c),
+ * accepted ones and clients' thumbnails waiting for the worker (in-<id>,
+ * thumb-<id>) and link-card images being made (card-<n>); media/<ab>/<sha256>.<ext>
+ * the processed files, named by the SHA-256 of their bytes. The worker
+ * and the link-card thread (core/previews.c) write those, the worker's
+ * sweep removes them; media_files_lock() keeps the sweep from removing a
+ * file whose row is being committed. */
 #ifndef RAPPORT_MEDIA_H
 #define RAPPORT_MEDIA_H
 
@@ -74,6 +77,13 @@ enum rc media_of_status(struct core *c, int64_t status, struct media_list *out);
 /* Deletes a failed upload's row (its files are already gone). */
 enum rc media_forget(struct core *c, int64_t id);
 
+/* A link card's image, fetched to path (size bytes): checked as an
+ * uploaded image is (sniffed, caps, whole), then written to out_path as
+ * a preview is (upright, stripped, WebP in a 640-pixel box) with its
+ * blurhash and size. RC_INVALID when it is no usable image. */
+enum rc media_card_image(struct core *c, const char *path, uint64_t size, const char *out_path,
+			 char blurhash[64], int *w, int *h);
+
 /* A processed file's name is safe to open: 64 hex digits and a known
  * extension. Returns its Content-Type, or NULL. */
 const char *media_file_type(const char *name);
@@ -84,6 +94,8 @@ const char *media_url(struct arena *ar, const struct config *cfg, const char *na
 
 /* ---- inside core (media_image.c, media_av.c, media_worker.c) ---- */
 
+/* Frees what libvips keeps for the calling thread, at its end. */
+void media_image_thread_end(void);
 /* libvips: the header of an image of type mime, read without decoding
  * pixels. 0 or -1. */
 int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages);
@@ -114,6 +126,15 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 void media_worker_wake(void);
 uint64_t media_worker_done(void);
 void media_worker_wait(uint64_t seen, int ms);
+/* Moves a finished temporary file to media/<ab>/<sha256>.<ext> (ext that
+ * of tmp); name receives the last part. A file with that name is the same
+ * bytes. 0 or -1. */
+int media_publish(const char *tmp, char name[80]);
+/* Held by a thread other than the worker from publishing a file until
+ * the row that names it is committed, and by the sweep around each
+ * check-and-remove, so the sweep never removes a file being recorded. */
+void media_files_lock(void);
+void media_files_unlock(void);
 /* True once media_stop() has been called. */
 bool media_worker_stopping(void);
 /* libmagic's MIME type of the file's first bytes, in ar; NULL on error. */

@@ -32,10 +32,22 @@ static struct {
 	const struct config *cfg;
 	magic_t magic;
 	pthread_mutex_t magic_lock;
+	pthread_mutex_t files; /* media_files_lock() */
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .wake = PTHREAD_COND_INITIALIZER,
        .done_cond = PTHREAD_COND_INITIALIZER,
-       .magic_lock = PTHREAD_MUTEX_INITIALIZER};
+       .magic_lock = PTHREAD_MUTEX_INITIALIZER,
+       .files = PTHREAD_MUTEX_INITIALIZER};
+
+void media_files_lock(void)
+{
+	pthread_mutex_lock(&w.files);
+}
+
+void media_files_unlock(void)
+{
+	pthread_mutex_unlock(&w.files);
+}
 
 const char *media_sniff(struct arena *ar, const char *path)
 {
@@ -122,9 +134,7 @@ static int sha256_file(const char *path, char hex[65])
 	return rc;
 }
 
-/* Moves a finished temporary file to media/<ab>/<sha256>.<ext>; name
- * receives the last part. A file with that name is the same bytes. */
-static int publish(const char *tmp, char name[80])
+int media_publish(const char *tmp, char name[80])
 {
 	char hex[65], dir[700], path[800];
 	const char *ext = strrchr(tmp, '.');
@@ -186,7 +196,8 @@ static int run_processing(struct media *m, const char *in, const char *prefix,
 static int finish(struct core *c, struct media *m, struct media_out *out)
 {
 	char file[80] = "", preview[80] = "";
-	if (publish(out->file, file) || (out->preview[0] && publish(out->preview, preview)))
+	if (media_publish(out->file, file) ||
+	    (out->preview[0] && media_publish(out->preview, preview)))
 		goto fail;
 	m->file = file;
 	m->preview = preview;
@@ -281,7 +292,7 @@ static int thumbnail_make(struct core *c, struct media *m, const char *work,
 	int pw = 0, ph = 0;
 	char *meta = NULL;
 	if (!mime || media_image_preview(work, mime, small, bh, &pw, &ph) ||
-	    !(meta = meta_small(m->meta, pw, ph)) || publish(small, name)) {
+	    !(meta = meta_small(m->meta, pw, ph)) || media_publish(small, name)) {
 		free(meta);
 		return -1;
 	}
@@ -324,11 +335,13 @@ static void sweep_dir(struct core *c, const char *dir)
 		if (!media_file_type(e->d_name))
 			continue;
 		bool used = true;
+		media_files_lock(); /* a file published, its row not committed yet */
 		if (store_media_file_used(c->db, e->d_name, &used) == ST_OK && !used) {
 			char *p = arena_printf(c->arena, "%s/%s", dir, e->d_name);
 			if (!unlink(p))
 				log_info("media: removed unused %s", e->d_name);
 		}
+		media_files_unlock();
 	}
 	if (d)
 		closedir(d);
@@ -351,7 +364,8 @@ static void sweep_tmp(struct core *c, const char *dir)
 		if (idp && id_parse(idp, &id) &&
 		    store_media_exists(c->db, id, &exists) == ST_OK && !exists)
 			unlink(p);
-		else if (!strncmp(e->d_name, "up-", 3) && !stat(p, &sb) &&
+		else if ((!strncmp(e->d_name, "up-", 3) || !strncmp(e->d_name, "card-", 5)) &&
+			 !stat(p, &sb) &&
 			 (int64_t)sb.st_mtime * 1000 < now_ms() - TMP_STALE_MS)
 			unlink(p);
 	}

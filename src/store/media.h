@@ -63,7 +63,8 @@ enum store_rc store_media_expire(struct db *db, int64_t before, int64_t *n);
 enum store_rc store_media_set_profile(struct db *db, int64_t account, int64_t id,
 				      const char *kind, const char *url, int64_t now);
 enum store_rc store_media_delete(struct db *db, int64_t id);
-/* Whether any row names the file (as its file or its preview). */
+/* Whether any row names the file (an upload's file or preview, a card's
+ * image). */
 enum store_rc store_media_file_used(struct db *db, const char *name, bool *used);
 /* Whether an upload with this id exists (the sweep's question about
  * files left in media/tmp). */

@@ -853,8 +853,9 @@ const char *const schema_migrations[] = {
 	 * - media_attachments.thumbnail: > 0 while a client's thumbnail waits
 	 *   for the worker in media/tmp/thumb-<id> (a count of the thumbnails
 	 *   sent, so one sent meanwhile is not lost), 0 when none;
-	 * - preview_cards: the card image as our own file (content-hash name,
-	 *   '' until fetched), its size and blurhash. */
+	 * - preview_cards: the card's image as our own file (a content-hash
+	 *   name under media/, '' when none), its size and blurhash; the sweep
+	 *   keeps the files these name (preview_cards_image). */
 	"ALTER TABLE statuses ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE statuses SET has_media = 1 WHERE id IN (SELECT status_id FROM"
 	" media_attachments WHERE status_id IS NOT NULL);"
@@ -869,6 +870,7 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE preview_cards ADD COLUMN image_file TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE preview_cards ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';",
+	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX preview_cards_image ON preview_cards(image_file);",
 	NULL,
 };

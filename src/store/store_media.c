@@ -195,7 +195,8 @@ enum store_rc store_media_file_used(struct db *db, const char *name, bool *used)
 	enum db_rc rc = db_scalar(db, &v,
 				  "SELECT 1 WHERE EXISTS (SELECT 1 FROM media_attachments"
 				  " WHERE file = $1) OR EXISTS (SELECT 1 FROM media_attachments"
-				  " WHERE preview = $1)",
+				  " WHERE preview = $1) OR EXISTS (SELECT 1 FROM preview_cards"
+				  " WHERE image_file = $1)",
 				  "t", name);
 	*used = rc == DB_ROW;
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;

@@ -87,6 +87,10 @@ def test_jpeg_gps_and_orientation_are_gone(server):
     assert b"Exif" not in data and b"SecretCam" not in data and b"GPS" not in data
     # orientation 6 (turned 90 degrees) was applied: 64x32 becomes 32x64
     assert mf.jpeg_size(data) == (32, 64)
+    # the WebP preview has no EXIF chunk either
+    preview = fetch(server, r.json()["preview_url"]).content
+    assert b"EXIF" not in preview and b"SecretCam" not in preview
+    assert mf.image_size(preview) == (32, 64)
     assert r.json()["meta"]["original"]["width"] == 32
 
 
