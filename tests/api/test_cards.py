@@ -96,7 +96,8 @@ def pages():
 @pytest.fixture(scope="module")
 def loopback_server(tmp_path_factory):
     from conftest import Server
-    s = Server(env={"RAPPORT_FETCH_ALLOW_LOOPBACK": "1"}).start()
+    s = Server(env={"RAPPORT_FETCH_ALLOW_LOOPBACK": "1",
+                    "RAPPORT_MEDIA_SWEEP_INTERVAL": "1"}).start()
     yield s
     assert s.stop() == 0
 
@@ -157,6 +158,8 @@ def test_opengraph_card(loopback_server, pages):
     assert b"Exif" not in img.content and b"GPS" not in img.content
     page = requests.get(loopback_server.url(f"/@{alice.name}/{st['id']}")).text
     assert card["image"] in page and pages + "/img" not in page
+    time.sleep(2.5)  # the sweep (every second here) keeps the file a card names
+    assert requests.get(card["image"]).status_code == 200
     assert card["provider_name"] == "Example Site"
     assert card["provider_url"] == pages + "/"
     # the same card in timelines and for anonymous readers
