@@ -138,7 +138,7 @@ int media_publish(const char *tmp, char name[80])
 {
 	char hex[65], dir[700], path[800];
 	const char *ext = strrchr(tmp, '.');
-	if (!ext || sha256_file(tmp, hex))
+	if (!w.cfg || !ext || sha256_file(tmp, hex))
 		return -1;
 	snprintf(name, 80, "%s%s", hex, ext);
 	snprintf(dir, sizeof dir, "%s/media/%.2s", w.cfg->data_dir, hex);

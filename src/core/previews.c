@@ -93,8 +93,10 @@ static int card_store(struct core *c, struct preview_card *card, bool ok, const 
 	if (*image && media_publish(image, name))
 		*name = '\0';
 	card->image_file = arena_strdup(c->arena, name);
-	if (!*name)
+	if (!*name) {
 		card->width = card->height = 0;
+		card->blurhash = "";
+	}
 	struct save_ctx x = {card, ok};
 	enum store_rc st = store_tx(c->db, save_fn, &x);
 	media_files_unlock();
