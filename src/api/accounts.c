@@ -157,9 +157,11 @@ void h_accounts_lookup(struct req *r)
 		return;
 	}
 	struct account a;
-	if (api_check(r, account_lookup(&r->core, acct, &a)) || account_gone(r, a.id))
-		return;
-	reply_json(r, 200, ent_account_profile(r, &a));
+	enum rc rc = account_lookup(&r->core, acct, &a);
+	if (rc == RC_NOT_FOUND)
+		reply_handle_missing(r, acct); /* 410 for a deleted account's handle */
+	else if (!api_check(r, rc) && !account_gone(r, a.id))
+		reply_json(r, 200, ent_account_profile(r, &a));
 }
 
 void h_accounts_get(struct req *r)

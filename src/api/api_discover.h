@@ -45,6 +45,7 @@ void h_suggestion_delete(struct req *r); /* DELETE /api/v1/suggestions/:account_
 
 void h_trends_tags(struct req *r);      /* GET /api/v1/trends/tags (and /api/v1/trends) */
 void h_trends_statuses(struct req *r);  /* GET /api/v1/trends/statuses */
+void h_trends_links(struct req *r);     /* GET /api/v1/trends/links */
 
 void h_announcements(struct req *r);          /* GET /api/v1/announcements */
 void h_announcement_dismiss(struct req *r);   /* POST /api/v1/announcements/:id/dismiss */

@@ -27,6 +27,13 @@ bool instance_moderation(struct req *r, json_t *doc, int version);
 /* True (410 or 500 answered) when account id is suspended: its profile
  * is gone for everyone. */
 bool account_gone(struct req *r, int64_t id);
+/* After a lookup of acct found no account: 1 when acct is the handle of a
+ * deleted local account (*at its deletion, ms), 0 when not, -1 when the
+ * check failed (answered with a 500). */
+int handle_deleted(struct req *r, const char *acct, int64_t *at);
+/* Answers a lookup of acct that found nothing: 410 for a deleted
+ * account's handle, else 404 (or 500). */
+void reply_handle_missing(struct req *r, const char *acct);
 
 /* admin.c: /api/v1/admin/accounts and reports */
 void h_admin_accounts_v1(struct req *r);

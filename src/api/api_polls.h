@@ -17,6 +17,9 @@ bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out
 /* The "poll" and "card" members of status s for the viewer (null for a
  * reblog's wrapper); on a store failure w fails (the response is a 500). */
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
+/* The members of Mastodon's PreviewCard for c, inside an open object. */
+struct preview_card;
+void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c);
 
 /* The cache of what statuses have besides their bodies (polls, links,
  * cards), for the whole process; max_bytes 0 caches nothing, cards false

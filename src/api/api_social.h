@@ -29,6 +29,12 @@ void reply_relationship(struct req *r, int64_t target);
 /* notifications.c */
 void h_notifications(struct req *r);
 void h_notifications_get(struct req *r);
+/* GET /api/rapport/v1/account/warnings: what moderators told the viewer,
+ * newest first, as Mastodon's AccountWarning. */
+void h_account_warnings(struct req *r);
+struct account_warning;
+struct account;
+json_t *ent_warning(struct req *r, const struct account_warning *w, const struct account *target);
 void h_notifications_dismiss(struct req *r);
 void h_notifications_clear(struct req *r);
 void h_notifications_unread_count(struct req *r);

@@ -2,9 +2,11 @@
  * statuses, suggestions, trends and announcements (api/api_discover.h). */
 #include "api/api.h"
 #include "api/api_discover.h"
+#include "api/api_polls.h"
 #include "api/api_social.h"
 #include "core/discover.h"
 #include "core/scheduled.h"
+#include "util/jw.h"
 #include "util/util.h"
 
 #include <inttypes.h>
@@ -380,6 +382,47 @@ void h_trends_statuses(struct req *r)
 		reply_json(r, 200, j);
 	else
 		reply_error(r, 500, "Internal error");
+}
+
+/* Trends::Link: a PreviewCard with the link's history. */
+static void jw_trend_link(struct jw *w, struct req *r, const struct trend_link *l)
+{
+	struct tag_day d[TAG_HISTORY_DAYS];
+	if (link_history(&r->core, l->card.url, d)) {
+		jw_fail(w);
+		return;
+	}
+	jw_obj(w);
+	jw_card_members(w, r, &l->card);
+	jw_key(w, "history");
+	jw_arr(w);
+	for (int i = 0; i < TAG_HISTORY_DAYS; i++) {
+		jw_obj(w);
+		jw_kstr(w, "day", arena_printf(&r->arena, "%" PRId64, d[i].day / 1000));
+		jw_kstr(w, "accounts", arena_printf(&r->arena, "%" PRId64, d[i].accounts));
+		jw_kstr(w, "uses", arena_printf(&r->arena, "%" PRId64, d[i].uses));
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "rapport");
+	jw_obj(w);
+	jw_kint(w, "score", l->score);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+void h_trends_links(struct req *r)
+{
+	struct trend_link_list l;
+	if (api_check(r, trends_links(&r->core, offset_param(r), limit_param(r, 10, 20), &l)))
+		return;
+	struct jw w;
+	jw_init(&w, 1u << 20); /* 20 cards, each of bounded strings */
+	jw_arr(&w);
+	for (int i = 0; i < l.n && jw_ok_so_far(&w); i++)
+		jw_trend_link(&w, r, &l.items[i]);
+	jw_arr_end(&w);
+	reply_jw(r, 200, &w);
 }
 
 /* ---- announcements ---- */

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/api_moderation.h"
 #include "core/accounts.h"
+#include "core/scopes.h"
 #include "core/text.h"
 #include "util/util.h"
 
@@ -174,12 +175,21 @@ void h_webfinger(struct req *r)
 		acct = res + strlen(base) + 2;
 	struct account a;
 	const char *at = acct ? strchr(acct, '@') : NULL;
-	if (!acct || (at && !str_ieq(at + 1, r->core.cfg->domain)) ||
-	    account_lookup(&r->core, arena_strndup(&r->arena, acct, at ? (size_t)(at - acct)
-								       : strlen(acct)),
-			   &a) ||
-	    *a.domain) {
+	if (!acct || (at && !str_ieq(at + 1, r->core.cfg->domain))) {
 		reply_error(r, 404, "Record not found");
+		return;
+	}
+	const char *name = arena_strndup(&r->arena, acct, at ? (size_t)(at - acct) : strlen(acct));
+	enum rc rc = account_lookup(&r->core, name, &a);
+	if (rc == RC_NOT_FOUND) {
+		reply_handle_missing(r, name); /* 410 for a deleted account, as Mastodon */
+		return;
+	}
+	if (rc || *a.domain) {
+		if (rc)
+			reply_core_error(r);
+		else
+			reply_error(r, 404, "Record not found");
 		return;
 	}
 	const char *intent = arena_printf(&r->arena, "%s/authorize_interaction?uri={object}", base);
@@ -215,21 +225,17 @@ void h_host_meta(struct req *r)
 void h_oauth_metadata(struct req *r)
 {
 	const char *b = r->core.cfg->base_url;
+	json_t *scopes = json_array();
+	for (int i = 0; scopes_name(i); i++)
+		json_array_append_new(scopes, json_string(scopes_name(i)));
 	json_t *j = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,"
-		"s,s,s,s,s,s], s:[s], s:[s,s,s], s:[s], s:[s,s], s:s, s:s}",
+		"{s:s, s:s, s:s, s:s, s:s, s:o, s:[s], s:[s,s,s], s:[s], s:[s,s], s:s, s:s}",
 		"issuer", arena_printf(&r->arena, "%s/", b), "authorization_endpoint",
 		arena_printf(&r->arena, "%s/oauth/authorize", b), "token_endpoint",
 		arena_printf(&r->arena, "%s/oauth/token", b), "revocation_endpoint",
 		arena_printf(&r->arena, "%s/oauth/revoke", b), "app_registration_endpoint",
-		arena_printf(&r->arena, "%s/api/v1/apps", b), "scopes_supported", "read", "write",
-		"follow", "push", "profile", "admin:read", "admin:write", "read:accounts",
-		"read:blocks", "read:bookmarks", "read:favourites", "read:filters", "read:follows",
-		"read:lists", "read:mutes", "read:notifications", "read:search", "read:statuses",
-		"read:conversations", "write:accounts", "write:blocks", "write:bookmarks",
-		"write:conversations", "write:favourites", "write:filters", "write:follows",
-		"write:lists", "write:media", "write:mutes", "write:notifications",
-		"write:reports", "write:statuses", "response_types_supported", "code",
+		arena_printf(&r->arena, "%s/api/v1/apps", b), "scopes_supported", scopes,
+		"response_types_supported", "code",
 		"grant_types_supported", "authorization_code", "password", "client_credentials",
 		"code_challenge_methods_supported", "S256", "token_endpoint_auth_methods_supported",
 		"client_secret_basic", "client_secret_post", "service_documentation",

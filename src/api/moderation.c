@@ -2,6 +2,7 @@
  * the rules, the instance documents' settings, the Role entity. */
 #include "api/api.h"
 #include "api/api_moderation.h"
+#include "core/lifecycle.h"
 #include "core/moderation.h"
 #include "util/util.h"
 
@@ -144,6 +145,25 @@ bool instance_moderation(struct req *r, json_t *doc, int version)
 			    json_pack("{s:s, s:o}", "email", s.contact_email, "account",
 				      contact_account(r, s.contact_account_id)));
 	return true;
+}
+
+int handle_deleted(struct req *r, const char *acct, int64_t *at)
+{
+	if (lifecycle_handle_deleted(&r->core, acct, at)) {
+		reply_core_error(r);
+		return -1;
+	}
+	return *at ? 1 : 0;
+}
+
+void reply_handle_missing(struct req *r, const char *acct)
+{
+	int64_t at;
+	int gone = handle_deleted(r, acct, &at);
+	if (gone > 0)
+		reply_error(r, 410, "This account has been deleted");
+	else if (!gone)
+		reply_error(r, 404, "Record not found");
 }
 
 bool account_gone(struct req *r, int64_t id)

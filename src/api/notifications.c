@@ -2,10 +2,13 @@
 #include "api/api.h"
 #include "api/api_social.h"
 #include "api/api_streaming.h"
+#include "core/accounts.h"
+#include "core/moderation.h"
 #include "core/relationships.h"
 #include "util/util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define UNREAD_DEFAULT 100
 #define UNREAD_MAX 1000
@@ -51,8 +54,32 @@ static bool filter_from_params(struct req *r, struct notification_filter *f)
 	return true;
 }
 
+json_t *ent_warning(struct req *r, const struct account_warning *w, const struct account *target)
+{
+	json_t *ids = json_loads(w->status_ids, 0, NULL);
+	return json_pack("{s:o, s:s, s:s, s:o, s:o, s:n, s:o}", "id", jid(w->id), "action",
+			 w->action, "text", w->text, "status_ids", ids ? ids : json_array(),
+			 "target_account", ent_account(r, target), "appeal", "created_at",
+			 jtime(w->created_at));
+}
+
+/* Mastodon 4.3's moderation_warning member: the warning the notification
+ * tells of (it has the warning's id). */
+static json_t *warning_of(struct req *r, const struct notification *n)
+{
+	struct account_warning *w;
+	int nw;
+	enum rc rc = moderation_warnings(&r->core, n->account_id, n->id, &w, &nw);
+	if (rc == RC_NOT_FOUND)
+		return json_null();
+	return rc ? NULL : ent_warning(r, w, &n->from);
+}
+
 static json_t *notification_json(struct req *r, const struct notification *n, json_t *status)
 {
+	json_t *warning = NULL;
+	if (!strcmp(n->type, "moderation_warning") && !(warning = warning_of(r, n)))
+		return NULL;
 	json_t *j = json_object();
 	json_object_set_new(j, "id", jid(n->id));
 	json_object_set_new(j, "type", json_string(n->type));
@@ -62,6 +89,8 @@ static json_t *notification_json(struct req *r, const struct notification *n, js
 	json_object_set_new(j, "account", ent_account(r, &n->from));
 	if (status)
 		json_object_set(j, "status", status);
+	if (warning)
+		json_object_set_new(j, "moderation_warning", warning);
 	return j;
 }
 
@@ -87,9 +116,15 @@ static json_t *notifications_json(struct req *r, const struct notification_list 
 	if (!statuses)
 		return NULL;
 	json_t *arr = json_array();
-	for (int i = 0; i < l->n; i++) {
+	for (int i = 0; i < l->n && arr; i++) {
 		json_t *s = slot[i] < 0 ? NULL : json_array_get(statuses, (size_t)slot[i]);
-		json_array_append_new(arr, notification_json(r, &l->items[i], s));
+		json_t *one = notification_json(r, &l->items[i], s);
+		if (!one) {
+			json_decref(arr);
+			arr = NULL;
+			break;
+		}
+		json_array_append_new(arr, one);
 	}
 	json_decref(statuses);
 	return arr;
@@ -121,6 +156,20 @@ json_t *ent_notification_of(struct req *r, int64_t id)
 	json_t *j = json_incref(json_array_get(arr, 0));
 	json_decref(arr);
 	return j;
+}
+
+void h_account_warnings(struct req *r)
+{
+	struct account_warning *w;
+	int n;
+	struct account me;
+	if (api_check(r, moderation_warnings(&r->core, r->account_id, 0, &w, &n)) ||
+	    api_check(r, account_get(&r->core, r->account_id, &me)))
+		return;
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, ent_warning(r, &w[i], &me));
+	reply_json(r, 200, arr);
 }
 
 void h_notifications_get(struct req *r)

@@ -116,12 +116,10 @@ static void write_poll(struct jw *w, struct req *r, const struct poll *p)
 	jw_obj_end(w);
 }
 
-/* The card; its image is our own copy (core/previews.c), never the
- * page's URL. */
-static void write_card(struct jw *w, struct req *r, const struct preview_card *c)
+/* Its image is our own copy (core/previews.c), never the page's URL. */
+void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c)
 {
 	bool image = *c->image_file;
-	jw_obj(w);
 	jw_kstr(w, "url", c->url);
 	jw_kstr(w, "title", c->title);
 	jw_kstr(w, "description", c->description);
@@ -140,6 +138,12 @@ static void write_card(struct jw *w, struct req *r, const struct preview_card *c
 	jw_knull(w, "published_at");
 	jw_key(w, "authors");
 	jw_raw(w, "[]");
+}
+
+static void write_card(struct jw *w, struct req *r, const struct preview_card *c)
+{
+	jw_obj(w);
+	jw_card_members(w, r, c);
 	jw_obj_end(w);
 }
 

@@ -3,6 +3,7 @@
  * every endpoint; handlers never skip them. */
 #include "api/api.h"
 #include "http/router.h"
+#include "api/api_community.h"
 #include "api/api_connections.h"
 #include "api/api_discover.h"
 #include "api/api_lifecycle.h"
@@ -122,6 +123,8 @@ const struct route routes[] = {
 	/* reports, rules and the admin API (api/moderation.c, api/admin*.c) */
 #include "api/routes_moderation.inc"
 #include "api/routes_admin.inc"
+	/* the archive audit and the instance health (api/community.c) */
+#include "api/routes_community.inc"
 
 	/* ActivityPub actors and their collections (federation/actor.c) */
 	{"GET", "/actor", h_ap_instance_actor, AUTH_NONE, 0, POLICY_PUBLIC},

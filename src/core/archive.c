@@ -2,6 +2,7 @@
  * libzip. */
 #include "core/archive.h"
 #include "core/accounts.h"
+#include "core/media.h"
 #include "core/portability.h"
 #include "store/export.h"
 #include "store/statuses.h"
@@ -11,6 +12,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zip.h>
 
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
@@ -125,6 +127,64 @@ static json_t *note_tags(struct core *c, const struct status *s, json_t *mention
 	return out;
 }
 
+/* The media files the archive holds: their names, in the order met, and
+ * their bytes (a file two statuses share is counted twice: the bound is
+ * only safer). */
+struct media_files {
+	const char **names;
+	int n, cap;
+	int64_t bytes;
+};
+
+/* Takes the file into the archive unless that would pass its bounds;
+ * false when it stays out (or is not on disk). */
+static bool media_keep(struct core *c, struct media_files *mf, const char *name)
+{
+	const char *path = media_file_path(c->arena, c->cfg, name);
+	struct stat sb;
+	if (!path || stat(path, &sb) || !S_ISREG(sb.st_mode) || mf->n >= ARCHIVE_MEDIA_FILES ||
+	    mf->bytes + sb.st_size > ARCHIVE_MEDIA_MAX)
+		return false;
+	if (mf->n == mf->cap) {
+		int cap = mf->cap ? mf->cap * 2 : 64;
+		const char **v = arena_calloc(c->arena, (size_t)cap, sizeof *v);
+		if (mf->n)
+			memcpy(v, mf->names, (size_t)mf->n * sizeof *v);
+		mf->names = v;
+		mf->cap = cap;
+	}
+	mf->names[mf->n++] = name;
+	mf->bytes += sb.st_size;
+	return true;
+}
+
+/* The Note's attachments as Mastodon's archive has them: a Document whose
+ * url is the file's path inside the zip, or, for one past the archive's
+ * bounds, its URL on this server. NULL if the store failed. */
+static json_t *attachments(struct core *c, const struct status *s, struct media_files *mf)
+{
+	struct media_list l;
+	if (media_of_status(c, s->id, &l))
+		return NULL;
+	json_t *out = json_array();
+	for (int i = 0; i < l.n; i++) {
+		const struct media *m = &l.items[i];
+		if (!*m->file)
+			continue; /* not processed: nothing to keep */
+		const char *type = media_file_type(m->file);
+		const char *url = media_keep(c, mf, m->file)
+					  ? arena_printf(c->arena, "/" ARCHIVE_MEDIA_DIR "%s", m->file)
+					  : media_url(c->arena, c->cfg, m->file);
+		json_array_append_new(
+			out, json_pack("{s:s, s:s, s:s, s:o, s:o}", "type", "Document", "mediaType",
+				       type ? type : m->mime, "url", url, "name",
+				       *m->description ? json_string(m->description) : json_null(),
+				       "blurhash",
+				       *m->blurhash ? json_string(m->blurhash) : json_null()));
+	}
+	return out;
+}
+
 /* The URI of the status s replies to; null when it is gone. */
 static json_t *parent_uri(struct core *c, const struct status *s)
 {
@@ -134,26 +194,30 @@ static json_t *parent_uri(struct core *c, const struct status *s)
 	return json_string(status_id_uri(c, &p));
 }
 
-static json_t *activity(struct core *c, const struct status *s)
+static json_t *activity(struct core *c, const struct status *s, struct media_files *mf)
 {
+	json_t *media = s->reblog ? json_array() : attachments(c, s, mf);
+	if (!media)
+		return NULL;
 	const char *uri = status_id_uri(c, s), *actor = account_uri(c, &s->account);
 	json_t *mentions = json_loads(s->mentions ? s->mentions : "[]", 0, NULL), *to, *cc;
 	audience(c, s, mentions, &to, &cc);
 	json_t *act;
 	if (s->reblog) {
+		json_decref(media);
 		act = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "id",
 				arena_printf(c->arena, "%s/activity", uri), "type", "Announce", "actor",
 				actor, "published", iso(s->created_at), "to", to, "cc", cc, "object",
 				status_id_uri(c, s->reblog));
 	} else {
 		json_t *note = json_pack(
-			"{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:O, s:O, s:b, s:s, s:o, s:[]}", "id", uri,
+			"{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:O, s:O, s:b, s:s, s:o, s:o}", "id", uri,
 			"type", "Note", "summary", *s->spoiler_text ? json_string(s->spoiler_text) : json_null(),
 			"inReplyTo", parent_uri(c, s), "published", iso(s->created_at), "url",
 			arena_printf(c->arena, "%s/@%s/%lld", c->cfg->base_url, s->account.username,
 				     (long long)s->id),
 			"attributedTo", actor, "to", to, "cc", cc, "sensitive", s->sensitive, "content",
-			s->content, "tag", note_tags(c, s, mentions), "attachment");
+			s->content, "tag", note_tags(c, s, mentions), "attachment", media);
 		act = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
 				arena_printf(c->arena, "%s/activity", uri), "type", "Create", "actor",
 				actor, "published", iso(s->created_at), "to", to, "cc", cc, "object", note);
@@ -163,7 +227,8 @@ static json_t *activity(struct core *c, const struct status *s)
 }
 
 /* Appends each status's activity, oldest first, separated by commas. */
-static enum rc write_items(struct core *c, int64_t account_id, struct buf *b, int64_t *n)
+static enum rc write_items(struct core *c, int64_t account_id, struct buf *b, int64_t *n,
+			   struct media_files *mf)
 {
 	int64_t ids[BATCH], after = 0;
 	int got;
@@ -178,8 +243,10 @@ static enum rc write_items(struct core *c, int64_t account_id, struct buf *b, in
 				continue;
 			if (st != ST_OK)
 				return core_store_fail(c, st);
-			json_t *a = activity(c, &s);
-			char *j = a ? json_dumps(a, JSON_COMPACT) : NULL;
+			json_t *a = activity(c, &s, mf);
+			if (!a)
+				return c->err.rc ? c->err.rc : core_fail(c, RC_INTERNAL, NULL, "Internal error");
+			char *j = json_dumps(a, JSON_COMPACT);
 			json_decref(a);
 			int rc = !j || (*n && buf_puts(b, ",")) || buf_puts(b, j);
 			free(j);
@@ -191,7 +258,8 @@ static enum rc write_items(struct core *c, int64_t account_id, struct buf *b, in
 	return RC_OK;
 }
 
-static enum rc outbox(struct core *c, const struct account *a, struct buf *b)
+static enum rc outbox(struct core *c, const struct account *a, struct buf *b,
+		      struct media_files *mf)
 {
 	json_t *h = json_pack("{s:s, s:s, s:s}", "@context", AS_CONTEXT, "id",
 			      arena_printf(c->arena, "%s/outbox", account_uri(c, a)), "type",
@@ -206,7 +274,7 @@ static enum rc outbox(struct core *c, const struct account *a, struct buf *b)
 	free(head);
 	if (rc)
 		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
-	if (write_items(c, a->id, b, &n))
+	if (write_items(c, a->id, b, &n, mf))
 		return c->err.rc;
 	if (buf_printf(b, "],\"totalItems\":%lld}", (long long)n))
 		return core_fail(c, RC_INVALID, NULL, "The archive is too large");
@@ -252,6 +320,28 @@ static int add_csvs(struct core *c, zip_t *z, int64_t account_id)
 	return 0;
 }
 
+/* The media files, stored as they are (they are compressed already); one
+ * two statuses share is added once. libzip reads each when the zip is
+ * closed. */
+static int add_media(struct core *c, zip_t *z, const struct media_files *mf)
+{
+	for (int i = 0; i < mf->n; i++) {
+		const char *entry = arena_printf(c->arena, ARCHIVE_MEDIA_DIR "%s", mf->names[i]);
+		if (zip_name_locate(z, entry, 0) >= 0)
+			continue;
+		zip_source_t *src = zip_source_file(z, media_file_path(c->arena, c->cfg, mf->names[i]),
+						    0, -1);
+		zip_int64_t idx = src ? zip_file_add(z, entry, src, ZIP_FL_ENC_UTF_8) : -1;
+		if (idx < 0) {
+			zip_source_free(src);
+			return -1;
+		}
+		if (zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The finished zip's bytes, read back from its in-memory source. */
 static int take_bytes(zip_source_t *src, char **out, size_t *len)
 {
@@ -278,8 +368,9 @@ enum rc archive_build(struct core *c, int64_t account_id, char **out, size_t *le
 	if (st != ST_OK)
 		return core_store_fail(c, st);
 	struct buf ob;
+	struct media_files mf = {0};
 	buf_init(&ob, ARCHIVE_MAX);
-	if (outbox(c, &a, &ob)) {
+	if (outbox(c, &a, &ob, &mf)) {
 		buf_free(&ob);
 		return c->err.rc;
 	}
@@ -291,7 +382,7 @@ enum rc archive_build(struct core *c, int64_t account_id, char **out, size_t *le
 	if (z) {
 		zip_source_keep(src); /* its bytes are read after the zip is closed */
 		rc = add_json(z, "actor.json", person(c, &a)) || add(z, "outbox.json", ob.data, ob.len) ||
-		     add_csvs(c, z, account_id);
+		     add_csvs(c, z, account_id) || add_media(c, z, &mf);
 		rc = rc ? (zip_discard(z), -1) : zip_close(z) < 0 ? (zip_discard(z), -1) : 0;
 	}
 	buf_free(&ob);

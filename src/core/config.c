@@ -41,6 +41,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},
 	{"RAPPORT_MEDIA_IMAGE_MAX", NULL, AT(media_image_max, K_SIZE), 1024, 1LL << 30, 16 << 20},
 	{"RAPPORT_MEDIA_VIDEO_MAX", NULL, AT(media_video_max, K_SIZE), 1024, 1LL << 31, 40 << 20},
+	{"RAPPORT_AUDIT_UPLOAD_MAX", NULL, AT(audit_upload_max, K_SIZE), 1024, 1LL << 31, 64 << 20},
 	{"RAPPORT_MEDIA_MAX_PIXELS", NULL, AT(media_max_pixels, K_INT), 1, 1 << 30, 50000000},
 	{"RAPPORT_MEDIA_RATE_LIMIT", NULL, AT(media_rate_limit, K_INT), 0, 1000000000, 30},
 	{"RAPPORT_MEDIA_RATE_WINDOW", NULL, AT(media_rate_window, K_INT), 1, 604800, 1800},

@@ -61,6 +61,8 @@ struct config {
 	size_t media_image_max;  /* RAPPORT_MEDIA_IMAGE_MAX: bytes of an image */
 	size_t media_video_max;  /* RAPPORT_MEDIA_VIDEO_MAX: bytes of a video or audio file */
 	int media_max_pixels;    /* RAPPORT_MEDIA_MAX_PIXELS: width x height of an upload */
+	size_t audit_upload_max; /* RAPPORT_AUDIT_UPLOAD_MAX: bytes of an archive sent to
+				  * /api/rapport/v1/audit */
 	int media_rate_limit;    /* RAPPORT_MEDIA_RATE_LIMIT: uploads per account ...; 0 = off */
 	int media_rate_window;   /* ... per this many seconds */
 	int media_ffmpeg_seconds; /* RAPPORT_MEDIA_FFMPEG_SECONDS: wall-clock limit */

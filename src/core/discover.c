@@ -192,6 +192,17 @@ enum rc trends_tags(struct core *c, int offset, int limit, struct trend_tag_list
 	return done(c, store_trend_tags(c->db, c->arena, since, offset, limit, out));
 }
 
+enum rc trends_links(struct core *c, int offset, int limit, struct trend_link_list *out)
+{
+	int64_t since = now_ms() - TRENDS_TAG_DAYS * DAY_MS;
+	return done(c, store_trend_links(c->db, c->arena, since, offset, limit, out));
+}
+
+enum rc link_history(struct core *c, const char *url, struct tag_day out[TAG_HISTORY_DAYS])
+{
+	return done(c, store_link_history(c->db, url, now_ms(), out));
+}
+
 enum rc trends_statuses(struct core *c, int64_t viewer, int offset, int limit,
 			struct status_list *out)
 {

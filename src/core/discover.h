@@ -46,6 +46,9 @@ enum rc trends_tags(struct core *c, int offset, int limit, struct trend_tag_list
 /* Trending statuses the viewer may see. */
 enum rc trends_statuses(struct core *c, int64_t viewer, int offset, int limit,
 			struct status_list *out);
+/* Trending links: cards of links shared in conversations (TRENDS_TAG_DAYS). */
+enum rc trends_links(struct core *c, int offset, int limit, struct trend_link_list *out);
+enum rc link_history(struct core *c, const char *url, struct tag_day out[TAG_HISTORY_DAYS]);
 
 struct new_announcement {
 	const char *text;

@@ -186,6 +186,21 @@ enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char 
 	return RC_OK;
 }
 
+enum rc lifecycle_handle_deleted(struct core *c, const char *acct, int64_t *deleted_at)
+{
+	*deleted_at = 0;
+	if (!acct)
+		return RC_OK;
+	if (*acct == '@')
+		acct++;
+	const char *at = strchr(acct, '@');
+	if (at && !str_ieq(at + 1, c->cfg->domain))
+		return RC_OK;
+	const char *name = at ? arena_strndup(c->arena, acct, (size_t)(at - acct)) : acct;
+	enum store_rc st = store_tombstone_named(c->db, name, deleted_at);
+	return st == ST_OK || st == ST_NOT_FOUND ? RC_OK : core_store_fail(c, st);
+}
+
 int lifecycle_background(struct core *c)
 {
 	int64_t id;

@@ -397,12 +397,27 @@ const char *media_file_type(const char *name)
 	return NULL;
 }
 
+/* Where a processed file lives (its name already checked). */
+static void file_path(char *out, size_t cap, const struct config *cfg, const char *name)
+{
+	snprintf(out, cap, "%s/media/%.2s/%s", cfg->data_dir, name, name);
+}
+
+const char *media_file_path(struct arena *ar, const struct config *cfg, const char *name)
+{
+	if (!media_file_type(name))
+		return NULL;
+	char path[1024];
+	file_path(path, sizeof path, cfg, name);
+	return arena_strdup(ar, path);
+}
+
 int media_file_open(const struct config *cfg, const char *name)
 {
 	if (!media_file_type(name))
 		return -1;
 	char path[1024];
-	snprintf(path, sizeof path, "%s/media/%.2s/%s", cfg->data_dir, name, name);
+	file_path(path, sizeof path, cfg, name);
 	return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 }
 

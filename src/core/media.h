@@ -87,6 +87,8 @@ enum rc media_card_image(struct core *c, const char *path, uint64_t size, const 
 /* A processed file's name is safe to open: 64 hex digits and a known
  * extension. Returns its Content-Type, or NULL. */
 const char *media_file_type(const char *name);
+/* The path of a processed file, in ar; NULL for a name that is none. */
+const char *media_file_path(struct arena *ar, const struct config *cfg, const char *name);
 /* Opens a processed file read-only; -1 if there is none. */
 int media_file_open(const struct config *cfg, const char *name);
 /* The public URL of a processed file, in ar. */

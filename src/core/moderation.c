@@ -2,10 +2,13 @@
  * on accounts and the audit log (see core/moderation.h). */
 #include "core/moderation.h"
 
+#include "core/events.h"
 #include "core/statuses.h"
 #include "core/text.h"
 #include "store/accounts.h"
+#include "store/health.h"
 #include "store/rel.h"
+#include "store/social.h"
 #include "util/util.h"
 
 #include <jansson.h>
@@ -70,6 +73,17 @@ enum rc moderation_require(struct core *c, int64_t actor, uint32_t need, int *ro
 	if ((role_permissions(*role) & need) != need)
 		return core_fail(c, RC_FORBIDDEN, NULL, "This action is not allowed");
 	return RC_OK;
+}
+
+/* ---- instance health ---- */
+
+enum rc moderation_health(struct core *c, int64_t viewer, struct health *out)
+{
+	int role;
+	if (moderation_require(c, viewer, PERM_VIEW_DASHBOARD, &role))
+		return c->err.rc;
+	enum store_rc st = store_health(c->db, now_ms(), out);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- the audit log ---- */
@@ -350,6 +364,7 @@ struct act_ctx {
 	int64_t actor, target;
 	const struct mod_action *a;
 	const char *what; /* an undo, or NULL */
+	bool local;       /* the target is a local account (read in the transaction) */
 	int64_t *refill;  /* followers to refill after an unsuspend */
 	bool *refill_reblogs;
 	int nrefill;
@@ -417,10 +432,37 @@ static enum store_rc act_allowed(struct db *db, struct act_ctx *x)
 	enum rc rc = may_act(&in_tx, x->actor, x->target, &t);
 	if (!rc)
 		rc = target_fits(&in_tx, x, &t);
+	x->local = !rc && t.local;
 	if (!rc)
 		return ST_OK;
 	x->c->err = in_tx.err;
 	return rc == RC_INTERNAL ? ST_ERROR : ST_CONFLICT;
+}
+
+/* Whether the action is told to its account as a warning: a warning
+ * ("none"), a suspension (its reason), one with a text or asked to. */
+static bool warned(const struct mod_action *a)
+{
+	return a->warn || !strcmp(a->type, "none") || !strcmp(a->type, "suspend") ||
+	       (a->text && *a->text);
+}
+
+/* Records the warning and, for a local account, its moderation_warning
+ * notification: the warning's own id, from the account itself (the
+ * moderator stays unnamed, as in Mastodon). */
+static enum store_rc warn(struct db *db, struct act_ctx *x, int64_t now)
+{
+	int64_t id = id_new();
+	enum store_rc st = store_warning_insert(db, id, x->target, x->actor, x->a->type,
+						x->a->text ? x->a->text : "", x->a->report_id, now);
+	if (st != ST_OK || !x->local)
+		return st;
+	struct notification n = {.id = id, .account_id = x->target, .from_account_id = x->target,
+				 .type = "moderation_warning", .created_at = now};
+	st = store_notification_insert(db, &n);
+	if (st == ST_OK)
+		events_notified(x->target, id);
+	return st;
 }
 
 static enum store_rc act_tx(struct db *db, void *arg)
@@ -431,9 +473,8 @@ static enum store_rc act_tx(struct db *db, void *arg)
 	enum store_rc st = act_allowed(db, x);
 	if (st == ST_OK)
 		st = act_apply(db, x, now);
-	if (st == ST_OK && (a->warn || !strcmp(a->type, "none") || !strcmp(a->type, "suspend")))
-		st = store_warning_insert(db, id_new(), x->target, x->actor, a->type,
-					  a->text ? a->text : "", a->report_id, now);
+	if (st == ST_OK && warned(a))
+		st = warn(db, x, now);
 	if (st == ST_OK && a->report_id) {
 		st = store_report_resolve(db, a->report_id, x->actor, now);
 		if (st == ST_OK)
@@ -462,6 +503,14 @@ static bool action_valid(const char *t)
 {
 	return !strcmp(t, "none") || !strcmp(t, "sensitive") || !strcmp(t, "disable") ||
 	       !strcmp(t, "silence") || !strcmp(t, "suspend");
+}
+
+enum rc moderation_warnings(struct core *c, int64_t viewer, int64_t id,
+			    struct account_warning **out, int *n)
+{
+	*out = arena_calloc(c->arena, WARNINGS_MAX, sizeof **out);
+	enum store_rc st = store_warnings(c->db, c->arena, viewer, id, *out, n);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const struct mod_action *a)

@@ -12,6 +12,7 @@
 #define RAPPORT_MODERATION_H
 
 #include "core/core.h"
+#include "store/health.h"
 #include "store/moderation.h"
 
 /* Mastodon 4's role permission bits (UserRole::FLAGS). */
@@ -100,11 +101,15 @@ struct mod_action {
 	const char *type;  /* none, sensitive, disable, silence, suspend */
 	const char *text;  /* told to the account */
 	int64_t report_id; /* resolved by the action; 0 none */
-	bool warn;         /* record a warning (always for "none") */
+	bool warn;         /* record a warning (always for "none", "suspend" or a text) */
 };
 /* An action by actor (PERM_MANAGE_USERS) on account target. Staff can
  * be acted on only by a higher role. */
 enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const struct mod_action *a);
+/* The viewer's own warnings (what moderators told them), newest first;
+ * with id != 0 only that one (RC_NOT_FOUND when it is not theirs). */
+enum rc moderation_warnings(struct core *c, int64_t viewer, int64_t id,
+			    struct account_warning **out, int *n);
 /* Undoes: "enable", "unsilence", "unsuspend", "unsensitive"; or
  * "approve", "reject" a pending sign-up (reject deletes it). */
 enum rc moderation_undo(struct core *c, int64_t actor, int64_t target, const char *what);
@@ -112,6 +117,11 @@ enum rc moderation_undo(struct core *c, int64_t actor, int64_t target, const cha
 enum rc moderation_accounts(struct core *c, const struct admin_filter *f, const struct page *pg,
 			    int64_t **ids, int *n);
 enum rc moderation_account(struct core *c, int64_t id, struct acct_mod *out);
+
+/* ---- instance health ---- */
+
+/* The figures of the instance-health page (PERM_VIEW_DASHBOARD). */
+enum rc moderation_health(struct core *c, int64_t viewer, struct health *out);
 
 /* ---- audit log ---- */
 

@@ -1,4 +1,5 @@
 #include "core/events.h"
+#include "core/requests.h"
 #include "core/statuses.h"
 #include "store/accounts.h"
 #include "store/social.h"
@@ -29,6 +30,11 @@ enum rc notify(struct core *c, struct db *db, int64_t recipient, int64_t from, c
 		return RC_OK;
 	struct notification n = {.id = id_new(), .account_id = recipient, .from_account_id = from,
 				 .type = type, .status_id = status_id, .created_at = now};
+	bool handled;
+	if (requests_limited(c, db, &n, &handled))
+		return c->err.rc;
+	if (handled)
+		return RC_OK;
 	st = store_notification_insert(db, &n);
 	if (st != ST_OK)
 		return core_store_fail(c, st);

@@ -4,6 +4,7 @@
 #include "core/requests.h"
 #include "core/connections.h"
 #include "core/statuses.h"
+#include "store/moderation.h"
 #include "store/statuses.h"
 #include "util/util.h"
 
@@ -71,9 +72,35 @@ enum event_fate requests_decide(const struct notif_policy *p, const struct reque
 		v = stricter(v, p->new_accounts);
 	if (direct && stranger)
 		v = stricter(v, p->private_mentions);
-	/* for_limited_accounts: nothing limits an account yet (no moderation
-	 * actions), so it never applies. */
+	/* for_limited_accounts applies to every notification, in notify()
+	 * (requests_limited). */
 	return v == POLICY_DROP ? FATE_SUPPRESS : v == POLICY_FILTER ? FATE_HOLD : FATE_DELIVER;
+}
+
+enum rc requests_limited(struct core *c, struct db *db, const struct notification *n,
+			 bool *handled)
+{
+	*handled = false;
+	bool silenced;
+	struct request_facts f;
+	struct notif_policy p;
+	enum store_rc st = store_account_silenced(db, n->from_account_id, &silenced);
+	if (st != ST_OK || !silenced)
+		return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	st = store_notif_facts(db, n->account_id, n->from_account_id, n->created_at, &f);
+	if (st == ST_OK && (st = store_policy_get(db, n->account_id, &p)) == ST_NOT_FOUND) {
+		requests_policy_defaults(&p);
+		st = ST_OK;
+	}
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (f.following || f.accepted || p.limited_accounts == POLICY_ACCEPT)
+		return RC_OK;
+	*handled = true;
+	if (p.limited_accounts == POLICY_DROP)
+		return RC_OK;
+	st = store_notif_request_hold(db, n, 0);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 /* ---- the hook ---- */

@@ -34,6 +34,15 @@ void requests_policy_defaults(struct notif_policy *p);
 enum event_fate requests_decide(const struct notif_policy *p, const struct request_facts *f,
 				int64_t now, bool direct, bool automated, bool own_thread);
 
+/* A notification n from a silenced (limited) account to someone who
+ * does not follow it and never accepted its requests goes by the
+ * recipient's for_limited_accounts: held in their requests (filter, the
+ * default), dropped, or delivered (accept). *handled is true when it was
+ * held or dropped (the caller writes nothing). notify() asks, for every
+ * type of notification. */
+enum rc requests_limited(struct core *c, struct db *db, const struct notification *n,
+			 bool *handled);
+
 /* Event subscribers (events.c): the policy hook of new statuses and edits,
  * and the update that recounts requests when a held status is deleted. */
 enum rc requests_policy(struct core *c, struct db *db, struct event *ev);

@@ -13,6 +13,15 @@ static const scope_set ALL_WRITE = W(ACCOUNTS) | W(BLOCKS) | W(BOOKMARKS) | W(CO
 				   W(MEDIA) | W(MUTES) | W(NOTIFICATIONS) | W(REPORTS) |
 				   W(STATUSES);
 
+#define AR(x) SCOPE(SC_ADMIN_READ_##x)
+#define AW(x) SCOPE(SC_ADMIN_WRITE_##x)
+static const scope_set ADMIN_READ = SCOPE(SC_ADMIN_READ) | AR(ACCOUNTS) | AR(REPORTS) |
+				    AR(DOMAIN_ALLOWS) | AR(DOMAIN_BLOCKS) | AR(IP_BLOCKS) |
+				    AR(EMAIL_DOMAIN_BLOCKS) | AR(CANONICAL_EMAIL_BLOCKS);
+static const scope_set ADMIN_WRITE = SCOPE(SC_ADMIN_WRITE) | AW(ACCOUNTS) | AW(REPORTS) |
+				     AW(DOMAIN_ALLOWS) | AW(DOMAIN_BLOCKS) | AW(IP_BLOCKS) |
+				     AW(EMAIL_DOMAIN_BLOCKS) | AW(CANONICAL_EMAIL_BLOCKS);
+
 static const struct {
 	const char *name;
 	scope_set bits;
@@ -22,8 +31,8 @@ static const struct {
 	{"follow", R(BLOCKS) | W(BLOCKS) | R(FOLLOWS) | W(FOLLOWS) | R(MUTES) | W(MUTES)},
 	{"push", SCOPE(SC_PUSH)},
 	{"profile", SCOPE(SC_PROFILE)},
-	{"admin:read", SCOPE(SC_ADMIN_READ)},
-	{"admin:write", SCOPE(SC_ADMIN_WRITE)},
+	{"admin:read", 0},  /* ADMIN_READ */
+	{"admin:write", 0}, /* ADMIN_WRITE */
 	{"read:accounts", R(ACCOUNTS)}, {"read:blocks", R(BLOCKS)},
 	{"read:bookmarks", R(BOOKMARKS)}, {"read:favourites", R(FAVOURITES)},
 	{"read:filters", R(FILTERS)}, {"read:follows", R(FOLLOWS)},
@@ -37,14 +46,32 @@ static const struct {
 	{"write:media", W(MEDIA)}, {"write:mutes", W(MUTES)},
 	{"write:notifications", W(NOTIFICATIONS)}, {"write:reports", W(REPORTS)},
 	{"write:statuses", W(STATUSES)},
+	{"admin:read:accounts", AR(ACCOUNTS)}, {"admin:read:reports", AR(REPORTS)},
+	{"admin:read:domain_allows", AR(DOMAIN_ALLOWS)},
+	{"admin:read:domain_blocks", AR(DOMAIN_BLOCKS)}, {"admin:read:ip_blocks", AR(IP_BLOCKS)},
+	{"admin:read:email_domain_blocks", AR(EMAIL_DOMAIN_BLOCKS)},
+	{"admin:read:canonical_email_blocks", AR(CANONICAL_EMAIL_BLOCKS)},
+	{"admin:write:accounts", AW(ACCOUNTS)}, {"admin:write:reports", AW(REPORTS)},
+	{"admin:write:domain_allows", AW(DOMAIN_ALLOWS)},
+	{"admin:write:domain_blocks", AW(DOMAIN_BLOCKS)}, {"admin:write:ip_blocks", AW(IP_BLOCKS)},
+	{"admin:write:email_domain_blocks", AW(EMAIL_DOMAIN_BLOCKS)},
+	{"admin:write:canonical_email_blocks", AW(CANONICAL_EMAIL_BLOCKS)},
 };
+
+#define NSCOPES (sizeof scope_names / sizeof scope_names[0])
+
+const char *scopes_name(int i)
+{
+	return i >= 0 && (size_t)i < NSCOPES ? scope_names[i].name : NULL;
+}
 
 static bool scope_bits(const char *w, size_t n, scope_set *out)
 {
-	for (size_t i = 0; i < sizeof scope_names / sizeof scope_names[0]; i++) {
+	const scope_set umbrella[] = {ALL_READ, ALL_WRITE, 0, 0, 0, ADMIN_READ, ADMIN_WRITE};
+	for (size_t i = 0; i < NSCOPES; i++) {
 		if (strlen(scope_names[i].name) != n || memcmp(scope_names[i].name, w, n))
 			continue;
-		*out = i == 0 ? ALL_READ : i == 1 ? ALL_WRITE : scope_names[i].bits;
+		*out = i < 7 && umbrella[i] ? umbrella[i] : scope_names[i].bits;
 		return true;
 	}
 	return false;

@@ -3,6 +3,7 @@
 #include "federation/actor.h"
 #include "core/accounts.h"
 #include "core/keys.h"
+#include "core/lifecycle.h"
 #include "core/text.h"
 #include "core/timeline.h"
 #include "http/accept.h"
@@ -118,16 +119,46 @@ void ap_reply_actor(struct req *r, const struct account *a)
 	reply_ap(r, person(r, a, pem));
 }
 
-/* The local account named by the first path parameter; replies 404 (or
- * 500) and returns false if there is none. */
-static bool local_account(struct req *r, struct account *a)
+void ap_reply_tombstone(struct req *r, const char *name, int64_t deleted_at)
+{
+	char deleted[32];
+	time_format(deleted_at, deleted, sizeof deleted);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "@context", AP_CONTEXT, "id",
+			      arena_printf(&r->arena, "%s/users/%s", r->core.cfg->base_url, name),
+			      "type", "Tombstone", "formerType", "Person", "deleted", deleted);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (s)
+		reply_text(r, 410, AP_TYPE, s);
+	else
+		reply_error(r, 500, "Internal error");
+	free(s);
+}
+
+/* The local account named by the first path parameter; replies 404 (410
+ * for a deleted account: its Tombstone when tombstone is set; or 500)
+ * and returns false if there is none. */
+static bool local_account(struct req *r, struct account *a, bool tombstone)
 {
 	const char *name = path_param(r, 0);
-	if (name && username_valid(name) && account_lookup(&r->core, name, a) == RC_OK &&
-	    !*a->domain)
+	if (!name || !username_valid(name)) {
+		reply_error(r, 404, "Record not found");
+		return false;
+	}
+	enum rc rc = account_lookup(&r->core, name, a);
+	if (rc == RC_OK && !*a->domain)
 		return true;
-	if (name && username_valid(name) && r->core.err.rc == RC_INTERNAL)
+	if (rc != RC_OK && rc != RC_NOT_FOUND) {
 		reply_core_error(r);
+		return false;
+	}
+	int64_t at;
+	if (lifecycle_handle_deleted(&r->core, name, &at))
+		reply_core_error(r);
+	else if (at && tombstone)
+		ap_reply_tombstone(r, name, at);
+	else if (at)
+		reply_error(r, 410, "This account has been deleted");
 	else
 		reply_error(r, 404, "Record not found");
 	return false;
@@ -140,7 +171,7 @@ void h_ap_actor(struct req *r)
 	struct account a;
 	reply_header(r, "Vary", "Accept");
 	int k = accept_best(req_header(r, "Accept"), offers, 4);
-	if (!local_account(r, &a))
+	if (!local_account(r, &a, k != 3))
 		return;
 	if (k == 3)
 		reply_redirect(r, account_url(&r->core, &a));
@@ -177,21 +208,21 @@ static void collection(struct req *r, const struct account *a, const char *suffi
 void h_ap_followers(struct req *r)
 {
 	struct account a;
-	if (local_account(r, &a))
+	if (local_account(r, &a, false))
 		collection(r, &a, "/followers", a.followers_count);
 }
 
 void h_ap_following(struct req *r)
 {
 	struct account a;
-	if (local_account(r, &a))
+	if (local_account(r, &a, false))
 		collection(r, &a, "/following", a.following_count);
 }
 
 void h_ap_outbox(struct req *r)
 {
 	struct account a;
-	if (!local_account(r, &a))
+	if (!local_account(r, &a, false))
 		return;
 	if (param_has(r, "page") || param_has(r, "max_id")) {
 		ap_outbox_page(r, &a); /* federation/outbox_page.c */
@@ -213,7 +244,7 @@ void h_ap_featured(struct req *r)
 	struct account_tl_opts o = {.pinned = true};
 	struct page pg = {.limit = 40};
 	struct status_list l;
-	if (!local_account(r, &a))
+	if (!local_account(r, &a, false))
 		return;
 	if (timeline_account(&r->core, 0, a.id, &o, &pg, &l) != RC_OK)
 		reply_core_error(r);

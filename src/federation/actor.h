@@ -43,5 +43,8 @@ void ap_outbox_page(struct req *r, const struct account *a);
  * made if it has none); 500 JSON if the store fails. For /@name when the
  * client asks for ActivityPub. */
 void ap_reply_actor(struct req *r, const struct account *a);
+/* 410 with the Tombstone of the deleted local account once named name
+ * (formerType Person, deleted at deleted_at ms), as Mastodon answers. */
+void ap_reply_tombstone(struct req *r, const char *name, int64_t deleted_at);
 
 #endif

@@ -205,9 +205,10 @@ static enum MHD_Result send_reply(struct req *r)
 	return ret;
 }
 
-/* The routes that take files in a multipart body; any other gets its
- * text fields only, within the body cap. */
-static bool takes_files(const struct req *r)
+/* The bytes a file of the route's multipart body may have: the largest
+ * media cap for uploads, the archive cap for an audit; 0 for the routes
+ * that take no files (their text fields only, within the body cap). */
+static uint64_t file_cap_of(const struct req *r, const struct config *cfg)
 {
 	static const char *const paths[] = {"/api/v1/media", "/api/v2/media",
 					    "/api/v1/accounts/update_credentials"};
@@ -215,11 +216,14 @@ static bool takes_files(const struct req *r)
 		return !strncmp(r->path, "/api/v1/media/", 14) && r->path[14] &&
 		       !strchr(r->path + 14, '/');
 	if (strcmp(r->method, "POST") && strcmp(r->method, "PATCH"))
-		return false;
+		return 0;
+	if (!strcmp(r->path, "/api/rapport/v1/audit"))
+		return cfg->audit_upload_max;
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 		if (!strcmp(r->path, paths[i]))
-			return true;
-	return false;
+			return cfg->media_image_max > cfg->media_video_max ? cfg->media_image_max
+									   : cfg->media_video_max;
+	return 0;
 }
 
 /* The first call for a multipart body: the post processor, the cap that
@@ -229,9 +233,8 @@ static bool takes_files(const struct req *r)
 static int start_upload(struct req *r, uint64_t *cap)
 {
 	const struct config *cfg = r->srv->cfg;
-	bool files = takes_files(r);
-	uint64_t file_cap = cfg->media_image_max > cfg->media_video_max ? cfg->media_image_max
-									  : cfg->media_video_max;
+	uint64_t file_cap = file_cap_of(r, cfg);
+	bool files = file_cap > 0;
 	if (files && !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") &&
 	    !MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "access_token")) {
 		reply_error(r, 401, "This method requires an authenticated user");
@@ -473,9 +476,10 @@ int server_start(struct server *srv, const struct config *cfg, struct store *sto
 
 void server_stop(struct server *srv, int drain_ms)
 {
+	/* The listening socket is closed only after MHD_stop_daemon: its
+	 * threads take it out of their epoll sets on their own time, and
+	 * a socket closed before that makes libmicrohttpd abort. */
 	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	stream_shutdown(drain_ms < 2000 ? drain_ms : 2000);
 	int64_t until = mono_ms() + drain_ms;
 	while (atomic_load(&srv->inflight) > 0 && mono_ms() < until)
@@ -484,6 +488,8 @@ void server_stop(struct server *srv, int drain_ms)
 		log_warn("stopping with %d requests in flight", atomic_load(&srv->inflight));
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	ratelimit_free(&srv->rl);
 	ratelimit_free(&srv->rl_auth);
 }

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "core/moderation.h"
 #include "core/accounts.h"
+#include "core/lifecycle.h"
 #include "core/statuses.h"
 #include "federation/activity.h"
 #include "federation/actor.h"
@@ -108,6 +109,25 @@ static void profile_card(struct html *h, struct req *r, const struct account *a,
 		 arena_printf(&r->arena, "%s.atom", url), arena_printf(&r->arena, "%s.rss", url));
 }
 
+/* No account by that name: 410 for a deleted account's handle (its
+ * Tombstone to ActivityPub), else 404, as JSON (kind >= 1) or a page. */
+static void profile_missing(struct req *r, const char *name, int kind)
+{
+	int64_t at = 0;
+	if (name && username_valid(name) && lifecycle_handle_deleted(&r->core, name, &at))
+		reply_core_error(r);
+	else if (at && kind == 2)
+		ap_reply_tombstone(r, name, at);
+	else if (at && kind == 1)
+		reply_error(r, 410, "This account has been deleted");
+	else if (at)
+		page_reply(r, 410, "Deleted", "<h1>This account has been deleted</h1>");
+	else if (kind >= 1)
+		reply_error(r, 404, "Record not found");
+	else
+		page_not_found(r);
+}
+
 void h_page_profile(struct req *r)
 {
 	struct account a;
@@ -116,10 +136,8 @@ void h_page_profile(struct req *r)
 	if (kind < 0)
 		return;
 	if (!view_account(r, path_param(r, 0), &a, &failed)) {
-		if (!failed && kind >= 1)
-			reply_error(r, 404, "Record not found");
-		else if (!failed)
-			page_not_found(r);
+		if (!failed)
+			profile_missing(r, path_param(r, 0), kind);
 		return;
 	}
 	bool suspended;

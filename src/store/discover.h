@@ -5,6 +5,7 @@
 #define RAPPORT_STORE_DISCOVER_H
 
 #include "store/lists.h"
+#include "store/polls.h"
 #include "store/store.h"
 
 /* ---- followed hashtags ---- */
@@ -108,6 +109,22 @@ enum store_rc store_trend_tags(struct db *db, struct arena *ar, int64_t since, i
 /* Ids of trending public statuses since `since`, best first. */
 enum store_rc store_trend_statuses(struct db *db, int64_t since, int offset, int limit,
 				   int64_t *ids, int *n);
+
+/* A trending link: its card and score (docs/SOCIAL.md, "Trends"). */
+struct trend_link {
+	struct preview_card card;
+	int64_t score;
+};
+struct trend_link_list {
+	struct trend_link *items;
+	int n;
+};
+enum store_rc store_trend_links(struct db *db, struct arena *ar, int64_t since, int offset,
+				int limit, struct trend_link_list *out);
+/* A link's use in public and unlisted statuses over the last
+ * TAG_HISTORY_DAYS days before now, newest first. */
+enum store_rc store_link_history(struct db *db, const char *url, int64_t now,
+				 struct tag_day out[TAG_HISTORY_DAYS]);
 
 /* ---- announcements ---- */
 

@@ -27,6 +27,8 @@ enum store_rc store_mod_get(struct db *db, struct arena *ar, int64_t account_id,
  * "silenced_at" or "sensitized_at" (a literal of these only); at 0 clears. */
 enum store_rc store_mod_set_time(struct db *db, int64_t account_id, const char *which,
 				 int64_t at);
+/* Whether the account is silenced (limited) now. */
+enum store_rc store_account_silenced(struct db *db, int64_t account_id, bool *silenced);
 /* Sets users.role (and the older users.admin flag, role >= admin). */
 enum store_rc store_user_set_role(struct db *db, int64_t account_id, int role);
 enum store_rc store_user_set_disabled(struct db *db, int64_t account_id, bool disabled);
@@ -87,6 +89,18 @@ enum store_rc store_warning_insert(struct db *db, int64_t id, int64_t account_id
 /* The text of the account's latest warning with this action ("" none). */
 enum store_rc store_warning_latest(struct db *db, struct arena *ar, int64_t account_id,
 				   const char *action, const char **text);
+
+/* A warning as its account sees it: the statuses are those of the
+ * report the action resolved (JSON array of ids). */
+struct account_warning {
+	int64_t id, account_id, created_at;
+	const char *action, *text, *status_ids;
+};
+#define WARNINGS_MAX 100
+/* The account's warnings, newest first, at most WARNINGS_MAX; with id
+ * != 0 only that one (ST_NOT_FOUND when it is not the account's). */
+enum store_rc store_warnings(struct db *db, struct arena *ar, int64_t account_id, int64_t id,
+			     struct account_warning *out, int *n);
 
 struct audit_entry {
 	int64_t id, actor_id, target_id, created_at;

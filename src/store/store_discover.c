@@ -96,19 +96,13 @@ enum store_rc store_feed_tag_remove(struct db *db, int64_t status_id, const char
 			     "it", status_id, tag));
 }
 
-enum store_rc store_tag_history(struct db *db, int64_t tag_id, int64_t now,
-				struct tag_day out[TAG_HISTORY_DAYS])
+/* The days before today, filled from st's rows (day, uses, accounts);
+ * ends st. */
+static enum store_rc history_rows(struct db_stmt *st, int64_t today,
+				  struct tag_day out[TAG_HISTORY_DAYS])
 {
-	int64_t today = now / DAY_MS;
 	for (int i = 0; i < TAG_HISTORY_DAYS; i++)
 		out[i] = (struct tag_day){(today - i) * DAY_MS, 0, 0};
-	struct db_stmt *st = db_query(db,
-				      "SELECT s.created_at / 86400000, COUNT(*), COUNT(DISTINCT"
-				      " s.account_id) FROM status_tags st JOIN statuses s"
-				      " ON s.id = st.status_id WHERE st.tag_id = $1"
-				      " AND st.status_id >= $2 AND s.visibility <= 1"
-				      " GROUP BY s.created_at / 86400000",
-				      "ii", tag_id, id_from_ms((today - TAG_HISTORY_DAYS + 1) * DAY_MS));
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
@@ -121,6 +115,34 @@ enum store_rc store_tag_history(struct db *db, int64_t tag_id, int64_t now,
 	}
 	db_end(st);
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_tag_history(struct db *db, int64_t tag_id, int64_t now,
+				struct tag_day out[TAG_HISTORY_DAYS])
+{
+	int64_t today = now / DAY_MS;
+	struct db_stmt *st = db_query(db,
+				      "SELECT s.created_at / 86400000, COUNT(*), COUNT(DISTINCT"
+				      " s.account_id) FROM status_tags st JOIN statuses s"
+				      " ON s.id = st.status_id WHERE st.tag_id = $1"
+				      " AND st.status_id >= $2 AND s.visibility <= 1"
+				      " GROUP BY s.created_at / 86400000",
+				      "ii", tag_id, id_from_ms((today - TAG_HISTORY_DAYS + 1) * DAY_MS));
+	return history_rows(st, today, out);
+}
+
+enum store_rc store_link_history(struct db *db, const char *url, int64_t now,
+				 struct tag_day out[TAG_HISTORY_DAYS])
+{
+	int64_t today = now / DAY_MS;
+	struct db_stmt *st = db_query(db,
+				      "SELECT s.created_at / 86400000, COUNT(*), COUNT(DISTINCT"
+				      " s.account_id) FROM status_cards sc JOIN statuses s"
+				      " ON s.id = sc.status_id WHERE sc.status_id >= $2"
+				      " AND sc.url = $1 AND s.visibility <= 1"
+				      " GROUP BY s.created_at / 86400000",
+				      "ti", url, id_from_ms((today - TAG_HISTORY_DAYS + 1) * DAY_MS));
+	return history_rows(st, today, out);
 }
 
 /* ---- featured hashtags ---- */
@@ -390,6 +412,45 @@ enum store_rc store_trend_statuses(struct db *db, int64_t since, int offset, int
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW && *n < limit)
 		ids[(*n)++] = db_int(st, 0);
+	db_end(st);
+	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+/* Public statuses of discoverable accounts (neither suspended nor
+ * silenced) since $1 whose first link has a card: the URL, the sharer and
+ * the thread. */
+#define LINK_SHARES                                                                           \
+	"SELECT sc.url, s.account_id, s.thread_id FROM status_cards sc"                       \
+	" JOIN statuses s ON s.id = sc.status_id JOIN accounts a ON a.id = s.account_id"      \
+	" WHERE sc.status_id >= $1 AND s.visibility = 0 AND s.reblog_of_id IS NULL"           \
+	" AND a.discoverable = 1 AND a.suspended_at = 0 AND a.silenced_at = 0"
+
+enum store_rc store_trend_links(struct db *db, struct arena *ar, int64_t since, int offset,
+				int limit, struct trend_link_list *out)
+{
+	out->n = 0;
+	out->items = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof *out->items);
+	/* Each thread's talk counts once per link, however many of its
+	 * statuses carry it. */
+	struct db_stmt *st = db_query(
+		db,
+		"WITH shared AS (" LINK_SHARES "),"
+		" people AS (SELECT url, COUNT(DISTINCT account_id) AS n FROM shared GROUP BY url),"
+		" talks AS (SELECT d.url, SUM(" TALK ") AS talk FROM (SELECT DISTINCT url,"
+		" thread_id FROM shared) d LEFT JOIN social_threads th ON th.thread_id = d.thread_id"
+		" GROUP BY d.url)"
+		" SELECT " CARD_COLS ", p.n + 3 * t.talk FROM people p JOIN talks t ON t.url = p.url"
+		" JOIN preview_cards c ON c.url = p.url AND c.ok = 1"
+		" WHERE p.n >= 2 AND t.talk > 0 ORDER BY 11 DESC, c.url LIMIT $2 OFFSET $3",
+		"iii", id_from_ms(since), (int64_t)limit, (int64_t)offset);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && out->n < limit) {
+		struct trend_link *x = &out->items[out->n++];
+		st_card_row(st, ar, 0, &x->card);
+		x->score = db_int(st, CARD_NCOLS);
+	}
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
 }

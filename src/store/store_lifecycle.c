@@ -84,6 +84,15 @@ enum store_rc store_tombstone_insert(struct db *db, int64_t id, int64_t at)
 	return st_rc(rc);
 }
 
+enum store_rc store_tombstone_named(struct db *db, const char *username, int64_t *deleted_at)
+{
+	enum db_rc rc = db_scalar(db, deleted_at,
+				  "SELECT deleted_at FROM account_tombstones"
+				  " WHERE username_key = LOWER($1) AND domain = ''",
+				  "t", username);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_tombstone_pending(struct db *db, int64_t before, int64_t *id)
 {
 	enum db_rc rc = db_scalar(db, id,

@@ -86,6 +86,15 @@ enum store_rc store_mod_set_time(struct db *db, int64_t account_id, const char *
 	return changed(db, db_exec(db, sql[i], "iii", account_id, at, now_ms()));
 }
 
+enum store_rc store_account_silenced(struct db *db, int64_t account_id, bool *silenced)
+{
+	int64_t at = 0;
+	enum db_rc rc = db_scalar(db, &at, "SELECT silenced_at FROM accounts WHERE id = $1", "i",
+				  account_id);
+	*silenced = rc == DB_ROW && at > 0;
+	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
 enum store_rc store_user_set_role(struct db *db, int64_t account_id, int role)
 {
 	return changed(db, db_exec(db,
@@ -336,6 +345,31 @@ enum store_rc store_warning_latest(struct db *db, struct arena *ar, int64_t acco
 	if (rc == DB_ROW)
 		*text = st_text(ar, st, 0);
 	return done(st, rc);
+}
+
+enum store_rc store_warnings(struct db *db, struct arena *ar, int64_t account_id, int64_t id,
+			     struct account_warning *out, int *n)
+{
+	*n = 0;
+	struct db_stmt *st = db_query(db,
+				      "SELECT w.id, w.action, w.text, COALESCE(r.status_ids, '[]'),"
+				      " w.created_at FROM account_warnings w"
+				      " LEFT JOIN reports r ON r.id = w.report_id"
+				      " WHERE w.account_id = $1 AND ($2 = 0 OR w.id = $2)"
+				      " ORDER BY w.id DESC LIMIT $3",
+				      "iii", account_id, id, (int64_t)WARNINGS_MAX);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW && *n < WARNINGS_MAX)
+		out[(*n)++] = (struct account_warning){
+			.id = db_int(st, 0), .account_id = account_id, .action = st_text(ar, st, 1),
+			.text = st_text(ar, st, 2), .status_ids = st_text(ar, st, 3),
+			.created_at = db_int(st, 4)};
+	db_end(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ST_ERROR;
+	return id && !*n ? ST_NOT_FOUND : ST_OK;
 }
 
 enum store_rc store_audit_insert(struct db *db, const struct audit_entry *e)

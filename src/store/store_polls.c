@@ -52,7 +52,7 @@ static enum store_rc poll_details(struct db *db, struct arena *ar, int64_t viewe
 	return st_rc(rc);
 }
 
-static void card_row(struct db_stmt *st, struct arena *ar, int col, struct preview_card *c)
+void st_card_row(struct db_stmt *st, struct arena *ar, int col, struct preview_card *c)
 {
 	c->url = st_text(ar, st, col);
 	c->title = st_text(ar, st, col + 1);
@@ -74,9 +74,7 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 	*state = CARD_NONE;
 	struct db_stmt *st = db_query(
 		db,
-		"SELECT " POLL_COLS ", sc.url, c.url, c.title, c.description, c.image,"
-		" c.provider_name, c.provider_url, c.image_file, c.image_width, c.image_height,"
-		" c.blurhash FROM (SELECT $1 AS sid) x"
+		"SELECT " POLL_COLS ", sc.url, " CARD_COLS " FROM (SELECT $1 AS sid) x"
 		" LEFT JOIN polls p ON p.status_id = x.sid"
 		" LEFT JOIN status_cards sc ON sc.status_id = x.sid"
 		" LEFT JOIN preview_cards c ON c.url = sc.url AND c.ok = 1",
@@ -91,7 +89,7 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 		if (!db_is_null(st, 11))
 			*state = db_is_null(st, 12) ? CARD_PENDING : CARD_SHOWN;
 		if (*state == CARD_SHOWN)
-			card_row(st, ar, 12, card);
+			st_card_row(st, ar, 12, card);
 	}
 	db_end(st);
 	if (rc != DB_ROW)

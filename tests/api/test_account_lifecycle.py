@@ -113,7 +113,7 @@ def test_delete_account_leaves_only_the_tombstone(server):
     for sid in (own["id"], reply["id"]):
         assert friend.get(f"/api/v1/statuses/{sid}").status_code == 404
     assert friend.get(f"/api/v1/accounts/{gone.id}").status_code == 404
-    assert friend.get("/api/v1/accounts/lookup", params={"acct": gone.name}).status_code == 404
+    assert friend.get("/api/v1/accounts/lookup", params={"acct": gone.name}).status_code == 410
     # Others' counts are corrected.
     after = mf.account(friend.id)
     assert after["followers_count"] == 0 and after["following_count"] == 0
@@ -135,6 +135,36 @@ def test_delete_account_leaves_only_the_tombstone(server):
                       data={"username": "x" + gone.name[1:], "email": gone.email,
                             "password": PASSWORD, "agreement": "true", "locale": "en"})
     assert r.status_code == 200, r.text
+
+
+def test_deleted_handle_answers_gone(server):
+    """The handle of a deleted account answers 410 Gone everywhere it was
+    looked up (Mastodon's answer), the actor a Tombstone; an unknown
+    handle stays 404."""
+    gone = server.user()
+    name, domain = gone.name, server.url("/").split("//")[1].rstrip("/")
+    assert gone.post("/api/rapport/v1/account/delete",
+                     data={"password": PASSWORD}).status_code == 200
+    ap = {"Accept": "application/activity+json"}
+    r = requests.get(server.url(f"/users/{name}"), headers=ap)
+    assert r.status_code == 410, r.text
+    t = r.json()
+    assert t["type"] == "Tombstone" and t["formerType"] == "Person"
+    assert t["id"] == server.url(f"/users/{name}") and t["deleted"]
+    assert requests.get(server.url(f"/@{name}"), headers=ap).status_code == 410
+    assert requests.get(server.url(f"/@{name}")).status_code == 410
+    assert requests.get(server.url(f"/users/{name}/outbox"), headers=ap).status_code == 410
+    for acct in (name, name.upper(), f"{name}@{domain}"):
+        r = requests.get(server.url("/api/v1/accounts/lookup"), params={"acct": acct})
+        assert r.status_code == 410, (acct, r.text)
+    r = requests.get(server.url("/.well-known/webfinger"),
+                     params={"resource": f"acct:{name}@{domain}"})
+    assert r.status_code == 410
+    for path in (f"/users/nobody{name}", "/@nobody" + name):
+        assert requests.get(server.url(path), headers=ap).status_code == 404
+    r = requests.get(server.url("/.well-known/webfinger"),
+                     params={"resource": f"acct:nobody{name}@{domain}"})
+    assert r.status_code == 404
 
 
 def test_deleted_account_leaves_no_rows(server):

@@ -2,6 +2,7 @@
 the figures of docs/SOCIAL.md, a self-contained HTML page with everything
 escaped, and a clear error for malformed, truncated, oversized and hostile
 archives, with memory bounded on a huge one."""
+import io
 import json
 import resource
 import subprocess
@@ -178,3 +179,33 @@ def test_huge_archive_in_bounded_memory(tmp_path):
     peak = max_rss_kb(["audit", str(huge), "--out", str(tmp_path / "b")])
     assert peak < base + 24 * 1024, (base, peak)
     assert figures_of(tmp_path / "b")["counts"]["posts"] == 100000
+
+
+def test_upload_for_the_web_app(make_server):
+    """POST /api/rapport/v1/audit: the same report for an uploaded archive
+    (an outbox.json, a tweets.js, or a zip of either), for signed-in people
+    only, within RAPPORT_AUDIT_UPLOAD_MAX; what is no archive gets the
+    reason, naming no file of the server."""
+    import requests
+    s = make_server(env={"RAPPORT_AUDIT_UPLOAD_MAX": "4096"})
+    u = s.user()
+    post = lambda name, data: u.post(  # noqa: E731
+        "/api/rapport/v1/audit", files={"file": (name, data, "application/octet-stream")})
+    r = post("outbox.json", json.dumps(outbox(SAMPLE)))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["report"]["counts"]["posts"] == 5 and got["report"]["listening"] == 0.8
+    assert got["html"].startswith("<!DOCTYPE html>") and "@bob" in got["html"]
+    tweets = [{"tweet": {"created_at": "Wed Oct 10 20:19:24 +0000 2018",
+                         "full_text": "hello", "entities": {}}}]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(tweets))
+    r = post("any name", buf.getvalue())
+    assert r.status_code == 200 and r.json()["report"]["source"] == "x", r.text
+    r = post("outbox.json", '{"orderedItems": [{"type": "Create", ')
+    assert r.status_code == 422 and "/tmp" not in r.text and "archive" in r.text, r.text
+    assert post("x.png", b"\x89PNG\r\n\x1a\n").status_code == 422
+    assert post("big.json", "{" + " " * 8000 + "}").status_code == 413
+    r = requests.post(s.url("/api/rapport/v1/audit"), files={"file": ("a.json", "{}")})
+    assert r.status_code == 401

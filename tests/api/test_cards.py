@@ -249,3 +249,25 @@ def test_loopback_is_refused_without_the_test_switch(server, pages):
     time.sleep(1.5)
     assert not any(h == "/og?refused" for h in Pages.hits)
     assert alice.get(f"/api/v1/statuses/{st['id']}").json()["card"] is None
+
+
+def test_trending_links_are_talked_about(loopback_server, pages):
+    """A link trends when people share it in a conversation; one that is
+    only posted, by however many, does not (docs/SOCIAL.md, "Trends")."""
+    s = loopback_server
+    a, b, c, d = s.user(), s.user(), s.user(), s.user()
+    talked, posted = pages + "/og?trend", pages + "/plain?trend"
+    first = post(a, f"what do you make of {talked}")
+    reply = post(b, f"@{a.name} agreed, {talked} is right", in_reply_to_id=first["id"])
+    post(a, f"@{b.name} thanks", in_reply_to_id=reply["id"])
+    alone = [post(u, f"read this {posted}") for u in (c, d)]
+    for user, st in ((a, first), (b, reply), (c, alone[0]), (d, alone[1])):
+        assert card_of(user, st["id"]) is not None
+    got = requests.get(s.url("/api/v1/trends/links")).json()
+    assert [x["url"] for x in got] == [talked]
+    link = got[0]
+    assert link["title"] == "The & Title" and link["type"] == "link"
+    assert len(link["history"]) == 7
+    assert link["history"][0]["accounts"] == "2" and link["history"][0]["uses"] == "2"
+    # two people, and a thread with two turns after its first
+    assert link["rapport"]["score"] == 2 + 3 * 2

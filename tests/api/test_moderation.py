@@ -84,6 +84,38 @@ def test_admin_scopes_are_checked(srv, owner):
     assert r.status_code == 403
 
 
+def test_granular_admin_scopes(srv, owner):
+    """Mastodon's admin sub-scopes: each admin endpoint asks for the one of
+    its area (admin:read and admin:write hold them all); Rapport's own
+    admin endpoints need the whole admin:read or admin:write."""
+    u, _ = owner
+    h = {"Authorization": "Bearer " + srv.token(
+        u.email, scopes="read admin:read:reports admin:write:domain_blocks")}
+    get = lambda path: requests.get(srv.url(path), headers=h).status_code  # noqa: E731
+    assert get("/api/v1/admin/reports") == 200
+    for path in ("/api/v1/admin/accounts", "/api/v2/admin/accounts",
+                 "/api/v1/admin/domain_blocks", "/api/v1/admin/ip_blocks",
+                 "/api/rapport/v1/admin/audit", "/api/rapport/v1/admin/queue"):
+        assert get(path) == 403, path
+    r = requests.post(srv.url("/api/v1/admin/domain_blocks"), headers=h,
+                      data={"domain": "granular.example", "severity": "silence"})
+    assert r.status_code == 200, r.text
+    r = requests.delete(srv.url(f"/api/v1/admin/domain_blocks/{r.json()['id']}"), headers=h)
+    assert r.status_code == 200, r.text
+    r = requests.post(srv.url("/api/v1/admin/ip_blocks"), headers=h,
+                      data={"ip": "192.0.2.7/32", "severity": "no_access"})
+    assert r.status_code == 403
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=h,
+                      data={"type": "none"})
+    assert r.status_code == 403
+    meta = requests.get(srv.url("/.well-known/oauth-authorization-server")).json()
+    assert "admin:write:reports" in meta["scopes_supported"]
+    r = requests.post(srv.url("/api/v1/apps"), data={
+        "client_name": "x", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+        "scopes": "admin:read:nonsense"})
+    assert r.status_code in (400, 422)
+
+
 def test_moderator_cannot_change_roles_or_admin_only(srv, moderator):
     m, mapi = moderator
     bob = srv.user()
@@ -353,3 +385,110 @@ def test_queue_shows_reports_and_detector_flags(srv, moderator):
     assert mine and all("templated" in f["flags"] for f in mine)
     assert "Great post" in mine[0]["evidence"]["text"]
     assert isinstance(q["accounts"], list)
+
+
+def test_warnings_are_told_to_the_user(srv, moderator):
+    """A warning, and any action with a text, reaches the account as a
+    moderation_warning notification (Mastodon 4.3's shape) and in its own
+    list of warnings; one without a text, not asked to notify, is not."""
+    m, mapi = moderator
+    u, reporter = srv.user(), srv.user()
+    mu = client(srv, u.token)
+    post = mu.status_post("something that was reported")
+    rep = client(srv, reporter.token).report(u.id, status_ids=[post["id"]], comment="rude")
+    mapi.admin_account_moderate(u.id, action=None, text="Please be civil")
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=m.admin_headers,
+                      data={"type": "silence", "text": "Limited for a week",
+                            "report_id": rep["id"]})
+    assert r.status_code == 200, r.text
+    # no text and no notification asked for: not announced
+    # (Mastodon.py cannot send false: an absent flag means true, as in Mastodon)
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=m.admin_headers,
+                      data={"type": "sensitive", "send_email_notification": "false"})
+    assert r.status_code == 200, r.text
+    notes = u.get("/api/v1/notifications", params={"types[]": "moderation_warning"}).json()
+    assert [n["moderation_warning"]["action"] for n in notes] == ["silence", "none"]
+    w = notes[0]["moderation_warning"]
+    assert w["text"] == "Limited for a week" and w["status_ids"] == [str(post["id"])]
+    assert w["target_account"]["id"] == u.id and w["appeal"] is None and w["created_at"]
+    assert notes[0]["account"]["id"] == u.id  # the moderator stays unnamed
+    assert notes[1]["moderation_warning"]["text"] == "Please be civil"
+    assert u.get(f"/api/v1/notifications/{notes[0]['id']}").json() == notes[0]
+    mine = u.get("/api/rapport/v1/account/warnings").json()
+    assert [x["id"] for x in mine] == [n["moderation_warning"]["id"] for n in notes]
+    assert reporter.get("/api/rapport/v1/account/warnings").json() == []
+
+
+def test_silenced_accounts_notifications_are_filtered(srv, moderator):
+    """A silenced account's notifications to people who do not follow it go
+    to their notification requests (Mastodon's for_limited_accounts), every
+    type; those who follow it are told as before."""
+    m, mapi = moderator
+    loud, stranger, fan = srv.user(), srv.user(), srv.user()
+    ml, ms, mf = client(srv, loud.token), client(srv, stranger.token), client(srv, fan.token)
+    mf.account_follow(loud.id)
+    post = ms.status_post("a post")
+    r = requests.post(srv.url(f"/api/v1/admin/accounts/{loud.id}/action"),
+                      headers=m.admin_headers,
+                      data={"type": "silence", "send_email_notification": "false"})
+    assert r.status_code == 200, r.text
+    ml.account_follow(stranger.id)
+    ml.status_favourite(post["id"])
+    ml.status_post(f"@{stranger.name} @{fan.name} hello both")
+    assert [n for n in ms.notifications() if str(n["account"]["id"]) == loud.id] == []
+    reqs = stranger.get("/api/v1/notifications/requests").json()
+    assert [x["account"]["id"] for x in reqs] == [loud.id]
+    assert reqs[0]["notifications_count"] == "3"
+    assert [n["type"] for n in mf.notifications() if str(n["account"]["id"]) == loud.id] == [
+        "mention"]
+    r = stranger.post(f"/api/v1/notifications/requests/{reqs[0]['id']}/accept")
+    assert r.status_code == 200, r.text
+    got = sorted(n["type"] for n in ms.notifications() if str(n["account"]["id"]) == loud.id)
+    assert got == ["favourite", "follow", "mention"]
+
+
+TEMPLATE = ("Hi {name}, great to connect with you here! I help people like you grow "
+            "their audience, reply and I will send the details")
+
+
+def test_instance_health(make_server):
+    """The admins' instance health: per day the detectors' flags and the
+    share of conversations among posts, and the trust of local accounts."""
+    s = make_server(env={"RAPPORT_TRUST_INTERVAL": "1"})
+    o, _ = staff(s, "owner")
+    a, b, spammer = s.user(), s.user(), s.user()
+    first = a.post("/api/v1/statuses", data={"status": "a question?"}).json()
+    answer = o.post("/api/v1/statuses", data={"status": f"@{a.name} an answer",
+                                              "in_reply_to_id": first["id"]}).json()
+    a.post("/api/v1/statuses", data={"status": f"@{o.name} thanks",
+                                     "in_reply_to_id": answer["id"]})
+    b.post("/api/v1/statuses", data={"status": "just saying"})
+    for p in (s.user() for _ in range(3)):
+        r = spammer.post("/api/v1/statuses", data={
+            "status": f"@{p.name} " + TEMPLATE.format(name=p.name), "visibility": "direct"})
+        assert r.status_code == 200
+    import time
+    deadline = time.time() + 20
+    while True:  # until the worker computed everyone's trust
+        r = requests.get(s.url("/api/rapport/v1/admin/health"), headers=o.admin_headers)
+        assert r.status_code == 200, r.text
+        h = r.json()
+        if h["trust"][0]["accounts"] < 7 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(h["days"]) == 30 and h["days"][0]["day"] > h["days"][1]["day"]
+    today = h["days"][0]
+    # seven originals: the question, the answer and the thanks (a
+    # conversation), b's post, the spammer's three messages
+    assert (today["posts"], today["conversational"]) == (7, 3), today
+    assert today["automated"] == 3 and today["templated"] == 3, today
+    # the owner and a answered each other: they alone earn trust
+    trust = [x["accounts"] for x in h["trust"]]
+    assert trust[0] == 5 and sum(trust) == 7, h["trust"]
+    assert h["trust"][0]["to"] == 0 and h["trust"][-1]["to"] is None
+    # a user, and an owner's token without admin:read, get 403
+    assert a.get("/api/rapport/v1/admin/health").status_code == 403
+    tok = s.token(o.email, scopes="read admin:read:accounts")
+    r = requests.get(s.url("/api/rapport/v1/admin/health"),
+                     headers={"Authorization": "Bearer " + tok})
+    assert r.status_code == 403

@@ -4,6 +4,7 @@ imports of follows, lists, blocks and mutes through the API and
 gives the same follows, lists, blocks and mutes."""
 import csv
 import io
+import time
 
 from conftest import Server, masto, run_cli
 
@@ -183,3 +184,38 @@ def test_archive(server, tmp_path, monkeypatch):
     assert json.loads(cli.read("actor.json"))["id"] == actor["id"]
     p = run_cli("export", me.name, data=server.data, check=False)
     assert p.returncode == 2  # an archive needs --out
+
+
+def test_archive_has_the_media(server):
+    """The archive holds the media files its Notes' attachments name, at
+    the path their url gives (as Mastodon's archive does), byte for byte
+    what the server serves; a file two statuses share is there once."""
+    import json
+    import zipfile
+    import requests
+    import media_files
+    me = server.user()
+    m = masto(server, me)
+    def picture():
+        media = m.media_post(media_files.png(64, 48), mime_type="image/png",
+                             description="a red box")
+        deadline = time.time() + 60
+        while m.media(media["id"])["url"] is None and time.time() < deadline:
+            time.sleep(0.05)
+        return media["id"]
+    st = m.status_post("with a picture", media_ids=[picture()])
+    m.status_post("no picture")
+    m.status_post("the same picture again", media_ids=[picture()])
+    r = me.get("/api/rapport/v1/exports/archive.zip")
+    assert r.status_code == 200
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    items = json.loads(z.read("outbox.json"))["orderedItems"]
+    [att] = items[0]["object"]["attachment"]
+    assert items[1]["object"]["attachment"] == []
+    assert items[2]["object"]["attachment"] == [att]
+    assert att["type"] == "Document" and att["mediaType"].startswith("image/")
+    assert att["name"] == "a red box" and att["url"].startswith("/media_attachments/files/")
+    served = requests.get(st["media_attachments"][0]["url"]).content
+    assert z.read(att["url"][1:]) == served
+    media_in_zip = [n for n in z.namelist() if n.startswith("media_attachments/")]
+    assert media_in_zip == [att["url"][1:]]

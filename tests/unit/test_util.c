@@ -221,6 +221,19 @@ static void scopes_expand(void **state)
 	assert_true(scopes_subset("write:follows", "follow"));
 	assert_false(scopes_subset("write", "read"));
 	assert_false(scopes_subset("admin:read", "read write follow push"));
+	/* the admin umbrellas hold Mastodon's sub-scopes; a sub-scope is
+	 * neither the umbrella nor another area */
+	assert_true(scopes_parse("admin:read", &s));
+	assert_true(s & SCOPE(SC_ADMIN_READ) && s & SCOPE(SC_ADMIN_READ_ACCOUNTS));
+	assert_true(s & SCOPE(SC_ADMIN_READ_CANONICAL_EMAIL_BLOCKS));
+	assert_false(s & SCOPE(SC_ADMIN_WRITE_REPORTS));
+	assert_true(scopes_parse("admin:write:reports", &s));
+	assert_true(s == SCOPE(SC_ADMIN_WRITE_REPORTS));
+	assert_true(scopes_subset("admin:write:reports admin:read:ip_blocks", "admin:read admin:write"));
+	assert_false(scopes_subset("admin:read", "admin:read:accounts admin:read:reports"));
+	assert_false(scopes_parse("admin:read:nonsense", &s));
+	for (int i = 0; scopes_name(i); i++)
+		assert_true(scopes_parse(scopes_name(i), &s) && s);
 	char out[64];
 	scopes_normalise("read+write  read follow", out, sizeof out);
 	assert_string_equal(out, "read write follow");

@@ -19,6 +19,7 @@ import { SignUp } from './pages/SignUp';
 import { Tag } from './pages/Tag';
 import { Thread } from './pages/Thread';
 import { Welcome } from './pages/Welcome';
+import { AuditPage, StandingPage, WarningNotice } from './pages/Community';
 import { PageTitle } from './components/ui';
 
 const PUBLIC = new Set(['welcome', 'signup']);
@@ -34,7 +35,7 @@ function Nav({ route }: { route: Route }) {
 		['#/connections', t('nav.connections'), route.name === 'connections'],
 		['#/search', t('nav.search'), route.name === 'search' || route.name === 'tag'],
 		[`#/@${session.me.acct}`, t('nav.profile'), route.name === 'profile' && route.params.acct === session.me.acct],
-		['#/settings', t('nav.settings'), ['settings', 'password', 'account'].includes(route.name)],
+		['#/settings', t('nav.settings'), ['settings', 'password', 'account', 'standing', 'audit'].includes(route.name)],
 	];
 	if (can(session.me.role, PERM.reports)) items.push(['#/moderation', t('nav.moderation'), route.name === 'moderation']);
 	return (
@@ -71,6 +72,8 @@ function Page({ route }: { route: Route }) {
 		case 'confirm': return <ConfirmPage route={route} />;
 		case 'reset': return <ResetPage route={route} />;
 		case 'moderation': return <Moderation />;
+		case 'standing': return <StandingPage />;
+		case 'audit': return <AuditPage />;
 		default:
 			return (
 				<div>
@@ -144,6 +147,7 @@ export function App() {
 				<Nav route={route} />
 			</header>
 			<main id="main" tabIndex={-1}>
+				{route.name !== 'standing' && <WarningNotice />}
 				{flash && (
 					<div class={flash.kind === 'error' ? 'flash error-box' : 'flash'} role={flash.kind === 'error' ? 'alert' : 'status'}>
 						<p>{flash.text}</p>

@@ -109,6 +109,20 @@ export async function apiPage<T>(path: string, c: Call = {}): Promise<Page<T>> {
 	return { items, next: nextLink(res.headers.get('Link')) };
 }
 
+/* A multipart/form-data POST (a file upload); the answer's JSON. */
+export async function apiForm<T>(path: string, form: FormData): Promise<T> {
+	const headers: Record<string, string> = { Accept: 'application/json' };
+	if (bearer) headers.Authorization = `Bearer ${bearer}`;
+	let res: Response;
+	try {
+		res = await fetch(path, { method: 'POST', headers, body: form, credentials: 'omit' });
+	} catch (e) {
+		throw new ApiError(0, e instanceof Error ? e.message : String(e));
+	}
+	if (!res.ok) throw await errorOf(res);
+	return (await res.json()) as T;
+}
+
 export function qs(params: Record<string, string | number | boolean | undefined>): string {
 	const u = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) if (v !== undefined) u.set(k, String(v));

@@ -4,7 +4,7 @@
 export type RouteName =
 	| 'welcome' | 'signup' | 'home' | 'thread' | 'profile' | 'notifications' | 'messages'
 	| 'connections' | 'search' | 'tag' | 'settings' | 'password' | 'account' | 'confirm' | 'reset'
-	| 'moderation' | 'notfound';
+	| 'moderation' | 'standing' | 'audit' | 'notfound';
 
 export interface Route {
 	name: RouteName;
@@ -17,6 +17,7 @@ const STATIC: Record<string, RouteName> = {
 	'/notifications': 'notifications', '/messages': 'messages', '/connections': 'connections',
 	'/search': 'search', '/settings': 'settings', '/moderation': 'moderation',
 	'/settings/password': 'password', '/settings/account': 'account',
+	'/settings/standing': 'standing', '/settings/audit': 'audit',
 	'/confirm': 'confirm', '/reset': 'reset',
 };
 

@@ -98,12 +98,22 @@ export interface Relationship {
 	note: string;
 }
 
+/* What a moderator told an account (Mastodon's AccountWarning). */
+export interface AccountWarning {
+	id: string;
+	action: string;
+	text: string;
+	status_ids: string[];
+	created_at: string;
+}
+
 export interface Notification {
 	id: string;
 	type: string;
 	created_at: string;
 	account: Account;
 	status?: Status | null;
+	moderation_warning?: AccountWarning | null;
 }
 
 export interface Conversation {

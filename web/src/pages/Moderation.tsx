@@ -9,9 +9,11 @@ import { useT } from '../lib/i18n';
 import { asApiError, useAppState, useLoad } from '../lib/state';
 import type { Account, Role, Rule, Status } from '../lib/types';
 import { displayName, ErrorBox, LoadView, PageTitle, Rich, Tabs, Time } from '../components/ui';
+import { HealthTab } from './Community';
 
 export const PERM = {
 	auditLog: 1 << 2,
+	dashboard: 1 << 3,
 	reports: 1 << 4,
 	federation: 1 << 5,
 	users: 1 << 10,
@@ -347,6 +349,7 @@ export function Moderation() {
 		['rules', t('mod.rules'), PERM.rules],
 		['invites', t('mod.invites'), PERM.invites],
 		['audit', t('mod.audit'), PERM.auditLog],
+		['health', t('mod.health'), PERM.dashboard],
 	]
 		.filter(([, , bit]) => can(role, bit as number))
 		.map(([id, label]) => ({ id: id as string, label: label as string }));
@@ -398,6 +401,7 @@ export function Moderation() {
 					/>
 				)}
 				{tab === 'audit' && <AuditTab />}
+				{tab === 'health' && <HealthTab />}
 			</section>
 		</div>
 	);

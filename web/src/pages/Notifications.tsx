@@ -9,7 +9,7 @@ import type { Notification } from '../lib/types';
 import { StatusCard } from '../components/Status';
 import { Avatar, displayName, ErrorBox, LoadView, PageTitle, Time } from '../components/ui';
 
-const KNOWN = ['mention', 'status', 'reblog', 'favourite', 'follow', 'follow_request', 'update'];
+const KNOWN = ['mention', 'status', 'reblog', 'favourite', 'follow', 'follow_request', 'update', 'moderation_warning'];
 
 function Item({ n }: { n: Notification }) {
 	const t = useT();
@@ -24,6 +24,13 @@ function Item({ n }: { n: Notification }) {
 				<Time iso={n.created_at} />
 			</p>
 			{n.status && <StatusCard status={n.status} />}
+			{n.moderation_warning && (
+				<p class="n-warning">
+					{t(`standing.action.${n.moderation_warning.action}`)}
+					{n.moderation_warning.text && <>: <q>{n.moderation_warning.text}</q></>}{' '}
+					<a href="#/settings/standing">{t('title.standing')}</a>
+				</p>
+			)}
 		</li>
 	);
 }

@@ -99,6 +99,8 @@ export function Settings() {
 				<ul class="plain-list">
 					<li><a href="#/settings/password">{t('password.heading')}</a></li>
 					<li><a href="#/settings/account">{t('title.account')}</a></li>
+					<li><a href="#/settings/standing">{t('title.standing')}</a></li>
+					<li><a href="#/settings/audit">{t('title.audit')}</a></li>
 				</ul>
 				<button type="button" class="secondary" onClick={signOut}>
 					{t('settings.signOut')}

@@ -144,7 +144,7 @@ describe('the account pages', () => {
 		await del.click();
 		await page.getByText('Your account was deleted.').waitFor();
 		const r = await fetch(`${server.base}/api/v1/accounts/lookup?acct=carol`);
-		assert.equal(r.status, 404);
+		assert.equal(r.status, 410, 'the handle of a deleted account is gone');
 	});
 
 	it('logged no script or policy errors', () => {
