@@ -3,11 +3,14 @@
  * the readers that need no store: the @context check, the ids of actor
  * and object, the audience of the object's (or the activity's) to, cc and
  * tag (federation/audience.h), the authority of every id (the test mode's
- * and the https rules), and the Note's fields (inbox_note_read).
+ * and the https rules), the Note's fields (inbox_note_read) and its
+ * attachments and poll (inbox_extras_read).
  * Checked: no crash or leak; the visibility is one of the four; at most
  * AUDIENCE_MAX_LOCAL local actors, each under the local prefix; an
  * authority has no '/', '@' or upper case; the content holds no script,
- * event handler or javascript: link; times are not negative. */
+ * event handler or javascript: link; times are not negative; at most 4
+ * attachments, each an http(s) URL with no space, quote or angle bracket;
+ * a poll has 1 to POLL_OPTIONS_MAX options and no negative count. */
 #include <ctype.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -16,9 +19,12 @@
 #include <strings.h>
 
 #include "core/config.h"
+#include "core/statuses.h"
 #include "federation/audience.h"
 #include "federation/inbox_internal.h"
 #include "federation/remote.h"
+#include "store/media.h"
+#include "store/polls.h"
 #include "util/arena.h"
 
 #define LOCAL "https://us.test/users/"
@@ -62,6 +68,17 @@ static void read_note(struct arena *ar, const json_t *note)
 	    handler_in_tags(nf.content))
 		abort();
 	if (nf.published < 0 || nf.updated < 0 || strlen(nf.summary) > 2048)
+		abort();
+	struct remote_extras rx;
+	inbox_extras_read(ar, note, &rx);
+	if (rx.nmedia < 0 || rx.nmedia > 4)
+		abort();
+	for (int i = 0; i < rx.nmedia; i++)
+		if (strncmp(rx.media[i].remote_url, "http", 4) ||
+		    strpbrk(rx.media[i].remote_url, " \"<>'"))
+			abort();
+	if (rx.poll && (rx.poll->noptions < 1 || rx.poll->noptions > POLL_OPTIONS_MAX ||
+			rx.poll->votes_count < 0 || rx.poll->voters_count < 0))
 		abort();
 }
 

@@ -19,6 +19,7 @@
 #include "store/federation.h"
 #include "http/server.h"
 #include "store/accounts.h"
+#include "store/copy.h"
 #include "store/store.h"
 #include "util/fetch.h"
 #include "util/log.h"
@@ -53,6 +54,7 @@ static const char *const USAGE =
 	"  domain     block, limit or unblock a remote domain\n"
 	"  backup     copy the store while the server runs\n"
 	"  restore    make a data directory's store from a backup\n"
+	"  store      copy a store between SQLite and PostgreSQL, or compare two\n"
 	"  version    print the version\n"
 	"\n"
 	"Run 'rapport <command> --help' for a command's options.\n";
@@ -164,6 +166,18 @@ static const char *const BACKUP_USAGE =
 	"DIR's store from such a file after checking it; DIR must not hold a store yet.\n"
 	"Neither overwrites a file. A PostgreSQL store is backed up with pg_dump\n"
 	"(docs/DEPLOY.md).\n";
+
+static const char *const STORE_USAGE =
+	"usage: rapport store copy --from DIR|URL --to URL|DIR\n"
+	"       rapport store verify --from DIR|URL --to URL|DIR\n"
+	"\n"
+	"A store is a data directory (its SQLite file) or a postgresql:// URL. copy moves\n"
+	"every table of --from into --to, which must be empty (a new store: a fresh\n"
+	"directory, or a database created with createdb), in one transaction; then it\n"
+	"compares every table's row count and checksum on both sides and prints them.\n"
+	"Any difference rolls the copy back and exits 1. verify compares two stores the\n"
+	"same way without changing either. Neither store may be in use by a server.\n"
+	"See docs/DEPLOY.md, \"Moving between SQLite and PostgreSQL\".\n";
 
 static int usage_error(const char *usage, const char *what, const char *arg)
 {
@@ -402,6 +416,12 @@ static int cmd_serve(int argc, char **argv)
 	store_row_cache_stats(&rh, &rm);
 	log_info("row cache: %llu hits, %llu misses", (unsigned long long)rh,
 		 (unsigned long long)rm);
+	extras_cache_stats(&cs);
+	log_info("extras cache: %llu hits, %llu misses, %zu entries, %zu KB; conversations"
+		 " feed snapshots %zu KB; database caches %lld KB",
+		 (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries,
+		 cs.bytes >> 10, convfeed_cache_bytes() >> 10,
+		 (long long)(store_memory_used() >> 10));
 	log_info("stopped");
 	status = 0;
 out:
@@ -836,26 +856,17 @@ static int cmd_user(int argc, char **argv)
 /* ---- rapport domain: the admin's rules for remote domains ---- */
 
 static const char *const DOMAIN_USAGE =
-	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR]\n"
+	"usage: rapport domain block|limit|unblock DOMAIN [--data DIR] [--db URL]\n"
 	"\n"
 	"  block    accept no activity from DOMAIN and fetch nothing from it\n"
 	"  limit    keep DOMAIN's statuses only from accounts someone here follows\n"
-	"  unblock  remove the rule\n";
-
-struct domain_tx {
-	const char *domain;
-	int severity;
-};
-
-static enum store_rc domain_fn(struct db *db, void *arg)
-{
-	struct domain_tx *x = arg;
-	return store_instance_domain_set(db, x->domain, x->severity, now_ms());
-}
+	"  unblock  remove the rule\n"
+	"The rules are the admin API's domain blocks (suspend, silence), audit-logged.\n";
 
 static int domain_with(struct config *cfg, int argc, char **argv)
 {
 	static const char *const verbs[] = {"unblock", "limit", "block"};
+	static const char *const severities[] = {NULL, "silence", "suspend"};
 	int sev = -1;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(argv[2], verbs[i]))
@@ -863,27 +874,30 @@ static int domain_with(struct config *cfg, int argc, char **argv)
 	if (sev < 0)
 		return usage_error(DOMAIN_USAGE, "unknown domain command", argv[2]);
 	const char *name = NULL;
-	struct opt opts[] = {{"--data", &cfg->data_dir, NULL}, {NULL, NULL, NULL}};
+	struct opt opts[] = {{"--data", &cfg->data_dir, NULL},
+			     {"--db", &cfg->db_url, NULL},
+			     {NULL, NULL, NULL}};
 	int rc = parse_opts(argc, argv, 3, opts, DOMAIN_USAGE, &name);
 	if (rc)
 		return rc;
+	config_finish(cfg);
 	struct arena ar;
 	arena_init(&ar);
-	struct domain_tx x = {domain_canonical(&ar, name), sev};
+	const char *domain = domain_canonical(&ar, name);
 	struct store *st = NULL;
-	if (!x.domain)
+	if (!domain)
 		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
 	else if (open_store(cfg, &st, false))
 		rc = 1;
 	if (!rc) {
-		struct db *db = store_acquire(st);
-		if (store_tx(db, domain_fn, &x) != ST_OK) {
-			fprintf(stderr, "rapport: cannot write the rule\n");
+		struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
+		if (admin_domain_rule(&c, 0, domain, severities[sev])) {
+			fprintf(stderr, "rapport: %s\n", c.err.msg);
 			rc = 1;
 		} else {
-			printf("%s\t%s\n", x.domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
+			printf("%s\t%s\n", domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
 		}
-		store_release(st, db);
+		store_release(st, c.db);
 	}
 	if (st)
 		store_close(st);
@@ -931,6 +945,39 @@ static int cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+/* rapport store copy | verify: the table of counts and checksums on
+ * stdout; exit 1 with one line on stderr when refused or different. */
+static int cmd_store(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	bool copy = argc > 2 && !strcmp(argv[2], "copy");
+	if (argc > 2 && is_help(argv[2])) {
+		fputs(STORE_USAGE, stdout);
+		return 0;
+	}
+	if (argc < 3 || (!copy && strcmp(argv[2], "verify")))
+		return usage_error(STORE_USAGE, "store needs copy or verify", "");
+	struct opt opts[] = {{"--from", &from, NULL}, {"--to", &to, NULL}, {NULL, NULL, NULL}};
+	int rc = parse_opts(argc, argv, 3, opts, STORE_USAGE, NULL);
+	if (rc)
+		return rc;
+	if (!from || !to)
+		return usage_error(STORE_USAGE, "needs --from and --to", "");
+	char err[512];
+	log_min_level = LOG_WARN;
+	enum store_rc st = copy ? store_copy(from, to, stdout, err, sizeof err)
+				: store_verify(from, to, stdout, err, sizeof err);
+	if (st == ST_CONFLICT)
+		snprintf(err, sizeof err, "the stores differ");
+	if (st != ST_OK) {
+		fprintf(stderr, "rapport: %s\n", err);
+		return 1;
+	}
+	printf("%s\n", copy ? "copied: every table's rows and checksum match"
+			    : "the stores hold the same rows");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -970,5 +1017,7 @@ int main(int argc, char **argv)
 		return cmd_audit(argc, argv);
 	if (!strcmp(cmd, "backup") || !strcmp(cmd, "restore"))
 		return cmd_backup(argc, argv);
+	if (!strcmp(cmd, "store"))
+		return cmd_store(argc, argv);
 	return usage_error(USAGE, "unknown command", cmd);
 }

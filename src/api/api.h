@@ -55,6 +55,9 @@ enum rc api_check(struct req *r, enum rc rc);
  * null for a status deleted meanwhile. */
 json_t *ent_statuses(struct req *r, const struct status_list *l);
 json_t *ent_status(struct req *r, const struct status *s);
+/* 200 with ent_status's JSON, written straight from the writer (no jansson
+ * tree in between); 500 when the store failed. */
+void reply_status_json(struct req *r, const struct status *s);
 /* The deleted status, with its source `text` as Mastodon returns it. */
 json_t *ent_status_with_source(struct req *r, const struct status *s);
 json_t *jid(int64_t id);

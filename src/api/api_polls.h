@@ -27,6 +27,9 @@ void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c);
 #define EXTRAS_CACHE_BYTES (16u << 20)
 void extras_cache_init(size_t max_bytes, bool cards);
 void extras_cache_free(void);
+/* Its figures (logged when the server stops). */
+struct cache_stats;
+void extras_cache_stats(struct cache_stats *out);
 
 void h_polls_get(struct req *r);
 void h_polls_vote(struct req *r);

@@ -110,6 +110,26 @@ void jw_social_card(struct jw *w, struct req *r, const struct social_card *k)
 	jw_obj_end(w);
 }
 
+static void write_account(struct jw *w, struct req *r, const struct account *a,
+			  const struct social_card *card);
+
+/* `moved`: the account a moved to (Move), itself without `moved`, as
+ * Mastodon nests it. */
+static void write_moved(struct jw *w, struct req *r, const struct account *a)
+{
+	struct account m;
+	if (!a->moved_to)
+		return;
+	if (account_get(&r->core, a->moved_to, &m) != RC_OK) {
+		if (r->core.err.rc == RC_INTERNAL)
+			jw_fail(w);
+		return;
+	}
+	m.moved_to = 0;
+	jw_key(w, "moved");
+	write_account(w, r, &m, NULL);
+}
+
 /* An account; with a card (the account asked for on its own), `rapport`. */
 static void write_account(struct jw *w, struct req *r, const struct account *a,
 			  const struct social_card *card)
@@ -164,6 +184,7 @@ static void write_account(struct jw *w, struct req *r, const struct account *a,
 	jw_raw(w, "[]");
 	jw_key(w, "fields");
 	write_fields(w, r, a->fields);
+	write_moved(w, r, a);
 	if (card) {
 		jw_key(w, "rapport");
 		jw_social_card(w, r, card);
@@ -628,6 +649,29 @@ static json_t *one_status(struct req *r, const struct status *s, bool source)
 	json_t *j = json_incref(json_array_get(arr, 0));
 	json_decref(arr);
 	return j ? j : json_null();
+}
+
+void reply_status_json(struct req *r, const struct status *s)
+{
+	struct status_list l = {(struct status *)s, 1};
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	jw_statuses(&w, r, &l, false);
+	if (!jw_ok(&w)) {
+		reply_jw(r, 200, &w); /* its 500 */
+		return;
+	}
+	size_t len;
+	char *body = jw_steal(&w, &len);
+	if (len > 2 && body[0] == '[' && body[len - 1] == ']') {
+		memmove(body, body + 1, len - 2); /* the one item of the array */
+		len -= 2;
+	} else { /* deleted meanwhile */
+		free(body);
+		body = xstrdup("null");
+		len = 4;
+	}
+	reply_json_bytes(r, 200, body, len);
 }
 
 json_t *ent_status(struct req *r, const struct status *s)

@@ -22,18 +22,32 @@ static void jw_focus(struct jw *w, const struct media *m)
 	jw_raw(w, f);
 }
 
-static void jw_attachment(struct jw *w, struct req *r, const struct media *m)
+/* A remote status's attachment is shown from its own server: url and
+ * remote_url are its address (an image is its own preview). */
+static void jw_urls(struct jw *w, struct req *r, const struct media *m)
 {
 	const struct config *cfg = r->core.cfg;
+	bool ready = m->state == MEDIA_READY, remote = m->remote_url && *m->remote_url;
+	if (remote) {
+		jw_kstr(w, "url", m->remote_url);
+		jw_kstr(w, "preview_url", !strcmp(m->kind, "image") ? m->remote_url : NULL);
+		jw_kstr(w, "remote_url", m->remote_url);
+		return;
+	}
+	jw_kstr(w, "url", ready ? media_url(&r->arena, cfg, m->file) : NULL);
+	jw_kstr(w, "preview_url",
+		ready && *m->preview ? media_url(&r->arena, cfg, m->preview) : NULL);
+	jw_knull(w, "remote_url");
+}
+
+static void jw_attachment(struct jw *w, struct req *r, const struct media *m)
+{
 	bool ready = m->state == MEDIA_READY;
 	jw_obj(w);
 	jw_kid(w, "id", m->id);
 	bool profile = !strcmp(m->kind, "avatar") || !strcmp(m->kind, "header");
 	jw_kstr(w, "type", profile ? "image" : m->kind);
-	jw_kstr(w, "url", ready ? media_url(&r->arena, cfg, m->file) : NULL);
-	jw_kstr(w, "preview_url",
-		ready && *m->preview ? media_url(&r->arena, cfg, m->preview) : NULL);
-	jw_knull(w, "remote_url");
+	jw_urls(w, r, m);
 	jw_knull(w, "preview_remote_url");
 	jw_knull(w, "text_url");
 	jw_key(w, "meta");

@@ -167,6 +167,13 @@ void extras_cache_init(size_t max_bytes, bool cards)
 	cache_cards = cards;
 }
 
+void extras_cache_stats(struct cache_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (extras_cache)
+		cache_stats(extras_cache, out);
+}
+
 void extras_cache_free(void)
 {
 	cache_free(extras_cache);

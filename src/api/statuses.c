@@ -18,7 +18,7 @@ static void reply_status(struct req *r, int64_t id)
 	struct status s;
 	if (api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
-	reply_json(r, 200, ent_status(r, &s));
+	reply_status_json(r, &s);
 }
 
 /* Edits keep a status's attachments: media_ids in an edit must name
@@ -215,7 +215,7 @@ static void act(struct req *r, enum rc (*fn)(struct core *, int64_t, int64_t, bo
 		return;
 	if (s.reblog) /* actions apply to the original, so show it */
 		s = *s.reblog;
-	reply_json(r, 200, ent_status(r, &s));
+	reply_status_json(r, &s);
 }
 
 void h_statuses_favourite(struct req *r) { act(r, status_favourite, true); }

@@ -155,6 +155,18 @@ static void cache_put(const struct snap *s)
 	pthread_mutex_unlock(&sh->mu);
 }
 
+size_t convfeed_cache_bytes(void)
+{
+	pthread_once(&once, cache_init);
+	size_t n = 0;
+	for (int i = 0; i < SHARDS; i++) {
+		pthread_mutex_lock(&shards[i].mu);
+		n += shards[i].bytes;
+		pthread_mutex_unlock(&shards[i].mu);
+	}
+	return n;
+}
+
 void convfeed_cache_free(void)
 {
 	pthread_once(&once, cache_init);

@@ -48,5 +48,7 @@ enum rc convfeed_page(struct core *c, int64_t viewer, const struct page *pg,
 
 /* Frees every snapshot (at exit; tests between stores). */
 void convfeed_cache_free(void);
+/* Bytes its snapshots hold, all viewers together. */
+size_t convfeed_cache_bytes(void);
 
 #endif

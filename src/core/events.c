@@ -49,6 +49,9 @@ static const struct event_hook updates[] = {
 	/* followed hashtags (core/discover.c): public statuses reach the
 	 * home feeds of those who follow their tags, and leave them */
 	{"followed hashtags", EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_DELETED), discover_update},
+	/* federation (federation/outbox.h): a deleted account's Delete is
+	 * queued with its tombstone, while its followers are known */
+	{"federation: account deleted", EVENT_BIT(EV_ACCOUNT_DELETED), outbox_account_deleted},
 	{NULL, 0, NULL},
 };
 
@@ -78,7 +81,7 @@ const char *events_name(enum event_type t)
 		"status.deleted", "favourite", "favourite.undo", "reblog",     "reblog.undo",
 		"follow",   "unfollow",      "follow_request", "request.answered", "follower.removed",
 		"block",    "unblock",       "mute",          "unmute",         "request.withdrawn",
-		"account.deleted",
+		"account.deleted", "poll.vote",
 	};
 	return t >= 0 && t < EV_TYPES ? names[t] : "unknown";
 }

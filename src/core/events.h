@@ -56,9 +56,12 @@
  *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
  *  EV_ACCOUNT_DELETED  the account  -                    -                  -
  *      (core/lifecycle.c) emitted with its tombstone, while its followers
- *      and statuses are still in the store: the call point where
- *      federation's delivery sends a Delete of the actor to the servers
- *      of its followers (a drain subscribed to this type).
+ *      and statuses are still in the store: federation queues the
+ *      Delete of the actor to its followers' and every known server in
+ *      that transaction (an update, federation/outbox.h), since the
+ *      purge that follows removes the follows before a drain would run.
+ *  EV_POLL_VOTE        voter      the poll's author      the poll's status  the option's index
+ *      (core/polls.c) one per option chosen.
  * A new status is one event, the most specific that fits: EV_DIRECT (a
  * direct message), else EV_REPLY (a reply to someone else), else
  * EV_MENTION (it mentions someone else), else EV_POST. Its recipients are
@@ -91,6 +94,7 @@ enum event_type {
 	EV_UNMUTE,
 	EV_REQUEST_WITHDRAWN,
 	EV_ACCOUNT_DELETED,
+	EV_POLL_VOTE,
 	EV_TYPES
 };
 

@@ -162,15 +162,9 @@ static int purge_step(struct core *c, int64_t id)
 	return 0;
 }
 
-enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char *password)
+/* Removes the tombstoned account's content for up to LIFECYCLE_REQUEST_MS. */
+static enum rc purge_for_a_while(struct core *c, int64_t account_id)
 {
-	if (check_password(c, account_id, "password", password))
-		return c->err.rc;
-	struct tombstone_tx x = {c, account_id};
-	c->err.rc = RC_OK;
-	enum store_rc st = store_tx(c->db, tombstone_fn, &x);
-	if (st != ST_OK)
-		return c->err.rc ? c->err.rc : core_store_fail(c, st);
 	int64_t until = mono_ms() + LIFECYCLE_REQUEST_MS;
 	int more;
 	while ((more = purge_step(c, account_id)) > 0 && mono_ms() < until)
@@ -184,6 +178,31 @@ enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char 
 				 "will be retried");
 	}
 	return RC_OK;
+}
+
+enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char *password)
+{
+	if (check_password(c, account_id, "password", password))
+		return c->err.rc;
+	struct tombstone_tx x = {c, account_id};
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, tombstone_fn, &x);
+	if (st != ST_OK)
+		return c->err.rc ? c->err.rc : core_store_fail(c, st);
+	return purge_for_a_while(c, account_id);
+}
+
+static enum store_rc remote_tombstone_fn(struct db *db, void *arg)
+{
+	return store_tombstone_remote(db, *(int64_t *)arg, now_ms());
+}
+
+enum rc lifecycle_remote_delete(struct core *c, int64_t account_id)
+{
+	enum store_rc st = store_tx(c->db, remote_tombstone_fn, &account_id);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	return purge_for_a_while(c, account_id);
 }
 
 enum rc lifecycle_handle_deleted(struct core *c, const char *acct, int64_t *deleted_at)

@@ -44,6 +44,12 @@ enum rc lifecycle_app_revoke(struct core *c, int64_t account_id, int64_t app_id)
  * end of every session at once, then its content for up to
  * LIFECYCLE_REQUEST_MS; what is left the worker removes. */
 enum rc lifecycle_account_delete(struct core *c, int64_t account_id, const char *password);
+/* Removes a remote account its server deleted, as a deleted local one
+ * (its statuses, then its row with its follows, favourites and
+ * notifications, others' counts corrected), for up to
+ * LIFECYCLE_REQUEST_MS; what is left the worker removes. Applying it
+ * again is harmless. */
+enum rc lifecycle_remote_delete(struct core *c, int64_t account_id);
 /* Whether acct ("name", "@name" or "name@this.domain") is the handle of a
  * deleted local account (*deleted_at its time, ms; 0 when not). */
 enum rc lifecycle_handle_deleted(struct core *c, const char *acct, int64_t *deleted_at);

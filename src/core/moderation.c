@@ -3,8 +3,10 @@
 #include "core/moderation.h"
 
 #include "core/events.h"
+#include "core/relationships.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "federation/outbox.h"
 #include "store/accounts.h"
 #include "store/health.h"
 #include "store/rel.h"
@@ -272,6 +274,22 @@ static enum rc report_validate(struct core *c, int64_t reporter, const struct ne
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
+struct report_tx {
+	struct core *c;
+	const struct report *r;
+};
+
+/* The report and, when it is to be forwarded, the Flag to the reported
+ * account's server (queued in the same transaction). */
+static enum store_rc report_insert_fn(struct db *db, void *arg)
+{
+	struct report_tx *x = arg;
+	enum store_rc st = store_report_insert(db, x->r);
+	if (st == ST_OK && x->r->forward && report_forward_hook(x->c, db, x->r))
+		return ST_ERROR;
+	return st;
+}
+
 enum rc report_create(struct core *c, int64_t reporter, const struct new_report *in,
 		      struct report *out)
 {
@@ -290,20 +308,12 @@ enum rc report_create(struct core *c, int64_t reporter, const struct new_report 
 	json_decref(rids);
 	if (rc)
 		return rc;
-	enum store_rc st = store_report_insert(c->db, out);
+	struct report_tx x = {c, out};
+	c->err.rc = RC_OK;
+	enum store_rc st = store_tx(c->db, report_insert_fn, &x);
 	if (st != ST_OK)
-		return core_store_fail(c, st);
-	if (out->forward)
-		report_forward_hook(c, out);
+		return c->err.rc ? c->err.rc : core_store_fail(c, st);
 	return RC_OK;
-}
-
-void report_forward_hook(struct core *c, const struct report *r)
-{
-	/* The report keeps `forward`; delivering a Flag activity to the
-	 * reported account's server belongs to federation delivery. */
-	(void)c;
-	(void)r;
 }
 
 enum rc report_get(struct core *c, int64_t id, struct report *out)
@@ -381,7 +391,11 @@ static enum store_rc act_apply(struct db *db, struct act_ctx *x, int64_t now)
 		return store_user_set_disabled(db, x->target, true);
 	if (!strcmp(t, "suspend")) {
 		enum store_rc st = store_mod_set_time(db, x->target, "suspended_at", now);
-		return st == ST_OK ? store_feed_remove_everywhere(db, x->target) : st;
+		if (st == ST_OK)
+			st = store_feed_remove_everywhere(db, x->target);
+		if (st == ST_OK && outbox_actor_update(x->c, db, x->target, true))
+			st = ST_ERROR;
+		return st;
 	}
 	return ST_OK; /* none: a warning only */
 }
@@ -505,6 +519,35 @@ static bool action_valid(const char *t)
 	       !strcmp(t, "silence") || !strcmp(t, "suspend");
 }
 
+#define SEVER_PAGE 200
+
+/* A suspended remote account stops following anyone here, and its server
+ * hears a Reject of each follow (the event's delivery), as Mastodon's
+ * SuspendAccountService#reject_remote_follows! does: that server goes on
+ * serving the account, which must not keep receiving what it followed.
+ * Not undone by unsuspending. Nothing for a local account. */
+static enum rc sever_remote_follows(struct core *c, int64_t target)
+{
+	struct account a;
+	enum store_rc st = store_account_get(c->db, c->arena, target, &a);
+	if (st != ST_OK || !*a.domain)
+		return st == ST_OK ? RC_OK : core_store_fail(c, st);
+	struct page pg = {.limit = SEVER_PAGE};
+	struct account_list l;
+	do {
+		st = store_following(c->db, c->arena, 0, target, &pg, &l);
+		if (st != ST_OK)
+			return core_store_fail(c, st);
+		for (int i = 0; i < l.n; i++)
+			if (!*l.items[i].domain && rel_remove_follower(c, l.items[i].id, target) &&
+			    c->err.rc == RC_INTERNAL)
+				return RC_INTERNAL;
+		if (l.n)
+			pg.max_id = l.cursor[l.n - 1];
+	} while (l.n == SEVER_PAGE);
+	return RC_OK;
+}
+
 enum rc moderation_warnings(struct core *c, int64_t viewer, int64_t id,
 			    struct account_warning **out, int *n)
 {
@@ -520,7 +563,9 @@ enum rc moderation_act(struct core *c, int64_t actor, int64_t target, const stru
 				 "Validation failed: type must be none, sensitive, disable, silence "
 				 "or suspend");
 	struct act_ctx x = {.c = c, .actor = actor, .target = target, .a = a};
-	return act_run(c, &x, act_tx);
+	if (act_run(c, &x, act_tx))
+		return c->err.rc;
+	return strcmp(a->type, "suspend") ? RC_OK : sever_remote_follows(c, target);
 }
 
 static enum store_rc undo_apply(struct db *db, struct act_ctx *x)
@@ -540,6 +585,8 @@ static enum store_rc undo_apply(struct db *db, struct act_ctx *x)
 	for (int i = 0; st == ST_OK && i < x->nrefill; i++)
 		st = store_feed_backfill(db, x->refill[i], x->target, x->refill_reblogs[i],
 					 FOLLOW_REFILL);
+	if (st == ST_OK && outbox_actor_update(x->c, db, x->target, false))
+		st = ST_ERROR;
 	return st;
 }
 

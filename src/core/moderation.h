@@ -79,10 +79,10 @@ struct new_report {
  * to the reporter, rules must exist (422 otherwise). */
 enum rc report_create(struct core *c, int64_t reporter, const struct new_report *in,
 		      struct report *out);
-/* The hook where a report on a remote account is forwarded to its server
- * (federation delivery calls in here once it exists; today it records
- * nothing beyond the report's `forward`). */
-void report_forward_hook(struct core *c, const struct report *r);
+/* Forwards report r (its `forward` set) in the transaction on db that
+ * stores it: when the reported account is remote, a Flag goes to its
+ * server (federation/outbox.c). RC_OK, or RC_INTERNAL with c->err set. */
+enum rc report_forward_hook(struct core *c, struct db *db, const struct report *r);
 
 /* Admin side; every one needs PERM_MANAGE_REPORTS and is audited. */
 enum rc report_get(struct core *c, int64_t id, struct report *out);
@@ -137,6 +137,12 @@ enum rc audit_list(struct core *c, const struct page *pg, struct audit_list *out
 enum rc admin_block_save(struct core *c, int64_t actor, struct admin_block *b);
 enum rc admin_block_delete(struct core *c, int64_t actor, int kind, int64_t id);
 enum rc admin_block_get(struct core *c, int kind, int64_t id, struct admin_block *out);
+/* The command line's `rapport domain` (actor 0): sets the domain block
+ * of domain (canonical, as federation compares it) to severity
+ * ("suspend", "silence"), or removes it (NULL; none is no error). The
+ * same table, checks and audit log as the admin API's. */
+enum rc admin_domain_rule(struct core *c, int64_t actor, const char *domain,
+			  const char *severity);
 enum rc admin_blocks_list(struct core *c, int kind, struct admin_block_list *out);
 
 /* ---- rules and settings ---- */

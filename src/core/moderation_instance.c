@@ -22,14 +22,19 @@
 static const char *const block_names[] = {"domain_block", "domain_allow", "email_domain_block",
 					  "ip_block"};
 
-/* A domain name in lower case: letters, digits, '-', '.' and '*.' prefix. */
-static const char *domain_norm(struct core *c, const char *s)
+/* A domain name in lower case: letters, digits, '-', '.' and '*.' prefix;
+ * with `port`, a ":PORT" suffix too (the test mode's remote domains). */
+static const char *domain_norm(struct core *c, const char *s, bool port)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (!n || n > DOMAIN_MAX)
 		return NULL;
 	char *d = arena_strdup(c->arena, s);
-	for (char *p = d; *p; p++) {
+	char *colon = port ? strchr(d, ':') : NULL;
+	if (colon && (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+		      colon == d))
+		return NULL;
+	for (char *p = d; *p && p != colon; p++) {
 		*p = (char)tolower((unsigned char)*p);
 		bool ok = isalnum((unsigned char)*p) || *p == '-' || *p == '.' ||
 			  (*p == '*' && p == d && p[1] == '.');
@@ -68,8 +73,15 @@ static enum rc block_check(struct core *c, struct admin_block *b)
 		if (!ip_valid(b->value))
 			return core_fail(c, RC_INVALID, "ip",
 					 "Validation failed: ip must be an address or a CIDR block");
-	} else if (!(b->value = domain_norm(c, b->value))) {
-		return core_fail(c, RC_INVALID, "domain", "Validation failed: domain is invalid");
+	} else {
+		bool fed = b->kind == BLOCK_DOMAIN || b->kind == BLOCK_DOMAIN_ALLOW;
+		if (!(b->value = domain_norm(c, b->value, fed)))
+			return core_fail(c, RC_INVALID, "domain",
+					 "Validation failed: domain is invalid");
+		/* a rule of a domain covers its subdomains (federation reads
+		 * it so), so "*.example" is "example", as Mastodon stores it */
+		if (fed && str_has_prefix(b->value, "*.") && b->value[2])
+			b->value += 2;
 	}
 	if (!b->severity)
 		b->severity = b->kind == BLOCK_DOMAIN ? "silence" : b->kind == BLOCK_IP
@@ -129,6 +141,21 @@ enum rc admin_block_delete(struct core *c, int64_t actor, int kind, int64_t id)
 	struct block_ctx x = {&b, actor, false, true};
 	enum store_rc st = store_tx(c->db, block_tx, &x);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc admin_domain_rule(struct core *c, int64_t actor, const char *domain,
+			  const char *severity)
+{
+	struct admin_block b;
+	enum store_rc st = store_block_by_value(c->db, c->arena, BLOCK_DOMAIN, domain, &b);
+	if (st != ST_OK && st != ST_NOT_FOUND)
+		return core_store_fail(c, st);
+	if (!severity)
+		return st == ST_OK ? admin_block_delete(c, actor, BLOCK_DOMAIN, b.id) : RC_OK;
+	if (st == ST_NOT_FOUND)
+		b = (struct admin_block){.kind = BLOCK_DOMAIN, .value = domain};
+	b.severity = severity;
+	return admin_block_save(c, actor, &b);
 }
 
 enum rc admin_block_get(struct core *c, int kind, int64_t id, struct admin_block *out)
@@ -322,7 +349,7 @@ static enum rc email_blocked(struct core *c, const char *email)
 	/* The domain and each parent domain: a block of example.com covers
 	 * mail.example.com. */
 	for (const char *d = at + 1; d && *d; d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL) {
-		const char *norm = domain_norm(c, d);
+		const char *norm = domain_norm(c, d, false);
 		bool found = false;
 		enum store_rc st = norm ? store_block_has(c->db, BLOCK_EMAIL_DOMAIN, norm, &found)
 					: ST_OK;

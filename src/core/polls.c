@@ -1,7 +1,9 @@
 /* polls.c - polls: rules, votes and endings (see polls.h). */
 #include "core/polls.h"
+#include "core/events.h"
 #include "core/statuses.h"
 #include "core/text.h"
+#include "store/accounts.h"
 #include "store/social.h"
 #include "util/util.h"
 
@@ -207,6 +209,12 @@ static enum store_rc vote_fn(struct db *db, void *arg)
 			  "Validation failed: You have already voted on this poll");
 		return ST_ERROR;
 	}
+	/* federation sends a vote on another server's poll there, one
+	 * choice per event (Mastodon sends a Note per choice) */
+	for (int i = 0; st == ST_OK && i < p->noptions; i++)
+		if ((set & (UINT64_C(1) << i)) && events_act(c, db, EV_POLL_VOTE, x->viewer,
+							    p->account_id, p->status_id, i, 0))
+			return ST_ERROR;
 	return st;
 }
 
@@ -223,6 +231,53 @@ enum rc poll_vote(struct core *c, int64_t viewer, int64_t id, const int64_t *cho
 	if (st != ST_OK)
 		return c->err.rc ? c->err.rc : core_store_fail(c, st);
 	return poll_get(c, viewer, id, out);
+}
+
+struct remote_set_tx {
+	struct core *c;
+	const struct poll *p;
+};
+
+static enum store_rc remote_set_fn(struct db *db, void *arg)
+{
+	struct remote_set_tx *x = arg;
+	return store_poll_remote_set(db, x->c->arena, x->p);
+}
+
+enum rc poll_remote_set(struct core *c, const struct poll *p)
+{
+	struct remote_set_tx x = {c, p};
+	enum store_rc st = store_tx(c->db, remote_set_fn, &x);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+struct remote_vote_tx {
+	struct core *c;
+	int64_t voter, status_id;
+	const char *name;
+};
+
+/* The poll is read in the vote's transaction, as for a local vote. */
+static enum store_rc remote_vote_fn(struct db *db, void *arg)
+{
+	struct remote_vote_tx *x = arg;
+	struct poll p;
+	enum store_rc st = store_poll_get(db, x->c->arena, x->status_id, true, 0, &p);
+	if (st != ST_OK || poll_expired(&p))
+		return st == ST_NOT_FOUND ? ST_OK : st;
+	for (int i = 0; i < p.noptions; i++)
+		if (!strcmp(p.titles[i], x->name)) {
+			st = store_poll_vote_one(db, &p, x->voter, i, now_ms());
+			return st == ST_CONFLICT ? ST_OK : st;
+		}
+	return ST_OK;
+}
+
+enum rc poll_vote_remote(struct core *c, int64_t voter, int64_t status_id, const char *name)
+{
+	struct remote_vote_tx x = {c, voter, status_id, name};
+	enum store_rc st = store_tx(c->db, remote_vote_fn, &x);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct poll *poll,
@@ -250,8 +305,12 @@ struct end_tx {
 
 /* The author's own notification: notify() never tells people of their own
  * acts, but the end of one's poll is news. */
-static enum store_rc tell_author(struct db *db, const struct poll *p)
+static enum store_rc tell_author(struct core *c, struct db *db, const struct poll *p)
 {
+	struct account a;
+	enum store_rc st = store_account_get(db, c->arena, p->account_id, &a);
+	if (st != ST_OK || *a.domain) /* another server's poll: its server tells its author */
+		return st == ST_NOT_FOUND ? ST_OK : st;
 	struct notification n = {.id = id_new(), .account_id = p->account_id,
 				 .from_account_id = p->account_id, .type = "poll",
 				 .status_id = p->status_id, .created_at = now_ms()};
@@ -276,7 +335,7 @@ static enum store_rc end_fn(struct db *db, void *arg)
 		return st;
 	if (n == POLL_NOTIFY_SLICE)
 		return store_poll_progress(db, p.id, ids[n - 1], false);
-	st = tell_author(db, &p);
+	st = tell_author(x->c, db, &p);
 	return st == ST_OK ? store_poll_progress(db, p.id, p.notified_upto, true) : st;
 }
 

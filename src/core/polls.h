@@ -48,6 +48,16 @@ enum rc poll_get(struct core *c, int64_t viewer, int64_t id, struct poll *out);
 enum rc poll_vote(struct core *c, int64_t viewer, int64_t id, const int64_t *choices, int n,
 		  struct poll *out);
 
+/* A remote status's poll as its server describes it now (Update of a
+ * Question: counts, expiry; new options start it afresh). */
+enum rc poll_remote_set(struct core *c, const struct poll *p);
+/* A vote from another server (Mastodon's: a Note named after the option,
+ * replying to the poll's status): voter's vote for the option titled name
+ * of status_id's poll, counted once per option (one option unless the
+ * poll is multiple); on an ended poll, an unknown option, or a status
+ * without a poll, nothing changes (RC_OK). */
+enum rc poll_vote_remote(struct core *c, int64_t voter, int64_t status_id, const char *name);
+
 /* The poll and the preview card a status shows (see store_status_extras). */
 enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct poll *poll,
 		      bool *found_poll, struct preview_card *card, enum card_state *state);

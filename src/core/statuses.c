@@ -161,6 +161,7 @@ struct create_tx {
 	enum rc rc;
 	const struct new_status *in;
 	const struct new_poll *poll;
+	const struct remote_extras *rx; /* a remote status's attachments and poll */
 };
 
 static int cmp_i64(const void *a, const void *b)
@@ -228,6 +229,29 @@ static enum store_rc index_text(struct db *db, const struct status *s,
 }
 
 /* The status and everything that goes with it. */
+/* A remote status's attachments and poll, in its creation's transaction. */
+static enum store_rc remote_extras_write(struct db *db, struct arena *ar, const struct status *s,
+					 const struct remote_extras *rx)
+{
+	enum store_rc st = ST_OK;
+	for (int i = 0; i < rx->nmedia && st == ST_OK; i++) {
+		struct media m = rx->media[i];
+		m.account_id = s->account_id;
+		m.status_id = s->id;
+		m.position = i;
+		m.created_at = s->created_at;
+		st = store_media_insert_remote(db, &m);
+	}
+	if (st == ST_OK && rx->poll) {
+		struct poll p = *rx->poll;
+		p.status_id = s->id;
+		p.account_id = s->account_id;
+		p.created_at = s->created_at;
+		st = store_poll_remote_set(db, ar, &p);
+	}
+	return st;
+}
+
 static enum store_rc create_rows(struct db *db, struct create_tx *x)
 {
 	struct core *c = x->c;
@@ -237,6 +261,8 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	if (st == ST_OK && x->in && x->in->nmedia &&
 	    media_attach(c, db, s->account_id, s->id, x->in->media_ids, x->in->nmedia))
 		return tx_fail(x, c->err.rc);
+	if (st == ST_OK && x->rx)
+		st = remote_extras_write(db, c->arena, s, x->rx);
 	if (st == ST_OK)
 		st = index_text(db, s, x->f);
 	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
@@ -424,12 +450,13 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	return RC_OK;
 }
 
-enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f)
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f,
+			     const struct remote_extras *rx)
 {
 	s->mentions = mentions_json(c, f);
 	s->tags = tags_json(c, f);
 	s->local = false;
-	struct create_tx x = {c, s, f, NULL, 0, RC_OK};
+	struct create_tx x = {c, s, f, NULL, 0, RC_OK, .rx = rx};
 	c->err.rc = RC_OK;
 	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st == ST_CONFLICT)

@@ -46,7 +46,19 @@ enum rc status_draft(struct core *c, int64_t author, const struct new_status *in
  * lowercased; f->html unused). RC_INVALID when a status with its uri
  * exists. */
 struct text_formatted;
-enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f);
+struct media;
+struct poll;
+/* What a status from another server carries besides its text: its
+ * attachments (each with its id and remote_url; account, status,
+ * position and time are set here) and a Question's poll (options and
+ * counts as its server gave them; its id set). */
+struct remote_extras {
+	const struct media *media;
+	int nmedia;
+	const struct poll *poll; /* NULL: none */
+};
+enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f,
+			     const struct remote_extras *rx);
 /* An edit received from another server of author's status id: now holds
  * the new text, content, spoiler_text, sensitive, language and edited_at
  * (the remote `updated`), f its mentions and tags. Applied, through the

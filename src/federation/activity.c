@@ -4,6 +4,7 @@
 #include "federation/actor.h"
 #include "federation/audience.h"
 #include "store/accounts.h"
+#include "store/polls.h"
 #include "store/statuses.h"
 #include "util/util.h"
 
@@ -116,6 +117,34 @@ static json_t *nullable(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+/* A status with a poll is a Question (Mastodon's NoteSerializer): its
+ * options as oneOf or anyOf Notes with their counts, endTime, closed once
+ * it ended, votersCount. */
+static enum rc question(struct core *c, const struct status *s, json_t *j)
+{
+	struct poll p;
+	enum store_rc st = store_poll_get(c->db, c->arena, s->id, true, 0, &p);
+	if (st == ST_NOT_FOUND)
+		return RC_OK;
+	if (st != ST_OK)
+		return RC_INTERNAL;
+	json_t *opts = json_array();
+	for (int i = 0; i < p.noptions; i++)
+		json_array_append_new(opts, json_pack("{s:s, s:s, s:{s:s, s:I}}", "type", "Note",
+						      "name", p.titles[i], "replies", "type",
+						      "Collection", "totalItems",
+						      (json_int_t)p.counts[i]));
+	json_object_set_new(j, "type", json_string("Question"));
+	json_object_set_new(j, p.multiple ? "anyOf" : "oneOf", opts);
+	json_object_set_new(j, "endTime", json_string(iso(c, p.expires_at)));
+	if (now_ms() >= p.expires_at)
+		json_object_set_new(j, "closed", json_string(iso(c, p.expires_at)));
+	json_object_set_new(j, "votersCount", json_integer((json_int_t)p.voters_count));
+	json_object_set_new(json_array_get(json_object_get(j, "@context"), 1), "votersCount",
+			    json_string("toot:votersCount"));
+	return RC_OK;
+}
+
 enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 {
 	const char *actor = account_uri(c, &s->account), *reply_to, **men;
@@ -150,6 +179,10 @@ enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 				    json_pack("{s:s}", s->language, s->content ? s->content : ""));
 	if (j && s->edited_at)
 		json_object_set_new(j, "updated", json_string(iso(c, s->edited_at)));
+	if (j && question(c, s, j) != RC_OK) {
+		json_decref(j);
+		return RC_INTERNAL;
+	}
 	*out = j;
 	return j ? RC_OK : RC_INTERNAL;
 }
@@ -183,6 +216,29 @@ json_t *ap_delete(struct core *c, const char *actor, const char *followers,
 			 AP_CONTEXT, "id", arena_printf(c->arena, "%s#delete", status_uri),
 			 "type", "Delete", "actor", actor, "to", AS_PUBLIC, "cc", followers,
 			 "object", "id", status_uri, "type", "Tombstone", "atomUri", status_uri);
+}
+
+json_t *ap_delete_actor(struct core *c, const char *actor)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:[s], s:s}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s#delete", actor), "type", "Delete", "actor",
+			 actor, "to", AS_PUBLIC, "object", actor);
+}
+
+json_t *ap_flag(struct core *c, int64_t report_id, const char *content, json_t *object)
+{
+	const char *base = c->cfg->base_url;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s/reports/%lld", base, (long long)report_id),
+			 "type", "Flag", "actor", arena_printf(c->arena, "%s/actor", base),
+			 "content", content, "object", object);
+}
+
+json_t *ap_update_actor(struct core *c, const char *actor, int64_t at, json_t *person)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:[s], s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(c->arena, "%s#updates/%lld", actor, (long long)at), "type",
+			 "Update", "actor", actor, "to", AS_PUBLIC, "object", person);
 }
 
 json_t *ap_announce(struct core *c, const char *actor, const char *followers,

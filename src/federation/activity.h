@@ -4,13 +4,15 @@
  * Ids are derived, never stored, so an Undo names exactly what it undoes:
  *   Create          STATUS/activity          (STATUS = the Note's id)
  *   Update          STATUS#updates/EDITED_AT
- *   Delete          STATUS#delete
+ *   Delete          STATUS#delete (ACTOR#delete: the account is deleted)
  *   Announce        REBLOG/activity          (REBLOG = the reblog's status id)
  *   Like            ACTOR#likes/STATUS_ID
  *   Follow          ACTOR#follows/TARGET_ID
  *   Block           ACTOR#blocks/TARGET_ID
  *   Accept, Reject  ACTOR#accepts/follows/FOLLOWER_ID, ...#rejects/...
  *   Undo            THE_UNDONE/undo
+ *   Flag            BASE/reports/REPORT_ID   (by the instance actor)
+ *   Update (actor)  ACTOR#updates/MS
  * An Undo embeds what it undoes (Mastodon resolves an Undo(Like) only
  * when the Like is embedded). Every builder returns a new reference, or
  * NULL when out of memory; strings come from c->arena. */
@@ -43,6 +45,17 @@ json_t *ap_wrap(const char *type, const char *id, const char *actor, json_t *obj
  * followers (the status is gone: its audience is not known any more). */
 json_t *ap_delete(struct core *c, const char *actor, const char *followers,
 		  const char *status_uri);
+/* Delete of the actor itself (a deleted account), as Mastodon's
+ * DeleteActorSerializer: id ACTOR#delete, to the public. */
+json_t *ap_delete_actor(struct core *c, const char *actor);
+/* Flag of report_id (id BASE/reports/ID) by the instance actor: object
+ * (its reference is taken) the reported account's id and statuses' ids,
+ * content the report's comment (Mastodon's FlagSerializer). */
+json_t *ap_flag(struct core *c, int64_t report_id, const char *content, json_t *object);
+/* Update of the actor itself (person, its reference taken: federation/
+ * actor.h's ap_person) at time at (ms), to the public (Mastodon's
+ * UpdateSerializer; id ACTOR#updates/AT). */
+json_t *ap_update_actor(struct core *c, const char *actor, int64_t at, json_t *person);
 /* Announce of object_uri (by object_author) as reblog id reblog_uri. */
 json_t *ap_announce(struct core *c, const char *actor, const char *followers,
 		    const char *reblog_uri, const char *object_uri, const char *object_author);

@@ -4,6 +4,7 @@
 #include "core/accounts.h"
 #include "core/keys.h"
 #include "core/lifecycle.h"
+#include "core/moderation.h"
 #include "core/text.h"
 #include "core/timeline.h"
 #include "http/accept.h"
@@ -38,10 +39,10 @@ static json_t *context(void)
 			 "https://purl.archive.org/socialweb/webfinger#webfinger");
 }
 
-static json_t *public_key(struct req *r, const char *id, const char *pem)
+static json_t *public_key(struct arena *ar, const char *id, const char *pem)
 {
-	return json_pack("{s:s, s:s, s:s}", "id", arena_printf(&r->arena, "%s#main-key", id),
-			 "owner", id, "publicKeyPem", pem);
+	return json_pack("{s:s, s:s, s:s}", "id", arena_printf(ar, "%s#main-key", id), "owner", id,
+			 "publicKeyPem", pem);
 }
 
 static bool is_url(const char *v)
@@ -51,7 +52,7 @@ static bool is_url(const char *v)
 }
 
 /* Profile fields as PropertyValue; a value that is a link becomes one. */
-static json_t *attachments(struct req *r, const char *stored)
+static json_t *attachments(struct arena *ar, const char *stored)
 {
 	json_t *arr = json_loads(stored ? stored : "[]", 0, NULL), *f, *out = json_array();
 	size_t i;
@@ -61,8 +62,8 @@ static json_t *attachments(struct req *r, const char *stored)
 		const char *v = json_string_value(json_object_get(f, "value"));
 		if (!n || !v)
 			continue;
-		const char *e = text_escape(&r->arena, v);
-		const char *html = is_url(v) ? arena_printf(&r->arena,
+		const char *e = text_escape(ar, v);
+		const char *html = is_url(v) ? arena_printf(ar,
 							    "<a href=\"%s\" rel=\"me nofollow "
 							    "noopener noreferrer\" target=\"_blank\">"
 							    "%s</a>",
@@ -81,28 +82,33 @@ static void add_image(json_t *j, const char *key, const char *url)
 		json_object_set_new(j, key, json_pack("{s:s, s:s}", "type", "Image", "url", url));
 }
 
-static json_t *person(struct req *r, const struct account *a, const char *pem)
+json_t *ap_person(struct core *c, const struct account *a, const char *pem, bool suspended)
 {
-	const char *id = account_uri(&r->core, a), *base = r->core.cfg->base_url;
+	struct arena *ar = c->arena;
+	const char *id = account_uri(c, a), *base = c->cfg->base_url;
 	char published[32];
 	time_format(a->created_at, published, sizeof published);
+	/* suspended: what Mastodon's ActorSerializer keeps of one */
+	const char *name = suspended ? a->username : a->display_name ? a->display_name : "";
+	const char *note = suspended || !a->note_html ? "" : a->note_html;
 	json_t *j = json_pack(
 		"{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b,"
 		" s:s, s:s, s:o, s:o, s:{s:s}, s:[]}",
 		"@context", context(), "id", id, "type", a->bot ? "Service" : "Person",
-		"following", arena_printf(&r->arena, "%s/following", id), "followers",
-		arena_printf(&r->arena, "%s/followers", id), "inbox",
-		arena_printf(&r->arena, "%s/inbox", id), "outbox",
-		arena_printf(&r->arena, "%s/outbox", id), "featured",
-		arena_printf(&r->arena, "%s/collections/featured", id), "preferredUsername",
-		a->username, "name", a->display_name ? a->display_name : "", "summary",
-		a->note_html ? a->note_html : "", "url", account_url(&r->core, a),
-		"manuallyApprovesFollowers", a->locked, "discoverable", a->discoverable,
-		"indexable", 0, "published", published, "webfinger",
-		arena_printf(&r->arena, "%s@%s", a->username, r->core.cfg->domain), "publicKey",
-		public_key(r, id, pem), "attachment", attachments(r, a->fields), "endpoints",
-		"sharedInbox", arena_printf(&r->arena, "%s/inbox", base), "tag");
-	if (j) {
+		"following", arena_printf(ar, "%s/following", id), "followers",
+		arena_printf(ar, "%s/followers", id), "inbox", arena_printf(ar, "%s/inbox", id),
+		"outbox", arena_printf(ar, "%s/outbox", id), "featured",
+		arena_printf(ar, "%s/collections/featured", id), "preferredUsername", a->username,
+		"name", name, "summary", note, "url", account_url(c, a),
+		"manuallyApprovesFollowers", a->locked && !suspended, "discoverable",
+		a->discoverable && !suspended, "indexable", 0, "published", published, "webfinger",
+		arena_printf(ar, "%s@%s", a->username, c->cfg->domain), "publicKey",
+		public_key(ar, id, pem), "attachment",
+		attachments(ar, suspended ? "[]" : a->fields), "endpoints", "sharedInbox",
+		arena_printf(ar, "%s/inbox", base), "tag");
+	if (j && suspended) {
+		json_object_set_new(j, "suspended", json_true());
+	} else if (j) {
 		add_image(j, "icon", a->avatar);
 		add_image(j, "image", a->header);
 	}
@@ -112,11 +118,13 @@ static json_t *person(struct req *r, const struct account *a, const char *pem)
 void ap_reply_actor(struct req *r, const struct account *a)
 {
 	const char *pem;
-	if (key_public(&r->core, a->id, &pem) != RC_OK) {
+	bool suspended;
+	if (key_public(&r->core, a->id, &pem) != RC_OK ||
+	    moderation_suspended(&r->core, a->id, &suspended) != RC_OK) {
 		reply_core_error(r);
 		return;
 	}
-	reply_ap(r, person(r, a, pem));
+	reply_ap(r, ap_person(&r->core, a, pem, suspended));
 }
 
 void ap_reply_tombstone(struct req *r, const char *name, int64_t deleted_at)
@@ -194,7 +202,7 @@ void h_ap_instance_actor(struct req *r)
 			      arena_printf(&r->arena, "%s/inbox", id), "outbox",
 			      arena_printf(&r->arena, "%s/outbox", id), "preferredUsername",
 			      cfg->domain, "url", cfg->base_url, "manuallyApprovesFollowers", 1,
-			      "publicKey", public_key(r, id, pem), "endpoints", "sharedInbox",
+			      "publicKey", public_key(&r->arena, id, pem), "endpoints", "sharedInbox",
 			      arena_printf(&r->arena, "%s/inbox", cfg->base_url)));
 }
 

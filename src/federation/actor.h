@@ -13,6 +13,10 @@
 #define RAPPORT_FEDERATION_ACTOR_H
 
 #include "http/http.h"
+#include "core/core.h"
+
+#include <jansson.h>
+#include <stdbool.h>
 #include "store/store.h"
 
 #define AP_CONTEXT "https://www.w3.org/ns/activitystreams"
@@ -43,6 +47,11 @@ void ap_outbox_page(struct req *r, const struct account *a);
  * made if it has none); 500 JSON if the store fails. For /@name when the
  * client asks for ActivityPub. */
 void ap_reply_actor(struct req *r, const struct account *a);
+/* The Person document of local account a with public key pem, in
+ * c->arena; suspended: what Mastodon serves of a suspended account
+ * (`suspended: true`, no name but the username, no summary, fields or
+ * images, neither locked nor discoverable). NULL when out of memory. */
+json_t *ap_person(struct core *c, const struct account *a, const char *pem, bool suspended);
 /* 410 with the Tombstone of the deleted local account once named name
  * (formerType Person, deleted at deleted_at ms), as Mastodon answers. */
 void ap_reply_tombstone(struct req *r, const char *name, int64_t deleted_at);

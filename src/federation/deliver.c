@@ -5,12 +5,14 @@
 #include "federation/outbox.h"
 #include "store/accounts.h"
 #include "store/deliver.h"
+#include "store/keys.h"
 #include "util/fetch.h"
 #include "util/log.h"
 #include "util/rsa.h"
 #include "util/util.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <openssl/sha.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -181,15 +183,37 @@ static void job_free(struct job *j)
 	free(j);
 }
 
-static const char *key_id_of(struct core *c, int64_t actor_id)
+/* The keyId of a deleted account (its row is gone, its key kept for
+ * these deliveries: federation/outbox.h): its id is the activity's
+ * actor, one of ours. NULL when it is not, or the key is gone too. */
+static const char *gone_key_id(struct core *c, const struct job *j)
 {
+	const char *pem, *id = NULL;
+	if (store_key_public(c->db, c->arena, j->actor_id, &pem) != ST_OK)
+		return NULL;
+	json_t *b = json_loads(j->body, 0, NULL);
+	const char *actor = json_string_value(json_object_get(b, "actor"));
+	const char *base = c->cfg->base_url;
+	if (actor && str_has_prefix(actor, base) && str_has_prefix(actor + strlen(base), "/users/"))
+		id = arena_printf(c->arena, "%s#main-key", actor);
+	json_decref(b);
+	return id;
+}
+
+static const char *key_id_of(struct core *c, const struct job *j)
+{
+	int64_t actor_id = j->actor_id;
 	if (actor_id == w.actor_id)
 		return w.key_id;
 	struct account a;
+	const char *gone = NULL;
+	enum store_rc st = ST_NOT_FOUND;
 	if (actor_id == KEYS_INSTANCE_ACTOR)
 		snprintf(w.key_id, sizeof w.key_id, "%s/actor#main-key", c->cfg->base_url);
-	else if (store_account_get(c->db, c->arena, actor_id, &a) == ST_OK && !*a.domain)
+	else if ((st = store_account_get(c->db, c->arena, actor_id, &a)) == ST_OK && !*a.domain)
 		snprintf(w.key_id, sizeof w.key_id, "%s#main-key", account_uri(c, &a));
+	else if (st == ST_NOT_FOUND && (gone = gone_key_id(c, j)))
+		snprintf(w.key_id, sizeof w.key_id, "%s", gone);
 	else
 		return NULL;
 	w.actor_id = actor_id;
@@ -206,19 +230,17 @@ static struct curl_slist *header(struct curl_slist *l, const char *name, const c
 /* The headers of j's POST, signed by its actor in the form its host wants. */
 static int sign_job(struct core *c, struct job *j)
 {
-	const char *key_id = key_id_of(c, j->actor_id);
+	const char *key_id = key_id_of(c, j);
 	const char *target = strchr(strstr(j->inbox, "://") + 3, '/');
 	if (w.ks.key && w.ks.account_id != j->actor_id)
 		key_session_close(&w.ks);
-	if (!w.ks.key && key_session_open(c, j->actor_id, &w.ks) != RC_OK)
+	if (!key_id || (!w.ks.key && key_session_open(c, j->actor_id, &w.ks) != RC_OK))
 		return -1;
 	int64_t now = now_ms() / 1000;
 	size_t n = strlen(j->body);
 	struct curl_slist *l = curl_slist_append(NULL, "Content-Type: " AP_POST_TYPE);
 	l = header(l, "Host", j->host);
 	l = header(l, "Expect", "");
-	if (!key_id)
-		goto fail;
 	if (j->rfc9421) {
 		struct sig9421_headers h;
 		if (deliver_sign_rfc9421(j->inbox, j->body, n, key_id, now, key_session_sign,
@@ -579,9 +601,19 @@ void deliver_forget(void)
 	w.actor_id = -1;
 }
 
+static enum store_rc revive_fn(struct db *db, void *arg)
+{
+	return store_host_success(db, arg);
+}
+
 enum rc deliver_host_revive(struct core *c, const char *host)
 {
-	return store_host_success(c->db, host) == ST_OK ? RC_OK : RC_INTERNAL;
+	bool failing;
+	/* a read first: a healthy host's requests write nothing */
+	if (store_host_failing(c->db, host, &failing) != ST_OK ||
+	    (failing && store_tx(c->db, revive_fn, (void *)host) != ST_OK))
+		return RC_INTERNAL;
+	return RC_OK;
 }
 
 static struct {

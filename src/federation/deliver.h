@@ -59,7 +59,8 @@ int deliver_run(struct core *c, int timeout_ms);
 /* Forgets what the worker learnt of hosts and signers (tests). */
 void deliver_forget(void);
 
-/* Clears host's failures (a signed request from it arrived). */
+/* Clears host's failures, if it has any (a signed request from it
+ * arrived); host as deliveries name it (outbox_url_host). */
 enum rc deliver_host_revive(struct core *c, const char *host);
 
 /* The delay before attempt `attempts` + 1 (attempts >= 1 made), ms:

@@ -2,9 +2,11 @@
  * inbox_apply (inbox_apply.c). See inbox.h. */
 #include "federation/inbox.h"
 #include "core/accounts.h"
+#include "federation/deliver.h"
 #include "federation/inbox_internal.h"
+#include "federation/outbox.h"
 #include "federation/remote.h"
-#include "federation/signature.h"
+#include "federation/signed.h"
 #include "store/federation.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -13,48 +15,10 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#define INBOX_HEADERS_MAX 64
 /* Received ids are kept past the signature window (Date up to 65 min
  * old), so no replay that could still verify finds its id gone. */
 #define INBOX_SEEN_MS (3 * 3600 * 1000LL)
 #define INBOX_PRUNE_EVERY 1024
-
-struct headers {
-	struct sig_header h[INBOX_HEADERS_MAX];
-	int n;
-	bool too_many;
-};
-
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				      const char *value)
-{
-	(void)kind;
-	struct headers *hs = cls;
-	if (hs->n == INBOX_HEADERS_MAX) {
-		hs->too_many = true;
-		return MHD_NO;
-	}
-	hs->h[hs->n++] = (struct sig_header){key, value ? value : ""};
-	return MHD_YES;
-}
-
-/* The key callback's context: the actor whose key it handed out. */
-struct key_ctx {
-	struct core *c;
-	struct remote_actor ra;
-	enum remote_rc rc;
-};
-
-static enum sig_key_rc key_of(void *arg, const char *key_id, bool refresh, const char **pem)
-{
-	struct key_ctx *k = arg;
-	k->rc = remote_key(k->c, key_id, refresh, &k->ra);
-	if (k->rc == REMOTE_OK) {
-		*pem = k->ra.public_pem;
-		return SIG_KEY_FOUND;
-	}
-	return k->rc == REMOTE_FAILED || k->rc == REMOTE_ERROR ? SIG_KEY_ERROR : SIG_KEY_NONE;
-}
 
 const char *inbox_id_of(const json_t *v)
 {
@@ -105,38 +69,43 @@ bool inbox_domain_blocked(struct inbox_ctx *x, int64_t id, bool *failed)
  * and returns false otherwise. */
 static bool verify(struct req *r, const json_t *act, struct inbox_ctx *x)
 {
-	struct headers hs = {.n = 0};
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hs);
-	struct sig_request sr = {.method = "POST",
-				 .scheme = r->core.cfg->fed_insecure ? "http" : "https",
-				 .target = r->path, /* our inbox paths: no query, nothing escaped */
-				 .headers = hs.h,
-				 .nheaders = hs.n,
-				 .body = r->body.data,
-				 .body_len = r->body.len};
-	struct key_ctx k = {.c = &r->core, .rc = REMOTE_OK};
-	struct sig_verified v;
-	enum sig_rc rc = hs.too_many ? SIG_MALFORMED
-				     : sig_verify(&sr, now_ms() / 1000, key_of, &k, &v);
+	struct signed_by by;
+	enum sig_rc rc = signed_request(r, "POST", r->body.data, r->body.len, &by);
 	if (rc != SIG_OK) {
 		log_info("inbox: refused (%s)", sig_rc_str(rc));
-		if (k.rc == REMOTE_BLOCKED)
+		if (by.rc == REMOTE_BLOCKED)
 			reply_error(r, 403, "This domain is blocked");
 		else if (rc == SIG_KEY_UNAVAILABLE)
-			reply_error(r, k.rc == REMOTE_ERROR ? 500 : 503, "Cannot fetch the key now");
+			reply_error(r, by.rc == REMOTE_ERROR ? 500 : 503, "Cannot fetch the key now");
 		else
 			reply_error(r, 401, "Signature: %s", sig_rc_str(rc));
 		return false;
 	}
 	const char *actor = inbox_id_of(json_object_get(act, "actor"));
-	if (account_get(&r->core, k.ra.account_id, &x->actor) != RC_OK || !actor ||
+	if (account_get(&r->core, by.ra.account_id, &x->actor) != RC_OK || !actor ||
 	    strcmp(actor, x->actor.uri)) {
 		reply_error(r, 401, "The signature's key is not the actor's");
 		return false;
 	}
-	x->ra = k.ra;
+	x->ra = by.ra;
 	x->authority = x->actor.domain;
 	return domain_allowed(r, x);
+}
+
+/* A signed request from the actor's server: deliveries to it resume
+ * (Mastodon's DeliveryFailureTracker.track_inverse_success!, by its
+ * inboxes' hosts). False, with a 500 sent, when the store failed. */
+static bool revive_sender(struct req *r, const struct inbox_ctx *x)
+{
+	const char *inboxes[] = {x->ra.inbox, x->ra.shared_inbox};
+	char host[256];
+	for (size_t i = 0; i < 2; i++)
+		if (inboxes[i] && outbox_url_host(inboxes[i], host, sizeof host) &&
+		    deliver_host_revive(&r->core, host) != RC_OK) {
+			reply_error(r, 500, "Internal error");
+			return false;
+		}
+	return true;
 }
 
 struct claim_tx {
@@ -145,7 +114,7 @@ struct claim_tx {
 	bool prune;
 };
 
-/* In a transaction of its own, so the writer commits it with others. */
+/* Written with the activity's first write (store_tx_lead): one commit. */
 static enum store_rc claim_fn(struct db *db, void *arg)
 {
 	struct claim_tx *x = arg;
@@ -157,30 +126,23 @@ static enum store_rc unclaim_fn(struct db *db, void *arg)
 	return store_inbox_unclaim(db, arg);
 }
 
-/* Claims the activity's id (or, without one, its body's digest): false
- * when it was received before. */
-static enum store_rc claim(struct req *r, const json_t *act, const char **key)
+/* The key an activity is claimed by: its id, or without one its body's
+ * digest. */
+static const char *claim_key(struct req *r, const json_t *act)
 {
-	static atomic_uint count;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char hex[65];
-	if (!id || strlen(id) > 2048) {
-		sha256_hex(r->body.data, r->body.len, hex);
-		id = arena_printf(&r->arena, "sha256:%s", hex);
-	}
-	*key = id;
-	struct claim_tx x = {id, now_ms(), atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
-	return store_tx(r->core.db, claim_fn, &x);
+	if (id && strlen(id) <= 2048)
+		return id;
+	sha256_hex(r->body.data, r->body.len, hex);
+	return arena_printf(&r->arena, "sha256:%s", hex);
 }
 
-static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
+static void reply_applied(struct req *r, enum ap_rc rc)
 {
 	static const unsigned status[] = {[AP_OK] = 202, [AP_INVALID] = 400,
 					  [AP_FORBIDDEN] = 403, [AP_ERROR] = 500,
 					  [AP_UNAVAILABLE] = 503};
-	/* a failure leaves no trace, so the sender's retry is applied */
-	if (rc == AP_ERROR || rc == AP_UNAVAILABLE)
-		store_tx(r->core.db, unclaim_fn, (void *)key);
 	if (rc == AP_OK)
 		reply_text(r, 202, "application/json", "{}");
 	else
@@ -188,6 +150,41 @@ static void reply_applied(struct req *r, enum ap_rc rc, const char *key)
 			    rc == AP_INVALID     ? "The activity breaks a rule"
 			    : rc == AP_FORBIDDEN ? "The activity acts on what is not the actor's"
 						 : "Try again later");
+}
+
+/* Applies the activity once: its id is claimed in the transaction of its
+ * first write (or alone when it writes nothing), so a replay, even one
+ * racing it, is answered 202 and changes nothing. A failure leaves no
+ * trace, so the sender's retry is applied. */
+static void apply_once(struct req *r, struct inbox_ctx *x)
+{
+	static atomic_uint count;
+	struct claim_tx c = {claim_key(r, x->act), now_ms(),
+			     atomic_fetch_add(&count, 1) % INBOX_PRUNE_EVERY == 0};
+	enum store_rc st = store_inbox_seen(r->core.db, c.key);
+	if (st == ST_OK) {
+		reply_text(r, 202, "application/json", "{}");
+		return;
+	}
+	if (st != ST_NOT_FOUND) {
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	struct store_tx_lead lead = {.fn = claim_fn, .ctx = &c};
+	store_tx_lead_begin(&lead);
+	enum ap_rc rc = inbox_apply(x);
+	bool failed = rc == AP_ERROR || rc == AP_UNAVAILABLE;
+	bool written = lead.written;
+	st = store_tx_lead_end(r->core.db, &lead, !failed);
+	if (st == ST_CONFLICT)
+		reply_text(r, 202, "application/json", "{}"); /* received before */
+	else if (st != ST_OK)
+		reply_error(r, 500, "Internal error");
+	else {
+		if (failed && written)
+			store_tx(r->core.db, unclaim_fn, (void *)c.key);
+		reply_applied(r, rc);
+	}
 }
 
 /* The personal inbox's account must exist (it is only an address: the
@@ -217,20 +214,12 @@ void h_ap_inbox(struct req *r)
 		return;
 	json_t *act = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, NULL);
 	struct inbox_ctx x = {.c = &r->core, .act = act};
-	const char *key;
 	if (!json_is_object(act) || !remote_context_ok(act) ||
 	    !json_is_string(json_object_get(act, "type")))
 		reply_error(r, 400, "Not an ActivityStreams activity");
 	else if (unknown_self_delete(&r->core, act))
 		reply_text(r, 202, "application/json", "{}");
-	else if (verify(r, act, &x)) {
-		enum store_rc st = claim(r, act, &key);
-		if (st == ST_CONFLICT)
-			reply_text(r, 202, "application/json", "{}");
-		else if (st != ST_OK)
-			reply_error(r, 500, "Internal error");
-		else
-			reply_applied(r, inbox_apply(&x), key);
-	}
+	else if (verify(r, act, &x) && revive_sender(r, &x))
+		apply_once(r, &x);
 	json_decref(act);
 }

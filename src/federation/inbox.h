@@ -16,12 +16,18 @@
  *   Reject    actor, or its id): the pending request becomes a follow, or
  *             is refused (an existing follow ends)
  *   Undo      of an embedded Follow, Like, Announce or Block by the actor
- *   Create    of a Note whose id is on the actor's host, kept when it
- *             concerns us: it addresses or mentions a local account, it
- *             replies to a known status, or a local account follows the
- *             author; authorship is the signer, never attributedTo
- *   Update    of the actor itself (a refresh from the document sent)
- *   Delete    of a status of the actor's (another's is 403)
+ *   Create    of a Note (or Question: a poll) whose id is on the actor's
+ *             host, kept when it concerns us: it addresses or mentions a
+ *             local account, it replies to a known status, or a local
+ *             account follows the author; authorship is the signer, never
+ *             attributedTo; attachments kept by address. A Note with a
+ *             name replying to a local poll's status is a vote on it
+ *   Update    of the actor itself (a refresh from the document sent), of
+ *             a Note, of a Question (its poll's counts and end)
+ *   Delete    of a status of the actor's (another's is 403), or of the
+ *             actor itself: the account and all it made are removed
+ *   Move      of the actor to a target naming it in alsoKnownAs: local
+ *             followers follow the target, the account is marked moved
  *   Announce  of a local status, or by an actor someone here follows
  *   Like      of a local status
  *   Block     of a local account (follows both ways end)

@@ -1,6 +1,7 @@
 /* inbox_apply.c - what each activity received does, through the core's
  * own writes (see inbox.h). */
 #include "core/accounts.h"
+#include "core/lifecycle.h"
 #include "core/relationships.h"
 #include "core/statuses.h"
 #include "federation/audience.h"
@@ -230,8 +231,11 @@ static enum ap_rc create(struct inbox_ctx *x)
 {
 	const json_t *obj = json_object_get(x->act, "object");
 	int64_t id;
+	enum ap_rc rc;
 	if (!json_is_object(obj))
 		return AP_OK; /* Mastodon embeds the object it creates */
+	if (inbox_vote(x, obj, &rc))
+		return rc;
 	return inbox_create_note(x, obj, true, 0, &id);
 }
 
@@ -244,7 +248,8 @@ static enum ap_rc update(struct inbox_ctx *x)
 	if (!json_is_object(obj) || !id)
 		return AP_INVALID;
 	const char *type = str_of(obj, "type");
-	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page")))
+	if (type && (!strcmp(type, "Note") || !strcmp(type, "Article") || !strcmp(type, "Page") ||
+		     !strcmp(type, "Question")))
 		return inbox_update_note(x, obj);
 	if (strcmp(id, x->actor.uri))
 		return AP_OK; /* not the actor itself: nothing else is updated */
@@ -259,8 +264,8 @@ static enum ap_rc delete(struct inbox_ctx *x)
 	struct status s;
 	if (!uri)
 		return AP_INVALID;
-	if (!strcmp(uri, x->actor.uri))
-		return AP_OK; /* an actor's own deletion is not applied */
+	if (!strcmp(uri, x->actor.uri)) /* the actor itself: removed with all it made */
+		return from_rc(lifecycle_remote_delete(x->c, x->actor.id));
 	size_t n = strlen(x->c->cfg->base_url);
 	if (!strncmp(uri, x->c->cfg->base_url, n))
 		return AP_FORBIDDEN; /* ours */
@@ -282,6 +287,7 @@ enum ap_rc inbox_apply(struct inbox_ctx *x)
 	} table[] = {
 		{"Follow", follow}, {"Undo", undo},     {"Create", create}, {"Update", update},
 		{"Delete", delete}, {"Announce", announce}, {"Like", like}, {"Block", block},
+		{"Move", inbox_move},
 	};
 	const char *type = str_of(x->act, "type");
 	if (!strcmp(type, "Accept") || !strcmp(type, "Reject"))

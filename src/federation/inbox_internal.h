@@ -66,4 +66,26 @@ enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note);
  * depth allows; *id 0 when there is none. */
 enum ap_rc inbox_fetch_status(struct core *c, const char *uri, int depth, int64_t *id);
 
+/* inbox_extras.c: a Note's or Question's attachments (at most 4 with an
+ * http(s) url, kept by address: kind from mediaType or type, name as the
+ * alt text, blurhash, width and height, focalPoint) and a Question's poll
+ * (oneOf, or anyOf for multiple; counts from replies.totalItems; endTime,
+ * or closed), read without the store (the fuzz harness's too); strings
+ * in ar. */
+struct remote_extras;
+void inbox_extras_read(struct arena *ar, const json_t *note, struct remote_extras *rx);
+/* An Update of a Question: its poll's counts and end, on status_id. */
+enum ap_rc inbox_poll_update(struct inbox_ctx *x, const json_t *q, int64_t status_id);
+/* Whether note is a vote on one of our polls (a Note with a name replying
+ * to a local status that has a poll); *rc what counting it came to. */
+bool inbox_vote(struct inbox_ctx *x, const json_t *note, enum ap_rc *rc);
+/* An ISO 8601 UTC time in ms; 0 when it is not one. */
+int64_t inbox_iso_ms(const char *s);
+
+/* inbox_actor.c: what an actor does to itself. Move to the activity's
+ * target, an actor whose alsoKnownAs names x->actor (fetched afresh):
+ * the local followers follow the target instead, and the account is
+ * marked moved. */
+enum ap_rc inbox_move(struct inbox_ctx *x);
+
 #endif

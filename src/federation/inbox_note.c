@@ -24,12 +24,13 @@ static const char *str_of(const json_t *o, const char *key)
 
 static bool note_type(const char *t)
 {
-	return t && (!strcmp(t, "Note") || !strcmp(t, "Article") || !strcmp(t, "Page"));
+	return t && (!strcmp(t, "Note") || !strcmp(t, "Article") || !strcmp(t, "Page") ||
+		     !strcmp(t, "Question"));
 }
 
 /* An ISO 8601 UTC time ("2026-11-29T12:00:00Z", fractions allowed) in
  * ms; 0 when it is not one. */
-static int64_t iso_ms(const char *s)
+int64_t inbox_iso_ms(const char *s)
 {
 	struct tm tm = {0};
 	char z = 0;
@@ -181,8 +182,8 @@ void inbox_note_read(struct arena *ar, const json_t *note, struct note_fields *o
 			;
 	out->summary = arena_strndup(ar, summary ? summary : "", n);
 	out->sensitive = json_is_true(json_object_get(note, "sensitive")) || *out->summary;
-	out->published = iso_ms(str_of(note, "published"));
-	out->updated = iso_ms(str_of(note, "updated"));
+	out->published = inbox_iso_ms(str_of(note, "published"));
+	out->updated = inbox_iso_ms(str_of(note, "updated"));
 }
 
 static struct status *new_status(struct inbox_ctx *x, const json_t *note, const char *uri,
@@ -251,7 +252,9 @@ enum ap_rc inbox_create_note(struct inbox_ctx *x, const json_t *note, bool must_
 		s->in_reply_to_account_id = parent.account_id;
 		s->thread_id = parent.thread_id;
 	}
-	enum rc r = status_create_remote(c, s, f);
+	struct remote_extras rx;
+	inbox_extras_read(c->arena, note, &rx);
+	enum rc r = status_create_remote(c, s, f, &rx);
 	if (r == RC_INVALID) /* made meanwhile by another delivery */
 		return inbox_status_of(c, uri, out_id);
 	*out_id = r == RC_OK ? s->id : 0;
@@ -294,7 +297,7 @@ enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note)
 {
 	struct core *c = x->c;
 	const char *uri = str_of(note, "id");
-	int64_t id, updated = iso_ms(str_of(note, "updated"));
+	int64_t id, updated = inbox_iso_ms(str_of(note, "updated"));
 	struct status old;
 	enum store_rc st = uri ? store_status_by_uri(c->db, uri, &id) : ST_NOT_FOUND;
 	if (st == ST_NOT_FOUND)
@@ -303,6 +306,10 @@ enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note)
 		return AP_ERROR;
 	if (old.account_id != x->actor.id)
 		return AP_FORBIDDEN;
+	/* a Question's counts change without an edit */
+	enum ap_rc rc = inbox_poll_update(x, note, id);
+	if (rc)
+		return rc;
 	if (!updated || updated > now_ms() + 3600 * 1000LL)
 		return AP_OK; /* only an edit that says when it was made, and not from the future */
 	struct audience aud;
@@ -310,8 +317,7 @@ enum ap_rc inbox_update_note(struct inbox_ctx *x, const json_t *note)
 		      json_object_get(note, "tag"), x->ra.followers,
 		      arena_printf(c->arena, "%s/users/", c->cfg->base_url), &aud);
 	struct text_formatted *f = arena_calloc(c->arena, 1, sizeof *f);
-	enum ap_rc rc = collect_tags(x, note, &aud, f);
-	if (rc)
+	if ((rc = collect_tags(x, note, &aud, f)))
 		return rc;
 	struct status *now = new_status(x, note, uri, &aud);
 	now->edited_at = updated;

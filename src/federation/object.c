@@ -1,9 +1,13 @@
 /* object.c - local statuses as Notes (see object.h). */
 #include "federation/object.h"
 #include "core/accounts.h"
+#include "core/moderation.h"
 #include "core/statuses.h"
 #include "federation/activity.h"
 #include "federation/actor.h"
+#include "federation/signed.h"
+#include "store/federation.h"
+#include "store/statuses.h"
 #include "http/accept.h"
 #include "util/util.h"
 
@@ -26,6 +30,63 @@ void ap_reply_note(struct req *r, const struct status *s)
 	free(body);
 }
 
+/* The signer of a signed fetch (GET), if it verifies: *a zeroed else. */
+static void fetch_signer(struct req *r, struct account *a)
+{
+	struct signed_by by;
+	memset(a, 0, sizeof *a);
+	if ((req_header(r, "Signature") || req_header(r, "Signature-Input")) &&
+	    signed_request(r, "GET", NULL, 0, &by) == SIG_OK &&
+	    account_get(&r->core, by.ra.account_id, a) != RC_OK)
+		memset(a, 0, sizeof *a);
+}
+
+/* Whether a follower of author_id is on domain: a server hosting one may
+ * fetch the author's followers-only statuses (signed as its instance
+ * actor, as Mastodon's and our own fetches are). */
+static enum rc follower_on(struct core *c, int64_t author_id, const char *domain, bool *yes)
+{
+	int64_t one;
+	int n = 0;
+	bool suspended, blocked;
+	*yes = false;
+	if (moderation_suspended(c, author_id, &suspended) != RC_OK)
+		return RC_INTERNAL;
+	if (store_domain_blocked(c->db, author_id, domain, &blocked) != ST_OK ||
+	    (!suspended && !blocked &&
+	     store_followers_on(c->db, author_id, domain, 1, &one, &n) != ST_OK))
+		return core_store_fail(c, ST_ERROR);
+	*yes = n > 0 && !suspended && !blocked;
+	return RC_OK;
+}
+
+/* Status id as a fetch may have it: public and unlisted ones to anyone;
+ * followers-only ones (and direct ones to whom they mention) to a signed
+ * fetch by an actor who may see them, or by any actor of a server that
+ * hosts a follower of the author. RC_NOT_FOUND otherwise. */
+static enum rc status_for_fetch(struct req *r, int64_t id, struct status *s)
+{
+	struct core *c = &r->core;
+	struct account signer;
+	bool follower;
+	enum rc rc = status_load(c, 0, id, s);
+	if (rc != RC_NOT_FOUND)
+		return rc;
+	fetch_signer(r, &signer);
+	if (!signer.id)
+		return RC_NOT_FOUND;
+	reply_header(r, "Cache-Control", "private");
+	rc = status_load(c, signer.id, id, s);
+	if (rc != RC_NOT_FOUND)
+		return rc;
+	enum store_rc st = store_status_get(c->db, c->arena, id, s);
+	if (st != ST_OK)
+		return core_store_fail(c, st);
+	if (s->visibility != VIS_PRIVATE || follower_on(c, s->account_id, signer.domain, &follower))
+		return c->err.rc == RC_INTERNAL ? RC_INTERNAL : RC_NOT_FOUND;
+	return follower ? RC_OK : RC_NOT_FOUND;
+}
+
 void h_ap_status(struct req *r)
 {
 	static const char *const offers[] = {AP_ACCEPT_ACTIVITY, AP_ACCEPT_LD, "application/json",
@@ -39,7 +100,7 @@ void h_ap_status(struct req *r)
 		return;
 	}
 	const char *name = path_param(r, 0);
-	if (!id_parse(path_param(r, 1), &id) || status_load(&r->core, 0, id, &s) != RC_OK ||
+	if (!id_parse(path_param(r, 1), &id) || status_for_fetch(r, id, &s) != RC_OK ||
 	    *s.account.domain || strcmp(s.account.username, name) || s.reblog_of_id) {
 		if (r->core.err.rc == RC_INTERNAL)
 			reply_core_error(r);

@@ -1,11 +1,16 @@
 /* outbox.c - events of local actors become activities and deliveries. */
 #include "federation/outbox.h"
 #include "core/accounts.h"
+#include "core/keys.h"
+#include "core/moderation.h"
 #include "federation/activity.h"
+#include "federation/actor.h"
 #include "federation/deliver.h"
 #include "federation/inbox.h"
 #include "store/accounts.h"
 #include "store/deliver.h"
+#include "store/polls.h"
+#include "store/keys.h"
 #include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -89,6 +94,18 @@ static void add_inbox(struct core *c, struct outgoing *o, const char *inbox)
 	o->inboxes[o->n++] = inbox;
 }
 
+/* Adds each of v[0..n) to o, o's list being distinct already. */
+static void add_inboxes(struct core *c, struct outgoing *o, const char **v, int n)
+{
+	if (o->n == 0) {
+		o->inboxes = v;
+		o->n = o->cap = n;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		add_inbox(c, o, v[i]);
+}
+
 /* Adds account id's inbox: the shared one when `shared`, else its own. */
 static enum rc add_account(struct core *c, struct outgoing *o, int64_t id, bool shared)
 {
@@ -108,14 +125,7 @@ static enum rc add_followers(struct core *c, struct outgoing *o, int64_t account
 	int n;
 	if (store_follower_inboxes(c->db, c->arena, account_id, &v, &n) != ST_OK)
 		return RC_INTERNAL;
-	/* Followers' inboxes are distinct already: no need to compare. */
-	if (o->n == 0) {
-		o->inboxes = v;
-		o->n = o->cap = n;
-		return RC_OK;
-	}
-	for (int i = 0; i < n; i++)
-		add_inbox(c, o, v[i]);
+	add_inboxes(c, o, v, n);
 	return RC_OK;
 }
 
@@ -260,6 +270,35 @@ static enum rc announce(struct core *c, const struct event *ev, const struct acc
 	return add_account(c, o, ev->target, true);
 }
 
+/* A vote on another server's poll, as Mastodon sends one: a Create of a
+ * Note named after the option, replying to the poll's status, to its
+ * author's inbox only. */
+static enum rc vote(struct core *c, const struct event *ev, const char *actor,
+		    struct outgoing *o, json_t **j)
+{
+	const char *author, *uri;
+	struct poll p;
+	if (remote_uri(c, ev->target, &author) != RC_OK)
+		return RC_INTERNAL;
+	if (!author)
+		return RC_OK; /* a poll of ours */
+	enum store_rc st = store_poll_get(c->db, c->arena, ev->status_id, true, 0, &p);
+	if (st == ST_NOT_FOUND || (st == ST_OK && ev->object_id >= p.noptions))
+		return RC_OK;
+	if (st != ST_OK || status_ref(c, ev->status_id, &uri, &author) != RC_OK)
+		return RC_INTERNAL;
+	if (!uri)
+		return RC_OK;
+	const char *id = arena_printf(c->arena, "%s#votes/%lld", actor, (long long)ev->id);
+	json_t *note = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s]}", "id", id, "type", "Note",
+				 "name", p.titles[ev->object_id], "attributedTo", actor,
+				 "inReplyTo", uri, "to", author);
+	/* ap_wrap gives the Create the Note's `to` */
+	*j = note ? ap_wrap("Create", arena_printf(c->arena, "%s/activity", id), actor, note)
+		  : NULL;
+	return *j ? add_account(c, o, ev->target, false) : RC_INTERNAL;
+}
+
 /* Accept or Reject of remote account follower's Follow of local account
  * target: embedding the Follow with the id its server gave it
  * (federation/inbox.h), or without one when it is not known. */
@@ -349,6 +388,8 @@ static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, 
 	case EV_REBLOG:
 	case EV_REBLOG_UNDO:
 		return announce(c, ev, &a, actor, o, j);
+	case EV_POLL_VOTE:
+		return vote(c, ev, actor, o, j);
 	default:
 		return relation(c, ev, actor, o, j);
 	}
@@ -402,6 +443,117 @@ static enum store_rc write_one(struct db *db, const struct outgoing *o, int64_t 
 			return ST_ERROR;
 	}
 	return ST_OK;
+}
+
+enum rc outbox_account_deleted(struct core *c, struct db *db, struct event *ev)
+{
+	struct account a;
+	const char *pem, **known;
+	int nknown;
+	char *s = NULL;
+	enum store_rc st = store_key_public(db, c->arena, ev->actor, &pem);
+	if (st == ST_NOT_FOUND) /* never signed nor fetched: no server knows it */
+		return RC_OK;
+	if (st != ST_OK || store_account_get(db, c->arena, ev->actor, &a) != ST_OK ||
+	    store_known_inboxes(db, c->arena, ev->actor, &known, &nknown) != ST_OK)
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	struct outgoing o = {.id = ev->id, .actor = ev->actor};
+	add_inboxes(c, &o, known, nknown);
+	json_t *j = ap_delete_actor(c, account_uri(c, &a));
+	if (j)
+		s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	o.body = s ? arena_strdup(c->arena, s) : NULL;
+	free(s);
+	if (!o.body || (o.n && write_one(db, &o, now_ms()) != ST_OK))
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	if (o.n)
+		deliver_wake();
+	return RC_OK;
+}
+
+/* The Flag of report r: by the instance actor, object the account's id
+ * and the reported statuses' ids, content the comment (Mastodon's
+ * FlagSerializer, sent as Account.representative). */
+static json_t *flag(struct core *c, struct db *db, const struct report *r, const char *account)
+{
+	json_t *ids = json_loads(r->status_ids ? r->status_ids : "[]", 0, NULL), *x;
+	json_t *obj = json_pack("[s]", account);
+	enum store_rc st = ST_OK;
+	size_t i;
+	json_array_foreach(json_is_array(ids) ? ids : NULL, i, x)
+	{
+		struct status s;
+		const char *sid = json_string_value(x);
+		int64_t id = sid ? strtoll(sid, NULL, 10) : (int64_t)json_integer_value(x);
+		st = store_status_get(db, c->arena, id, &s);
+		if (st == ST_OK)
+			json_array_append_new(obj, json_string(ap_status_uri(c, &s)));
+		else if (st != ST_NOT_FOUND)
+			break;
+	}
+	json_decref(ids);
+	if (st != ST_OK && st != ST_NOT_FOUND) {
+		json_decref(obj);
+		return NULL;
+	}
+	return ap_flag(c, r->id, r->comment ? r->comment : "", obj);
+}
+
+enum rc report_forward_hook(struct core *c, struct db *db, const struct report *r)
+{
+	struct account a;
+	const char *inbox, *shared;
+	char *s = NULL;
+	enum store_rc st = store_account_get(db, c->arena, r->target_id, &a);
+	if (st == ST_OK && *a.domain)
+		st = store_inbox_get(db, c->arena, r->target_id, &inbox, &shared);
+	if (st == ST_NOT_FOUND || (st == ST_OK && !*a.domain))
+		return RC_OK; /* local, or nowhere to send it */
+	json_t *j = st == ST_OK ? flag(c, db, r, a.uri) : NULL;
+	if (j)
+		s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	struct outgoing o = {.id = id_new(), .actor = KEYS_INSTANCE_ACTOR,
+			     .body = s ? arena_strdup(c->arena, s) : NULL};
+	free(s);
+	if (o.body) /* the personal inbox, as Mastodon's ReportService */
+		add_inbox(c, &o, inbox);
+	if (!o.body || write_one(db, &o, now_ms()) != ST_OK)
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	deliver_wake();
+	return RC_OK;
+}
+
+enum rc outbox_actor_update(struct core *c, struct db *db, int64_t account_id, bool suspended)
+{
+	struct account a;
+	const char *pem, **fol;
+	int nfol;
+	char *s = NULL;
+	enum store_rc st = store_account_get(db, c->arena, account_id, &a);
+	if (st == ST_OK && !*a.domain)
+		st = store_key_public(db, c->arena, account_id, &pem);
+	if (st == ST_NOT_FOUND || (st == ST_OK && *a.domain))
+		return RC_OK; /* remote, or no server knows it */
+	if (st != ST_OK || store_follower_inboxes(db, c->arena, account_id, &fol, &nfol) != ST_OK)
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	if (nfol == 0)
+		return RC_OK;
+	const char *actor = account_uri(c, &a);
+	int64_t now = now_ms();
+	json_t *j = ap_update_actor(c, actor, now, ap_person(c, &a, pem, suspended));
+	if (j)
+		s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	struct outgoing o = {.id = id_new(), .actor = account_id,
+			     .body = s ? arena_strdup(c->arena, s) : NULL};
+	free(s);
+	add_inboxes(c, &o, fol, nfol);
+	if (!o.body || write_one(db, &o, now) != ST_OK)
+		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	deliver_wake();
+	return RC_OK;
 }
 
 enum store_rc outbox_write(struct core *c, struct db *db)

@@ -30,7 +30,27 @@ void outbox_done(void);
 	 EVENT_BIT(EV_REBLOG_UNDO) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_UNFOLLOW) |         \
 	 EVENT_BIT(EV_FOLLOW_REQUEST) | EVENT_BIT(EV_REQUEST_ANSWERED) |                      \
 	 EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK) | EVENT_BIT(EV_UNBLOCK) |     \
-	 EVENT_BIT(EV_REQUEST_WITHDRAWN))
+	 EVENT_BIT(EV_REQUEST_WITHDRAWN) | EVENT_BIT(EV_POLL_VOTE))
+
+/* An incremental update of the seam (updates[] in core/events.c) for
+ * EV_ACCOUNT_DELETED: in the tombstone's transaction, while its followers
+ * are still in the store, queues the Delete of the actor to its
+ * followers' servers and then to every other known server (Mastodon's
+ * DeleteAccountService#delete_actor!: followers' inboxes first, then
+ * Account.inboxes). Nothing when the account has no key: no server ever
+ * verified anything of it. The key stays usable for these deliveries
+ * (store/deliver.h: dropped after the last one): signatures cover the
+ * Date and a receiver accepts about an hour, while retries run for days,
+ * so the POSTs cannot be signed ahead. */
+enum rc outbox_account_deleted(struct core *c, struct db *db, struct event *ev);
+
+/* In the transaction on db that suspends (suspended) or unsuspends local
+ * account account_id: an Update of its actor, in the form served while
+ * it is suspended (federation/actor.h) or again in full, to its
+ * followers' servers, as Mastodon's SuspendAccountService and
+ * UnsuspendAccountService do (its Delete comes only when the account's
+ * data is deleted). Nothing for a remote account or one with no key. */
+enum rc outbox_actor_update(struct core *c, struct db *db, int64_t account_id, bool suspended);
 
 /* The authority (host[:port], lower case) of an http(s) URL into out;
  * false if url is not one. */

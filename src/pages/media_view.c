@@ -25,9 +25,15 @@ static bool read_media(struct html *h, struct req *r, const struct status *s,
 
 static void one(struct html *h, struct req *r, const struct media *m)
 {
-	const char *url = media_url(&r->arena, r->core.cfg, m->file);
-	const char *preview = *m->preview ? media_url(&r->arena, r->core.cfg, m->preview) : "";
-	if (!strcmp(m->kind, "image"))
+	bool remote = *m->remote_url; /* another server's, shown from there */
+	const char *url = remote ? m->remote_url : media_url(&r->arena, r->core.cfg, m->file);
+	const char *preview = remote  ? ""
+			      : *m->preview ? media_url(&r->arena, r->core.cfg, m->preview)
+					    : "";
+	if (!strcmp(m->kind, "unknown"))
+		html_put(h, "<a href=\"{u}\" rel=\"nofollow noopener\">{}</a>", url,
+			 *m->description ? m->description : url);
+	else if (!strcmp(m->kind, "image"))
 		html_put(h, "<a href=\"{u}\"><img src=\"{u}\" alt=\"{}\" loading=\"lazy\"></a>",
 			 url, preview, m->description);
 	else if (!strcmp(m->kind, "gifv"))
@@ -78,7 +84,7 @@ void view_enclosures(struct html *h, struct req *r, const struct status *s, bool
 	/* RSS 2.0 allows one enclosure per item; Atom any number. */
 	for (int i = 0; i < (atom ? l.n : 1); i++) {
 		const struct media *m = &l.items[i];
-		if (m->state != MEDIA_READY)
+		if (m->state != MEDIA_READY || *m->remote_url) /* ours only */
 			continue;
 		html_put(h, atom ? "<link rel=\"enclosure\" href=\"{u}\" type=\"{}\" length=\"{}\"/>"
 				 : "<enclosure url=\"{u}\" type=\"{}\" length=\"{}\"/>",

@@ -168,3 +168,23 @@ enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t l
 	}
 	return db->ops->copy_in(db, sql, data, len);
 }
+
+enum db_rc db_copy_out(struct db *db, const char *sql,
+		       int (*fn)(const char *row, size_t len, void *ctx), void *ctx)
+{
+	if (!db->ops->copy_out) {
+		log_error("%s: no bulk read", db->ops->name);
+		return DB_ERROR;
+	}
+	return db->ops->copy_out(db, sql, fn, ctx);
+}
+
+enum db_rc db_exec_texts(struct db *db, const char *sql, int n, const char *const *v,
+			 const size_t *len)
+{
+	if (!db->ops->exec_texts) {
+		log_error("%s: no row load", db->ops->name);
+		return DB_ERROR;
+	}
+	return db->ops->exec_texts(db, sql, n, v, len);
+}

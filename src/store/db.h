@@ -78,6 +78,19 @@ enum db_rc db_script(struct db *db, const char *sql);
  * its rows in COPY's text format (tab-separated, \N for NULL, backslash
  * escapes). PostgreSQL only: DB_ERROR on a backend without it. */
 enum db_rc db_copy_in(struct db *db, const char *sql, const char *data, size_t len);
+/* Runs sql, a write whose parameters $1..$n each appear once and in order,
+ * with n values given as text (v[i] NULL binds NULL; len[i] bytes): each
+ * column's type decides what is stored (an integer column stores an
+ * integer's text as the integer). For loading rows one by one into SQLite
+ * (store copy); DB_ERROR on PostgreSQL, which loads with db_copy_in. */
+enum db_rc db_exec_texts(struct db *db, const char *sql, int n, const char *const *v,
+			 const size_t *len);
+/* Reads rows in bulk: sql is a `COPY (SELECT ...) TO STDOUT` and fn gets
+ * each row in COPY's text format (one line, its '\n' included), and
+ * returns 0 to go on. DB_OK once every row was read; DB_ERROR when fn
+ * stopped or the backend failed. PostgreSQL only, as db_copy_in. */
+enum db_rc db_copy_out(struct db *db, const char *sql,
+		       int (*fn)(const char *row, size_t len, void *ctx), void *ctx);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE on
  * SQLite) so that a read-then-write transaction cannot deadlock. */

@@ -30,6 +30,10 @@ struct db_ops {
 	const char *(*errmsg)(struct db *db);
 	/* NULL when the backend has no bulk load. */
 	enum db_rc (*copy_in)(struct db *db, const char *sql, const char *data, size_t len);
+	enum db_rc (*exec_texts)(struct db *db, const char *sql, int n, const char *const *v,
+				 const size_t *len);
+	enum db_rc (*copy_out)(struct db *db, const char *sql,
+			       int (*fn)(const char *row, size_t len, void *ctx), void *ctx);
 };
 
 /* The first member of every backend's connection and statement. */

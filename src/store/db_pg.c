@@ -455,8 +455,45 @@ static enum db_rc pg_copy_in(struct db *d, const char *sql, const char *data, si
 	return ok ? rc : DB_ERROR;
 }
 
+/* The rows of a COPY ... TO STDOUT, one at a time; when fn stops early the
+ * rest is read and dropped, so the connection is ready for what follows. */
+static enum db_rc pg_copy_out(struct db *d, const char *sql,
+			      int (*fn)(const char *row, size_t len, void *ctx), void *ctx)
+{
+	struct pgdb *db = (struct pgdb *)d;
+	int64_t t0 = db_slow_start();
+	PGresult *res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		set_err(db, "COPY failed", res);
+		log_error("postgresql: %s in: %s", db->err, sql);
+		PQclear(res);
+		return DB_ERROR;
+	}
+	PQclear(res);
+	bool stopped = false;
+	char *row;
+	int n;
+	while ((n = PQgetCopyData(db->conn, &row, 0)) > 0) {
+		if (!stopped && fn(row, (size_t)n, ctx))
+			stopped = true;
+		PQfreemem(row);
+	}
+	enum db_rc rc = n == -1 ? DB_OK : DB_ERROR;
+	while ((res = PQgetResult(db->conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			rc = map_state(res);
+			set_err(db, "COPY failed", res);
+			log_error("postgresql: %s in: %s", db->err, sql);
+		}
+		PQclear(res);
+	}
+	db_slow_check(t0, sql);
+	return stopped ? DB_ERROR : rc;
+}
+
 static const struct db_ops pg_ops = {
 	.copy_in = pg_copy_in,
+	.copy_out = pg_copy_out,
 	.name = "postgresql",
 	.close = pg_close,
 	.vquery = pg_vquery,

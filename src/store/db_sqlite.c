@@ -5,6 +5,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -377,6 +378,29 @@ static enum db_rc sq_next(struct db_stmt *st_)
 	if (r == DB_ERROR || r == DB_BUSY)
 		log_error("sqlite: step: %s in: %s", sqlite3_errmsg(st->db->conn), st->sql);
 	return r;
+}
+
+/* db_exec_texts: the values bound by position, not by name, so that a row
+ * may have more columns than the 32 parameters named ones reach. */
+static enum db_rc sq_exec_texts(struct db *db_, const char *sql, int n, const char *const *v,
+				const size_t *len)
+{
+	struct sdb_stmt *s = stmt_get((struct sdb *)db_, sql);
+	if (!s)
+		return DB_ERROR;
+	int rc = sqlite3_bind_parameter_count(s->stmt) == n ? SQLITE_OK : SQLITE_RANGE;
+	for (int i = 0; i < n && rc == SQLITE_OK; i++)
+		rc = !v[i]		 ? sqlite3_bind_null(s->stmt, i + 1)
+		     : len[i] > INT_MAX ? SQLITE_TOOBIG
+					: sqlite3_bind_text(s->stmt, i + 1, v[i], (int)len[i],
+							    SQLITE_STATIC);
+	enum db_rc r = DB_ERROR;
+	if (rc != SQLITE_OK)
+		log_error("sqlite: bind: %s in: %s", sqlite3_errstr(rc), sql);
+	else
+		r = sq_next(&s->base);
+	sq_end(&s->base);
+	return r == DB_DONE || r == DB_ROW ? DB_OK : r;
 }
 
 static int64_t sq_int(struct db_stmt *st_, int col)
@@ -779,6 +803,7 @@ static const struct db_ops sqlite_ops = {
 	.changes = sq_changes,
 	.total_changes = sq_total_changes,
 	.script = sq_script,
+	.exec_texts = sq_exec_texts,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

@@ -17,6 +17,13 @@ enum store_rc store_inbox_get(struct db *db, struct arena *ar, int64_t account_i
 enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t account_id,
 				     const char ***out, int *n);
 
+/* Every known server's inbox: each remote actor's shared inbox, or its
+ * personal one where there is none; deduplicated; those of account_id's
+ * followers first (Mastodon's followers.inboxes, then Account.inboxes:
+ * where a deleted actor's Delete goes). */
+enum store_rc store_known_inboxes(struct db *db, struct arena *ar, int64_t account_id,
+				  const char ***out, int *n);
+
 /* Queues activity id (its JSON body, signed as actor_id). */
 enum store_rc store_activity_put(struct db *db, int64_t id, int64_t actor_id, const char *body,
 				 int64_t at);
@@ -37,7 +44,8 @@ enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now
 				    int64_t lease_until, int max, struct store_delivery **out,
 				    int *n);
 /* Removes delivery id (made, or given up), and its activity once no
- * delivery of it is left. */
+ * delivery of it is left; then the key of a deleted (purged) account
+ * with no activity left. */
 enum store_rc store_delivery_drop(struct db *db, int64_t id, int64_t activity_id);
 /* Records attempt number `attempts` and when to try next. */
 enum store_rc store_delivery_retry(struct db *db, int64_t id, int attempts, int64_t next_at);
@@ -53,6 +61,8 @@ enum store_rc store_host_failure(struct db *db, const char *host, int64_t day, i
 				 bool *unavailable);
 /* A success (or a signed request from host): forgets its failures. */
 enum store_rc store_host_success(struct db *db, const char *host);
+/* Whether host has failures recorded (marked unavailable or not). */
+enum store_rc store_host_failing(struct db *db, const char *host, bool *failing);
 /* Whether host is marked unavailable. */
 enum store_rc store_host_unavailable(struct db *db, const char *host, bool *unavailable);
 

@@ -37,6 +37,8 @@ enum store_rc store_remote_by_key(struct db *db, struct arena *ar, const char *k
  * dropped first when prune is true. */
 enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at, bool prune,
 				int64_t before);
+/* Whether an activity id is claimed: ST_OK, ST_NOT_FOUND, ST_ERROR. */
+enum store_rc store_inbox_seen(struct db *db, const char *activity);
 /* Gives a claim back (its effect failed, so a retry must apply it). */
 enum store_rc store_inbox_unclaim(struct db *db, const char *activity);
 
@@ -47,13 +49,13 @@ enum store_rc store_remote_follow_set(struct db *db, int64_t account_id, int64_t
 enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t account_id,
 				      int64_t target_id, const char **activity);
 
-/* The admin's rule for a domain: 0 none, INSTANCE_LIMIT or INSTANCE_BLOCK. */
+/* The admin's rule for a domain (the domain blocks of the admin API and
+ * `rapport domain`, one table: store/moderation.h's admin_blocks of kind
+ * BLOCK_DOMAIN), its own or its nearest parent domain's: 0 none (or
+ * noop), INSTANCE_LIMIT (silence) or INSTANCE_BLOCK (suspend). */
 #define INSTANCE_LIMIT 1
 #define INSTANCE_BLOCK 2
 enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity);
-/* severity 0 removes the rule. */
-enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
-					int64_t at);
 
 /* A person's domain blocks: set (on) or removed; whether account_id
  * blocks domain; a page of them by domain after `after` ("" first). */
@@ -63,6 +65,8 @@ enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char
 				   bool *blocked);
 enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
 				  const char *after, int limit, const char ***out, int *n);
+/* Marks remote account id as moved to target_id (Move). */
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id);
 /* The accounts of domain that follow account_id (at most limit). */
 enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
 				 int limit, int64_t *out, int *n);

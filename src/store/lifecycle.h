@@ -38,6 +38,10 @@ enum store_rc store_app_tokens_revoke(struct db *db, int64_t account_id, int64_t
  * its row) and deletes its credentials: the user row, tokens and codes.
  * ST_NOT_FOUND when there is no such local account with a user. */
 enum store_rc store_tombstone_insert(struct db *db, int64_t id, int64_t at);
+/* Writes the tombstone of remote account id (its server deleted it); a
+ * tombstone already there is kept (ST_OK). ST_NOT_FOUND when there is no
+ * such remote account. */
+enum store_rc store_tombstone_remote(struct db *db, int64_t id, int64_t at);
 /* The deletion time of the local account once named username (any
  * case); ST_NOT_FOUND when no deleted account had that handle. */
 enum store_rc store_tombstone_named(struct db *db, const char *username, int64_t *deleted_at);

@@ -18,6 +18,7 @@ struct media {
 	const char *blurhash, *description, *error;
 	int focus_x, focus_y; /* thousandths, -1000..1000 */
 	int64_t created_at;
+	const char *remote_url; /* a remote status's attachment, not downloaded; "" else */
 	int64_t thumbnail;    /* > 0: a client's thumbnail waits for the worker */
 };
 
@@ -27,6 +28,9 @@ struct media_list {
 };
 
 enum store_rc store_media_insert(struct db *db, const struct media *m);
+/* Attaches m, a remote status's attachment (m->remote_url, state ready,
+ * no files), to m->status_id at m->position. */
+enum store_rc store_media_insert_remote(struct db *db, const struct media *m);
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out);
 /* The oldest upload still processing; ST_NOT_FOUND when none. */
 enum store_rc store_media_next_pending(struct db *db, int64_t *id);

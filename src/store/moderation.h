@@ -138,6 +138,9 @@ enum store_rc store_block_update(struct db *db, const struct admin_block *b);
 enum store_rc store_block_delete(struct db *db, int kind, int64_t id);
 enum store_rc store_block_get(struct db *db, struct arena *ar, int kind, int64_t id,
 			      struct admin_block *out);
+/* The block of a kind with exactly this value; ST_NOT_FOUND if none. */
+enum store_rc store_block_by_value(struct db *db, struct arena *ar, int kind, const char *value,
+				   struct admin_block *out);
 /* Every block of a kind, by id ascending (the lists are short). */
 enum store_rc store_blocks_list(struct db *db, struct arena *ar, int kind,
 				struct admin_block_list *out);

@@ -61,6 +61,16 @@ enum store_rc store_poll_update(struct db *db, int64_t poll_id, int64_t expires_
  * it to the counts. ST_CONFLICT if the account has voted already. */
 enum store_rc store_poll_vote(struct db *db, int64_t poll_id, int64_t account_id,
 			      uint64_t choices, int n, int64_t now);
+/* A remote status's poll as its server last described it (p: status,
+ * author, multiple, expiry, options with counts, voters; p->id used when
+ * it is new): written, or its counts and expiry updated; when its
+ * options changed it starts afresh. */
+enum store_rc store_poll_remote_set(struct db *db, struct arena *ar, const struct poll *p);
+/* A vote from another server: one option (idx) per vote, as Mastodon
+ * sends one Note per choice; a second option counts only on a
+ * multiple-choice poll. ST_CONFLICT when it does not count. */
+enum store_rc store_poll_vote_one(struct db *db, const struct poll *p, int64_t account_id, int idx,
+				  int64_t now);
 /* The oldest poll that has expired by now and whose end was not told yet. */
 enum store_rc store_poll_due(struct db *db, struct arena *ar, int64_t now, struct poll *out);
 /* Up to max voters of poll_id with ids above after, ascending. */

@@ -841,7 +841,25 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX social_threads_turns ON social_threads(account_id, thread_id, turns,"
 	" other_turns);"
 	"DROP INDEX social_threads_account;",
-	/* 26: media, polls and cards (store_media.c, store_polls.c,
+	/* 21: what other servers send beyond notes (federation/inbox_actor.c,
+	 * inbox_note.c): the account a remote account moved to (Move; 0 when
+	 * it did not), and the address of a remote status's attachment, which
+	 * is not downloaded (remote_url; '' for uploads). */
+	"ALTER TABLE accounts ADD COLUMN moved_to_account_id BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE media_attachments ADD COLUMN remote_url TEXT NOT NULL DEFAULT '';",
+	/* 22: one table of domain rules: the command line's (instance_domains,
+	 * 1 limit, 2 block) join the admin API's domain blocks (admin_blocks
+	 * kind 0) as silence and suspend, and federation reads only those; a
+	 * deleted account's key is kept while its activities wait to be
+	 * delivered, found by actor. */
+	"INSERT INTO admin_blocks (id, kind, value, severity, data, created_at)"
+	" SELECT d.created_at * 65536 + d.n, 0, d.domain, d.severity, '{}', d.created_at FROM"
+	" (SELECT domain, created_at, CASE severity WHEN 2 THEN 'suspend' ELSE 'silence' END"
+	" AS severity, ROW_NUMBER() OVER (ORDER BY domain) AS n FROM instance_domains) AS d"
+	" WHERE true ON CONFLICT (kind, value) DO NOTHING;"
+	"DROP TABLE instance_domains;"
+	"CREATE INDEX fed_activities_actor ON fed_activities(actor_id);",
+	/* 23: media, polls and cards (store_media.c, store_polls.c,
 	 * store_previews.c):
 	 * - statuses.has_media and status_tags.has_media: 1 once a status
 	 *   holds an attachment (set by store_status_mark_media when one is

@@ -3,6 +3,7 @@
 #include "store/db.h"
 #include "store/db_sqlite.h"
 #include "store/schema.h"
+#include "store/store_internal.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -136,7 +137,7 @@ static enum store_rc lock_dir(const char *dir, int *fd)
  * held by a connection of its own for the process's life, refuses a
  * second process with the same one. PostgreSQL drops it with the session
  * when a process dies. */
-#define NODE_LOCK_BASE 1382117500
+#define NODE_LOCK_BASE STORE_NODE_LOCK_BASE
 
 static enum store_rc lock_node(struct store *s, int node_id)
 {
@@ -270,11 +271,18 @@ void store_release(struct store *s, struct db *db)
 struct tx_call {
 	enum store_rc (*fn)(struct db *, void *);
 	void *ctx;
+	struct store_tx_lead *lead; /* written first, when not NULL */
+	enum store_rc lead_rc;
 };
+
+/* The lead the next store_tx of this thread carries (store_tx_lead_begin). */
+static _Thread_local struct store_tx_lead *tx_lead;
 
 static int tx_trampoline(struct db *db, void *arg)
 {
 	struct tx_call *t = arg;
+	if (t->lead && (t->lead_rc = t->lead->fn(db, t->lead->ctx)) != ST_OK)
+		return (int)t->lead_rc;
 	return (int)t->fn(db, t->ctx);
 }
 
@@ -290,14 +298,38 @@ void store_on_tx_end(void (*fn)(bool committed))
  * only its own. */
 enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), void *ctx)
 {
-	struct tx_call t = {fn, ctx};
+	struct store_tx_lead *l = tx_lead;
+	if (l && l->rc != ST_OK)
+		return l->rc; /* a refused lead: nothing more is written */
+	struct tx_call t = {fn, ctx, l && !l->written ? l : NULL, ST_OK};
 	int fn_rc = 0;
 	enum db_rc rc = db_tx_run(db, tx_trampoline, &t, &fn_rc);
 	if (tx_end_hook)
 		tx_end_hook(fn_rc == 0 && rc == DB_OK);
+	if (t.lead && t.lead_rc != ST_OK)
+		t.lead->rc = t.lead_rc;
+	else if (t.lead && fn_rc == 0 && rc == DB_OK)
+		t.lead->written = true;
 	if (fn_rc != 0)
 		return (enum store_rc)fn_rc;
 	return rc == DB_OK ? ST_OK : ST_ERROR;
+}
+
+void store_tx_lead_begin(struct store_tx_lead *l)
+{
+	l->written = false;
+	l->rc = ST_OK;
+	tx_lead = l;
+}
+
+enum store_rc store_tx_lead_end(struct db *db, struct store_tx_lead *l, bool write)
+{
+	tx_lead = NULL;
+	if (l->rc != ST_OK || l->written || !write)
+		return l->rc;
+	enum store_rc st = store_tx(db, l->fn, l->ctx);
+	l->written = st == ST_OK;
+	return st;
 }
 
 int64_t store_tx_waits(void)

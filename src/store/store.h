@@ -102,6 +102,26 @@ int64_t store_tx_waits(void);
  * transaction has committed (true) or rolled back (false), before store_tx
  * returns. Set once at start (the event seam's publishing, events.c). */
 void store_on_tx_end(void (*fn)(bool committed));
+
+/* A write carried by the next store_tx of this thread, in the same
+ * transaction and before that transaction's own work (one commit for
+ * both): the inbox's claim of an activity's id, written with what the
+ * activity changes. Between store_tx_lead_begin and store_tx_lead_end,
+ * the first store_tx whose work succeeds writes it; if fn fails (e.g.
+ * ST_CONFLICT: the id was claimed before), that store_tx fails with fn's
+ * result and changes nothing, and so does every later store_tx of the
+ * thread until store_tx_lead_end: nothing is written for a refused lead. */
+struct store_tx_lead {
+	enum store_rc (*fn)(struct db *, void *);
+	void *ctx;
+	bool written;        /* committed with a store_tx */
+	enum store_rc rc;    /* ST_OK, or fn's failure (final) */
+};
+void store_tx_lead_begin(struct store_tx_lead *l);
+/* Ends the lead. Not yet written and write set: written now in a
+ * transaction of its own. Returns ST_OK when it is written (l->written),
+ * ST_OK with nothing written when write is false, else its failure. */
+enum store_rc store_tx_lead_end(struct db *db, struct store_tx_lead *l, bool write);
 void store_thread_background(void);
 
 /* ---- structs shared by several groups of tables ---- */
@@ -120,6 +140,7 @@ struct account {
 	bool locked, bot, discoverable;
 	int64_t created_at, updated_at, last_status_at; /* ms; last_status_at 0 = never */
 	int64_t statuses_count, followers_count, following_count;
+	int64_t moved_to;         /* the account it moved to (Move); 0: none */
 };
 
 enum visibility { VIS_PUBLIC = 0, VIS_UNLISTED = 1, VIS_PRIVATE = 2, VIS_DIRECT = 3 };

@@ -95,7 +95,7 @@ enum store_rc store_account_list_local(struct db *db, struct arena *ar,
 	while ((rc = db_next(st)) == DB_ROW) {
 		struct account a;
 		st_account_row(ar, st, 0, &a);
-		fn(&a, st_text(ar, st, 20), db_int(st, 21), ctx);
+		fn(&a, st_text(ar, st, ACOLS_N), db_int(st, ACOLS_N + 1), ctx);
 	}
 	db_end(st);
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
@@ -252,6 +252,7 @@ void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account 
 	a->statuses_count = db_int(st, c + 17);
 	a->followers_count = db_int(st, c + 18);
 	a->following_count = db_int(st, c + 19);
+	a->moved_to = db_int(st, c + 20);
 }
 
 enum store_rc store_user_set_password(struct db *db, int64_t account_id, const char *hash)

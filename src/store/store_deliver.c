@@ -21,17 +21,9 @@ enum store_rc store_inbox_get(struct db *db, struct arena *ar, int64_t account_i
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
-enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t account_id,
-				     const char ***out, int *n)
+/* The inboxes a query answers, one per row, in ar. */
+static enum store_rc inbox_rows(struct db_stmt *st, struct arena *ar, const char ***out, int *n)
 {
-	struct db_stmt *st = db_query(
-		db,
-		"SELECT DISTINCT CASE WHEN i.shared_inbox <> '' THEN i.shared_inbox"
-		" ELSE i.inbox END FROM follows f JOIN remote_actors i ON i.account_id = f.account_id"
-		" WHERE f.target_id = $1",
-		"i", account_id);
-	if (!st)
-		return ST_ERROR;
 	int cap = 16;
 	const char **v = arena_alloc(ar, (size_t)cap * sizeof *v);
 	*n = 0;
@@ -48,6 +40,33 @@ enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t ac
 	db_end(st);
 	*out = v;
 	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_follower_inboxes(struct db *db, struct arena *ar, int64_t account_id,
+				     const char ***out, int *n)
+{
+	struct db_stmt *st = db_query(
+		db,
+		"SELECT DISTINCT CASE WHEN i.shared_inbox <> '' THEN i.shared_inbox"
+		" ELSE i.inbox END FROM follows f JOIN remote_actors i ON i.account_id = f.account_id"
+		" WHERE f.target_id = $1",
+		"i", account_id);
+	return st ? inbox_rows(st, ar, out, n) : ST_ERROR;
+}
+
+enum store_rc store_known_inboxes(struct db *db, struct arena *ar, int64_t account_id,
+				  const char ***out, int *n)
+{
+#define PREFERRED "CASE WHEN i.shared_inbox <> '' THEN i.shared_inbox ELSE i.inbox END"
+	struct db_stmt *st = db_query(
+		db,
+		"SELECT x.inbox FROM (SELECT " PREFERRED " AS inbox, MIN(CASE WHEN f.target_id IS"
+		" NULL THEN 1 ELSE 0 END) AS later FROM remote_actors i LEFT JOIN follows f"
+		" ON f.account_id = i.account_id AND f.target_id = $1 GROUP BY " PREFERRED ") AS x"
+		" ORDER BY x.later, x.inbox",
+		"i", account_id);
+#undef PREFERRED
+	return st ? inbox_rows(st, ar, out, n) : ST_ERROR;
 }
 
 enum store_rc store_activity_put(struct db *db, int64_t id, int64_t actor_id, const char *body,
@@ -106,12 +125,21 @@ enum store_rc store_deliveries_take(struct db *db, struct arena *ar, int64_t now
 
 enum store_rc store_delivery_drop(struct db *db, int64_t id, int64_t activity_id)
 {
-	if (db_exec(db, "DELETE FROM deliveries WHERE id = $1", "i", id) != DB_OK)
+	if (db_exec(db, "DELETE FROM deliveries WHERE id = $1", "i", id) != DB_OK ||
+	    db_exec(db,
+		    "DELETE FROM fed_activities WHERE id = $1 AND NOT EXISTS"
+		    " (SELECT 1 FROM deliveries WHERE activity_id = $1)",
+		    "i", activity_id) != DB_OK)
 		return ST_ERROR;
+	if (!db_changes(db))
+		return ST_OK;
+	/* The last activity of a deleted account is done: its key goes. */
 	return st_rc(db_exec(db,
-			     "DELETE FROM fed_activities WHERE id = $1 AND NOT EXISTS"
-			     " (SELECT 1 FROM deliveries WHERE activity_id = $1)",
-			     "i", activity_id));
+			     "DELETE FROM actor_keys WHERE account_id IN (SELECT t.account_id FROM"
+			     " account_tombstones t JOIN actor_keys k ON k.account_id = t.account_id"
+			     " WHERE t.purged_at > 0 AND NOT EXISTS (SELECT 1 FROM fed_activities a"
+			     " WHERE a.actor_id = t.account_id))",
+			     ""));
 }
 
 enum store_rc store_delivery_retry(struct db *db, int64_t id, int attempts, int64_t next_at)
@@ -152,6 +180,14 @@ enum store_rc store_host_failure(struct db *db, const char *host, int64_t day, i
 enum store_rc store_host_success(struct db *db, const char *host)
 {
 	return st_rc(db_exec(db, "DELETE FROM delivery_hosts WHERE host = $1", "t", host));
+}
+
+enum store_rc store_host_failing(struct db *db, const char *host, bool *failing)
+{
+	int64_t v = 0;
+	enum db_rc rc = db_scalar(db, &v, "SELECT 1 FROM delivery_hosts WHERE host = $1", "t", host);
+	*failing = rc == DB_ROW;
+	return st_rc(rc);
 }
 
 enum store_rc store_host_unavailable(struct db *db, const char *host, bool *unavailable)

@@ -2,6 +2,7 @@
  * ids and domain rules (migration 17). */
 #include "store/accounts.h"
 #include "store/federation.h"
+#include "store/moderation.h"
 #include "store/store_internal.h"
 
 #include <ctype.h>
@@ -128,6 +129,17 @@ enum store_rc store_inbox_claim(struct db *db, const char *activity, int64_t at,
 	return db_changes(db) ? ST_OK : ST_CONFLICT;
 }
 
+enum store_rc store_inbox_seen(struct db *db, const char *activity)
+{
+	struct db_stmt *st = db_query(db, "SELECT 1 FROM inbox_seen WHERE activity = $1", "t",
+				      activity);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_inbox_unclaim(struct db *db, const char *activity)
 {
 	return st_rc(db_exec(db, "DELETE FROM inbox_seen WHERE activity = $1", "t", activity));
@@ -161,23 +173,17 @@ enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t a
 
 enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity)
 {
+	/* Mastodon's DomainBlock.rule_for: the rule of the domain or of the
+	 * nearest parent domain that has one (the longest value that matches;
+	 * domain values hold no LIKE wildcards). */
 	int64_t v;
-	enum db_rc rc = db_scalar(db, &v, "SELECT severity FROM instance_domains WHERE domain = $1",
-				  "t", domain);
+	enum db_rc rc = db_scalar(db, &v,
+				  "SELECT CASE severity WHEN 'suspend' THEN 2 WHEN 'silence' THEN 1"
+				  " ELSE 0 END FROM admin_blocks WHERE kind = $2 AND (value = $1"
+				  " OR $1 LIKE '%.' || value) ORDER BY LENGTH(value) DESC LIMIT 1",
+				  "ti", domain, (int64_t)BLOCK_DOMAIN);
 	*severity = rc == DB_ROW ? (int)v : 0;
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
-}
-
-enum store_rc store_instance_domain_set(struct db *db, const char *domain, int severity,
-					int64_t at)
-{
-	if (!severity)
-		return st_rc(db_exec(db, "DELETE FROM instance_domains WHERE domain = $1", "t",
-				     domain));
-	return st_rc(db_exec(db,
-			     "INSERT INTO instance_domains (domain, severity, created_at)"
-			     " VALUES ($1, $2, $3) ON CONFLICT (domain) DO UPDATE SET severity = $2",
-			     "tii", domain, (int64_t)severity, at));
 }
 
 enum store_rc store_domain_block_set(struct db *db, int64_t account_id, const char *domain,
@@ -238,4 +244,12 @@ enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *
 		out[(*n)++] = db_int(st, 0);
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE accounts SET moved_to_account_id = $2 WHERE id = $1"
+			     " AND domain <> ''",
+			     "ii", id, target_id));
 }

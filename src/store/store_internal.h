@@ -37,8 +37,9 @@ static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 	x ".id, " x ".username, " x ".domain, " x ".display_name, " x ".note, " x ".note_html, " \
 	x ".fields, " x ".uri, " x ".url, " x ".avatar, " x ".header, " x ".locked, " x ".bot, "  \
 	x ".discoverable, " x ".created_at, " x ".updated_at, " x ".last_status_at, "             \
-	x ".statuses_count, " x ".followers_count, " x ".following_count"
-#define ACOLS_N 20
+	x ".statuses_count, " x ".followers_count, " x ".following_count, "                       \
+	x ".moved_to_account_id"
+#define ACOLS_N 21
 
 /* Runs a query whose columns are a cursor then ACOLS; reverses min_id
  * pages so results are newest first. */
@@ -77,6 +78,13 @@ void st_page_bounds(const struct page *pg, int64_t *hi, int64_t *lo, bool *asc);
 	" AND b.target_id IN (s.account_id, COALESCE(r.account_id, 0)))"                 \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_id = $1"                 \
 	" AND b.account_id IN (s.account_id, COALESCE(r.account_id, 0)))"
+/* A person's domain blocks hide the domain's statuses, and boosts of
+ * them, from the person's feeds (Mastodon's rule). */
+#define NOT_DOMAIN_BLOCKED                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM accounts da WHERE da.id IN"                        \
+	" (s.account_id, COALESCE(r.account_id, 0)) AND da.domain <> '' AND EXISTS"        \
+	" (SELECT 1 FROM account_domain_blocks dbk WHERE dbk.account_id = $1"              \
+	" AND dbk.domain = da.domain))"
 /* A silenced account's statuses are shown on the public and tag
  * timelines only to itself and its followers. */
 #define NOT_SILENCED                                                                        \
@@ -122,5 +130,24 @@ static inline bool db_is_pg(struct db *db)
 {
 	return db_backend(db)[0] == 'p';
 }
+
+/* Node id n of a serving process on PostgreSQL holds the session advisory
+ * lock STORE_NODE_LOCK_BASE + n (store.c); store copy looks for them. */
+#define STORE_NODE_LOCK_BASE 1382117500
+
+/* Bulk loads (store copy; the seeder on PostgreSQL): what slows a load row
+ * by row -- every secondary index, and PostgreSQL's foreign keys, checked
+ * at each row -- is dropped by st_bulk_drop (inside the load's transaction)
+ * and made again from the loaded rows by st_bulk_remake: one sort per
+ * index, one join per key, which checks every row once. b keeps the
+ * statements; st_bulk_remake frees them (st_bulk_free when not called). */
+#define ST_BULK_MAX 1024
+struct st_bulk {
+	char *remake[ST_BULK_MAX];
+	int n;
+};
+enum store_rc st_bulk_drop(struct db *db, struct st_bulk *b);
+enum store_rc st_bulk_remake(struct db *db, struct st_bulk *b);
+void st_bulk_free(struct st_bulk *b);
 
 #endif

@@ -93,6 +93,28 @@ enum store_rc store_tombstone_named(struct db *db, const char *username, int64_t
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
+enum store_rc store_tombstone_remote(struct db *db, int64_t id, int64_t at)
+{
+	int64_t one;
+	enum db_rc rc = db_scalar(db, &one, "SELECT 1 FROM accounts WHERE id = $1 AND domain <> ''",
+				  "i", id);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+	/* an earlier account of the same handle, purged, makes way */
+	rc = db_exec(db,
+		     "DELETE FROM account_tombstones WHERE account_id <> $1 AND purged_at <> 0"
+		     " AND (username_key, domain) IN (SELECT username_key, domain FROM accounts"
+		     " WHERE id = $1)",
+		     "i", id);
+	if (rc == DB_OK)
+		rc = db_exec(db,
+			     "INSERT INTO account_tombstones (account_id, username_key, domain, uri,"
+			     " deleted_at) SELECT a.id, a.username_key, a.domain, a.uri, $2"
+			     " FROM accounts a WHERE a.id = $1 ON CONFLICT DO NOTHING",
+			     "ii", id, at);
+	return st_rc(rc);
+}
+
 enum store_rc store_tombstone_pending(struct db *db, int64_t before, int64_t *id)
 {
 	enum db_rc rc = db_scalar(db, id,
@@ -147,7 +169,10 @@ static const char *const purge_loose[] = {
 	"DELETE FROM detector_prints WHERE account_id = $1",
 	"DELETE FROM detector_unfollows WHERE account_id = $1",
 	"DELETE FROM detector_accounts WHERE account_id = $1",
-	"DELETE FROM actor_keys WHERE account_id = $1",
+	/* kept while its activities (the Delete of the actor) wait to be
+	 * signed; store_delivery_drop removes it after the last one */
+	"DELETE FROM actor_keys WHERE account_id = $1 AND NOT EXISTS"
+	" (SELECT 1 FROM fed_activities WHERE actor_id = $1)",
 	"DELETE FROM accounts WHERE id = $1",
 	NULL,
 };

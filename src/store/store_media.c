@@ -7,7 +7,8 @@
 
 #define MEDIA_COLS                                                                          \
 	"id, account_id, COALESCE(status_id, 0), position, kind, mime, state, file, preview,"  \
-	" meta, blurhash, description, error, focus_x, focus_y, created_at, thumbnail"
+	" meta, blurhash, description, error, focus_x, focus_y, created_at, remote_url,"  \
+	" thumbnail"
 
 static void read_media(struct arena *ar, struct db_stmt *st, struct media *m)
 {
@@ -27,7 +28,20 @@ static void read_media(struct arena *ar, struct db_stmt *st, struct media *m)
 	m->focus_x = (int)db_int(st, 13);
 	m->focus_y = (int)db_int(st, 14);
 	m->created_at = db_int(st, 15);
-	m->thumbnail = db_int(st, 16);
+	m->remote_url = st_text(ar, st, 16);
+	m->thumbnail = db_int(st, 17);
+}
+
+enum store_rc store_media_insert_remote(struct db *db, const struct media *m)
+{
+	enum store_rc st = st_rc(db_exec(
+		db,
+		"INSERT INTO media_attachments (id, account_id, status_id, position,"
+		" kind, mime, state, meta, blurhash, description, remote_url,"
+		" created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11)",
+		"iiiitttttti", m->id, m->account_id, m->status_id, (int64_t)m->position, m->kind,
+		m->mime, m->meta, m->blurhash, m->description, m->remote_url, m->created_at));
+	return st == ST_OK ? store_status_mark_media(db, m->status_id) : st;
 }
 
 enum store_rc store_media_insert(struct db *db, const struct media *m)

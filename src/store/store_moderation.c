@@ -468,6 +468,23 @@ enum store_rc store_block_get(struct db *db, struct arena *ar, int kind, int64_t
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
+enum store_rc store_block_by_value(struct db *db, struct arena *ar, int kind, const char *value,
+				   struct admin_block *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *st = db_query(db,
+				      "SELECT id, kind, value, severity, data, created_at FROM"
+				      " admin_blocks WHERE kind = $1 AND value = $2",
+				      "it", (int64_t)kind, value);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW)
+		block_row(ar, st, out);
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_blocks_list(struct db *db, struct arena *ar, int kind,
 				struct admin_block_list *out)
 {

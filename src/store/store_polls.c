@@ -167,6 +167,67 @@ enum store_rc store_poll_vote(struct db *db, int64_t poll_id, int64_t account_id
 	return st_rc(rc);
 }
 
+static bool same_options(const struct poll *a, const struct poll *b)
+{
+	if (a->noptions != b->noptions)
+		return false;
+	for (int i = 0; i < a->noptions; i++)
+		if (strcmp(a->titles[i], b->titles[i]))
+			return false;
+	return true;
+}
+
+enum store_rc store_poll_remote_set(struct db *db, struct arena *ar, const struct poll *p)
+{
+	struct poll old;
+	int64_t id = p->id, votes = 0;
+	enum store_rc st = store_poll_get(db, ar, p->status_id, true, 0, &old);
+	if (st == ST_OK && same_options(&old, p))
+		id = old.id;
+	else if (st == ST_OK)
+		st = store_poll_delete(db, p->status_id);
+	if (st == ST_NOT_FOUND || (st == ST_OK && id == p->id))
+		st = store_poll_insert(db, p);
+	for (int i = 0; i < p->noptions; i++)
+		votes += p->counts[i];
+	enum db_rc rc = st != ST_OK ? DB_ERROR
+				    : db_exec(db,
+					      "UPDATE polls SET multiple = $2, expires_at = $3,"
+					      " voters_count = $4, votes_count = $5 WHERE id = $1",
+					      "ibiii", id, (int)p->multiple, p->expires_at,
+					      p->voters_count, votes);
+	for (int i = 0; i < p->noptions && rc == DB_OK; i++)
+		rc = db_exec(db,
+			     "UPDATE poll_options SET votes_count = $3 WHERE poll_id = $1 AND idx = $2",
+			     "iii", id, (int64_t)i, p->counts[i]);
+	return st_rc(rc);
+}
+
+enum store_rc store_poll_vote_one(struct db *db, const struct poll *p, int64_t account_id, int idx,
+				  int64_t now)
+{
+	int64_t bit = (int64_t)(UINT64_C(1) << idx);
+	enum store_rc st = store_poll_vote(db, p->id, account_id, (uint64_t)bit, 1, now);
+	if (st != ST_CONFLICT || !p->multiple)
+		return st;
+	enum db_rc rc = db_exec(db,
+				"UPDATE poll_votes SET choices = choices | $3 WHERE poll_id = $1"
+				" AND account_id = $2 AND (choices & $3) = 0",
+				"iii", p->id, account_id, bit);
+	if (rc != DB_OK)
+		return ST_ERROR;
+	if (db_changes(db) == 0)
+		return ST_CONFLICT;
+	rc = db_exec(db,
+		     "UPDATE poll_options SET votes_count = votes_count + 1 WHERE poll_id = $1"
+		     " AND idx = $2",
+		     "ii", p->id, (int64_t)idx);
+	if (rc == DB_OK)
+		rc = db_exec(db, "UPDATE polls SET votes_count = votes_count + 1 WHERE id = $1", "i",
+			     p->id);
+	return st_rc(rc);
+}
+
 enum store_rc store_poll_due(struct db *db, struct arena *ar, int64_t now, struct poll *out)
 {
 	(void)ar;

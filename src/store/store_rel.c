@@ -379,6 +379,8 @@ enum store_rc store_mutes(struct db *db, struct arena *ar, int64_t viewer, int64
 	" AND b.target_id = n.from_account_id)"                                             \
 	" AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.from_account_id"   \
 	" AND b.target_id = $1)"                                                            \
+	" AND NOT EXISTS (SELECT 1 FROM account_domain_blocks dbk WHERE dbk.account_id = $1" \
+	" AND dbk.domain = a.domain)"                                                       \
 	" AND (n.status_id IS NULL OR s.account_id = $1 OR s.visibility <= 1"              \
 	" OR (s.visibility = 2 AND EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $1" \
 	" AND f.target_id = s.account_id))"                                                 \

@@ -711,11 +711,12 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 
 /* ---- timelines ---- */
 
-/* Blocks and mutes, as one SQL fragment. */
-#define FILTERS NOT_BLOCKED NOT_MUTED
+/* Blocks, mutes and domain blocks, as one SQL fragment. */
+#define FILTERS NOT_BLOCKED NOT_MUTED NOT_DOMAIN_BLOCKED
 
 /* Which of a timeline's four statements to run (*v): newest-first or
- * min_id order, with or without the block and mute subqueries. Most
+ * min_id order, with or without the block, mute and domain-block
+ * subqueries. Most
  * viewers block and mute no one (anonymous viewers never do): one indexed
  * probe here saves five subqueries on every row of the page. When the
  * probe fails the caller fails too (*v is then the filtered statement,
@@ -729,7 +730,8 @@ static enum store_rc variant(struct db *db, int64_t viewer, bool asc, int *v)
 			       "SELECT 1 WHERE EXISTS (SELECT 1 FROM blocks WHERE"
 			       " account_id = $1) OR EXISTS (SELECT 1 FROM blocks"
 			       " WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes"
-			       " WHERE account_id = $1)",
+			       " WHERE account_id = $1) OR EXISTS (SELECT 1 FROM"
+			       " account_domain_blocks WHERE account_id = $1)",
 			       "i", viewer);
 	*v = (rc == DB_DONE ? 2 : 0) + asc;
 	return st_rc(rc);

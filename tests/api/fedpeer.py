@@ -26,10 +26,12 @@ def b64(b):
 
 class Peer:
     """routes: path -> (status, headers, body bytes) or a callable(path)
-    returning one; every request's path is appended to hits."""
+    returning one; every request's path is appended to hits; every POST
+    (a delivery) is answered 202 and kept in posts as (path, headers with
+    lower-case names, body)."""
 
     def __init__(self):
-        self.routes, self.hits = {}, []
+        self.routes, self.hits, self.posts = {}, [], []
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +47,14 @@ class Peer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                peer.posts.append((self.path, {k.lower(): v for k, v in self.headers.items()},
+                                   body))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *a):
                 pass

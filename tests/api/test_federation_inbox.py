@@ -516,3 +516,21 @@ def test_remote_reply_counts_like_a_local_one(fed, peer):
     assert alice.get("/api/rapport/v1/waiting").json() == []
     # the handle with its port is a mention of bob (test mode)
     assert [m["acct"] for m in answer["mentions"]] == [f"bob@127.0.0.1:{peer.port}"]
+
+
+def test_replays_racing_the_original_apply_once(fed, peer):
+    # the id is claimed in the transaction of the activity's first write:
+    # copies POSTed at once are all answered 202 and make one status
+    from concurrent.futures import ThreadPoolExecutor
+    alice = fed.user()
+    carol = peer.actor("carol")
+    note = carol.note("<p>once</p>", to=[fed.url(f"/users/{alice.name}")])
+    body = json.dumps(carol.create(note)).encode()
+    h = sign_headers(inbox(fed), body, carol.key, carol.key_id)
+    with ThreadPoolExecutor(8) as ex:
+        codes = list(ex.map(lambda _: requests.post(inbox(fed), data=body, headers=h).status_code,
+                            range(16)))
+    assert codes == [202] * 16
+    assert rows(fed, "SELECT COUNT(*) FROM statuses WHERE uri = ?", note["id"]) == [(1,)]
+    claimed = json.loads(body)["id"]
+    assert rows(fed, "SELECT COUNT(*) FROM inbox_seen WHERE activity = ?", claimed) == [(1,)]

@@ -200,3 +200,20 @@ def test_block_ends_the_follow_on_the_other_server(net):
     post(bob, "after the block")
     time.sleep(1)
     assert home_status(alice, "after the block")() is None
+
+
+def test_poll_and_votes_between_servers(net):
+    a, b, _ = net
+    alice, bob = a.user(), b.user()
+    follow(bob, alice)
+    r = alice.post("/api/v1/statuses", data={"status": "lunch?", "poll[options][]": ["pizza", "soup"],
+                                             "poll[expires_in]": "3600"})
+    assert r.status_code == 200, r.text
+    mine = r.json()
+    there = wait_for(home_status(bob, "lunch?"), "the poll on B")
+    assert [o["title"] for o in there["poll"]["options"]] == ["pizza", "soup"]
+    r = bob.post(f"/api/v1/polls/{there['poll']['id']}/votes", data={"choices[]": "1"})
+    assert r.status_code == 200, r.text
+    wait_for(lambda: alice.get(f"/api/v1/statuses/{mine['id']}").json()["poll"]["options"][1]
+             ["votes_count"] == 1, "bob's vote on A")
+    assert alice.get(f"/api/v1/statuses/{mine['id']}").json()["poll"]["voters_count"] == 1

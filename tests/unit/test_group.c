@@ -144,6 +144,58 @@ static void failure_undoes_the_whole_callback(void **state)
 	assert_int_equal(m.last_read_id, 2);
 }
 
+/* A lead (store_tx_lead) is written with the first store_tx that succeeds,
+ * in its transaction; a failing one leaves it pending; store_tx_lead_end
+ * writes a lead nothing carried. */
+static void lead_rides_the_first_successful_tx(void **state)
+{
+	struct fx *f = *state;
+	struct put claim = {f->account, "claim", 7, false};
+	struct put bad = {f->account, "bad", 1, true}, good = {f->account, "good", 2, false};
+	struct store_tx_lead l = {.fn = put_fn, .ctx = &claim};
+	struct marker m;
+	store_tx_lead_begin(&l);
+	assert_int_equal(store_tx(f->c.db, put_fn, &bad), ST_CONFLICT);
+	assert_false(l.written);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "claim", &m), ST_NOT_FOUND);
+	assert_int_equal(store_tx(f->c.db, put_fn, &good), ST_OK);
+	assert_true(l.written);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "claim", &m), ST_OK);
+	assert_int_equal(store_tx_lead_end(f->c.db, &l, true), ST_OK);
+	/* nothing carried it: written at the end, or not at all */
+	struct put late = {f->account, "late", 3, false};
+	l.ctx = &late;
+	store_tx_lead_begin(&l);
+	assert_int_equal(store_tx_lead_end(f->c.db, &l, false), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "late", &m), ST_NOT_FOUND);
+	store_tx_lead_begin(&l);
+	assert_int_equal(store_tx_lead_end(f->c.db, &l, true), ST_OK);
+	assert_true(l.written);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "late", &m), ST_OK);
+}
+
+/* A refused lead (a claim found taken) fails its store_tx and every later
+ * one until the end: nothing is written for it. */
+static void refused_lead_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct put claim = {f->account, "claim", 7, true};
+	struct put one = {f->account, "one", 1, false}, two = {f->account, "two", 2, false};
+	struct store_tx_lead l = {.fn = put_fn, .ctx = &claim};
+	struct marker m;
+	store_tx_lead_begin(&l);
+	assert_int_equal(store_tx(f->c.db, put_fn, &one), ST_CONFLICT);
+	assert_int_equal(store_tx(f->c.db, put_fn, &two), ST_CONFLICT);
+	assert_int_equal(store_tx_lead_end(f->c.db, &l, true), ST_CONFLICT);
+	assert_false(l.written);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "claim", &m), ST_NOT_FOUND);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "one", &m), ST_NOT_FOUND);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "two", &m), ST_NOT_FOUND);
+	/* after the end, store_tx carries nothing */
+	assert_int_equal(store_tx(f->c.db, put_fn, &two), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "two", &m), ST_OK);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -152,6 +204,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(concurrent_writers_answered_after_commit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(failure_undoes_the_whole_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(lead_rides_the_first_successful_tx, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_lead_writes_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
 }

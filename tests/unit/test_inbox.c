@@ -13,6 +13,7 @@
 #include "federation/inbox_internal.h"
 #include "federation/remote.h"
 #include "store/federation.h"
+#include "store/moderation.h"
 #include "store_fixture.h"
 
 static int setup(void **state)
@@ -135,13 +136,42 @@ static void domains(void **state)
 	assert_null(domain_canonical(&f->ar, "them example"));
 	assert_null(domain_canonical(&f->ar, "https://them.example/path"));
 	assert_null(domain_canonical(&f->ar, ""));
-	int sev;
-	assert_int_equal(store_instance_domain_set(f->c.db, "them.example", INSTANCE_BLOCK, 1), ST_OK);
-	assert_int_equal(store_instance_domain_get(f->c.db, "them.example", &sev), ST_OK);
-	assert_int_equal(sev, INSTANCE_BLOCK);
-	assert_int_equal(store_instance_domain_set(f->c.db, "them.example", 0, 1), ST_OK);
-	assert_int_equal(store_instance_domain_get(f->c.db, "them.example", &sev), ST_OK);
-	assert_int_equal(sev, 0);
+}
+
+/* The admin's rules are the admin API's domain blocks: a rule covers
+ * subdomains, the longest match wins, noop is no rule. */
+static void domain_rules(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *value, *severity;
+	} rules[] = {{"them.example", "suspend"},   {"ok.them.example", "noop"},
+		     {"quiet.example", "silence"},  {"127.0.0.1:8081", "suspend"},
+		     {"xthem.example", "silence"}};
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		struct admin_block b = {.id = (int64_t)i + 1, .kind = BLOCK_DOMAIN,
+					.value = rules[i].value, .severity = rules[i].severity,
+					.data = "{}", .created_at = 1};
+		assert_int_equal(store_block_insert(f->c.db, &b), ST_OK);
+	}
+	struct admin_block allow = {.id = 9, .kind = BLOCK_DOMAIN_ALLOW, .value = "free.example",
+				    .severity = "", .data = "{}", .created_at = 1};
+	assert_int_equal(store_block_insert(f->c.db, &allow), ST_OK);
+	static const struct {
+		const char *domain;
+		int severity;
+	} cases[] = {{"them.example", INSTANCE_BLOCK},   {"a.b.them.example", INSTANCE_BLOCK},
+		     {"ok.them.example", 0},              {"x.ok.them.example", 0},
+		     {"quiet.example", INSTANCE_LIMIT},   {"sub.quiet.example", INSTANCE_LIMIT},
+		     {"example", 0},                      {"hem.example", 0},
+		     {"127.0.0.1:8081", INSTANCE_BLOCK},  {"127.0.0.1:8082", 0},
+		     {"free.example", 0},                 {"xthem.example", INSTANCE_LIMIT}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int sev = -1;
+		assert_int_equal(store_instance_domain_get(f->c.db, cases[i].domain, &sev), ST_OK);
+		if (sev != cases[i].severity)
+			fail_msg("%s: %d, not %d", cases[i].domain, sev, cases[i].severity);
+	}
 }
 
 int main(void)
@@ -152,6 +182,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(key_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(replay_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(domains, setup, teardown),
+		cmocka_unit_test_setup_teardown(domain_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
