@@ -19,7 +19,7 @@ bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
 /* The members of Mastodon's PreviewCard for c, inside an open object. */
 struct preview_card;
-void jw_card_members(struct jw *w, const struct preview_card *c);
+void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c);
 
 /* The cache of what statuses have besides their bodies (polls, links,
  * cards), for the whole process; max_bytes 0 caches nothing, cards false

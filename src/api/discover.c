@@ -393,7 +393,7 @@ static void jw_trend_link(struct jw *w, struct req *r, const struct trend_link *
 		return;
 	}
 	jw_obj(w);
-	jw_card_members(w, &l->card);
+	jw_card_members(w, r, &l->card);
 	jw_key(w, "history");
 	jw_arr(w);
 	for (int i = 0; i < TAG_HISTORY_DAYS; i++) {

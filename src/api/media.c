@@ -94,15 +94,20 @@ static bool accept_file(struct req *r, int64_t *id)
 				    "multipart/form-data)");
 		return false;
 	}
+	struct upload_file *t = upload_file(r->upload, "thumbnail");
 	struct media_new in = {
 		.path = f->path,
 		.size = f->size,
 		.description = param_str(r, "description"),
 		.focus = param_str(r, "focus"),
+		.thumb_path = t ? t->path : NULL,
+		.thumb_size = t ? t->size : 0,
 	};
 	if (api_check(r, media_accept(&r->core, r->account_id, &in, id)))
 		return false;
 	f->path[0] = '\0'; /* the worker's now */
+	if (t)
+		t->path[0] = '\0';
 	return true;
 }
 
@@ -125,7 +130,7 @@ void h_media_create_v1(struct req *r)
 	if (m.state == MEDIA_FAILED)
 		reply_failed(r, &m, true);
 	else
-		reply_media(r, m.state == MEDIA_READY ? 200 : 202, &m);
+		reply_media(r, media_ready(&m) ? 200 : 202, &m);
 }
 
 void h_media_create_v2(struct req *r)
@@ -146,7 +151,20 @@ void h_media_get(struct req *r)
 	if (m.state == MEDIA_FAILED)
 		reply_failed(r, &m, false);
 	else
-		reply_media(r, m.state == MEDIA_READY ? 200 : 206, &m);
+		reply_media(r, media_ready(&m) ? 200 : 206, &m);
+}
+
+/* PUT's thumbnail part, if any: queued for the worker; false after
+ * replying. */
+static bool thumbnail_param(struct req *r, int64_t id)
+{
+	struct upload_file *t = r->upload ? upload_file(r->upload, "thumbnail") : NULL;
+	if (!t)
+		return true;
+	if (api_check(r, media_thumbnail(&r->core, r->account_id, id, t->path, t->size)))
+		return false;
+	t->path[0] = '\0';
+	return true;
 }
 
 void h_media_update(struct req *r)
@@ -156,9 +174,9 @@ void h_media_update(struct req *r)
 	if (!path_id(r, 0, &id) ||
 	    api_check(r, media_describe(&r->core, r->account_id, id, param_str(r, "description"),
 					param_str(r, "focus"))) ||
-	    api_check(r, media_get(&r->core, r->account_id, id, &m)))
+	    !thumbnail_param(r, id) || api_check(r, media_get(&r->core, r->account_id, id, &m)))
 		return;
-	reply_media(r, m.state == MEDIA_READY ? 200 : 206, &m);
+	reply_media(r, media_ready(&m) ? 200 : 206, &m);
 }
 
 bool media_ids_param(struct req *r, int64_t *ids, int *n)

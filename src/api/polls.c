@@ -2,6 +2,7 @@
  * "poll" and "card" members of the Status entity. */
 #include "api/api.h"
 #include "api/api_polls.h"
+#include "core/media.h"
 #include "core/polls.h"
 #include "core/previews.h"
 #include "util/cache.h"
@@ -115,8 +116,10 @@ static void write_poll(struct jw *w, struct req *r, const struct poll *p)
 	jw_obj_end(w);
 }
 
-void jw_card_members(struct jw *w, const struct preview_card *c)
+/* Its image is our own copy (core/previews.c), never the page's URL. */
+void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c)
 {
+	bool image = *c->image_file;
 	jw_kstr(w, "url", c->url);
 	jw_kstr(w, "title", c->title);
 	jw_kstr(w, "description", c->description);
@@ -126,22 +129,21 @@ void jw_card_members(struct jw *w, const struct preview_card *c)
 	jw_kstr(w, "provider_name", c->provider_name);
 	jw_kstr(w, "provider_url", c->provider_url);
 	jw_kstr(w, "html", "");
-	jw_kint(w, "width", 0);
-	jw_kint(w, "height", 0);
-	jw_key(w, "image");
-	jw_str(w, *c->image ? c->image : NULL);
+	jw_kint(w, "width", image ? c->width : 0);
+	jw_kint(w, "height", image ? c->height : 0);
+	jw_kstr(w, "image", image ? media_url(&r->arena, r->core.cfg, c->image_file) : NULL);
 	jw_kstr(w, "image_description", "");
 	jw_kstr(w, "embed_url", "");
-	jw_knull(w, "blurhash");
+	jw_kstr(w, "blurhash", image && *c->blurhash ? c->blurhash : NULL);
 	jw_knull(w, "published_at");
 	jw_key(w, "authors");
 	jw_raw(w, "[]");
 }
 
-static void write_card(struct jw *w, const struct preview_card *c)
+static void write_card(struct jw *w, struct req *r, const struct preview_card *c)
 {
 	jw_obj(w);
-	jw_card_members(w, c);
+	jw_card_members(w, r, c);
 	jw_obj_end(w);
 }
 
@@ -198,7 +200,7 @@ static const char *card_json(struct req *r, enum card_state cs, const struct pre
 		return "null";
 	struct jw w;
 	jw_init(&w, 64u << 10);
-	write_card(&w, c);
+	write_card(&w, r, c);
 	size_t len;
 	char *json = jw_ok(&w) ? jw_steal(&w, &len) : NULL;
 	const char *out = json ? arena_strdup(&r->arena, json) : "null";

@@ -127,14 +127,33 @@ void h_statuses_edit(struct req *r)
 	reply_status(r, id);
 }
 
+/* A version's poll as Mastodon's StatusEdit has it: {"options": [{"title"}]}
+ * or null; titles is the JSON array stored with the version. */
+static json_t *version_poll(const char *titles)
+{
+	json_t *arr = *titles ? json_loads(titles, 0, NULL) : NULL;
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return json_null();
+	}
+	json_t *options = json_array();
+	size_t i;
+	json_t *t;
+	json_array_foreach(arr, i, t)
+		json_array_append_new(options, json_pack("{s:O}", "title", t));
+	json_decref(arr);
+	return json_pack("{s:o}", "options", options);
+}
+
 void h_statuses_history(struct req *r)
 {
 	int64_t id;
 	struct status s;
 	struct status_list v;
+	const char **polls;
 	if (!path_id(r, 0, &id) || api_check(r, status_load(&r->core, r->account_id, id, &s)))
 		return;
-	if (api_check(r, timeline_history(&r->core, id, &v)))
+	if (api_check(r, timeline_history(&r->core, id, &v, &polls)))
 		return;
 	if (v.n == 0) { /* never edited: the one version there is */
 		v.items = &s;
@@ -144,11 +163,11 @@ void h_statuses_history(struct req *r)
 	for (int i = 0; i < v.n; i++) {
 		const struct status *e = &v.items[i];
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:b, s:o, s:o, s:[], s:[], s:n}", "content",
+			arr, json_pack("{s:s, s:s, s:b, s:o, s:o, s:[], s:[], s:o}", "content",
 				       e->content, "spoiler_text", e->spoiler_text, "sensitive",
 				       e->sensitive, "created_at", jtime(e->created_at), "account",
 				       ent_account(r, &s.account), "media_attachments", "emojis",
-				       "poll"));
+				       "poll", version_poll(polls[i])));
 	}
 	reply_json(r, 200, arr);
 }

@@ -33,12 +33,16 @@ enum channel {
 	CH_HASHTAG_LOCAL,
 	CH_LIST,
 	CH_DIRECT,
+	CH_PUBLIC_MEDIA, /* the three public ones with only_media, in their order */
+	CH_PUBLIC_LOCAL_MEDIA,
+	CH_PUBLIC_REMOTE_MEDIA,
 	CH_COUNT
 };
 
 static const char *const channel_names[CH_COUNT] = {
 	"user",         "user:notification", "public", "public:local", "public:remote",
-	"hashtag",      "hashtag:local",     "list",   "direct",
+	"hashtag",      "hashtag:local",     "list",   "direct",       "public:media",
+	"public:local:media", "public:remote:media",
 };
 
 /* The events that make stream messages. */
@@ -258,19 +262,26 @@ void h_streaming_user_notification(struct req *r)
 	sse(r, "user:notification");
 }
 
+/* The public streams, "…:media" with only_media=true as Mastodon names them. */
+static void sse_public(struct req *r, const char *name)
+{
+	bool media = param_bool(r, "only_media") == 1;
+	sse(r, media ? arena_printf(&r->arena, "%s:media", name) : name);
+}
+
 void h_streaming_public(struct req *r)
 {
-	sse(r, param_bool(r, "local") == 1 ? "public:local" : "public");
+	sse_public(r, param_bool(r, "local") == 1 ? "public:local" : "public");
 }
 
 void h_streaming_public_local(struct req *r)
 {
-	sse(r, "public:local");
+	sse_public(r, "public:local");
 }
 
 void h_streaming_public_remote(struct req *r)
 {
-	sse(r, "public:remote");
+	sse_public(r, "public:remote");
 }
 
 void h_streaming_hashtag(struct req *r)
@@ -436,6 +447,12 @@ static bool in_timeline(struct ctx *x, int64_t viewer, const struct stream_chann
 	case CH_PUBLIC_LOCAL:
 	case CH_PUBLIC_REMOTE:
 		rc = timeline_public(c, viewer, ch->kind - CH_PUBLIC, &pg, l);
+		break;
+	case CH_PUBLIC_MEDIA:
+	case CH_PUBLIC_LOCAL_MEDIA:
+	case CH_PUBLIC_REMOTE_MEDIA:
+		rc = timeline_public(c, viewer, (ch->kind - CH_PUBLIC_MEDIA) | TL_ONLY_MEDIA, &pg,
+				     l);
 		break;
 	case CH_HASHTAG:
 	case CH_HASHTAG_LOCAL:

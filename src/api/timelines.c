@@ -17,16 +17,6 @@ static void finish(struct req *r, const struct page *pg, enum rc rc, const struc
 	reply_status_page(r, pg, l);
 }
 
-/* only_media on the public and hashtag timelines: not filtered there
- * yet, so such a page is empty (account timelines filter it). */
-static bool media_only(struct req *r)
-{
-	if (param_bool(r, "only_media") != 1)
-		return false;
-	reply_json(r, 200, json_array());
-	return true;
-}
-
 void h_timeline_home(struct req *r)
 {
 	struct page pg;
@@ -35,19 +25,19 @@ void h_timeline_home(struct req *r)
 	finish(r, &pg, timeline_home(&r->core, r->account_id, &pg, &l), &l);
 }
 
+/* local, remote and only_media, as timeline_public's where. */
 static int where_param(struct req *r)
 {
+	int media = param_bool(r, "only_media") == 1 ? TL_ONLY_MEDIA : 0;
 	if (param_bool(r, "local") == 1)
-		return 1;
+		return 1 | media;
 	if (param_bool(r, "remote") == 1)
-		return 2;
-	return 0;
+		return 2 | media;
+	return media;
 }
 
 void h_timeline_public(struct req *r)
 {
-	if (media_only(r))
-		return;
 	struct page pg;
 	struct status_list l;
 	page_from_params(r, &pg, 20, 40);
@@ -57,8 +47,6 @@ void h_timeline_public(struct req *r)
 
 void h_timeline_tag(struct req *r)
 {
-	if (media_only(r))
-		return;
 	const char *tag = text_tag_key(&r->arena, path_param(r, 0));
 	if (!tag) {
 		reply_json(r, 200, json_array());

@@ -150,43 +150,74 @@ static enum rc rate_check(struct core *c, int64_t account)
 	return RC_RATE_LIMITED;
 }
 
-/* The type, caps and structure of the file: its kind ("image", "gifv",
- * "video", "audio") or an error. */
-static enum rc check_file(struct core *c, const struct media_new *in, const char **mime,
-			  const char **kind)
+/* The type, caps and structure of the file (the form field `field`, at
+ * path, of size bytes; purpose: only images are taken): its kind
+ * ("image", "gifv", "video", "audio") or an error. */
+static enum rc check_file(struct core *c, const char *field, const char *path, uint64_t size,
+			  const char *purpose, const char **mime, const char **kind)
 {
-	*mime = media_sniff(c->arena, in->path);
+	*mime = media_sniff(c->arena, path);
 	const struct kind_of *k = kind_of(*mime);
-	if (!k || (in->purpose && !k->image))
-		return core_fail(c, RC_INVALID, "file",
-				 "Validation failed: file type %s is not supported",
+	if (!k || (purpose && !k->image))
+		return core_fail(c, RC_INVALID, field,
+				 "Validation failed: %s type %s is not supported", field,
 				 *mime ? *mime : "unknown");
 	size_t cap = k->image ? c->cfg->media_image_max : c->cfg->media_video_max;
-	if (in->size == 0 || in->size > cap)
-		return core_fail(c, RC_INVALID, "file",
-				 "Validation failed: file size must be from 1 to %zu bytes", cap);
+	if (size == 0 || size > cap)
+		return core_fail(c, RC_INVALID, field,
+				 "Validation failed: %s size must be from 1 to %zu bytes", field,
+				 cap);
 	*kind = k->kind;
 	if (!k->image)
 		return RC_OK;
 	int w, h, pages;
-	if (!image_whole(in->path, *mime, in->size) ||
-	    media_image_header(in->path, *mime, &w, &h, &pages))
-		return core_fail(c, RC_INVALID, "file",
-				 "Validation failed: the image is damaged, truncated or has "
-				 "other data joined to it");
+	if (!image_whole(path, *mime, size) || media_image_header(path, *mime, &w, &h, &pages))
+		return core_fail(c, RC_INVALID, field,
+				 "Validation failed: the %s is damaged, truncated or has "
+				 "other data joined to it",
+				 !strcmp(field, "file") ? "image" : field);
 	int64_t px = (int64_t)w * h, max = c->cfg->media_max_pixels;
 	if (px > max || px * pages > max * 4)
-		return core_fail(c, RC_INVALID, "file",
+		return core_fail(c, RC_INVALID, field,
 				 "Validation failed: the image is %dx%d pixels, more than %d "
 				 "in all", w, h, c->cfg->media_max_pixels);
-	if (pages > 1 && !in->purpose)
+	if (pages > 1 && !purpose)
 		*kind = "gifv";
 	return RC_OK;
+}
+
+/* A client's thumbnail (an image; only for video and audio, kind) is
+ * checked as an upload is. */
+static enum rc check_thumbnail(struct core *c, const char *path, uint64_t size,
+			       const char *kind)
+{
+	const char *mime, *k;
+	if (strcmp(kind, "video") && strcmp(kind, "gifv") && strcmp(kind, "audio"))
+		return core_fail(c, RC_INVALID, "thumbnail",
+				 "Validation failed: a thumbnail is only taken for video and "
+				 "audio");
+	return check_file(c, "thumbnail", path, size, "thumbnail", &mime, &k);
 }
 
 static const char *in_path(struct arena *ar, const struct config *cfg, int64_t id)
 {
 	return arena_printf(ar, "%s/media/tmp/in-%lld", cfg->data_dir, (long long)id);
+}
+
+static const char *thumb_path(struct arena *ar, const struct config *cfg, int64_t id)
+{
+	return arena_printf(ar, "%s/media/tmp/thumb-%lld", cfg->data_dir, (long long)id);
+}
+
+static enum rc move_failed(struct core *c, const char *path)
+{
+	log_error("media: cannot move %s: %s", path, strerror(errno));
+	return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+}
+
+bool media_ready(const struct media *m)
+{
+	return m->state == MEDIA_READY && m->thumbnail == 0;
 }
 
 enum rc media_accept(struct core *c, int64_t account, const struct media_new *in,
@@ -196,18 +227,24 @@ enum rc media_accept(struct core *c, int64_t account, const struct media_new *in
 			  .description = in->description ? in->description : ""};
 	if (check_description(c, in->description) ||
 	    parse_focus(c, in->focus, &m.focus_x, &m.focus_y) || rate_check(c, account) ||
-	    check_file(c, in, &m.mime, &m.kind))
+	    check_file(c, "file", in->path, in->size, in->purpose, &m.mime, &m.kind) ||
+	    (in->thumb_path && check_thumbnail(c, in->thumb_path, in->thumb_size, m.kind)))
 		return c->err.rc;
 	if (in->purpose)
 		m.kind = in->purpose;
 	const char *dst = in_path(c->arena, c->cfg, m.id);
-	if (rename(in->path, dst)) {
-		log_error("media: cannot move %s: %s", in->path, strerror(errno));
-		return core_fail(c, RC_INTERNAL, NULL, "Internal error");
+	const char *thumb = thumb_path(c->arena, c->cfg, m.id);
+	if (rename(in->path, dst))
+		return move_failed(c, in->path);
+	if (in->thumb_path && rename(in->thumb_path, thumb)) {
+		unlink(dst);
+		return move_failed(c, in->thumb_path);
 	}
+	m.thumbnail = in->thumb_path ? 1 : 0;
 	enum store_rc st = store_media_insert(c->db, &m);
 	if (st != ST_OK) {
 		unlink(dst);
+		unlink(thumb);
 		return core_store_fail(c, st);
 	}
 	media_worker_wake();
@@ -232,7 +269,7 @@ enum rc media_wait(struct core *c, int64_t account, int64_t id, int timeout_ms,
 		if (media_get(c, account, id, out))
 			return c->err.rc;
 		int64_t left = until - mono_ms();
-		if (out->state != MEDIA_PROCESSING || left <= 0)
+		if ((out->state != MEDIA_PROCESSING && out->thumbnail == 0) || left <= 0)
 			return RC_OK;
 		media_worker_wait(seen, (int)(left < 1000 ? left : 1000));
 	}
@@ -250,6 +287,40 @@ enum rc media_describe(struct core *c, int64_t account, int64_t id, const char *
 	enum store_rc st = store_media_describe(c->db, id, account,
 						description ? description : m.description, fx, fy);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum rc media_thumbnail(struct core *c, int64_t account, int64_t id, const char *path,
+			uint64_t size)
+{
+	struct media m;
+	if (media_get(c, account, id, &m))
+		return c->err.rc;
+	if (m.status_id || m.state == MEDIA_FAILED)
+		return core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
+	if (check_thumbnail(c, path, size, m.kind))
+		return c->err.rc;
+	const char *dst = thumb_path(c->arena, c->cfg, id);
+	if (rename(path, dst))
+		return move_failed(c, path);
+	enum store_rc st = store_media_thumbnail_queue(c->db, id, account);
+	if (st != ST_OK) { /* the worker may take a file it finds: none then */
+		unlink(dst);
+		return core_store_fail(c, st);
+	}
+	media_worker_wake();
+	return RC_OK;
+}
+
+enum rc media_card_image(struct core *c, const char *path, uint64_t size, const char *out_path,
+			 char blurhash[64], int *w, int *h)
+{
+	const char *mime, *kind;
+	if (check_file(c, "image", path, size, "card", &mime, &kind))
+		return c->err.rc;
+	if (media_image_preview(path, mime, out_path, blurhash, w, h))
+		return core_fail(c, RC_INVALID, "image",
+				 "Validation failed: the image could not be decoded");
+	return RC_OK;
 }
 
 enum rc media_ids_check(struct core *c, int n)
@@ -287,7 +358,7 @@ enum rc media_usable(struct core *c, int64_t account, const int64_t *ids, int n)
 		struct media m;
 		enum store_rc st = store_media_get(c->db, c->arena, ids[i], &m);
 		if (st == ST_NOT_FOUND || (st == ST_OK && (m.account_id != account || m.status_id ||
-							   m.state != MEDIA_READY ||
+							   !media_ready(&m) ||
 							   !strcmp(m.kind, "avatar") ||
 							   !strcmp(m.kind, "header"))))
 			return not_usable(c, ids[i]);
@@ -315,7 +386,7 @@ const char *media_file_type(const char *name)
 {
 	static const char *const types[][2] = {
 		{"jpg", "image/jpeg"}, {"png", "image/png"},  {"webp", "image/webp"},
-		{"mp4", "video/mp4"},  {"mp3", "audio/mpeg"},
+		{"mp4", "video/mp4"},  {"mp3", "audio/mpeg"}, {"opus", "audio/ogg"},
 	};
 	size_t i = 0;
 	while (i < 64 && ((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))

@@ -4,10 +4,13 @@
  * process for video, audio and animated GIFs), stored under content-hash
  * names in the data directory's media/, and swept when nothing uses them.
  *
- * Files: media/tmp/ holds uploads being received (up-XXXXXX, http/upload.c)
- * and accepted ones waiting for the worker (in-<id>); media/<ab>/<sha256>.<ext>
- * the processed files, named by the SHA-256 of their bytes. Only the
- * worker writes or removes those, so the sweep cannot race a write. */
+ * Files: media/tmp/ holds uploads being received (up-XXXXXX, http/upload.c),
+ * accepted ones and clients' thumbnails waiting for the worker (in-<id>,
+ * thumb-<id>) and link-card images being made (card-<n>); media/<ab>/<sha256>.<ext>
+ * the processed files, named by the SHA-256 of their bytes. The worker
+ * and the link-card thread (core/previews.c) write those, the worker's
+ * sweep removes them; media_files_lock() keeps the sweep from removing a
+ * file whose row is being committed. */
 #ifndef RAPPORT_MEDIA_H
 #define RAPPORT_MEDIA_H
 
@@ -32,6 +35,8 @@ struct media_new {
 	const char *purpose;     /* NULL for an attachment, "avatar" or "header" */
 	const char *description; /* NULL: none */
 	const char *focus;       /* "x,y" or NULL */
+	const char *thumb_path;  /* a client's thumbnail (video, audio) or NULL */
+	uint64_t thumb_size;
 };
 
 /* Checks an upload and queues it for processing: 422 for a type that is
@@ -46,6 +51,16 @@ enum rc media_get(struct core *c, int64_t account, int64_t id, struct media *out
  * the upload as it then is. */
 enum rc media_wait(struct core *c, int64_t account, int64_t id, int timeout_ms,
 		   struct media *out);
+/* Ready to attach and show as it will stay: processed, and no client
+ * thumbnail waiting for the worker. */
+bool media_ready(const struct media *m);
+/* A client's thumbnail (the file at path; moved away on success) for
+ * account's video or audio upload id that no status has taken: checked as
+ * an upload and processed by the worker like an image, it becomes the
+ * preview (preview_url, blurhash, meta.small). 422 for anything but an
+ * image of a video or audio upload. */
+enum rc media_thumbnail(struct core *c, int64_t account, int64_t id, const char *path,
+			uint64_t size);
 /* Sets alt text and focus of an upload no status has taken. */
 enum rc media_describe(struct core *c, int64_t account, int64_t id, const char *description,
 		       const char *focus);
@@ -62,6 +77,13 @@ enum rc media_of_status(struct core *c, int64_t status, struct media_list *out);
 /* Deletes a failed upload's row (its files are already gone). */
 enum rc media_forget(struct core *c, int64_t id);
 
+/* A link card's image, fetched to path (size bytes): checked as an
+ * uploaded image is (sniffed, caps, whole), then written to out_path as
+ * a preview is (upright, stripped, WebP in a 640-pixel box) with its
+ * blurhash and size. RC_INVALID when it is no usable image. */
+enum rc media_card_image(struct core *c, const char *path, uint64_t size, const char *out_path,
+			 char blurhash[64], int *w, int *h);
+
 /* A processed file's name is safe to open: 64 hex digits and a known
  * extension. Returns its Content-Type, or NULL. */
 const char *media_file_type(const char *name);
@@ -74,6 +96,8 @@ const char *media_url(struct arena *ar, const struct config *cfg, const char *na
 
 /* ---- inside core (media_image.c, media_av.c, media_worker.c) ---- */
 
+/* Frees what libvips keeps for the calling thread, at its end. */
+void media_image_thread_end(void);
 /* libvips: the header of an image of type mime, read without decoding
  * pixels. 0 or -1. */
 int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages);
@@ -90,8 +114,10 @@ int media_image_process(const char *in, const char *mime, const char *tmp_prefix
 /* Re-encodes a video, animated GIF or audio file with ffmpeg. */
 int media_av_process(const struct config *cfg, const char *in, const char *mime,
 		     const char *tmp_prefix, struct media_out *out);
-/* The blurhash and a small preview of an image file (a video's frame). */
-int media_image_preview(const char *in, const char *out_path, char blurhash[64], int *w, int *h);
+/* The blurhash and a small preview of an image file of type mime (a
+ * video's frame, a client's thumbnail). */
+int media_image_preview(const char *in, const char *mime, const char *out_path,
+			char blurhash[64], int *w, int *h);
 /* Runs argv with the configured CPU, memory and wall-clock limits;
  * 0 when it exited 0, -1 when it failed, -2 when a limit stopped it, -3
  * when the server is stopping (the child is killed; the upload stays
@@ -102,6 +128,15 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 void media_worker_wake(void);
 uint64_t media_worker_done(void);
 void media_worker_wait(uint64_t seen, int ms);
+/* Moves a finished temporary file to media/<ab>/<sha256>.<ext> (ext that
+ * of tmp); name receives the last part. A file with that name is the same
+ * bytes. 0 or -1. */
+int media_publish(const char *tmp, char name[80]);
+/* Held by a thread other than the worker from publishing a file until
+ * the row that names it is committed, and by the sweep around each
+ * check-and-remove, so the sweep never removes a file being recorded. */
+void media_files_lock(void);
+void media_files_unlock(void);
 /* True once media_stop() has been called. */
 bool media_worker_stopping(void);
 /* libmagic's MIME type of the file's first bytes, in ar; NULL on error. */

@@ -75,6 +75,7 @@ struct probe {
 	int w, h;
 	double fps, duration;
 	bool video, audio;
+	bool opus; /* the first audio stream is Opus or Vorbis */
 	int64_t bitrate;
 };
 
@@ -97,8 +98,10 @@ static void read_stream(json_t *s, struct probe *p)
 		p->w = (int)json_integer_value(json_object_get(s, "width"));
 		p->h = (int)json_integer_value(json_object_get(s, "height"));
 		p->fps = ratio(json_string_value(json_object_get(s, "avg_frame_rate")));
-	} else if (type && !strcmp(type, "audio")) {
+	} else if (type && !strcmp(type, "audio") && !p->audio) {
+		const char *codec = json_string_value(json_object_get(s, "codec_name"));
 		p->audio = true;
+		p->opus = codec && (!strcmp(codec, "opus") || !strcmp(codec, "vorbis"));
 	}
 }
 
@@ -158,11 +161,16 @@ static int frame_of(const struct config *cfg, const char *video, const char *png
 	return media_run(cfg, argv, NULL);
 }
 
-static int transcode_audio(const struct config *cfg, const char *in, const char *out)
+/* Opus (or Vorbis) in stays Opus, in Ogg; anything else becomes MP3. */
+static int transcode_audio(const struct config *cfg, const char *in, const char *out,
+			   bool opus)
 {
+	char *mp3[] = {"-c:a", "libmp3lame", "-q:a", "4", "-f", "mp3"};
+	char *ogg[] = {"-c:a", "libopus", "-b:a", "96k", "-f", "ogg"};
+	char **enc = opus ? ogg : mp3;
 	char *argv[] = {"ffmpeg", "-nostdin", "-v", "error", "-y", "-i", (char *)in, "-vn",
-			"-map_metadata", "-1", "-c:a", "libmp3lame", "-q:a", "4", "-f", "mp3",
-			(char *)out, NULL};
+			"-map", "0:a:0", "-map_metadata", "-1",
+			enc[0], enc[1], enc[2], enc[3], enc[4], enc[5], (char *)out, NULL};
 	return media_run(cfg, argv, NULL);
 }
 
@@ -191,7 +199,7 @@ static int video(const struct config *cfg, const char *in, const char *prefix, b
 	if (!rc)
 		rc = frame_of(cfg, out->file, frame);
 	if (!rc)
-		rc = media_image_preview(frame, out->preview, out->blurhash, &pw, &ph);
+		rc = media_image_preview(frame, "image/png", out->preview, out->blurhash, &pw, &ph);
 	unlink(frame);
 	if (rc || !q.video || q.h <= 0 || ph <= 0)
 		return fail(out, rc, "the video's first frame could not be read");
@@ -209,10 +217,10 @@ static int video(const struct config *cfg, const char *in, const char *prefix, b
 }
 
 static int audio(const struct config *cfg, const char *in, const char *prefix,
-		 struct media_out *out)
+		 const struct probe *p, struct media_out *out)
 {
-	snprintf(out->file, sizeof out->file, "%s.mp3", prefix);
-	int rc = transcode_audio(cfg, in, out->file);
+	snprintf(out->file, sizeof out->file, "%s.%s", prefix, p->opus ? "opus" : "mp3");
+	int rc = transcode_audio(cfg, in, out->file, p->opus);
 	struct probe q;
 	if (!rc)
 		rc = probe(cfg, out->file, prefix, &q);
@@ -235,12 +243,15 @@ int media_av_process(const struct config *cfg, const char *in, const char *mime,
 	int rc = probe(cfg, in, prefix, &p);
 	if (rc)
 		return fail(out, rc, "the file could not be read as video or audio");
-	if (!str_has_prefix(mime, "audio/") && !p.video)
+	/* a WebM or Matroska file with sound only is audio */
+	bool sound = str_has_prefix(mime, "audio/") ||
+		     (!p.video && p.audio && (strstr(mime, "webm") || strstr(mime, "matroska")));
+	if (!sound && !p.video)
 		return fail(out, -1, "the file has no video");
 	if (p.video && ((int64_t)p.w * p.h > cfg->media_max_pixels || p.w <= 0 || p.h <= 0 ||
 			p.fps > VIDEO_MAX_FPS))
 		return fail(out, -1, "the video's frames are too large or too many per second");
-	if (str_has_prefix(mime, "audio/"))
-		return audio(cfg, in, prefix, out);
+	if (sound)
+		return audio(cfg, in, prefix, &p, out);
 	return video(cfg, in, prefix, gif, &p, out);
 }

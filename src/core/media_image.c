@@ -30,6 +30,11 @@ static VipsImage *load(const char *path, const char *mime, bool header_only)
 	return im;
 }
 
+void media_image_thread_end(void)
+{
+	vips_thread_shutdown();
+}
+
 int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages)
 {
 	VipsImage *im = load(path, mime, true);
@@ -179,12 +184,58 @@ out:
 	return rc;
 }
 
+/* Drops a WebP's EXIF and XMP chunks in place (and their flags in VP8X);
+ * the new length, or 0 when b is not a well-formed WebP. */
+static size_t webp_drop_meta(unsigned char *b, size_t n)
+{
+	if (n < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WEBP", 4))
+		return 0;
+	size_t in = 12, out = 12;
+	while (in + 8 <= n) {
+		size_t len = (size_t)b[in + 4] | (size_t)b[in + 5] << 8 | (size_t)b[in + 6] << 16 |
+			     (size_t)b[in + 7] << 24;
+		size_t whole = 8 + len + (len & 1);
+		if (whole > n - in)
+			return 0;
+		if (memcmp(b + in, "EXIF", 4) && memcmp(b + in, "XMP ", 4)) {
+			memmove(b + out, b + in, whole);
+			out += whole;
+		}
+		in += whole;
+	}
+	if (in != n)
+		return 0;
+	if (out >= 21 && !memcmp(b + 12, "VP8X", 4))
+		b[20] &= (unsigned char)~0x0c; /* the EXIF and XMP flags */
+	size_t riff = out - 8;
+	for (int i = 0; i < 4; i++)
+		b[4 + i] = (unsigned char)(riff >> (8 * i));
+	return out;
+}
+
+/* WebP with no metadata chunk: libvips 8.14 writes an EXIF block of its
+ * own (resolution, size) even with "strip". 0 or -1. */
+static int webp_save(VipsImage *im, const char *path, int q)
+{
+	void *buf = NULL;
+	size_t n = 0;
+	if (vips_webpsave_buffer(im, &buf, &n, "Q", q, "strip", TRUE, NULL))
+		return -1;
+	size_t len = webp_drop_meta(buf, n);
+	FILE *f = len ? fopen(path, "wbe") : NULL;
+	int rc = f && fwrite(buf, 1, len, f) == len ? 0 : -1;
+	if (f && fclose(f))
+		rc = -1;
+	g_free(buf);
+	return rc;
+}
+
 static int save_preview(VipsImage *im, const char *path, char blurhash_out[64], int *w, int *h)
 {
 	VipsImage *small = NULL;
 	int rc = fit(im, MEDIA_PREVIEW_SIDE, &small);
 	if (!rc)
-		rc = vips_webpsave(small, path, "Q", 80, "strip", TRUE, NULL);
+		rc = webp_save(small, path, 80);
 	if (!rc) {
 		*w = vips_image_get_width(small);
 		*h = vips_image_get_height(small);
@@ -193,6 +244,21 @@ static int save_preview(VipsImage *im, const char *path, char blurhash_out[64], 
 	if (small)
 		g_object_unref(small);
 	return rc;
+}
+
+/* A copy of im with every metadata field removed (EXIF, its parsed
+ * exif-* fields, XMP, IPTC, ICC, comments): libvips 8.14's webpsave kept
+ * the EXIF block despite "strip", since it rebuilds it from the fields. */
+static VipsImage *without_meta(VipsImage *im)
+{
+	VipsImage *out = NULL;
+	if (vips_copy(im, &out, NULL))
+		return NULL;
+	gchar **names = vips_image_get_fields(out);
+	for (int i = 0; names && names[i]; i++)
+		vips_image_remove(out, names[i]); /* header fields are not removed */
+	g_strfreev(names);
+	return out;
 }
 
 /* The upright sRGB image, at most MEDIA_MAX_OUT_PIXELS (or the size of a
@@ -233,7 +299,10 @@ static VipsImage *shaped(VipsImage *in, const char *purpose)
 	 * blurhash are all made from it. */
 	VipsImage *mem = vips_image_copy_memory(out);
 	g_object_unref(out);
-	return mem;
+	VipsImage *clean = mem ? without_meta(mem) : NULL;
+	if (mem)
+		g_object_unref(mem);
+	return clean;
 }
 
 static int save_original(VipsImage *im, const char *mime, const char *prefix,
@@ -253,7 +322,7 @@ static int save_original(VipsImage *im, const char *mime, const char *prefix,
 		return rc;
 	}
 	if (!strcmp(ext, "webp"))
-		return vips_webpsave(im, out->file, "Q", 85, "strip", TRUE, NULL);
+		return webp_save(im, out->file, 85);
 	return vips_pngsave(im, out->file, "strip", TRUE, "compression", 6, NULL);
 }
 
@@ -291,9 +360,10 @@ done:
 	return rc;
 }
 
-int media_image_preview(const char *in, const char *out_path, char bh[64], int *w, int *h)
+int media_image_preview(const char *in, const char *mime, const char *out_path, char bh[64],
+			int *w, int *h)
 {
-	VipsImage *src = load(in, "image/png", false), *im = NULL;
+	VipsImage *src = load(in, mime, false), *im = NULL;
 	int rc = -1;
 	if (src && (im = shaped(src, NULL)))
 		rc = save_preview(im, out_path, bh, w, h);

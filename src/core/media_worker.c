@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <magic.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -32,10 +33,22 @@ static struct {
 	const struct config *cfg;
 	magic_t magic;
 	pthread_mutex_t magic_lock;
+	pthread_mutex_t files; /* media_files_lock() */
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .wake = PTHREAD_COND_INITIALIZER,
        .done_cond = PTHREAD_COND_INITIALIZER,
-       .magic_lock = PTHREAD_MUTEX_INITIALIZER};
+       .magic_lock = PTHREAD_MUTEX_INITIALIZER,
+       .files = PTHREAD_MUTEX_INITIALIZER};
+
+void media_files_lock(void)
+{
+	pthread_mutex_lock(&w.files);
+}
+
+void media_files_unlock(void)
+{
+	pthread_mutex_unlock(&w.files);
+}
 
 const char *media_sniff(struct arena *ar, const char *path)
 {
@@ -122,13 +135,11 @@ static int sha256_file(const char *path, char hex[65])
 	return rc;
 }
 
-/* Moves a finished temporary file to media/<ab>/<sha256>.<ext>; name
- * receives the last part. A file with that name is the same bytes. */
-static int publish(const char *tmp, char name[80])
+int media_publish(const char *tmp, char name[80])
 {
 	char hex[65], dir[700], path[800];
 	const char *ext = strrchr(tmp, '.');
-	if (!ext || sha256_file(tmp, hex))
+	if (!w.cfg || !ext || sha256_file(tmp, hex))
 		return -1;
 	snprintf(name, 80, "%s%s", hex, ext);
 	snprintf(dir, sizeof dir, "%s/media/%.2s", w.cfg->data_dir, hex);
@@ -186,7 +197,8 @@ static int run_processing(struct media *m, const char *in, const char *prefix,
 static int finish(struct core *c, struct media *m, struct media_out *out)
 {
 	char file[80] = "", preview[80] = "";
-	if (publish(out->file, file) || (out->preview[0] && publish(out->preview, preview)))
+	if (media_publish(out->file, file) ||
+	    (out->preview[0] && media_publish(out->preview, preview)))
 		goto fail;
 	m->file = file;
 	m->preview = preview;
@@ -247,6 +259,76 @@ static void process(struct core *c, int64_t id)
 	free(out.meta);
 }
 
+/* ---- a client's thumbnail ---- */
+
+/* meta with "small" set to width x height, malloc'ed; NULL on failure. */
+static char *meta_small(const char *meta, int width, int height)
+{
+	json_t *j = json_loads(meta, 0, NULL);
+	if (!json_is_object(j) || height <= 0) {
+		json_decref(j);
+		return NULL;
+	}
+	char size[32];
+	snprintf(size, sizeof size, "%dx%d", width, height);
+	json_object_set_new(j, "small",
+			    json_pack("{s:i, s:i, s:s, s:f}", "width", width, "height", height, "size",
+				      size, "aspect", (double)width / height));
+	char *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return out;
+}
+
+/* Makes the thumbnail waiting in media/tmp/thumb-<id> the preview of
+ * processed upload m (a failed one's is dropped). The file is first moved
+ * to a name of the worker's own, so one sent meanwhile waits for the next
+ * round. Returns 0, or -1 when the thumbnail could not be used (logged;
+ * the preview stays as it was). */
+static int thumbnail_make(struct core *c, struct media *m, const char *work,
+			  const char *small, char name[80])
+{
+	const char *queued = arena_printf(c->arena, "%s/media/tmp/thumb-%lld", w.cfg->data_dir,
+					  (long long)m->id);
+	if (rename(queued, work) || m->state != MEDIA_READY)
+		return -1;
+	const char *mime = media_sniff(c->arena, work);
+	char bh[64] = "";
+	int pw = 0, ph = 0;
+	char *meta = NULL;
+	if (!mime || media_image_preview(work, mime, small, bh, &pw, &ph) ||
+	    !(meta = meta_small(m->meta, pw, ph)) || media_publish(small, name)) {
+		free(meta);
+		return -1;
+	}
+	m->preview = name;
+	m->blurhash = arena_strdup(c->arena, bh);
+	m->meta = arena_strdup(c->arena, meta);
+	free(meta);
+	return 0;
+}
+
+static void process_thumbnail(struct core *c, int64_t id)
+{
+	struct media m;
+	if (store_media_get(c->db, c->arena, id, &m) != ST_OK || m.thumbnail <= 0)
+		return;
+	const char *prefix = arena_printf(c->arena, "%s/media/tmp/out-%lld-thumb",
+					  w.cfg->data_dir, (long long)id);
+	const char *work = arena_printf(c->arena, "%s.in", prefix);
+	const char *small = arena_printf(c->arena, "%s-small.webp", prefix);
+	char name[80] = "";
+	int rc = thumbnail_make(c, &m, work, small, name);
+	bool used = true;
+	if (store_media_thumbnail_done(c->db, &m) != ST_OK) {
+		log_error("media %lld: cannot record the thumbnail", (long long)id);
+		if (*name && store_media_file_used(c->db, name, &used) == ST_OK && !used)
+			unpublish(name);
+	}
+	log_info("media %lld: thumbnail %s", (long long)id, rc ? "not usable" : "ready");
+	unlink(work);
+	unlink(small);
+}
+
 /* ---- the sweep ---- */
 
 static void sweep_dir(struct core *c, const char *dir)
@@ -257,11 +339,13 @@ static void sweep_dir(struct core *c, const char *dir)
 		if (!media_file_type(e->d_name))
 			continue;
 		bool used = true;
+		media_files_lock(); /* a file published, its row not committed yet */
 		if (store_media_file_used(c->db, e->d_name, &used) == ST_OK && !used) {
 			char *p = arena_printf(c->arena, "%s/%s", dir, e->d_name);
 			if (!unlink(p))
 				log_info("media: removed unused %s", e->d_name);
 		}
+		media_files_unlock();
 	}
 	if (d)
 		closedir(d);
@@ -278,10 +362,14 @@ static void sweep_tmp(struct core *c, const char *dir)
 		char *p = arena_printf(c->arena, "%s/%s", dir, e->d_name);
 		struct stat sb;
 		bool exists = true;
-		if (!strncmp(e->d_name, "in-", 3) && id_parse(e->d_name + 3, &id) &&
+		const char *idp = !strncmp(e->d_name, "in-", 3)      ? e->d_name + 3
+				  : !strncmp(e->d_name, "thumb-", 6) ? e->d_name + 6
+								     : NULL;
+		if (idp && id_parse(idp, &id) &&
 		    store_media_exists(c->db, id, &exists) == ST_OK && !exists)
 			unlink(p);
-		else if (!strncmp(e->d_name, "up-", 3) && !stat(p, &sb) &&
+		else if ((!strncmp(e->d_name, "up-", 3) || !strncmp(e->d_name, "card-", 5)) &&
+			 !stat(p, &sb) &&
 			 (int64_t)sb.st_mtime * 1000 < now_ms() - TMP_STALE_MS)
 			unlink(p);
 	}
@@ -353,8 +441,11 @@ static bool next_step(int64_t *last_sweep)
 	struct core c = {.db = store_acquire(w.st), .arena = &ar, .cfg = w.cfg};
 	int64_t id = 0;
 	bool did = claim_next(&c, &id);
-	if (did) {
+	if (did)
 		process(&c, id);
+	else if ((did = store_media_next_thumbnail(c.db, &id) == ST_OK))
+		process_thumbnail(&c, id);
+	if (did) {
 		pthread_mutex_lock(&w.lock);
 		w.done++;
 		pthread_cond_broadcast(&w.done_cond);

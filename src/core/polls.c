@@ -7,6 +7,8 @@
 #include "store/social.h"
 #include "util/util.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Voters told of an ended poll per transaction. */
@@ -115,6 +117,24 @@ enum store_rc poll_edit(struct core *c, struct db *db, int64_t status_id, int64_
 	struct poll p;
 	poll_of(&p, old.id, status_id, author, np, now);
 	return store_poll_insert(db, &p);
+}
+
+enum store_rc poll_titles(struct core *c, struct db *db, int64_t status_id, const char **out)
+{
+	struct poll p;
+	*out = "";
+	enum store_rc st = store_poll_get(db, c->arena, status_id, true, 0, &p);
+	if (st != ST_OK)
+		return st == ST_NOT_FOUND ? ST_OK : st;
+	json_t *arr = json_array();
+	for (int i = 0; i < p.noptions; i++)
+		json_array_append_new(arr, json_string(p.titles[i]));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	if (s)
+		*out = arena_strdup(c->arena, s);
+	free(s);
+	return s ? ST_OK : ST_ERROR;
 }
 
 bool poll_expired(const struct poll *p)

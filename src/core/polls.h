@@ -36,6 +36,9 @@ enum store_rc poll_attach(struct db *db, int64_t status_id, int64_t author,
  * the votes stay. In the edit's transaction on db. */
 enum store_rc poll_edit(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			const struct new_poll *np, int64_t now);
+/* The options of status_id's poll as a JSON array of their titles, for
+ * the edit history, in c's arena; "" when it has none. */
+enum store_rc poll_titles(struct core *c, struct db *db, int64_t status_id, const char **out);
 /* True once p has ended (its expiry passed). */
 bool poll_expired(const struct poll *p);
 

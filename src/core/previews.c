@@ -1,16 +1,19 @@
 /* previews.c - link preview cards and their worker thread (previews.h). */
 #include "core/previews.h"
 #include "core/linkcard.h"
+#include "core/media.h"
 #include "store/polls.h"
 #include "util/fetch.h"
 #include "util/log.h"
 #include "util/util.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 enum store_rc previews_link(struct core *c, struct db *db, int64_t status_id, int visibility,
 			    const char *url)
@@ -47,6 +50,59 @@ static enum store_rc save_fn(struct db *db, void *arg)
 	return store_card_save(db, x->card, x->ok, now_ms());
 }
 
+/* Writes n bytes to a new file at path; 0 or -1 (nothing left behind). */
+static int write_new(const char *path, const char *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	ssize_t k = write(fd, data, n);
+	int rc = close(fd) || k != (ssize_t)n ? -1 : 0;
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* The card's image fetched (util/fetch.c: SSRF-safe, FETCH_MAX bytes)
+ * and made into out, a WebP in a 640-pixel box, as an upload's preview
+ * is (core/media.h); card gets its blurhash and size. 0, or -1 when the
+ * card is to have no image. */
+static int card_image(struct core *c, struct preview_card *card, const char *prefix,
+		      const char *out)
+{
+	struct fetch_result res;
+	const char *in = arena_printf(c->arena, "%s.in", prefix);
+	enum fetch_rc rc = fetch_get(card->image, "image/*", &res);
+	char bh[64] = "";
+	int ok = rc == FETCH_OK && res.status == 200 && !write_new(in, res.body, res.len) &&
+		 !media_card_image(c, in, res.len, out, bh, &card->width, &card->height);
+	if (rc != FETCH_OK)
+		log_info("previews: image %s: %s", card->image, fetch_rc_str(rc));
+	fetch_result_free(&res);
+	unlink(in);
+	card->blurhash = arena_strdup(c->arena, bh);
+	return ok ? 0 : -1;
+}
+
+/* Saves the card (with ok, whether there is one), its image published
+ * first from the temporary file image ("" for none). */
+static int card_store(struct core *c, struct preview_card *card, bool ok, const char *image)
+{
+	char name[80] = "";
+	media_files_lock(); /* the sweep waits until the card names the file */
+	if (*image && media_publish(image, name))
+		*name = '\0';
+	card->image_file = arena_strdup(c->arena, name);
+	if (!*name) {
+		card->width = card->height = 0;
+		card->blurhash = "";
+	}
+	struct save_ctx x = {card, ok};
+	enum store_rc st = store_tx(c->db, save_fn, &x);
+	media_files_unlock();
+	return st == ST_OK ? 0 : -1;
+}
+
 int previews_fetch(struct core *c, const char *url)
 {
 	struct fetch_result res;
@@ -57,8 +113,17 @@ int previews_fetch(struct core *c, const char *url)
 	if (rc != FETCH_OK)
 		log_info("previews: %s: %s", url, fetch_rc_str(rc));
 	fetch_result_free(&res);
-	struct save_ctx x = {&card, ok};
-	if (store_tx(c->db, save_fn, &x) != ST_OK)
+	/* its image: our own copy, so readers' browsers never ask the page's
+	 * server */
+	const char *prefix = arena_printf(c->arena, "%s/media/tmp/card-%lld", c->cfg->data_dir,
+					  (long long)id_new());
+	const char *image = arena_printf(c->arena, "%s-small.webp", prefix);
+	if (!ok || !*card.image || card_image(c, &card, prefix, image))
+		image = "";
+	int saved = card_store(c, &card, ok, image);
+	if (*image)
+		unlink(image);
+	if (saved)
 		return -1;
 	atomic_fetch_add(&generation, 1); /* after the commit: a reader that saw the old
 					   * generation re-reads */
@@ -141,6 +206,7 @@ static void *worker_main(void *arg)
 	(void)arg;
 	store_thread_background();
 	struct arena ar;
+	/* card images go through libvips on this thread (media_card_image) */
 	arena_init(&ar);
 	int n = 0;
 	while (n > 0 || wait_for_work(n < 0)) {
@@ -154,6 +220,7 @@ static void *worker_main(void *arg)
 		if (stop)
 			break;
 	}
+	media_image_thread_end();
 	return NULL;
 }
 

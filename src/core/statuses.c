@@ -643,11 +643,18 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 {
 	const struct status *old = &x->old, *now = x->now;
 	bool direct = old->visibility == VIS_DIRECT;
-	enum store_rc st = ST_OK;
-	if (!old->edited_at) /* the first edit keeps the original too */
-		st = store_edit_insert(db, old->id, old, old->created_at);
+	const char *was, *is; /* the poll's options before and after */
+	enum store_rc st = poll_titles(x->c, db, old->id, &was);
+	/* its poll (core/polls.h) */
 	if (st == ST_OK)
-		st = store_edit_insert(db, now->id, now, now->edited_at);
+		st = poll_edit(x->c, db, now->id, now->account_id, x->in ? x->in->poll : NULL,
+			       now->edited_at);
+	if (st == ST_OK)
+		st = poll_titles(x->c, db, now->id, &is);
+	if (st == ST_OK && !old->edited_at) /* the first edit keeps the original too */
+		st = store_edit_insert(db, old->id, old, was, old->created_at);
+	if (st == ST_OK)
+		st = store_edit_insert(db, now->id, now, is, now->edited_at);
 	if (st == ST_OK)
 		st = store_status_update_text(db, now);
 	if (st == ST_OK && !direct)
@@ -658,10 +665,7 @@ static enum store_rc edit_rows(struct db *db, const struct edit_tx *x)
 		st = store_fts_delete(db, old->id, old->text);
 	if (st == ST_OK)
 		st = index_text(db, now, x->f);
-	/* its poll and its link's preview card (core/polls.h, core/previews.h) */
-	if (st == ST_OK)
-		st = poll_edit(x->c, db, now->id, now->account_id, x->in ? x->in->poll : NULL,
-			       now->edited_at);
+	/* its link's preview card (core/previews.h) */
 	if (st == ST_OK)
 		st = previews_link(x->c, db, now->id, now->visibility, x->f->first_link);
 	return st;

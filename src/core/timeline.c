@@ -1,6 +1,7 @@
 /* timeline.c - reading statuses in pages: the store's queries, their
  * failures mapped to the core's errors. */
 #include "core/timeline.h"
+#include "core/polls.h"
 #include "store/social.h"
 #include "store/statuses.h"
 
@@ -60,9 +61,13 @@ enum rc timeline_bookmarks(struct core *c, int64_t viewer, const struct page *pg
 	return tl_rc(c, store_tl_bookmarks(c->db, c->arena, viewer, pg, out));
 }
 
-enum rc timeline_history(struct core *c, int64_t id, struct status_list *out)
+enum rc timeline_history(struct core *c, int64_t id, struct status_list *out,
+			 const char ***polls)
 {
-	return tl_rc(c, store_edits_list(c->db, c->arena, id, out));
+	enum store_rc st = store_edits_list(c->db, c->arena, id, out, polls);
+	if (st == ST_OK && out->n == 0) /* never edited: the poll it has */
+		st = poll_titles(c, c->db, id, &(*polls)[0]);
+	return tl_rc(c, st);
 }
 
 enum rc timeline_status_accounts(struct core *c, int64_t id, bool reblogs, const struct page *pg,

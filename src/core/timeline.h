@@ -11,7 +11,8 @@
 
 enum rc timeline_home(struct core *c, int64_t viewer, const struct page *pg,
 		      struct status_list *out);
-/* where: 1 = only local, 2 = only remote, 0 = both */
+/* where: 1 = only local, 2 = only remote, 0 = both; | TL_ONLY_MEDIA for
+ * statuses with media attachments only (also for timeline_tag). */
 enum rc timeline_public(struct core *c, int64_t viewer, int where, const struct page *pg,
 			struct status_list *out);
 /* tag is case-folded as stored. */
@@ -28,8 +29,11 @@ enum rc timeline_favourites(struct core *c, int64_t viewer, const struct page *p
 enum rc timeline_bookmarks(struct core *c, int64_t viewer, const struct page *pg,
 			   struct status_list *out);
 
-/* The versions of status id, oldest first (none if never edited). */
-enum rc timeline_history(struct core *c, int64_t id, struct status_list *out);
+/* The versions of status id, oldest first (none if never edited), and
+ * each one's poll options (a JSON array of titles, "" for none; never
+ * edited: (*polls)[0] is the poll the status has). */
+enum rc timeline_history(struct core *c, int64_t id, struct status_list *out,
+			 const char ***polls);
 /* Who favourited (reblogs false) or reblogged status id. */
 enum rc timeline_status_accounts(struct core *c, int64_t id, bool reblogs, const struct page *pg,
 				 struct account_list *out);

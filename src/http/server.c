@@ -213,6 +213,10 @@ static uint64_t file_cap_of(const struct req *r, const struct config *cfg)
 {
 	static const char *const paths[] = {"/api/v1/media", "/api/v2/media",
 					    "/api/v1/accounts/update_credentials"};
+	/* a thumbnail (an image): PUT /api/v1/media/:id */
+	if (!strcmp(r->method, "PUT") && !strncmp(r->path, "/api/v1/media/", 14) && r->path[14] &&
+	    !strchr(r->path + 14, '/'))
+		return cfg->media_image_max;
 	if (strcmp(r->method, "POST") && strcmp(r->method, "PATCH"))
 		return 0;
 	if (!strcmp(r->path, "/api/rapport/v1/audit"))

@@ -4,6 +4,7 @@
  * so they are written after the cached part of an article, each time. The
  * page is anonymous: results as everyone sees them (hidden totals stay
  * hidden until the end). Every string goes through html_put's escaping. */
+#include "core/media.h"
 #include "core/polls.h"
 #include "pages/view.h"
 
@@ -29,12 +30,12 @@ static void poll_html(struct html *h, struct req *r, const struct poll *p)
 		 ended ? "ended" : "closes", view_date(&r->arena, p->expires_at));
 }
 
-static void card_html(struct html *h, const struct preview_card *c)
+static void card_html(struct html *h, struct req *r, const struct preview_card *c)
 {
 	html_put(h, "<a class=\"card\" href=\"{u}\" rel=\"nofollow noopener noreferrer\">", c->url);
-	if (*c->image)
-		html_put(h, "<img src=\"{u}\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\">",
-			 c->image);
+	if (*c->image_file) /* our copy of the image (core/previews.c) */
+		html_put(h, "<img src=\"{u}\" alt=\"\" loading=\"lazy\">",
+			 media_url(&r->arena, r->core.cfg, c->image_file));
 	html_put(h, "<span><small>{}</small><strong>{}</strong><span>{}</span></span></a>",
 		 c->provider_name, c->title, c->description);
 }
@@ -50,7 +51,7 @@ bool view_extras(struct html *h, struct req *r, const struct status *s)
 	if (has_poll)
 		poll_html(h, r, &poll);
 	if (cs == CARD_SHOWN)
-		card_html(h, &card);
+		card_html(h, r, &card);
 	html_put(h, "</article>");
 	return true;
 }

@@ -19,6 +19,7 @@ struct media {
 	int focus_x, focus_y; /* thousandths, -1000..1000 */
 	int64_t created_at;
 	const char *remote_url; /* a remote status's attachment, not downloaded; "" else */
+	int64_t thumbnail;    /* > 0: a client's thumbnail waits for the worker */
 };
 
 struct media_list {
@@ -49,9 +50,19 @@ enum store_rc store_media_describe(struct db *db, int64_t id, int64_t account,
 				   const char *description, int focus_x, int focus_y);
 /* Gives account's ready, unattached upload id to status at position;
  * ST_CONFLICT when it is not such an upload (another's, taken, still
- * processing, failed or gone). */
+ * processing or its thumbnail still waiting, failed or gone). */
 enum store_rc store_media_attach(struct db *db, int64_t id, int64_t account, int64_t status,
 				 int position);
+/* Account's unattached video, gifv or audio upload id (not failed) has a
+ * thumbnail waiting in media/tmp/thumb-<id>: thumbnail goes up by one.
+ * ST_NOT_FOUND when there is no such upload. */
+enum store_rc store_media_thumbnail_queue(struct db *db, int64_t id, int64_t account);
+/* The oldest upload, processed or failed, with a thumbnail waiting. */
+enum store_rc store_media_next_thumbnail(struct db *db, int64_t *id);
+/* The thumbnail m->thumbnail (the count read before it was processed) is
+ * done: preview, blurhash and meta as in m; thumbnail back to 0 unless
+ * another was sent meanwhile. */
+enum store_rc store_media_thumbnail_done(struct db *db, const struct media *m);
 /* A status's attachments in order. */
 enum store_rc store_media_of_status(struct db *db, struct arena *ar, int64_t status,
 				    struct media_list *out);
@@ -63,7 +74,8 @@ enum store_rc store_media_expire(struct db *db, int64_t before, int64_t *n);
 enum store_rc store_media_set_profile(struct db *db, int64_t account, int64_t id,
 				      const char *kind, const char *url, int64_t now);
 enum store_rc store_media_delete(struct db *db, int64_t id);
-/* Whether any row names the file (as its file or its preview). */
+/* Whether any row names the file (an upload's file or preview, a card's
+ * image). */
 enum store_rc store_media_file_used(struct db *db, const char *name, bool *used);
 /* Whether an upload with this id exists (the sweep's question about
  * files left in media/tmp). */

@@ -27,6 +27,11 @@ struct poll {
 
 struct preview_card {
 	const char *url, *title, *description, *image, *provider_name, *provider_url;
+	/* image as our own copy (core/previews.c): a content-hash name under
+	 * media/ ("" when none), its size and blurhash. image is the page's
+	 * URL of it, never shown to clients. */
+	const char *image_file, *blurhash;
+	int width, height;
 };
 
 /* What a status's link has given: no link, a link without a card (not

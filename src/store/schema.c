@@ -878,5 +878,36 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE leases (name TEXT PRIMARY KEY, until BIGINT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_end BIGINT NOT NULL,"
 	" hits INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 25: media, polls and cards (store_media.c, store_polls.c,
+	 * store_previews.c):
+	 * - statuses.has_media and status_tags.has_media: 1 once a status
+	 *   holds an attachment (set by store_status_mark_media when one is
+	 *   attached; a status's tags copy it when written), so only_media on
+	 *   the public and hashtag timelines walks a partial index instead of
+	 *   every status;
+	 * - status_edits.poll: the poll's options in each version, as the
+	 *   history shows them ('' without a poll);
+	 * - media_attachments.thumbnail: > 0 while a client's thumbnail waits
+	 *   for the worker in media/tmp/thumb-<id> (a count of the thumbnails
+	 *   sent, so one sent meanwhile is not lost), 0 when none;
+	 * - preview_cards: the card's image as our own file (a content-hash
+	 *   name under media/, '' when none), its size and blurhash; the sweep
+	 *   keeps the files these name (preview_cards_image). */
+	"ALTER TABLE statuses ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE statuses SET has_media = 1 WHERE id IN (SELECT status_id FROM"
+	" media_attachments WHERE status_id IS NOT NULL);"
+	"CREATE INDEX statuses_media ON statuses(id) WHERE has_media = 1;"
+	"ALTER TABLE status_tags ADD COLUMN has_media INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE status_tags SET has_media = 1 WHERE status_id IN (SELECT status_id FROM"
+	" media_attachments WHERE status_id IS NOT NULL);"
+	"CREATE INDEX status_tags_media ON status_tags(tag_id, status_id) WHERE has_media = 1;"
+	"ALTER TABLE status_edits ADD COLUMN poll TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE media_attachments ADD COLUMN thumbnail INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX media_thumbnail_pending ON media_attachments(id) WHERE thumbnail > 0;"
+	"ALTER TABLE preview_cards ADD COLUMN image_file TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE preview_cards ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX preview_cards_image ON preview_cards(image_file);",
 	NULL,
 };

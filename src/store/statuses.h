@@ -26,13 +26,19 @@ enum store_rc store_mentions_clear(struct db *db, int64_t status_id);
 enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id);
 enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id);
 enum store_rc store_status_tags_clear(struct db *db, int64_t status_id);
+/* The status holds media (statuses.has_media and its tags' copy), for
+ * only_media on the public and hashtag timelines; whatever attaches media
+ * to a status calls it in that transaction. */
+enum store_rc store_status_mark_media(struct db *db, int64_t status_id);
 enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text);
 enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *text);
+/* poll: the version's poll options as a JSON array of titles, "" for none. */
 enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *version,
-				int64_t at);
-/* Versions oldest first (the original included). */
+				const char *poll, int64_t at);
+/* Versions oldest first (the original included); (*polls)[i] is version
+ * i's poll options as stored ("" for none). */
 enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
-			       struct status_list *out);
+			       struct status_list *out, const char ***polls);
 /* Reblogs of status_id (ids and authors), for deletion. */
 enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_id,
 			       struct status_list *out);
@@ -73,7 +79,9 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 
 enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 			    const struct page *pg, struct status_list *out);
-/* local/remote: 1 = only local, 2 = only remote, 0 = both */
+/* where: 1 = only local, 2 = only remote, 0 = both; with TL_ONLY_MEDIA
+ * set, only statuses with media attachments (public and tag). */
+#define TL_ONLY_MEDIA 4
 enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
 			      const struct page *pg, struct status_list *out);
 enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,

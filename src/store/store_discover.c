@@ -439,20 +439,17 @@ enum store_rc store_trend_links(struct db *db, struct arena *ar, int64_t since, 
 		" talks AS (SELECT d.url, SUM(" TALK ") AS talk FROM (SELECT DISTINCT url,"
 		" thread_id FROM shared) d LEFT JOIN social_threads th ON th.thread_id = d.thread_id"
 		" GROUP BY d.url)"
-		" SELECT c.url, c.title, c.description, c.image, c.provider_name, c.provider_url,"
-		" p.n + 3 * t.talk FROM people p JOIN talks t ON t.url = p.url"
+		" SELECT " CARD_COLS ", p.n + 3 * t.talk FROM people p JOIN talks t ON t.url = p.url"
 		" JOIN preview_cards c ON c.url = p.url AND c.ok = 1"
-		" WHERE p.n >= 2 AND t.talk > 0 ORDER BY 7 DESC, c.url LIMIT $2 OFFSET $3",
+		" WHERE p.n >= 2 AND t.talk > 0 ORDER BY 11 DESC, c.url LIMIT $2 OFFSET $3",
 		"iii", id_from_ms(since), (int64_t)limit, (int64_t)offset);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW && out->n < limit) {
 		struct trend_link *x = &out->items[out->n++];
-		x->card = (struct preview_card){st_text(ar, st, 0), st_text(ar, st, 1),
-						st_text(ar, st, 2), st_text(ar, st, 3),
-						st_text(ar, st, 4), st_text(ar, st, 5)};
-		x->score = db_int(st, 6);
+		st_card_row(st, ar, 0, &x->card);
+		x->score = db_int(st, CARD_NCOLS);
 	}
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;

@@ -117,6 +117,15 @@ void rowcache_changed(int table, int64_t id);
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 
+/* A preview card's columns (preview_cards as c), read by st_card_row from
+ * column col on (store_polls.c). */
+#define CARD_COLS                                                                          \
+	"c.url, c.title, c.description, c.image, c.provider_name, c.provider_url,"          \
+	" c.image_file, c.image_width, c.image_height, c.blurhash"
+#define CARD_NCOLS 10
+struct preview_card;
+void st_card_row(struct db_stmt *st, struct arena *ar, int col, struct preview_card *c);
+
 /* True on the PostgreSQL backend: the few statements that must differ
  * (full-text search, bulk loading) pick their spelling with it. */
 static inline bool db_is_pg(struct db *db)

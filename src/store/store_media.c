@@ -1,12 +1,14 @@
 /* store_media.c - media_attachments (migration 15). */
 #include "store/media.h"
+#include "store/statuses.h"
 #include "store/store_internal.h"
 
 #include <string.h>
 
 #define MEDIA_COLS                                                                          \
 	"id, account_id, COALESCE(status_id, 0), position, kind, mime, state, file, preview,"  \
-	" meta, blurhash, description, error, focus_x, focus_y, created_at, remote_url"
+	" meta, blurhash, description, error, focus_x, focus_y, created_at, remote_url,"  \
+	" thumbnail"
 
 static void read_media(struct arena *ar, struct db_stmt *st, struct media *m)
 {
@@ -27,27 +29,29 @@ static void read_media(struct arena *ar, struct db_stmt *st, struct media *m)
 	m->focus_y = (int)db_int(st, 14);
 	m->created_at = db_int(st, 15);
 	m->remote_url = st_text(ar, st, 16);
+	m->thumbnail = db_int(st, 17);
 }
 
 enum store_rc store_media_insert_remote(struct db *db, const struct media *m)
 {
-	return st_rc(db_exec(db,
-			     "INSERT INTO media_attachments (id, account_id, status_id, position,"
-			     " kind, mime, state, meta, blurhash, description, remote_url,"
-			     " created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11)",
-			     "iiiitttttti", m->id, m->account_id, m->status_id, (int64_t)m->position,
-			     m->kind, m->mime, m->meta, m->blurhash, m->description, m->remote_url,
-			     m->created_at));
+	enum store_rc st = st_rc(db_exec(
+		db,
+		"INSERT INTO media_attachments (id, account_id, status_id, position,"
+		" kind, mime, state, meta, blurhash, description, remote_url,"
+		" created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11)",
+		"iiiitttttti", m->id, m->account_id, m->status_id, (int64_t)m->position, m->kind,
+		m->mime, m->meta, m->blurhash, m->description, m->remote_url, m->created_at));
+	return st == ST_OK ? store_status_mark_media(db, m->status_id) : st;
 }
 
 enum store_rc store_media_insert(struct db *db, const struct media *m)
 {
 	return st_rc(db_exec(db,
 			     "INSERT INTO media_attachments (id, account_id, kind, mime, state,"
-			     " description, focus_x, focus_y, created_at)"
-			     " VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8)",
-			     "iitttiii", m->id, m->account_id, m->kind, m->mime, m->description,
-			     (int64_t)m->focus_x, (int64_t)m->focus_y, m->created_at));
+			     " description, focus_x, focus_y, created_at, thumbnail)"
+			     " VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9)",
+			     "iitttiiii", m->id, m->account_id, m->kind, m->mime, m->description,
+			     (int64_t)m->focus_x, (int64_t)m->focus_y, m->created_at, m->thumbnail));
 }
 
 enum store_rc store_media_get(struct db *db, struct arena *ar, int64_t id, struct media *out)
@@ -135,9 +139,37 @@ enum store_rc store_media_attach(struct db *db, int64_t id, int64_t account, int
 	enum db_rc rc = db_exec(db,
 				"UPDATE media_attachments SET status_id = $3, position = $4"
 				" WHERE id = $1 AND account_id = $2 AND status_id IS NULL"
-				" AND state = 1 AND kind NOT IN ('avatar', 'header')",
+				" AND state = 1 AND thumbnail = 0 AND kind NOT IN ('avatar', 'header')",
 				"iiii", id, account, status, (int64_t)position);
-	return changed_one(db, rc, ST_CONFLICT);
+	enum store_rc st = changed_one(db, rc, ST_CONFLICT);
+	return st == ST_OK ? store_status_mark_media(db, status) : st;
+}
+
+enum store_rc store_media_thumbnail_queue(struct db *db, int64_t id, int64_t account)
+{
+	enum db_rc rc = db_exec(db,
+				"UPDATE media_attachments SET thumbnail = thumbnail + 1"
+				" WHERE id = $1 AND account_id = $2 AND status_id IS NULL"
+				" AND state <> 2 AND kind IN ('video', 'gifv', 'audio')",
+				"ii", id, account);
+	return changed_one(db, rc, ST_NOT_FOUND);
+}
+
+enum store_rc store_media_next_thumbnail(struct db *db, int64_t *id)
+{
+	enum db_rc rc = db_scalar(db, id,
+				  "SELECT id FROM media_attachments WHERE thumbnail > 0"
+				  " AND state <> 0 ORDER BY id LIMIT 1", "");
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
+enum store_rc store_media_thumbnail_done(struct db *db, const struct media *m)
+{
+	return st_rc(db_exec(db,
+			     "UPDATE media_attachments SET preview = $3, blurhash = $4, meta = $5,"
+			     " thumbnail = CASE WHEN thumbnail = $2 THEN 0 ELSE thumbnail END"
+			     " WHERE id = $1",
+			     "iittt", m->id, m->thumbnail, m->preview, m->blurhash, m->meta));
 }
 
 #define OF_STATUS_MAX 4
@@ -200,7 +232,8 @@ enum store_rc store_media_file_used(struct db *db, const char *name, bool *used)
 	enum db_rc rc = db_scalar(db, &v,
 				  "SELECT 1 WHERE EXISTS (SELECT 1 FROM media_attachments"
 				  " WHERE file = $1) OR EXISTS (SELECT 1 FROM media_attachments"
-				  " WHERE preview = $1)",
+				  " WHERE preview = $1) OR EXISTS (SELECT 1 FROM preview_cards"
+				  " WHERE image_file = $1)",
 				  "t", name);
 	*used = rc == DB_ROW;
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;

@@ -52,7 +52,7 @@ static enum store_rc poll_details(struct db *db, struct arena *ar, int64_t viewe
 	return st_rc(rc);
 }
 
-static void card_row(struct db_stmt *st, struct arena *ar, int col, struct preview_card *c)
+void st_card_row(struct db_stmt *st, struct arena *ar, int col, struct preview_card *c)
 {
 	c->url = st_text(ar, st, col);
 	c->title = st_text(ar, st, col + 1);
@@ -60,6 +60,10 @@ static void card_row(struct db_stmt *st, struct arena *ar, int col, struct previ
 	c->image = st_text(ar, st, col + 3);
 	c->provider_name = st_text(ar, st, col + 4);
 	c->provider_url = st_text(ar, st, col + 5);
+	c->image_file = st_text(ar, st, col + 6);
+	c->width = (int)db_int(st, col + 7);
+	c->height = (int)db_int(st, col + 8);
+	c->blurhash = st_text(ar, st, col + 9);
 }
 
 enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t status_id,
@@ -70,8 +74,7 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 	*state = CARD_NONE;
 	struct db_stmt *st = db_query(
 		db,
-		"SELECT " POLL_COLS ", sc.url, c.url, c.title, c.description, c.image,"
-		" c.provider_name, c.provider_url FROM (SELECT $1 AS sid) x"
+		"SELECT " POLL_COLS ", sc.url, " CARD_COLS " FROM (SELECT $1 AS sid) x"
 		" LEFT JOIN polls p ON p.status_id = x.sid"
 		" LEFT JOIN status_cards sc ON sc.status_id = x.sid"
 		" LEFT JOIN preview_cards c ON c.url = sc.url AND c.ok = 1",
@@ -86,7 +89,7 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 		if (!db_is_null(st, 11))
 			*state = db_is_null(st, 12) ? CARD_PENDING : CARD_SHOWN;
 		if (*state == CARD_SHOWN)
-			card_row(st, ar, 12, card);
+			st_card_row(st, ar, 12, card);
 	}
 	db_end(st);
 	if (rc != DB_ROW)
@@ -322,8 +325,10 @@ enum store_rc store_card_save(struct db *db, const struct preview_card *c, bool 
 				     "ti", c->url, now));
 	return st_rc(db_exec(db,
 			     "UPDATE preview_cards SET due = 0, ok = 1, fetched_at = $2, title = $3,"
-			     " description = $4, image = $5, provider_name = $6, provider_url = $7"
+			     " description = $4, image = $5, provider_name = $6, provider_url = $7,"
+			     " image_file = $8, image_width = $9, image_height = $10, blurhash = $11"
 			     " WHERE url = $1",
-			     "tittttt", c->url, now, c->title, c->description, c->image,
-			     c->provider_name, c->provider_url));
+			     "tittttttiit", c->url, now, c->title, c->description, c->image,
+			     c->provider_name, c->provider_url, c->image_file ? c->image_file : "",
+			     (int64_t)c->width, (int64_t)c->height, c->blurhash ? c->blurhash : ""));
 }

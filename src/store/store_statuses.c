@@ -349,9 +349,24 @@ enum store_rc store_tag_ensure(struct db *db, const char *name, int64_t *id)
 enum store_rc store_status_tag_insert(struct db *db, int64_t status_id, int64_t tag_id)
 {
 	return st_rc(db_exec(db,
-			     "INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2)"
+			     "INSERT INTO status_tags (status_id, tag_id, has_media)"
+			     " SELECT $1, $2, has_media FROM statuses WHERE id = $1"
 			     " ON CONFLICT DO NOTHING",
 			     "ii", status_id, tag_id));
+}
+
+enum store_rc store_status_mark_media(struct db *db, int64_t status_id)
+{
+	enum store_rc st = st_rc(db_exec(db,
+					 "UPDATE statuses SET has_media = 1 WHERE id = $1"
+					 " AND has_media = 0",
+					 "i", status_id));
+	if (st == ST_OK)
+		st = st_rc(db_exec(db,
+				   "UPDATE status_tags SET has_media = 1 WHERE status_id = $1"
+				   " AND has_media = 0",
+				   "i", status_id));
+	return st;
 }
 
 enum store_rc store_status_tags_clear(struct db *db, int64_t status_id)
@@ -384,17 +399,17 @@ enum store_rc store_fts_delete(struct db *db, int64_t status_id, const char *tex
 }
 
 enum store_rc store_edit_insert(struct db *db, int64_t status_id, const struct status *v,
-				int64_t at)
+				const char *poll, int64_t at)
 {
 	return st_rc(db_exec(db,
 			     "INSERT INTO status_edits (id, status_id, text, content, spoiler_text,"
-			     " sensitive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			     "iitttbi", id_new(), status_id, v->text, v->content, v->spoiler_text,
-			     v->sensitive, at));
+			     " sensitive, created_at, poll) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			     "iitttbit", id_new(), status_id, v->text, v->content, v->spoiler_text,
+			     v->sensitive, at, poll));
 }
 
 enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_id,
-			       struct status_list *out)
+			       struct status_list *out, const char ***polls)
 {
 	int64_t n;
 	out->n = 0;
@@ -403,14 +418,16 @@ enum store_rc store_edits_list(struct db *db, struct arena *ar, int64_t status_i
 		      status_id) != DB_ROW)
 		return ST_ERROR;
 	out->items = arena_calloc(ar, (size_t)n + 1, sizeof(struct status));
+	*polls = arena_calloc(ar, (size_t)n + 1, sizeof **polls);
 	struct db_stmt *st = db_query(db,
-				      "SELECT text, content, spoiler_text, sensitive, created_at"
-				      " FROM status_edits WHERE status_id = $1 ORDER BY id",
+				      "SELECT text, content, spoiler_text, sensitive, created_at,"
+				      " poll FROM status_edits WHERE status_id = $1 ORDER BY id",
 				      "i", status_id);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc;
 	while ((rc = db_next(st)) == DB_ROW && out->n < n) {
+		(*polls)[out->n] = st_text(ar, st, 5);
 		struct status *v = &out->items[out->n++];
 		v->text = st_text(ar, st, 0);
 		v->content = st_text(ar, st, 1);
@@ -1078,10 +1095,13 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 /* $6: 0 all, 1 local only, 2 remote only. Most statuses are public
  * originals, so walking the primary key down from $2 finds a page after a
  * few dozen rows; the unary + keeps the planner off the reblog index,
- * which would read every original. */
-#define PUBLIC_SQL(ord, F)                                                                     \
+ * which would read every original. With only_media (M) the walk is on the
+ * partial index of statuses with media instead. */
+#define PUBLIC_SQL(ord, F) PUBLIC_M_SQL(ord, F, "")
+#define PUBLIC_MEDIA_SQL(ord, F) PUBLIC_M_SQL(ord, F, " AND s.has_media = 1")
+#define PUBLIC_M_SQL(ord, F, M)                                                                \
 	"SELECT s.id, " LITE_COLS " FROM statuses s" LITE_JOINS                              \
-	" WHERE s.id < $2 AND s.id > $3 AND s.visibility = 0 AND +s.reblog_of_id IS NULL"    \
+	" WHERE s.id < $2 AND s.id > $3" M " AND s.visibility = 0 AND +s.reblog_of_id IS NULL" \
 	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
 	" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)" \
 	NOT_SUSPENDED NOT_SILENCED F " AND $1 >= 0 AND $5 >= 0 ORDER BY s.id " ord " LIMIT $4"
@@ -1089,41 +1109,52 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
 			      const struct page *pg, struct status_list *out)
 {
-	static const char *const sql[4] = {PUBLIC_SQL("DESC", FILTERS), PUBLIC_SQL("ASC", FILTERS),
-					   PUBLIC_SQL("DESC", ""), PUBLIC_SQL("ASC", "")};
+	static const char *const sql[2][4] = {
+		{PUBLIC_SQL("DESC", FILTERS), PUBLIC_SQL("ASC", FILTERS), PUBLIC_SQL("DESC", ""),
+		 PUBLIC_SQL("ASC", "")},
+		{PUBLIC_MEDIA_SQL("DESC", FILTERS), PUBLIC_MEDIA_SQL("ASC", FILTERS),
+		 PUBLIC_MEDIA_SQL("DESC", ""), PUBLIC_MEDIA_SQL("ASC", "")}};
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	int v;
 	if (variant(db, viewer, asc, &v) != ST_OK)
 		return ST_ERROR;
+	bool media = where & TL_ONLY_MEDIA;
 	return read_list(ar,
-			 db_query(db, sql[v], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
-				  now_ms(), (int64_t)where),
+			 db_query(db, sql[media][v], "iiiiii", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), (int64_t)(where & ~TL_ONLY_MEDIA)),
 			 asc, pg->limit, out);
 }
 
-#define TAG_SQL(ord, F)                                                                        \
+#define TAG_SQL(ord, F) TAG_M_SQL(ord, F, "")
+#define TAG_MEDIA_SQL(ord, F) TAG_M_SQL(ord, F, " AND st.has_media = 1")
+#define TAG_M_SQL(ord, F, M)                                                                   \
 	"SELECT s.id, " LITE_COLS " FROM tags t JOIN status_tags st ON st.tag_id = t.id"     \
 	" JOIN statuses s ON s.id = st.status_id" LITE_JOINS                                   \
-	" WHERE t.name = $7 AND s.visibility = 0 AND st.status_id < $2 AND st.status_id > $3" \
+	" WHERE t.name = $7" M " AND s.visibility = 0 AND st.status_id < $2"                 \
+	" AND st.status_id > $3"                                                               \
 	" AND ($6 = 0 OR ($6 = 1 AND s.local = 1) OR ($6 = 2 AND s.local = 0))"             \
 	NOT_SUSPENDED NOT_SILENCED F " AND $1 >= 0 AND $5 >= 0 ORDER BY st.status_id " ord " LIMIT $4"
 
 enum store_rc store_tl_tag(struct db *db, struct arena *ar, int64_t viewer, const char *tag,
 			   int where, const struct page *pg, struct status_list *out)
 {
-	static const char *const sql[4] = {TAG_SQL("DESC", FILTERS), TAG_SQL("ASC", FILTERS),
-					   TAG_SQL("DESC", ""), TAG_SQL("ASC", "")};
+	static const char *const sql[2][4] = {
+		{TAG_SQL("DESC", FILTERS), TAG_SQL("ASC", FILTERS), TAG_SQL("DESC", ""),
+		 TAG_SQL("ASC", "")},
+		{TAG_MEDIA_SQL("DESC", FILTERS), TAG_MEDIA_SQL("ASC", FILTERS),
+		 TAG_MEDIA_SQL("DESC", ""), TAG_MEDIA_SQL("ASC", "")}};
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
 	int v;
 	if (variant(db, viewer, asc, &v) != ST_OK)
 		return ST_ERROR;
+	bool media = where & TL_ONLY_MEDIA;
 	return read_list(ar,
-			 db_query(db, sql[v], "iiiiiit", viewer, hi, lo, (int64_t)pg->limit,
-				  now_ms(), (int64_t)where, tag),
+			 db_query(db, sql[media][v], "iiiiiit", viewer, hi, lo, (int64_t)pg->limit,
+				  now_ms(), (int64_t)(where & ~TL_ONLY_MEDIA), tag),
 			 asc, pg->limit, out);
 }
 

@@ -146,3 +146,25 @@ def jpeg_size(data):
             return w, h
         i += 2 + n
     raise AssertionError("no SOF")
+
+
+def sound(fmt, codec, seconds=1):
+    """A tone in container fmt encoded with codec, tagged with a title."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "a." + fmt)
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", codec,
+               "-metadata", "title=SecretTitle", "-f", fmt, out)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def image_size(data):
+    """Width and height of any image ffprobe reads (a WebP preview)."""
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=width,height",
+                              "-of", "csv=p=0", f.name], check=True, capture_output=True,
+                             text=True, timeout=60).stdout
+    w, h = out.strip().split(",")[:2]
+    return int(w), int(h)

@@ -3,13 +3,16 @@ OpenGraph / HTML meta, fetched in the background from a page server this
 test starts on 127.0.0.1 (the server under test gets
 RAPPORT_FETCH_ALLOW_LOOPBACK=1; without it loopback is refused). Hostile
 pages (script, markup in the metadata, a huge page, not HTML) give no
-card or a plain-text one, and the card is escaped on the public pages."""
+card or a plain-text one, and the card is escaped on the public pages.
+Card images are our own copies, processed as uploads are."""
 import http.server
 import threading
 import time
 
 import pytest
 import requests
+
+import media_files as mf
 
 OG_PAGE = b"""<!doctype html><html><head>
 <meta property="og:title" content="The &amp; Title">
@@ -32,6 +35,9 @@ HOSTILE_PAGE = b"""<html><head>
 </head><body><script>alert(4)</script></body></html>"""
 
 
+COVER = mf.jpeg_with_gps(800, 400)  # upright it is 400 x 800
+
+
 class Pages(http.server.BaseHTTPRequestHandler):
     hits = []
 
@@ -40,7 +46,9 @@ class Pages(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         Pages.hits.append(self.path)
-        if self.path.startswith("/og"):
+        if self.path.startswith("/badimg"):
+            self.reply(200, "text/html", OG_PAGE.replace(b"/img/cover.png", b"/img/zip.png"))
+        elif self.path.startswith("/og"):
             self.reply(200, "text/html; charset=utf-8", OG_PAGE)
         elif self.path.startswith("/plain"):
             self.reply(200, "text/html", PLAIN_PAGE)
@@ -49,6 +57,10 @@ class Pages(http.server.BaseHTTPRequestHandler):
         elif self.path.startswith("/huge"):
             head = b"<html><head><meta property='og:title' content='huge'>"
             self.reply(200, "text/html", head + b"<p>" * (3 << 20))
+        elif self.path == "/img/cover.png":
+            self.reply(200, "image/png", COVER)
+        elif self.path == "/img/zip.png":
+            self.reply(200, "image/png", mf.zip_bytes())
         elif self.path.startswith("/image"):
             self.reply(200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
         elif self.path.startswith("/missing"):
@@ -84,7 +96,8 @@ def pages():
 @pytest.fixture(scope="module")
 def loopback_server(tmp_path_factory):
     from conftest import Server
-    s = Server(env={"RAPPORT_FETCH_ALLOW_LOOPBACK": "1"}).start()
+    s = Server(env={"RAPPORT_FETCH_ALLOW_LOOPBACK": "1",
+                    "RAPPORT_MEDIA_SWEEP_INTERVAL": "1"}).start()
     yield s
     assert s.stop() == 0
 
@@ -136,7 +149,17 @@ def test_opengraph_card(loopback_server, pages):
     assert card["url"] == url and card["type"] == "link"
     assert card["title"] == "The & Title"
     assert card["description"] == "A description on two lines"
-    assert card["image"] == pages + "/img/cover.png"
+    # the image is our copy: upright, stripped, in a 640-pixel box, WebP
+    assert card["image"].startswith(loopback_server.base + "/media/") and "/img/" not in str(card)
+    assert (card["width"], card["height"]) == (320, 640) and len(card["blurhash"]) == 28
+    img = requests.get(card["image"])
+    assert img.headers["Content-Type"] == "image/webp"
+    assert mf.image_size(img.content) == (320, 640)
+    assert b"Exif" not in img.content and b"GPS" not in img.content
+    page = requests.get(loopback_server.url(f"/@{alice.name}/{st['id']}")).text
+    assert card["image"] in page and pages + "/img" not in page
+    time.sleep(2.5)  # the sweep (every second here) keeps the file a card names
+    assert requests.get(card["image"]).status_code == 200
     assert card["provider_name"] == "Example Site"
     assert card["provider_url"] == pages + "/"
     # the same card in timelines and for anonymous readers
@@ -149,6 +172,15 @@ def test_opengraph_card(loopback_server, pages):
     assert card_of(alice, st2["id"]) == card
     time.sleep(0.5)
     assert len([h for h in Pages.hits if h == "/og"]) == before
+
+
+def test_card_image_that_is_no_image(loopback_server, pages):
+    alice = loopback_server.user()
+    st = post(alice, pages + "/badimg")
+    card = card_of(alice, st["id"])
+    assert card["title"] == "The & Title"
+    assert card["image"] is None and card["blurhash"] is None and card["width"] == 0
+    assert "/img/zip.png" in Pages.hits
 
 
 def test_plain_html_meta_and_redirect(loopback_server, pages):

@@ -87,6 +87,10 @@ def test_jpeg_gps_and_orientation_are_gone(server):
     assert b"Exif" not in data and b"SecretCam" not in data and b"GPS" not in data
     # orientation 6 (turned 90 degrees) was applied: 64x32 becomes 32x64
     assert mf.jpeg_size(data) == (32, 64)
+    # the WebP preview has no EXIF chunk either
+    preview = fetch(server, r.json()["preview_url"]).content
+    assert b"EXIF" not in preview and b"SecretCam" not in preview
+    assert mf.image_size(preview) == (32, 64)
     assert r.json()["meta"]["original"]["width"] == 32
 
 
@@ -331,3 +335,90 @@ def test_stopping_leaves_a_long_upload_pending(make_server):
     assert time.time() - t0 < 10  # ffmpeg is killed, not waited for
     s.start()
     assert user.get(f"/api/v1/media/{r.json()['id']}").status_code == 206
+
+
+def picture(m, user, size=10):
+    media = m.media_post(mf.png(size, size), mime_type="image/png")
+    assert wait_ready(user, media["id"]).status_code == 200
+    return media["id"]
+
+
+def test_only_media_on_public_and_hashtag_timelines(server):
+    """statuses.has_media (and status_tags' copy) filter the public and
+    hashtag timelines, through an edit that rewrites the tags too."""
+    user = server.user()
+    m = masto(server, user)
+    t = "pics" + os.urandom(4).hex()
+    first = m.status_post(f"before #{t}")
+    pic = m.status_post(f"a picture #{t}", media_ids=[picture(m, user)])
+    m.status_post(f"words only #{t}")
+    m.status_post(f"unlisted #{t}", media_ids=[picture(m, user)], visibility="unlisted")
+    last = m.status_post("a picture without a tag", media_ids=[picture(m, user)])
+    assert [s["id"] for s in m.timeline_public(only_media=True, min_id=first["id"])] == [
+        last["id"], pic["id"]]
+    assert [s["id"] for s in m.timeline_local(only_media=True, min_id=first["id"])] == [
+        last["id"], pic["id"]]
+    assert m.timeline_public(only_media=True, remote=True, min_id=first["id"]) == []
+    assert len(m.timeline_public(min_id=first["id"])) == 3
+    assert [s["id"] for s in m.timeline_hashtag(t, only_media=True)] == [pic["id"]]
+    assert len(m.timeline_hashtag(t)) == 3
+    m.status_update(pic["id"], f"still a picture #{t} #{t}b")
+    assert [s["id"] for s in m.timeline_hashtag(t, only_media=True)] == [pic["id"]]
+    assert [s["id"] for s in m.timeline_hashtag(t + "b", only_media=True)] == [pic["id"]]
+
+
+@pytest.mark.parametrize("fmt,codec,ext,mime", [
+    ("ogg", "libopus", ".opus", "audio/ogg"), ("webm", "libopus", ".opus", "audio/ogg"),
+    ("ogg", "libvorbis", ".opus", "audio/ogg"), ("flac", "flac", ".mp3", "audio/mpeg")])
+def test_audio_opus_stays_opus(server, fmt, codec, ext, mime):
+    """Opus or Vorbis in (Ogg, WebM) is stored as Opus in Ogg, other sound as
+    MP3; tags are dropped and the type served is the stored format's."""
+    user = server.user()
+    r = upload(user, mf.sound(fmt, codec), name="a." + fmt, mime="application/octet-stream",
+               version=1)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert a["type"] == "audio" and a["url"].endswith(ext), a
+    assert a["meta"]["duration"] > 0.5
+    f = fetch(server, a["url"])
+    assert f.headers["Content-Type"] == mime
+    assert b"SecretTitle" not in f.content
+    if ext == ".opus":
+        assert f.content[:4] == b"OggS" and b"OpusHead" in f.content[:128]
+
+
+def test_video_thumbnail_from_the_client(server):
+    """A thumbnail part (POST /api/v2/media, PUT /api/v1/media/:id) is
+    processed as an image and becomes preview_url, blurhash and meta.small;
+    only video and audio take one, and only an image is one."""
+    user = server.user()
+    m = masto(server, user)
+    media = m.media_post(mf.video(1), mime_type="video/mp4", thumbnail=mf.png(100, 50),
+                         thumbnail_mime_type="image/png")
+    got = wait_ready(user, media["id"]).json()
+    assert got["meta"]["small"]["width"] == 100 and got["meta"]["small"]["height"] == 50
+    assert got["meta"]["original"]["width"] == 160
+    p = fetch(server, got["preview_url"])
+    assert p.headers["Content-Type"] == "image/webp" and mf.image_size(p.content) == (100, 50)
+    # a new one through PUT, with the description
+    m.media_update(media["id"], description="a test card",
+                   thumbnail=mf.png(30, 60, color=(0, 0, 255)), thumbnail_mime_type="image/png")
+    again = wait_ready(user, media["id"]).json()
+    assert again["preview_url"] != got["preview_url"] and again["blurhash"] != got["blurhash"]
+    assert again["description"] == "a test card"
+    assert mf.image_size(fetch(server, again["preview_url"]).content) == (30, 60)
+    st = m.status_post("a video", media_ids=[media["id"]])
+    assert st["media_attachments"][0]["preview_url"] == again["preview_url"]
+    # refused: not an image, an image's thumbnail, after the status took it
+    r = upload(user, mf.video(1), name="v.mp4", mime="video/mp4")
+    vid = r.json()["id"]
+    r = user.put(f"/api/v1/media/{vid}",
+                 files={"thumbnail": ("t.png", mf.zip_bytes(), "image/png")})
+    assert r.status_code == 422 and "thumbnail" in r.json()["error"], r.text
+    r = user.post("/api/v2/media", files={"file": ("x.png", mf.png(8, 8), "image/png"),
+                                          "thumbnail": ("t.png", mf.png(4, 4), "image/png")})
+    assert r.status_code == 422 and "thumbnail" in r.json()["error"], r.text
+    r = user.put(f"/api/v1/media/{media['id']}",
+                 files={"thumbnail": ("t.png", mf.png(4, 4), "image/png")})
+    assert r.status_code == 404
+    assert not [f for f in files_under(server) if f.startswith("tmp/thumb")]

@@ -279,3 +279,21 @@ def test_store_failures_fail_closed(make_server):
     p = get_poll(bob, pid)
     assert counts(p) == [0, 0] and p["voted"] is False
     assert vote(bob, pid, [1]).status_code == 200
+
+
+def test_history_shows_each_versions_poll(server):
+    """Each version in /history carries its poll's options, as Mastodon's
+    StatusEdit does; a version without a poll has null."""
+    alice = server.user()
+    ma = masto(server, alice)
+    st = ma.status_post("Pick one", poll=ma.make_poll(["a", "b"], 3600))
+    assert [v["poll"] for v in ma.status_history(st["id"])] == [
+        {"options": [{"title": "a"}, {"title": "b"}]}]
+    ma.status_update(st["id"], "Pick one of three", poll=ma.make_poll(["a", "b", "c"], 3600))
+    ma.status_update(st["id"], "No poll now")
+    history = ma.status_history(st["id"])
+    assert [v["content"] for v in history] == [
+        "<p>Pick one</p>", "<p>Pick one of three</p>", "<p>No poll now</p>"]
+    assert [v["poll"] for v in history] == [
+        {"options": [{"title": "a"}, {"title": "b"}]},
+        {"options": [{"title": "a"}, {"title": "b"}, {"title": "c"}]}, None]

@@ -14,6 +14,7 @@ import pytest
 import requests
 from mastodon import Mastodon, StreamListener
 
+import media_files as mf
 from conftest import PASSWORD, Server, run_cli
 
 WAIT = 2.0
@@ -438,3 +439,27 @@ def test_streams_end_when_the_account_may_no_longer_read(make_server):
     finally:
         s.close()
         bystander.close()
+
+
+def test_public_media_streams(server, alice, bob):
+    """public:media, public:local:media and public:remote:media carry only
+    statuses with media, over SSE (only_media=true) and WebSocket."""
+    sse = SSE(server, alice.token, "/api/v1/streaming/public/local?only_media=true")
+    ws = WS(server, "/api/v1/streaming", protocol=alice.token)
+    try:
+        assert ws.status == 101
+        for name in ("public:media", "public:remote:media"):
+            ws.send({"type": "subscribe", "stream": name})
+        time.sleep(0.2)
+        post(bob, "words only")
+        r = bob.post("/api/v1/media", files={"file": ("x.png", mf.png(8, 8), "image/png")})
+        assert r.status_code == 200, r.text
+        pic = post(bob, "a picture", media_ids=[r.json()["id"]])
+        m = ws.message()
+        assert m["stream"] == ["public:media"] and json.loads(m["payload"])["id"] == pic["id"]
+        assert sse.wait(lambda s: s.updates() == [pic["id"]])
+        time.sleep(0.2)
+        assert sse.updates() == [pic["id"]]
+    finally:
+        ws.close()
+        sse.close()

@@ -70,8 +70,10 @@ static void edits_keep_one_original_and_index_the_latest_text(void **state)
 	assert_int_equal(edit(f, id, "cherry"), RC_OK);
 	assert_int_equal(edit(f, id, "damson"), RC_OK);
 	struct status_list h;
-	assert_int_equal(store_edits_list(f->c.db, &f->ar, id, &h), ST_OK);
+	const char **polls;
+	assert_int_equal(store_edits_list(f->c.db, &f->ar, id, &h, &polls), ST_OK);
 	assert_int_equal(h.n, 3);
+	assert_string_equal(polls[0], ""); /* no poll in any version */
 	assert_string_equal(h.items[0].text, "apple banana");
 	assert_string_equal(h.items[2].text, "damson");
 	assert_int_equal(fx_fts_hits(f, "damson"), 1);
