@@ -528,6 +528,8 @@ enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author
 				"INSERT INTO home_feed (account_id, status_id)"
 				" SELECT f.account_id, $2 FROM follows f WHERE f.target_id = $1"
 				" AND EXISTS (SELECT 1 FROM statuses WHERE id = $2)"
+				" AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = f.account_id"
+				" AND a.domain = '')"
 				" AND ($4 = 0 OR f.show_reblogs = 1)"
 				" AND ($3 = 0 OR f.account_id = $3 OR EXISTS (SELECT 1 FROM follows g"
 				" WHERE g.account_id = f.account_id AND g.target_id = $3))"
@@ -633,7 +635,9 @@ enum store_rc store_feed_fanout_jobs(struct db *db, int64_t first, int64_t last,
 				     int64_t to)
 {
 	/* Driven by the jobs (CROSS JOIN keeps that order); the rows go in
-	 * sorted by feed, so consecutive rows land on the same pages. */
+	 * sorted by feed, so consecutive rows land on the same pages. Only
+	 * local followers have a home feed here: a remote follower's server
+	 * gets the status by delivery. */
 	return st_rc(db_exec(db,
 			     "INSERT INTO home_feed (account_id, status_id)"
 			     " SELECT f.account_id, j.status_id FROM jobs j CROSS JOIN follows f"
@@ -641,6 +645,8 @@ enum store_rc store_feed_fanout_jobs(struct db *db, int64_t first, int64_t last,
 			     " AND f.target_id = j.account_id"
 			     " AND f.account_id >= $3 AND f.account_id < $4"
 			     " AND EXISTS (SELECT 1 FROM statuses WHERE id = j.status_id)"
+			     " AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = f.account_id"
+			     " AND a.domain = '')"
 			     " AND (j.reblog = 0 OR f.show_reblogs = 1)"
 			     " AND (j.reply_to = 0 OR f.account_id = j.reply_to OR EXISTS"
 			     " (SELECT 1 FROM follows g WHERE g.account_id = f.account_id"

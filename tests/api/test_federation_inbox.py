@@ -95,7 +95,16 @@ def test_follow_like_undo_and_replay(fed, peer):
     assert r.status_code == 202, r.text
     followers = alice.get(f"/api/v1/accounts/{alice.id}/followers").json()
     assert [a["acct"] for a in followers] == [f"bob@127.0.0.1:{peer.port}"]
+    carol = fed.user()
+    carol.post(f"/api/v1/accounts/{alice.id}/follow")
     s = post(alice, "liked")
+    # a home feed is kept for local followers only: bob's server gets it by delivery
+    deadline = time.time() + 5
+    while s["id"] not in [x["id"] for x in carol.get("/api/v1/timelines/home").json()]:
+        assert time.time() < deadline, "the post never reached a local follower's home"
+        time.sleep(0.05)
+    assert rows(fed, "SELECT COUNT(*) FROM home_feed WHERE account_id = ?",
+                remote_account(fed, bob)) == [(0,)]
     like = bob.activity("Like", fed.url(f"/users/{alice.name}/statuses/{s['id']}"))
     body = json.dumps(like).encode()
     h = sign_headers(inbox(fed), body, bob.key, bob.key_id)
@@ -110,7 +119,8 @@ def test_follow_like_undo_and_replay(fed, peer):
     undo_follow = bob.activity("Undo", {"type": "Follow", "actor": bob.id, "object": uri,
                                         "id": bob.id + "/follow/1"})
     assert deliver(inbox(fed), bob, undo_follow).status_code == 202
-    assert alice.get(f"/api/v1/accounts/{alice.id}/followers").json() == []
+    followers = alice.get(f"/api/v1/accounts/{alice.id}/followers").json()
+    assert [a["id"] for a in followers] == [carol.id]
 
 
 def test_locked_account_gets_a_request(fed, peer):
