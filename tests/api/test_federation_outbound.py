@@ -14,25 +14,12 @@ import requests
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from conftest import PASSWORD, Server, open_inbox, run_cli, store_connect
+from conftest import PASSWORD, open_inbox, run_cli, store_connect
 from fedpeer import Peer, deliver
 
-AP = {"Accept": "application/activity+json"}
+from test_federation_inbox import AP, fed, peer  # noqa: F401 (the same server and peer)
+
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
-
-
-@pytest.fixture(scope="module")
-def fed():
-    s = Server(env={"RAPPORT_FEDERATION_INSECURE": "1"}).start()
-    yield s
-    assert s.stop() == 0
-
-
-@pytest.fixture
-def peer():
-    p = Peer()
-    yield p
-    p.close()
 
 
 @pytest.fixture
