@@ -13,7 +13,17 @@
  * transaction-scoped advisory lock taken first thing. The store's rules
  * were written for one writer at a time (read, then write what the read
  * allows); this keeps them true on PostgreSQL, with constraints as the
- * second line. Autocommit single statements take neither. */
+ * second line. Autocommit single statements take neither.
+ *
+ * db_tx_run commits in groups, with SQLite's contract (db_sqlite.c): the
+ * callbacks of concurrent callers run one after another, each in a
+ * SAVEPOINT of one transaction on the writer connection (db_pg_set_group),
+ * which holds the advisory lock for the whole group; a failing callback
+ * rolls back only its savepoint (and drops its notices); the group commits
+ * when nobody waits to join it, or at GROUP_MAX_MEMBERS or GROUP_MAX_MS,
+ * with every member's notices in the COMMIT's round trip; each member is
+ * answered only after that COMMIT has returned. One WAL flush and one
+ * advisory lock serve the whole group. */
 #include "store/db_impl.h"
 #include "store/db_pg.h"
 #include "util/buf.h"
@@ -22,6 +32,7 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +42,7 @@
 #define INT8OID 20
 #define TEXTOID 25
 /* All Rapport processes on one database take this lock to write. */
-#define WRITER_LOCK_KEY 0x52617070 /* "Rapp" */
+#define WRITER_LOCK_KEY 1382117488 /* 0x52617070, "Rapp" */
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -57,12 +68,18 @@ struct pgdb {
 	int64_t changes, total_changes;
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
 	int pid;            /* the server process serving this connection */
+	struct pgdb *group; /* the connection db_tx_run runs this one's work on */
 	char err[512];
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
 
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct db_ops pg_ops;
+/* The connection handed to the db_tx_run callback running on this thread:
+ * the callback must use no other (its reads would miss the transaction's
+ * changes, its writes would wait for the lock its own group holds). */
+static _Thread_local struct pgdb *tx_db;
+
 
 /* ---- this process's connections, told apart from others' by the
  * backend pid a notification carries (db_pg_own_backend) ---- */
@@ -294,6 +311,10 @@ static int bind_args(struct pg_stmt *s, const char *fmt, va_list ap)
 static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt, va_list ap)
 {
 	struct pgdb *db = (struct pgdb *)d;
+	if (tx_db && db != tx_db) {
+		log_error("postgresql: a transaction callback used another connection for: %s", sql);
+		abort();
+	}
 	int slot;
 	struct pg_stmt *s = stmt_get(db, sql, &slot);
 	if (!s)
@@ -407,14 +428,97 @@ static void release_writer(struct pgdb *db)
 	}
 }
 
+static void notices_reset(struct pgdb *db)
+{
+	buf_free(&db->notices);
+	buf_init(&db->notices, 1 << 20);
+}
+
+/* Sends the transaction's notices and COMMIT in one round trip:
+ * "NOTIFY ...; COMMIT". A transaction a failed statement has aborted is
+ * not committed (PostgreSQL would answer COMMIT with a rollback). */
+static enum db_rc send_commit(struct pgdb *db)
+{
+	if (PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
+		snprintf(db->err, sizeof db->err, "the transaction was aborted");
+		log_error("postgresql: COMMIT refused: %s", db->err);
+		return DB_ERROR;
+	}
+	if (!db->notices.len)
+		return run_plain(db, "COMMIT", true);
+	if (buf_puts(&db->notices, "COMMIT"))
+		return DB_ERROR;
+	return run_plain(db, db->notices.data, true);
+}
+
+/* ---- group commit (db_tx_run) ----
+ * The open transaction, guarded by writer_lock; each member waits on
+ * done_cond (done_lock) until the COMMIT carrying its changes returned. */
+#define GROUP_MAX_MEMBERS 64
+#define GROUP_MAX_MS 20
+/* Past this many bytes of notices the group commits (a NOTIFY buffer holds
+ * 1 MB; a member adds at most a few kB). */
+#define GROUP_MAX_NOTICES (256 << 10)
+
+struct tx_member {
+	enum db_rc rc;
+	bool done;
+	struct tx_member *next;
+};
+static struct {
+	struct pgdb *db; /* the connection with the open transaction; NULL if none */
+	struct tx_member *members;
+	int n;
+	int64_t opened_ms;
+} group;
+static atomic_int writers_queued;
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+
+/* Ends the open group (writer_lock held): COMMIT, or ROLLBACK when that
+ * fails, then every member is told the outcome. */
+static void group_commit(void)
+{
+	struct pgdb *db = group.db;
+	if (!db)
+		return;
+	enum db_rc rc = send_commit(db);
+	if (rc != DB_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		run_plain(db, "ROLLBACK", false);
+	notices_reset(db);
+	db->in_tx = false;
+	pthread_mutex_lock(&done_lock);
+	for (struct tx_member *m = group.members; m; m = m->next) {
+		m->rc = rc;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+	group.db = NULL;
+	group.members = NULL;
+	group.n = 0;
+}
+
+/* Takes the writer mutex for a transaction outside db_tx_run, committing
+ * an open group first (it holds the cross-process lock). */
+static void writer_take(struct pgdb *db)
+{
+	atomic_fetch_add(&writers_queued, 1);
+	pthread_mutex_lock(&writer_lock);
+	atomic_fetch_sub(&writers_queued, 1);
+	group_commit();
+	db->writer = true;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define BEGIN_LOCKED "BEGIN; SELECT pg_advisory_xact_lock(" STR(WRITER_LOCK_KEY) ")"
+
 static enum db_rc pg_begin(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	pthread_mutex_lock(&writer_lock);
-	db->writer = true;
-	char sql[96];
-	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)", WRITER_LOCK_KEY);
-	enum db_rc rc = run_plain(db, sql, true);
+	writer_take(db);
+	enum db_rc rc = run_plain(db, BEGIN_LOCKED, true);
 	if (rc != DB_OK) {
 		run_plain(db, "ROLLBACK", false);
 		release_writer(db);
@@ -424,24 +528,10 @@ static enum db_rc pg_begin(struct db *d)
 	return DB_OK;
 }
 
-static void notices_reset(struct pgdb *db)
-{
-	buf_free(&db->notices);
-	buf_init(&db->notices, 1 << 20);
-}
-
-/* The notices go in the COMMIT's round trip: "NOTIFY ...; COMMIT". */
 static enum db_rc pg_commit(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	enum db_rc rc;
-	if (db->notices.len) {
-		if (buf_puts(&db->notices, "COMMIT"))
-			return DB_ERROR;
-		rc = run_plain(db, db->notices.data, true);
-	} else {
-		rc = run_plain(db, "COMMIT", true);
-	}
+	enum db_rc rc = send_commit(db);
 	if (rc == DB_OK) {
 		notices_reset(db);
 		db->in_tx = false;
@@ -477,21 +567,104 @@ static void pg_rollback(struct db *d)
 	release_writer(db);
 }
 
+/* Undoes a failed member's changes and notices; when even that fails the
+ * whole transaction is rolled back (group_commit tells the others). */
+static void member_undo(struct pgdb *w, size_t notices_len)
+{
+	w->notices.len = notices_len;
+	if (w->notices.data)
+		w->notices.data[notices_len] = '\0';
+	if (run_plain(w, "ROLLBACK TO member", true) != DB_OK ||
+	    run_plain(w, "RELEASE member", true) != DB_OK)
+		run_plain(w, "ROLLBACK", false);
+}
+
+/* Runs fn in a savepoint of the open group transaction (writer_lock held),
+ * opening it if there is none. DB_OK when fn's changes are part of the
+ * group; else fn's failure (in *fn_rc) or the backend's. */
+static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), void *ctx,
+			     int *fn_rc)
+{
+	if (!group.db) {
+		enum db_rc rc = run_plain(w, BEGIN_LOCKED, true);
+		if (rc != DB_OK) {
+			run_plain(w, "ROLLBACK", false);
+			return rc;
+		}
+		group.db = w;
+		w->in_tx = true;
+		group.opened_ms = mono_ms();
+	}
+	size_t notices_len = w->notices.len;
+	if (run_plain(w, "SAVEPOINT member", true) != DB_OK)
+		return DB_ERROR;
+	tx_db = w;
+	*fn_rc = fn(&w->base, ctx);
+	tx_db = NULL;
+	if (*fn_rc == 0 && PQtransactionStatus(w->conn) == PQTRANS_INTRANS &&
+	    run_plain(w, "RELEASE member", true) == DB_OK)
+		return DB_OK;
+	member_undo(w, notices_len);
+	return DB_ERROR;
+}
+
+/* Whether the open group ends after this member: nobody waits to join it,
+ * it is full or old, or its transaction is no longer usable. */
+static bool group_ends(struct pgdb *w)
+{
+	return !atomic_load(&writers_queued) || group.n >= GROUP_MAX_MEMBERS ||
+	       mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
+	       w->notices.len >= GROUP_MAX_NOTICES ||
+	       PQtransactionStatus(w->conn) != PQTRANS_INTRANS;
+}
+
 static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
+	struct pgdb *db = (struct pgdb *)d;
+	struct pgdb *w = db->group ? db->group : db;
+	struct tx_member me = {DB_ERROR, false, NULL};
 	*fn_rc = 0;
-	enum db_rc rc = pg_begin(d);
+	atomic_fetch_add(&writers_queued, 1);
+	pthread_mutex_lock(&writer_lock);
+	atomic_fetch_sub(&writers_queued, 1);
+	if (group.db && group.db != w)
+		group_commit(); /* another store's group */
+	enum db_rc rc = member_run(w, fn, ctx, fn_rc);
+	if (rc == DB_OK) {
+		me.next = group.members;
+		group.members = &me;
+		group.n++;
+	}
+	if (group.db && !group.n) {
+		/* Nobody's changes are in it: end it without a commit. */
+		run_plain(w, "ROLLBACK", false);
+		notices_reset(w);
+		w->in_tx = false;
+		group.db = NULL;
+	} else if (group.db && group_ends(w)) {
+		group_commit();
+	}
+	pthread_mutex_unlock(&writer_lock);
 	if (rc != DB_OK)
 		return rc;
-	*fn_rc = fn(d, ctx);
-	if (*fn_rc) {
-		pg_rollback(d);
-		return DB_ERROR;
-	}
-	rc = pg_commit(d);
-	if (rc != DB_OK)
-		pg_rollback(d);
-	return rc;
+	pthread_mutex_lock(&done_lock);
+	while (!me.done)
+		pthread_cond_wait(&done_cond, &done_lock);
+	pthread_mutex_unlock(&done_lock);
+	db_pg_unsynced(); /* this thread's next cached read waits for the notices */
+	return me.rc;
+}
+
+void db_pg_set_group(struct db *db, struct db *writer)
+{
+	((struct pgdb *)db)->group = (struct pgdb *)writer;
+}
+
+void db_pg_tx_flush(void)
+{
+	pthread_mutex_lock(&writer_lock);
+	group_commit();
+	pthread_mutex_unlock(&writer_lock);
 }
 
 static bool pg_in_write(struct db *d)

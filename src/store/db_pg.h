@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct db;
+
 struct db_pg_listen {
 	/* A row changed: table 0 statuses, 1 accounts. */
 	void (*row)(int table, int64_t id);
@@ -51,5 +53,13 @@ bool db_pg_synced(void);
 /* Whether a backend process id (a notification's sender) is one of this
  * process's connections. */
 bool db_pg_own_backend(int pid);
+
+/* Group commit. db_tx_run() runs fn on the writer connection set by
+ * db_pg_set_group() (db itself if none), in a savepoint of a transaction
+ * other threads' calls may share; every caller is answered after the one
+ * COMMIT (db.h). db_pg_tx_flush() commits an open group (before the
+ * writer is closed). */
+void db_pg_set_group(struct db *db, struct db *writer);
+void db_pg_tx_flush(void);
 
 #endif

@@ -27,7 +27,7 @@ struct store {
 	struct db **all;
 	int nall;
 	int max;
-	struct db *writer; /* carries every store_tx (group commit) */
+	struct db *writer; /* carries every store_tx (group commit, both backends) */
 	char *path; /* the SQLite file, or the PostgreSQL URL */
 	bool pg;
 	bool sync_full;
@@ -160,6 +160,15 @@ static enum store_rc lock_node(struct store *s, int node_id)
 	return ST_OK;
 }
 
+/* Links a connection to the writer its store_tx calls run on. */
+static void set_group(struct store *s, struct db *db)
+{
+	if (s->writer && s->pg)
+		db_pg_set_group(db, s->writer);
+	else if (s->writer)
+		db_set_group(db, s->writer);
+}
+
 void store_slow_sql(int ms)
 {
 	db_slow_sql(ms);
@@ -199,12 +208,14 @@ enum store_rc store_open(const struct store_options *opt, struct store **out)
 	}
 	s->all[s->nall++] = db;
 	s->free_list[s->nfree++] = db;
-	if (!opt->bulk && !s->pg) {
-		if (db_open_writer(s->path, s->sync_full, &s->writer) != DB_OK) {
+	if (!opt->bulk) {
+		enum db_rc rc = s->pg ? db_open(s->path, false, &s->writer)
+				      : db_open_writer(s->path, s->sync_full, &s->writer);
+		if (rc != DB_OK) {
 			store_close(s);
 			return ST_ERROR;
 		}
-		db_set_group(db, s->writer);
+		set_group(s, db);
 	}
 	if (opt->exclusive && s->pg && lock_node(s, opt->node_id) != ST_OK) {
 		store_close(s);
@@ -219,7 +230,10 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	if (s->writer) {
-		db_tx_flush();
+		if (s->pg)
+			db_pg_tx_flush();
+		else
+			db_tx_flush();
 		db_close(s->writer);
 	}
 	for (int i = 0; i < s->nall; i++)
@@ -255,8 +269,7 @@ struct db *store_acquire(struct store *s)
 		if (s->nall < s->max) {
 			struct db *db = NULL;
 			if (db_open(s->path, s->sync_full, &db) == DB_OK) {
-				if (s->writer)
-					db_set_group(db, s->writer);
+				set_group(s, db);
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				db_pg_unsynced();

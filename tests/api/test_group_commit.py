@@ -1,13 +1,18 @@
-"""Group commit: concurrent writes share one SQLite transaction and one
-COMMIT, each in a savepoint of its own. A request that fails inside the
+"""Group commit: concurrent writes share one transaction and one COMMIT
+(SQLite and PostgreSQL alike), each in a savepoint of its own. A request that fails inside the
 transaction, after it wrote, undoes only its own changes: the others in the
 same commit keep theirs, and each is answered once its changes are
 committed."""
+import os
+import subprocess
+import tempfile
 import threading
+from pathlib import Path
 
+import pytest
 import requests
 
-from conftest import store_connect
+from conftest import BIN, PG, TEST_ENV, db_env, store_connect
 
 
 def session(user):
@@ -98,3 +103,18 @@ def test_failures_inside_a_shared_commit_undo_only_their_own(server):
     assert db.execute("SELECT COUNT(*) FROM follows WHERE account_id = ?",
                       (int(follower.id),)).fetchone()[0] == 0
     db.close()
+
+
+@pytest.mark.skipif(not PG, reason="the SQLite pass runs test_group with the unit tests")
+def test_unit_group_commit_on_postgresql():
+    """tests/unit/test_group.c (answered only after the commit, a failure
+    undoes only its own member) against PostgreSQL, from the same build as
+    the server under test."""
+    unit = Path(BIN).parent / "tests" / "test_group"
+    if not unit.exists():
+        pytest.skip(f"{unit} is not built")
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(TEST_ENV, RAPPORT_TEST_PG_URL=db_env(d)["RAPPORT_DB"])
+        p = subprocess.run([str(unit)], capture_output=True, text=True, timeout=300,
+                           env={**os.environ, **env})
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]

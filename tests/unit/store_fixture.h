@@ -1,6 +1,6 @@
 /* store_fixture.h - the fixture of the unit tests that need a real store:
- * a SQLite store in a fresh temporary directory and a core on one of its
- * connections. Included by one test file each (static functions). */
+ * a SQLite store in a fresh temporary directory (or an emptied PostgreSQL
+ * database, see fx_pg_url) and a core on one of its connections. Included by one test file each (static functions). */
 #ifndef RAPPORT_STORE_FIXTURE_H
 #define RAPPORT_STORE_FIXTURE_H
 
@@ -26,6 +26,23 @@ struct fx {
 	int64_t account; /* for tests that make one account up front */
 };
 
+/* RAPPORT_TEST_PG_URL (a postgresql:// URL) puts the store of the tests
+ * that run on both backends in that database instead, emptied first
+ * (tests/api/test_group_commit.py runs test_group so in the PostgreSQL
+ * pass). */
+static const char *fx_pg_url(void)
+{
+	const char *url = getenv("RAPPORT_TEST_PG_URL");
+	struct db *db = NULL;
+	if (!url || !*url)
+		return NULL;
+	if (db_open(url, false, &db) != DB_OK ||
+	    db_script(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public") != DB_OK)
+		abort();
+	db_close(db);
+	return url;
+}
+
 /* Opens the store with pool_size connections; login_limit 0 keeps the
  * default. Returns the fixture, or NULL. */
 static struct fx *fx_open(int pool_size, int login_limit)
@@ -39,7 +56,8 @@ static struct fx *fx_open(int pool_size, int login_limit)
 	if (login_limit)
 		f->cfg.login_limit = login_limit;
 	config_finish(&f->cfg);
-	struct store_options so = {.dir = f->dir, .sync_full = false, .pool_size = pool_size};
+	struct store_options so = {.dir = f->dir, .url = fx_pg_url(), .sync_full = false,
+				   .pool_size = pool_size};
 	if (store_open(&so, &f->st) != ST_OK)
 		return NULL;
 	arena_init(&f->ar);
