@@ -92,6 +92,22 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
 
+enum db_rc db_exec_later(struct db *db, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct db_stmt *s = db->ops->vquery(db, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return DB_ERROR;
+	enum db_rc rc = db->ops->later ? db->ops->later(s) : DB_DONE;
+	if (rc != DB_DONE)
+		return rc;
+	rc = db_next(s);
+	db_end(s);
+	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
 enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
 {
 	va_list ap;

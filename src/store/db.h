@@ -58,6 +58,14 @@ void db_end(struct db_stmt *st);
 
 /* Runs a statement that returns no rows; DB_OK or an error code. */
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
+/* Runs a write whose caller needs to know only that it succeeded (no
+ * rows; no constraint told apart; not counted by db_changes or
+ * db_total_changes). Inside a db_tx_run callback a backend may queue it
+ * and send it with the next statement on db (PostgreSQL: one round trip
+ * for several); its failure is then reported as DB_ERROR by that later
+ * call, or makes the callback's transaction fail when it returns, so
+ * nothing of it is kept. Elsewhere, and on SQLite, it is db_exec. */
+enum db_rc db_exec_later(struct db *db, const char *sql, const char *fmt, ...);
 /* Runs a statement and reads one integer: the first column of its first
  * row. Returns
  *   DB_ROW   there is a row and its value is not NULL: the value is in *out;

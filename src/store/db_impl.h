@@ -30,6 +30,9 @@ struct db_ops {
 	const char *(*errmsg)(struct db *db);
 	/* NULL when the backend serves one process (db_notice). */
 	enum db_rc (*notice)(struct db *db, const char *text);
+	/* db_exec_later: queues the bound statement (DB_OK; it is ended) or
+	 * leaves it to run now (DB_DONE); NULL: always now. */
+	enum db_rc (*later)(struct db_stmt *st);
 	/* NULL when the backend has no bulk load. */
 	enum db_rc (*copy_in)(struct db *db, const char *sql, const char *data, size_t len);
 	enum db_rc (*exec_texts)(struct db *db, const char *sql, int n, const char *const *v,

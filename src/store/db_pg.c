@@ -39,6 +39,7 @@
 
 #define PG_STMT_CACHE 1024
 #define PG_MAX_PARAMS 32
+#define LATER_MAX 16
 #define INT8OID 20
 #define TEXTOID 25
 /* All Rapport processes on one database take this lock to write. */
@@ -69,6 +70,18 @@ struct pgdb {
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
 	int pid;            /* the server process serving this connection */
 	struct pgdb *group; /* the connection db_tx_run runs this one's work on */
+	/* Commands sent ahead of the next statement, in its round trip (a
+	 * group's BEGIN and lock, a member's SAVEPOINT): see run_plain and
+	 * exec_pending. */
+	const char *pending[3];
+	int npending;
+	/* Writes db_exec_later queued, sent with the next round trip. */
+	struct later {
+		int slot, n;
+		const char *values[PG_MAX_PARAMS];
+		char *copy; /* the values' text, one block */
+	} later[LATER_MAX];
+	int nlater;
 	char err[512];
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
@@ -142,12 +155,47 @@ static enum db_rc map_state(const PGresult *res)
 	return DB_ERROR;
 }
 
-/* Runs a statement without parameters (a script, BEGIN, COMMIT). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_LOCK[] = "SELECT pg_advisory_xact_lock(" STR(WRITER_LOCK_KEY) ")";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT member";
+
+static enum db_rc flush_pending(struct pgdb *db);
+
+/* The pending commands and then sql, as one simple query; NULL (logged)
+ * if that is too long. */
+static char *with_pending(struct pgdb *db, const char *sql)
+{
+	struct buf b;
+	buf_init(&b, 1 << 21);
+	int bad = 0;
+	for (int i = 0; i < db->npending; i++)
+		bad |= buf_printf(&b, "%s;", db->pending[i]);
+	bad |= buf_puts(&b, sql);
+	db->npending = 0;
+	if (bad) {
+		log_error("postgresql: a statement of %zu bytes is too long", strlen(sql));
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* Runs a statement without parameters (a script, BEGIN, COMMIT), after
+ * the queued writes and with the pending commands, in the same round
+ * trip. */
 static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 {
+	if (db->nlater && flush_pending(db) != DB_OK)
+		return DB_ERROR;
+	char *all = NULL;
+	if (db->npending && !(all = with_pending(db, sql)))
+		return DB_ERROR;
 	int64_t t0 = db_slow_start();
-	PGresult *res = PQexec(db->conn, sql);
-	db_slow_check(t0, sql);
+	PGresult *res = PQexec(db->conn, all ? all : sql);
+	db_slow_check(t0, all ? all : sql);
+	free(all);
 	ExecStatusType s = PQresultStatus(res);
 	enum db_rc rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY
 				 ? DB_OK
@@ -328,6 +376,89 @@ static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt,
 	return &s->base;
 }
 
+/* Reads every result of a query sent in pipeline mode: keeps the first in
+ * *keep (when it is NULL and wanted), frees the others; *bad gets the
+ * first failure of a pending command. */
+static void pipeline_read(PGconn *c, bool statement, PGresult **keep, PGresult **bad)
+{
+	PGresult *r;
+	while ((r = PQgetResult(c))) {
+		ExecStatusType st = PQresultStatus(r);
+		if (statement && !*keep)
+			*keep = r;
+		else if (!statement && !*bad && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+			*bad = r;
+		else
+			PQclear(r);
+	}
+}
+
+static void later_free(struct pgdb *db)
+{
+	for (int i = 0; i < db->nlater; i++)
+		free(db->later[i].copy);
+	db->nlater = 0;
+}
+
+static bool send_later(PGconn *c, const struct later *l)
+{
+	char name[16];
+	snprintf(name, sizeof name, "r%d", l->slot);
+	return PQsendQueryPrepared(c, name, l->n, l->values, NULL, NULL, 0) == 1;
+}
+
+/* Sends the pending commands, the queued writes and then s (if not NULL)
+ * in one round trip (libpq's pipeline mode). DB_OK with s's result in
+ * *res; DB_ERROR when a pending command or queued write failed (*res is
+ * its result; s did not run) or the connection did (*res NULL). */
+static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **res)
+{
+	PGconn *c = db->conn;
+	int n = db->npending + db->nlater, total = n + (s ? 1 : 0);
+	bool ok = PQenterPipelineMode(c) == 1;
+	for (int i = 0; ok && i < db->npending; i++)
+		ok = PQsendQueryParams(c, db->pending[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
+	for (int i = 0; ok && i < db->nlater; i++)
+		ok = send_later(c, &db->later[i]);
+	if (ok && s) {
+		char name[16];
+		snprintf(name, sizeof name, "r%d", s->slot);
+		ok = PQsendQueryPrepared(c, name, s->nbound, s->values, NULL, NULL, 0) == 1;
+	}
+	ok = ok && PQpipelineSync(c) == 1;
+	db->npending = 0;
+	later_free(db);
+	PGresult *got = NULL, *bad = NULL;
+	for (int i = 0; ok && i < total; i++)
+		pipeline_read(c, i == n, &got, &bad);
+	PGresult *sync = ok ? PQgetResult(c) : NULL;
+	ok = ok && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	ok = PQexitPipelineMode(c) == 1 && ok;
+	if (bad || !ok) {
+		PQclear(got);
+		got = bad;
+	}
+	*res = got;
+	return bad || !ok ? DB_ERROR : DB_OK;
+}
+
+/* Sends what is pending and queued on its own: DB_OK, or DB_ERROR (logged)
+ * when any of it failed. */
+static enum db_rc flush_pending(struct pgdb *db)
+{
+	PGresult *res = NULL;
+	int64_t t0 = db_slow_start();
+	enum db_rc rc = exec_pending(db, NULL, &res);
+	db_slow_check(t0, "(queued writes)");
+	if (rc != DB_OK) {
+		set_err(db, "failed", res);
+		log_error("postgresql: %s in a queued write", db->err);
+	}
+	PQclear(res);
+	return rc;
+}
+
 static enum db_rc pg_next(struct db_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
@@ -337,7 +468,12 @@ static enum db_rc pg_next(struct db_stmt *st)
 		snprintf(name, sizeof name, "r%d", s->slot);
 		int64_t t0 = db_slow_start();
 		PQclear(s->res);
-		s->res = PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL, 0);
+		s->res = NULL;
+		bool pipelined = db->npending || db->nlater;
+		bool prefix_failed = pipelined && exec_pending(db, s, &s->res) != DB_OK;
+		if (!pipelined)
+			s->res = PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL,
+						0);
 		db_slow_check(t0, s->sql);
 		s->ran = true;
 		ExecStatusType rs = PQresultStatus(s->res);
@@ -349,7 +485,7 @@ static enum db_rc pg_next(struct db_stmt *st)
 			return DB_DONE;
 		}
 		if (rs != PGRES_TUPLES_OK) {
-			enum db_rc rc = map_state(s->res);
+			enum db_rc rc = prefix_failed ? DB_ERROR : map_state(s->res);
 			set_err(db, "failed", s->res);
 			if (rc != DB_CONSTRAINT)
 				log_error("postgresql: %s in: %s", db->err, s->sql);
@@ -434,12 +570,29 @@ static void notices_reset(struct pgdb *db)
 	buf_init(&db->notices, 1 << 20);
 }
 
-/* Sends the transaction's notices and COMMIT in one round trip:
- * "NOTIFY ...; COMMIT". A transaction a failed statement has aborted is
- * not committed (PostgreSQL would answer COMMIT with a rollback). */
+/* Whether the transaction's BEGIN has been sent (it is not pending). */
+static bool begun(const struct pgdb *db)
+{
+	return !(db->npending && db->pending[0] == SQL_BEGIN);
+}
+
+/* Whether the open transaction can go on: in progress, or not begun yet. */
+static bool tx_usable(struct pgdb *db)
+{
+	return PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
+}
+
+/* Sends the transaction's pending commands, notices and COMMIT in one
+ * round trip: "NOTIFY ...; COMMIT". A transaction a failed statement has
+ * aborted is not committed (PostgreSQL would answer COMMIT with a
+ * rollback); one that never began and has no notices ran nothing. */
 static enum db_rc send_commit(struct pgdb *db)
 {
-	if (PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
+	if (!begun(db) && !db->notices.len) {
+		db->npending = 0;
+		return DB_OK;
+	}
+	if (!tx_usable(db)) {
 		snprintf(db->err, sizeof db->err, "the transaction was aborted");
 		log_error("postgresql: COMMIT refused: %s", db->err);
 		return DB_ERROR;
@@ -472,6 +625,11 @@ static struct {
 	int64_t opened_ms;
 } group;
 static atomic_int writers_queued;
+/* Times a request's db_tx_run found the writer busy (background work
+ * watches it to give way, as on SQLite), and whether this thread is
+ * background work. */
+static atomic_llong tx_waits;
+static _Thread_local bool background;
 static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 
@@ -483,6 +641,7 @@ static void group_commit(void)
 	if (!db)
 		return;
 	enum db_rc rc = send_commit(db);
+	db->npending = 0;
 	if (rc != DB_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run_plain(db, "ROLLBACK", false);
 	notices_reset(db);
@@ -510,8 +669,6 @@ static void writer_take(struct pgdb *db)
 	db->writer = true;
 }
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 #define BEGIN_LOCKED "BEGIN; SELECT pg_advisory_xact_lock(" STR(WRITER_LOCK_KEY) ")"
 
 static enum db_rc pg_begin(struct db *d)
@@ -561,50 +718,57 @@ static void pg_rollback(struct db *d)
 {
 	struct pgdb *db = (struct pgdb *)d;
 	notices_reset(db);
+	db->npending = 0;
+	later_free(db);
 	if (db->in_tx || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run_plain(db, "ROLLBACK", false);
 	db->in_tx = false;
 	release_writer(db);
 }
 
-/* Undoes a failed member's changes and notices; when even that fails the
- * whole transaction is rolled back (group_commit tells the others). */
-static void member_undo(struct pgdb *w, size_t notices_len)
+/* Undoes a failed member's changes (when its savepoint was sent) and
+ * notices; when even that fails the whole transaction is rolled back
+ * (group_commit tells the others). */
+static void member_undo(struct pgdb *w, size_t notices_len, bool sent)
 {
 	w->notices.len = notices_len;
 	if (w->notices.data)
 		w->notices.data[notices_len] = '\0';
-	if (run_plain(w, "ROLLBACK TO member", true) != DB_OK ||
-	    run_plain(w, "RELEASE member", true) != DB_OK)
+	if (sent && run_plain(w, "ROLLBACK TO member", true) != DB_OK)
 		run_plain(w, "ROLLBACK", false);
 }
 
 /* Runs fn in a savepoint of the open group transaction (writer_lock held),
- * opening it if there is none. DB_OK when fn's changes are part of the
- * group; else fn's failure (in *fn_rc) or the backend's. */
+ * opening it if there is none. The group's BEGIN and lock and the
+ * member's SAVEPOINT go with its first statement (a member that runs none
+ * costs no round trip); savepoints are not released: each member's is
+ * nested in the one before, and ROLLBACK TO undoes the newest. DB_OK when
+ * fn's changes are part of the group; else fn's failure (in *fn_rc) or the
+ * backend's. */
 static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), void *ctx,
 			     int *fn_rc)
 {
 	if (!group.db) {
-		enum db_rc rc = run_plain(w, BEGIN_LOCKED, true);
-		if (rc != DB_OK) {
-			run_plain(w, "ROLLBACK", false);
-			return rc;
-		}
 		group.db = w;
 		w->in_tx = true;
 		group.opened_ms = mono_ms();
+		w->pending[w->npending++] = SQL_BEGIN;
+		w->pending[w->npending++] = SQL_LOCK;
 	}
 	size_t notices_len = w->notices.len;
-	if (run_plain(w, "SAVEPOINT member", true) != DB_OK)
-		return DB_ERROR;
+	w->pending[w->npending++] = SQL_SAVEPOINT;
 	tx_db = w;
 	*fn_rc = fn(&w->base, ctx);
 	tx_db = NULL;
-	if (*fn_rc == 0 && PQtransactionStatus(w->conn) == PQTRANS_INTRANS &&
-	    run_plain(w, "RELEASE member", true) == DB_OK)
+	if (*fn_rc)
+		later_free(w); /* its queued writes are not sent */
+	enum db_rc rc = w->nlater ? flush_pending(w) : DB_OK;
+	bool sent = !(w->npending && w->pending[w->npending - 1] == SQL_SAVEPOINT);
+	if (!sent)
+		w->npending--; /* it ran nothing */
+	if (*fn_rc == 0 && rc == DB_OK && tx_usable(w))
 		return DB_OK;
-	member_undo(w, notices_len);
+	member_undo(w, notices_len, sent);
 	return DB_ERROR;
 }
 
@@ -614,8 +778,7 @@ static bool group_ends(struct pgdb *w)
 {
 	return !atomic_load(&writers_queued) || group.n >= GROUP_MAX_MEMBERS ||
 	       mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
-	       w->notices.len >= GROUP_MAX_NOTICES ||
-	       PQtransactionStatus(w->conn) != PQTRANS_INTRANS;
+	       w->notices.len >= GROUP_MAX_NOTICES || !tx_usable(w);
 }
 
 static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
@@ -625,7 +788,11 @@ static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *
 	struct tx_member me = {DB_ERROR, false, NULL};
 	*fn_rc = 0;
 	atomic_fetch_add(&writers_queued, 1);
-	pthread_mutex_lock(&writer_lock);
+	if (pthread_mutex_trylock(&writer_lock)) {
+		if (!background)
+			atomic_fetch_add(&tx_waits, 1);
+		pthread_mutex_lock(&writer_lock);
+	}
 	atomic_fetch_sub(&writers_queued, 1);
 	if (group.db && group.db != w)
 		group_commit(); /* another store's group */
@@ -637,7 +804,9 @@ static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *
 	}
 	if (group.db && !group.n) {
 		/* Nobody's changes are in it: end it without a commit. */
-		run_plain(w, "ROLLBACK", false);
+		if (begun(w))
+			run_plain(w, "ROLLBACK", false);
+		w->npending = 0;
 		notices_reset(w);
 		w->in_tx = false;
 		group.db = NULL;
@@ -660,11 +829,51 @@ void db_pg_set_group(struct db *db, struct db *writer)
 	((struct pgdb *)db)->group = (struct pgdb *)writer;
 }
 
+int64_t db_pg_tx_waits(void)
+{
+	return atomic_load(&tx_waits);
+}
+
+void db_pg_thread_background(void)
+{
+	background = true;
+}
+
 void db_pg_tx_flush(void)
 {
 	pthread_mutex_lock(&writer_lock);
 	group_commit();
 	pthread_mutex_unlock(&writer_lock);
+}
+
+/* db_exec_later: inside a db_tx_run callback, on the connection it was
+ * handed, the bound statement's values are copied and it is queued for
+ * the next round trip (exec_pending); elsewhere it runs now (DB_DONE). */
+static enum db_rc pg_later(struct db_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	struct pgdb *db = (struct pgdb *)st->db;
+	if (tx_db != db)
+		return DB_DONE;
+	if (db->nlater == LATER_MAX && flush_pending(db) != DB_OK) {
+		pg_end(st);
+		return DB_ERROR;
+	}
+	struct later *l = &db->later[db->nlater++];
+	size_t len = 0;
+	for (int i = 0; i < s->nbound; i++)
+		len += s->values[i] ? strlen(s->values[i]) + 1 : 0;
+	l->slot = s->slot;
+	l->n = s->nbound;
+	l->copy = xmalloc(len + 1);
+	char *p = l->copy;
+	for (int i = 0; i < s->nbound; i++) {
+		l->values[i] = s->values[i] ? p : NULL;
+		if (s->values[i])
+			p = stpcpy(p, s->values[i]) + 1;
+	}
+	pg_end(st);
+	return DB_OK;
 }
 
 static bool pg_in_write(struct db *d)
@@ -681,6 +890,8 @@ static const char *pg_errmsg(struct db *d)
 static enum db_rc pg_copy_in(struct db *d, const char *sql, const char *data, size_t len)
 {
 	struct pgdb *db = (struct pgdb *)d;
+	if (db->npending && run_plain(db, "", true) != DB_OK)
+		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
@@ -720,6 +931,8 @@ static enum db_rc pg_copy_out(struct db *d, const char *sql,
 			      int (*fn)(const char *row, size_t len, void *ctx), void *ctx)
 {
 	struct pgdb *db = (struct pgdb *)d;
+	if (db->npending && run_plain(db, "", true) != DB_OK)
+		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
@@ -770,5 +983,6 @@ static const struct db_ops pg_ops = {
 	.rollback = pg_rollback,
 	.tx_run = pg_tx_run,
 	.in_write = pg_in_write,
+	.later = pg_later,
 	.errmsg = pg_errmsg,
 };

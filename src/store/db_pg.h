@@ -61,5 +61,10 @@ bool db_pg_own_backend(int pid);
  * writer is closed). */
 void db_pg_set_group(struct db *db, struct db *writer);
 void db_pg_tx_flush(void);
+/* As db_tx_waits and db_thread_background (db_sqlite.h): how many times a
+ * db_tx_run call of a thread that is not background work found the
+ * writer busy. */
+int64_t db_pg_tx_waits(void);
+void db_pg_thread_background(void);
 
 #endif

@@ -358,12 +358,13 @@ enum store_rc store_tx_lead_end(struct db *db, struct store_tx_lead *l, bool wri
 
 int64_t store_tx_waits(void)
 {
-	return db_tx_waits();
+	return db_tx_waits() + db_pg_tx_waits(); /* a process writes through one backend */
 }
 
 void store_thread_background(void)
 {
 	db_thread_background();
+	db_pg_thread_background();
 }
 
 const char *store_errmsg(struct db *db)

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +37,28 @@ static int setup(void **state)
 }
 
 /* One write: a marker named after the thread and round; with fail set,
- * the callback fails after it has written. */
+ * the callback fails after it has written, or with queued set too, a
+ * write it queued (db_exec_later) fails and the callback returns ST_OK. */
 struct put {
 	int64_t account;
 	const char *timeline;
 	int64_t value;
-	bool fail;
+	bool fail, queued;
 };
+
+/* version 1 is there: the primary key refuses it */
+static enum db_rc refused_later(struct db *db)
+{
+	return db_exec_later(db, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)",
+			     "ii", (int64_t)1, (int64_t)0);
+}
 
 static enum store_rc put_fn(struct db *db, void *arg)
 {
 	struct put *p = arg;
 	enum store_rc st = store_marker_put(db, p->account, p->timeline, p->value, now_ms());
+	if (st == ST_OK && p->fail && p->queued)
+		return refused_later(db) == DB_OK ? ST_OK : ST_CONFLICT;
 	if (st == ST_OK && p->fail)
 		return ST_CONFLICT; /* its marker must not survive */
 	return st;
@@ -71,9 +83,11 @@ static void *writer_main(void *arg)
 	for (int i = 0; i < ROUNDS; i++) {
 		char tl[32];
 		snprintf(tl, sizeof tl, "t%d-%d", w->thread, i);
-		struct put p = {w->account, tl, w->thread * 1000 + i, fails(w->thread, i)};
+		struct put p = {w->account, tl, w->thread * 1000 + i, fails(w->thread, i), i % 2};
 		enum store_rc st = store_tx(db, put_fn, &p);
-		if (st != (p.fail ? ST_CONFLICT : ST_OK))
+		/* a queued write's failure is told as ST_CONFLICT (SQLite runs it
+		 * at once) or as ST_ERROR (PostgreSQL sends it later) */
+		if (p.fail && p.queued ? st == ST_OK : st != (p.fail ? ST_CONFLICT : ST_OK))
 			w->wrong++;
 		/* Answered OK means committed: another connection sees it. */
 		struct marker m;
@@ -196,6 +210,99 @@ static void refused_lead_writes_nothing(void **state)
 	assert_int_equal(store_marker_get(f->c.db, f->account, "two", &m), ST_OK);
 }
 
+/* A write queued with db_exec_later (sent with the next statement on
+ * PostgreSQL) that fails makes its callback's transaction fail, whether
+ * the callback's next statement or its end reports it: nothing of the
+ * callback is kept, and the next transaction works. */
+static enum store_rc later_fn(struct db *db, void *arg)
+{
+	struct put *p = arg;
+	enum store_rc st = store_marker_put(db, p->account, p->timeline, p->value, now_ms());
+	if (st != ST_OK)
+		return st;
+	if (refused_later(db) != DB_OK)
+		return ST_CONFLICT;
+	int64_t n;
+	if (p->fail && db_scalar(db, &n, "SELECT COUNT(*) FROM schema_version", "") != DB_ROW)
+		return ST_CONFLICT; /* the queued write's failure, told by the next statement */
+	return ST_OK;
+}
+
+static void failed_queued_write_fails_its_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct put at_end = {f->account, "q1", 1, false}, at_next = {f->account, "q2", 2, true};
+	struct marker m;
+	assert_int_not_equal(store_tx(f->c.db, later_fn, &at_end), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "q1", &m), ST_NOT_FOUND);
+	assert_int_not_equal(store_tx(f->c.db, later_fn, &at_next), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "q2", &m), ST_NOT_FOUND);
+	struct put ok = {f->account, "q3", 3, false};
+	assert_int_equal(store_tx(f->c.db, put_fn, &ok), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "q3", &m), ST_OK);
+}
+
+/* A store_tx that finds the writer busy is counted (store_tx_waits), so
+ * background work can give way to requests on either backend. */
+struct holder {
+	struct store *st;
+	int64_t account;
+	atomic_int inside, release;
+};
+
+static enum store_rc hold_fn(struct db *db, void *arg)
+{
+	struct holder *h = arg;
+	atomic_store(&h->inside, 1);
+	while (!atomic_load(&h->release))
+		usleep(1000);
+	return store_marker_put(db, h->account, "held", 1, now_ms());
+}
+
+static void *holder_main(void *arg)
+{
+	struct holder *h = arg;
+	struct db *db = store_acquire(h->st);
+	if (store_tx(db, hold_fn, h) != ST_OK)
+		atomic_store(&h->inside, -1);
+	store_release(h->st, db);
+	return NULL;
+}
+
+static void *waiter_main(void *arg)
+{
+	struct holder *h = arg;
+	struct db *db = store_acquire(h->st);
+	struct put p = {h->account, "waited", 2, false, false};
+	if (store_tx(db, put_fn, &p) != ST_OK)
+		atomic_store(&h->inside, -1);
+	store_release(h->st, db);
+	return NULL;
+}
+
+static void waiting_writer_is_counted(void **state)
+{
+	struct fx *f = *state;
+	struct holder h = {f->st, f->account, 0, 0};
+	pthread_t a, b;
+	int64_t before = store_tx_waits();
+	assert_int_equal(pthread_create(&a, NULL, holder_main, &h), 0);
+	while (!atomic_load(&h.inside))
+		usleep(1000);
+	assert_int_equal(pthread_create(&b, NULL, waiter_main, &h), 0);
+	/* the waiter is counted before it blocks; 10 s bounds a failure */
+	for (int i = 0; i < 10000 && store_tx_waits() == before; i++)
+		usleep(1000);
+	int64_t counted = store_tx_waits() - before;
+	atomic_store(&h.release, 1);
+	assert_int_equal(pthread_join(a, NULL), 0);
+	assert_int_equal(pthread_join(b, NULL), 0);
+	assert_int_equal(counted, 1);
+	assert_int_equal(atomic_load(&h.inside), 1);
+	struct marker m;
+	assert_int_equal(store_marker_get(f->c.db, f->account, "waited", &m), ST_OK);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -206,6 +313,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failure_undoes_the_whole_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(lead_rides_the_first_successful_tx, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_lead_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_queued_write_fails_its_transaction, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(waiting_writer_is_counted, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
 }
