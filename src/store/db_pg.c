@@ -360,7 +360,8 @@ static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt,
 {
 	struct pgdb *db = (struct pgdb *)d;
 	if (tx_db && db != tx_db) {
-		log_error("postgresql: a transaction callback used another connection for: %s", sql);
+		log_error("postgresql: a transaction callback used another connection for: %s",
+			  sql);
 		abort();
 	}
 	int slot;

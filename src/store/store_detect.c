@@ -28,13 +28,14 @@ enum store_rc store_status_flags_set(struct db *db, int64_t status_id, int64_t c
 				     "UPDATE status_flags SET flags = flags & ~$2 WHERE status_id = $1"
 				     " AND (flags & $2) <> 0",
 				     "ii", status_id, clear));
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO status_flags (status_id, account_id, flags)"
-			           " SELECT id, account_id, $3 FROM statuses WHERE id = $1"
-			           " ON CONFLICT (status_id) DO UPDATE SET"
-			           " flags = (status_flags.flags & ~$2) | excluded.flags"
-			           " WHERE status_flags.flags <> ((status_flags.flags & ~$2) | excluded.flags)",
-			           "iii", status_id, clear, add));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO status_flags (status_id, account_id, flags)"
+		" SELECT id, account_id, $3 FROM statuses WHERE id = $1"
+		" ON CONFLICT (status_id) DO UPDATE SET"
+		" flags = (status_flags.flags & ~$2) | excluded.flags"
+		" WHERE status_flags.flags <> ((status_flags.flags & ~$2) | excluded.flags)",
+		"iii", status_id, clear, add));
 }
 
 enum store_rc store_status_flags_get(struct db *db, int64_t status_id, int64_t *flags)

@@ -4,13 +4,14 @@
 
 enum store_rc store_event_put(struct db *db, const struct store_event *e)
 {
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO events (id, type, actor, target, status_id, object_id, rcpt,"
-			           " fate, flags, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-			           " $10)",
-			           "iiiiiitiii", e->id, (int64_t)e->type, e->actor, e->target,
-			           e->status_id, e->object_id, e->rcpt ? e->rcpt : "", (int64_t)e->fate,
-			           e->flags, e->created_at));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO events (id, type, actor, target, status_id, object_id, rcpt,"
+		" fate, flags, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10)",
+		"iiiiiitiii", e->id, (int64_t)e->type, e->actor, e->target,
+		e->status_id, e->object_id, e->rcpt ? e->rcpt : "", (int64_t)e->fate,
+		e->flags, e->created_at));
 }
 
 enum store_rc store_events_next(struct db *db, struct arena *ar, int max,

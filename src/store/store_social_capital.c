@@ -54,13 +54,14 @@ static enum store_rc int_pairs(struct arena *ar, struct db_stmt *st, int max, in
 enum store_rc store_social_daily_add(struct db *db, int64_t account_id, int64_t day,
 				     int64_t originals, int64_t given, int64_t replies_in)
 {
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO social_daily (account_id, day, originals, given, replies_in)"
-			           " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, day) DO UPDATE SET"
-			           " originals = social_daily.originals + excluded.originals,"
-			           " given = social_daily.given + excluded.given,"
-			           " replies_in = social_daily.replies_in + excluded.replies_in",
-			           "iiiii", account_id, day, originals, given, replies_in));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO social_daily (account_id, day, originals, given, replies_in)"
+		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, day) DO UPDATE SET"
+		" originals = social_daily.originals + excluded.originals,"
+		" given = social_daily.given + excluded.given,"
+		" replies_in = social_daily.replies_in + excluded.replies_in",
+		"iiiii", account_id, day, originals, given, replies_in));
 }
 
 enum store_rc store_social_addressed_add(struct db *db, int64_t account_id, int64_t status_id,
@@ -92,10 +93,11 @@ enum store_rc store_social_turn(struct db *db, int64_t thread_id, int64_t accoun
 				int delta, bool starter)
 {
 	if (starter)
-		return st_rc(db_exec_later(db,
-				           "INSERT INTO social_threads (thread_id, account_id, turns)"
-				           " VALUES ($1, $2, 1) ON CONFLICT DO NOTHING",
-				           "ii", thread_id, account_id));
+		return st_rc(db_exec_later(
+			db,
+			"INSERT INTO social_threads (thread_id, account_id, turns)"
+			" VALUES ($1, $2, 1) ON CONFLICT DO NOTHING",
+			"ii", thread_id, account_id));
 	/* A thread begun before the figures existed has no row: not counted. */
 	return st_rc(db_exec(db,
 			     "UPDATE social_threads SET turns = turns + $2, other_turns = other_turns"

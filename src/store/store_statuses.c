@@ -313,12 +313,13 @@ enum store_rc store_status_count(struct db *db, int64_t id, const char *which, i
 
 enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at)
 {
-	return st_rc(db_exec_later(db,
-			           "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + $2 < 0"
-			           " THEN 0 ELSE statuses_count + $2 END,"
-			           " last_status_at = CASE WHEN $3 > 0 THEN $3 ELSE last_status_at END"
-			           " WHERE id = $1",
-			           "iii", account_id, (int64_t)delta, at));
+	return st_rc(db_exec_later(
+		db,
+		"UPDATE accounts SET statuses_count = CASE WHEN statuses_count + $2 < 0"
+		" THEN 0 ELSE statuses_count + $2 END,"
+		" last_status_at = CASE WHEN $3 > 0 THEN $3 ELSE last_status_at END"
+		" WHERE id = $1",
+		"iii", account_id, (int64_t)delta, at));
 }
 
 enum store_rc store_mention_insert(struct db *db, int64_t status_id, int64_t account_id)
@@ -379,10 +380,11 @@ enum store_rc store_status_tags_clear(struct db *db, int64_t status_id)
 enum store_rc store_fts_insert(struct db *db, int64_t status_id, const char *text)
 {
 	if (db_is_pg(db))
-		return st_rc(db_exec_later(db,
-				           "INSERT INTO statuses_fts (rowid, tsv)"
-				           " VALUES ($1, to_tsvector('simple', $2))",
-				           "it", status_id, text));
+		return st_rc(db_exec_later(
+			db,
+			"INSERT INTO statuses_fts (rowid, tsv)"
+			" VALUES ($1, to_tsvector('simple', $2))",
+			"it", status_id, text));
 	return st_rc(db_exec(db, "INSERT INTO statuses_fts (rowid, text) VALUES ($1, $2)", "it",
 			     status_id, text));
 }
@@ -524,17 +526,18 @@ enum store_rc store_idempotency_claim(struct db *db, int64_t account_id, const c
 enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author,
 				int64_t reply_to_account, bool reblog)
 {
-	enum db_rc rc = db_exec_later(db,
-				      "INSERT INTO home_feed (account_id, status_id)"
-				      " SELECT f.account_id, $2 FROM follows f WHERE f.target_id = $1"
-				      " AND EXISTS (SELECT 1 FROM statuses WHERE id = $2)"
-				      " AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = f.account_id"
-				      " AND a.domain = '')"
-				      " AND ($4 = 0 OR f.show_reblogs = 1)"
-				      " AND ($3 = 0 OR f.account_id = $3 OR EXISTS (SELECT 1 FROM follows g"
-				      " WHERE g.account_id = f.account_id AND g.target_id = $3))"
-				      " ON CONFLICT DO NOTHING",
-				      "iiib", author, status_id, reply_to_account, reblog);
+	enum db_rc rc = db_exec_later(
+		db,
+		"INSERT INTO home_feed (account_id, status_id)"
+		" SELECT f.account_id, $2 FROM follows f WHERE f.target_id = $1"
+		" AND EXISTS (SELECT 1 FROM statuses WHERE id = $2)"
+		" AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = f.account_id"
+		" AND a.domain = '')"
+		" AND ($4 = 0 OR f.show_reblogs = 1)"
+		" AND ($3 = 0 OR f.account_id = $3 OR EXISTS (SELECT 1 FROM follows g"
+		" WHERE g.account_id = f.account_id AND g.target_id = $3))"
+		" ON CONFLICT DO NOTHING",
+		"iiib", author, status_id, reply_to_account, reblog);
 	if (rc != DB_OK)
 		return st_rc(rc);
 	return store_feed_add(db, author, status_id);
@@ -543,20 +546,22 @@ enum store_rc store_feed_fanout(struct db *db, int64_t status_id, int64_t author
 enum store_rc store_job_fanout(struct db *db, int64_t status_id, int64_t author,
 			       int64_t reply_to_account, bool reblog)
 {
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO jobs (kind, status_id, account_id, reply_to, reblog,"
-			           " created_at) VALUES ('fanout', $1, $2, $3, $4, $5)",
-			           "iiibi", status_id, author, reply_to_account, reblog, now_ms()));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO jobs (kind, status_id, account_id, reply_to, reblog,"
+		" created_at) VALUES ('fanout', $1, $2, $3, $4, $5)",
+		"iiibi", status_id, author, reply_to_account, reblog, now_ms()));
 }
 
 enum store_rc store_job_notify(struct db *db, int64_t status_id, int64_t author)
 {
 	/* One probe of the small partial index follows_notify. */
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO jobs (kind, status_id, account_id, created_at)"
-			           " SELECT 'notify', $1, $2, $3 WHERE EXISTS (SELECT 1 FROM follows"
-			           " WHERE target_id = $2 AND notify = 1)",
-			           "iii", status_id, author, now_ms()));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO jobs (kind, status_id, account_id, created_at)"
+		" SELECT 'notify', $1, $2, $3 WHERE EXISTS (SELECT 1 FROM follows"
+		" WHERE target_id = $2 AND notify = 1)",
+		"iii", status_id, author, now_ms()));
 }
 
 enum store_rc store_job_next_notify(struct db *db, struct job *out)
@@ -697,10 +702,11 @@ enum store_rc store_followers_count(struct db *db, int64_t account_id, int64_t *
 
 enum store_rc store_feed_add(struct db *db, int64_t account_id, int64_t status_id)
 {
-	return st_rc(db_exec_later(db,
-			           "INSERT INTO home_feed (account_id, status_id) VALUES ($1, $2)"
-			           " ON CONFLICT DO NOTHING",
-			           "ii", account_id, status_id));
+	return st_rc(db_exec_later(
+		db,
+		"INSERT INTO home_feed (account_id, status_id) VALUES ($1, $2)"
+		" ON CONFLICT DO NOTHING",
+		"ii", account_id, status_id));
 }
 
 enum store_rc store_feed_remove_status(struct db *db, int64_t status_id, int64_t author)

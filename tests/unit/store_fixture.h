@@ -1,6 +1,7 @@
 /* store_fixture.h - the fixture of the unit tests that need a real store:
  * a SQLite store in a fresh temporary directory (or an emptied PostgreSQL
- * database, see fx_pg_url) and a core on one of its connections. Included by one test file each (static functions). */
+ * database, see fx_pg_url) and a core on one of its connections. Included
+ * by one test file each (static functions). */
 #ifndef RAPPORT_STORE_FIXTURE_H
 #define RAPPORT_STORE_FIXTURE_H
 
