@@ -9,7 +9,7 @@ from email.utils import formatdate
 from urllib.parse import urlparse
 
 import requests
-from conftest import open_inbox
+from conftest import open_inbox, run_cli
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from fedpeer import PUBLIC, Peer, deliver
@@ -215,6 +215,41 @@ def test_followers_only_status_to_signed_follower_fetches(fed, peer):
         assert signed_get(d["uri"], kit).status_code == 404
         assert signed_get(d["uri"], kay).status_code == 200
     finally:
+        other.close()
+
+
+def test_signed_fetch_refused_to_whom_the_author_blocks(fed, peer):
+    """Mastodon's StatusPolicy: a signed fetch gets nothing from an author
+    who blocks the signer or its domain, or whose instance blocks it."""
+    alice = fed.user()
+    kay, kit = peer.actor("kay"), peer.actor("kit")
+    assert deliver(inbox(fed), kay, kay.activity("Follow", fed.url(f"/users/{alice.name}"))) \
+        .status_code == 202
+    private, public = (post(alice, "for my followers", visibility="private")["uri"],
+                       post(alice, "for everyone")["uri"])
+    other = Peer()
+    try:
+        mal = other.actor("mal")
+        assert signed_get(private, kit).status_code == 200  # kay's server
+        assert signed_get(public, mal).status_code == 200
+        # alice blocks kit: kit gets neither, though its server hosts kay
+        kid = remote_account(fed, kit)
+        assert alice.post(f"/api/v1/accounts/{kid}/block").status_code == 200
+        assert signed_get(private, kit).status_code == 404
+        assert signed_get(public, kit).status_code == 404
+        assert signed_get(private, kay).status_code == 200
+        # alice blocks mal's domain
+        r = alice.post("/api/v1/domain_blocks", data={"domain": f"127.0.0.1:{other.port}"})
+        assert r.status_code == 200
+        assert signed_get(public, mal).status_code == 404
+        assert requests.get(public, headers={"Accept": "application/activity+json"}) \
+            .status_code == 200  # to anyone unsigned, as before
+        # the instance blocks kay's domain, whose key is cached here
+        run_cli("domain", "block", f"127.0.0.1:{peer.port}", data=fed.data)
+        assert signed_get(private, kay).status_code == 404
+        assert signed_get(public, kay).status_code == 404
+    finally:
+        run_cli("domain", "unblock", f"127.0.0.1:{peer.port}", data=fed.data)
         other.close()
 
 
