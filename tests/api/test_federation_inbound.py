@@ -9,7 +9,7 @@ from email.utils import formatdate
 from urllib.parse import urlparse
 
 import requests
-from conftest import open_inbox, run_cli
+from conftest import open_inbox, run_cli, store_connect
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from fedpeer import PUBLIC, Peer, deliver
@@ -171,6 +171,25 @@ def test_move_takes_the_followers_to_the_new_account(fed, peer):
     # a replay changes nothing
     assert deliver(inbox(fed), oli, move).status_code == 202
     assert rel(oid)["following"] is False
+
+    # another Move within Mastodon's cooldown (7 days) is ignored
+    zed = peer.actor("zed")
+    peer.serve_json(zed.path, zed.doc(alsoKnownAs=[oli.id]))
+
+    def moved_to():
+        return rows(fed, "SELECT moved_to_account_id FROM accounts WHERE id = ?", int(oid))[0][0]
+    assert deliver(inbox(fed), oli, oli.activity("Move", oli.id, target=zed.id)).status_code == 202
+    assert moved_to() == int(nid)
+    # and passes once the last one is older
+    db = store_connect(fed.data)
+    try:
+        db.execute("UPDATE accounts SET moved_at = moved_at - ? WHERE id = ?",
+                   (8 * 86400000, int(oid)))
+        db.commit()
+    finally:
+        db.close()
+    assert deliver(inbox(fed), oli, oli.activity("Move", oli.id, target=zed.id)).status_code == 202
+    assert moved_to() == remote_account(fed, zed)
 
 
 # ---- followers-only objects to signed fetches ----
