@@ -127,3 +127,34 @@ enum ap_rc inbox_move(struct inbox_ctx *x)
 	struct moved_tx m = {x->actor.id, t.id};
 	return store_tx(x->c->db, moved_fn, &m) == ST_OK ? AP_OK : AP_ERROR;
 }
+
+static enum store_rc marked_fn(struct db *db, void *arg)
+{
+	struct moved_tx *m = arg;
+	return store_account_moved(db, m->id, m->target, 0);
+}
+
+enum ap_rc inbox_moved_to(struct inbox_ctx *x, const json_t *doc)
+{
+	struct core *c = x->c;
+	const char *target = inbox_id_of(json_object_get(doc, "movedTo"));
+	struct account t;
+	int64_t to, at;
+	bool ok, cooling;
+	if (!target || !strcmp(target, x->actor.uri) || str_has_prefix(target, c->cfg->base_url))
+		return AP_OK;
+	enum store_rc st = store_account_move_get(c->db, x->actor.id, &to, &at);
+	if (st == ST_OK && to)
+		st = store_account_by_uri(c->db, c->arena, target, &t);
+	if (st == ST_ERROR)
+		return AP_ERROR;
+	if (to && st == ST_OK && t.id == to)
+		return AP_OK; /* marked so already */
+	enum ap_rc rc = move_cooling(x, target, &cooling);
+	if (rc || cooling)
+		return rc;
+	if ((rc = move_target(x, target, &t, &ok)) || !ok)
+		return rc;
+	struct moved_tx m = {x->actor.id, t.id};
+	return store_tx(c->db, marked_fn, &m) == ST_OK ? AP_OK : AP_ERROR;
+}

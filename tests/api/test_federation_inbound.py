@@ -192,6 +192,31 @@ def test_move_takes_the_followers_to_the_new_account(fed, peer):
     assert moved_to() == remote_account(fed, zed)
 
 
+def test_update_of_an_actor_naming_moved_to(fed, peer):
+    """An actor's Update with movedTo marks it moved when the target names
+    it in alsoKnownAs, as for Move; its followers stay."""
+    alice = fed.user()
+    pia, pax = peer.actor("pia"), peer.actor("pax")
+    pid = known(fed, alice, pia)
+    accept_follow(fed, alice, pia, pid)
+
+    def moved_to():
+        return rows(fed, "SELECT moved_to_account_id FROM accounts WHERE id = ?", int(pid))[0][0]
+    # pax does not name pia among its aliases: nothing moves
+    upd = pia.activity("Update", pia.doc(movedTo=pax.id))
+    assert deliver(inbox(fed), pia, upd).status_code == 202
+    assert moved_to() == 0
+    peer.serve_json(pax.path, pax.doc(alsoKnownAs=[pia.id]))
+    upd = pia.activity("Update", pia.doc(movedTo=pax.id))
+    assert deliver(inbox(fed), pia, upd).status_code == 202
+    xid = remote_account(fed, pax)
+    assert moved_to() == xid
+    acct = alice.get(f"/api/v1/accounts/{pid}").json()
+    assert acct["moved"]["id"] == str(xid)
+    rel = alice.get("/api/v1/accounts/relationships", params={"id[]": pid}).json()[0]
+    assert rel["following"] is True
+
+
 # ---- followers-only objects to signed fetches ----
 
 def signed_get(url, actor):
