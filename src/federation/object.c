@@ -76,13 +76,7 @@ static enum rc follower_on(struct core *c, int64_t author_id, const char *domain
 	return RC_OK;
 }
 
-/* Status id as a fetch may have it: public and unlisted ones to anyone;
- * followers-only ones (and direct ones to whom they mention) to a signed
- * fetch by an actor who may see them, or by any actor of a server that
- * hosts a follower of the author. A signed fetch gets nothing from an
- * author who keeps its statuses from the signer (signer_refused).
- * RC_NOT_FOUND otherwise. */
-static enum rc status_for_fetch(struct req *r, int64_t id, struct status *s)
+enum rc ap_status_for_fetch(struct req *r, int64_t id, struct status *s)
 {
 	struct core *c = &r->core;
 	struct account signer;
@@ -119,7 +113,7 @@ void h_ap_status(struct req *r)
 		return;
 	}
 	const char *name = path_param(r, 0);
-	if (!id_parse(path_param(r, 1), &id) || status_for_fetch(r, id, &s) != RC_OK ||
+	if (!id_parse(path_param(r, 1), &id) || ap_status_for_fetch(r, id, &s) != RC_OK ||
 	    *s.account.domain || strcmp(s.account.username, name) || s.reblog_of_id) {
 		if (r->core.err.rc == RC_INTERNAL)
 			reply_core_error(r);

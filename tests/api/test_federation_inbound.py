@@ -269,13 +269,16 @@ def test_signed_fetch_refused_to_whom_the_author_blocks(fed, peer):
     kay, kit = peer.actor("kay"), peer.actor("kit")
     assert deliver(inbox(fed), kay, kay.activity("Follow", fed.url(f"/users/{alice.name}"))) \
         .status_code == 202
-    private, public = (post(alice, "for my followers", visibility="private")["uri"],
-                       post(alice, "for everyone")["uri"])
+    priv, pub = post(alice, "for my followers", visibility="private"), post(alice, "for everyone")
+    private, public = priv["uri"], pub["uri"]
+    page = fed.url(f"/@{alice.name}/{pub['id']}")  # the Note at the page too
     other = Peer()
     try:
         mal = other.actor("mal")
         assert signed_get(private, kit).status_code == 200  # kay's server
+        assert signed_get(fed.url(f"/@{alice.name}/{priv['id']}"), kit).status_code == 200
         assert signed_get(public, mal).status_code == 200
+        assert signed_get(page, mal).status_code == 200
         # alice blocks kit: kit gets neither, though its server hosts kay
         kid = remote_account(fed, kit)
         assert alice.post(f"/api/v1/accounts/{kid}/block").status_code == 200
@@ -286,8 +289,10 @@ def test_signed_fetch_refused_to_whom_the_author_blocks(fed, peer):
         r = alice.post("/api/v1/domain_blocks", data={"domain": f"127.0.0.1:{other.port}"})
         assert r.status_code == 200
         assert signed_get(public, mal).status_code == 404
-        assert requests.get(public, headers={"Accept": "application/activity+json"}) \
-            .status_code == 200  # to anyone unsigned, as before
+        assert signed_get(page, mal).status_code == 404
+        for url in (public, page):  # to anyone unsigned, as before
+            assert requests.get(url, headers={"Accept": "application/activity+json"}) \
+                .status_code == 200
         # the instance blocks kay's domain, whose key is cached here
         run_cli("domain", "block", f"127.0.0.1:{peer.port}", data=fed.data)
         assert signed_get(private, kay).status_code == 404
