@@ -77,6 +77,7 @@ struct pgdb {
 	int npending;
 	/* Writes db_exec_later queued, sent with the next round trip. */
 	struct later {
+		const char *sql; /* for the slow-statement log */
 		int slot, n;
 		const char *values[PG_MAX_PARAMS];
 		char *copy; /* the values' text, one block */
@@ -412,9 +413,20 @@ static bool send_later(PGconn *c, const struct later *l)
  * in one round trip (libpq's pipeline mode). DB_OK with s's result in
  * *res; DB_ERROR when a pending command or queued write failed (*res is
  * its result; s did not run) or the connection did (*res NULL). */
+/* The slow-statement log names each statement of a round trip, with the
+ * round trip's time. */
+static void pending_timed(const struct pgdb *db, int64_t t0)
+{
+	for (int i = 0; i < db->npending; i++)
+		db_slow_check(t0, db->pending[i]);
+	for (int i = 0; i < db->nlater; i++)
+		db_slow_check(t0, db->later[i].sql);
+}
+
 static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **res)
 {
 	PGconn *c = db->conn;
+	int64_t t0 = db_slow_start();
 	int n = db->npending + db->nlater, total = n + (s ? 1 : 0);
 	bool ok = PQenterPipelineMode(c) == 1;
 	for (int i = 0; ok && i < db->npending; i++)
@@ -427,8 +439,6 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 		ok = PQsendQueryPrepared(c, name, s->nbound, s->values, NULL, NULL, 0) == 1;
 	}
 	ok = ok && PQpipelineSync(c) == 1;
-	db->npending = 0;
-	later_free(db);
 	PGresult *got = NULL, *bad = NULL;
 	for (int i = 0; ok && i < total; i++)
 		pipeline_read(c, i == n, &got, &bad);
@@ -436,6 +446,9 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 	ok = ok && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
 	ok = PQexitPipelineMode(c) == 1 && ok;
+	pending_timed(db, t0);
+	db->npending = 0;
+	later_free(db);
 	if (bad || !ok) {
 		PQclear(got);
 		got = bad;
@@ -449,9 +462,7 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 static enum db_rc flush_pending(struct pgdb *db)
 {
 	PGresult *res = NULL;
-	int64_t t0 = db_slow_start();
 	enum db_rc rc = exec_pending(db, NULL, &res);
-	db_slow_check(t0, "(queued writes)");
 	if (rc != DB_OK) {
 		set_err(db, "failed", res);
 		log_error("postgresql: %s in a queued write", db->err);
@@ -864,6 +875,7 @@ static enum db_rc pg_later(struct db_stmt *st)
 	size_t len = 0;
 	for (int i = 0; i < s->nbound; i++)
 		len += s->values[i] ? strlen(s->values[i]) + 1 : 0;
+	l->sql = s->sql;
 	l->slot = s->slot;
 	l->n = s->nbound;
 	l->copy = xmalloc(len + 1);
