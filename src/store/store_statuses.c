@@ -311,6 +311,27 @@ enum store_rc store_status_count(struct db *db, int64_t id, const char *which, i
 	return st_rc(db_exec(db, sql, "ii", id, (int64_t)delta));
 }
 
+enum store_rc store_status_favourites_add(struct db *db, int64_t id, int delta, struct status *s)
+{
+	struct db_stmt *st = db_query(db,
+				      "UPDATE statuses SET favourites_count = CASE WHEN"
+				      " favourites_count + $2 < 0 THEN 0 ELSE favourites_count + $2 END"
+				      " WHERE id = $1"
+				      " RETURNING replies_count, reblogs_count, favourites_count, edited_at",
+				      "ii", id, (int64_t)delta);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		s->replies_count = db_int(st, 0);
+		s->reblogs_count = db_int(st, 1);
+		s->favourites_count = db_int(st, 2);
+		s->edited_at = db_int(st, 3);
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at)
 {
 	return st_rc(db_exec(db,
