@@ -909,5 +909,8 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX preview_cards_image ON preview_cards(image_file);",
+	/* 26: when a remote account last moved (Move; ms, 0 never): another
+	 * Move within Mastodon's cooldown is ignored (federation/inbox_actor.c). */
+	"ALTER TABLE accounts ADD COLUMN moved_at BIGINT NOT NULL DEFAULT 0;",
 	NULL,
 };
