@@ -909,5 +909,10 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX preview_cards_image ON preview_cards(image_file);",
+	/* 27: every process hears of the tokens and logins the others change
+	 * or delete, for its token cache (store/tokencache.c): on PostgreSQL
+	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite
+	 * keeps no token cache. */
+	"SELECT 'token notices';",
 	NULL,
 };

@@ -230,8 +230,10 @@ void store_close(struct store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	db_close(s->node_lock);
-	if (s->pg)
+	if (s->pg) {
 		db_pg_listen_stop();
+		tokencache_free();
+	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);
@@ -452,13 +454,30 @@ static void heard_notice(const char *text)
 		notice_fn(text);
 }
 
-static const struct db_pg_listen listen_cb = {rowcache_changed, rowcache_clear, heard_notice};
+/* What the listener hears changed: the row cache's rows, and the tokens
+ * that hang on an account (its row, its tokens, its login). */
+static void heard_row(int table, int64_t id)
+{
+	if (table < 2)
+		rowcache_changed(table, id);
+	if (table > 0)
+		tokencache_account(id);
+}
+
+static void heard_all(void)
+{
+	rowcache_clear();
+	tokencache_clear();
+}
+
+static const struct db_pg_listen listen_cb = {heard_row, heard_all, heard_notice};
 
 enum store_rc store_listen(struct store *s, void (*notice)(const char *text))
 {
 	if (!s->pg)
 		return ST_OK;
 	notice_fn = notice;
+	tokencache_init();
 	return db_pg_listen_start(s->path, &listen_cb) ? ST_ERROR : ST_OK;
 }
 

@@ -114,6 +114,19 @@ void rowcache_stats(uint64_t *hits, uint64_t *misses);
 /* A row of statuses (table 0) or accounts (1) changed. */
 void rowcache_changed(int table, int64_t id);
 
+/* tokencache.c: bearer tokens resolved in memory, on PostgreSQL only (see
+ * there for why it is exact). Off until tokencache_init; a reader takes
+ * the epoch before reading the database and passes it to put. */
+struct token;
+void tokencache_init(void);
+void tokencache_free(void);
+uint64_t tokencache_epoch(void);
+bool tokencache_get(struct arena *ar, const char *hash, struct token *out);
+void tokencache_put(uint64_t epoch, const struct token *t);
+/* The tokens of an account (0: apps' own tokens) may have changed. */
+void tokencache_account(int64_t account_id);
+void tokencache_clear(void);
+
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 
