@@ -252,6 +252,7 @@ struct db *store_acquire(struct store *s)
 			struct db *db = s->free_list[--s->nfree];
 			pthread_mutex_unlock(&s->lock);
 			db_pg_unsynced(); /* new work: caches are trusted after a sync */
+			st_flags_forget();
 			return db;
 		}
 		if (s->nall < s->max) {
@@ -262,6 +263,7 @@ struct db *store_acquire(struct store *s)
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				db_pg_unsynced();
+				st_flags_forget();
 				return db;
 			}
 			log_error("store: cannot open another connection; waiting for one");
@@ -274,6 +276,7 @@ void store_release(struct store *s, struct db *db)
 {
 	if (!db)
 		return;
+	st_flags_forget();
 	db_rollback(db); /* a transaction left open by a bug ends here */
 	pthread_mutex_lock(&s->lock);
 	s->free_list[s->nfree++] = db;
@@ -315,6 +318,7 @@ enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), 
 	if (l && l->rc != ST_OK)
 		return l->rc; /* a refused lead: nothing more is written */
 	struct tx_call t = {fn, ctx, l && !l->written ? l : NULL, ST_OK};
+	st_flags_forget(); /* they were read before this write */
 	int fn_rc = 0;
 	enum db_rc rc = db_tx_run(db, tx_trampoline, &t, &fn_rc);
 	if (tx_end_hook)

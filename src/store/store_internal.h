@@ -127,6 +127,11 @@ void tokencache_put(uint64_t epoch, const struct token *t);
 void tokencache_account(int64_t account_id);
 void tokencache_clear(void);
 
+/* store_statuses.c: the viewer's flags read with a home page are used
+ * only within the request that read them: forgotten when the thread takes
+ * or gives back a connection and when it writes. */
+void st_flags_forget(void);
+
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 
