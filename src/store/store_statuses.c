@@ -727,6 +727,14 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
 /* Blocks, mutes and domain blocks, as one SQL fragment. */
 #define FILTERS NOT_BLOCKED NOT_MUTED NOT_DOMAIN_BLOCKED
 
+/* Whether viewer $1 blocks, is blocked by or mutes anyone, or blocks a
+ * domain. */
+#define VIEWER_FILTERS                                                                     \
+	"(EXISTS (SELECT 1 FROM blocks WHERE account_id = $1) OR EXISTS (SELECT 1"      \
+	" FROM blocks WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes WHERE"       \
+	" account_id = $1) OR EXISTS (SELECT 1 FROM account_domain_blocks WHERE"        \
+	" account_id = $1))"
+
 /* Which of a timeline's four statements to run (*v): newest-first or
  * min_id order, with or without the block, mute and domain-block
  * subqueries. Most
@@ -734,12 +742,6 @@ enum store_rc store_feed_remove_author(struct db *db, int64_t account_id, int64_
  * probe here saves five subqueries on every row of the page. When the
  * probe fails the caller fails too (*v is then the filtered statement,
  * never the one without the filters). */
-#define VIEWER_FILTERS                                                                     \
-	"(EXISTS (SELECT 1 FROM blocks WHERE account_id = $1) OR EXISTS (SELECT 1"      \
-	" FROM blocks WHERE target_id = $1) OR EXISTS (SELECT 1 FROM mutes WHERE"       \
-	" account_id = $1) OR EXISTS (SELECT 1 FROM account_domain_blocks WHERE"        \
-	" account_id = $1))"
-
 static enum store_rc variant(struct db *db, int64_t viewer, bool asc, int *v)
 {
 	int64_t one;
@@ -1312,9 +1314,9 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, int where,
 			      const struct page *pg, struct status_list *out)
 {
-#define PUBLIC_ALL(P)                                                                          \
-	{{PUBLIC_SQL("DESC", FILTERS, P), PUBLIC_SQL("ASC", FILTERS, P), PUBLIC_SQL("DESC", "", P), \
-	  PUBLIC_SQL("ASC", "", P)},                                                           \
+#define PUBLIC_ALL(P)                                                                      \
+	{{PUBLIC_SQL("DESC", FILTERS, P), PUBLIC_SQL("ASC", FILTERS, P),                     \
+	  PUBLIC_SQL("DESC", "", P), PUBLIC_SQL("ASC", "", P)},                              \
 	 {PUBLIC_MEDIA_SQL("DESC", FILTERS, P), PUBLIC_MEDIA_SQL("ASC", FILTERS, P),          \
 	  PUBLIC_MEDIA_SQL("DESC", "", P), PUBLIC_MEDIA_SQL("ASC", "", P)}}
 	static const char *const sql[2][2][4] = {PUBLIC_ALL("+"), PUBLIC_ALL("")};
@@ -1328,8 +1330,7 @@ enum store_rc store_tl_public(struct db *db, struct arena *ar, int64_t viewer, i
 	bool media = where & TL_ONLY_MEDIA;
 	return read_list(ar,
 			 db_query(db, sql[db_is_pg(db)][media][v], "iiiiii", viewer, hi, lo,
-				  (int64_t)pg->limit,
-				  now_ms(), (int64_t)(where & ~TL_ONLY_MEDIA)),
+				  (int64_t)pg->limit, now_ms(), (int64_t)(where & ~TL_ONLY_MEDIA)),
 			 asc, pg->limit, out);
 }
 
