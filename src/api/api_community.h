@@ -11,7 +11,7 @@
  * per process (429 meanwhile); 422 with the reason for what is no such
  * archive. */
 void h_audit_upload(struct req *r);
-/* GET /api/rapport/v1/admin/health (PERM_VIEW_DASHBOARD): per day of the
+/* GET /api/rapport/v1/admin/health (PERMS_HEALTH: admins): per day of the
  * last 30, the detectors' flags and the share of conversations among
  * posts; local accounts by their shown trust (0; then up to 0.5, 1, 2,
  * 5 and beyond). */

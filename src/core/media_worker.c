@@ -248,14 +248,16 @@ static void process(struct core *c, int64_t id)
 		snprintf(out.error, sizeof out.error, "the upload could not be read");
 	if (!rc)
 		rc = finish(c, &m, &out);
+	/* the temporary files go before a failure is told: a client that
+	 * sees it finds nothing of the upload left */
+	unlink(in);
+	unlink(out.file);
+	unlink(out.preview);
 	if (rc && store_media_failed(c->db, id, out.error) != ST_OK)
 		log_error("media %lld: cannot record the failure", (long long)id);
 	log_info("media %lld (%s, %s): %s in %lld ms (%lld ms CPU in this process)",
 		 (long long)id, m.mime, m.kind, rc ? out.error : "ready",
 		 (long long)(mono_ms() - t0), (long long)(process_cpu_ms() - cpu0));
-	unlink(in);
-	unlink(out.file);
-	unlink(out.preview);
 	free(out.meta);
 }
 

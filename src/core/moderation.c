@@ -82,7 +82,7 @@ enum rc moderation_require(struct core *c, int64_t actor, uint32_t need, int *ro
 enum rc moderation_health(struct core *c, int64_t viewer, struct health *out)
 {
 	int role;
-	if (moderation_require(c, viewer, PERM_VIEW_DASHBOARD, &role))
+	if (moderation_require(c, viewer, PERMS_HEALTH, &role))
 		return c->err.rc;
 	enum store_rc st = store_health(c->db, now_ms(), out);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);

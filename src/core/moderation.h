@@ -120,7 +120,12 @@ enum rc moderation_account(struct core *c, int64_t id, struct acct_mod *out);
 
 /* ---- instance health ---- */
 
-/* The figures of the instance-health page (PERM_VIEW_DASHBOARD). */
+/* The instance-health page is the admins' (issue 13): the dashboard's
+ * permission and an admin's. Mastodon's roles give view_dashboard to
+ * moderators too (config/roles.yml), so it alone would not do;
+ * manage_settings, the instance's own matters, is an admin's only. */
+#define PERMS_HEALTH (PERM_VIEW_DASHBOARD | PERM_MANAGE_SETTINGS)
+/* The figures of the instance-health page (PERMS_HEALTH). */
 enum rc moderation_health(struct core *c, int64_t viewer, struct health *out);
 
 /* ---- audit log ---- */

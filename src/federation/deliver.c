@@ -183,41 +183,51 @@ static void job_free(struct job *j)
 	free(j);
 }
 
+/* How a delivery's signature came out: made, impossible (its actor has
+ * no key: it is no account of ours, nor a deleted one whose key is kept
+ * for its last deliveries) or not now (the store, OpenSSL or libcurl
+ * failed). */
+enum signing { SIGN_OK, SIGN_NO_KEY, SIGN_FAILED };
+
 /* The keyId of a deleted account (its row is gone, its key kept for
- * these deliveries: federation/outbox.h): its id is the activity's
- * actor, one of ours. NULL when it is not, or the key is gone too. */
-static const char *gone_key_id(struct core *c, const struct job *j)
+ * these deliveries: federation/outbox.h) in *id: its id is the
+ * activity's actor, one of ours. */
+static enum signing gone_key_id(struct core *c, const struct job *j, const char **id)
 {
-	const char *pem, *id = NULL;
-	if (store_key_public(c->db, c->arena, j->actor_id, &pem) != ST_OK)
-		return NULL;
+	const char *pem;
+	enum store_rc st = store_key_public(c->db, c->arena, j->actor_id, &pem);
+	if (st != ST_OK)
+		return st == ST_NOT_FOUND ? SIGN_NO_KEY : SIGN_FAILED;
+	*id = NULL;
 	json_t *b = json_loads(j->body, 0, NULL);
 	const char *actor = json_string_value(json_object_get(b, "actor"));
 	const char *base = c->cfg->base_url;
 	if (actor && str_has_prefix(actor, base) && str_has_prefix(actor + strlen(base), "/users/"))
-		id = arena_printf(c->arena, "%s#main-key", actor);
+		*id = arena_printf(c->arena, "%s#main-key", actor);
 	json_decref(b);
-	return id;
+	return *id ? SIGN_OK : SIGN_NO_KEY;
 }
 
-static const char *key_id_of(struct core *c, const struct job *j)
+static enum signing key_id_of(struct core *c, const struct job *j, const char **key_id)
 {
 	int64_t actor_id = j->actor_id;
+	*key_id = w.key_id;
 	if (actor_id == w.actor_id)
-		return w.key_id;
+		return SIGN_OK;
 	struct account a;
-	const char *gone = NULL;
-	enum store_rc st = ST_NOT_FOUND;
+	const char *gone;
+	enum signing sg = SIGN_OK;
+	enum store_rc st = ST_OK;
 	if (actor_id == KEYS_INSTANCE_ACTOR)
 		snprintf(w.key_id, sizeof w.key_id, "%s/actor#main-key", c->cfg->base_url);
 	else if ((st = store_account_get(c->db, c->arena, actor_id, &a)) == ST_OK && !*a.domain)
 		snprintf(w.key_id, sizeof w.key_id, "%s#main-key", account_uri(c, &a));
-	else if (st == ST_NOT_FOUND && (gone = gone_key_id(c, j)))
+	else if (st == ST_NOT_FOUND && (sg = gone_key_id(c, j, &gone)) == SIGN_OK)
 		snprintf(w.key_id, sizeof w.key_id, "%s", gone);
 	else
-		return NULL;
+		return st == ST_ERROR ? SIGN_FAILED : sg == SIGN_OK ? SIGN_NO_KEY : sg;
 	w.actor_id = actor_id;
-	return w.key_id;
+	return SIGN_OK;
 }
 
 static struct curl_slist *header(struct curl_slist *l, const char *name, const char *value)
@@ -228,14 +238,17 @@ static struct curl_slist *header(struct curl_slist *l, const char *name, const c
 }
 
 /* The headers of j's POST, signed by its actor in the form its host wants. */
-static int sign_job(struct core *c, struct job *j)
+static enum signing sign_job(struct core *c, struct job *j)
 {
-	const char *key_id = key_id_of(c, j);
+	const char *key_id;
 	const char *target = strchr(strstr(j->inbox, "://") + 3, '/');
+	enum signing sg = key_id_of(c, j, &key_id);
+	if (sg != SIGN_OK)
+		return sg;
 	if (w.ks.key && w.ks.account_id != j->actor_id)
 		key_session_close(&w.ks);
-	if (!key_id || (!w.ks.key && key_session_open(c, j->actor_id, &w.ks) != RC_OK))
-		return -1;
+	if (!w.ks.key && key_session_open(c, j->actor_id, &w.ks) != RC_OK)
+		return SIGN_FAILED;
 	int64_t now = now_ms() / 1000;
 	size_t n = strlen(j->body);
 	struct curl_slist *l = curl_slist_append(NULL, "Content-Type: " AP_POST_TYPE);
@@ -260,27 +273,30 @@ static int sign_job(struct core *c, struct job *j)
 			   h.signature);
 	}
 	if (!l)
-		return -1;
+		return SIGN_FAILED;
 	curl_slist_free_all(j->headers);
 	j->headers = l;
-	return 0;
+	return SIGN_OK;
 fail:
 	curl_slist_free_all(l);
-	return -1;
+	return SIGN_FAILED;
 }
 
-static int start(struct core *c, struct job *j)
+/* Starts j's transfer: SIGN_OK, SIGN_NO_KEY (it never can start) or
+ * SIGN_FAILED (it may later). */
+static enum signing start(struct core *c, struct job *j)
 {
 	j->refused = false;
-	if (sign_job(c, j))
-		return -1;
+	enum signing sg = sign_job(c, j);
+	if (sg != SIGN_OK)
+		return sg;
 	if (j->h) {
 		curl_multi_remove_handle(w.multi, j->h);
 		curl_easy_cleanup(j->h);
 	}
 	CURL *h = j->h = curl_easy_init();
 	if (!h)
-		return -1;
+		return SIGN_FAILED;
 	curl_easy_setopt(h, CURLOPT_URL, j->inbox);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->headers);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
@@ -297,14 +313,14 @@ static int start(struct core *c, struct job *j)
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
 	if (curl_multi_add_handle(w.multi, h) != CURLM_OK)
-		return -1;
+		return SIGN_FAILED;
 	w.inflight++;
 	host_of(j->host)->inflight++;
 	j->next = w.jobs;
 	if (w.jobs)
 		w.jobs->prev = j;
 	w.jobs = j;
-	return 0;
+	return SIGN_OK;
 }
 
 /* ---- taking deliveries ---- */
@@ -389,6 +405,23 @@ static enum store_rc take_fn(struct db *db, void *arg)
 	return ST_OK;
 }
 
+static enum store_rc drop_fn(struct db *db, void *arg)
+{
+	const struct job *j = arg;
+	return store_delivery_drop(db, j->id, j->activity_id);
+}
+
+/* A delivery no key can sign would fail on every try: it is dropped, and
+ * said so once. */
+static void drop_unsignable(struct core *c, const struct job *j)
+{
+	log_warn("deliver: POST %s dropped: actor %lld of activity %lld has no key to sign it"
+		 " (no such account of ours)",
+		 j->inbox, (long long)j->actor_id, (long long)j->activity_id);
+	if (store_tx(c->db, drop_fn, (void *)j) != ST_OK)
+		log_error("deliver: the store failed; the delivery is taken again");
+}
+
 /* Takes due deliveries for the free slots and starts them. 1 if it took
  * some, 0 if none was due, -1 on a store failure. */
 static int take(struct core *c)
@@ -402,13 +435,17 @@ static int take(struct core *c)
 	for (int i = 0; i < t.n; i++) {
 		struct job *j = t.start[i];
 		host_of(j->host)->inflight--;
-		if (st != ST_OK || start(c, j) == 0) {
+		enum signing sg = SIGN_FAILED;
+		if (st != ST_OK || (sg = start(c, j)) == SIGN_OK) {
 			if (st != ST_OK)
 				job_free(j); /* not taken after all */
 			continue;
 		}
-		log_error("deliver: cannot start a POST to %s", j->inbox);
-		job_free(j); /* its lease runs out: tried again then */
+		if (sg == SIGN_NO_KEY)
+			drop_unsignable(c, j);
+		else
+			log_error("deliver: cannot start a POST to %s", j->inbox);
+		job_free(j); /* else its lease runs out: tried again then */
 	}
 	if (st != ST_OK)
 		return -1;
@@ -493,7 +530,7 @@ static bool knock_again(struct core *c, struct job *j, CURLcode res, long status
 	if (res != CURLE_OK || j->rfc9421 || (status != 400 && status != 401))
 		return false;
 	j->rfc9421 = true;
-	return start(c, j) == 0;
+	return start(c, j) == SIGN_OK;
 }
 
 /* Reads the finished transfers and records them in one transaction. */

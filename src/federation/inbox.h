@@ -22,12 +22,14 @@
  *             account follows the author; authorship is the signer, never
  *             attributedTo; attachments kept by address. A Note with a
  *             name replying to a local poll's status is a vote on it
- *   Update    of the actor itself (a refresh from the document sent), of
+ *   Update    of the actor itself (a refresh from the document sent; a
+ *             movedTo marks it moved as a Move does, followers aside), of
  *             a Note, of a Question (its poll's counts and end)
  *   Delete    of a status of the actor's (another's is 403), or of the
  *             actor itself: the account and all it made are removed
  *   Move      of the actor to a target naming it in alsoKnownAs: local
- *             followers follow the target, the account is marked moved
+ *             followers follow the target, the account is marked moved;
+ *             ignored within 7 days of its last Move to another target
  *   Announce  of a local status, or by an actor someone here follows
  *   Like      of a local status
  *   Block     of a local account (follows both ways end)

@@ -4,6 +4,7 @@
 #include "federation/inbox_internal.h"
 #include "federation/remote.h"
 #include "store/federation.h"
+#include "util/log.h"
 #include "util/util.h"
 
 #include <string.h>
@@ -11,6 +12,9 @@
 /* Local followers moved per Move; a larger following is moved by the
  * next Move the sender repeats (Mastodon's worker also works in batches). */
 #define MOVE_FOLLOWERS_MAX 1000
+/* Mastodon ignores a Move of an account that moved less than this ago
+ * (ActivityPub::Activity::Move::PROCESSING_COOLDOWN, 7 days). */
+#define MOVE_COOLDOWN_MS (7 * 86400 * 1000LL)
 
 /* Whether the actor document doc names uri among its alsoKnownAs. */
 static bool also_known_as(const json_t *doc, const char *uri)
@@ -65,6 +69,27 @@ static enum ap_rc move_followers(struct inbox_ctx *x, int64_t target)
 	return AP_OK;
 }
 
+/* Whether a Move of the actor to target comes within the cooldown of its
+ * last one: ignored then, unless it names the same target (a repeat
+ * moves the followers the first one left). */
+static enum ap_rc move_cooling(struct inbox_ctx *x, const char *target, bool *cooling)
+{
+	struct core *c = x->c;
+	struct account t;
+	int64_t to, at;
+	*cooling = false;
+	enum store_rc st = store_account_move_get(c->db, x->actor.id, &to, &at);
+	if (st != ST_OK)
+		return AP_ERROR;
+	if (!at || now_ms() - at >= MOVE_COOLDOWN_MS)
+		return AP_OK;
+	st = store_account_by_uri(c->db, c->arena, target, &t);
+	if (st == ST_ERROR)
+		return AP_ERROR;
+	*cooling = st != ST_OK || t.id != to;
+	return AP_OK;
+}
+
 struct moved_tx {
 	int64_t id, target;
 };
@@ -72,7 +97,7 @@ struct moved_tx {
 static enum store_rc moved_fn(struct db *db, void *arg)
 {
 	struct moved_tx *m = arg;
-	return store_account_moved(db, m->id, m->target);
+	return store_account_moved(db, m->id, m->target, now_ms());
 }
 
 enum ap_rc inbox_move(struct inbox_ctx *x)
@@ -80,18 +105,56 @@ enum ap_rc inbox_move(struct inbox_ctx *x)
 	const char *obj = inbox_id_of(json_object_get(x->act, "object"));
 	const char *target = inbox_id_of(json_object_get(x->act, "target"));
 	struct account t;
-	bool ok;
+	bool ok, cooling;
 	if (!obj || strcmp(obj, x->actor.uri))
 		return AP_FORBIDDEN; /* only an actor moves itself */
 	if (!target || !strcmp(target, x->actor.uri))
 		return AP_INVALID;
 	if (str_has_prefix(target, x->c->cfg->base_url))
 		return AP_OK; /* local accounts carry no alsoKnownAs here */
-	enum ap_rc rc = move_target(x, target, &t, &ok);
+	enum ap_rc rc = move_cooling(x, target, &cooling);
+	if (rc || cooling) {
+		if (cooling)
+			log_info("inbox: Move of %s ignored: it moved less than 7 days ago",
+				 x->actor.uri);
+		return rc;
+	}
+	rc = move_target(x, target, &t, &ok);
 	if (rc || !ok)
 		return rc;
 	if ((rc = move_followers(x, t.id)))
 		return rc;
 	struct moved_tx m = {x->actor.id, t.id};
 	return store_tx(x->c->db, moved_fn, &m) == ST_OK ? AP_OK : AP_ERROR;
+}
+
+static enum store_rc marked_fn(struct db *db, void *arg)
+{
+	struct moved_tx *m = arg;
+	return store_account_moved(db, m->id, m->target, 0);
+}
+
+enum ap_rc inbox_moved_to(struct inbox_ctx *x, const json_t *doc)
+{
+	struct core *c = x->c;
+	const char *target = inbox_id_of(json_object_get(doc, "movedTo"));
+	struct account t;
+	int64_t to, at;
+	bool ok, cooling;
+	if (!target || !strcmp(target, x->actor.uri) || str_has_prefix(target, c->cfg->base_url))
+		return AP_OK;
+	enum store_rc st = store_account_move_get(c->db, x->actor.id, &to, &at);
+	if (st == ST_OK && to)
+		st = store_account_by_uri(c->db, c->arena, target, &t);
+	if (st == ST_ERROR)
+		return AP_ERROR;
+	if (to && st == ST_OK && t.id == to)
+		return AP_OK; /* marked so already */
+	enum ap_rc rc = move_cooling(x, target, &cooling);
+	if (rc || cooling)
+		return rc;
+	if ((rc = move_target(x, target, &t, &ok)) || !ok)
+		return rc;
+	struct moved_tx m = {x->actor.id, t.id};
+	return store_tx(c->db, marked_fn, &m) == ST_OK ? AP_OK : AP_ERROR;
 }

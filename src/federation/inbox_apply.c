@@ -254,7 +254,9 @@ static enum ap_rc update(struct inbox_ctx *x)
 	if (strcmp(id, x->actor.uri))
 		return AP_OK; /* not the actor itself: nothing else is updated */
 	enum remote_rc rc = remote_actor_store(x->c, obj, &a, &ra);
-	return rc == REMOTE_OK ? AP_OK : rc == REMOTE_ERROR ? AP_ERROR : AP_INVALID;
+	if (rc == REMOTE_OK)
+		return inbox_moved_to(x, obj);
+	return rc == REMOTE_ERROR ? AP_ERROR : AP_INVALID;
 }
 
 static enum ap_rc delete(struct inbox_ctx *x)

@@ -87,5 +87,11 @@ int64_t inbox_iso_ms(const char *s);
  * the local followers follow the target instead, and the account is
  * marked moved. */
 enum ap_rc inbox_move(struct inbox_ctx *x);
+/* The actor's document doc (an Update of it) names the account it moved
+ * to (movedTo): the account is marked moved there when that actor's
+ * alsoKnownAs names it (fetched afresh, as for Move), and not within
+ * Move's cooldown to another target; its followers stay (only a Move
+ * moves them). */
+enum ap_rc inbox_moved_to(struct inbox_ctx *x, const json_t *doc);
 
 #endif

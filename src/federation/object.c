@@ -7,6 +7,7 @@
 #include "federation/actor.h"
 #include "federation/signed.h"
 #include "store/federation.h"
+#include "store/social.h"
 #include "store/statuses.h"
 #include "http/accept.h"
 #include "util/util.h"
@@ -41,6 +42,23 @@ static void fetch_signer(struct req *r, struct account *a)
 		memset(a, 0, sizeof *a);
 }
 
+/* Whether the author keeps its statuses from the signer of a fetch:
+ * either blocks the other, the author blocks the signer's domain, or the
+ * instance blocks it (a key cached before the block still verifies).
+ * Mastodon's StatusPolicy#show? (author_blocking?, author_blocking_domain?). */
+static enum rc signer_refused(struct core *c, int64_t author_id, const struct account *signer,
+			      bool *refused)
+{
+	bool blocked = false, domain = false;
+	int sev = 0;
+	if (store_blocked_either(c->db, author_id, signer->id, &blocked) != ST_OK ||
+	    store_domain_blocked(c->db, author_id, signer->domain, &domain) != ST_OK ||
+	    store_instance_domain_get(c->db, signer->domain, &sev) != ST_OK)
+		return core_store_fail(c, ST_ERROR);
+	*refused = blocked || domain || sev == INSTANCE_BLOCK;
+	return RC_OK;
+}
+
 /* Whether a follower of author_id is on domain: a server hosting one may
  * fetch the author's followers-only statuses (signed as its instance
  * actor, as Mastodon's and our own fetches are). */
@@ -48,40 +66,35 @@ static enum rc follower_on(struct core *c, int64_t author_id, const char *domain
 {
 	int64_t one;
 	int n = 0;
-	bool suspended, blocked;
+	bool suspended;
 	*yes = false;
 	if (moderation_suspended(c, author_id, &suspended) != RC_OK)
 		return RC_INTERNAL;
-	if (store_domain_blocked(c->db, author_id, domain, &blocked) != ST_OK ||
-	    (!suspended && !blocked &&
-	     store_followers_on(c->db, author_id, domain, 1, &one, &n) != ST_OK))
+	if (!suspended && store_followers_on(c->db, author_id, domain, 1, &one, &n) != ST_OK)
 		return core_store_fail(c, ST_ERROR);
-	*yes = n > 0 && !suspended && !blocked;
+	*yes = n > 0 && !suspended;
 	return RC_OK;
 }
 
-/* Status id as a fetch may have it: public and unlisted ones to anyone;
- * followers-only ones (and direct ones to whom they mention) to a signed
- * fetch by an actor who may see them, or by any actor of a server that
- * hosts a follower of the author. RC_NOT_FOUND otherwise. */
-static enum rc status_for_fetch(struct req *r, int64_t id, struct status *s)
+enum rc ap_status_for_fetch(struct req *r, int64_t id, struct status *s)
 {
 	struct core *c = &r->core;
 	struct account signer;
-	bool follower;
-	enum rc rc = status_load(c, 0, id, s);
-	if (rc != RC_NOT_FOUND)
-		return rc;
+	bool refused = false, follower;
 	fetch_signer(r, &signer);
 	if (!signer.id)
-		return RC_NOT_FOUND;
+		return status_load(c, 0, id, s);
 	reply_header(r, "Cache-Control", "private");
-	rc = status_load(c, signer.id, id, s);
-	if (rc != RC_NOT_FOUND)
-		return rc;
 	enum store_rc st = store_status_get(c->db, c->arena, id, s);
 	if (st != ST_OK)
 		return core_store_fail(c, st);
+	if (signer_refused(c, s->account_id, &signer, &refused))
+		return RC_INTERNAL;
+	if (refused)
+		return RC_NOT_FOUND;
+	enum rc rc = status_load(c, signer.id, id, s);
+	if (rc != RC_NOT_FOUND)
+		return rc;
 	if (s->visibility != VIS_PRIVATE || follower_on(c, s->account_id, signer.domain, &follower))
 		return c->err.rc == RC_INTERNAL ? RC_INTERNAL : RC_NOT_FOUND;
 	return follower ? RC_OK : RC_NOT_FOUND;
@@ -100,7 +113,7 @@ void h_ap_status(struct req *r)
 		return;
 	}
 	const char *name = path_param(r, 0);
-	if (!id_parse(path_param(r, 1), &id) || status_for_fetch(r, id, &s) != RC_OK ||
+	if (!id_parse(path_param(r, 1), &id) || ap_status_for_fetch(r, id, &s) != RC_OK ||
 	    *s.account.domain || strcmp(s.account.username, name) || s.reblog_of_id) {
 		if (r->core.err.rc == RC_INTERNAL)
 			reply_core_error(r);

@@ -294,7 +294,8 @@ void h_page_status(struct req *r)
 	bool failed;
 	int kind = negotiate(r, true);
 	if (kind < 0 || !view_account(r, path_param(r, 0), &a, &failed) ||
-	    !id_parse(path_param(r, 1), &id) || status_load(&r->core, 0, id, &s) != RC_OK ||
+	    !id_parse(path_param(r, 1), &id) ||
+	    (kind == 2 ? ap_status_for_fetch(r, id, &s) : status_load(&r->core, 0, id, &s)) ||
 	    s.account_id != a.id || s.reblog) {
 		if (kind < 0 || failed)
 			return;

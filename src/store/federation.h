@@ -65,8 +65,14 @@ enum store_rc store_domain_blocked(struct db *db, int64_t account_id, const char
 				   bool *blocked);
 enum store_rc store_domain_blocks(struct db *db, struct arena *ar, int64_t account_id,
 				  const char *after, int limit, const char ***out, int *n);
-/* Marks remote account id as moved to target_id (Move). */
-enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id);
+/* Marks remote account id as moved to target_id: by a Move at `at` (ms),
+ * or with at 0 by its actor document's movedTo (the time of the last Move
+ * is kept). */
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id, int64_t at);
+/* The account remote account id moved to (0: none) and when it last sent
+ * a Move that took effect (0: never). */
+enum store_rc store_account_move_get(struct db *db, int64_t id, int64_t *target_id,
+				     int64_t *at);
 /* The accounts of domain that follow account_id (at most limit). */
 enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *domain,
 				 int limit, int64_t *out, int *n);

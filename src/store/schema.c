@@ -909,6 +909,9 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE preview_cards ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE preview_cards ADD COLUMN blurhash TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX preview_cards_image ON preview_cards(image_file);",
+	/* 26: when a remote account last moved (Move; ms, 0 never): another
+	 * Move within Mastodon's cooldown is ignored (federation/inbox_actor.c). */
+	"ALTER TABLE accounts ADD COLUMN moved_at BIGINT NOT NULL DEFAULT 0;",
 	/* 27: every process hears of the tokens and logins the others change
 	 * or delete, for its token cache (store/tokencache.c): on PostgreSQL
 	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite

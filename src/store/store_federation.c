@@ -246,10 +246,26 @@ enum store_rc store_followers_on(struct db *db, int64_t account_id, const char *
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
-enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id)
+enum store_rc store_account_moved(struct db *db, int64_t id, int64_t target_id, int64_t at)
 {
 	return st_rc(db_exec(db,
-			     "UPDATE accounts SET moved_to_account_id = $2 WHERE id = $1"
-			     " AND domain <> ''",
-			     "ii", id, target_id));
+			     "UPDATE accounts SET moved_to_account_id = $2,"
+			     " moved_at = CASE WHEN $3 > 0 THEN $3 ELSE moved_at END"
+			     " WHERE id = $1 AND domain <> ''",
+			     "iii", id, target_id, at));
+}
+
+enum store_rc store_account_move_get(struct db *db, int64_t id, int64_t *target_id,
+				     int64_t *at)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT moved_to_account_id, moved_at FROM accounts WHERE id = $1",
+				      "i", id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	*target_id = rc == DB_ROW ? db_int(st, 0) : 0;
+	*at = rc == DB_ROW ? db_int(st, 1) : 0;
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }

@@ -9,7 +9,7 @@ from email.utils import formatdate
 from urllib.parse import urlparse
 
 import requests
-from conftest import open_inbox
+from conftest import open_inbox, run_cli, store_connect
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from fedpeer import PUBLIC, Peer, deliver
@@ -172,6 +172,50 @@ def test_move_takes_the_followers_to_the_new_account(fed, peer):
     assert deliver(inbox(fed), oli, move).status_code == 202
     assert rel(oid)["following"] is False
 
+    # another Move within Mastodon's cooldown (7 days) is ignored
+    zed = peer.actor("zed")
+    peer.serve_json(zed.path, zed.doc(alsoKnownAs=[oli.id]))
+
+    def moved_to():
+        return rows(fed, "SELECT moved_to_account_id FROM accounts WHERE id = ?", int(oid))[0][0]
+    assert deliver(inbox(fed), oli, oli.activity("Move", oli.id, target=zed.id)).status_code == 202
+    assert moved_to() == int(nid)
+    # and passes once the last one is older
+    db = store_connect(fed.data)
+    try:
+        db.execute("UPDATE accounts SET moved_at = moved_at - ? WHERE id = ?",
+                   (8 * 86400000, int(oid)))
+        db.commit()
+    finally:
+        db.close()
+    assert deliver(inbox(fed), oli, oli.activity("Move", oli.id, target=zed.id)).status_code == 202
+    assert moved_to() == remote_account(fed, zed)
+
+
+def test_update_of_an_actor_naming_moved_to(fed, peer):
+    """An actor's Update with movedTo marks it moved when the target names
+    it in alsoKnownAs, as for Move; its followers stay."""
+    alice = fed.user()
+    pia, pax = peer.actor("pia"), peer.actor("pax")
+    pid = known(fed, alice, pia)
+    accept_follow(fed, alice, pia, pid)
+
+    def moved_to():
+        return rows(fed, "SELECT moved_to_account_id FROM accounts WHERE id = ?", int(pid))[0][0]
+    # pax does not name pia among its aliases: nothing moves
+    upd = pia.activity("Update", pia.doc(movedTo=pax.id))
+    assert deliver(inbox(fed), pia, upd).status_code == 202
+    assert moved_to() == 0
+    peer.serve_json(pax.path, pax.doc(alsoKnownAs=[pia.id]))
+    upd = pia.activity("Update", pia.doc(movedTo=pax.id))
+    assert deliver(inbox(fed), pia, upd).status_code == 202
+    xid = remote_account(fed, pax)
+    assert moved_to() == xid
+    acct = alice.get(f"/api/v1/accounts/{pid}").json()
+    assert acct["moved"]["id"] == str(xid)
+    rel = alice.get("/api/v1/accounts/relationships", params={"id[]": pid}).json()[0]
+    assert rel["following"] is True
+
 
 # ---- followers-only objects to signed fetches ----
 
@@ -215,6 +259,46 @@ def test_followers_only_status_to_signed_follower_fetches(fed, peer):
         assert signed_get(d["uri"], kit).status_code == 404
         assert signed_get(d["uri"], kay).status_code == 200
     finally:
+        other.close()
+
+
+def test_signed_fetch_refused_to_whom_the_author_blocks(fed, peer):
+    """Mastodon's StatusPolicy: a signed fetch gets nothing from an author
+    who blocks the signer or its domain, or whose instance blocks it."""
+    alice = fed.user()
+    kay, kit = peer.actor("kay"), peer.actor("kit")
+    assert deliver(inbox(fed), kay, kay.activity("Follow", fed.url(f"/users/{alice.name}"))) \
+        .status_code == 202
+    priv, pub = post(alice, "for my followers", visibility="private"), post(alice, "for everyone")
+    private, public = priv["uri"], pub["uri"]
+    page = fed.url(f"/@{alice.name}/{pub['id']}")  # the Note at the page too
+    other = Peer()
+    try:
+        mal = other.actor("mal")
+        assert signed_get(private, kit).status_code == 200  # kay's server
+        assert signed_get(fed.url(f"/@{alice.name}/{priv['id']}"), kit).status_code == 200
+        assert signed_get(public, mal).status_code == 200
+        assert signed_get(page, mal).status_code == 200
+        # alice blocks kit: kit gets neither, though its server hosts kay
+        kid = remote_account(fed, kit)
+        assert alice.post(f"/api/v1/accounts/{kid}/block").status_code == 200
+        assert signed_get(private, kit).status_code == 404
+        assert signed_get(public, kit).status_code == 404
+        assert signed_get(private, kay).status_code == 200
+        # alice blocks mal's domain
+        r = alice.post("/api/v1/domain_blocks", data={"domain": f"127.0.0.1:{other.port}"})
+        assert r.status_code == 200
+        assert signed_get(public, mal).status_code == 404
+        assert signed_get(page, mal).status_code == 404
+        for url in (public, page):  # to anyone unsigned, as before
+            assert requests.get(url, headers={"Accept": "application/activity+json"}) \
+                .status_code == 200
+        # the instance blocks kay's domain, whose key is cached here
+        run_cli("domain", "block", f"127.0.0.1:{peer.port}", data=fed.data)
+        assert signed_get(private, kay).status_code == 404
+        assert signed_get(public, kay).status_code == 404
+    finally:
+        run_cli("domain", "unblock", f"127.0.0.1:{peer.port}", data=fed.data)
         other.close()
 
 

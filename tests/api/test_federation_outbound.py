@@ -190,6 +190,40 @@ def test_forwarded_report_sends_flag(fed, peer):
     assert len(received(peer, "Flag", timeout=0)) == 1
 
 
+def queue(server, actor_id, inbox, host):
+    """A delivery of a made-up activity by actor_id, due now."""
+    db = store_connect(server.data)
+    try:
+        body = json.dumps({"type": "Create", "actor": server.url("/users/ghost")})
+        aid = db.execute("INSERT INTO fed_activities (actor_id, body, created_at)"
+                         " VALUES (?, ?, 0) RETURNING id", (actor_id, body)).fetchone()[0]
+        did = db.execute("INSERT INTO deliveries (activity_id, inbox, host, next_at)"
+                         " VALUES (?, ?, ?, 0) RETURNING id", (aid, inbox, host)).fetchone()[0]
+        db.commit()
+        return did
+    finally:
+        db.close()
+
+
+def test_delivery_no_key_can_sign_is_dropped(fed, peer):
+    """A delivery whose actor is no account of ours (gone with its key, or
+    remote) is dropped with a log line, not taken again forever."""
+    bob = peer.actor("bob")
+    assert deliver(fed.url("/inbox"), bob, bob.activity(
+        "Follow", fed.url(f"/users/{fed.user().name}"))).status_code == 202
+    remote = rows(fed, "SELECT id FROM accounts WHERE uri = ?", bob.id)[0][0]
+    host = f"127.0.0.1:{peer.port}"
+    ids = [queue(fed, actor, f"http://{host}/inbox", host) for actor in (987654321, remote)]
+    deadline = time.monotonic() + 15
+    while any(rows(fed, "SELECT 1 FROM deliveries WHERE id = ?", i) for i in ids):
+        assert time.monotonic() < deadline, "an unsignable delivery is still queued"
+        time.sleep(0.2)
+    log = fed.log.read_text(errors="replace")
+    assert log.count("has no key to sign it") >= 2
+    assert "actor 987654321 of activity" in log
+    assert not [b for _, _, b in peer.posts if b"ghost" in b]
+
+
 def test_admin_api_and_cli_domain_rules_are_one(make_server, peer):
     s = make_server(env={"RAPPORT_FEDERATION_INSECURE": "1"})
     staff, alice = admin(s), s.user()

@@ -486,7 +486,15 @@ def test_instance_health(make_server):
     trust = [x["accounts"] for x in h["trust"]]
     assert trust[0] == 5 and sum(trust) == 7, h["trust"]
     assert h["trust"][0]["to"] == 0 and h["trust"][-1]["to"] is None
-    # a user, and an owner's token without admin:read, get 403
+    # the page is the admins': a moderator (view_dashboard in Mastodon's
+    # roles) and a user get 403, and so does an owner's token without
+    # admin:read
+    ad, _ = staff(s, "admin")
+    assert requests.get(s.url("/api/rapport/v1/admin/health"),
+                        headers=ad.admin_headers).status_code == 200
+    mod, _ = staff(s, "moderator")
+    r = requests.get(s.url("/api/rapport/v1/admin/health"), headers=mod.admin_headers)
+    assert r.status_code == 403 and r.json()["error"]
     assert a.get("/api/rapport/v1/admin/health").status_code == 403
     tok = s.token(o.email, scopes="read admin:read:accounts")
     r = requests.get(s.url("/api/rapport/v1/admin/health"),

@@ -16,6 +16,7 @@ export const PERM = {
 	dashboard: 1 << 3,
 	reports: 1 << 4,
 	federation: 1 << 5,
+	settings: 1 << 6,
 	users: 1 << 10,
 	invites: 1 << 11,
 	rules: 1 << 12,
@@ -349,7 +350,7 @@ export function Moderation() {
 		['rules', t('mod.rules'), PERM.rules],
 		['invites', t('mod.invites'), PERM.invites],
 		['audit', t('mod.audit'), PERM.auditLog],
-		['health', t('mod.health'), PERM.dashboard],
+		['health', t('mod.health'), PERM.dashboard | PERM.settings], // admins (PERMS_HEALTH)
 	]
 		.filter(([, , bit]) => can(role, bit as number))
 		.map(([id, label]) => ({ id: id as string, label: label as string }));
