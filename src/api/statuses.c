@@ -218,8 +218,20 @@ static void act(struct req *r, enum rc (*fn)(struct core *, int64_t, int64_t, bo
 	reply_status_json(r, &s);
 }
 
-void h_statuses_favourite(struct req *r) { act(r, status_favourite, true); }
-void h_statuses_unfavourite(struct req *r) { act(r, status_favourite, false); }
+/* A favourite is answered with the status as its transaction left it: no
+ * second read. */
+static void favourite(struct req *r, bool on)
+{
+	int64_t id;
+	struct status s;
+	if (!path_id(r, 0, &id) ||
+	    api_check(r, status_favourite_answer(&r->core, r->account_id, id, on, &s)))
+		return;
+	reply_status_json(r, &s);
+}
+
+void h_statuses_favourite(struct req *r) { favourite(r, true); }
+void h_statuses_unfavourite(struct req *r) { favourite(r, false); }
 void h_statuses_bookmark(struct req *r) { act(r, status_bookmark, true); }
 void h_statuses_unbookmark(struct req *r) { act(r, status_bookmark, false); }
 void h_statuses_pin(struct req *r) { act(r, status_pin, true); }

@@ -21,7 +21,7 @@ struct setting {
 #define AT(field, kind) offsetof(struct config, field), kind
 
 static const struct setting SETTINGS[] = {
-	{"RAPPORT_THREADS", "--threads", AT(threads, K_INT), 1, 512, 4},
+	{"RAPPORT_THREADS", "--threads", AT(threads, K_INT), 1, 512, 0}, /* 0: config_finish */
 	{"RAPPORT_SYNC_FULL", NULL, AT(sync_full, K_BOOL), 0, 1, 1},
 	{"RAPPORT_REGISTRATIONS", NULL, AT(registrations, K_BOOL), 0, 1, 1},
 	{"RAPPORT_MAX_CHARS", NULL, AT(max_chars, K_INT), 1, 100000, 500},
@@ -200,6 +200,11 @@ int config_flag(struct config *c, const char *flag, const char *value, char err[
 
 void config_finish(struct config *c)
 {
+	/* A worker waits for the database's answers on PostgreSQL (a round
+	 * trip each); enough workers keep the cores busy meanwhile. On
+	 * SQLite they hardly wait: more would only contend. */
+	if (!c->threads)
+		c->threads = c->db_url ? THREADS_PG : THREADS_SQLITE;
 	if (!c->domain) {
 		/* Default public host: the listen address, with localhost for
 		 * the loopback address so links work in a browser. */

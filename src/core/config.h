@@ -13,6 +13,9 @@
 #include <stddef.h>
 
 #define CONFIG_ERR_MAX 200
+/* HTTP worker threads unless RAPPORT_THREADS or --threads say otherwise. */
+#define THREADS_SQLITE 4
+#define THREADS_PG 16
 
 struct config {
 	const char *data_dir;   /* RAPPORT_DATA, default ./data */
@@ -20,7 +23,7 @@ struct config {
 	const char *domain;     /* RAPPORT_DOMAIN: public host[:port] used in URIs */
 	const char *base_url;   /* scheme://domain, no trailing slash (owned) */
 	const char *title;      /* RAPPORT_TITLE */
-	int threads;            /* HTTP worker threads */
+	int threads;            /* HTTP worker threads (0 until config_finish) */
 	bool sync_full;         /* SQLite synchronous=FULL */
 	bool registrations;     /* open sign-up */
 	int max_chars;          /* characters in a status */

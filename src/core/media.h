@@ -98,6 +98,8 @@ const char *media_url(struct arena *ar, const struct config *cfg, const char *na
 
 /* Frees what libvips keeps for the calling thread, at its end. */
 void media_image_thread_end(void);
+/* Stops libvips, if an image started it. */
+void media_image_shutdown(void);
 /* libvips: the header of an image of type mime, read without decoding
  * pixels. 0 or -1. */
 int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages);

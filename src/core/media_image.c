@@ -4,14 +4,46 @@
  * with every metadata block stripped; a preview and a blurhash. */
 #include "core/media.h"
 
+#include "util/log.h"
+
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <vips/vips.h>
 
+/* libvips starts on the first image, not with the server: its start
+ * touches about 10 MB of the libraries' pages and memory that a server
+ * taking no images never needs. */
+static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
+static atomic_bool vips_up;
+
+static void vips_start(void)
+{
+	if (VIPS_INIT("rapport")) {
+		log_error("media: libvips did not start: %s", vips_error_buffer());
+		return;
+	}
+	/* Only the loaders of the types we take, whatever vips could open. */
+	vips_block_untrusted_set(TRUE);
+	vips_concurrency_set(1);
+	vips_cache_set_max(0);
+	atomic_store(&vips_up, true);
+}
+
+void media_image_shutdown(void)
+{
+	if (atomic_load(&vips_up))
+		vips_shutdown();
+}
+
 /* The loader of one sniffed type; never vips's own guess. */
 static VipsImage *load(const char *path, const char *mime, bool header_only)
 {
+	pthread_once(&vips_once, vips_start);
+	if (!atomic_load(&vips_up))
+		return NULL;
 	VipsImage *im = NULL;
 	int rc = -1;
 	VipsFailOn fail = header_only ? VIPS_FAIL_ON_NONE : VIPS_FAIL_ON_ERROR;
@@ -32,7 +64,8 @@ static VipsImage *load(const char *path, const char *mime, bool header_only)
 
 void media_image_thread_end(void)
 {
-	vips_thread_shutdown();
+	if (atomic_load(&vips_up))
+		vips_thread_shutdown();
 }
 
 int media_image_header(const char *path, const char *mime, int *w, int *h, int *pages)

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <vips/vips.h>
 
 #define TMP_STALE_MS (60 * 60 * 1000) /* a partial upload this old is abandoned */
 
@@ -486,7 +485,7 @@ static void *worker_main(void *arg)
 		w.work = false;
 		pthread_mutex_unlock(&w.lock);
 	}
-	vips_thread_shutdown();
+	media_image_thread_end();
 	return NULL;
 }
 
@@ -502,12 +501,6 @@ static int make_dirs(const struct config *cfg)
 
 static int open_libs(void)
 {
-	if (VIPS_INIT("rapport"))
-		return -1;
-	/* Only the loaders of the types we take, whatever vips could open. */
-	vips_block_untrusted_set(TRUE);
-	vips_concurrency_set(1);
-	vips_cache_set_max(0);
 	w.magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
 			     MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR);
 	if (!w.magic || magic_load(w.magic, NULL)) {
@@ -551,5 +544,5 @@ void media_stop(void)
 	if (w.magic)
 		magic_close(w.magic);
 	w.magic = NULL;
-	vips_shutdown();
+	media_image_shutdown();
 }

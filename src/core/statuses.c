@@ -774,12 +774,15 @@ struct fav_tx {
 	struct status *s;
 	int64_t viewer;
 	bool on;
+	int64_t edited_at; /* s's, as read before the transaction */
+	bool fresh;        /* s's counts are those the transaction wrote */
 	enum rc rc;
 };
 
 static enum store_rc fav_fn(struct db *db, void *arg)
 {
 	struct fav_tx *x = arg;
+	x->fresh = false;
 	int64_t since = 0; /* when the favourite taken back was given */
 	enum store_rc st = x->on ? ST_OK : store_favourite_time(db, x->viewer, x->s->id, &since);
 	if (st == ST_OK)
@@ -787,9 +790,10 @@ static enum store_rc fav_fn(struct db *db, void *arg)
 	if (st == ST_CONFLICT)
 		return ST_OK; /* already so: nothing to do */
 	if (st == ST_OK)
-		st = store_status_count(db, x->s->id, "favourites", x->on ? 1 : -1);
+		st = store_status_favourites_add(db, x->s->id, x->on ? 1 : -1, x->s);
 	if (st != ST_OK)
 		return st;
+	x->fresh = x->s->edited_at == x->edited_at; /* else its text may be older */
 	if (events_act(x->c, db, x->on ? EV_FAVOURITE : EV_FAVOURITE_UNDO, x->viewer,
 		       x->s->account_id, x->s->id, 0, since)) {
 		x->rc = x->c->err.rc;
@@ -805,14 +809,30 @@ static enum store_rc fav_fn(struct db *db, void *arg)
 	return ST_OK;
 }
 
+/* out: the status favourited, with the counts its transaction wrote (read
+ * again only when it wrote none, or the status was edited meanwhile). */
+static enum rc favourite(struct core *c, int64_t viewer, int64_t id, bool on, struct status *out,
+			 bool answer)
+{
+	if (target(c, viewer, id, out))
+		return c->err.rc;
+	struct fav_tx x = {c, out, viewer, on, out->edited_at, false, RC_OK};
+	enum store_rc st = store_tx(c->db, fav_fn, &x);
+	if (st != ST_OK)
+		return x.rc ? x.rc : core_store_fail(c, st);
+	return x.fresh || !answer ? RC_OK : target(c, viewer, id, out);
+}
+
 enum rc status_favourite(struct core *c, int64_t viewer, int64_t id, bool on)
 {
 	struct status s;
-	if (target(c, viewer, id, &s))
-		return c->err.rc;
-	struct fav_tx x = {c, &s, viewer, on, RC_OK};
-	enum store_rc st = store_tx(c->db, fav_fn, &x);
-	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
+	return favourite(c, viewer, id, on, &s, false);
+}
+
+enum rc status_favourite_answer(struct core *c, int64_t viewer, int64_t id, bool on,
+				struct status *out)
+{
+	return favourite(c, viewer, id, on, out, true);
 }
 
 struct reblog_tx {

@@ -79,6 +79,10 @@ struct status_edit {
 enum rc status_edit(struct core *c, int64_t viewer, int64_t id, const struct status_edit *in);
 
 enum rc status_favourite(struct core *c, int64_t viewer, int64_t id, bool on);
+/* The same; out receives the status favourited (the original of a reblog)
+ * as the favourite left it, to answer with. */
+enum rc status_favourite_answer(struct core *c, int64_t viewer, int64_t id, bool on,
+				struct status *out);
 /* Reblogs (or undoes); visibility of the reblog: NULL = public. */
 enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility);
 enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on);

@@ -7,6 +7,8 @@
  * transaction and so delivered only once it has committed:
  *   s<id>,<id>...   statuses updated or deleted (triggers, migration 22)
  *   a<id>,<id>...   accounts updated or deleted
+ *   t<id>,<id>...   the tokens or the login (users) of these accounts
+ *                   updated or deleted (migration 27; 0: an app's tokens)
  *   *               too many rows to name: forget everything
  *   anything else   a db_notice() text, handed to the notice callback
  *                   unless this process sent it.
@@ -26,7 +28,8 @@
 struct db;
 
 struct db_pg_listen {
-	/* A row changed: table 0 statuses, 1 accounts. */
+	/* A row changed: table 0 statuses, 1 accounts; 2: a token or login
+	 * of the account id changed. */
 	void (*row)(int table, int64_t id);
 	/* Changes may have been missed: forget every cached row. */
 	void (*all)(void);

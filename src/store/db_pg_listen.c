@@ -116,7 +116,7 @@ static bool stopping(void)
 	return stop;
 }
 
-/* "s1,2,3" or "a1,2": rows of a table. */
+/* "s1,2,3", "a1,2" or "t1": rows of a table (t: tokens by account). */
 static void rows(int table, const char *ids)
 {
 	for (const char *p = ids; *p;) {
@@ -134,8 +134,8 @@ static void heard(const PGnotify *n)
 	const char *t = n->extra;
 	if (!strcmp(t, "*"))
 		L.cb->all();
-	else if (t[0] == 's' || t[0] == 'a')
-		rows(t[0] == 's' ? 0 : 1, t + 1);
+	else if (t[0] == 's' || t[0] == 'a' || t[0] == 't')
+		rows(t[0] == 's' ? 0 : t[0] == 'a' ? 1 : 2, t + 1);
 	else if (L.cb->notice && !db_pg_own_backend(n->be_pid))
 		L.cb->notice(t);
 }

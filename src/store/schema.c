@@ -912,5 +912,10 @@ const char *const schema_migrations[] = {
 	/* 26: when a remote account last moved (Move; ms, 0 never): another
 	 * Move within Mastodon's cooldown is ignored (federation/inbox_actor.c). */
 	"ALTER TABLE accounts ADD COLUMN moved_at BIGINT NOT NULL DEFAULT 0;",
+	/* 27: every process hears of the tokens and logins the others change
+	 * or delete, for its token cache (store/tokencache.c): on PostgreSQL
+	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite
+	 * keeps no token cache. */
+	"SELECT 'token notices';",
 	NULL,
 };

@@ -44,6 +44,27 @@ static const char ROW_NOTICES[] =
 	"  RETURN NULL;"
 	" END $$;" ROW_NOTICES_ON("statuses", "s") ROW_NOTICES_ON("accounts", "a");
 
+/* Migration 27: what a bearer token resolves to (store/tokencache.c)
+ * depends on its row in tokens and its account's in users: their triggers
+ * NOTIFY the account ids of the rows updated or deleted ("t1,2,3", 0 for an
+ * app's own tokens), or "*" past 300 accounts. */
+#define TOKEN_NOTICES_ON(t)                                                                   \
+	"CREATE TRIGGER " t "_upd_notice AFTER UPDATE ON " t " REFERENCING OLD TABLE AS"      \
+	" changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_token_notice();"                \
+	"CREATE TRIGGER " t "_del_notice AFTER DELETE ON " t " REFERENCING OLD TABLE AS"      \
+	" changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_token_notice();"
+static const char TOKEN_NOTICES[] =
+	"CREATE FUNCTION rapport_token_notice() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" DECLARE ids text; n bigint;"
+	" BEGIN"
+	"  SELECT string_agg(k::text, ','), count(*) INTO ids, n"
+	"   FROM (SELECT DISTINCT COALESCE(account_id, 0) AS k FROM changed LIMIT 301) x;"
+	"  IF n > 300 THEN PERFORM pg_notify('rapport', '*');"
+	"  ELSIF n > 0 THEN PERFORM pg_notify('rapport', 't' || ids);"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $$;" TOKEN_NOTICES_ON("tokens") TOKEN_NOTICES_ON("users");
+
 static bool starts(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -95,8 +116,8 @@ static void statement(struct buf *out, const char *s, size_t len)
 		free(st);
 		return;
 	}
-	if (starts(st, "SELECT 'row notices'")) {
-		put(out, ROW_NOTICES);
+	if (starts(st, "SELECT 'row notices'") || starts(st, "SELECT 'token notices'")) {
+		put(out, starts(st, "SELECT 'row") ? ROW_NOTICES : TOKEN_NOTICES);
 		put(out, "\n");
 		free(st);
 		return;

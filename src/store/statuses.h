@@ -18,6 +18,9 @@ enum store_rc store_status_delete(struct db *db, int64_t id);
 enum store_rc store_status_update_text(struct db *db, const struct status *st);
 /* delta on replies_count, reblogs_count or favourites_count */
 enum store_rc store_status_count(struct db *db, int64_t id, const char *which, int delta);
+/* favourites_count += delta, as store_status_count; s gets the status's
+ * three counts and edited_at as they are after it. */
+enum store_rc store_status_favourites_add(struct db *db, int64_t id, int delta, struct status *s);
 /* statuses_count += delta; last_status_at = at when at > 0 */
 enum store_rc store_account_count_status(struct db *db, int64_t account_id, int delta, int64_t at);
 enum store_rc store_mention_insert(struct db *db, int64_t status_id, int64_t account_id);

@@ -244,8 +244,10 @@ void store_close(struct store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	db_close(s->node_lock);
-	if (s->pg)
+	if (s->pg) {
 		db_pg_listen_stop();
+		tokencache_free();
+	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);
@@ -264,6 +266,7 @@ struct db *store_acquire(struct store *s)
 			struct db *db = s->free_list[--s->nfree];
 			pthread_mutex_unlock(&s->lock);
 			db_pg_unsynced(); /* new work: caches are trusted after a sync */
+			st_flags_forget();
 			return db;
 		}
 		if (s->nall < s->max) {
@@ -273,6 +276,7 @@ struct db *store_acquire(struct store *s)
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				db_pg_unsynced();
+				st_flags_forget();
 				return db;
 			}
 			log_error("store: cannot open another connection; waiting for one");
@@ -285,6 +289,7 @@ void store_release(struct store *s, struct db *db)
 {
 	if (!db)
 		return;
+	st_flags_forget();
 	db_rollback(db); /* a transaction left open by a bug ends here */
 	pthread_mutex_lock(&s->lock);
 	s->free_list[s->nfree++] = db;
@@ -326,6 +331,7 @@ enum store_rc store_tx(struct db *db, enum store_rc (*fn)(struct db *, void *), 
 	if (l && l->rc != ST_OK)
 		return l->rc; /* a refused lead: nothing more is written */
 	struct tx_call t = {fn, ctx, l && !l->written ? l : NULL, ST_OK};
+	st_flags_forget(); /* they were read before this write */
 	int fn_rc = 0;
 	enum db_rc rc = db_tx_run(db, tx_trampoline, &t, &fn_rc);
 	if (tx_end_hook)
@@ -466,13 +472,30 @@ static void heard_notice(const char *text)
 		notice_fn(text);
 }
 
-static const struct db_pg_listen listen_cb = {rowcache_changed, rowcache_clear, heard_notice};
+/* What the listener hears changed: the row cache's rows, and the tokens
+ * that hang on an account (its row, its tokens, its login). */
+static void heard_row(int table, int64_t id)
+{
+	if (table < 2)
+		rowcache_changed(table, id);
+	if (table > 0)
+		tokencache_account(id);
+}
+
+static void heard_all(void)
+{
+	rowcache_clear();
+	tokencache_clear();
+}
+
+static const struct db_pg_listen listen_cb = {heard_row, heard_all, heard_notice};
 
 enum store_rc store_listen(struct store *s, void (*notice)(const char *text))
 {
 	if (!s->pg)
 		return ST_OK;
 	notice_fn = notice;
+	tokencache_init();
 	return db_pg_listen_start(s->path, &listen_cb) ? ST_ERROR : ST_OK;
 }
 

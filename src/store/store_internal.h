@@ -114,6 +114,24 @@ void rowcache_stats(uint64_t *hits, uint64_t *misses);
 /* A row of statuses (table 0) or accounts (1) changed. */
 void rowcache_changed(int table, int64_t id);
 
+/* tokencache.c: bearer tokens resolved in memory, on PostgreSQL only (see
+ * there for why it is exact). Off until tokencache_init; a reader takes
+ * the epoch before reading the database and passes it to put. */
+struct token;
+void tokencache_init(void);
+void tokencache_free(void);
+uint64_t tokencache_epoch(void);
+bool tokencache_get(struct arena *ar, const char *hash, struct token *out);
+void tokencache_put(uint64_t epoch, const struct token *t);
+/* The tokens of an account (0: apps' own tokens) may have changed. */
+void tokencache_account(int64_t account_id);
+void tokencache_clear(void);
+
+/* store_statuses.c: the viewer's flags read with a home page are used
+ * only within the request that read them: forgotten when the thread takes
+ * or gives back a connection and when it writes. */
+void st_flags_forget(void);
+
 /* Reads ACOLS starting at column c. */
 void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account *a);
 

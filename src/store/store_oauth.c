@@ -99,6 +99,10 @@ enum store_rc store_token_insert(struct db *db, const struct token *t)
 enum store_rc store_token_by_hash(struct db *db, struct arena *ar, const char *hash,
 				  struct token *out)
 {
+	/* Inside a write another process's revocation may not be heard yet. */
+	if (!db_in_write(db) && tokencache_get(ar, hash, out))
+		return ST_OK;
+	uint64_t epoch = tokencache_epoch();
 	struct db_stmt *st = db_query(db,
 				      "SELECT t.id, t.app_id, t.account_id, t.scopes, t.created_at,"
 				      " COALESCE(a.suspended_at, 0) > 0 OR COALESCE(u.disabled, 0) = 1"
@@ -120,6 +124,8 @@ enum store_rc store_token_by_hash(struct db *db, struct arena *ar, const char *h
 		out->barred = db_int(st, 5);
 	}
 	db_end(st);
+	if (rc == DB_ROW)
+		tokencache_put(epoch, out);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 

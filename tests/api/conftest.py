@@ -114,16 +114,26 @@ def run_cli(*args, data=None, check=True, timeout=60):
 
 class Server:
     def __init__(self, env=None, data=None):
-        self.port = free_port()
         self.data = Path(data) if data else Path(tempfile.mkdtemp(prefix="rapport-test-"))
         self.env = {**os.environ, **TEST_ENV, **db_env(self.data), **(env or {})}
+        self._use_port(free_port())
+        self.proc = None
+        self.started = False
+        self.log = self.data / "server.log"
+
+    def _use_port(self, port):
+        self.port = port
         self.domain = f"127.0.0.1:{self.port}"
         self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-        self.log = self.data / "server.log"
+
+    def _log_since(self, offset):
+        with open(self.log, "rb") as f:
+            f.seek(offset)
+            return f.read()
 
     def start(self):
         self.logf = open(self.log, "ab")
+        seen = self.logf.tell()
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}",
              "--domain", self.domain],
@@ -131,9 +141,20 @@ class Server:
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                if not self.started and b"cannot listen on" in self._log_since(seen):
+                    self.logf.close()  # the port was taken meanwhile: another one
+                    self._use_port(free_port())
+                    return self.start()
                 raise AssertionError(f"server exited {self.proc.returncode}:\n{self.log.read_text()}")
+            # Another suite running beside this one may have taken the port
+            # between free_port() and the bind: only this process's own
+            # "listening on" line (printed once bound) says who answers.
+            if b" listening on http://" not in self._log_since(seen):
+                time.sleep(0.05)
+                continue
             try:
                 requests.get(self.base + "/api/v1/instance", timeout=1)
+                self.started = True
                 return self
             except requests.ConnectionError:
                 time.sleep(0.05)

@@ -3,7 +3,9 @@ pass only): what is written through one is read through the other at once,
 never stale, with every cache on (row cache, render cache); a stream on one
 receives what is posted through the other, with its visibility rules; and
 when a process's listener connection is killed, nothing stale is read while
-it is away or after it is back."""
+it is away or after it is back; a token revoked, ended by a new password or
+whose login is disabled through one is refused by the other at once, though
+the other had it cached."""
 import copy
 import json
 import threading
@@ -12,7 +14,7 @@ import time
 import pytest
 import requests
 
-from conftest import PG, Server, _PgConn, db_env, store_connect
+from conftest import PASSWORD, PG, Server, _PgConn, db_env, run_cli, store_connect
 
 pytestmark = pytest.mark.skipif(not PG, reason="several processes share a PostgreSQL store")
 
@@ -210,3 +212,36 @@ def test_a_lost_listener_reads_nothing_stale(pair):
     assert count(two["id"], **above_one) == 1  # once it is back: read for the first time since
     ok(bob.post(f"/api/v1/statuses/{two['id']}/unfavourite"))
     assert count(two["id"], **above_one) == 0 and count(one["id"], **below_two) == 1
+
+
+def test_tokens_ended_through_a_are_refused_by_b(pair):
+    a, b = pair
+    u = a.user()
+    uid, second, third = u.id, a.token(u.email), a.token(u.email)
+    staff = a.user()
+    run_cli("user", "role", staff.name, "moderator", data=a.data)
+    staff_h = {"Authorization": "Bearer " + a.token(
+        staff.email, scopes="read write admin:read admin:write")}
+
+    def status_on_b(tok):
+        return requests.get(b.url("/api/v1/accounts/verify_credentials"),
+                            headers={"Authorization": "Bearer " + tok}).status_code
+
+    for _ in range(2):  # B resolves (and caches) every token
+        assert [status_on_b(t) for t in (u.token, second, third)] == [200, 200, 200]
+    r = requests.post(a.url("/oauth/revoke"), data={
+        "client_id": u.app["client_id"], "client_secret": u.app["client_secret"],
+        "token": u.token})
+    assert r.status_code == 200, r.text
+    assert status_on_b(u.token) == 401
+    # A new password, set through A with the second token, ends the third.
+    r = requests.post(a.url("/api/rapport/v1/account/password"),
+                      headers={"Authorization": "Bearer " + second},
+                      data={"current_password": PASSWORD, "password": "a new password 1"})
+    assert r.status_code == 200, r.text
+    assert [status_on_b(second), status_on_b(third)] == [200, 401]
+    # A login disabled through A: its account's tokens are refused by B.
+    r = requests.post(a.url(f"/api/v1/admin/accounts/{uid}/action"), headers=staff_h,
+                      data={"type": "disable"})
+    assert r.status_code == 200, r.text
+    assert status_on_b(second) == 403

@@ -548,6 +548,27 @@ def test_favourite_and_unfavourite(server, alice, bob):
     assert get_status(alice, hidden["id"])["favourites_count"] == 0
 
 
+def test_favourite_answer_is_the_status_as_read(server, alice, bob):
+    """A favourite is answered from its own transaction's counts: the answer
+    is what reading the status right after shows, through a reblog too, with
+    the other counts and an edit made before."""
+    carol = server.user()
+    s = post(alice, "before the edit")
+    post(carol, "a reply", in_reply_to_id=s["id"])
+    wrapper = carol.post(f"/api/v1/statuses/{s['id']}/reblog").json()
+    r = alice.put(f"/api/v1/statuses/{s['id']}", data={"status": "after the edit"})
+    assert r.status_code == 200, r.text
+    for action, count in (("favourite", 1), ("favourite", 1), ("unfavourite", 0)):
+        r = bob.post(f"/api/v1/statuses/{wrapper['id']}/{action}")
+        assert r.status_code == 200, r.text
+        got = r.json()
+        assert got == get_status(bob, s["id"])
+        assert got["id"] == s["id"] and "after the edit" in got["content"]
+        assert (got["replies_count"], got["reblogs_count"], got["favourites_count"]) == (
+            1, 1, count)
+        assert got["favourited"] is (count == 1)
+
+
 def test_favourites_list(server, alice, bob):
     a = post(alice, "a")
     b = post(alice, "b")
