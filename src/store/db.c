@@ -79,17 +79,21 @@ void db_end(struct db_stmt *st)
 		st->db->ops->end(st);
 }
 
+/* Runs a statement that returns nothing the caller reads, and ends it. */
+static enum db_rc run_once(struct db_stmt *s)
+{
+	enum db_rc rc = db_next(s);
+	db_end(s);
+	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	struct db_stmt *s = db->ops->vquery(db, sql, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return DB_ERROR;
-	enum db_rc rc = db_next(s);
-	db_end(s);
-	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+	return s ? run_once(s) : DB_ERROR;
 }
 
 enum db_rc db_exec_later(struct db *db, const char *sql, const char *fmt, ...)
@@ -101,11 +105,7 @@ enum db_rc db_exec_later(struct db *db, const char *sql, const char *fmt, ...)
 	if (!s)
 		return DB_ERROR;
 	enum db_rc rc = db->ops->later ? db->ops->later(s) : DB_DONE;
-	if (rc != DB_DONE)
-		return rc;
-	rc = db_next(s);
-	db_end(s);
-	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+	return rc == DB_DONE ? run_once(s) : rc;
 }
 
 enum db_rc db_scalar(struct db *db, int64_t *out, const char *sql, const char *fmt, ...)
