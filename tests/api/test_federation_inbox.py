@@ -528,6 +528,32 @@ def test_remote_reply_counts_like_a_local_one(fed, peer):
     assert [m["acct"] for m in answer["mentions"]] == [f"bob@127.0.0.1:{peer.port}"]
 
 
+def test_full_text_search_follows_the_remote_indexable(fed, peer):
+    """A remote account's public posts are found by full-text search only
+    when its actor opts in with indexable (Mastodon's default is not to),
+    and as soon as an Update says so."""
+    alice, carol = open_inbox(fed.user()), fed.user()
+    nia = peer.actor("nia")
+    peer.serve_json(nia.path, nia.doc(discoverable=True, indexable=False))
+    uri = fed.url(f"/users/{alice.name}")
+    note = nia.note("<p>quokkas of zanzibar</p>", cc=[uri],
+                    tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), nia, nia.create(note)).status_code == 202
+    assert remote_status(fed, note["id"]) is not None
+
+    def found():
+        r = carol.get("/api/v2/search", params={"q": "zanzibar", "type": "statuses"})
+        assert r.status_code == 200, r.text
+        return [s["uri"] for s in r.json()["statuses"]]
+    assert found() == []
+    upd = nia.activity("Update", nia.doc(discoverable=True, indexable=True))
+    assert deliver(inbox(fed), nia, upd).status_code == 202
+    assert found() == [note["id"]]
+    upd = nia.activity("Update", nia.doc(discoverable=False, indexable=True))
+    assert deliver(inbox(fed), nia, upd).status_code == 202
+    assert found() == []
+
+
 def test_replays_racing_the_original_apply_once(fed, peer):
     # the id is claimed in the transaction of the activity's first write:
     # copies POSTed at once are all answered 202 and make one status
