@@ -502,6 +502,7 @@ static void like_and_boost(void **state)
 	rs.thread_id = rs.id;
 	assert_int_equal(store_status_insert(f->c.db, &rs), ST_OK);
 	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, true), RC_OK);
+	flush(f);
 	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, false), RC_OK);
 	flush(f);
 	assert_string_equal(got_types(f), "Like@1/users/erin/inbox Undo@1/users/erin/inbox");
@@ -510,6 +511,15 @@ static void like_and_boost(void **state)
 	assert_string_equal(jstr(undo, "object.type"), "Like");
 	assert_string_equal(jstr(undo, "object.id"), jstr(like, "id"));
 	assert_string_equal(jstr(undo, "object.object"), uri);
+	/* a favourite taken back before its Like went out: only the Undo goes */
+	sink_reset();
+	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, true), RC_OK);
+	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, false), RC_OK);
+	flush(f);
+	assert_string_equal(got_types(f), "Undo@1/users/erin/inbox");
+	json_t *undo2 = got_json(0);
+	assert_string_not_equal(jstr(undo2, "object.id"), jstr(like, "id"));
+	json_decref(undo2);
 	json_decref(like);
 	json_decref(undo);
 	sink_reset();
@@ -542,17 +552,32 @@ static void follow_and_block(void **state)
 	struct follow_options fo = {.reblogs = 1, .notify = 0};
 	assert_int_equal(rel_follow(&f->c, wd->alice, wd->erin, &fo), RC_OK);
 	assert_int_equal(rel_follow(&f->c, wd->alice, wd->carol, &fo), RC_OK);
+	flush(f);
 	assert_int_equal(rel_unfollow(&f->c, wd->alice, wd->erin), RC_OK);
 	assert_int_equal(rel_block(&f->c, wd->alice, wd->erin, true), RC_OK);
+	flush(f);
 	assert_int_equal(rel_block(&f->c, wd->alice, wd->erin, false), RC_OK);
+	flush(f); /* 4 POSTs to one host at a time: the fifth would wait a second */
+	usleep(2000); /* the ids tell acts apart by their millisecond */
+	assert_int_equal(rel_follow(&f->c, wd->alice, wd->erin, &fo), RC_OK);
 	flush(f);
 	assert_string_equal(got_types(f), "Follow@1/users/erin/inbox Undo@1/users/erin/inbox "
-					  "Block@1/users/erin/inbox Undo@1/users/erin/inbox");
-	json_t *fl = got_json(0), *un = got_json(1);
+					  "Block@1/users/erin/inbox Undo@1/users/erin/inbox "
+					  "Follow@1/users/erin/inbox");
+	json_t *fl = got_json(0), *un = got_json(1), *bl = got_json(2), *ub = got_json(3);
+	json_t *again = got_json(4);
 	assert_string_equal(jstr(un, "object.type"), "Follow");
 	assert_string_equal(jstr(un, "object.id"), jstr(fl, "id"));
+	assert_string_equal(jstr(ub, "object.id"), jstr(bl, "id"));
+	/* the follow asked for again is another activity: a server that keeps
+	 * the ids it received would take the first one's id for a replay */
+	assert_string_not_equal(jstr(again, "id"), jstr(fl, "id"));
+	assert_string_not_equal(jstr(un, "id"), jstr(ub, "id"));
 	json_decref(fl);
 	json_decref(un);
+	json_decref(bl);
+	json_decref(ub);
+	json_decref(again);
 }
 
 /* 5xx: kept, tried again after 1^4 + 15 s at least; 404: dropped at
