@@ -597,7 +597,16 @@ static void failures_retry_or_end(void **state)
 	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries", "", 0, 0), 1);
 	assert_true(fx_int(f, "SELECT next_at FROM deliveries", "", 0, 0) >= before + 16000);
 	assert_int_equal(fx_int(f, "SELECT failure_days FROM delivery_hosts", "", 0, 0), 1);
-	assert_int_equal(db_exec(f->c.db, "DELETE FROM deliveries", ""), DB_OK);
+	/* the sixteenth try is the last: after it the delivery is dropped */
+	assert_int_equal(db_exec(f->c.db, "UPDATE deliveries SET attempts = 14, next_at = 0", ""),
+			 DB_OK);
+	flush(f);
+	assert_int_equal(sink.n, 2);
+	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries", "", 0, 0), 15);
+	assert_int_equal(db_exec(f->c.db, "UPDATE deliveries SET next_at = 0", ""), DB_OK);
+	flush(f);
+	assert_int_equal(sink.n, 3);
+	assert_int_equal(pending(f), 0);
 	sink_reset();
 	sink.status[0] = 404;
 	post(f, wd->alice, "two", "public", 0);
@@ -613,6 +622,33 @@ static void failures_retry_or_end(void **state)
 	fetch_cleanup();
 	assert_int_equal(sink.n, 0);
 	assert_int_equal(pending(f), 0);
+}
+
+/* Ten failures in a row rest a host for a minute (the circuit breaker):
+ * its next delivery is not tried but put off until the rest ends. */
+static void breaker_rests_a_failing_host(void **state)
+{
+	struct world *wd = *state;
+	struct fx *f = wd->f;
+	people(wd);
+	follow_all(wd, wd->alice);
+	sink.status[0] = 503;
+	for (int i = 0; i < DELIVER_BREAKER_FAILURES; i++) {
+		post(f, wd->alice, "failing", "public", 0);
+		flush(f);
+	}
+	assert_int_equal(sink.n, DELIVER_BREAKER_FAILURES);
+	int64_t before = now_ms();
+	post(f, wd->alice, "while it rests", "public", 0);
+	flush(f);
+	assert_int_equal(sink.n, DELIVER_BREAKER_FAILURES); /* not tried */
+	assert_int_equal(pending(f), DELIVER_BREAKER_FAILURES + 1);
+	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries ORDER BY id DESC LIMIT 1", "",
+				0, 0),
+			 0);
+	assert_true(fx_int(f, "SELECT next_at FROM deliveries ORDER BY id DESC LIMIT 1", "", 0, 0) >=
+		    before + DELIVER_BREAKER_MS - 1000);
+	deliver_forget(); /* the next tests start with rested hosts */
 }
 
 /* A host that answers 401 to draft-cavage is asked again signed RFC 9421,
@@ -745,6 +781,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(follow_and_block, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(failures_retry_or_end, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(second_knock_in_rfc9421, setup, teardown_world),
+		cmocka_unit_test_setup_teardown(breaker_rests_a_failing_host, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(unavailable_after_seven_days, setup,
 						teardown_world),
 		cmocka_unit_test_setup_teardown(hanging_host_delays_no_one, setup, teardown_world),
