@@ -465,6 +465,9 @@ static void reply_edit_delete(void **state)
 	assert_string_equal(got_types(f), "Create@1/inbox");
 	json_t *j = got_json(0);
 	assert_string_equal(jstr(j, "object.inReplyTo"), uri);
+	/* context and conversation name the thread: its root, erin's status */
+	assert_string_equal(jstr(j, "object.context"), uri);
+	assert_string_equal(jstr(j, "object.conversation"), uri);
 	json_decref(j);
 	sink_reset();
 	struct status_edit ed = {.text = "an answer, edited", .sensitive = -1};
