@@ -159,6 +159,46 @@ def test_key_of_another_actor(fed, peer):
     assert remote_account(fed, m) is None
 
 
+def test_a_rotated_key_is_fetched_again_once(fed, peer):
+    """A cached key that fails is refreshed once (the actor fetched again):
+    a rotated key then verifies; another failure within the minute is 401
+    without a fetch, so bad signatures cannot make us fetch."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    alice = open_inbox(fed.user())
+    rot = peer.actor("rot")
+    uri = fed.url(f"/users/{alice.name}")
+
+    def note(text):
+        return rot.note(f"<p>{text}</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+
+    def fetches():
+        return peer.hits.count(rot.path)
+    first = note("first key")
+    assert deliver(inbox(fed), rot, rot.create(first)).status_code == 202
+    # fetched more than a minute ago (the least time between two fetches)
+    db = store_connect(fed.data)
+    try:
+        db.execute("UPDATE remote_actors SET fetched_at = fetched_at - 120000 WHERE key_id = ?",
+                   (rot.key_id,))
+        db.commit()
+    finally:
+        db.close()
+    before = fetches()
+    rot.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    peer.serve_json(rot.path, rot.doc())
+    second = note("second key")
+    r = deliver(inbox(fed), rot, rot.create(second))
+    assert r.status_code == 202, r.text
+    assert remote_status(fed, second["id"]) is not None
+    assert fetches() == before + 1
+    rot.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    peer.serve_json(rot.path, rot.doc())
+    third = note("third key, too soon")
+    assert deliver(inbox(fed), rot, rot.create(third)).status_code == 401
+    assert remote_status(fed, third["id"]) is None
+    assert fetches() == before + 1
+
+
 @pytest.mark.parametrize("what", ["body", "digest", "date", "covered"])
 def test_altered_request(fed, peer, what):
     m, note, act = hostile_create(fed, peer)
