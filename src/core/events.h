@@ -54,7 +54,8 @@
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
  *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target
  *      (EV_UNBLOCK's since: the block's time).
- *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -  (since: the request's time)
+ *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
+ *      (since: the request's time)
  *  EV_ACCOUNT_DELETED  the account  -                    -                  -
  *      (core/lifecycle.c) emitted with its tombstone, while its followers
  *      and statuses are still in the store: federation queues the

@@ -187,9 +187,9 @@ static enum store_rc unfollow_fn(struct db *db, void *arg)
 			st = store_notification_retract(db, x->target, x->viewer, "follow_request", 0);
 		if (st != ST_OK)
 			return st;
-		return events_act(x->c, db, EV_REQUEST_WITHDRAWN, x->viewer, x->target, 0, 0, since)
-			       ? tx_fail(x)
-			       : ST_OK;
+		enum event_type t = EV_REQUEST_WITHDRAWN;
+		return events_act(x->c, db, t, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
+										   : ST_OK;
 	}
 	if (st != ST_OK)
 		return st;

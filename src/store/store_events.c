@@ -21,7 +21,8 @@ enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 	*out = arena_calloc(ar, (size_t)max + 1, sizeof **out);
 	struct db_stmt *st = db_query(db,
 				      "SELECT id, type, actor, target, status_id, object_id, rcpt,"
-				      " fate, flags, created_at, since FROM events ORDER BY id LIMIT $1",
+				      " fate, flags, created_at, since FROM events ORDER BY id"
+				      " LIMIT $1",
 				      "i", (int64_t)max);
 	if (!st)
 		return ST_ERROR;

@@ -34,8 +34,8 @@ enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target
 				" CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"
 				" CASE WHEN $5 < 0 THEN 0 ELSE $5 END, COALESCE((SELECT r.created_at"
 				" FROM follow_requests r JOIN accounts t ON t.id = r.target_id"
-				" WHERE r.account_id = $2 AND r.target_id = $3 AND t.domain <> ''), $6))"
-				" ON CONFLICT DO NOTHING",
+				" WHERE r.account_id = $2 AND r.target_id = $3"
+				" AND t.domain <> ''), $6)) ON CONFLICT DO NOTHING",
 				"iiiiii", id_new(), account_id, target_id, (int64_t)show_reblogs,
 				(int64_t)notify, now_ms());
 	if (rc != DB_OK)
@@ -71,7 +71,8 @@ static enum store_rc rel_time(struct db *db, const char *sql, int64_t account_id
 enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
 				 int64_t *at)
 {
-	return rel_time(db, "SELECT created_at FROM follows WHERE account_id = $1 AND target_id = $2",
+	return rel_time(db,
+			"SELECT created_at FROM follows WHERE account_id = $1 AND target_id = $2",
 			account_id, target_id, at);
 }
 
@@ -87,7 +88,8 @@ enum store_rc store_request_since(struct db *db, int64_t account_id, int64_t tar
 enum store_rc store_block_since(struct db *db, int64_t account_id, int64_t target_id,
 				int64_t *at)
 {
-	return rel_time(db, "SELECT created_at FROM blocks WHERE account_id = $1 AND target_id = $2",
+	return rel_time(db,
+			"SELECT created_at FROM blocks WHERE account_id = $1 AND target_id = $2",
 			account_id, target_id, at);
 }
 
