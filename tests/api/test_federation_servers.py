@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import Server, masto
+from conftest import Server, masto, open_inbox
 from test_statuses import post
 
 INSECURE = {"RAPPORT_FEDERATION_INSECURE": "1"}
@@ -280,3 +280,18 @@ def test_a_mastodon_app_follows_and_undoes_across_servers(net):
         time.sleep(0.3)
         return relationship(alice, bid)["following"]
     wait_for(followed_again, "alice following bob again after the Undo(Block)")
+
+
+def test_mention_of_an_account_not_known_yet(net):
+    """A post that mentions someone on another server whom nobody here has
+    looked up yet finds them through WebFinger before it is written: the
+    mention is linked, and their server gets the post (Mastodon's
+    ProcessMentionsService)."""
+    a, b, _ = net
+    alice, carol = a.user(), open_inbox(b.user())
+    mine = post(alice, f"hello @{handle(carol)}, we have not met")
+    assert [m["acct"] for m in mine["mentions"]] == [handle(carol)]
+    wait_for(notification(carol, "mention", "we have not met"), "the mention on B")
+    # a handle that names nobody stays text
+    r = post(alice, f"hello @nobody@{b.domain}")
+    assert r["mentions"] == []
