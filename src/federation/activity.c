@@ -171,8 +171,9 @@ enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 		iso(c, s->created_at), "url",
 		arena_printf(c->arena, "%s/@%s/%lld", c->cfg->base_url, s->account.username,
 			     (long long)s->id),
-		"attributedTo", actor, "to", to, "cc", cc, "sensitive", s->sensitive, "atomUri", id,
-		"inReplyToAtomUri", nullable(reply_to), "conversation", thread, "context", thread,
+		"attributedTo", actor, "to", to, "cc", cc, "sensitive", status_sensitive_for(s, 0),
+		"atomUri", id, "inReplyToAtomUri", nullable(reply_to), "conversation", thread,
+		"context", thread,
 		"content", s->content ? s->content : "", "tag", tags, "attachment");
 	if (j && s->language && *s->language)
 		json_object_set_new(j, "contentMap",
