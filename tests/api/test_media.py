@@ -62,6 +62,13 @@ def test_png_through_mastodon_py(server):
     assert got["meta"]["original"]["aspect"] == pytest.approx(1.5)
     assert got["meta"]["small"]["width"] == 300
     assert got["meta"]["focus"] == {"x": 0.5, "y": -0.25}
+    # PUT moves the focal point and keeps the description; a point off the
+    # picture is refused
+    put = m.media_update(media["id"], focus=(-1.0, 0.75))
+    assert put["meta"]["focus"] == {"x": -1.0, "y": 0.75} and put["description"] == "A red field"
+    r = user.put(f"/api/v1/media/{media['id']}", data={"focus": "1.5,0"})
+    assert r.status_code == 422 and "error" in r.json(), r.text
+    assert m.media(media["id"])["meta"]["focus"] == {"x": -1.0, "y": 0.75}
     # blurhash (https://blurha.sh): the size flag of 4x3 components, then
     # the picture's one colour as the DC term, then 11 AC terms
     b83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
@@ -491,3 +498,20 @@ def test_webp_and_a_still_gif(server, fmt, ext, mime):
     f = fetch(server, m["url"])
     assert f.headers["Content-Type"] == mime and mf.image_size(f.content) == (120, 80)
     assert (m["meta"]["original"]["width"], m["meta"]["original"]["height"]) == (120, 80)
+
+
+@pytest.mark.parametrize("env,seconds", [({"RAPPORT_MEDIA_FFMPEG_CPU": "1"}, 20),
+                                         ({"RAPPORT_MEDIA_FFMPEG_MB": "64"}, 1)])
+def test_ffmpeg_cpu_and_memory_limits(make_server, env, seconds):
+    """ffmpeg runs under the CPU-time and address-space limits set for it
+    (the wall-clock one: test_video_that_runs_long_is_stopped): past them
+    the upload is refused and nothing is kept."""
+    s = make_server(env=env)
+    user = s.user()
+    data = mf.video(seconds, size="1280x720", codec="mpeg4", extra=("-q:v", "31"))
+    before = files_under(s)
+    r = upload(user, data, name="v.mp4", mime="video/mp4", version=1)
+    assert r.status_code == 422 and "error" in r.json(), r.text
+    if "RAPPORT_MEDIA_FFMPEG_CPU" in env:
+        assert "longer" in r.json()["error"]
+    assert files_under(s) == before
