@@ -538,3 +538,25 @@ def test_sensitive_marks_the_accounts_media_for_others(srv, moderator):
     assert seen(follower) is False and seen(follower, home) == [False]
     page = requests.get(srv.url(f"/@{author.name}/{st['id']}"), headers={"Accept": "text/html"})
     assert "Sensitive media" not in page.text
+
+
+def test_queue_shows_follower_collecting_and_automated_accounts(srv, moderator):
+    """The queue's accounts: new, untrusted accounts the detectors caught
+    collecting followers (follows undone when not returned) or sending
+    automated messages, with their evidence."""
+    m, _ = moderator
+    collector, fan = srv.user(), srv.user()
+    for _ in range(20):
+        t = srv.user()
+        assert collector.post(f"/api/v1/accounts/{t.id}/follow").status_code == 200
+        assert collector.post(f"/api/v1/accounts/{t.id}/unfollow").status_code == 200
+    assert fan.post(f"/api/v1/accounts/{collector.id}/follow").status_code == 200
+    dm = collector.post("/api/v1/statuses", json={
+        "status": f"@{fan.name} thanks for the follow! check my page", "visibility": "direct"})
+    assert dm.json()["rapport"]["flags"] == ["automated"], dm.text
+    q = requests.get(srv.url("/api/rapport/v1/admin/queue"), headers=m.admin_headers).json()
+    mine = [a for a in q["accounts"] if a["account"]["username"] == collector.name]
+    assert mine, q["accounts"]
+    assert sorted(mine[0]["kinds"]) == ["automated", "follower_collecting"]
+    assert mine[0]["evidence"] == {"automated_messages": 1, "unfollows_7d": 20}
+    assert not [a for a in q["accounts"] if a["account"]["username"] == fan.name]
