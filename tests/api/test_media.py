@@ -515,3 +515,30 @@ def test_ffmpeg_cpu_and_memory_limits(make_server, env, seconds):
     if "RAPPORT_MEDIA_FFMPEG_CPU" in env:
         assert "longer" in r.json()["error"]
     assert files_under(s) == before
+
+
+def test_png_text_and_exif_chunks_are_gone(server):
+    """A PNG's metadata chunks (tEXt, iTXt, eXIf: a comment, an author, GPS)
+    are not in the stored file or its preview."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    plain = mf.png(40, 30)
+    at = 8 + 25  # after the signature and IHDR
+    meta = (chunk(b"tEXt", b"Comment\0SecretComment")
+            + chunk(b"iTXt", b"Author\0\0\0\0\0SecretAuthor")
+            + chunk(b"eXIf", mf.exif_gps(orientation=1)[10:]))
+    data = plain[:at] + meta + plain[at:]
+    assert b"SecretComment" in data and b"SecretCam" in data
+    user = server.user()
+    r = upload(user, data, version=1)
+    assert r.status_code == 200, r.text
+    stored = fetch(server, r.json()["url"]).content
+    preview = fetch(server, r.json()["preview_url"]).content
+    for f in (stored, preview):
+        for secret in (b"SecretComment", b"SecretAuthor", b"SecretCam", b"tEXt", b"iTXt", b"eXIf"):
+            assert secret not in f, secret
+    assert mf.png_size(stored) == (40, 30)
