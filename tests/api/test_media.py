@@ -312,6 +312,18 @@ def test_unattached_uploads_expire(make_server):
     while time.time() < deadline and requests.get(kept["url"]).status_code == 200:
         time.sleep(0.2)
     assert requests.get(kept["url"]).status_code == 404
+    # a replaced avatar's file goes; the new one stays
+    m = masto(s, user)
+    old = m.account_update_credentials(avatar=mf.png(64, 64, color=(9, 9, 9)),
+                                       avatar_mime_type="image/png")["avatar"]
+    new = m.account_update_credentials(avatar=mf.png(64, 64, color=(8, 8, 8)),
+                                       avatar_mime_type="image/png")["avatar"]
+    assert old != new and requests.get(old).status_code == 200
+    deadline = time.time() + 10
+    while time.time() < deadline and requests.get(old).status_code == 200:
+        time.sleep(0.2)
+    assert requests.get(old).status_code == 404
+    assert requests.get(new).status_code == 200
 
 
 def test_public_page_and_feeds_show_media(server):
