@@ -917,7 +917,7 @@ const char *const schema_migrations[] = {
 	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite
 	 * keeps no token cache. */
 	"SELECT 'token notices';",
-	/* 31: federation's audit (issue 11):
+	/* 28: federation's audit (issue 11):
 	 * - remote_actors.indexable: whether a remote account lets its public
 	 *   posts be found by full-text search (its actor's `indexable`,
 	 *   Mastodon's opt-in; store_lists.c's status search). Unknown until
