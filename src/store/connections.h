@@ -2,7 +2,8 @@
  * 12): "how we met" per follow, the pairwise contact summary behind
  * "reconnect" and "unknown", and the "waiting" columns of the seam's
  * social_addressed. Written incrementally in the write's transaction by
- * core/connections.c (an event subscriber); every read is a range of one
+ * core/connections.c (an event subscriber; favourites and boosts by its
+ * drain, store_contact_touch_existing); every read is a range of one
  * account's rows on a partial index, bounded by its limit. */
 #ifndef RAPPORT_STORE_CONNECTIONS_H
 #define RAPPORT_STORE_CONNECTIONS_H
@@ -46,6 +47,9 @@ enum store_rc store_connection_set_how(struct db *db, int64_t account_id, int64_
 
 /* from replied to, mentioned, favourited, boosted or messaged to at `at`. */
 enum store_rc store_contact_touch(struct db *db, int64_t from, int64_t to, int64_t at);
+/* The same after the write, from the outbox's drain: nothing when either
+ * account is gone meanwhile (a touch never fails on a deleted account). */
+enum store_rc store_contact_touch_existing(struct db *db, int64_t from, int64_t to, int64_t at);
 /* Re-reads the follows between a and b (both ways) into their contact
  * rows, made if missing. */
 enum store_rc store_contact_sync(struct db *db, int64_t a, int64_t b);
