@@ -152,21 +152,27 @@ static int cmp_gave(const void *a, const void *b)
 	return (x->at > y->at) - (x->at < y->at);
 }
 
+/* Each pair once, with its latest time, if both accounts are still there
+ * (read here, outside the transaction: an account removed between this
+ * read and the write fails the batch on the contacts' reference, and the
+ * next try leaves the pair out). */
 enum rc connections_prepare(struct core *c, struct db *db)
 {
-	(void)db;
 	qsort(seen.v, seen.n, sizeof *seen.v, cmp_gave);
 	pending.v = arena_calloc(c->arena, seen.n + 1, sizeof *pending.v);
 	pending.n = 0;
-	for (size_t i = 0; i < seen.n; i++) {
-		struct gave *last = pending.n ? &pending.v[pending.n - 1] : NULL;
-		if (last && last->from == seen.v[i].from && last->to == seen.v[i].to)
-			last->at = seen.v[i].at; /* sorted: the latest comes last */
-		else
-			pending.v[pending.n++] = seen.v[i];
+	enum store_rc st = ST_OK;
+	for (size_t i = 0; i < seen.n && st == ST_OK; i++) {
+		const struct gave *g = &seen.v[i];
+		bool both = false;
+		if (i + 1 < seen.n && seen.v[i + 1].from == g->from && seen.v[i + 1].to == g->to)
+			continue; /* sorted: the pair's latest comes last */
+		st = store_contact_pair_exists(db, g->from, g->to, &both);
+		if (both)
+			pending.v[pending.n++] = *g;
 	}
 	seen.n = 0;
-	return RC_OK;
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
 enum store_rc connections_write(struct core *c, struct db *db)
@@ -174,7 +180,7 @@ enum store_rc connections_write(struct core *c, struct db *db)
 	(void)c;
 	enum store_rc st = ST_OK;
 	for (const struct gave *g = pending.v; g < pending.v + pending.n && st == ST_OK; g++)
-		st = store_contact_touch_existing(db, g->from, g->to, g->at);
+		st = store_contact_touch(db, g->from, g->to, g->at);
 	return st;
 }
 

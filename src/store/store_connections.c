@@ -123,14 +123,13 @@ enum store_rc store_contact_touch(struct db *db, int64_t from, int64_t to, int64
 			     "iii", from, to, at));
 }
 
-enum store_rc store_contact_touch_existing(struct db *db, int64_t from, int64_t to, int64_t at)
+enum store_rc store_contact_pair_exists(struct db *db, int64_t a, int64_t b, bool *both)
 {
-	int64_t n;
+	int64_t n = 0;
 	enum db_rc rc = db_scalar(db, &n, "SELECT COUNT(*) FROM accounts WHERE id IN ($1, $2)",
-				  "ii", from, to);
-	if (rc != DB_ROW)
-		return ST_ERROR;
-	return n == 2 ? store_contact_touch(db, from, to, at) : ST_OK;
+				  "ii", a, b);
+	*both = rc == DB_ROW && n == 2;
+	return rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
 static enum store_rc follow_id(struct db *db, int64_t a, int64_t b, int64_t *id)
