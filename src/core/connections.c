@@ -158,7 +158,8 @@ static int cmp_gave(const void *a, const void *b)
  * next try leaves the pair out). */
 enum rc connections_prepare(struct core *c, struct db *db)
 {
-	qsort(seen.v, seen.n, sizeof *seen.v, cmp_gave);
+	if (seen.n) /* seen.v is NULL before the first */
+		qsort(seen.v, seen.n, sizeof *seen.v, cmp_gave);
 	pending.v = arena_calloc(c->arena, seen.n + 1, sizeof *pending.v);
 	pending.n = 0;
 	enum store_rc st = ST_OK;
