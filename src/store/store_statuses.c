@@ -324,8 +324,8 @@ enum store_rc store_status_favourites_add(struct db *db, int64_t id, int delta, 
 			  "ii", id, (int64_t)delta) != DB_OK)
 		return ST_ERROR;
 	struct db_stmt *st = db_query(db,
-				      "SELECT replies_count, reblogs_count, favourites_count, edited_at"
-				      " FROM statuses WHERE id = $1",
+				      "SELECT replies_count, reblogs_count, favourites_count,"
+				      " edited_at FROM statuses WHERE id = $1",
 				      "i", id);
 	if (!st)
 		return ST_ERROR;
