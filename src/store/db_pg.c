@@ -31,6 +31,7 @@
 #include "util/util.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,6 +66,9 @@ struct pgdb {
 	struct db base;
 	PGconn *conn;
 	bool in_tx;    /* between BEGIN and COMMIT/ROLLBACK */
+	bool broken;   /* the session's state is lost (a failed pipeline): made again */
+	bool connecting; /* conn_ready is making it again */
+	char *url;       /* to connect again (conn_ready) */
 	bool writer;   /* holds writer_lock */
 	int64_t changes, total_changes;
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
@@ -163,6 +167,9 @@ static const char SQL_LOCK[] = "SELECT pg_advisory_xact_lock(" STR(WRITER_LOCK_K
 static const char SQL_SAVEPOINT[] = "SAVEPOINT member";
 
 static enum db_rc flush_pending(struct pgdb *db);
+static enum db_rc conn_ready(struct pgdb *db);
+static void later_free(struct pgdb *db);
+static void notices_reset(struct pgdb *db);
 
 /* The pending commands and then sql, as one simple query; NULL (logged)
  * if that is too long. */
@@ -188,6 +195,8 @@ static char *with_pending(struct pgdb *db, const char *sql)
  * trip. */
 static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 {
+	if (conn_ready(db) != DB_OK)
+		return DB_ERROR;
 	if (db->nlater && flush_pending(db) != DB_OK)
 		return DB_ERROR;
 	char *all = NULL;
@@ -210,34 +219,94 @@ static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 	return rc;
 }
 
+/* A new session's settings. An acknowledged write is durable; times are
+ * the store's, in ms. No JIT: every statement here reads a few rows, and a
+ * plan whose cost is overestimated was compiled for 100 ms or more on each
+ * of its first executions (the public timeline's, before it was fixed). */
+static enum db_rc session_start(struct pgdb *db)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		/* The URL may hold a password: it is never logged. */
+		set_err(db, "cannot connect", NULL);
+		log_error("postgresql: cannot connect: %s", db->err);
+		return DB_ERROR;
+	}
+	enum db_rc rc = run_plain(db, "SET synchronous_commit = on; SET client_min_messages ="
+				      " warning; SET TIME ZONE 'UTC'; SET jit = off", true);
+	if (rc == DB_OK) {
+		db->pid = PQbackendPID(db->conn);
+		own_add(db->pid);
+	}
+	return rc;
+}
+
 enum db_rc db_pg_open(const char *url, struct db **out)
 {
 	struct pgdb *db = xcalloc(1, sizeof *db);
 	db->base.ops = &pg_ops;
 	*out = NULL;
 	db->conn = PQconnectdb(url);
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		/* The URL may hold a password: it is never logged. */
-		log_error("postgresql: cannot connect: %s", PQerrorMessage(db->conn));
+	if (session_start(db) != DB_OK) {
 		PQfinish(db->conn);
 		free(db);
 		return DB_ERROR;
 	}
-	/* An acknowledged write is durable; times are the store's, in ms. No
-	 * JIT: every statement here reads a few rows, and a plan whose cost
-	 * is overestimated was compiled for 100 ms or more on each of its
-	 * first executions (the public timeline's, before it was fixed). */
-	if (run_plain(db, "SET synchronous_commit = on; SET client_min_messages = warning;"
-			  "SET TIME ZONE 'UTC'; SET jit = off", true) != DB_OK) {
-		PQfinish(db->conn);
-		free(db);
-		return DB_ERROR;
-	}
-	db->pid = PQbackendPID(db->conn);
-	own_add(db->pid);
+	db->url = xstrdup(url);
 	buf_init(&db->notices, 1 << 20);
 	*out = &db->base;
 	return DB_OK;
+}
+
+/* ---- a lost connection is made again ----
+ * A backend that is terminated (pg_terminate_backend, a restart of the
+ * server) says so and closes its socket: an idle connection whose socket
+ * is readable has been lost, and one whose last use failed knows it. Such a
+ * connection is made again before it starts new work, outside any
+ * transaction; a transaction it was in has failed with it (its caller got
+ * the error, nothing of it was kept), and work already under way is not
+ * repeated. */
+static bool conn_lost(struct pgdb *db)
+{
+	if (db->broken || PQstatus(db->conn) != CONNECTION_OK)
+		return true;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return false; /* a transaction begun by a script: its statements tell */
+	/* Nothing is sent unasked to a connection that does not LISTEN, but
+	 * the message and the end of a backend that is going away. */
+	struct pollfd p = {PQsocket(db->conn), POLLIN, 0};
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	PQconsumeInput(db->conn);
+	return true;
+}
+
+/* Called before new work starts on db (not inside a transaction it holds
+ * open): DB_OK when the connection is usable, made again if it was lost;
+ * DB_ERROR (db->err says why) when it cannot be made again now; the next
+ * call tries again. */
+static enum db_rc conn_ready(struct pgdb *db)
+{
+	if (db->in_tx || db->connecting || !db->url || !conn_lost(db))
+		return DB_OK;
+	if (db->broken)
+		snprintf(db->err, sizeof db->err, "its state is unknown");
+	else
+		set_err(db, "the server ended it", NULL);
+	log_warn("postgresql: a connection was lost (%s); connecting again", db->err);
+	own_remove(db->pid);
+	db->pid = 0;
+	db->npending = 0;
+	later_free(db);
+	notices_reset(db);
+	for (int i = 0; i < PG_STMT_CACHE; i++)
+		if (db->cache[i])
+			db->cache[i]->prepared = false; /* prepared in the lost session */
+	PQfinish(db->conn); /* a new one: nothing of the old session's state is kept */
+	db->conn = PQconnectdb(db->url);
+	db->connecting = true;
+	db->broken = session_start(db) != DB_OK;
+	db->connecting = false;
+	return db->broken ? DB_ERROR : DB_OK;
 }
 
 static void pg_close(struct db *d)
@@ -253,6 +322,7 @@ static void pg_close(struct db *d)
 	if (db->writer)
 		pthread_mutex_unlock(&writer_lock);
 	PQfinish(db->conn);
+	free(db->url);
 	free(db);
 }
 
@@ -370,7 +440,7 @@ static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt,
 	}
 	int slot;
 	struct pg_stmt *s = stmt_get(db, sql, &slot);
-	if (!s)
+	if (!s || conn_ready(db) != DB_OK)
 		return NULL;
 	if (!s->prepared && prepare(db, s, slot, fmt ? fmt : ""))
 		return NULL;
@@ -449,6 +519,8 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 	ok = ok && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
 	ok = PQexitPipelineMode(c) == 1 && ok;
+	if (!ok)
+		db->broken = true; /* where the pipeline stopped is unknown */
 	pending_timed(db, t0);
 	db->npending = 0;
 	later_free(db);
@@ -594,7 +666,7 @@ static bool begun(const struct pgdb *db)
 /* Whether the open transaction can go on: in progress, or not begun yet. */
 static bool tx_usable(struct pgdb *db)
 {
-	return PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
+	return !db->broken && PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
 }
 
 /* Sends the transaction's pending commands, notices and COMMIT in one
@@ -764,6 +836,8 @@ static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), voi
 			     int *fn_rc)
 {
 	if (!group.db) {
+		if (conn_ready(w) != DB_OK)
+			return DB_ERROR;
 		group.db = w;
 		w->in_tx = true;
 		group.opened_ms = mono_ms();
@@ -906,7 +980,7 @@ static const char *pg_errmsg(struct db *d)
 static enum db_rc pg_copy_in(struct db *d, const char *sql, const char *data, size_t len)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	if (db->npending && run_plain(db, "", true) != DB_OK)
+	if (conn_ready(db) != DB_OK || (db->npending && run_plain(db, "", true) != DB_OK))
 		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);
@@ -947,7 +1021,7 @@ static enum db_rc pg_copy_out(struct db *d, const char *sql,
 			      int (*fn)(const char *row, size_t len, void *ctx), void *ctx)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	if (db->npending && run_plain(db, "", true) != DB_OK)
+	if (conn_ready(db) != DB_OK || (db->npending && run_plain(db, "", true) != DB_OK))
 		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);
