@@ -15,12 +15,12 @@
  * allows); this keeps them true on PostgreSQL, with constraints as the
  * second line. Autocommit single statements take neither.
  *
- * db_tx_run commits in groups, with SQLite's contract (db_sqlite.c): the
+ * db_tx_run commits in groups (db_group.c), as on SQLite: the
  * callbacks of concurrent callers run one after another, each in a
  * SAVEPOINT of one transaction on the writer connection (db_pg_set_group),
  * which holds the advisory lock for the whole group; a failing callback
  * rolls back only its savepoint (and drops its notices); the group commits
- * when nobody waits to join it, or at GROUP_MAX_MEMBERS or GROUP_MAX_MS,
+ * when nobody waits to join it, or at DB_GROUP_MAX_MEMBERS or DB_GROUP_MAX_MS,
  * with every member's notices in the COMMIT's round trip; each member is
  * answered only after that COMMIT has returned. One WAL flush and one
  * advisory lock serve the whole group. */
@@ -69,7 +69,7 @@ struct pgdb {
 	bool broken;   /* the session's state is lost (a failed pipeline): made again */
 	bool connecting; /* conn_ready is making it again */
 	char *url;       /* to connect again (conn_ready) */
-	bool writer;   /* holds writer_lock */
+	bool writer;   /* holds the group's writer mutex */
 	int64_t changes, total_changes;
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
 	int pid;            /* the server process serving this connection */
@@ -91,8 +91,10 @@ struct pgdb {
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
 
-static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct db_ops pg_ops;
+static const struct db_group_ops pg_group_ops;
+/* Group commit and the writer mutex (db_group.c). */
+static struct db_group group = DB_GROUP_INIT(&pg_group_ops);
 /* The connection handed to the db_tx_run callback running on this thread:
  * the callback must use no other (its reads would miss the transaction's
  * changes, its writes would wait for the lock its own group holds). */
@@ -320,7 +322,7 @@ static void pg_close(struct db *d)
 			free(db->cache[i]);
 		}
 	if (db->writer)
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	PQfinish(db->conn);
 	free(db->url);
 	free(db);
@@ -647,7 +649,7 @@ static void release_writer(struct pgdb *db)
 {
 	if (db->writer) {
 		db->writer = false;
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	}
 }
 
@@ -691,68 +693,29 @@ static enum db_rc send_commit(struct pgdb *db)
 	return run_plain(db, db->notices.data, true);
 }
 
-/* ---- group commit (db_tx_run) ----
- * The open transaction, guarded by writer_lock; each member waits on
- * done_cond (done_lock) until the COMMIT carrying its changes returned. */
-#define GROUP_MAX_MEMBERS 64
-#define GROUP_MAX_MS 20
+/* ---- group commit (db_tx_run, db_group.c) ---- */
 /* Past this many bytes of notices the group commits (a NOTIFY buffer holds
  * 1 MB; a member adds at most a few kB). */
 #define GROUP_MAX_NOTICES (256 << 10)
 
-struct tx_member {
-	enum db_rc rc;
-	bool done;
-	struct tx_member *next;
-};
-static struct {
-	struct pgdb *db; /* the connection with the open transaction; NULL if none */
-	struct tx_member *members;
-	int n;
-	int64_t opened_ms;
-} group;
-static atomic_int writers_queued;
-/* Times a request's db_tx_run found the writer busy (background work
- * watches it to give way, as on SQLite), and whether this thread is
- * background work. */
-static atomic_llong tx_waits;
-static _Thread_local bool background;
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
-
-/* Ends the open group (writer_lock held): COMMIT, or ROLLBACK when that
- * fails, then every member is told the outcome. */
-static void group_commit(void)
+/* group_ops.commit: COMMIT, or ROLLBACK when that fails. */
+static enum db_rc pg_group_commit(struct db *d)
 {
-	struct pgdb *db = group.db;
-	if (!db)
-		return;
+	struct pgdb *db = (struct pgdb *)d;
 	enum db_rc rc = send_commit(db);
 	db->npending = 0;
 	if (rc != DB_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run_plain(db, "ROLLBACK", false);
 	notices_reset(db);
 	db->in_tx = false;
-	pthread_mutex_lock(&done_lock);
-	for (struct tx_member *m = group.members; m; m = m->next) {
-		m->rc = rc;
-		m->done = true;
-	}
-	pthread_cond_broadcast(&done_cond);
-	pthread_mutex_unlock(&done_lock);
-	group.db = NULL;
-	group.members = NULL;
-	group.n = 0;
+	return rc;
 }
 
 /* Takes the writer mutex for a transaction outside db_tx_run, committing
  * an open group first (it holds the cross-process lock). */
 static void writer_take(struct pgdb *db)
 {
-	atomic_fetch_add(&writers_queued, 1);
-	pthread_mutex_lock(&writer_lock);
-	atomic_fetch_sub(&writers_queued, 1);
-	group_commit();
+	db_group_take(&group);
 	db->writer = true;
 }
 
@@ -825,22 +788,21 @@ static void member_undo(struct pgdb *w, size_t notices_len, bool sent)
 		run_plain(w, "ROLLBACK", false);
 }
 
-/* Runs fn in a savepoint of the open group transaction (writer_lock held),
- * opening it if there is none. The group's BEGIN and lock and the
- * member's SAVEPOINT go with its first statement (a member that runs none
- * costs no round trip); savepoints are not released: each member's is
- * nested in the one before, and ROLLBACK TO undoes the newest. DB_OK when
- * fn's changes are part of the group; else fn's failure (in *fn_rc) or the
- * backend's. */
-static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), void *ctx,
-			     int *fn_rc)
+/* Runs fn in a savepoint of the open group transaction (group_ops.member,
+ * writer mutex held), opening it first when open is set. The group's
+ * BEGIN and lock and the member's SAVEPOINT go with its first statement
+ * (a member that runs none costs no round trip); savepoints are not
+ * released: each member's is nested in the one before, and ROLLBACK TO
+ * undoes the newest. DB_OK when fn's changes are part of the group; else
+ * fn's failure (in *fn_rc) or the backend's. */
+static enum db_rc pg_group_member(struct db *d, bool open, int (*fn)(struct db *, void *),
+				  void *ctx, int *fn_rc)
 {
-	if (!group.db) {
+	struct pgdb *w = (struct pgdb *)d;
+	if (open) {
 		if (conn_ready(w) != DB_OK)
 			return DB_ERROR;
-		group.db = w;
 		w->in_tx = true;
-		group.opened_ms = mono_ms();
 		w->pending[w->npending++] = SQL_BEGIN;
 		w->pending[w->npending++] = SQL_LOCK;
 	}
@@ -861,56 +823,39 @@ static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), voi
 	return DB_ERROR;
 }
 
-/* Whether the open group ends after this member: nobody waits to join it,
- * it is full or old, or its transaction is no longer usable. */
-static bool group_ends(struct pgdb *w)
+/* group_ops.discard: nobody's changes are in the group; it ends without
+ * a commit (its BEGIN may not have been sent). */
+static void pg_group_discard(struct db *d)
 {
-	return !atomic_load(&writers_queued) || group.n >= GROUP_MAX_MEMBERS ||
-	       mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
-	       w->notices.len >= GROUP_MAX_NOTICES || !tx_usable(w);
+	struct pgdb *w = (struct pgdb *)d;
+	if (w->in_tx && begun(w))
+		run_plain(w, "ROLLBACK", false);
+	w->npending = 0;
+	notices_reset(w);
+	w->in_tx = false;
 }
+
+/* group_ops.must_end: its notices are many, or its transaction is no
+ * longer usable. */
+static bool pg_group_full(struct db *d)
+{
+	struct pgdb *w = (struct pgdb *)d;
+	return w->notices.len >= GROUP_MAX_NOTICES || !tx_usable(w);
+}
+
+static const struct db_group_ops pg_group_ops = {
+	.member = pg_group_member,
+	.commit = pg_group_commit,
+	.discard = pg_group_discard,
+	.must_end = pg_group_full,
+};
 
 static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	struct pgdb *w = db->group ? db->group : db;
-	struct tx_member me = {DB_ERROR, false, NULL};
-	*fn_rc = 0;
-	atomic_fetch_add(&writers_queued, 1);
-	if (pthread_mutex_trylock(&writer_lock)) {
-		if (!background)
-			atomic_fetch_add(&tx_waits, 1);
-		pthread_mutex_lock(&writer_lock);
-	}
-	atomic_fetch_sub(&writers_queued, 1);
-	if (group.db && group.db != w)
-		group_commit(); /* another store's group */
-	enum db_rc rc = member_run(w, fn, ctx, fn_rc);
-	if (rc == DB_OK) {
-		me.next = group.members;
-		group.members = &me;
-		group.n++;
-	}
-	if (group.db && !group.n) {
-		/* Nobody's changes are in it: end it without a commit. */
-		if (begun(w))
-			run_plain(w, "ROLLBACK", false);
-		w->npending = 0;
-		notices_reset(w);
-		w->in_tx = false;
-		group.db = NULL;
-	} else if (group.db && group_ends(w)) {
-		group_commit();
-	}
-	pthread_mutex_unlock(&writer_lock);
-	if (rc != DB_OK)
-		return rc;
-	pthread_mutex_lock(&done_lock);
-	while (!me.done)
-		pthread_cond_wait(&done_cond, &done_lock);
-	pthread_mutex_unlock(&done_lock);
+	enum db_rc rc = db_group_run(&group, db->group ? &db->group->base : d, fn, ctx, fn_rc);
 	db_pg_unsynced(); /* this thread's next cached read waits for the notices */
-	return me.rc;
+	return rc;
 }
 
 void db_pg_set_group(struct db *db, struct db *writer)
@@ -920,19 +865,17 @@ void db_pg_set_group(struct db *db, struct db *writer)
 
 int64_t db_pg_tx_waits(void)
 {
-	return atomic_load(&tx_waits);
+	return atomic_load(&group.tx_waits);
 }
 
 void db_pg_thread_background(void)
 {
-	background = true;
+	db_group_background();
 }
 
 void db_pg_tx_flush(void)
 {
-	pthread_mutex_lock(&writer_lock);
-	group_commit();
-	pthread_mutex_unlock(&writer_lock);
+	db_group_flush(&group);
 }
 
 /* db_exec_later: inside a db_tx_run callback, on the connection it was
