@@ -668,7 +668,8 @@ static bool begun(const struct pgdb *db)
 /* Whether the open transaction can go on: in progress, or not begun yet. */
 static bool tx_usable(struct pgdb *db)
 {
-	return !db->broken && PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
+	return !db->broken &&
+	       PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
 }
 
 /* Sends the transaction's pending commands, notices and COMMIT in one

@@ -182,7 +182,7 @@ enum store_rc store_node_check(struct store *s)
 	if (rc != DB_ROW && rc != DB_DONE)
 		return ST_ERROR;
 	if (got) {
-		log_warn("store: the node id's lock was lost with its connection; it is held again");
+		log_warn("store: the node id's lock was lost with its connection; held again");
 		return ST_OK;
 	}
 	log_error("store: another process took node id %d while this one's lock was lost: "
