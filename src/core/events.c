@@ -42,9 +42,9 @@ static const struct event_hook updates[] = {
 	/* know your connections (core/connections.c): how we met, contacts,
 	 * the waiting inbox's classes */
 	{"connections",
-	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FAVOURITE) |
-		 EVENT_BIT(EV_REBLOG) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_REQUEST_ANSWERED) |
-		 EVENT_BIT(EV_UNFOLLOW) | EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
+		 EVENT_BIT(EV_REQUEST_ANSWERED) | EVENT_BIT(EV_UNFOLLOW) |
+		 EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
 	 connections_update},
 	/* followed hashtags (core/discover.c): public statuses reach the
 	 * home feeds of those who follow their tags, and leave them */
@@ -62,6 +62,10 @@ static const struct event_drain drains[] = {
 	{"detector prunes",
 	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
 	 detect_see, NULL, detect_prune, detect_pruned},
+	/* know your connections (core/connections.c): favourites and boosts
+	 * given touch the pair's contact rows here, not in the request */
+	{"contacts", EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_REBLOG), connections_see,
+	 connections_prepare, connections_write, connections_written},
 	/* federation (federation/outbox.c): activities and their deliveries */
 	{"federation outbox", OUTBOX_EVENTS, outbox_see, outbox_prepare, outbox_write, outbox_done},
 	{NULL, 0, NULL, NULL, NULL, NULL},
@@ -297,7 +301,7 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev)
 	struct store_event row = {
 		.id = ev->id, .type = ev->type, .actor = ev->actor, .target = ev->target,
 		.status_id = ev->status_id, .object_id = ev->object_id, .rcpt = rcpt_text(c, ev),
-		.fate = ev->fate, .flags = ev->flags, .created_at = ev->at,
+		.fate = ev->fate, .flags = ev->flags, .created_at = ev->at, .since = ev->since,
 	};
 	enum store_rc st = store_event_put(db, &row);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
@@ -402,6 +406,7 @@ static void from_row(const struct store_event *r, struct event *ev)
 	ev->target = r->target;
 	ev->status_id = r->status_id;
 	ev->object_id = r->object_id;
+	ev->since = r->since;
 	ev->fate = (enum event_fate)r->fate;
 	ev->flags = (uint32_t)r->flags;
 	for (const char *p = r->rcpt; p && *p && ev->nrecipients < EVENT_MAX_RECIPIENTS;) {

@@ -19,8 +19,9 @@
  *   3. the outbox: one row in `events` (store/events.h), so the background
  *      worker (core/jobs.c, events_drain) sees exactly the writes that
  *      committed, in order, after they committed. `drains[]` are its
- *      subscribers: card snapshots today; detectors that need history,
- *      and federation delivery, later.
+ *      subscribers: card snapshots, the detectors' prunes, the contact
+ *      rows of favourites and boosts (pair data, not a per-account
+ *      figure: core/connections.h), federation delivery.
  *
  * Fail closed: a hook or update that fails (returns an rc other than
  * RC_OK, having filled c->err) fails events_emit, the callback returns an
@@ -52,8 +53,10 @@
  *  EV_FOLLOW_REQUEST   requester  the locked account     -                  -
  *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
- *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
+ *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target
+ *      (EV_UNBLOCK's since: the block's time).
  *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
+ *      (since: the request's time)
  *  EV_ACCOUNT_DELETED  the account  -                    -                  -
  *      (core/lifecycle.c) emitted with its tombstone, while its followers
  *      and statuses are still in the store: federation queues the

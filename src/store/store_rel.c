@@ -32,7 +32,10 @@ enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target
 				"INSERT INTO follows (id, account_id, target_id, show_reblogs,"
 				" notify, created_at) VALUES ($1, $2, $3,"
 				" CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"
-				" CASE WHEN $5 < 0 THEN 0 ELSE $5 END, $6) ON CONFLICT DO NOTHING",
+				" CASE WHEN $5 < 0 THEN 0 ELSE $5 END, COALESCE((SELECT r.created_at"
+				" FROM follow_requests r JOIN accounts t ON t.id = r.target_id"
+				" WHERE r.account_id = $2 AND r.target_id = $3"
+				" AND t.domain <> ''), $6)) ON CONFLICT DO NOTHING",
 				"iiiiii", id_new(), account_id, target_id, (int64_t)show_reblogs,
 				(int64_t)notify, now_ms());
 	if (rc != DB_OK)
@@ -48,14 +51,14 @@ enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target
 	return rc == DB_OK ? ST_CONFLICT : st_rc(rc);
 }
 
-enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
-				 int64_t *at)
+/* The created_at (first column of sql, keyed by $1 account_id and $2
+ * target_id) of a relationship row, 0 when there is none. sql is a
+ * literal: prepared statements are cached by it. */
+static enum store_rc rel_time(struct db *db, const char *sql, int64_t account_id,
+			      int64_t target_id, int64_t *at)
 {
 	*at = 0;
-	struct db_stmt *st = db_query(db,
-				      "SELECT created_at FROM follows WHERE account_id = $1"
-				      " AND target_id = $2",
-				      "ii", account_id, target_id);
+	struct db_stmt *st = db_query(db, sql, "ii", account_id, target_id);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);
@@ -63,6 +66,31 @@ enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t targ
 		*at = db_int(st, 0);
 	db_end(st);
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
+				 int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM follows WHERE account_id = $1 AND target_id = $2",
+			account_id, target_id, at);
+}
+
+enum store_rc store_request_since(struct db *db, int64_t account_id, int64_t target_id,
+				  int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM follow_requests WHERE account_id = $1"
+			" AND target_id = $2",
+			account_id, target_id, at);
+}
+
+enum store_rc store_block_since(struct db *db, int64_t account_id, int64_t target_id,
+				int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM blocks WHERE account_id = $1 AND target_id = $2",
+			account_id, target_id, at);
 }
 
 enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id)
