@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -320,6 +321,17 @@ static void give_way(int64_t took, int64_t waits)
 	usleep((useconds_t)(pause > 200000 ? 200000 : pause));
 }
 
+/* A process whose node id another process took (its lock was lost with
+ * its connection) stops as on SIGTERM, once: its ids would collide. */
+static void node_check(void)
+{
+	static bool stopped;
+	if (!stopped && store_node_check(worker.st) == ST_CONFLICT) {
+		stopped = true;
+		kill(getpid(), SIGTERM);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
@@ -341,6 +353,7 @@ static void *worker_main(void *arg)
 		if (mono_ms() >= next_checkpoint) {
 			if (store_checkpoint(c.db) != ST_OK)
 				log_warn("jobs: checkpoint failed; retrying later");
+			node_check();
 			next_checkpoint = mono_ms() + CHECKPOINT_MS;
 		}
 		if (mono_ms() >= next_memlog) {

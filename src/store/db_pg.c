@@ -15,12 +15,12 @@
  * allows); this keeps them true on PostgreSQL, with constraints as the
  * second line. Autocommit single statements take neither.
  *
- * db_tx_run commits in groups, with SQLite's contract (db_sqlite.c): the
+ * db_tx_run commits in groups (db_group.c), as on SQLite: the
  * callbacks of concurrent callers run one after another, each in a
  * SAVEPOINT of one transaction on the writer connection (db_pg_set_group),
  * which holds the advisory lock for the whole group; a failing callback
  * rolls back only its savepoint (and drops its notices); the group commits
- * when nobody waits to join it, or at GROUP_MAX_MEMBERS or GROUP_MAX_MS,
+ * when nobody waits to join it, or at DB_GROUP_MAX_MEMBERS or DB_GROUP_MAX_MS,
  * with every member's notices in the COMMIT's round trip; each member is
  * answered only after that COMMIT has returned. One WAL flush and one
  * advisory lock serve the whole group. */
@@ -31,6 +31,7 @@
 #include "util/util.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,7 +66,10 @@ struct pgdb {
 	struct db base;
 	PGconn *conn;
 	bool in_tx;    /* between BEGIN and COMMIT/ROLLBACK */
-	bool writer;   /* holds writer_lock */
+	bool broken;   /* the session's state is lost (a failed pipeline): made again */
+	bool connecting; /* conn_ready is making it again */
+	char *url;       /* to connect again (conn_ready) */
+	bool writer;   /* holds the group's writer mutex */
 	int64_t changes, total_changes;
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
 	int pid;            /* the server process serving this connection */
@@ -87,8 +91,10 @@ struct pgdb {
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
 
-static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct db_ops pg_ops;
+static const struct db_group_ops pg_group_ops;
+/* Group commit and the writer mutex (db_group.c). */
+static struct db_group group = DB_GROUP_INIT(&pg_group_ops);
 /* The connection handed to the db_tx_run callback running on this thread:
  * the callback must use no other (its reads would miss the transaction's
  * changes, its writes would wait for the lock its own group holds). */
@@ -163,6 +169,9 @@ static const char SQL_LOCK[] = "SELECT pg_advisory_xact_lock(" STR(WRITER_LOCK_K
 static const char SQL_SAVEPOINT[] = "SAVEPOINT member";
 
 static enum db_rc flush_pending(struct pgdb *db);
+static enum db_rc conn_ready(struct pgdb *db);
+static void later_free(struct pgdb *db);
+static void notices_reset(struct pgdb *db);
 
 /* The pending commands and then sql, as one simple query; NULL (logged)
  * if that is too long. */
@@ -188,6 +197,8 @@ static char *with_pending(struct pgdb *db, const char *sql)
  * trip. */
 static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 {
+	if (conn_ready(db) != DB_OK)
+		return DB_ERROR;
 	if (db->nlater && flush_pending(db) != DB_OK)
 		return DB_ERROR;
 	char *all = NULL;
@@ -210,34 +221,94 @@ static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 	return rc;
 }
 
+/* A new session's settings. An acknowledged write is durable; times are
+ * the store's, in ms. No JIT: every statement here reads a few rows, and a
+ * plan whose cost is overestimated was compiled for 100 ms or more on each
+ * of its first executions (the public timeline's, before it was fixed). */
+static enum db_rc session_start(struct pgdb *db)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		/* The URL may hold a password: it is never logged. */
+		set_err(db, "cannot connect", NULL);
+		log_error("postgresql: cannot connect: %s", db->err);
+		return DB_ERROR;
+	}
+	enum db_rc rc = run_plain(db, "SET synchronous_commit = on; SET client_min_messages ="
+				      " warning; SET TIME ZONE 'UTC'; SET jit = off", true);
+	if (rc == DB_OK) {
+		db->pid = PQbackendPID(db->conn);
+		own_add(db->pid);
+	}
+	return rc;
+}
+
 enum db_rc db_pg_open(const char *url, struct db **out)
 {
 	struct pgdb *db = xcalloc(1, sizeof *db);
 	db->base.ops = &pg_ops;
 	*out = NULL;
 	db->conn = PQconnectdb(url);
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		/* The URL may hold a password: it is never logged. */
-		log_error("postgresql: cannot connect: %s", PQerrorMessage(db->conn));
+	if (session_start(db) != DB_OK) {
 		PQfinish(db->conn);
 		free(db);
 		return DB_ERROR;
 	}
-	/* An acknowledged write is durable; times are the store's, in ms. No
-	 * JIT: every statement here reads a few rows, and a plan whose cost
-	 * is overestimated was compiled for 100 ms or more on each of its
-	 * first executions (the public timeline's, before it was fixed). */
-	if (run_plain(db, "SET synchronous_commit = on; SET client_min_messages = warning;"
-			  "SET TIME ZONE 'UTC'; SET jit = off", true) != DB_OK) {
-		PQfinish(db->conn);
-		free(db);
-		return DB_ERROR;
-	}
-	db->pid = PQbackendPID(db->conn);
-	own_add(db->pid);
+	db->url = xstrdup(url);
 	buf_init(&db->notices, 1 << 20);
 	*out = &db->base;
 	return DB_OK;
+}
+
+/* ---- a lost connection is made again ----
+ * A backend that is terminated (pg_terminate_backend, a restart of the
+ * server) says so and closes its socket: an idle connection whose socket
+ * is readable has been lost, and one whose last use failed knows it. Such a
+ * connection is made again before it starts new work, outside any
+ * transaction; a transaction it was in has failed with it (its caller got
+ * the error, nothing of it was kept), and work already under way is not
+ * repeated. */
+static bool conn_lost(struct pgdb *db)
+{
+	if (db->broken || PQstatus(db->conn) != CONNECTION_OK)
+		return true;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return false; /* a transaction begun by a script: its statements tell */
+	/* Nothing is sent unasked to a connection that does not LISTEN, but
+	 * the message and the end of a backend that is going away. */
+	struct pollfd p = {PQsocket(db->conn), POLLIN, 0};
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	PQconsumeInput(db->conn);
+	return true;
+}
+
+/* Called before new work starts on db (not inside a transaction it holds
+ * open): DB_OK when the connection is usable, made again if it was lost;
+ * DB_ERROR (db->err says why) when it cannot be made again now; the next
+ * call tries again. */
+static enum db_rc conn_ready(struct pgdb *db)
+{
+	if (db->in_tx || db->connecting || !db->url || !conn_lost(db))
+		return DB_OK;
+	if (db->broken)
+		snprintf(db->err, sizeof db->err, "its state is unknown");
+	else
+		set_err(db, "the server ended it", NULL);
+	log_warn("postgresql: a connection was lost (%s); connecting again", db->err);
+	own_remove(db->pid);
+	db->pid = 0;
+	db->npending = 0;
+	later_free(db);
+	notices_reset(db);
+	for (int i = 0; i < PG_STMT_CACHE; i++)
+		if (db->cache[i])
+			db->cache[i]->prepared = false; /* prepared in the lost session */
+	PQfinish(db->conn); /* a new one: nothing of the old session's state is kept */
+	db->conn = PQconnectdb(db->url);
+	db->connecting = true;
+	db->broken = session_start(db) != DB_OK;
+	db->connecting = false;
+	return db->broken ? DB_ERROR : DB_OK;
 }
 
 static void pg_close(struct db *d)
@@ -251,8 +322,9 @@ static void pg_close(struct db *d)
 			free(db->cache[i]);
 		}
 	if (db->writer)
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	PQfinish(db->conn);
+	free(db->url);
 	free(db);
 }
 
@@ -370,7 +442,7 @@ static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt,
 	}
 	int slot;
 	struct pg_stmt *s = stmt_get(db, sql, &slot);
-	if (!s)
+	if (!s || conn_ready(db) != DB_OK)
 		return NULL;
 	if (!s->prepared && prepare(db, s, slot, fmt ? fmt : ""))
 		return NULL;
@@ -449,6 +521,8 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 	ok = ok && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
 	ok = PQexitPipelineMode(c) == 1 && ok;
+	if (!ok)
+		db->broken = true; /* where the pipeline stopped is unknown */
 	pending_timed(db, t0);
 	db->npending = 0;
 	later_free(db);
@@ -575,7 +649,7 @@ static void release_writer(struct pgdb *db)
 {
 	if (db->writer) {
 		db->writer = false;
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	}
 }
 
@@ -594,7 +668,8 @@ static bool begun(const struct pgdb *db)
 /* Whether the open transaction can go on: in progress, or not begun yet. */
 static bool tx_usable(struct pgdb *db)
 {
-	return PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
+	return !db->broken &&
+	       PQtransactionStatus(db->conn) == (begun(db) ? PQTRANS_INTRANS : PQTRANS_IDLE);
 }
 
 /* Sends the transaction's pending commands, notices and COMMIT in one
@@ -619,68 +694,29 @@ static enum db_rc send_commit(struct pgdb *db)
 	return run_plain(db, db->notices.data, true);
 }
 
-/* ---- group commit (db_tx_run) ----
- * The open transaction, guarded by writer_lock; each member waits on
- * done_cond (done_lock) until the COMMIT carrying its changes returned. */
-#define GROUP_MAX_MEMBERS 64
-#define GROUP_MAX_MS 20
+/* ---- group commit (db_tx_run, db_group.c) ---- */
 /* Past this many bytes of notices the group commits (a NOTIFY buffer holds
  * 1 MB; a member adds at most a few kB). */
 #define GROUP_MAX_NOTICES (256 << 10)
 
-struct tx_member {
-	enum db_rc rc;
-	bool done;
-	struct tx_member *next;
-};
-static struct {
-	struct pgdb *db; /* the connection with the open transaction; NULL if none */
-	struct tx_member *members;
-	int n;
-	int64_t opened_ms;
-} group;
-static atomic_int writers_queued;
-/* Times a request's db_tx_run found the writer busy (background work
- * watches it to give way, as on SQLite), and whether this thread is
- * background work. */
-static atomic_llong tx_waits;
-static _Thread_local bool background;
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
-
-/* Ends the open group (writer_lock held): COMMIT, or ROLLBACK when that
- * fails, then every member is told the outcome. */
-static void group_commit(void)
+/* group_ops.commit: COMMIT, or ROLLBACK when that fails. */
+static enum db_rc pg_group_commit(struct db *d)
 {
-	struct pgdb *db = group.db;
-	if (!db)
-		return;
+	struct pgdb *db = (struct pgdb *)d;
 	enum db_rc rc = send_commit(db);
 	db->npending = 0;
 	if (rc != DB_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run_plain(db, "ROLLBACK", false);
 	notices_reset(db);
 	db->in_tx = false;
-	pthread_mutex_lock(&done_lock);
-	for (struct tx_member *m = group.members; m; m = m->next) {
-		m->rc = rc;
-		m->done = true;
-	}
-	pthread_cond_broadcast(&done_cond);
-	pthread_mutex_unlock(&done_lock);
-	group.db = NULL;
-	group.members = NULL;
-	group.n = 0;
+	return rc;
 }
 
 /* Takes the writer mutex for a transaction outside db_tx_run, committing
  * an open group first (it holds the cross-process lock). */
 static void writer_take(struct pgdb *db)
 {
-	atomic_fetch_add(&writers_queued, 1);
-	pthread_mutex_lock(&writer_lock);
-	atomic_fetch_sub(&writers_queued, 1);
-	group_commit();
+	db_group_take(&group);
 	db->writer = true;
 }
 
@@ -753,20 +789,21 @@ static void member_undo(struct pgdb *w, size_t notices_len, bool sent)
 		run_plain(w, "ROLLBACK", false);
 }
 
-/* Runs fn in a savepoint of the open group transaction (writer_lock held),
- * opening it if there is none. The group's BEGIN and lock and the
- * member's SAVEPOINT go with its first statement (a member that runs none
- * costs no round trip); savepoints are not released: each member's is
- * nested in the one before, and ROLLBACK TO undoes the newest. DB_OK when
- * fn's changes are part of the group; else fn's failure (in *fn_rc) or the
- * backend's. */
-static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), void *ctx,
-			     int *fn_rc)
+/* Runs fn in a savepoint of the open group transaction (group_ops.member,
+ * writer mutex held), opening it first when open is set. The group's
+ * BEGIN and lock and the member's SAVEPOINT go with its first statement
+ * (a member that runs none costs no round trip); savepoints are not
+ * released: each member's is nested in the one before, and ROLLBACK TO
+ * undoes the newest. DB_OK when fn's changes are part of the group; else
+ * fn's failure (in *fn_rc) or the backend's. */
+static enum db_rc pg_group_member(struct db *d, bool open, int (*fn)(struct db *, void *),
+				  void *ctx, int *fn_rc)
 {
-	if (!group.db) {
-		group.db = w;
+	struct pgdb *w = (struct pgdb *)d;
+	if (open) {
+		if (conn_ready(w) != DB_OK)
+			return DB_ERROR;
 		w->in_tx = true;
-		group.opened_ms = mono_ms();
 		w->pending[w->npending++] = SQL_BEGIN;
 		w->pending[w->npending++] = SQL_LOCK;
 	}
@@ -787,56 +824,39 @@ static enum db_rc member_run(struct pgdb *w, int (*fn)(struct db *, void *), voi
 	return DB_ERROR;
 }
 
-/* Whether the open group ends after this member: nobody waits to join it,
- * it is full or old, or its transaction is no longer usable. */
-static bool group_ends(struct pgdb *w)
+/* group_ops.discard: nobody's changes are in the group; it ends without
+ * a commit (its BEGIN may not have been sent). */
+static void pg_group_discard(struct db *d)
 {
-	return !atomic_load(&writers_queued) || group.n >= GROUP_MAX_MEMBERS ||
-	       mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
-	       w->notices.len >= GROUP_MAX_NOTICES || !tx_usable(w);
+	struct pgdb *w = (struct pgdb *)d;
+	if (w->in_tx && begun(w))
+		run_plain(w, "ROLLBACK", false);
+	w->npending = 0;
+	notices_reset(w);
+	w->in_tx = false;
 }
+
+/* group_ops.must_end: its notices are many, or its transaction is no
+ * longer usable. */
+static bool pg_group_full(struct db *d)
+{
+	struct pgdb *w = (struct pgdb *)d;
+	return w->notices.len >= GROUP_MAX_NOTICES || !tx_usable(w);
+}
+
+static const struct db_group_ops pg_group_ops = {
+	.member = pg_group_member,
+	.commit = pg_group_commit,
+	.discard = pg_group_discard,
+	.must_end = pg_group_full,
+};
 
 static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	struct pgdb *w = db->group ? db->group : db;
-	struct tx_member me = {DB_ERROR, false, NULL};
-	*fn_rc = 0;
-	atomic_fetch_add(&writers_queued, 1);
-	if (pthread_mutex_trylock(&writer_lock)) {
-		if (!background)
-			atomic_fetch_add(&tx_waits, 1);
-		pthread_mutex_lock(&writer_lock);
-	}
-	atomic_fetch_sub(&writers_queued, 1);
-	if (group.db && group.db != w)
-		group_commit(); /* another store's group */
-	enum db_rc rc = member_run(w, fn, ctx, fn_rc);
-	if (rc == DB_OK) {
-		me.next = group.members;
-		group.members = &me;
-		group.n++;
-	}
-	if (group.db && !group.n) {
-		/* Nobody's changes are in it: end it without a commit. */
-		if (begun(w))
-			run_plain(w, "ROLLBACK", false);
-		w->npending = 0;
-		notices_reset(w);
-		w->in_tx = false;
-		group.db = NULL;
-	} else if (group.db && group_ends(w)) {
-		group_commit();
-	}
-	pthread_mutex_unlock(&writer_lock);
-	if (rc != DB_OK)
-		return rc;
-	pthread_mutex_lock(&done_lock);
-	while (!me.done)
-		pthread_cond_wait(&done_cond, &done_lock);
-	pthread_mutex_unlock(&done_lock);
+	enum db_rc rc = db_group_run(&group, db->group ? &db->group->base : d, fn, ctx, fn_rc);
 	db_pg_unsynced(); /* this thread's next cached read waits for the notices */
-	return me.rc;
+	return rc;
 }
 
 void db_pg_set_group(struct db *db, struct db *writer)
@@ -846,19 +866,17 @@ void db_pg_set_group(struct db *db, struct db *writer)
 
 int64_t db_pg_tx_waits(void)
 {
-	return atomic_load(&tx_waits);
+	return atomic_load(&group.tx_waits);
 }
 
 void db_pg_thread_background(void)
 {
-	background = true;
+	db_group_background();
 }
 
 void db_pg_tx_flush(void)
 {
-	pthread_mutex_lock(&writer_lock);
-	group_commit();
-	pthread_mutex_unlock(&writer_lock);
+	db_group_flush(&group);
 }
 
 /* db_exec_later: inside a db_tx_run callback, on the connection it was
@@ -906,7 +924,7 @@ static const char *pg_errmsg(struct db *d)
 static enum db_rc pg_copy_in(struct db *d, const char *sql, const char *data, size_t len)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	if (db->npending && run_plain(db, "", true) != DB_OK)
+	if (conn_ready(db) != DB_OK || (db->npending && run_plain(db, "", true) != DB_OK))
 		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);
@@ -947,7 +965,7 @@ static enum db_rc pg_copy_out(struct db *d, const char *sql,
 			      int (*fn)(const char *row, size_t len, void *ctx), void *ctx)
 {
 	struct pgdb *db = (struct pgdb *)d;
-	if (db->npending && run_plain(db, "", true) != DB_OK)
+	if (conn_ready(db) != DB_OK || (db->npending && run_plain(db, "", true) != DB_OK))
 		return DB_ERROR;
 	int64_t t0 = db_slow_start();
 	PGresult *res = PQexec(db->conn, sql);

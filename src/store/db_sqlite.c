@@ -100,34 +100,11 @@ static bool sq_in_write(struct db *db_)
 /* SQLite lets one connection write at a time; a writer that finds the
  * database locked sleeps in its busy handler (up to 100 ms a round)
  * instead of waking when the lock is free. Within this process writers
- * therefore queue on a mutex first, and are handed the lock in order as
- * soon as it is released. The busy timeout still arbitrates between
- * processes. */
-static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Threads waiting for writer_lock: an open group transaction is left open
- * for them to join while there are any. */
-static atomic_int writers_queued;
-/* Times a request's db_tx_run found the writer busy (background work
- * watches it to give way), and whether this thread is background work. */
-static atomic_llong tx_waits;
-static _Thread_local bool background;
-
-/* Group commit (db_tx_run): the open transaction, guarded by writer_lock.
- * Each member waits on done_cond, guarded by done_lock, until the COMMIT
- * that carries its changes has returned. */
-struct tx_member {
-	enum db_rc rc;
-	bool done;
-	struct tx_member *next;
-};
-static struct {
-	struct sdb *db; /* the connection with the open transaction; NULL if none */
-	struct tx_member *members;
-	int n;
-	int64_t opened_ms;
-} group;
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+ * therefore queue on the group's writer mutex first (db_group.c), and are
+ * handed the lock in order as soon as it is released. The busy timeout
+ * still arbitrates between processes. */
+static const struct db_group_ops sq_group_ops;
+static struct db_group group = DB_GROUP_INIT(&sq_group_ops);
 /* The connection handed to the db_tx_run callback running on this thread:
  * the callback must use no other (its writes would wait for the lock this
  * thread holds, its reads would miss the transaction's changes). */
@@ -161,18 +138,11 @@ static int exec_tx(struct sdb *db, const char *sql)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* A group commits when nobody is waiting to join it, or at these bounds
- * (an answer waits for the members after it). */
-#define GROUP_MAX_MEMBERS 64
-#define GROUP_MAX_MS 20
-
-/* Ends the open group transaction (writer_lock held): COMMIT, or ROLLBACK
- * when it fails, then every member is told the outcome. */
-static void group_commit(void)
+/* Ends the open group transaction (group_ops.commit): COMMIT, or ROLLBACK
+ * when it fails. */
+static enum db_rc sq_group_commit(struct db *db_)
 {
-	struct sdb *db = group.db;
-	if (!db)
-		return;
+	struct sdb *db = (struct sdb *)db_;
 	enum db_rc rc = DB_ERROR;
 	if (!sqlite3_get_autocommit(db->conn)) {
 		rc = map_rc(exec_tx(db, "COMMIT"));
@@ -188,27 +158,14 @@ static void group_commit(void)
 	}
 	report_changes(db);
 	db->writer = false;
-	pthread_mutex_lock(&done_lock);
-	for (struct tx_member *m = group.members, *next; m; m = next) {
-		next = m->next;
-		m->rc = rc;
-		m->done = true;
-	}
-	pthread_cond_broadcast(&done_cond);
-	pthread_mutex_unlock(&done_lock);
-	group.db = NULL;
-	group.members = NULL;
-	group.n = 0;
+	return rc;
 }
 
 /* Takes the writer lock for a write outside db_tx_run, committing an open
  * group first (its transaction holds SQLite's write lock). */
 static void writer_take(void)
 {
-	atomic_fetch_add(&writers_queued, 1);
-	pthread_mutex_lock(&writer_lock);
-	atomic_fetch_sub(&writers_queued, 1);
-	group_commit();
+	db_group_take(&group);
 }
 
 static const struct db_ops sqlite_ops;
@@ -447,7 +404,7 @@ static void sq_end(struct db_stmt *st_)
 	if (st->locked) {
 		st->locked = false;
 		report_changes(st->db);
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	}
 }
 
@@ -481,7 +438,7 @@ static void release_writer(struct sdb *db)
 {
 	if (db->writer) {
 		db->writer = false;
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 	}
 }
 
@@ -571,7 +528,7 @@ int64_t db_checkpoint(struct db *db_, int64_t max_log_bytes)
 		sqlite3_busy_handler(db->conn, poll_busy, NULL);
 		rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
 		sqlite3_busy_timeout(db->conn, 10000);
-		pthread_mutex_unlock(&writer_lock);
+		db_group_release(&group);
 		db_slow_check(t0, "checkpoint (restart: rewinding the log)");
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warn("sqlite: restarting checkpoint: %s", sqlite3_errmsg(db->conn));
@@ -589,12 +546,12 @@ void db_set_group(struct db *db_, struct db *writer)
 
 int64_t db_tx_waits(void)
 {
-	return atomic_load(&tx_waits);
+	return atomic_load(&group.tx_waits);
 }
 
 void db_thread_background(void)
 {
-	background = true;
+	db_group_background();
 }
 
 /* The writer connection's page cache: the pages every write touches (the
@@ -624,8 +581,7 @@ enum db_rc db_open_writer(const char *path, bool sync_full, struct db **out_)
 
 void db_tx_flush(void)
 {
-	writer_take();
-	pthread_mutex_unlock(&writer_lock);
+	db_group_flush(&group);
 }
 
 static enum db_rc exec_plain(struct sdb *db, const char *sql)
@@ -636,19 +592,19 @@ static enum db_rc exec_plain(struct sdb *db, const char *sql)
 	return map_rc(rc);
 }
 
-/* Runs fn in a savepoint of the open group transaction (writer_lock held).
- * Returns DB_OK when its changes are part of the group, else fn's failure
- * (in *fn_rc) or the backend's. */
-static enum db_rc tx_member_run(struct sdb *w, int (*fn)(struct db *, void *), void *ctx,
-				int *fn_rc)
+/* Runs fn in a savepoint of the open group transaction (group_ops.member,
+ * writer mutex held), beginning it first when open is set. Returns DB_OK
+ * when its changes are part of the group, else fn's failure (in *fn_rc) or
+ * the backend's. */
+static enum db_rc sq_group_member(struct db *w_, bool open, int (*fn)(struct db *, void *),
+				  void *ctx, int *fn_rc)
 {
-	if (!group.db) {
+	struct sdb *w = (struct sdb *)w_;
+	if (open) {
 		enum db_rc rc = exec_plain(w, "BEGIN IMMEDIATE");
 		if (rc != DB_OK)
 			return rc;
-		group.db = w;
 		w->writer = true;
-		group.opened_ms = mono_ms();
 	}
 	if (exec_plain(w, "SAVEPOINT member") != DB_OK)
 		return DB_ERROR;
@@ -665,51 +621,35 @@ static enum db_rc tx_member_run(struct sdb *w, int (*fn)(struct db *, void *), v
 	return DB_ERROR;
 }
 
+/* group_ops.discard: the transaction of a group nobody joined (or whose
+ * BEGIN failed) ends without a commit. */
+static void sq_group_discard(struct db *w_)
+{
+	struct sdb *w = (struct sdb *)w_;
+	if (!sqlite3_get_autocommit(w->conn))
+		exec_timed(w, "ROLLBACK");
+	report_changes(w);
+	w->writer = false;
+}
+
+/* group_ops.must_end: SQLite rolled the transaction back itself (an I/O
+ * error or out of memory in a statement). */
+static bool sq_group_lost(struct db *w_)
+{
+	return sqlite3_get_autocommit(((struct sdb *)w_)->conn);
+}
+
+static const struct db_group_ops sq_group_ops = {
+	.member = sq_group_member,
+	.commit = sq_group_commit,
+	.discard = sq_group_discard,
+	.must_end = sq_group_lost,
+};
+
 static enum db_rc sq_tx_run(struct db *db_, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
 	struct sdb *db = (struct sdb *)db_;
-	struct sdb *w = db->group ? db->group : db;
-	struct tx_member me = {DB_ERROR, false, NULL};
-	*fn_rc = 0;
-	atomic_fetch_add(&writers_queued, 1);
-	if (pthread_mutex_trylock(&writer_lock)) {
-		if (!background)
-			atomic_fetch_add(&tx_waits, 1);
-		pthread_mutex_lock(&writer_lock);
-	}
-	atomic_fetch_sub(&writers_queued, 1);
-	if (group.db && group.db != w)
-		group_commit(); /* another store's group */
-	if (group.db && sqlite3_get_autocommit(group.db->conn))
-		group_commit(); /* lost: its members are told */
-	enum db_rc rc = tx_member_run(w, fn, ctx, fn_rc);
-	bool member = rc == DB_OK;
-	if (member) {
-		me.next = group.members;
-		group.members = &me;
-		group.n++;
-	}
-	if (group.db && group.n == 0) {
-		/* Nobody's changes are in it: end it without a commit. */
-		if (!sqlite3_get_autocommit(w->conn))
-			exec_timed(w, "ROLLBACK");
-		report_changes(w);
-		w->writer = false;
-		group.db = NULL;
-	} else if (group.db && (atomic_load(&writers_queued) == 0 ||
-				group.n >= GROUP_MAX_MEMBERS ||
-				mono_ms() - group.opened_ms >= GROUP_MAX_MS ||
-				sqlite3_get_autocommit(w->conn))) {
-		group_commit();
-	}
-	pthread_mutex_unlock(&writer_lock);
-	if (!member)
-		return rc;
-	pthread_mutex_lock(&done_lock);
-	while (!me.done)
-		pthread_cond_wait(&done_cond, &done_lock);
-	pthread_mutex_unlock(&done_lock);
-	return me.rc;
+	return db_group_run(&group, db->group ? &db->group->base : db_, fn, ctx, fn_rc);
 }
 
 enum db_rc db_open_readonly(const char *path, struct db **out_)

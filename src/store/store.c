@@ -33,6 +33,7 @@ struct store {
 	bool sync_full;
 	int lock_fd; /* serve.lock, held while serving; -1 if not */
 	struct db *node_lock; /* PostgreSQL: the connection holding the node id's lock */
+	int node_id;
 };
 
 enum store_rc store_schema_version(struct db *db, int *version)
@@ -143,6 +144,7 @@ static enum store_rc lock_dir(const char *dir, int *fd)
 
 static enum store_rc lock_node(struct store *s, int node_id)
 {
+	s->node_id = node_id;
 	if (db_open(s->path, false, &s->node_lock) != DB_OK)
 		return ST_ERROR;
 	int64_t got = 0;
@@ -158,6 +160,34 @@ static enum store_rc lock_node(struct store *s, int node_id)
 		return ST_ERROR;
 	}
 	return ST_OK;
+}
+
+/* A session holds the lock, or another session does, or none. */
+static const char NODE_HELD[] =
+	"SELECT CASE WHEN pid = pg_backend_pid() THEN 1 ELSE 2 END FROM pg_locks"
+	" WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid = 0"
+	" AND objid::bigint = $1 AND database = (SELECT oid FROM pg_database"
+	" WHERE datname = current_database())";
+
+enum store_rc store_node_check(struct store *s)
+{
+	if (!s->node_lock)
+		return ST_OK;
+	int64_t key = (int64_t)NODE_LOCK_BASE + s->node_id, held = 0, got = 0;
+	enum db_rc rc = db_scalar(s->node_lock, &held, NODE_HELD, "i", key);
+	if (rc == DB_ROW && held == 1)
+		return ST_OK;
+	if (rc == DB_DONE)
+		rc = db_scalar(s->node_lock, &got, "SELECT pg_try_advisory_lock($1)", "i", key);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return ST_ERROR;
+	if (got) {
+		log_warn("store: the node id's lock was lost with its connection; held again");
+		return ST_OK;
+	}
+	log_error("store: another process took node id %d while this one's lock was lost: "
+		  "stopping (its ids would collide)", s->node_id);
+	return ST_CONFLICT;
 }
 
 /* Links a connection to the writer its store_tx calls run on. */

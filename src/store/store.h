@@ -98,6 +98,13 @@ enum store_rc store_schema_version(struct db *db, int *version);
  * truncates the log once it passes 64 MB and is fully copied; the
  * background worker calls it about once a second. */
 enum store_rc store_checkpoint(struct db *db);
+/* PostgreSQL, a serving process: the node id's lock (held on a connection
+ * of its own) is taken again if that connection was lost and made again.
+ * ST_OK while this process holds it (or holds none: SQLite, not serving);
+ * ST_ERROR when it cannot be checked now (tried again next call);
+ * ST_CONFLICT when another process took the node id meanwhile: this one
+ * must stop, its ids would collide. Cheap: call it every second or so. */
+enum store_rc store_node_check(struct store *s);
 
 /* Bytes held by the database library (page caches, statements). */
 int64_t store_memory_used(void);

@@ -19,7 +19,8 @@ static const char *const BULK_PG =
 	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
 	" WHERE schemaname = current_schema()"
 	" AND indexname NOT IN (SELECT conname FROM pg_constraint)";
-/* SQLite checks foreign keys at the commit when told to defer them. */
+/* SQLite's foreign keys are turned off for a load and checked after it
+ * (store_copy.c), so its indexes are all there is to drop. */
 static const char *const BULK_SQLITE =
 	"SELECT 'DROP INDEX \"' || name || '\"', sql FROM sqlite_master"
 	" WHERE type = 'index' AND sql IS NOT NULL";

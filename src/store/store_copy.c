@@ -620,13 +620,22 @@ static enum store_rc check_empty(struct copy *c)
 	return ST_OK;
 }
 
+/* SQLite loads with its foreign keys off (the pragma has no effect inside
+ * a transaction, so it is set before it) and checks them all at the end
+ * (sqlite_keys_check). Deferring them instead made the load quadratic:
+ * once one row referred to a row not copied yet (a bookmark before its
+ * status, a reply before its parent in the source's order), SQLite looked
+ * for the children of every parent row inserted after it, by a full scan
+ * of each child table, whose indexes are dropped for the load. */
 static enum store_rc dst_begin(struct copy *c)
 {
 	struct side *d = &c->side[DST];
+	if (!d->pg && db_script(d->db, "PRAGMA foreign_keys = OFF") != DB_OK)
+		return fail(c, "cannot prepare the destination: %s", db_errmsg(d->db));
 	if (db_begin(d->db) != DB_OK)
 		return fail(c, "cannot begin on the destination: %s", db_errmsg(d->db));
 	const char *prep = d->pg ? "CREATE TEMP TABLE copy_fts (id BIGINT) ON COMMIT DROP"
-				 : "PRAGMA defer_foreign_keys = ON; PRAGMA cache_size = -262144;"
+				 : "PRAGMA cache_size = -262144;"
 				   " CREATE TEMP TABLE copy_fts (id INTEGER)";
 	if (db_script(d->db, prep) != DB_OK)
 		return fail(c, "cannot prepare the destination: %s", db_errmsg(d->db));
@@ -671,6 +680,26 @@ static enum store_rc set_sequences(struct copy *c)
 	return rc;
 }
 
+/* Every foreign key of the SQLite destination, checked once its indexes
+ * are made again (each check is then a lookup of the parent's key): a
+ * row whose parent is missing fails the copy. */
+static enum store_rc sqlite_keys_check(struct copy *c)
+{
+	struct db *db = c->side[DST].db;
+	struct db_stmt *st = db_query(db, "PRAGMA foreign_key_check", "");
+	if (!st)
+		return fail(c, "cannot check the foreign keys: %s", db_errmsg(db));
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW)
+		fail(c, "a row the copy wrote breaks a rule of the schema: the row %lld of %s "
+			"refers to a row of %s that is not there",
+		     (long long)db_int(st, 1), db_text(st, 0), db_text(st, 2));
+	else if (rc != DB_DONE)
+		fail(c, "cannot check the foreign keys: %s", db_errmsg(db));
+	db_end(st);
+	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
 static enum store_rc dst_finish(struct copy *c)
 {
 	struct side *d = &c->side[DST];
@@ -681,7 +710,7 @@ static enum store_rc dst_finish(struct copy *c)
 	if (st_bulk_remake(d->db, &c->bulk) != ST_OK)
 		return fail(c, "a row the copy wrote breaks a rule of the schema: %s",
 			    db_errmsg(d->db));
-	return ST_OK;
+	return d->pg ? ST_OK : sqlite_keys_check(c);
 }
 
 /* A consistent view of the source for the whole read. */
@@ -774,6 +803,8 @@ enum store_rc store_copy(const char *from, const char *to, FILE *out, char *err,
 		rc = fail(c, "cannot commit the copy (nothing was kept): %s", db_errmsg(d));
 	if (rc != ST_OK && began)
 		db_rollback(d);
+	if (d && !c->side[DST].pg)
+		db_script(d, "PRAGMA foreign_keys = ON"); /* as every connection has them */
 	if (began && src_snapshot(c, false) != ST_OK)
 		rc = ST_ERROR;
 	if (rc == ST_OK && c->side[DST].pg && db_script(d, "ANALYZE") != DB_OK)

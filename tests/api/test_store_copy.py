@@ -246,3 +246,43 @@ def test_a_value_that_cannot_be_carried_rolls_back(tmp_path):
         assert db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_rows_before_their_parents_and_a_missing_parent(tmp_path):
+    """Into SQLite, rows come in the source's order: a bookmark before the
+    status it names (tables go by name), a reply before the status it
+    answers (here moved to the end of PostgreSQL's heap). They are copied;
+    a row whose parent is not in the source at all fails the copy, which
+    names it and keeps nothing."""
+    src = sqlite_server(tmp_path / "lite")
+    community(src)
+    assert src.stop() == 0
+    url = pg_url()
+    store("copy", "--from", str(src.data), "--to", url)
+    db = _PgConn(url)
+    try:
+        parent = db.execute("SELECT in_reply_to_id FROM statuses"
+                            " WHERE in_reply_to_id IS NOT NULL").fetchone()[0]
+        db.execute("UPDATE statuses SET text = text WHERE id = ?", (parent,))
+        order = [i for (i,) in db.execute("SELECT id FROM statuses")]
+        reply = db.execute("SELECT id FROM statuses WHERE in_reply_to_id = ?",
+                           (parent,)).fetchone()[0]
+        assert order.index(reply) < order.index(parent)
+        store("copy", "--from", url, "--to", str(tmp_path / "back"))
+        store("verify", "--from", url, "--to", str(tmp_path / "back"))
+
+        # A bookmark of a status that is not there (written with the
+        # source's own foreign keys off).
+        db.execute("SET session_replication_role = replica")
+        bid = db.execute("UPDATE bookmarks SET status_id = 42 WHERE id ="
+                         " (SELECT MIN(id) FROM bookmarks) RETURNING id").fetchone()[0]
+        db.execute("SET session_replication_role = origin")
+    finally:
+        db.close()
+    p = store("copy", "--from", url, "--to", str(tmp_path / "broken"), check=False)
+    assert p.returncode == 1, p.stdout
+    assert (f"the row {bid} of bookmarks refers to a row of statuses that is not there"
+            in p.stderr), p.stderr
+    with sqlite3.connect(tmp_path / "broken" / "rapport.db") as lite:
+        for table in ("accounts", "statuses", "bookmarks"):
+            assert lite.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0

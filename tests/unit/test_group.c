@@ -303,6 +303,62 @@ static void waiting_writer_is_counted(void **state)
 	assert_int_equal(store_marker_get(f->c.db, f->account, "waited", &m), ST_OK);
 }
 
+/* PostgreSQL: a connection whose backend is terminated (as a restart of
+ * the server does) is made again. The writer and a reader lost while idle
+ * serve the next call; a transaction caught by the loss, with a write
+ * queued in its pipeline, fails whole, and the next one succeeds. */
+static enum store_rc pid_fn(struct db *db, void *arg)
+{
+	return db_scalar(db, arg, "SELECT pg_backend_pid()", "") == DB_ROW ? ST_OK : ST_ERROR;
+}
+
+static void terminate(struct db *db, int64_t pid)
+{
+	int64_t done = 0;
+	assert_int_equal(db_scalar(db, &done, "SELECT CAST(pg_terminate_backend("
+				   "CAST($1 AS INTEGER), 5000) AS INTEGER)", "i", pid), DB_ROW);
+	assert_int_equal(done, 1);
+}
+
+static enum store_rc lost_midway_fn(struct db *db, void *arg)
+{
+	struct put *p = arg;
+	enum store_rc st = store_marker_put(db, p->account, p->timeline, p->value, now_ms());
+	if (st != ST_OK)
+		return st;
+	/* the backend ends itself in the pipeline, before the next write */
+	if (db_exec_later(db, "SELECT pg_terminate_backend(pg_backend_pid())", "") != DB_OK)
+		return ST_ERROR;
+	return store_marker_put(db, p->account, "midway2", 2, now_ms());
+}
+
+static void lost_connections_are_made_again(void **state)
+{
+	struct fx *f = *state;
+	if (!getenv("RAPPORT_TEST_PG_URL"))
+		skip();
+	struct marker m;
+	int64_t writer = 0, reader = 0;
+	assert_int_equal(store_tx(f->c.db, pid_fn, &writer), ST_OK);
+	terminate(f->c.db, writer);
+	struct put one = {f->account, "after-writer", 1, false};
+	assert_int_equal(store_tx(f->c.db, put_fn, &one), ST_OK);
+
+	struct db *other = store_acquire(f->st);
+	assert_int_equal(db_scalar(other, &reader, "SELECT pg_backend_pid()", ""), DB_ROW);
+	terminate(f->c.db, reader);
+	assert_int_equal(store_marker_get(other, f->account, "after-writer", &m), ST_OK);
+	store_release(f->st, other);
+
+	struct put midway = {f->account, "midway1", 1, false};
+	assert_int_not_equal(store_tx(f->c.db, lost_midway_fn, &midway), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "midway1", &m), ST_NOT_FOUND);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "midway2", &m), ST_NOT_FOUND);
+	struct put two = {f->account, "after-midway", 2, false};
+	assert_int_equal(store_tx(f->c.db, put_fn, &two), ST_OK);
+	assert_int_equal(store_marker_get(f->c.db, f->account, "after-midway", &m), ST_OK);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -316,6 +372,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_queued_write_fails_its_transaction, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(waiting_writer_is_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(lost_connections_are_made_again, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
 }
