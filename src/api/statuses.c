@@ -8,6 +8,7 @@
 #include "core/polls.h"
 #include "core/statuses.h"
 #include "core/timeline.h"
+#include "federation/resolve.h"
 #include "util/util.h"
 
 #include <string.h>
@@ -81,6 +82,10 @@ void h_statuses_create(struct req *r)
 	int64_t id;
 	if (!status_params(r, &in))
 		return;
+	/* remote accounts mentioned for the first time, found before the
+	 * write (network I/O outside its transaction) */
+	if (api_check(r, resolve_mentions(&r->core, in.text)))
+		return;
 	const char *at = param_str(r, "scheduled_at");
 	if (at && *at) { /* a ScheduledStatus (api/discover.c) */
 		scheduled_reply_create(r, &in, at);
@@ -122,7 +127,8 @@ void h_statuses_edit(struct req *r)
 	/* poll[...] (api/polls.c) */
 	if (!poll_params(r, arena_alloc(&r->arena, sizeof(struct new_poll)), &in.poll))
 		return;
-	if (api_check(r, status_edit(&r->core, r->account_id, id, &in)))
+	if (api_check(r, resolve_mentions(&r->core, in.text)) ||
+	    api_check(r, status_edit(&r->core, r->account_id, id, &in)))
 		return;
 	reply_status(r, id);
 }

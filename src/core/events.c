@@ -297,7 +297,7 @@ enum rc events_emit(struct core *c, struct db *db, struct event *ev)
 	struct store_event row = {
 		.id = ev->id, .type = ev->type, .actor = ev->actor, .target = ev->target,
 		.status_id = ev->status_id, .object_id = ev->object_id, .rcpt = rcpt_text(c, ev),
-		.fate = ev->fate, .flags = ev->flags, .created_at = ev->at,
+		.fate = ev->fate, .flags = ev->flags, .created_at = ev->at, .since = ev->since,
 	};
 	enum store_rc st = store_event_put(db, &row);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
@@ -402,6 +402,7 @@ static void from_row(const struct store_event *r, struct event *ev)
 	ev->target = r->target;
 	ev->status_id = r->status_id;
 	ev->object_id = r->object_id;
+	ev->since = r->since;
 	ev->fate = (enum event_fate)r->fate;
 	ev->flags = (uint32_t)r->flags;
 	for (const char *p = r->rcpt; p && *p && ev->nrecipients < EVENT_MAX_RECIPIENTS;) {

@@ -52,8 +52,10 @@
  *  EV_FOLLOW_REQUEST   requester  the locked account     -                  -
  *  EV_REQUEST_ANSWERED who answered  the requester       -                  1 accepted, 0 not
  *  EV_FOLLOWER_REMOVED who removed  the ex-follower      -                  -
- *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target.
+ *  EV_BLOCK, EV_UNBLOCK, EV_MUTE, EV_UNMUTE: actor acts on target
+ *      (EV_UNBLOCK's since: the block's time).
  *  EV_REQUEST_WITHDRAWN requester  the account asked      -                  -
+ *      (since: the request's time)
  *  EV_ACCOUNT_DELETED  the account  -                    -                  -
  *      (core/lifecycle.c) emitted with its tombstone, while its followers
  *      and statuses are still in the store: federation queues the

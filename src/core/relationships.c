@@ -178,12 +178,18 @@ static enum store_rc unfollow_fn(struct db *db, void *arg)
 	if (st == ST_OK)
 		st = end_follow(db, x->viewer, x->target, false, &ended);
 	if (st == ST_OK && !ended) { /* a pending request is withdrawn */
-		st = store_request_delete(db, x->viewer, x->target);
+		st = store_request_since(db, x->viewer, x->target, &since);
+		if (st == ST_OK)
+			st = store_request_delete(db, x->viewer, x->target);
 		if (st == ST_NOT_FOUND)
 			return ST_OK;
 		if (st == ST_OK)
 			st = store_notification_retract(db, x->target, x->viewer, "follow_request", 0);
-		return st == ST_OK ? emit(x, db, EV_REQUEST_WITHDRAWN, x->viewer, x->target, 0) : st;
+		if (st != ST_OK)
+			return st;
+		enum event_type t = EV_REQUEST_WITHDRAWN;
+		return events_act(x->c, db, t, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
+										   : ST_OK;
 	}
 	if (st != ST_OK)
 		return st;
@@ -265,10 +271,16 @@ static enum store_rc block_fn(struct db *db, void *arg)
 static enum store_rc unblock_fn(struct db *db, void *arg)
 {
 	struct rel_tx *x = arg;
-	enum store_rc st = store_block_put(db, x->viewer, x->target, false);
+	int64_t since; /* when the block was made: the event's `since` */
+	enum store_rc st = store_block_since(db, x->viewer, x->target, &since);
+	if (st == ST_OK)
+		st = store_block_put(db, x->viewer, x->target, false);
 	if (st == ST_CONFLICT)
 		return ST_OK; /* not blocked: nothing happened */
-	return st == ST_OK ? emit(x, db, EV_UNBLOCK, x->viewer, x->target, 0) : st;
+	if (st != ST_OK)
+		return st;
+	return events_act(x->c, db, EV_UNBLOCK, x->viewer, x->target, 0, 0, since) ? tx_fail(x)
+										     : ST_OK;
 }
 
 static enum store_rc mute_fn(struct db *db, void *arg)

@@ -50,8 +50,9 @@
 void h_ap_inbox(struct req *r);
 
 /* The id a local account's Follow of a remote account goes out with
- * (BASE/users/NAME#follows/TARGET_ID), so that an Accept or Reject that
- * names it only by id finds the follow. In c->arena. */
+ * (BASE/users/NAME#follows/TARGET_ID, then /TIME: when it was asked for,
+ * federation/outbox.c), so that an Accept or Reject that names it only by
+ * id finds the follow. In c->arena. */
 const char *inbox_follow_id(struct core *c, const char *follower_username, int64_t target_id);
 
 /* The Accept (accept true) or Reject that answers remote account

@@ -132,8 +132,15 @@ static bool followed_by(struct inbox_ctx *x, struct account *local)
 	if (!hash)
 		return false;
 	const char *actor = arena_strndup(x->c->arena, ref, (size_t)(hash - ref));
-	return inbox_local_account(x->c, actor, local) &&
-	       !strcmp(ref, inbox_follow_id(x->c, local->username, x->actor.id));
+	if (!inbox_local_account(x->c, actor, local))
+		return false;
+	const char *ours = inbox_follow_id(x->c, local->username, x->actor.id);
+	size_t n = strlen(ours);
+	if (strncmp(ref, ours, n))
+		return false;
+	/* ours, or ours/TIME as federation/outbox.c sends it */
+	const char *time = ref[n] == '/' ? ref + n + 1 : NULL;
+	return !ref[n] || (time && *time && strspn(time, "0123456789") == strlen(time));
 }
 
 static enum ap_rc answer(struct inbox_ctx *x, bool accept)

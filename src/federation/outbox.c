@@ -11,6 +11,8 @@
 #include "store/deliver.h"
 #include "store/polls.h"
 #include "store/keys.h"
+#include "store/rel.h"
+#include "store/social_capital.h"
 #include "store/statuses.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -237,17 +239,50 @@ static enum rc status_ref(struct core *c, int64_t id, const char **uri, const ch
 	return RC_OK;
 }
 
+/* The id of a Follow, Like or Block: BASE_ID/TIME, TIME when it was made
+ * (ms, its row's created_at), so that the same act made again after its
+ * Undo is a new activity, which a server that keeps the ids it received
+ * (a replay has no second effect) applies; its Undo, which knows that
+ * time from its event's `since`, embeds it with the same id. BASE_ID
+ * alone when the time is unknown (an undo of an act older than these
+ * ids). */
+static const char *act_id(struct core *c, const char *base_id, int64_t at)
+{
+	return at > 0 ? arena_printf(c->arena, "%s/%lld", base_id, (long long)at) : base_id;
+}
+
+/* When the act an undo event undoes was made (its `since`), or when the
+ * act of any other event was (read by read: its row's created_at, written
+ * before the event in the same transaction). *gone when that row is gone
+ * already, or is a later one: the act was undone before it went out (only
+ * its Undo goes), and made again (that event's activity goes). */
+static enum rc act_time(struct core *c, const struct event *ev, bool undo,
+			enum store_rc (*read)(struct db *, int64_t, int64_t, int64_t *),
+			int64_t other, int64_t *at, bool *gone)
+{
+	*at = ev->since;
+	*gone = false;
+	if (undo)
+		return RC_OK;
+	if (read(c->db, ev->actor, other, at) != ST_OK)
+		return RC_INTERNAL;
+	*gone = !*at || *at > ev->at;
+	return RC_OK;
+}
+
 static enum rc like(struct core *c, const struct event *ev, const char *actor,
 		    struct outgoing *o, json_t **j)
 {
 	const char *uri, *author;
-	if (status_ref(c, ev->status_id, &uri, &author) != RC_OK)
+	int64_t at;
+	bool undo = ev->type == EV_FAVOURITE_UNDO, gone;
+	if (status_ref(c, ev->status_id, &uri, &author) != RC_OK ||
+	    act_time(c, ev, undo, store_favourite_time, ev->status_id, &at, &gone) != RC_OK)
 		return RC_INTERNAL;
-	if (!uri)
+	if (!uri || gone)
 		return RC_OK;
-	*j = ap_simple(c, "Like",
-		       arena_printf(c->arena, "%s#likes/%lld", actor, (long long)ev->status_id),
-		       actor, uri);
+	const char *id = arena_printf(c->arena, "%s#likes/%lld", actor, (long long)ev->status_id);
+	*j = ap_simple(c, "Like", act_id(c, id, at), actor, uri);
 	if (*j && ev->type == EV_FAVOURITE_UNDO)
 		*j = ap_undo(c, actor, *j);
 	return add_account(c, o, ev->target, false);
@@ -333,22 +368,38 @@ static enum rc relation(struct core *c, const struct event *ev, const char *acto
 	if (!other)
 		return RC_OK;
 	long long t = (long long)ev->target;
+	int64_t at;
+	bool undo, gone;
 	switch (ev->type) {
 	case EV_FOLLOW:
 	case EV_FOLLOW_REQUEST:
 	case EV_UNFOLLOW:
 	case EV_REQUEST_WITHDRAWN:
-		/* the id federation/inbox.h's inbox_follow_id gives it */
-		*j = ap_simple(c, "Follow", arena_printf(c->arena, "%s#follows/%lld", actor, t),
+		/* the id federation/inbox.h's inbox_follow_id begins */
+		undo = ev->type == EV_UNFOLLOW || ev->type == EV_REQUEST_WITHDRAWN;
+		if (act_time(c, ev, undo,
+			     ev->type == EV_FOLLOW ? store_follow_since : store_request_since,
+			     ev->target, &at, &gone) != RC_OK)
+			return RC_INTERNAL;
+		if (gone)
+			return RC_OK;
+		*j = ap_simple(c, "Follow",
+			       act_id(c, arena_printf(c->arena, "%s#follows/%lld", actor, t), at),
 			       actor, other);
-		if (*j && (ev->type == EV_UNFOLLOW || ev->type == EV_REQUEST_WITHDRAWN))
+		if (*j && undo)
 			*j = ap_undo(c, actor, *j);
 		break;
 	case EV_BLOCK:
 	case EV_UNBLOCK:
-		*j = ap_simple(c, "Block", arena_printf(c->arena, "%s#blocks/%lld", actor, t), actor,
-			       other);
-		if (*j && ev->type == EV_UNBLOCK)
+		undo = ev->type == EV_UNBLOCK;
+		if (act_time(c, ev, undo, store_block_since, ev->target, &at, &gone) != RC_OK)
+			return RC_INTERNAL;
+		if (gone)
+			return RC_OK;
+		*j = ap_simple(c, "Block",
+			       act_id(c, arena_printf(c->arena, "%s#blocks/%lld", actor, t), at),
+			       actor, other);
+		if (*j && undo)
 			*j = ap_undo(c, actor, *j);
 		break;
 	case EV_REQUEST_ANSWERED:

@@ -353,6 +353,7 @@ enum remote_rc remote_actor_store(struct core *c, const json_t *doc, struct acco
 	ra->key_id = arena_strdup(c->arena, ra->key_id);
 	ra->public_pem = arena_strdup(c->arena, ra->public_pem);
 	ra->fetched_at = now_ms();
+	ra->indexable = json_is_true(json_object_get(doc, "indexable"));
 	fill_account(c, doc, id, auth, a);
 	struct upsert_tx x = {a, ra};
 	enum store_rc st = store_tx(c->db, upsert_fn, &x);

@@ -3,6 +3,8 @@
 #include "federation/actor.h"
 #include "federation/inbox_internal.h"
 #include "federation/remote.h"
+#include "core/text.h"
+#include "store/accounts.h"
 #include "util/fetch.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -138,4 +140,45 @@ enum rc resolve_remote(struct core *c, const char *q, enum resolved_kind *kind,
 	if (!parse_handle(c->arena, q, &user, &host) || !strcasecmp(host, c->cfg->domain))
 		return RC_OK;
 	return by_handle(c, user, host, kind, account);
+}
+
+/* ---- mentions in a post ---- */
+
+struct mention_pass {
+	struct core *c;
+	enum rc rc;
+};
+
+/* text_format's resolver: looks each unknown remote handle up; it never
+ * formats anything. */
+static bool resolve_unknown(void *ctx, const char *username, const char *domain,
+			    struct text_mention *out)
+{
+	struct mention_pass *p = ctx;
+	struct core *c = p->c;
+	struct account a;
+	(void)out;
+	if (p->rc != RC_OK || !*domain || str_ieq(domain, c->cfg->domain))
+		return false;
+	enum store_rc st = store_account_by_name(c->db, c->arena, username, domain, &a);
+	if (st != ST_NOT_FOUND) {
+		if (st != ST_OK)
+			p->rc = core_store_fail(c, st);
+		return false;
+	}
+	enum resolved_kind kind;
+	int64_t sid;
+	p->rc = resolve_remote(c, arena_printf(c->arena, "%s@%s", username, domain), &kind, &a,
+			       &sid);
+	return false;
+}
+
+enum rc resolve_mentions(struct core *c, const char *text)
+{
+	struct mention_pass p = {c, RC_OK};
+	struct text_formatted f;
+	/* a text it cannot read is refused by the write itself */
+	if (text)
+		text_format(c->arena, text, c->cfg->base_url, resolve_unknown, &p, &f);
+	return p.rc;
 }

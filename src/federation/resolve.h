@@ -28,6 +28,14 @@ enum resolved_kind { RESOLVED_NONE = 0, RESOLVED_ACCOUNT, RESOLVED_STATUS };
 enum rc resolve_remote(struct core *c, const char *q, enum resolved_kind *kind,
 		       struct account *account, int64_t *status_id);
 
+/* Resolves, through WebFinger as resolve_remote does, the remote accounts
+ * text mentions (@user@host, as core/text.h reads them) that are not
+ * known yet, so that the status written from text mentions them and is
+ * delivered to them, as Mastodon's ProcessMentionsService does. A handle
+ * that resolves to nothing stays plain text. RC_INTERNAL only when the
+ * store failed. */
+enum rc resolve_mentions(struct core *c, const char *text);
+
 /* The actor id WebFinger gives for user@host; NULL when there is none
  * (in c->arena). */
 const char *webfinger_lookup(struct core *c, const char *user, const char *host);

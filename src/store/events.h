@@ -16,6 +16,7 @@ struct store_event {
 	int fate;
 	int64_t flags;
 	int64_t created_at;
+	int64_t since; /* undo events: when the undone act was made (ms), 0 if unknown */
 };
 
 /* Adds e in the caller's transaction. */

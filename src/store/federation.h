@@ -15,6 +15,7 @@ struct remote_actor {
 	const char *inbox, *shared_inbox, *followers; /* "" when absent */
 	const char *key_id, *public_pem;
 	int64_t fetched_at; /* ms */
+	bool indexable;     /* its public posts may be found by full-text search */
 };
 
 /* The account with this ActivityPub id (local or remote). */

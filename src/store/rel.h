@@ -14,9 +14,18 @@
  * follow that exists (ST_CONFLICT). */
 enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target_id,
 			       int show_reblogs, int notify);
-/* When account_id began following target_id (ms), 0 if it does not. */
+/* When account_id began following target_id (ms), 0 if it does not. A
+ * follow of a remote account begins when it was asked for (the request's
+ * time), since federation/outbox.c derives the id of its Follow, and of
+ * the Undo that embeds it, from that time. */
 enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
 				 int64_t *at);
+/* When account_id asked to follow target_id (ms), 0 if it has not. */
+enum store_rc store_request_since(struct db *db, int64_t account_id, int64_t target_id,
+				  int64_t *at);
+/* When account_id blocked target_id (ms), 0 if it does not. */
+enum store_rc store_block_since(struct db *db, int64_t account_id, int64_t target_id,
+				int64_t *at);
 /* Deletes the follow; ST_NOT_FOUND when there was none. */
 enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id);
 /* Adds target's most recent statuses (at most max) that account may see

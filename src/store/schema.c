@@ -917,5 +917,16 @@ const char *const schema_migrations[] = {
 	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite
 	 * keeps no token cache. */
 	"SELECT 'token notices';",
+	/* 28: federation's audit (issue 11):
+	 * - remote_actors.indexable: whether a remote account lets its public
+	 *   posts be found by full-text search (its actor's `indexable`,
+	 *   Mastodon's opt-in; store_lists.c's status search). Unknown until
+	 *   the actor is fetched again: not indexable, as Mastodon reads an
+	 *   absent flag;
+	 * - events.since: an undo event's `since` (when the undone act was
+	 *   made) kept for the drains, so federation/outbox.c gives the Undo's
+	 *   embedded Follow, Like or Block the id the act went out with. */
+	"ALTER TABLE remote_actors ADD COLUMN indexable INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE events ADD COLUMN since BIGINT NOT NULL DEFAULT 0;",
 	NULL,
 };

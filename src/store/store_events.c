@@ -7,11 +7,11 @@ enum store_rc store_event_put(struct db *db, const struct store_event *e)
 	return st_rc(db_exec_later(
 		db,
 		"INSERT INTO events (id, type, actor, target, status_id, object_id, rcpt,"
-		" fate, flags, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-		" $10)",
-		"iiiiiitiii", e->id, (int64_t)e->type, e->actor, e->target,
+		" fate, flags, created_at, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10, $11)",
+		"iiiiiitiiii", e->id, (int64_t)e->type, e->actor, e->target,
 		e->status_id, e->object_id, e->rcpt ? e->rcpt : "", (int64_t)e->fate,
-		e->flags, e->created_at));
+		e->flags, e->created_at, e->since));
 }
 
 enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
@@ -21,7 +21,8 @@ enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 	*out = arena_calloc(ar, (size_t)max + 1, sizeof **out);
 	struct db_stmt *st = db_query(db,
 				      "SELECT id, type, actor, target, status_id, object_id, rcpt,"
-				      " fate, flags, created_at FROM events ORDER BY id LIMIT $1",
+				      " fate, flags, created_at, since FROM events ORDER BY id"
+				      " LIMIT $1",
 				      "i", (int64_t)max);
 	if (!st)
 		return ST_ERROR;
@@ -38,6 +39,7 @@ enum store_rc store_events_next(struct db *db, struct arena *ar, int max,
 		e->fate = (int)db_int(st, 7);
 		e->flags = db_int(st, 8);
 		e->created_at = db_int(st, 9);
+		e->since = db_int(st, 10);
 	}
 	db_end(st);
 	return rc == DB_DONE || rc == DB_ROW ? ST_OK : ST_ERROR;

@@ -32,11 +32,13 @@ static enum store_rc actor_row(struct db *db, const struct remote_actor *ra, int
 {
 	return st_rc(db_exec(db,
 			     "INSERT INTO remote_actors (account_id, inbox, shared_inbox, followers,"
-			     " key_id, public_pem, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+			     " key_id, public_pem, fetched_at, indexable)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 			     " ON CONFLICT (account_id) DO UPDATE SET inbox = $2, shared_inbox = $3,"
-			     " followers = $4, key_id = $5, public_pem = $6, fetched_at = $7",
-			     "ittttti", id, ra->inbox, ra->shared_inbox, ra->followers, ra->key_id,
-			     ra->public_pem, ra->fetched_at));
+			     " followers = $4, key_id = $5, public_pem = $6, fetched_at = $7,"
+			     " indexable = $8",
+			     "itttttib", id, ra->inbox, ra->shared_inbox, ra->followers, ra->key_id,
+			     ra->public_pem, ra->fetched_at, ra->indexable));
 }
 
 /* A key that moved from one remote actor to another is taken from the
@@ -77,7 +79,8 @@ enum store_rc store_remote_upsert(struct db *db, struct account *a, const struct
 	return st;
 }
 
-#define RCOLS "account_id, inbox, shared_inbox, followers, key_id, public_pem, fetched_at"
+#define RCOLS                                                                              \
+	"account_id, inbox, shared_inbox, followers, key_id, public_pem, fetched_at, indexable"
 
 static enum store_rc one_actor(struct arena *ar, struct db_stmt *st, struct remote_actor *out)
 {
@@ -92,6 +95,7 @@ static enum store_rc one_actor(struct arena *ar, struct db_stmt *st, struct remo
 		out->key_id = st_text(ar, st, 4);
 		out->public_pem = st_text(ar, st, 5);
 		out->fetched_at = db_int(st, 6);
+		out->indexable = db_int(st, 7) != 0;
 	}
 	db_end(st);
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;

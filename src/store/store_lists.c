@@ -219,6 +219,13 @@ enum store_rc store_tag_get(struct db *db, struct arena *ar, const char *name, s
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
+/* Whose public posts full-text search finds: local accounts that are
+ * discoverable (one setting here: the actor says indexable the same),
+ * remote ones whose actor says both discoverable and indexable. */
+#define INDEXABLE                                                                           \
+	"(a.discoverable = 1 AND (a.domain = '' OR EXISTS (SELECT 1 FROM remote_actors ix"   \
+	" WHERE ix.account_id = a.id AND ix.indexable = 1)))"
+
 /* $1 viewer, $2 FTS5 query, $3 author (0 = any), $4 limit, $5 now,
  * $6 offset. */
 static const char *const status_search_sql =
@@ -226,7 +233,7 @@ static const char *const status_search_sql =
 	" JOIN accounts a ON a.id = s.account_id"
 	" LEFT JOIN statuses r ON r.id = s.reblog_of_id"
 	" WHERE statuses_fts MATCH $2 AND s.visibility <= 1 AND ($3 = 0 OR s.account_id = $3)"
-	" AND (a.discoverable = 1 OR s.account_id = $1)"
+	" AND (s.account_id = $1 OR " INDEXABLE ")"
 	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id DESC LIMIT $4 OFFSET $6";
 
 /* The same on PostgreSQL, with the same meaning: $2 the words; each
@@ -243,7 +250,7 @@ static const char *const status_search_sql_pg =
 	" LEFT JOIN statuses r ON r.id = s.reblog_of_id"
 	" WHERE q.ok AND x.tsv @@ q.q AND s.visibility <= 1"
 	" AND ($3 = 0 OR s.account_id = $3)"
-	" AND (a.discoverable = 1 OR s.account_id = $1)"
+	" AND (s.account_id = $1 OR " INDEXABLE ")"
 	VISIBLE NOT_BLOCKED NOT_MUTED " ORDER BY s.id DESC LIMIT $4 OFFSET $6";
 
 /* The FTS5 query for words: each whitespace-separated word as a quoted

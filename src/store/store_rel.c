@@ -27,11 +27,12 @@ static enum store_rc follow_counts(struct db *db, int64_t account_id, int64_t ta
 
 /* The insert and the update of a row of table (follows or
  * follow_requests): show_reblogs and notify below 0 mean the default
- * (1 and 0) for a new row and no change for an existing one. */
-#define FOLLOW_PUT_SQL(table)                                                                  \
+ * (1 and 0) for a new row and no change for an existing one; created is
+ * the new row's created_at ($6 is now). */
+#define FOLLOW_PUT_SQL(table, created)                                                         \
 	{"INSERT INTO " table " (id, account_id, target_id, show_reblogs, notify, created_at)" \
 	 " VALUES ($1, $2, $3, CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"                          \
-	 " CASE WHEN $5 < 0 THEN 0 ELSE $5 END, $6) ON CONFLICT DO NOTHING",                  \
+	 " CASE WHEN $5 < 0 THEN 0 ELSE $5 END, " created ") ON CONFLICT DO NOTHING",         \
 	 "UPDATE " table " SET show_reblogs = CASE WHEN $3 < 0 THEN show_reblogs ELSE $3 END,"  \
 	 " notify = CASE WHEN $4 < 0 THEN notify ELSE $4 END"                                  \
 	 " WHERE account_id = $1 AND target_id = $2"}
@@ -57,21 +58,24 @@ static enum store_rc follow_row_put(struct db *db, const char *const sql[2], int
 enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target_id,
 			       int show_reblogs, int notify)
 {
-	static const char *const sql[2] = FOLLOW_PUT_SQL("follows");
+	static const char *const sql[2] = FOLLOW_PUT_SQL(
+		"follows", "COALESCE((SELECT r.created_at FROM follow_requests r JOIN accounts t"
+			   " ON t.id = r.target_id WHERE r.account_id = $2 AND r.target_id = $3"
+			   " AND t.domain <> ''), $6)");
 	bool added;
 	enum store_rc rc = follow_row_put(db, sql, account_id, target_id, show_reblogs, notify,
 					  &added);
 	return added ? follow_counts(db, account_id, target_id, 1) : rc;
 }
 
-enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
-				 int64_t *at)
+/* The created_at (first column of sql, keyed by $1 account_id and $2
+ * target_id) of a relationship row, 0 when there is none. sql is a
+ * literal: prepared statements are cached by it. */
+static enum store_rc rel_time(struct db *db, const char *sql, int64_t account_id,
+			      int64_t target_id, int64_t *at)
 {
 	*at = 0;
-	struct db_stmt *st = db_query(db,
-				      "SELECT created_at FROM follows WHERE account_id = $1"
-				      " AND target_id = $2",
-				      "ii", account_id, target_id);
+	struct db_stmt *st = db_query(db, sql, "ii", account_id, target_id);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);
@@ -79,6 +83,31 @@ enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t targ
 		*at = db_int(st, 0);
 	db_end(st);
 	return rc == DB_ROW || rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+enum store_rc store_follow_since(struct db *db, int64_t account_id, int64_t target_id,
+				 int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM follows WHERE account_id = $1 AND target_id = $2",
+			account_id, target_id, at);
+}
+
+enum store_rc store_request_since(struct db *db, int64_t account_id, int64_t target_id,
+				  int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM follow_requests WHERE account_id = $1"
+			" AND target_id = $2",
+			account_id, target_id, at);
+}
+
+enum store_rc store_block_since(struct db *db, int64_t account_id, int64_t target_id,
+				int64_t *at)
+{
+	return rel_time(db,
+			"SELECT created_at FROM blocks WHERE account_id = $1 AND target_id = $2",
+			account_id, target_id, at);
 }
 
 enum store_rc store_follow_delete(struct db *db, int64_t account_id, int64_t target_id)
@@ -112,7 +141,7 @@ enum store_rc store_feed_backfill(struct db *db, int64_t account_id, int64_t tar
 enum store_rc store_request_put(struct db *db, int64_t account_id, int64_t target_id,
 				int show_reblogs, int notify)
 {
-	static const char *const sql[2] = FOLLOW_PUT_SQL("follow_requests");
+	static const char *const sql[2] = FOLLOW_PUT_SQL("follow_requests", "$6");
 	bool added;
 	return follow_row_put(db, sql, account_id, target_id, show_reblogs, notify, &added);
 }

@@ -63,7 +63,10 @@ def test_person_document(server, alice):
     assert a["featured"] == uri + "/collections/featured"
     assert a["endpoints"] == {"sharedInbox": server.url("/inbox")}
     assert a["manuallyApprovesFollowers"] is True
-    assert a["discoverable"] is True and a["indexable"] is False
+    # one setting here for both: the profile is listed and its public posts
+    # are found by full-text search (store_lists.c), as the API says
+    assert a["discoverable"] is True and a["indexable"] is True
+    assert alice.get("/api/v1/accounts/verify_credentials").json()["indexable"] is True
     assert a["published"].startswith("20") and a["published"].endswith("Z")
     assert a["webfinger"] == f"{alice.name}@{server.domain}"
     key = a["publicKey"]
@@ -76,6 +79,10 @@ def test_person_document(server, alice):
                   'target="_blank">https://a.test/x</a>'},
         {"type": "PropertyValue", "name": "pronouns", "value": "she/&lt;her&gt;"}]
     assert "icon" not in a  # no avatar uploaded
+    assert alice.patch("/api/v1/accounts/update_credentials",
+                       data={"discoverable": "false"}).status_code == 200
+    a = actor(server, alice.name)
+    assert a["discoverable"] is False and a["indexable"] is False
 
 
 def test_actor_by_accept_on_users_and_profile(server, alice, bob):

@@ -5,6 +5,7 @@ and a person's domain blocks in timelines. Through the real binary in
 the test mode, fed by the signing peer of fedpeer.py."""
 import base64
 import json
+import time
 from email.utils import formatdate
 from urllib.parse import urlparse
 
@@ -78,6 +79,53 @@ def test_delete_of_an_actor_removes_it_and_all_it_made(fed, peer):
     assert deliver(inbox(fed), gus, None, body=body).status_code == 202
     assert deliver(inbox(fed), gus, gus.activity("Delete", gus.id)).status_code == 202
     assert me(alice)["followers_count"] == 0
+
+
+# ---- an actor's own Update; remote replies in the figures ----
+
+def test_update_of_the_actor_by_itself_refreshes_it(fed, peer):
+    alice = fed.user()
+    una = peer.actor("una")
+    uid = known(fed, alice, una)
+    assert alice.get(f"/api/v1/accounts/{uid}").json()["display_name"] == "Una"
+    upd = una.activity("Update", una.doc(name="Una Ltd", summary="<p>new <script>x</script></p>",
+                                         manuallyApprovesFollowers=True))
+    assert deliver(inbox(fed), una, upd).status_code == 202
+    a = alice.get(f"/api/v1/accounts/{uid}").json()
+    assert a["display_name"] == "Una Ltd" and a["locked"] is True
+    assert "new" in a["note"] and "script" not in a["note"]
+
+
+def test_remote_reply_in_the_figures_and_the_conversations_feed(fed, peer):
+    """A reply from another server is a turn of the thread as a local one
+    is: in the Conversations feed and in the social-capital figures."""
+    alice = open_inbox(fed.user())
+    rex = peer.actor("rex")
+    xid = known(fed, alice, rex)
+    accept_follow(fed, alice, rex, xid)
+    s = post(alice, "what do you all think of the new bridge?")
+    uri = fed.url(f"/users/{alice.name}")
+    reply = rex.note(f'<p><a href="{uri}">@{alice.name}</a> the cycle lane is great</p>',
+                     cc=[uri], inReplyTo=fed.url(f"/users/{alice.name}/statuses/{s['id']}"),
+                     tag=[{"type": "Mention", "href": uri}],
+                     published=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    assert deliver(inbox(fed), rex, rex.create(reply)).status_code == 202
+    rid = str(remote_status(fed, reply["id"])[0])
+    feed = alice.get("/api/rapport/v1/timelines/conversations").json()
+    mine = [x for x in feed if x["id"] == rid]
+    assert mine and "replied to you" in mine[0]["rapport"]["why"], feed
+
+    def card():
+        r = alice.get(f"/api/rapport/v1/accounts/{alice.id}/social")
+        assert r.status_code == 200, r.text
+        return {k: v["value"] for k, v in r.json().items() if isinstance(v, dict)}
+    before = card()
+    post(alice, f"@rex@127.0.0.1:{peer.port} it is", in_reply_to_id=rid)
+    after = card()
+    # her answer to the remote reply: the reply is answered, the thread has
+    # three turns by two people
+    assert after["reciprocity"] == 1 and before["reciprocity"] != 1, (before, after)
+    assert after["depth"] == 1 and before["depth"] == 0, (before, after)
 
 
 # ---- a signed request revives deliveries ----

@@ -159,6 +159,46 @@ def test_key_of_another_actor(fed, peer):
     assert remote_account(fed, m) is None
 
 
+def test_a_rotated_key_is_fetched_again_once(fed, peer):
+    """A cached key that fails is refreshed once (the actor fetched again):
+    a rotated key then verifies; another failure within the minute is 401
+    without a fetch, so bad signatures cannot make us fetch."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    alice = open_inbox(fed.user())
+    rot = peer.actor("rot")
+    uri = fed.url(f"/users/{alice.name}")
+
+    def note(text):
+        return rot.note(f"<p>{text}</p>", cc=[uri], tag=[{"type": "Mention", "href": uri}])
+
+    def fetches():
+        return peer.hits.count(rot.path)
+    first = note("first key")
+    assert deliver(inbox(fed), rot, rot.create(first)).status_code == 202
+    # fetched more than a minute ago (the least time between two fetches)
+    db = store_connect(fed.data)
+    try:
+        db.execute("UPDATE remote_actors SET fetched_at = fetched_at - 120000 WHERE key_id = ?",
+                   (rot.key_id,))
+        db.commit()
+    finally:
+        db.close()
+    before = fetches()
+    rot.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    peer.serve_json(rot.path, rot.doc())
+    second = note("second key")
+    r = deliver(inbox(fed), rot, rot.create(second))
+    assert r.status_code == 202, r.text
+    assert remote_status(fed, second["id"]) is not None
+    assert fetches() == before + 1
+    rot.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    peer.serve_json(rot.path, rot.doc())
+    third = note("third key, too soon")
+    assert deliver(inbox(fed), rot, rot.create(third)).status_code == 401
+    assert remote_status(fed, third["id"]) is None
+    assert fetches() == before + 1
+
+
 @pytest.mark.parametrize("what", ["body", "digest", "date", "covered"])
 def test_altered_request(fed, peer, what):
     m, note, act = hostile_create(fed, peer)
@@ -526,6 +566,32 @@ def test_remote_reply_counts_like_a_local_one(fed, peer):
     assert alice.get("/api/rapport/v1/waiting").json() == []
     # the handle with its port is a mention of bob (test mode)
     assert [m["acct"] for m in answer["mentions"]] == [f"bob@127.0.0.1:{peer.port}"]
+
+
+def test_full_text_search_follows_the_remote_indexable(fed, peer):
+    """A remote account's public posts are found by full-text search only
+    when its actor opts in with indexable (Mastodon's default is not to),
+    and as soon as an Update says so."""
+    alice, carol = open_inbox(fed.user()), fed.user()
+    nia = peer.actor("nia")
+    peer.serve_json(nia.path, nia.doc(discoverable=True, indexable=False))
+    uri = fed.url(f"/users/{alice.name}")
+    note = nia.note("<p>quokkas of zanzibar</p>", cc=[uri],
+                    tag=[{"type": "Mention", "href": uri}])
+    assert deliver(inbox(fed), nia, nia.create(note)).status_code == 202
+    assert remote_status(fed, note["id"]) is not None
+
+    def found():
+        r = carol.get("/api/v2/search", params={"q": "zanzibar", "type": "statuses"})
+        assert r.status_code == 200, r.text
+        return [s["uri"] for s in r.json()["statuses"]]
+    assert found() == []
+    upd = nia.activity("Update", nia.doc(discoverable=True, indexable=True))
+    assert deliver(inbox(fed), nia, upd).status_code == 202
+    assert found() == [note["id"]]
+    upd = nia.activity("Update", nia.doc(discoverable=False, indexable=True))
+    assert deliver(inbox(fed), nia, upd).status_code == 202
+    assert found() == []
 
 
 def test_replays_racing_the_original_apply_once(fed, peer):

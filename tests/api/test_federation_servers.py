@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import Server
+from conftest import Server, masto, open_inbox
 from test_statuses import post
 
 INSECURE = {"RAPPORT_FEDERATION_INSECURE": "1"}
@@ -217,3 +217,81 @@ def test_poll_and_votes_between_servers(net):
     wait_for(lambda: alice.get(f"/api/v1/statuses/{mine['id']}").json()["poll"]["options"][1]
              ["votes_count"] == 1, "bob's vote on A")
     assert alice.get(f"/api/v1/statuses/{mine['id']}").json()["poll"]["voters_count"] == 1
+
+
+def test_a_mastodon_app_follows_and_undoes_across_servers(net):
+    """What an app does with a remote account, through Mastodon.py and the
+    endpoints apps call: resolve (a handle, an actor's URL, the accounts
+    search), follow, boost and take it back (Undo(Announce)), mute, and
+    the other side's block taken back (Undo(Block))."""
+    a, b, _ = net
+    alice, bob, carol = a.user(), b.user(), b.user()
+    m = masto(a, alice)
+    found = m.search_v2(handle(bob), resolve=True, result_type="accounts")["accounts"]
+    assert [x["acct"] for x in found] == [handle(bob)]
+    bid = found[0]["id"]
+    assert m.account_follow(bid)["requested"] is True
+    wait_for(lambda: m.account_relationships(bid)[0]["following"], "bob's Accept through the app")
+    # an actor's URL, and the accounts search some apps use for mentions
+    by_url = alice.get("/api/v2/search", params={"q": b.url(f"/users/{carol.name}"),
+                                                 "resolve": "true"}).json()["accounts"]
+    assert [x["acct"] for x in by_url] == [handle(carol)]
+    r = alice.get("/api/v1/accounts/search", params={"q": handle(carol), "resolve": "true"})
+    assert [x["acct"] for x in r.json()] == [handle(carol)], r.text
+
+    # a boost, then its Undo
+    mine = post(bob, "boost me, then take it back")
+    there = wait_for(home_status(alice, "boost me"), "bob's post on A")
+    m.status_reblog(there["id"])
+    wait_for(lambda: bob.get(f"/api/v1/statuses/{mine['id']}").json()["reblogs_count"] == 1,
+             "the boost on B")
+    m.status_unreblog(there["id"])
+    wait_for(lambda: bob.get(f"/api/v1/statuses/{mine['id']}").json()["reblogs_count"] == 0,
+             "the Undo(Announce) on B")
+    # a favourite, its Undo, and a favourite again: the second Like is a new
+    # activity (B keeps the ids it received: a replay has no second effect)
+    def favourites_on_b(n):
+        return lambda: bob.get(f"/api/v1/statuses/{mine['id']}").json()["favourites_count"] == n
+    m.status_favourite(there["id"])
+    wait_for(favourites_on_b(1), "the Like on B")
+    m.status_unfavourite(there["id"])
+    wait_for(favourites_on_b(0), "the Undo(Like) on B")
+    m.status_favourite(there["id"])
+    wait_for(favourites_on_b(1), "the second Like on B")
+
+    # a muted remote account's posts arrive but stay out of her home
+    m.account_mute(bid)
+    post(bob, "said while muted")
+    wait_for(lambda: any("while muted" in s["content"] for s in
+                         alice.get(f"/api/v1/accounts/{bid}/statuses").json()),
+             "the muted post on A")
+    assert home_status(alice, "while muted")() is None
+    m.account_unmute(bid)
+
+    # bob blocks alice (her follow ends), then takes the block back: she
+    # may follow him again
+    aid = find(bob, alice)
+    assert bob.post(f"/api/v1/accounts/{aid}/block").status_code == 200
+    wait_for(lambda: not relationship(alice, bid)["following"], "the Block on A")
+    assert bob.post(f"/api/v1/accounts/{aid}/unblock").status_code == 200
+
+    def followed_again():
+        alice.post(f"/api/v1/accounts/{bid}/follow")
+        time.sleep(0.3)
+        return relationship(alice, bid)["following"]
+    wait_for(followed_again, "alice following bob again after the Undo(Block)")
+
+
+def test_mention_of_an_account_not_known_yet(net):
+    """A post that mentions someone on another server whom nobody here has
+    looked up yet finds them through WebFinger before it is written: the
+    mention is linked, and their server gets the post (Mastodon's
+    ProcessMentionsService)."""
+    a, b, _ = net
+    alice, carol = a.user(), open_inbox(b.user())
+    mine = post(alice, f"hello @{handle(carol)}, we have not met")
+    assert [m["acct"] for m in mine["mentions"]] == [handle(carol)]
+    wait_for(notification(carol, "mention", "we have not met"), "the mention on B")
+    # a handle that names nobody stays text
+    r = post(alice, f"hello @nobody@{b.domain}")
+    assert r["mentions"] == []

@@ -36,12 +36,12 @@ def rapport():
 
 
 class Peer:
-    def __init__(self, knock):
+    def __init__(self, knock, *extra):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.actor = self.base + "/users/bob"
         self.handle = f"bob@127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([str(NODE), "peer.mjs", str(self.port), knock],
+        self.proc = subprocess.Popen([str(NODE), "peer.mjs", str(self.port), knock, *extra],
                                      cwd=FEDIFY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
         line = self.proc.stdout.readline()
@@ -120,3 +120,26 @@ def test_rapport_follows_fedify(rapport, peer):
     assert follow["actor"] == rapport.url(f"/users/{alice.name}")
     assert follow["object"] == peer.actor
     wait_for(lambda: relationship(alice, found[0]["id"])["following"], "Fedify's Accept")
+
+
+def test_fedify_verifies_rapport_signing_rfc9421(rapport, fedify_installed):
+    """Rapport signs RFC 9421 too: to a server that refuses draft-cavage
+    (401), it knocks again at once in RFC 9421, which Fedify verifies, and
+    goes on so with that host."""
+    peer = Peer("rfc9421", "refuse-cavage")
+    try:
+        alice = rapport.user()
+        alice_uri = rapport.url(f"/users/{alice.name}")
+        peer.control("/_test/follow", target=alice_uri)
+        accept = wait_for(lambda: peer.received("Accept"), "Rapport's Accept at Fedify")[0]
+        assert accept["actor"] == alice_uri
+        mine = post(alice, "signed the other way")
+        wait_for(lambda: [a for a in peer.received("Create") if a["object"] == mine["uri"]],
+                 "the Create at Fedify")
+        posts = requests.get(peer.base + "/_test/posts", timeout=10).json()
+        assert {"path": "/users/bob/inbox", "form": "cavage", "status": 401} in posts, posts
+        verified = [p for p in posts if p["form"] == "rfc9421" and 200 <= p["status"] < 300]
+        assert len(verified) >= 2, posts  # the Accept and the Create
+        assert all(p["form"] == "rfc9421" for p in posts[posts.index(verified[0]):]), posts
+    finally:
+        peer.close()

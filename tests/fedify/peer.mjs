@@ -5,12 +5,17 @@
 // what it sends, draft-cavage first when FIRST_KNOCK says so (as Mastodon
 // does), else RFC 9421 (Fedify's default).
 //
-//   node peer.mjs PORT [FIRST_KNOCK]
+//   node peer.mjs PORT [FIRST_KNOCK] [refuse-cavage]
+//
+// With refuse-cavage its inboxes answer 401 to a draft-cavage signature
+// (as a server that speaks RFC 9421 only would), so what Fedify verifies
+// is the RFC 9421 signature of the sender's second knock.
 //
 // Control endpoints, for the test (plain JSON):
 //   POST /_test/follow  {"target": actor id}      bob follows it
 //   POST /_test/note    {"to": actor id, "content": html}  bob writes to it
 //   GET  /_test/received                           what bob's inboxes got
+//   GET  /_test/posts      each POST to an inbox: its signature form, status
 // It prints "ready" on stdout once it listens on 127.0.0.1:PORT.
 import http from "node:http";
 import { Temporal } from "@js-temporal/polyfill";
@@ -37,6 +42,8 @@ import {
 
 const port = Number(process.argv[2]);
 const firstKnock = process.argv[3] || undefined;
+const refuseCavage = process.argv[4] === "refuse-cavage";
+const posts = [];
 const origin = `http://127.0.0.1:${port}`;
 const received = [];
 let keys = null;
@@ -136,6 +143,7 @@ async function control(req, res) {
     res.end(JSON.stringify(body));
   };
   if (req.method === "GET" && req.url === "/_test/received") return send(200, received);
+  if (req.method === "GET" && req.url === "/_test/posts") return send(200, posts);
   const body = await readJson(req);
   const target = await ctx.lookupObject(body.target ?? body.to);
   if (!target) return send(404, { error: "no such actor" });
@@ -175,6 +183,12 @@ http
       if (req.url.startsWith("/_test/")) return await control(req, res);
       const chunks = [];
       for await (const c of req) chunks.push(c);
+      const form = req.headers["signature-input"] ? "rfc9421" : "cavage";
+      if (req.method === "POST" && refuseCavage && form === "cavage") {
+        posts.push({ path: req.url, form, status: 401 });
+        res.writeHead(401, { "content-type": "text/plain" });
+        return res.end("RFC 9421 signatures only");
+      }
       const request = new Request(new URL(req.url, origin), {
         method: req.method,
         headers: Object.entries(req.headers).flatMap(([k, v]) =>
@@ -183,6 +197,7 @@ http
         body: ["GET", "HEAD"].includes(req.method) ? undefined : Buffer.concat(chunks),
       });
       const response = await federation.fetch(request, { contextData: undefined });
+      if (req.method === "POST") posts.push({ path: req.url, form, status: response.status });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (e) {

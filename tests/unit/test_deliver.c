@@ -465,6 +465,9 @@ static void reply_edit_delete(void **state)
 	assert_string_equal(got_types(f), "Create@1/inbox");
 	json_t *j = got_json(0);
 	assert_string_equal(jstr(j, "object.inReplyTo"), uri);
+	/* context and conversation name the thread: its root, erin's status */
+	assert_string_equal(jstr(j, "object.context"), uri);
+	assert_string_equal(jstr(j, "object.conversation"), uri);
 	json_decref(j);
 	sink_reset();
 	struct status_edit ed = {.text = "an answer, edited", .sensitive = -1};
@@ -502,6 +505,7 @@ static void like_and_boost(void **state)
 	rs.thread_id = rs.id;
 	assert_int_equal(store_status_insert(f->c.db, &rs), ST_OK);
 	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, true), RC_OK);
+	flush(f);
 	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, false), RC_OK);
 	flush(f);
 	assert_string_equal(got_types(f), "Like@1/users/erin/inbox Undo@1/users/erin/inbox");
@@ -510,6 +514,15 @@ static void like_and_boost(void **state)
 	assert_string_equal(jstr(undo, "object.type"), "Like");
 	assert_string_equal(jstr(undo, "object.id"), jstr(like, "id"));
 	assert_string_equal(jstr(undo, "object.object"), uri);
+	/* a favourite taken back before its Like went out: only the Undo goes */
+	sink_reset();
+	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, true), RC_OK);
+	assert_int_equal(status_favourite(&f->c, wd->alice, rs.id, false), RC_OK);
+	flush(f);
+	assert_string_equal(got_types(f), "Undo@1/users/erin/inbox");
+	json_t *undo2 = got_json(0);
+	assert_string_not_equal(jstr(undo2, "object.id"), jstr(like, "id"));
+	json_decref(undo2);
 	json_decref(like);
 	json_decref(undo);
 	sink_reset();
@@ -542,17 +555,32 @@ static void follow_and_block(void **state)
 	struct follow_options fo = {.reblogs = 1, .notify = 0};
 	assert_int_equal(rel_follow(&f->c, wd->alice, wd->erin, &fo), RC_OK);
 	assert_int_equal(rel_follow(&f->c, wd->alice, wd->carol, &fo), RC_OK);
+	flush(f);
 	assert_int_equal(rel_unfollow(&f->c, wd->alice, wd->erin), RC_OK);
 	assert_int_equal(rel_block(&f->c, wd->alice, wd->erin, true), RC_OK);
+	flush(f);
 	assert_int_equal(rel_block(&f->c, wd->alice, wd->erin, false), RC_OK);
+	flush(f); /* 4 POSTs to one host at a time: the fifth would wait a second */
+	usleep(2000); /* the ids tell acts apart by their millisecond */
+	assert_int_equal(rel_follow(&f->c, wd->alice, wd->erin, &fo), RC_OK);
 	flush(f);
 	assert_string_equal(got_types(f), "Follow@1/users/erin/inbox Undo@1/users/erin/inbox "
-					  "Block@1/users/erin/inbox Undo@1/users/erin/inbox");
-	json_t *fl = got_json(0), *un = got_json(1);
+					  "Block@1/users/erin/inbox Undo@1/users/erin/inbox "
+					  "Follow@1/users/erin/inbox");
+	json_t *fl = got_json(0), *un = got_json(1), *bl = got_json(2), *ub = got_json(3);
+	json_t *again = got_json(4);
 	assert_string_equal(jstr(un, "object.type"), "Follow");
 	assert_string_equal(jstr(un, "object.id"), jstr(fl, "id"));
+	assert_string_equal(jstr(ub, "object.id"), jstr(bl, "id"));
+	/* the follow asked for again is another activity: a server that keeps
+	 * the ids it received would take the first one's id for a replay */
+	assert_string_not_equal(jstr(again, "id"), jstr(fl, "id"));
+	assert_string_not_equal(jstr(un, "id"), jstr(ub, "id"));
 	json_decref(fl);
 	json_decref(un);
+	json_decref(bl);
+	json_decref(ub);
+	json_decref(again);
 }
 
 /* 5xx: kept, tried again after 1^4 + 15 s at least; 404: dropped at
@@ -572,7 +600,16 @@ static void failures_retry_or_end(void **state)
 	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries", "", 0, 0), 1);
 	assert_true(fx_int(f, "SELECT next_at FROM deliveries", "", 0, 0) >= before + 16000);
 	assert_int_equal(fx_int(f, "SELECT failure_days FROM delivery_hosts", "", 0, 0), 1);
-	assert_int_equal(db_exec(f->c.db, "DELETE FROM deliveries", ""), DB_OK);
+	/* the sixteenth try is the last: after it the delivery is dropped */
+	assert_int_equal(db_exec(f->c.db, "UPDATE deliveries SET attempts = 14, next_at = 0", ""),
+			 DB_OK);
+	flush(f);
+	assert_int_equal(sink.n, 2);
+	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries", "", 0, 0), 15);
+	assert_int_equal(db_exec(f->c.db, "UPDATE deliveries SET next_at = 0", ""), DB_OK);
+	flush(f);
+	assert_int_equal(sink.n, 3);
+	assert_int_equal(pending(f), 0);
 	sink_reset();
 	sink.status[0] = 404;
 	post(f, wd->alice, "two", "public", 0);
@@ -588,6 +625,33 @@ static void failures_retry_or_end(void **state)
 	fetch_cleanup();
 	assert_int_equal(sink.n, 0);
 	assert_int_equal(pending(f), 0);
+}
+
+/* Ten failures in a row rest a host for a minute (the circuit breaker):
+ * its next delivery is not tried but put off until the rest ends. */
+static void breaker_rests_a_failing_host(void **state)
+{
+	struct world *wd = *state;
+	struct fx *f = wd->f;
+	people(wd);
+	follow_all(wd, wd->alice);
+	sink.status[0] = 503;
+	for (int i = 0; i < DELIVER_BREAKER_FAILURES; i++) {
+		post(f, wd->alice, "failing", "public", 0);
+		flush(f);
+	}
+	assert_int_equal(sink.n, DELIVER_BREAKER_FAILURES);
+	int64_t before = now_ms();
+	post(f, wd->alice, "while it rests", "public", 0);
+	flush(f);
+	assert_int_equal(sink.n, DELIVER_BREAKER_FAILURES); /* not tried */
+	assert_int_equal(pending(f), DELIVER_BREAKER_FAILURES + 1);
+	assert_int_equal(fx_int(f, "SELECT attempts FROM deliveries ORDER BY id DESC LIMIT 1", "",
+				0, 0),
+			 0);
+	assert_true(fx_int(f, "SELECT next_at FROM deliveries ORDER BY id DESC LIMIT 1", "", 0, 0) >=
+		    before + DELIVER_BREAKER_MS - 1000);
+	deliver_forget(); /* the next tests start with rested hosts */
 }
 
 /* A host that answers 401 to draft-cavage is asked again signed RFC 9421,
@@ -720,6 +784,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(follow_and_block, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(failures_retry_or_end, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(second_knock_in_rfc9421, setup, teardown_world),
+		cmocka_unit_test_setup_teardown(breaker_rests_a_failing_host, setup, teardown_world),
 		cmocka_unit_test_setup_teardown(unavailable_after_seven_days, setup,
 						teardown_world),
 		cmocka_unit_test_setup_teardown(hanging_host_delays_no_one, setup, teardown_world),

@@ -184,7 +184,11 @@ static void test_vectors_verify(void **state)
 	base(&q, "GET", "/users/alice/outbox?page=true");
 	cavage(&q, "rsa-sha256", "(request-target) host date", V_SIG4);
 	assert_int_equal(verify(&q), SIG_OK);
-	/* no algorithm counts as hs2019 */
+	/* hs2019 (the key's own algorithm: RSA with SHA-256), and no
+	 * algorithm at all, which counts as hs2019 */
+	base(&q, "GET", "/users/alice/outbox?page=true");
+	cavage(&q, "hs2019", "(request-target) host date", V_SIG3);
+	assert_int_equal(verify(&q), SIG_OK);
 	base(&q, "GET", "/users/alice/outbox?page=true");
 	cavage(&q, NULL, "(request-target) host date", V_SIG3);
 	assert_int_equal(verify(&q), SIG_OK);
