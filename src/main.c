@@ -255,6 +255,49 @@ static int open_store(const struct config *cfg, struct store **st, bool serving)
 	return 0;
 }
 
+/* A command's work on the store: returns the exit status. */
+typedef int core_fn(struct core *c, const void *job);
+
+/* Runs fn(c, job) on a core over the store cfg names (held by this
+ * process alone when exclusive). Exit status 1, with one line on stderr,
+ * when the store does not open; else fn's. */
+static int with_store(struct config *cfg, bool exclusive, core_fn *fn, const void *job)
+{
+	config_finish(cfg);
+	struct store *st;
+	if (open_store(cfg, &st, exclusive))
+		return 1;
+	struct arena ar;
+	arena_init(&ar);
+	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
+	int rc = fn(&c, job);
+	store_release(st, c.db);
+	store_close(st);
+	arena_free(&ar);
+	return rc;
+}
+
+/* A command's settings: the configuration from the environment, then
+ * with()'s own options. */
+typedef int with_fn(struct config *cfg, int argc, char **argv);
+
+/* Runs with() on the configuration. When usage is given the command needs
+ * a word after it: without one, usage on stderr and exit status 2; asked
+ * for help, usage on stdout. */
+static int cmd_config(int argc, char **argv, const char *usage, with_fn *with)
+{
+	if (usage && (argc < 3 || is_help(argv[2]))) {
+		fputs(usage, argc < 3 ? stderr : stdout);
+		return argc < 3 ? EXIT_USAGE : 0;
+	}
+	struct config cfg;
+	int rc = load_config(&cfg);
+	if (!rc)
+		rc = with(&cfg, argc, argv);
+	config_free(&cfg);
+	return rc;
+}
+
 /* serve's settings: environment, then flags. Returns 0 or an exit code. */
 static int serve_config(int argc, char **argv, struct config *cfg)
 {
@@ -496,16 +539,6 @@ static int seed_with(struct config *cfg, int argc, char **argv)
 	return rc;
 }
 
-static int cmd_seed(int argc, char **argv)
-{
-	struct config cfg;
-	int rc = load_config(&cfg);
-	if (!rc)
-		rc = seed_with(&cfg, argc, argv);
-	config_free(&cfg);
-	return rc;
-}
-
 /* One line on stderr, exit code 2: simulate's bad input. */
 static int simulate_error(const char *what, const char *arg)
 {
@@ -605,6 +638,12 @@ static void print_user(const struct account *a, const char *email, bool admin, v
 	printf("%lld\t%s\t%s%s\n", (long long)a->id, a->username, email, admin ? "\tadmin" : "");
 }
 
+/* What `rapport user` was asked. */
+struct user_job {
+	const char *name, *email, *password, *role_arg;
+	bool admin, add, role;
+};
+
 /* `rapport user role NAME ROLE`: how a server gets its first admin. */
 static int user_role(struct core *c, const char *name, const char *role_arg)
 {
@@ -626,63 +665,55 @@ static int user_role(struct core *c, const char *name, const char *role_arg)
 	return 0;
 }
 
+static int user_run(struct core *c, const void *job)
+{
+	const struct user_job *j = job;
+	if (j->role)
+		return user_role(c, j->name, j->role_arg);
+	if (!j->add) {
+		if (store_account_list_local(c->db, c->arena, print_user, NULL) == ST_OK)
+			return 0;
+		fprintf(stderr, "rapport: cannot list accounts\n");
+		return 1;
+	}
+	struct signup s = {.username = j->name, .email = j->email, .password = j->password,
+			   .admin = j->admin};
+	int64_t id;
+	if (account_create(c, &s, &id)) {
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	printf("%lld\t%s\t%s%s\n", (long long)id, j->name, j->email, j->admin ? "\tadmin" : "");
+	return 0;
+}
+
 static int user_with(struct config *cfg, int argc, char **argv)
 {
-	const char *name = NULL, *email = NULL, *password = NULL;
-	bool admin = false;
-	bool add = !strcmp(argv[2], "add"), role = !strcmp(argv[2], "role");
-	const char *role_arg = NULL;
-	if (!add && !role && strcmp(argv[2], "list"))
+	struct user_job j = {.add = !strcmp(argv[2], "add"), .role = !strcmp(argv[2], "role")};
+	if (!j.add && !j.role && strcmp(argv[2], "list"))
 		return usage_error(USER_USAGE, "unknown user command", argv[2]);
-	if (role) {
+	if (j.role) {
 		if (argc < 5 || argv[3][0] == '-' || argv[4][0] == '-')
 			return usage_error(USER_USAGE, "user role needs NAME and ROLE", "");
-		name = argv[3];
-		role_arg = argv[4];
+		j.name = argv[3];
+		j.role_arg = argv[4];
 	}
-	struct opt add_opts[] = {{"--email", &email, NULL},
-				 {"--password", &password, NULL},
-				 {"--admin", NULL, &admin},
+	struct opt add_opts[] = {{"--email", &j.email, NULL},
+				 {"--password", &j.password, NULL},
+				 {"--admin", NULL, &j.admin},
 				 {"--data", &cfg->data_dir, NULL},
 				 {"--db", &cfg->db_url, NULL},
 				 {NULL, NULL, NULL}};
 	struct opt list_opts[] = {{"--data", &cfg->data_dir, NULL},
 				  {"--db", &cfg->db_url, NULL},
 				  {NULL, NULL, NULL}};
-	int rc = parse_opts(argc, argv, role ? 5 : 3, add ? add_opts : list_opts, USER_USAGE,
-			    add ? &name : NULL);
+	int rc = parse_opts(argc, argv, j.role ? 5 : 3, j.add ? add_opts : list_opts, USER_USAGE,
+			    j.add ? &j.name : NULL);
 	if (rc)
 		return rc;
-	if (add && (!name || !email || !password))
+	if (j.add && (!j.name || !j.email || !j.password))
 		return usage_error(USER_USAGE, "user add needs NAME, --email and --password", "");
-	config_finish(cfg);
-	struct store *st;
-	if (open_store(cfg, &st, false))
-		return 1;
-	struct arena ar;
-	arena_init(&ar);
-	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
-	rc = 0;
-	if (role) {
-		rc = user_role(&c, name, role_arg);
-	} else if (add) {
-		struct signup s = {.username = name, .email = email, .password = password,
-				   .admin = admin};
-		int64_t id;
-		if (account_create(&c, &s, &id)) {
-			fprintf(stderr, "rapport: %s\n", c.err.msg);
-			rc = 1;
-		} else {
-			printf("%lld\t%s\t%s%s\n", (long long)id, name, email, admin ? "\tadmin" : "");
-		}
-	} else if (store_account_list_local(c.db, &ar, print_user, NULL) != ST_OK) {
-		fprintf(stderr, "rapport: cannot list accounts\n");
-		rc = 1;
-	}
-	store_release(st, c.db);
-	store_close(st);
-	arena_free(&ar);
-	return rc;
+	return with_store(cfg, false, user_run, &j);
 }
 
 static const char *const DATA_USAGE =
@@ -727,9 +758,18 @@ static int write_out(const char *path, const char *data, size_t len)
 	return ok ? 0 : -1;
 }
 
-/* export (file NULL) or import (file the CSV) for the local account name. */
-static int data_run(struct core *c, const char *name, int kind, const char *file, const char *out)
+/* What `rapport export` or `import` was asked: export (file NULL) or
+ * import (file the CSV) for the local account name. */
+struct data_job {
+	const char *name, *file, *out;
+	int kind;
+};
+
+static int data_run(struct core *c, const void *job)
 {
+	const struct data_job *j = job;
+	const char *name = j->name, *file = j->file, *out = j->out;
+	int kind = j->kind;
 	struct account a;
 	if (account_lookup(c, name, &a) || *a.domain) {
 		fprintf(stderr, "rapport: no local account %s\n", name);
@@ -774,8 +814,9 @@ static int data_run(struct core *c, const char *name, int kind, const char *file
 	return 0;
 }
 
-static int data_with(struct config *cfg, int argc, char **argv, bool import)
+static int data_with(struct config *cfg, int argc, char **argv)
 {
+	bool import = !strcmp(argv[1], "import");
 	const char *name = NULL, *type = NULL, *out = NULL, *file = NULL;
 	struct opt opts[] = {{"--type", &type, NULL},
 			     {"--out", &out, NULL},
@@ -790,32 +831,8 @@ static int data_with(struct config *cfg, int argc, char **argv, bool import)
 	if ((kind < 0 && !archive) || (import && (!file || out)) || (!import && file))
 		return usage_error(DATA_USAGE, "needs NAME and --out FILE.zip, or a known --type (and, to import, FILE)",
 				   "");
-	config_finish(cfg);
-	struct store *st;
-	if (open_store(cfg, &st, import))
-		return 1;
-	struct arena ar;
-	arena_init(&ar);
-	struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
-	rc = data_run(&c, name, kind, import ? file : NULL, out);
-	store_release(st, c.db);
-	store_close(st);
-	arena_free(&ar);
-	return rc;
-}
-
-static int cmd_data(int argc, char **argv)
-{
-	if (argc < 3 || is_help(argv[2])) {
-		fputs(DATA_USAGE, argc < 3 ? stderr : stdout);
-		return argc < 3 ? EXIT_USAGE : 0;
-	}
-	struct config cfg;
-	int rc = load_config(&cfg);
-	if (!rc)
-		rc = data_with(&cfg, argc, argv, !strcmp(argv[1], "import"));
-	config_free(&cfg);
-	return rc;
+	struct data_job j = {.name = name, .file = import ? file : NULL, .out = out, .kind = kind};
+	return with_store(cfg, import, data_run, &j);
 }
 
 static const char *const AUDIT_USAGE =
@@ -847,20 +864,6 @@ static int cmd_audit(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_user(int argc, char **argv)
-{
-	if (argc < 3 || is_help(argv[2])) {
-		fputs(USER_USAGE, argc < 3 ? stderr : stdout);
-		return argc < 3 ? EXIT_USAGE : 0;
-	}
-	struct config cfg;
-	int rc = load_config(&cfg);
-	if (!rc)
-		rc = user_with(&cfg, argc, argv);
-	config_free(&cfg);
-	return rc;
-}
-
 /* ---- rapport domain: the admin's rules for remote domains ---- */
 
 static const char *const DOMAIN_USAGE =
@@ -871,10 +874,27 @@ static const char *const DOMAIN_USAGE =
 	"  unblock  remove the rule\n"
 	"The rules are the admin API's domain blocks (suspend, silence), audit-logged.\n";
 
+/* What `rapport domain` was asked: the rule's severity for a domain. */
+struct domain_job {
+	const char *domain;
+	int sev; /* 0 unblock, 1 limit, 2 block */
+};
+
+static int domain_run(struct core *c, const void *job)
+{
+	static const char *const severities[] = {NULL, "silence", "suspend"};
+	const struct domain_job *j = job;
+	if (admin_domain_rule(c, 0, j->domain, severities[j->sev])) {
+		fprintf(stderr, "rapport: %s\n", c->err.msg);
+		return 1;
+	}
+	printf("%s\t%s\n", j->domain, j->sev == 2 ? "blocked" : j->sev ? "limited" : "no rule");
+	return 0;
+}
+
 static int domain_with(struct config *cfg, int argc, char **argv)
 {
 	static const char *const verbs[] = {"unblock", "limit", "block"};
-	static const char *const severities[] = {NULL, "silence", "suspend"};
 	int sev = -1;
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(argv[2], verbs[i]))
@@ -888,42 +908,12 @@ static int domain_with(struct config *cfg, int argc, char **argv)
 	int rc = parse_opts(argc, argv, 3, opts, DOMAIN_USAGE, &name);
 	if (rc)
 		return rc;
-	config_finish(cfg);
 	struct arena ar;
 	arena_init(&ar);
-	const char *domain = domain_canonical(&ar, name);
-	struct store *st = NULL;
-	if (!domain)
-		rc = usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
-	else if (open_store(cfg, &st, false))
-		rc = 1;
-	if (!rc) {
-		struct core c = {.db = store_acquire(st), .arena = &ar, .cfg = cfg};
-		if (admin_domain_rule(&c, 0, domain, severities[sev])) {
-			fprintf(stderr, "rapport: %s\n", c.err.msg);
-			rc = 1;
-		} else {
-			printf("%s\t%s\n", domain, sev == 2 ? "blocked" : sev ? "limited" : "no rule");
-		}
-		store_release(st, c.db);
-	}
-	if (st)
-		store_close(st);
+	struct domain_job j = {.domain = domain_canonical(&ar, name), .sev = sev};
+	rc = j.domain ? with_store(cfg, false, domain_run, &j)
+		      : usage_error(DOMAIN_USAGE, "not a domain:", name ? name : "");
 	arena_free(&ar);
-	return rc;
-}
-
-static int cmd_domain(int argc, char **argv)
-{
-	if (argc < 3 || is_help(argv[2])) {
-		fputs(DOMAIN_USAGE, argc < 3 ? stderr : stdout);
-		return argc < 3 ? EXIT_USAGE : 0;
-	}
-	struct config cfg;
-	int rc = load_config(&cfg);
-	if (!rc)
-		rc = domain_with(&cfg, argc, argv);
-	config_free(&cfg);
 	return rc;
 }
 
@@ -1012,15 +1002,15 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc, argv);
 	if (!strcmp(cmd, "user"))
-		return cmd_user(argc, argv);
+		return cmd_config(argc, argv, USER_USAGE, user_with);
 	if (!strcmp(cmd, "seed"))
-		return cmd_seed(argc, argv);
+		return cmd_config(argc, argv, NULL, seed_with);
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
 	if (!strcmp(cmd, "domain"))
-		return cmd_domain(argc, argv);
+		return cmd_config(argc, argv, DOMAIN_USAGE, domain_with);
 	if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
-		return cmd_data(argc, argv);
+		return cmd_config(argc, argv, DATA_USAGE, data_with);
 	if (!strcmp(cmd, "audit"))
 		return cmd_audit(argc, argv);
 	if (!strcmp(cmd, "backup") || !strcmp(cmd, "restore"))

@@ -116,6 +116,23 @@ static bool bounded(const char *s)
 	return strnlen(s, SIG_HEADER_MAX + 1) <= SIG_HEADER_MAX;
 }
 
+/* The end of header value h, which must be there and bounded. */
+static enum sig_rc header_end(const char *h, const char **end)
+{
+	if (!h)
+		return SIG_MISSING_HEADER;
+	if (!bounded(h))
+		return SIG_MALFORMED;
+	*end = h + strlen(h);
+	return SIG_OK;
+}
+
+static void put_lower(struct buf *b, const char *s, size_t n, int *fail)
+{
+	for (size_t i = 0; i < n; i++)
+		*fail |= buf_printf(b, "%c", (char)tolower((unsigned char)s[i]));
+}
+
 /* ---- digests ---- */
 
 static void sha256_b64(const void *body, size_t n, char out[45])
@@ -136,13 +153,12 @@ static struct slice trim(const char *p, const char *end)
 
 enum sig_rc sig_check_digest(const char *digest, const void *body, size_t n)
 {
-	if (!digest)
-		return SIG_MISSING_HEADER;
-	if (!bounded(digest))
-		return SIG_MALFORMED;
+	const char *p = digest, *end;
+	enum sig_rc rc = header_end(digest, &end);
+	if (rc)
+		return rc;
 	char want[45];
 	sha256_b64(body, n, want);
-	const char *p = digest, *end = digest + strlen(digest);
 	while (p <= end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *stop = comma ? comma : end;
@@ -189,14 +205,13 @@ static const char *parse_key(const char *p, const char *end, struct slice *k)
 
 enum sig_rc sig_check_content_digest(const char *cd, const void *body, size_t n)
 {
-	if (!cd)
-		return SIG_MISSING_HEADER;
-	if (!bounded(cd))
-		return SIG_MALFORMED;
+	const char *p = cd, *end;
+	enum sig_rc rc = header_end(cd, &end);
+	if (rc)
+		return rc;
 	char want[45];
 	sha256_b64(body, n, want);
-	const char *p = cd, *end = cd + strlen(cd);
-	enum sig_rc rc = SIG_DIGEST_MISMATCH;
+	rc = SIG_DIGEST_MISMATCH;
 	for (;;) {
 		struct slice k, v;
 		p = skip_ows(p, end);
@@ -212,6 +227,17 @@ enum sig_rc sig_check_content_digest(const char *cd, const void *body, size_t n)
 			return SIG_MALFORMED;
 		p++;
 	}
+}
+
+/* When the signature covers it (covered), the body checked by check
+ * against the digest header name: Digest for draft-cavage,
+ * Content-Digest for RFC 9421. */
+static enum sig_rc check_body(const struct sig_request *r, bool covered, const char *name,
+			      enum sig_rc (*check)(const char *, const void *, size_t))
+{
+	const char *d;
+	enum sig_rc rc = covered ? header_get(r, name, &d) : SIG_OK;
+	return rc || !covered ? rc : check(d, r->body, r->body_len);
 }
 
 /* ---- time ---- */
@@ -350,11 +376,10 @@ static const char *cavage_param(const char *p, const char *end, struct slice *na
 enum sig_rc sig_parse_cavage(const char *header, struct sig_cavage *o)
 {
 	memset(o, 0, sizeof *o);
-	if (!header)
-		return SIG_MISSING_HEADER;
-	if (!bounded(header))
-		return SIG_MALFORMED;
-	const char *p = header, *end = header + strlen(header);
+	const char *p = header, *end;
+	enum sig_rc rc = header_end(header, &end);
+	if (rc)
+		return rc;
 	for (int n = 0;; n++) {
 		struct slice name, v;
 		bool quoted;
@@ -443,8 +468,7 @@ static enum sig_rc cavage_line(const struct sig_request *r, const struct sig_cav
 	int fail = 0;
 	if (slice_ieq(name, "(request-target)")) {
 		fail |= buf_puts(b, "(request-target): ");
-		for (const char *m = r->method; *m; m++)
-			fail |= buf_printf(b, "%c", (char)tolower((unsigned char)*m));
+		put_lower(b, r->method, strlen(r->method), &fail);
 		fail |= buf_printf(b, " %.*s", (int)target_len, r->target);
 	} else if (slice_ieq(name, "(created)")) {
 		fail |= buf_printf(b, "(created): %lld", (long long)c->created);
@@ -455,8 +479,7 @@ static enum sig_rc cavage_line(const struct sig_request *r, const struct sig_cav
 		enum sig_rc rc = header_one(r, name, &v);
 		if (rc)
 			return rc;
-		for (size_t i = 0; i < name.n; i++)
-			fail |= buf_printf(b, "%c", (char)tolower((unsigned char)name.p[i]));
+		put_lower(b, name.p, name.n, &fail);
 		fail |= buf_printf(b, ": %s", v);
 	}
 	return fail ? SIG_MALFORMED : SIG_OK;
@@ -493,14 +516,9 @@ static enum sig_rc verify_cavage(const struct sig_request *r, int64_t now, sig_k
 	if (!hs2019 && !slice_eq(alg, "rsa-sha256"))
 		return SIG_MALFORMED;
 	if ((rc = cavage_names(&c, names, &n)) || (rc = cavage_rules(r, &c, hs2019, names, n)) ||
-	    (rc = cavage_window(r, &c, hs2019, now)))
+	    (rc = cavage_window(r, &c, hs2019, now)) ||
+	    (rc = check_body(r, covers(names, n, "digest"), "digest", sig_check_digest)))
 		return rc;
-	if (covers(names, n, "digest")) {
-		const char *d;
-		if ((rc = header_get(r, "digest", &d)) ||
-		    (rc = sig_check_digest(d, r->body, r->body_len)))
-			return rc;
-	}
 	unsigned char sig[RSA_SIG_MAX];
 	size_t siglen;
 	if ((rc = decode_signature((struct slice){c.signature, c.signature_len}, sig, &siglen)))
@@ -602,12 +620,11 @@ static bool input_params(const char *p, const char *end, struct sig_input *o)
 enum sig_rc sig_parse_input(const char *header, struct sig_input *o)
 {
 	memset(o, 0, sizeof *o);
-	if (!header)
-		return SIG_MISSING_HEADER;
-	if (!bounded(header))
-		return SIG_MALFORMED;
-	const char *p = header, *end = header + strlen(header);
+	const char *p = header, *end;
 	struct slice label;
+	enum sig_rc rc = header_end(header, &end);
+	if (rc)
+		return rc;
 	if (!(p = parse_key(p, end, &label)) || p >= end || *p++ != '=')
 		return SIG_MALFORMED;
 	o->label = label.p;
@@ -622,10 +639,11 @@ enum sig_rc sig_parse_input(const char *header, struct sig_input *o)
 /* The Signature header: exactly `label=:base64:` for the input's label. */
 static enum sig_rc input_signature(const char *h, const struct sig_input *in, struct slice *b64)
 {
-	if (!bounded(h))
-		return SIG_MALFORMED;
-	const char *p = h, *end = h + strlen(h);
+	const char *p = h, *end;
 	struct slice label;
+	enum sig_rc rc = header_end(h, &end);
+	if (rc)
+		return rc;
 	if (!(p = parse_key(p, end, &label)) || p >= end || *p++ != '=' ||
 	    !(p = parse_bytes(p, end, b64)) || p != end)
 		return SIG_MALFORMED;
@@ -653,12 +671,6 @@ static enum sig_rc input_rules(const struct sig_request *r, const struct sig_inp
 	if (!is_get(r->method) && !input_covers(in, "content-digest"))
 		return SIG_MISSING_HEADER;
 	return SIG_OK;
-}
-
-static void put_lower(struct buf *b, const char *s, size_t n, int *fail)
-{
-	for (size_t i = 0; i < n; i++)
-		*fail |= buf_printf(b, "%c", (char)tolower((unsigned char)s[i]));
 }
 
 /* The value of a derived component (@...), appended to b. */
@@ -738,14 +750,10 @@ static enum sig_rc verify_rfc9421(const struct sig_request *r, int64_t now, sig_
 	if (rc || (rc = header_get(r, "signature", &hs)) || (rc = sig_parse_input(hi, &in)) ||
 	    (rc = copy_key_id((struct slice){in.key_id, in.key_id_len}, out)) ||
 	    (rc = input_signature(hs, &in, &b64)) || (rc = input_rules(r, &in)) ||
-	    (rc = check_window(in.created, in.has_expires, in.expires, now)))
+	    (rc = check_window(in.created, in.has_expires, in.expires, now)) ||
+	    (rc = check_body(r, input_covers(&in, "content-digest"), "content-digest",
+			     sig_check_content_digest)))
 		return rc;
-	if (input_covers(&in, "content-digest")) {
-		const char *d;
-		if ((rc = header_get(r, "content-digest", &d)) ||
-		    (rc = sig_check_content_digest(d, r->body, r->body_len)))
-			return rc;
-	}
 	unsigned char sig[RSA_SIG_MAX];
 	size_t siglen;
 	if ((rc = decode_signature(b64, sig, &siglen)))

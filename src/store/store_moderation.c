@@ -35,6 +35,60 @@ static void *grow(struct arena *ar, void *items, int n, int *room, size_t sz)
 	return more;
 }
 
+/* Reads one row of a statement into the item it points at. */
+typedef void row_fn(struct arena *ar, struct db_stmt *st, void *item);
+
+/* Swaps items i and j (of size sz) of a. */
+static void swap_items(unsigned char *a, size_t sz, int i, int j)
+{
+	for (size_t k = 0; k < sz; k++) {
+		unsigned char t = a[(size_t)i * sz + k];
+		a[(size_t)i * sz + k] = a[(size_t)j * sz + k];
+		a[(size_t)j * sz + k] = t;
+	}
+}
+
+/* A page of at most limit items of size sz (*n of them), each read by row
+ * from st (a query bound to the page's limit; NULL when it could not be
+ * started); a min_id page (asc), read oldest first, is turned newest
+ * first. Ends st; *rc says how it went. */
+static void *read_page(struct arena *ar, struct db_stmt *st, int limit, bool asc, size_t sz,
+		       row_fn *row, int *n, enum store_rc *rc)
+{
+	*n = 0;
+	unsigned char *items = arena_alloc(ar, (size_t)(limit > 0 ? limit : 1) * sz);
+	*rc = ST_ERROR;
+	if (!st)
+		return items;
+	enum db_rc r;
+	while ((r = db_next(st)) == DB_ROW && *n < limit)
+		row(ar, st, items + (size_t)(*n)++ * sz);
+	for (int i = 0, j = *n - 1; asc && i < j; i++, j--)
+		swap_items(items, sz, i, j);
+	*rc = done(st, r);
+	return items;
+}
+
+/* Every row of st (NULL when it could not be started), each read by row
+ * into an item of size sz (*n of them). Ends st; *rc says how it went. */
+static void *read_all(struct arena *ar, struct db_stmt *st, size_t sz, row_fn *row, int *n,
+		      enum store_rc *rc)
+{
+	*n = 0;
+	void *items = NULL;
+	int room = 0;
+	*rc = ST_ERROR;
+	if (!st)
+		return items;
+	enum db_rc r;
+	while ((r = db_next(st)) == DB_ROW) {
+		items = grow(ar, items, *n, &room, sz);
+		row(ar, st, (unsigned char *)items + (size_t)(*n)++ * sz);
+	}
+	*rc = done(st, r);
+	return items;
+}
+
 /* ---- accounts and users ---- */
 
 enum store_rc store_mod_get(struct db *db, struct arena *ar, int64_t account_id,
@@ -168,6 +222,12 @@ static const char *contains(struct arena *ar, const char *s)
 	return p;
 }
 
+static void id_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+	(void)ar;
+	*(int64_t *)item = db_int(st, 0);
+}
+
 enum store_rc store_admin_accounts(struct db *db, struct arena *ar, const struct admin_filter *f,
 				   const struct page *pg, int64_t **ids, int *n)
 {
@@ -175,24 +235,15 @@ enum store_rc store_admin_accounts(struct db *db, struct arena *ar, const struct
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
-	*n = 0;
-	*ids = arena_alloc(ar, (size_t)(pg->limit > 0 ? pg->limit : 1) * sizeof **ids);
-	struct db_stmt *st = db_query(db, sql[asc], "itttttiiii", (int64_t)f->origin,
-				      f->status ? f->status : "", contains(ar, f->username),
-				      contains(ar, f->display_name), contains(ar, f->email),
-				      f->by_domain ? f->by_domain : "",
-				      (int64_t)f->staff, hi, lo, (int64_t)pg->limit);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && *n < pg->limit)
-		(*ids)[(*n)++] = db_int(st, 0);
-	for (int i = 0, j = *n - 1; asc && i < j; i++, j--) {
-		int64_t t = (*ids)[i];
-		(*ids)[i] = (*ids)[j];
-		(*ids)[j] = t;
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	*ids = read_page(ar,
+			 db_query(db, sql[asc], "itttttiiii", (int64_t)f->origin,
+				  f->status ? f->status : "", contains(ar, f->username),
+				  contains(ar, f->display_name), contains(ar, f->email),
+				  f->by_domain ? f->by_domain : "", (int64_t)f->staff, hi, lo,
+				  (int64_t)pg->limit),
+			 pg->limit, asc, sizeof **ids, id_row, n, &rc);
+	return rc;
 }
 
 enum store_rc store_feed_remove_everywhere(struct db *db, int64_t account_id)
@@ -234,8 +285,9 @@ enum store_rc store_local_followers(struct db *db, struct arena *ar, int64_t acc
 	"id, account_id, target_id, category, comment, forward, status_ids, rule_ids,"        \
 	" assigned_id, resolved_by, resolved_at, created_at, updated_at"
 
-static void report_row(struct arena *ar, struct db_stmt *st, struct report *r)
+static void report_row(struct arena *ar, struct db_stmt *st, void *item)
 {
+	struct report *r = item;
 	r->id = db_int(st, 0);
 	r->account_id = db_int(st, 1);
 	r->target_id = db_int(st, 2);
@@ -287,21 +339,12 @@ enum store_rc store_reports_list(struct db *db, struct arena *ar, int resolved, 
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
-	out->n = 0;
-	out->items = arena_alloc(ar, (size_t)(pg->limit > 0 ? pg->limit : 1) * sizeof *out->items);
-	struct db_stmt *st = db_query(db, sql[asc], "iiiiii", (int64_t)resolved, account, target, hi,
-				      lo, (int64_t)pg->limit);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && out->n < pg->limit)
-		report_row(ar, st, &out->items[out->n++]);
-	for (int i = 0, j = out->n - 1; asc && i < j; i++, j--) {
-		struct report t = out->items[i];
-		out->items[i] = out->items[j];
-		out->items[j] = t;
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	out->items = read_page(ar,
+			       db_query(db, sql[asc], "iiiiii", (int64_t)resolved, account, target,
+					hi, lo, (int64_t)pg->limit),
+			       pg->limit, asc, sizeof *out->items, report_row, &out->n, &rc);
+	return rc;
 }
 
 enum store_rc store_report_assign(struct db *db, int64_t id, int64_t moderator, int64_t at)
@@ -385,6 +428,18 @@ enum store_rc store_audit_insert(struct db *db, const struct audit_entry *e)
 	"SELECT id, actor_id, action, target_type, target_id, detail, created_at FROM audit_log" \
 	" WHERE id < $1 AND id > $2 ORDER BY id " ord " LIMIT $3"
 
+static void audit_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+	struct audit_entry *e = item;
+	e->id = db_int(st, 0);
+	e->actor_id = db_int(st, 1);
+	e->action = st_text(ar, st, 2);
+	e->target_type = st_text(ar, st, 3);
+	e->target_id = db_int(st, 4);
+	e->detail = st_text(ar, st, 5);
+	e->created_at = db_int(st, 6);
+}
+
 enum store_rc store_audit_list(struct db *db, struct arena *ar, const struct page *pg,
 			       struct audit_list *out)
 {
@@ -392,34 +447,17 @@ enum store_rc store_audit_list(struct db *db, struct arena *ar, const struct pag
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
-	out->n = 0;
-	out->items = arena_alloc(ar, (size_t)(pg->limit > 0 ? pg->limit : 1) * sizeof *out->items);
-	struct db_stmt *st = db_query(db, sql[asc], "iii", hi, lo, (int64_t)pg->limit);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && out->n < pg->limit) {
-		struct audit_entry *e = &out->items[out->n++];
-		e->id = db_int(st, 0);
-		e->actor_id = db_int(st, 1);
-		e->action = st_text(ar, st, 2);
-		e->target_type = st_text(ar, st, 3);
-		e->target_id = db_int(st, 4);
-		e->detail = st_text(ar, st, 5);
-		e->created_at = db_int(st, 6);
-	}
-	for (int i = 0, j = out->n - 1; asc && i < j; i++, j--) {
-		struct audit_entry t = out->items[i];
-		out->items[i] = out->items[j];
-		out->items[j] = t;
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	out->items = read_page(ar, db_query(db, sql[asc], "iii", hi, lo, (int64_t)pg->limit),
+			       pg->limit, asc, sizeof *out->items, audit_row, &out->n, &rc);
+	return rc;
 }
 
 /* ---- admin blocks ---- */
 
-static void block_row(struct arena *ar, struct db_stmt *st, struct admin_block *b)
+static void block_row(struct arena *ar, struct db_stmt *st, void *item)
 {
+	struct admin_block *b = item;
 	b->id = db_int(st, 0);
 	b->kind = (int)db_int(st, 1);
 	b->value = st_text(ar, st, 2);
@@ -488,21 +526,14 @@ enum store_rc store_block_by_value(struct db *db, struct arena *ar, int kind, co
 enum store_rc store_blocks_list(struct db *db, struct arena *ar, int kind,
 				struct admin_block_list *out)
 {
-	out->n = 0;
-	out->items = NULL;
-	int room = 0;
-	struct db_stmt *st = db_query(db,
-				      "SELECT id, kind, value, severity, data, created_at FROM"
-				      " admin_blocks WHERE kind = $1 ORDER BY id",
-				      "i", (int64_t)kind);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW) {
-		out->items = grow(ar, out->items, out->n, &room, sizeof *out->items);
-		block_row(ar, st, &out->items[out->n++]);
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	out->items = read_all(ar,
+			      db_query(db,
+				       "SELECT id, kind, value, severity, data, created_at FROM"
+				       " admin_blocks WHERE kind = $1 ORDER BY id",
+				       "i", (int64_t)kind),
+			      sizeof *out->items, block_row, &out->n, &rc);
+	return rc;
 }
 
 enum store_rc store_block_has(struct db *db, int kind, const char *value, bool *found)
@@ -538,29 +569,26 @@ enum store_rc store_rule_delete(struct db *db, int64_t id)
 	return changed(db, db_exec(db, "DELETE FROM rules WHERE id = $1", "i", id));
 }
 
+#define RULES_SQL                                                                              \
+	"SELECT id, text, hint, position, created_at, updated_at FROM rules ORDER BY position, id"
+
+static void rule_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+	struct rule *r = item;
+	r->id = db_int(st, 0);
+	r->text = st_text(ar, st, 1);
+	r->hint = st_text(ar, st, 2);
+	r->position = (int)db_int(st, 3);
+	r->created_at = db_int(st, 4);
+	r->updated_at = db_int(st, 5);
+}
+
 enum store_rc store_rules_list(struct db *db, struct arena *ar, struct rule_list *out)
 {
-	out->n = 0;
-	out->items = NULL;
-	int room = 0;
-	struct db_stmt *st = db_query(db,
-				      "SELECT id, text, hint, position, created_at, updated_at FROM rules"
-				      " ORDER BY position, id",
-				      "");
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW) {
-		out->items = grow(ar, out->items, out->n, &room, sizeof *out->items);
-		struct rule *r = &out->items[out->n++];
-		r->id = db_int(st, 0);
-		r->text = st_text(ar, st, 1);
-		r->hint = st_text(ar, st, 2);
-		r->position = (int)db_int(st, 3);
-		r->created_at = db_int(st, 4);
-		r->updated_at = db_int(st, 5);
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	out->items = read_all(ar, db_query(db, RULES_SQL, ""), sizeof *out->items, rule_row, &out->n,
+			      &rc);
+	return rc;
 }
 
 /* ---- settings ---- */
@@ -599,31 +627,29 @@ enum store_rc store_invite_insert(struct db *db, const struct invite *v)
 			     v->expires_at, v->created_at));
 }
 
+#define INVITES_SQL                                                                            \
+	"SELECT id, code, account_id, max_uses, uses, expires_at, revoked_at, created_at"     \
+	" FROM invites ORDER BY id DESC"
+
+static void invite_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+	struct invite *v = item;
+	v->id = db_int(st, 0);
+	v->code = st_text(ar, st, 1);
+	v->account_id = db_int(st, 2);
+	v->max_uses = (int)db_int(st, 3);
+	v->uses = (int)db_int(st, 4);
+	v->expires_at = db_int(st, 5);
+	v->revoked_at = db_int(st, 6);
+	v->created_at = db_int(st, 7);
+}
+
 enum store_rc store_invites_list(struct db *db, struct arena *ar, struct invite_list *out)
 {
-	out->n = 0;
-	out->items = NULL;
-	int room = 0;
-	struct db_stmt *st = db_query(db,
-				      "SELECT id, code, account_id, max_uses, uses, expires_at,"
-				      " revoked_at, created_at FROM invites ORDER BY id DESC",
-				      "");
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW) {
-		out->items = grow(ar, out->items, out->n, &room, sizeof *out->items);
-		struct invite *v = &out->items[out->n++];
-		v->id = db_int(st, 0);
-		v->code = st_text(ar, st, 1);
-		v->account_id = db_int(st, 2);
-		v->max_uses = (int)db_int(st, 3);
-		v->uses = (int)db_int(st, 4);
-		v->expires_at = db_int(st, 5);
-		v->revoked_at = db_int(st, 6);
-		v->created_at = db_int(st, 7);
-	}
-	return done(st, rc);
+	enum store_rc rc;
+	out->items = read_all(ar, db_query(db, INVITES_SQL, ""), sizeof *out->items, invite_row,
+			      &out->n, &rc);
+	return rc;
 }
 
 enum store_rc store_invite_revoke(struct db *db, int64_t id, int64_t at)
@@ -657,23 +683,23 @@ enum store_rc store_invite_use(struct db *db, const char *code, int64_t at, int6
 	" JOIN accounts a ON a.id = f.account_id WHERE a.suspended_at = 0 AND (f.flags & 3) <> 0"    \
 	" AND f.status_id < $1 AND f.status_id > $2 ORDER BY f.status_id DESC LIMIT $3"
 
+static void flagged_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+	struct flagged *f = item;
+	(void)ar;
+	f->status_id = db_int(st, 0);
+	f->account_id = db_int(st, 1);
+	f->flags = db_int(st, 2);
+}
+
 enum store_rc store_flagged_list(struct db *db, struct arena *ar, const struct page *pg,
 				 struct flagged_list *out)
 {
 	int64_t hi, lo;
 	bool asc;
 	st_page_bounds(pg, &hi, &lo, &asc);
-	out->n = 0;
-	out->items = arena_alloc(ar, (size_t)(pg->limit > 0 ? pg->limit : 1) * sizeof *out->items);
-	struct db_stmt *st = db_query(db, FLAGGED_SQL, "iii", hi, lo, (int64_t)pg->limit);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW && out->n < pg->limit) {
-		struct flagged *f = &out->items[out->n++];
-		f->status_id = db_int(st, 0);
-		f->account_id = db_int(st, 1);
-		f->flags = db_int(st, 2);
-	}
-	return done(st, rc);
+	enum store_rc rc; /* one order only: a min_id page is not turned */
+	out->items = read_page(ar, db_query(db, FLAGGED_SQL, "iii", hi, lo, (int64_t)pg->limit),
+			       pg->limit, false, sizeof *out->items, flagged_row, &out->n, &rc);
+	return rc;
 }

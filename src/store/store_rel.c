@@ -25,30 +25,47 @@ static enum store_rc follow_counts(struct db *db, int64_t account_id, int64_t ta
 	return st_rc(rc);
 }
 
+/* The insert and the update of a row of table (follows or
+ * follow_requests): show_reblogs and notify below 0 mean the default
+ * (1 and 0) for a new row and no change for an existing one; created is
+ * the new row's created_at ($6 is now). */
+#define FOLLOW_PUT_SQL(table, created)                                                         \
+	{"INSERT INTO " table " (id, account_id, target_id, show_reblogs, notify, created_at)" \
+	 " VALUES ($1, $2, $3, CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"                          \
+	 " CASE WHEN $5 < 0 THEN 0 ELSE $5 END, " created ") ON CONFLICT DO NOTHING",         \
+	 "UPDATE " table " SET show_reblogs = CASE WHEN $3 < 0 THEN show_reblogs ELSE $3 END,"  \
+	 " notify = CASE WHEN $4 < 0 THEN notify ELSE $4 END"                                  \
+	 " WHERE account_id = $1 AND target_id = $2"}
+
+/* Puts a row by sql (FOLLOW_PUT_SQL's pair): ST_OK with *added for a new row,
+ * ST_CONFLICT when the row was there (its options updated). */
+static enum store_rc follow_row_put(struct db *db, const char *const sql[2], int64_t account_id,
+				    int64_t target_id, int show_reblogs, int notify, bool *added)
+{
+	*added = false;
+	enum db_rc rc = db_exec(db, sql[0], "iiiiii", id_new(), account_id, target_id,
+				(int64_t)show_reblogs, (int64_t)notify, now_ms());
+	if (rc != DB_OK)
+		return st_rc(rc);
+	*added = db_changes(db) != 0;
+	if (*added)
+		return ST_OK;
+	rc = db_exec(db, sql[1], "iiii", account_id, target_id, (int64_t)show_reblogs,
+		     (int64_t)notify);
+	return rc == DB_OK ? ST_CONFLICT : st_rc(rc);
+}
+
 enum store_rc store_follow_put(struct db *db, int64_t account_id, int64_t target_id,
 			       int show_reblogs, int notify)
 {
-	enum db_rc rc = db_exec(db,
-				"INSERT INTO follows (id, account_id, target_id, show_reblogs,"
-				" notify, created_at) VALUES ($1, $2, $3,"
-				" CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"
-				" CASE WHEN $5 < 0 THEN 0 ELSE $5 END, COALESCE((SELECT r.created_at"
-				" FROM follow_requests r JOIN accounts t ON t.id = r.target_id"
-				" WHERE r.account_id = $2 AND r.target_id = $3"
-				" AND t.domain <> ''), $6)) ON CONFLICT DO NOTHING",
-				"iiiiii", id_new(), account_id, target_id, (int64_t)show_reblogs,
-				(int64_t)notify, now_ms());
-	if (rc != DB_OK)
-		return st_rc(rc);
-	if (db_changes(db))
-		return follow_counts(db, account_id, target_id, 1);
-	rc = db_exec(db,
-		     "UPDATE follows"
-		     " SET show_reblogs = CASE WHEN $3 < 0 THEN show_reblogs ELSE $3 END,"
-		     " notify = CASE WHEN $4 < 0 THEN notify ELSE $4 END"
-		     " WHERE account_id = $1 AND target_id = $2",
-		     "iiii", account_id, target_id, (int64_t)show_reblogs, (int64_t)notify);
-	return rc == DB_OK ? ST_CONFLICT : st_rc(rc);
+	static const char *const sql[2] = FOLLOW_PUT_SQL(
+		"follows", "COALESCE((SELECT r.created_at FROM follow_requests r JOIN accounts t"
+			   " ON t.id = r.target_id WHERE r.account_id = $2 AND r.target_id = $3"
+			   " AND t.domain <> ''), $6)");
+	bool added;
+	enum store_rc rc = follow_row_put(db, sql, account_id, target_id, show_reblogs, notify,
+					  &added);
+	return added ? follow_counts(db, account_id, target_id, 1) : rc;
 }
 
 /* The created_at (first column of sql, keyed by $1 account_id and $2
@@ -124,24 +141,9 @@ enum store_rc store_feed_backfill(struct db *db, int64_t account_id, int64_t tar
 enum store_rc store_request_put(struct db *db, int64_t account_id, int64_t target_id,
 				int show_reblogs, int notify)
 {
-	enum db_rc rc = db_exec(db,
-				"INSERT INTO follow_requests (id, account_id, target_id,"
-				" show_reblogs, notify, created_at) VALUES ($1, $2, $3,"
-				" CASE WHEN $4 < 0 THEN 1 ELSE $4 END,"
-				" CASE WHEN $5 < 0 THEN 0 ELSE $5 END, $6) ON CONFLICT DO NOTHING",
-				"iiiiii", id_new(), account_id, target_id, (int64_t)show_reblogs,
-				(int64_t)notify, now_ms());
-	if (rc != DB_OK)
-		return st_rc(rc);
-	if (db_changes(db))
-		return ST_OK;
-	rc = db_exec(db,
-		     "UPDATE follow_requests"
-		     " SET show_reblogs = CASE WHEN $3 < 0 THEN show_reblogs ELSE $3 END,"
-		     " notify = CASE WHEN $4 < 0 THEN notify ELSE $4 END"
-		     " WHERE account_id = $1 AND target_id = $2",
-		     "iiii", account_id, target_id, (int64_t)show_reblogs, (int64_t)notify);
-	return rc == DB_OK ? ST_CONFLICT : st_rc(rc);
+	static const char *const sql[2] = FOLLOW_PUT_SQL("follow_requests", "$6");
+	bool added;
+	return follow_row_put(db, sql, account_id, target_id, show_reblogs, notify, &added);
 }
 
 enum store_rc store_request_get(struct db *db, int64_t account_id, int64_t target_id,
