@@ -917,5 +917,11 @@ const char *const schema_migrations[] = {
 	 * triggers NOTIFY their account ids at commit (schema_pg.c); SQLite
 	 * keeps no token cache. */
 	"SELECT 'token notices';",
+	/* 29: a token's account suspended or let back: on PostgreSQL a trigger
+	 * NOTIFYs the account ids as token notices ("t"), so the token cache
+	 * no longer drops an account's tokens on every change of its row (a
+	 * new status, a follower: its counters) but only on these (schema_pg.c);
+	 * SQLite keeps no token cache. */
+	"SELECT 'suspension notices';",
 	NULL,
 };
