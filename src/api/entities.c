@@ -322,15 +322,17 @@ void render_cache_stats(struct cache_stats *out)
 
 enum { PIECE_BODY = 1, PIECE_ACCOUNT = 2 };
 
-/* Everything a status body shows that can change, changes one of these. */
-static int body_stamp(const struct status *s, int64_t *st)
+/* Everything a status body shows that can change, changes one of these;
+ * the last says whether the viewer reads it as sensitive. */
+static int body_stamp(const struct req *r, const struct status *s, int64_t *st)
 {
 	st[0] = s->replies_count;
 	st[1] = s->reblogs_count;
 	st[2] = s->favourites_count;
 	st[3] = s->edited_at;
 	st[4] = s->created_at;
-	return 5;
+	st[5] = status_sensitive_for(s, r->account_id);
+	return 6;
 }
 
 static int account_stamp(const struct account *a, int64_t *st)
@@ -388,7 +390,7 @@ static void write_body(struct jw *w, struct req *r, const struct status *s)
 	jw_kstr(w, "content", s->reblog_of_id ? "" : s->content);
 	jw_kstr(w, "visibility",
 		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
-	jw_kbool(w, "sensitive", s->sensitive);
+	jw_kbool(w, "sensitive", status_sensitive_for(s, r->account_id));
 	jw_kstr(w, "spoiler_text", s->spoiler_text);
 	jw_media_attachments(w, r, s); /* api/media.c */
 	jw_key(w, "mentions");
@@ -463,7 +465,7 @@ static void look_up(struct req *r, const struct status *s, struct cached_status 
 		    struct seen *seen)
 {
 	int64_t st[CACHE_STAMP_MAX];
-	int n = body_stamp(s, st);
+	int n = body_stamp(r, s, st);
 	c->body = cached(r, PIECE_BODY, s->id, st, n);
 	c->account = account_piece(r, &s->account, seen);
 }
@@ -531,7 +533,7 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		jw_raw_members(w, c->body.json, c->body.len);
 	} else {
 		int64_t st[CACHE_STAMP_MAX];
-		int n = body_stamp(s, st);
+		int n = body_stamp(r, s, st);
 		size_t from = jw_len(w);
 		write_body(w, r, s);
 		keep(PIECE_BODY, s->id, st, n, w, from);

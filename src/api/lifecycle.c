@@ -151,11 +151,13 @@ void h_rapport_import(struct req *r)
 		reply_core_error(r);
 		return;
 	}
-	/* The route lets any of the four write scopes in; the type needs its own. */
+	/* The route lets any of the five write scopes in; the type needs its own. */
 	static const int need[DATA_KINDS] = {[DATA_FOLLOWING] = SC_WRITE_FOLLOWS,
 					     [DATA_LISTS] = SC_WRITE_LISTS,
 					     [DATA_BLOCKS] = SC_WRITE_BLOCKS,
-					     [DATA_MUTES] = SC_WRITE_MUTES};
+					     [DATA_MUTES] = SC_WRITE_MUTES,
+					     [DATA_DOMAIN_BLOCKS] = SC_WRITE_BLOCKS,
+					     [DATA_BOOKMARKS] = SC_WRITE_BOOKMARKS};
 	if (need[k] && !(r->scopes & SCOPE(need[k]))) {
 		reply_error(r, 403, "This action is outside the authorized scopes");
 		return;

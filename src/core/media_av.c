@@ -52,7 +52,8 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 	int status = 0;
 	pid_t w;
 	bool stopping = false;
-	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && mono_ms() < until &&
+	struct rusage ru = {0};
+	while ((w = wait4(pid, &status, WNOHANG, &ru)) == 0 && mono_ms() < until &&
 	       !(stopping = media_worker_stopping()))
 		usleep(10 * 1000);
 	if (w == 0) {
@@ -67,7 +68,17 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 		return -1;
 	if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
 		return -2;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	/* ffmpeg catches SIGXCPU and exits with an error of its own: the CPU
+	 * time it used says whether the limit ended it. */
+	int64_t cpu_us = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+			 ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+	if (cpu_us >= (int64_t)cfg->media_ffmpeg_cpu * 1000000) {
+		log_warn("media: %s stopped after %d s of CPU time", argv[0], cfg->media_ffmpeg_cpu);
+		return -2;
+	}
+	return -1;
 }
 
 /* What ffprobe says of the first video and audio streams. */

@@ -4,7 +4,11 @@
 #include "core/accounts.h"
 #include "core/lists.h"
 #include "core/relationships.h"
+#include "core/statuses.h"
+#include "federation/domains.h"
 #include "store/export.h"
+#include "store/federation.h"
+#include "store/statuses.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -82,6 +86,26 @@ static int put_row(void *ctx, const struct export_row *r)
 	}
 }
 
+/* The person's domain blocks, one a line as Mastodon writes them. */
+static enum store_rc domain_rows(struct core *c, int64_t account_id, struct buf *b)
+{
+	const char *after = "", **d;
+	int n;
+	do {
+		enum store_rc st = store_domain_blocks(c->db, c->arena, account_id, after, 200,
+						       &d, &n);
+		if (st != ST_OK)
+			return st;
+		int bad = 0;
+		for (int i = 0; i < n && !bad; i++)
+			bad = buf_printf(b, "%s\n", d[i]);
+		if (bad) /* over the cap: `over` says so; anything else is ours */
+			return b->over ? ST_OK : ST_ERROR;
+		after = n ? d[n - 1] : after;
+	} while (n == 200);
+	return ST_OK;
+}
+
 static const enum export_kind store_kind[DATA_KINDS] = {
 	EXPORT_FOLLOWING, EXPORT_LISTS, EXPORT_BLOCKS, EXPORT_MUTES, EXPORT_BLOCKS, EXPORT_BOOKMARKS};
 
@@ -96,8 +120,9 @@ enum rc data_export(struct core *c, int64_t account_id, enum data_kind k, const 
 	else if (k == DATA_MUTES)
 		rc = buf_puts(&w.b, "Account address,Hide notifications\n");
 	enum store_rc st = ST_OK;
-	/* Accounts block only accounts here: there are no domain blocks to list. */
-	if (!rc && k != DATA_DOMAIN_BLOCKS)
+	if (!rc && k == DATA_DOMAIN_BLOCKS)
+		st = domain_rows(c, account_id, &w.b);
+	else if (!rc)
 		st = store_export(c->db, account_id, store_kind[k], put_row, &w);
 	bool too_big = rc || w.b.over;
 	if (too_big || st != ST_OK) {
@@ -184,9 +209,41 @@ static enum rc list_named(struct core *c, int64_t owner, const char *title, int6
 	return RC_OK;
 }
 
+/* The status a bookmarks.csv row names: ours as BASE/users/NAME/statuses/ID
+ * (written by NAME), another server's by its ActivityPub id. */
+static enum rc status_named(struct core *c, const char *uri, int64_t *id)
+{
+	const char *base = c->cfg->base_url, *rest = uri + strlen(base) + 7, *slash;
+	enum store_rc st;
+	*id = 0;
+	if (strncmp(uri, base, strlen(base)) || strncmp(uri + strlen(base), "/users/", 7)) {
+		st = store_status_by_uri(c->db, uri, id);
+	} else if ((slash = strchr(rest, '/')) && !strncmp(slash, "/statuses/", 10)) {
+		int64_t v;
+		struct status s;
+		st = id_parse(slash + 10, &v) ? store_status_get(c->db, c->arena, v, &s)
+					      : ST_NOT_FOUND;
+		if (st == ST_OK && s.local && !s.reblog_of_id &&
+		    strlen(s.account.username) == (size_t)(slash - rest) &&
+		    !strncmp(s.account.username, rest, (size_t)(slash - rest)))
+			*id = v;
+	} else {
+		st = ST_NOT_FOUND;
+	}
+	if (st != ST_OK && st != ST_NOT_FOUND)
+		return core_store_fail(c, st);
+	return *id ? RC_OK : core_fail(c, RC_NOT_FOUND, NULL, "Record not found");
+}
+
 static enum rc import_row(struct core *c, int64_t viewer, enum data_kind k, const char **f,
 			  int n)
 {
+	int64_t id;
+	if (k == DATA_DOMAIN_BLOCKS)
+		return domain_block(c, viewer, f[0], true);
+	if (k == DATA_BOOKMARKS)
+		return status_named(c, f[0], &id) ? c->err.rc : status_bookmark(c, viewer, id, true);
+
 	const char *addr = k == DATA_LISTS ? (n > 1 ? f[1] : "") : f[0];
 	struct account a;
 	if (account_lookup(c, addr, &a))
@@ -223,10 +280,6 @@ enum rc data_import(struct core *c, int64_t account_id, enum data_kind k, const 
 		    struct import_result *out)
 {
 	memset(out, 0, sizeof *out);
-	if (k != DATA_FOLLOWING && k != DATA_LISTS && k != DATA_BLOCKS && k != DATA_MUTES)
-		return core_fail(c, RC_INVALID, "type",
-				 "Validation failed: only following, lists, blocks and mutes can be "
-				 "imported");
 	if (!csv)
 		return core_fail(c, RC_INVALID, "data", "Validation failed: data is missing");
 	const char *p = csv, *f[FIELDS_MAX];

@@ -1,7 +1,7 @@
 /* portability.h - your data, in Mastodon's CSV formats: exporting the
  * accounts you follow (with "Show boosts" and "Notify on new posts"),
  * your lists, blocks, mutes (with "Hide notifications"), domain blocks
- * and bookmarks; importing follows, lists, blocks and mutes. */
+ * and bookmarks; importing each of them. */
 #ifndef RAPPORT_PORTABILITY_H
 #define RAPPORT_PORTABILITY_H
 
@@ -40,11 +40,11 @@ struct import_result {
 	struct import_skip skips[IMPORT_REPORT_MAX]; /* the first skipped rows */
 	int nskips;
 };
-/* Adds the rows of csv (following, lists, blocks or mutes) to the
- * account's, as Mastodon's "merge" import: accounts that are not on this
- * server, or refuse (a block), are skipped and reported; lists are made
- * as needed, and their members followed. RC_INVALID for another kind or
- * more than IMPORT_ROWS_MAX rows. */
+/* Adds the rows of csv to the account's, as Mastodon's "merge" import:
+ * accounts that are not on this server, or refuse (a block), domains that
+ * are not remote ones, statuses not here or not visible to the account,
+ * are skipped and reported; lists are made as needed, and their members
+ * followed. RC_INVALID for more than IMPORT_ROWS_MAX rows. */
 enum rc data_import(struct core *c, int64_t account_id, enum data_kind k, const char *csv,
 		    struct import_result *out);
 

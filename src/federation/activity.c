@@ -1,6 +1,7 @@
 /* activity.c - activities of local actors, as Mastodon writes them. */
 #include "federation/activity.h"
 #include "core/accounts.h"
+#include "core/media.h"
 #include "federation/actor.h"
 #include "federation/audience.h"
 #include "store/accounts.h"
@@ -145,6 +146,50 @@ static enum rc question(struct core *c, const struct status *s, json_t *j)
 	return RC_OK;
 }
 
+/* A processed upload as Mastodon's MediaAttachmentSerializer writes it: a
+ * Document with the file's URL and type, its alt text and blurhash, the
+ * focal point when one was set, and the stored size. */
+static json_t *document(struct core *c, const struct media *m)
+{
+	const char *type = media_file_type(m->file);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:o, s:o}", "type", "Document", "mediaType",
+			      type ? type : m->mime, "url", media_url(c->arena, c->cfg, m->file),
+			      "name", *m->description ? json_string(m->description) : json_null(),
+			      "blurhash", *m->blurhash ? json_string(m->blurhash) : json_null());
+	if (d && (m->focus_x || m->focus_y))
+		json_object_set_new(d, "focalPoint", json_pack("[f, f]", m->focus_x / 1000.0,
+							       m->focus_y / 1000.0));
+	json_t *meta = json_loads(m->meta ? m->meta : "", 0, NULL);
+	json_t *orig = json_object_get(meta, "original");
+	const char *dims[] = {"width", "height"};
+	for (size_t i = 0; d && i < 2; i++)
+		if (json_is_integer(json_object_get(orig, dims[i])))
+			json_object_set(d, dims[i], json_object_get(orig, dims[i]));
+	json_decref(meta);
+	return d;
+}
+
+/* The Note's attachments, with the terms they use in its context. */
+static enum rc attachments(struct core *c, const struct status *s, json_t *j)
+{
+	struct media_list l;
+	if (media_of_status(c, s->id, &l))
+		return RC_INTERNAL;
+	json_t *arr = json_array();
+	for (int i = 0; i < l.n; i++)
+		if (*l.items[i].file)
+			json_array_append_new(arr, document(c, &l.items[i]));
+	json_object_set_new(j, "attachment", arr);
+	if (json_array_size(arr)) {
+		json_t *terms = json_array_get(json_object_get(j, "@context"), 1);
+		json_object_set_new(terms, "blurhash", json_string("toot:blurhash"));
+		json_object_set_new(terms, "focalPoint", json_pack("{s:s, s:s}", "@container",
+								   "@list", "@id",
+								   "toot:focalPoint"));
+	}
+	return RC_OK;
+}
+
 enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 {
 	const char *actor = account_uri(c, &s->account), *reply_to, **men;
@@ -171,15 +216,16 @@ enum rc ap_note(struct core *c, const struct status *s, json_t **out)
 		iso(c, s->created_at), "url",
 		arena_printf(c->arena, "%s/@%s/%lld", c->cfg->base_url, s->account.username,
 			     (long long)s->id),
-		"attributedTo", actor, "to", to, "cc", cc, "sensitive", s->sensitive, "atomUri", id,
-		"inReplyToAtomUri", nullable(reply_to), "conversation", thread, "context", thread,
+		"attributedTo", actor, "to", to, "cc", cc, "sensitive", status_sensitive_for(s, 0),
+		"atomUri", id, "inReplyToAtomUri", nullable(reply_to), "conversation", thread,
+		"context", thread,
 		"content", s->content ? s->content : "", "tag", tags, "attachment");
 	if (j && s->language && *s->language)
 		json_object_set_new(j, "contentMap",
 				    json_pack("{s:s}", s->language, s->content ? s->content : ""));
 	if (j && s->edited_at)
 		json_object_set_new(j, "updated", json_string(iso(c, s->edited_at)));
-	if (j && question(c, s, j) != RC_OK) {
+	if (j && (attachments(c, s, j) != RC_OK || question(c, s, j) != RC_OK)) {
 		json_decref(j);
 		return RC_INTERNAL;
 	}

@@ -52,12 +52,13 @@ void view_media(struct html *h, struct req *r, const struct status *s)
 	struct media_list l;
 	if (!read_media(h, r, s, &l))
 		return;
-	html_put(h, s->sensitive ? "<details class=\"media\"><summary>Sensitive media</summary>"
-				 : "<div class=\"media\">");
+	bool sensitive = status_sensitive_for(s, 0); /* the pages are the public's */
+	html_put(h, sensitive ? "<details class=\"media\"><summary>Sensitive media</summary>"
+			      : "<div class=\"media\">");
 	for (int i = 0; i < l.n; i++)
 		if (l.items[i].state == MEDIA_READY)
 			one(h, r, &l.items[i]);
-	html_put(h, s->sensitive ? "</details>" : "</div>");
+	html_put(h, sensitive ? "</details>" : "</div>");
 }
 
 static const char *type_of(const struct media *m)

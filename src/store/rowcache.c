@@ -46,7 +46,7 @@ enum { KIND_STATUS = 1, KIND_ACCOUNT = 2 };
 	X(favourites_count)
 #define ACCOUNT_NUMS(X)                                                                        \
 	X(created_at) X(updated_at) X(last_status_at) X(statuses_count) X(followers_count)     \
-	X(following_count)
+	X(following_count) X(sensitized_at)
 #define FIELD(f) int64_t f;
 
 struct row {

@@ -155,6 +155,7 @@ struct account {
 	int64_t created_at, updated_at, last_status_at; /* ms; last_status_at 0 = never */
 	int64_t statuses_count, followers_count, following_count;
 	int64_t moved_to;         /* the account it moved to (Move); 0: none */
+	int64_t sensitized_at;    /* when a moderator marked its media sensitive; 0: not */
 };
 
 enum visibility { VIS_PUBLIC = 0, VIS_UNLISTED = 1, VIS_PRIVATE = 2, VIS_DIRECT = 3 };
@@ -182,6 +183,15 @@ struct status {
 	 * the author's too): strings are "" until store_statuses_fill(). */
 	bool partial;
 };
+
+/* Whether s reads as sensitive to viewer (0: anonymous or another server):
+ * its own flag, or its author's, whose media a moderator marked sensitive
+ * (the "sensitive" action) — except to the author, who sees its own
+ * choice, as Mastodon's serializers do. */
+static inline bool status_sensitive_for(const struct status *s, int64_t viewer)
+{
+	return s->sensitive || (s->account.sensitized_at > 0 && viewer != s->account_id);
+}
 
 struct page {
 	int64_t max_id;   /* exclusive; 0 = none */

@@ -253,6 +253,7 @@ void st_account_row(struct arena *ar, struct db_stmt *st, int c, struct account 
 	a->followers_count = db_int(st, c + 18);
 	a->following_count = db_int(st, c + 19);
 	a->moved_to = db_int(st, c + 20);
+	a->sensitized_at = db_int(st, c + 21);
 }
 
 enum store_rc store_user_set_password(struct db *db, int64_t account_id, const char *hash)

@@ -38,8 +38,8 @@ static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 	x ".fields, " x ".uri, " x ".url, " x ".avatar, " x ".header, " x ".locked, " x ".bot, "  \
 	x ".discoverable, " x ".created_at, " x ".updated_at, " x ".last_status_at, "             \
 	x ".statuses_count, " x ".followers_count, " x ".following_count, "                       \
-	x ".moved_to_account_id"
-#define ACOLS_N 21
+	x ".moved_to_account_id, " x ".sensitized_at"
+#define ACOLS_N 22
 
 /* Runs a query whose columns are a cursor then ACOLS; reverses min_id
  * pages so results are newest first. */

@@ -32,8 +32,8 @@
 #define LITE_SCOLS_N 15
 #define LITE_ACOLS(x)                                                                          \
 	x ".created_at, " x ".updated_at, " x ".last_status_at, " x ".statuses_count, "        \
-	x ".followers_count, " x ".following_count"
-#define LITE_ACOLS_N 6
+	x ".followers_count, " x ".following_count, " x ".sensitized_at"
+#define LITE_ACOLS_N 7
 #define LITE_COLS LITE_SCOLS("s") ", " LITE_ACOLS("a") ", " LITE_SCOLS("r") ", " LITE_ACOLS("ra")
 #define LITE_JOINS                                                                         \
 	" JOIN accounts a ON a.id = s.account_id"                                         \
@@ -147,6 +147,7 @@ static void lite_status(struct db_stmt *st, int c, struct status *s)
 	a->statuses_count = db_int(st, c + 3);
 	a->followers_count = db_int(st, c + 4);
 	a->following_count = db_int(st, c + 5);
+	a->sensitized_at = db_int(st, c + 6);
 	no_strings(s);
 }
 

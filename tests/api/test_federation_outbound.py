@@ -14,6 +14,7 @@ import requests
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+import media_files as mf
 from conftest import PASSWORD, open_inbox, run_cli, store_connect
 from fedpeer import Peer, deliver
 
@@ -285,3 +286,26 @@ def test_admin_api_and_cli_domain_rules_are_one(make_server, peer):
     assert steps == [("create_domain_block", staff.name), ("create_domain_block", staff.name),
                      ("update_domain_block", None), ("destroy_domain_block", staff.name),
                      ("create_domain_block", None), ("destroy_domain_block", None)], steps
+
+
+def test_a_status_with_media_sends_its_attachments(fed, peer):
+    """A status's pictures travel with its Note as Mastodon sends them: a
+    Document each, with the file's URL and type, alt text, blurhash, focal
+    point and size; the Note at the status's URI says the same."""
+    alice = open_inbox(fed.user())
+    followed_by(fed, peer, alice, "bob")
+    up = alice.post("/api/v1/media", files={"file": ("x.png", mf.png(30, 20), "image/png")},
+                    data={"description": "A red field", "focus": "0.5,-0.25"})
+    assert up.status_code == 200, up.text
+    st = alice.post("/api/v1/statuses", json={"status": "look", "media_ids": [up.json()["id"]]})
+    assert st.status_code == 200, st.text
+    uri = fed.url(f"/users/{alice.name}/statuses/{st.json()['id']}")
+    got = received(peer, "Create", lambda a: a["object"]["id"] == uri)
+    note = [a for a, _, _ in got if a["object"]["id"] == uri][0]["object"]
+    m = up.json()
+    want = [{"type": "Document", "mediaType": "image/png", "url": m["url"],
+             "name": "A red field", "blurhash": m["blurhash"], "focalPoint": [0.5, -0.25],
+             "width": 30, "height": 20}]
+    assert note["attachment"] == want
+    assert requests.get(uri, headers=AP).json()["attachment"] == want
+    assert requests.get(m["url"]).status_code == 200

@@ -159,6 +159,11 @@ def test_invite_links(srv, admin):
     settings(srv, admin, registrations_mode="invite")
     _, r = sign_up(srv, "uninvited")
     assert r.status_code == 403
+    # both instance documents say so: closed to strangers, open to invites
+    v1 = requests.get(srv.url("/api/v1/instance")).json()
+    assert v1["registrations"] is False and v1["invites_enabled"] is True
+    v2 = requests.get(srv.url("/api/v2/instance")).json()["registrations"]
+    assert v2["enabled"] is False and v2["mode"] == "invite"
     r = requests.post(srv.url("/api/rapport/v1/admin/invites"), headers=admin.h,
                       data={"max_uses": 1})
     assert r.status_code == 200, r.text

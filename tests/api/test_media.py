@@ -6,6 +6,10 @@ import os
 import time
 from pathlib import Path
 
+import json
+import subprocess
+import tempfile
+
 import pytest
 import requests
 from mastodon import Mastodon
@@ -58,6 +62,13 @@ def test_png_through_mastodon_py(server):
     assert got["meta"]["original"]["aspect"] == pytest.approx(1.5)
     assert got["meta"]["small"]["width"] == 300
     assert got["meta"]["focus"] == {"x": 0.5, "y": -0.25}
+    # PUT moves the focal point and keeps the description; a point off the
+    # picture is refused
+    put = m.media_update(media["id"], focus=(-1.0, 0.75))
+    assert put["meta"]["focus"] == {"x": -1.0, "y": 0.75} and put["description"] == "A red field"
+    r = user.put(f"/api/v1/media/{media['id']}", data={"focus": "1.5,0"})
+    assert r.status_code == 422 and "error" in r.json(), r.text
+    assert m.media(media["id"])["meta"]["focus"] == {"x": -1.0, "y": 0.75}
     # blurhash (https://blurha.sh): the size flag of 4x3 components, then
     # the picture's one colour as the DC term, then 11 AC terms
     b83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
@@ -76,7 +87,6 @@ def test_jpeg_gps_and_orientation_are_gone(server):
     user = server.user()
     m = masto(server, user)
     original = mf.jpeg_with_gps(64, 32)
-    assert b"GPS" not in original or True
     assert any(mark == 0xE1 for mark, _ in mf.jpeg_segments(original))
     media = m.media_post(original, mime_type="image/jpeg")
     r = wait_ready(user, media["id"])
@@ -188,9 +198,6 @@ def test_video_and_audio(server):
     assert v["preview_url"].endswith(".webp") and v["blurhash"]
     data = requests.get(v["url"]).content
     assert data[4:8] == b"ftyp"
-    assert b"Lavf" not in data[:4096] or True
-    with_audio = mf.video(1)
-    assert with_audio
     wav = Path(server.data) / "tone.wav"
     mf.ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", str(wav))
     a = upload(user, wav.read_bytes(), name="a.wav", mime="audio/wav", version=1)
@@ -305,6 +312,18 @@ def test_unattached_uploads_expire(make_server):
     while time.time() < deadline and requests.get(kept["url"]).status_code == 200:
         time.sleep(0.2)
     assert requests.get(kept["url"]).status_code == 404
+    # a replaced avatar's file goes; the new one stays
+    m = masto(s, user)
+    old = m.account_update_credentials(avatar=mf.png(64, 64, color=(9, 9, 9)),
+                                       avatar_mime_type="image/png")["avatar"]
+    new = m.account_update_credentials(avatar=mf.png(64, 64, color=(8, 8, 8)),
+                                       avatar_mime_type="image/png")["avatar"]
+    assert old != new and requests.get(old).status_code == 200
+    deadline = time.time() + 10
+    while time.time() < deadline and requests.get(old).status_code == 200:
+        time.sleep(0.2)
+    assert requests.get(old).status_code == 404
+    assert requests.get(new).status_code == 200
 
 
 def test_public_page_and_feeds_show_media(server):
@@ -422,3 +441,116 @@ def test_video_thumbnail_from_the_client(server):
                  files={"thumbnail": ("t.png", mf.png(4, 4), "image/png")})
     assert r.status_code == 404
     assert not [f for f in files_under(server) if f.startswith("tmp/thumb")]
+
+
+def probe(data):
+    """ffprobe's view of a file: its streams and its format's tags."""
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json",
+                              "-show_streams", "-show_format", f.name], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def test_video_is_h264_and_aac_without_metadata(server):
+    """Video becomes H.264 with AAC sound in MP4, its tags (a title, a place)
+    dropped; an animated GIF becomes H.264 without sound."""
+    user = server.user()
+    data = mf.video(1, extra=("-metadata", "title=SecretTitle",
+                              "-metadata", "location=+48.8577+002.2950/"))
+    assert b"SecretTitle" in data
+    r = upload(user, data, name="v.mp4", mime="video/mp4", version=1)
+    assert r.status_code == 200, r.text
+    stored = requests.get(r.json()["url"]).content
+    p = probe(stored)
+    assert sorted(s["codec_name"] for s in p["streams"]) == ["aac", "h264"]
+    tags = p["format"].get("tags", {})
+    assert "title" not in tags and "location" not in tags, tags
+    assert b"SecretTitle" not in stored and b"+48.8577" not in stored
+    gif = Path(server.data) / "anim.gif"
+    mf.ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=5", "-t", "1", str(gif))
+    r = upload(user, gif.read_bytes(), name="a.gif", mime="image/gif", version=1)
+    gif.unlink()
+    assert r.status_code == 200 and r.json()["type"] == "gifv", r.text
+    assert [s["codec_name"] for s in probe(requests.get(r.json()["url"]).content)["streams"]] \
+        == ["h264"]
+
+
+def test_large_image_is_downsized_with_a_640_pixel_preview(server):
+    """A 12-megapixel JPEG is stored at no more than 8.3 megapixels with its
+    aspect kept, its preview 640 pixels on the long side, meta saying so."""
+    user = server.user()
+    r = upload(user, mf.jpeg(4000, 3000), name="big.jpg", mime="image/jpeg")
+    assert r.status_code == 202, r.text
+    got = wait_ready(user, r.json()["id"]).json()
+    w, h = got["meta"]["original"]["width"], got["meta"]["original"]["height"]
+    assert 8_000_000 < w * h <= 8_294_400 and abs(w / h - 4 / 3) < 0.01, (w, h)
+    assert mf.jpeg_size(fetch(server, got["url"]).content) == (w, h)
+    assert (got["meta"]["small"]["width"], got["meta"]["small"]["height"]) == (640, 480)
+    assert mf.image_size(fetch(server, got["preview_url"]).content) == (640, 480)
+
+
+@pytest.mark.parametrize("fmt,ext,mime", [("webp", ".webp", "image/webp"),
+                                          ("gif", ".png", "image/png")])
+def test_webp_and_a_still_gif(server, fmt, ext, mime):
+    """WebP stays WebP; a GIF of one frame is a picture (stored as PNG), not
+    a video."""
+    user = server.user()
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / ("x." + fmt)
+        mf.ffmpeg("-f", "lavfi", "-i", "testsrc=size=120x80:rate=1", "-frames:v", "1",
+                  *(("-c:v", "libwebp") if fmt == "webp" else ()), str(out))
+        data = out.read_bytes()
+    r = upload(user, data, name="x.bin", mime="application/octet-stream", version=1)
+    assert r.status_code == 200, r.text
+    m = r.json()
+    assert m["type"] == "image" and m["url"].endswith(ext), m
+    f = fetch(server, m["url"])
+    assert f.headers["Content-Type"] == mime and mf.image_size(f.content) == (120, 80)
+    assert (m["meta"]["original"]["width"], m["meta"]["original"]["height"]) == (120, 80)
+
+
+@pytest.mark.parametrize("env,seconds", [({"RAPPORT_MEDIA_FFMPEG_CPU": "1"}, 20),
+                                         ({"RAPPORT_MEDIA_FFMPEG_MB": "64"}, 1)])
+def test_ffmpeg_cpu_and_memory_limits(make_server, env, seconds):
+    """ffmpeg runs under the CPU-time and address-space limits set for it
+    (the wall-clock one: test_video_that_runs_long_is_stopped): past them
+    the upload is refused and nothing is kept."""
+    s = make_server(env=env)
+    user = s.user()
+    data = mf.video(seconds, size="1280x720", codec="mpeg4", extra=("-q:v", "31"))
+    before = files_under(s)
+    r = upload(user, data, name="v.mp4", mime="video/mp4", version=1)
+    assert r.status_code == 422 and "error" in r.json(), r.text
+    if "RAPPORT_MEDIA_FFMPEG_CPU" in env:
+        assert "longer" in r.json()["error"]
+    assert files_under(s) == before
+
+
+def test_png_text_and_exif_chunks_are_gone(server):
+    """A PNG's metadata chunks (tEXt, iTXt, eXIf: a comment, an author, GPS)
+    are not in the stored file or its preview."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    plain = mf.png(40, 30)
+    at = 8 + 25  # after the signature and IHDR
+    meta = (chunk(b"tEXt", b"Comment\0SecretComment")
+            + chunk(b"iTXt", b"Author\0\0\0\0\0SecretAuthor")
+            + chunk(b"eXIf", mf.exif_gps(orientation=1)[10:]))
+    data = plain[:at] + meta + plain[at:]
+    assert b"SecretComment" in data and b"SecretCam" in data
+    user = server.user()
+    r = upload(user, data, version=1)
+    assert r.status_code == 200, r.text
+    stored = fetch(server, r.json()["url"]).content
+    preview = fetch(server, r.json()["preview_url"]).content
+    for f in (stored, preview):
+        for secret in (b"SecretComment", b"SecretAuthor", b"SecretCam", b"tEXt", b"iTXt", b"eXIf"):
+            assert secret not in f, secret
+    assert mf.png_size(stored) == (40, 30)

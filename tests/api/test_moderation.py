@@ -6,6 +6,7 @@ import pytest
 import requests
 from mastodon import Mastodon, MastodonAPIError
 
+import media_files as mf
 from conftest import PASSWORD, Server, run_cli
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
@@ -500,3 +501,62 @@ def test_instance_health(make_server):
     r = requests.get(s.url("/api/rapport/v1/admin/health"),
                      headers={"Authorization": "Bearer " + tok})
     assert r.status_code == 403
+
+
+def test_sensitive_marks_the_accounts_media_for_others(srv, moderator):
+    """The sensitive action (Mastodon's force-sensitive) makes every status
+    of the account read as sensitive by others — the API, timelines, its
+    page and streams — while its author sees its own choice; undone by
+    unsensitive. Statuses read before the action are not served stale."""
+    _, mapi = moderator
+    author, follower = srv.user(), srv.user()
+    follower.post(f"/api/v1/accounts/{author.id}/follow")
+    up = author.post("/api/v1/media", files={"file": ("x.png", mf.png(8, 8), "image/png")})
+    assert up.status_code == 200, up.text
+    st = author.post("/api/v1/statuses", json={"status": "look",
+                                               "media_ids": [up.json()["id"]]}).json()
+    assert st["sensitive"] is False
+
+    def seen(u, path=f"/api/v1/statuses/{st['id']}"):
+        r = u.get(path) if u else requests.get(srv.url(path))
+        j = r.json()
+        return [x["sensitive"] for x in j if x["id"] == st["id"]] if isinstance(j, list) \
+            else j["sensitive"]
+
+    home = "/api/v1/timelines/home"
+    assert seen(follower) is False and seen(None) is False and seen(follower, home) == [False]
+    mapi.admin_account_moderate(author.id, "sensitive")
+    assert seen(follower) is True and seen(None) is True
+    assert seen(follower, home) == [True]
+    assert seen(None, f"/api/v1/accounts/{author.id}/statuses") == [True]
+    assert seen(author) is False  # its own choice, as Mastodon shows its author
+    page = requests.get(srv.url(f"/@{author.name}/{st['id']}"), headers={"Accept": "text/html"})
+    assert "Sensitive media" in page.text
+    later = author.post("/api/v1/statuses", json={"status": "more"}).json()
+    assert seen(None, f"/api/v1/statuses/{later['id']}") is True
+    mapi.admin_account_unsensitive(author.id)
+    assert seen(follower) is False and seen(follower, home) == [False]
+    page = requests.get(srv.url(f"/@{author.name}/{st['id']}"), headers={"Accept": "text/html"})
+    assert "Sensitive media" not in page.text
+
+
+def test_queue_shows_follower_collecting_and_automated_accounts(srv, moderator):
+    """The queue's accounts: new, untrusted accounts the detectors caught
+    collecting followers (follows undone when not returned) or sending
+    automated messages, with their evidence."""
+    m, _ = moderator
+    collector, fan = srv.user(), srv.user()
+    for _ in range(20):
+        t = srv.user()
+        assert collector.post(f"/api/v1/accounts/{t.id}/follow").status_code == 200
+        assert collector.post(f"/api/v1/accounts/{t.id}/unfollow").status_code == 200
+    assert fan.post(f"/api/v1/accounts/{collector.id}/follow").status_code == 200
+    dm = collector.post("/api/v1/statuses", json={
+        "status": f"@{fan.name} thanks for the follow! check my page", "visibility": "direct"})
+    assert dm.json()["rapport"]["flags"] == ["automated"], dm.text
+    q = requests.get(srv.url("/api/rapport/v1/admin/queue"), headers=m.admin_headers).json()
+    mine = [a for a in q["accounts"] if a["account"]["username"] == collector.name]
+    assert mine, q["accounts"]
+    assert sorted(mine[0]["kinds"]) == ["automated", "follower_collecting"]
+    assert mine[0]["evidence"] == {"automated_messages": 1, "unfollows_7d": 20}
+    assert not [a for a in q["accounts"] if a["account"]["username"] == fan.name]

@@ -1,5 +1,6 @@
 """Your data (core/portability.c): exports in Mastodon's CSV formats, and
-imports of follows, lists, blocks and mutes through the API and
+imports of follows, lists, blocks, mutes, domain blocks and bookmarks
+through the API and
 `rapport import`; exporting from one server and importing into a fresh one
 gives the same follows, lists, blocks and mutes."""
 import csv
@@ -119,7 +120,7 @@ def test_import_reports_what_it_could_not_do(server):
     assert j["imported"] == 1 and j["skipped"] == 3
     assert [s["line"] for s in j["skips"]] == [3, 4, 5]
     assert j["skips"][0]["error"] == "not on this server"
-    assert me.post("/api/rapport/v1/imports", data={"type": "bookmarks", "data": "x"}).status_code == 422
+    assert me.post("/api/rapport/v1/imports", data={"type": "passwords", "data": "x"}).status_code == 422
     assert me.post("/api/rapport/v1/imports", data={"type": "following"}).status_code == 422
 
 
@@ -219,3 +220,37 @@ def test_archive_has_the_media(server):
     assert z.read(att["url"][1:]) == served
     media_in_zip = [n for n in z.namelist() if n.startswith("media_attachments/")]
     assert media_in_zip == [att["url"][1:]]
+
+
+def test_domain_blocks_and_bookmarks_travel(server):
+    """blocked_domains.csv lists the domains one blocks, bookmarks.csv the
+    statuses one keeps; both import as Mastodon's "merge" does (what cannot
+    be found or seen is skipped and reported)."""
+    me, other, author = server.user(), server.user(), server.user()
+    for d in ("spam.example", "Ads.Example"):
+        assert me.post("/api/v1/domain_blocks", data={"domain": d}).status_code == 200
+    kept = author.post("/api/v1/statuses", json={"status": "keep this"}).json()
+    hidden = author.post("/api/v1/statuses", json={"status": "just you",
+                                                   "visibility": "direct"}).json()
+    assert me.post(f"/api/v1/statuses/{kept['id']}/bookmark").status_code == 200
+    domains = export(me, "domain_blocks")
+    assert domains == "ads.example\nspam.example\n"
+    marks = export(me, "bookmarks")
+    assert marks == f"{server.base}/users/{author.name}/statuses/{kept['id']}\n"
+
+    r = other.post("/api/rapport/v1/imports", json={"type": "domain_blocks",
+                                                    "data": domains + f"{server.domain}\n"})
+    assert r.status_code == 200, r.text
+    assert r.json()["imported"] == 2 and [s["line"] for s in r.json()["skips"]] == [3]
+    assert other.get("/api/v1/domain_blocks").json() == ["ads.example", "spam.example"]
+    data = (marks + f"{server.base}/users/{author.name}/statuses/{hidden['id']}\n"
+            + f"{server.base}/users/{other.name}/statuses/{kept['id']}\n"
+            + "https://elsewhere.example/users/x/statuses/1\n")
+    r = other.post("/api/rapport/v1/imports", json={"type": "bookmarks", "data": data})
+    assert r.status_code == 200, r.text
+    assert r.json()["imported"] == 1 and [s["line"] for s in r.json()["skips"]] == [2, 3, 4]
+    assert [s["id"] for s in other.get("/api/v1/bookmarks").json()] == [kept["id"]]
+    # Mastodon's own names of the types are taken too
+    r = other.post("/api/rapport/v1/imports", json={"type": "domain_blocking",
+                                                    "data": "third.example\n"})
+    assert r.status_code == 200 and r.json()["imported"] == 1

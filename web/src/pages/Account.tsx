@@ -315,7 +315,7 @@ function DataSection() {
 				<div class="field">
 					<label for="import-type">{t('data.type')}</label>
 					<select id="import-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
-						{['following', 'lists', 'blocks', 'mutes'].map((k) => (
+						{['following', 'lists', 'blocks', 'mutes', 'domain_blocks', 'bookmarks'].map((k) => (
 							<option key={k} value={k}>{t(`data.${k}`)}</option>
 						))}
 					</select>

@@ -136,6 +136,16 @@ describe('the account pages', () => {
 		await data.getByRole('button', { name: 'Import', exact: true }).click();
 		await data.getByText('Imported 0, skipped 1.').waitFor();
 		await data.getByText('Line 2: nobody@elsewhere.example — not on this server').waitFor();
+		/* Domain blocks and bookmarks import too. */
+		await data.getByLabel('What the file holds').selectOption({ label: 'Blocked domains' });
+		await page.getByLabel('CSV file').setInputFiles({ name: 'blocked_domains.csv', mimeType: 'text/csv', buffer: Buffer.from('spam.example\n') });
+		await data.getByRole('button', { name: 'Import', exact: true }).click();
+		await data.getByText('Imported 1, skipped 0.').waitFor();
+		const blocked = await page.evaluate(async () => {
+			const { token } = JSON.parse(localStorage.getItem('rapport.session'));
+			return (await fetch('/api/v1/domain_blocks', { headers: { Authorization: `Bearer ${token}` } })).json();
+		});
+		assert.deepEqual(blocked, ['spam.example']);
 		await capture('account');
 		const del = page.getByRole('button', { name: 'Delete my account' });
 		assert.equal(await del.isDisabled(), true, 'not before saying it is understood');

@@ -177,6 +177,75 @@ describe('running a community', () => {
 		assert.equal(await gina.page.getByRole('link', { name: 'Moderation' }).count(), 0);
 	});
 
+	it('the owner keeps the rules, blocks a domain, approves a sign-up and acts on an account; gina reports an account from its profile', async () => {
+		const p = owner.page;
+		const admin = async (method, path, body) => {
+			const r = await fetch(server.base + path, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${owner.token}` }, body: body && JSON.stringify(body) });
+			const text = await r.text();
+			assert.ok(r.ok, `${path}: ${r.status} ${text}`);
+			return JSON.parse(text);
+		};
+		await p.goto(`${server.base}/#/moderation`);
+		await p.getByRole('heading', { level: 1, name: 'Moderation' }).waitFor();
+		await p.getByRole('tab', { name: 'Rules' }).click();
+		await p.getByLabel('New rule').fill('Be kind to newcomers');
+		await p.getByRole('button', { name: 'Add', exact: true }).click();
+		await p.getByRole('listitem').getByText('Be kind to newcomers').waitFor();
+		await p.getByRole('tab', { name: 'Domain blocks' }).click();
+		await p.getByLabel('Domain to block').fill('spam.example');
+		await p.getByRole('button', { name: 'Add', exact: true }).click();
+		await p.getByText('spam.example (suspend)').waitFor();
+		assert.deepEqual((await admin('GET', '/api/v1/admin/domain_blocks')).map((b) => b.domain), ['spam.example']);
+		/* A sign-up waits for approval with its reason. */
+		await admin('PUT', '/api/rapport/v1/admin/instance', { registrations_mode: 'approved' });
+		const app = await (await fetch(`${server.base}/api/v1/apps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ client_name: 'x', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write' }) })).json();
+		const tok = await (await fetch(`${server.base}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret, scope: 'read write' }) })).json();
+		const r = await fetch(`${server.base}/api/v1/accounts`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok.access_token}` },
+			body: JSON.stringify({ username: 'hank', email: 'hank@example.com', password: PASSWORD, agreement: true, locale: 'en', reason: 'I run the bakery' }),
+		});
+		assert.equal(r.status, 200, await r.text());
+		await p.getByRole('tab', { name: 'Sign-ups' }).click();
+		const pending = p.locator('li.card', { hasText: 'I run the bakery' });
+		await pending.waitFor();
+		await capture(p, 'moderation-signups');
+		await pending.getByRole('button', { name: 'Approve' }).click();
+		await p.getByText('Nobody is waiting for approval.').waitFor();
+		await admin('PUT', '/api/rapport/v1/admin/instance', { registrations_mode: 'open' });
+		/* gina reports hank from his profile, citing the rule. */
+		const g = gina.page;
+		await g.goto(`${server.base}/#/@hank`);
+		await settled(g);
+		await g.getByRole('button', { name: 'Report this account' }).click();
+		const form = g.getByRole('form', { name: /Report/ });
+		await form.getByLabel('It breaks the server’s rules').check();
+		await form.getByLabel('Be kind to newcomers').check();
+		await form.getByLabel('Anything the moderators should know').fill('rude to new people');
+		await form.getByRole('button', { name: 'Send report' }).click();
+		await g.getByText('the moderators will look at your report about hank').waitFor();
+		const reports = await admin('GET', '/api/v1/admin/reports');
+		const rep = reports.find((x) => x.target_account.username === 'hank');
+		assert.equal(rep.category, 'violation');
+		assert.deepEqual(rep.rules.map((x) => x.text), ['Be kind to newcomers']);
+		/* The owner finds hank and silences him with a reason; the pill says so. */
+		await p.getByRole('tab', { name: 'Accounts' }).click();
+		await p.getByLabel('Find accounts by username').fill('hank');
+		await p.getByLabel('Find accounts by username').press('Enter');
+		const row = p.locator('li.card', { hasText: '@hank' });
+		await row.waitFor();
+		await row.getByLabel('Action').selectOption({ label: 'Silence' });
+		await row.getByLabel('Reason told to them').fill('Please be kind');
+		await row.getByRole('button', { name: 'Apply' }).click();
+		await row.getByText('silenced', { exact: true }).waitFor();
+		await capture(p, 'moderation-accounts');
+		const hank = (await admin('GET', '/api/v2/admin/accounts?username=hank'))[0];
+		assert.equal(hank.silenced, true);
+		await p.getByRole('tab', { name: 'Audit log' }).click();
+		for (const a of ['create_rule', 'create_domain_block', 'approve_account', 'silence_account'])
+			await p.getByRole('cell', { name: a, exact: true }).waitFor();
+	});
+
 	it('logged no script or policy errors', () => {
 		assert.deepEqual(problems, []);
 	});
