@@ -76,7 +76,16 @@ if [ -n "${RAPPORT_BENCH_PG:-}" ]; then
 	LABELS+=(pg)
 	BIN[pg]="$PWD/$B/rapport"
 fi
-pg_url() { echo "postgresql://$PGUSER:$PGPASSWORD@${PGHOST:-localhost}:${PGPORT:-5432}/$1"; }
+# The servers reach PostgreSQL through its Unix socket, as docs/DEPLOY.md
+# recommends when both run on one machine (a round trip over TCP on loopback
+# costs more CPU on both sides); its peer authentication wants a role named
+# after this user.
+if [ -n "${RAPPORT_BENCH_PG:-}" ]; then
+	PGSOCK=$(psql -XAtc "SHOW unix_socket_directories" | cut -d, -f1)
+	ME=$(id -un)
+	[ "$(psql -XAtc "SELECT 1 FROM pg_roles WHERE rolname = '$ME'")" = 1 ] || createuser -s "$ME"
+fi
+pg_url() { echo "postgresql://$ME@/$1?host=$PGSOCK&port=${PGPORT:-5432}"; }
 # sql LABEL DIR QUERY: one query on a store: the SQLite file or the database.
 sql() {
 	if [ "$1" = pg ]; then psql -XAtq -d "$(cat "$2.db")" -c "$3"
@@ -169,7 +178,10 @@ serve() {
 	if [ "$l" = pg ]; then
 		# A working copy of the seeded database, as the file is copied.
 		dropdb --if-exists work_pg
-		createdb -T "$(basename "$(cat "$dir.db")")" work_pg
+		local seeded
+		seeded=$(cat "$dir.db")
+		seeded=${seeded%%\?*}
+		createdb -T "${seeded##*/}" work_pg
 		pg_url work_pg >"$work.db"
 		db=(--db "$(cat "$work.db")")
 	fi

@@ -8,7 +8,8 @@
  *   s<id>,<id>...   statuses updated or deleted (triggers, migration 22)
  *   a<id>,<id>...   accounts updated or deleted
  *   t<id>,<id>...   the tokens or the login (users) of these accounts
- *                   updated or deleted (migration 27; 0: an app's tokens)
+ *                   updated or deleted (migration 27; 0: an app's tokens),
+ *                   or their suspended_at changed (migration 29)
  *   *               too many rows to name: forget everything
  *   anything else   a db_notice() text, handed to the notice callback
  *                   unless this process sent it.

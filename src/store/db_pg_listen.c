@@ -4,10 +4,11 @@
  * applies what it hears. PostgreSQL delivers a transaction's notifications
  * only once it has committed, and signals every listener before it answers
  * the COMMIT; a listening backend sends what it has been signalled before
- * it answers its next query. So a round trip on the listening connection
- * ("SELECT 1") that starts after a commit was acknowledged ends after that
- * commit's notifications have been applied: that round trip is a sync.
- * Readers that want one at the same time share it.
+ * it answers its next query, even an empty one. So a round trip on the
+ * listening connection (an empty query: nothing to parse, plan or run)
+ * that starts after a commit was acknowledged ends after that commit's
+ * notifications have been applied: that round trip is a sync. Readers
+ * that want one at the same time share it.
  *
  * The connection's loss is noticed by poll (the server closes it); until it
  * is back nothing cached is trusted (the session number moves, so no
@@ -195,7 +196,7 @@ static bool send_round(PGconn *c, bool *in_flight)
 	if (!wanted)
 		return true;
 	*in_flight = true;
-	return PQsendQuery(c, "SELECT 1") == 1;
+	return PQsendQuery(c, "") == 1;
 }
 
 /* Reads the answer to a round once it is whole: false on failure. */
@@ -212,7 +213,7 @@ static bool end_round(PGconn *c, bool *in_flight)
 			pthread_mutex_unlock(&L.lock);
 			break;
 		}
-		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+		bool ok = PQresultStatus(r) == PGRES_EMPTY_QUERY;
 		PQclear(r);
 		if (!ok)
 			return false;

@@ -928,5 +928,11 @@ const char *const schema_migrations[] = {
 	 *   embedded Follow, Like or Block the id the act went out with. */
 	"ALTER TABLE remote_actors ADD COLUMN indexable INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE events ADD COLUMN since BIGINT NOT NULL DEFAULT 0;",
+	/* 29: a token's account suspended or let back: on PostgreSQL a trigger
+	 * NOTIFYs the account ids as token notices ("t"), so the token cache
+	 * no longer drops an account's tokens on every change of its row (a
+	 * new status, a follower: its counters) but only on these (schema_pg.c);
+	 * SQLite keeps no token cache. */
+	"SELECT 'suspension notices';",
 	NULL,
 };

@@ -65,6 +65,18 @@ static const char TOKEN_NOTICES[] =
 	"  RETURN NULL;"
 	" END $$;" TOKEN_NOTICES_ON("tokens") TOKEN_NOTICES_ON("users");
 
+/* Migration 29: a token resolves to "barred" by its account's suspended_at
+ * (store_token_by_hash); only a change of that column NOTIFYs the account
+ * as a token notice ("t<id>"), one per row changed (a row trigger: a
+ * statement trigger with transition tables cannot name its columns). The
+ * accounts' own notices ("a...") no longer reach the token cache. */
+static const char SUSPENSION_NOTICES[] =
+	"CREATE FUNCTION rapport_suspension_notice() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN PERFORM pg_notify('rapport', 't' || NEW.id); RETURN NULL; END $$;"
+	"CREATE TRIGGER accounts_suspension_notice AFTER UPDATE OF suspended_at ON accounts"
+	" FOR EACH ROW WHEN (OLD.suspended_at IS DISTINCT FROM NEW.suspended_at)"
+	" EXECUTE FUNCTION rapport_suspension_notice();";
+
 static bool starts(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -116,8 +128,11 @@ static void statement(struct buf *out, const char *s, size_t len)
 		free(st);
 		return;
 	}
-	if (starts(st, "SELECT 'row notices'") || starts(st, "SELECT 'token notices'")) {
-		put(out, starts(st, "SELECT 'row") ? ROW_NOTICES : TOKEN_NOTICES);
+	if (starts(st, "SELECT 'row notices'") || starts(st, "SELECT 'token notices'") ||
+	    starts(st, "SELECT 'suspension notices'")) {
+		put(out, starts(st, "SELECT 'row")     ? ROW_NOTICES
+			 : starts(st, "SELECT 'token") ? TOKEN_NOTICES
+						       : SUSPENSION_NOTICES);
 		put(out, "\n");
 		free(st);
 		return;

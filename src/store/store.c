@@ -503,12 +503,14 @@ static void heard_notice(const char *text)
 }
 
 /* What the listener hears changed: the row cache's rows, and the tokens
- * that hang on an account (its row, its tokens, its login). */
+ * that hang on an account (its tokens, its login, its suspension: token
+ * notices, migrations 27 and 29; a change of the account's row alone, such
+ * as its counters, leaves them). */
 static void heard_row(int table, int64_t id)
 {
 	if (table < 2)
 		rowcache_changed(table, id);
-	if (table > 0)
+	else
 		tokencache_account(id);
 }
 

@@ -5,9 +5,12 @@
  * trip; here it is a hash probe. What a token resolves to depends on its
  * row in `tokens`, its account's row in `accounts` (suspended_at) and its
  * login's row in `users` (disabled, approved), so an entry is dropped when
- * any of them changes: the listener hears accounts' ids ("a...") and, from
- * the triggers of migration 27, the account ids of changed or deleted
- * tokens and users ("t...", db_pg.h). A token deleted by revocation,
+ * any of them changes: the listener hears, from the triggers of migration
+ * 27, the account ids of changed or deleted tokens and users, and from
+ * migration 29's those of accounts whose suspended_at changed ("t...",
+ * db_pg.h; a deleted account's tokens and login go by cascade, and are
+ * heard so). Other changes of an account's row (its counters, with every
+ * status it posts) leave its tokens cached. A token deleted by revocation,
  * a password change or its app's deletion stops resolving on every
  * process as soon as the revoking commit is acknowledged, since a reader
  * trusts the cache only once its thread is synced with the listener, as

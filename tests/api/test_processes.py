@@ -245,3 +245,31 @@ def test_tokens_ended_through_a_are_refused_by_b(pair):
                       data={"type": "disable"})
     assert r.status_code == 200, r.text
     assert status_on_b(second) == 403
+
+
+def test_suspension_through_a_is_refused_by_b(pair):
+    """A suspension set or lifted through A reaches B's token cache at once
+    (the trigger of migration 29: the accounts' own notices, which every new
+    status sends for its counters, no longer drop the account's tokens)."""
+    a, b = pair
+    u = a.user()
+    staff = a.user()
+    run_cli("user", "role", staff.name, "moderator", data=a.data)
+    staff_h = {"Authorization": "Bearer " + a.token(
+        staff.email, scopes="read write admin:read admin:write")}
+
+    def status_on_b():
+        return requests.get(b.url("/api/v1/accounts/verify_credentials"),
+                            headers={"Authorization": "Bearer " + u.token}).status_code
+
+    for _ in range(2):  # B resolves (and caches) the token
+        assert status_on_b() == 200
+    post(u, "a status through A: its account's counters change")
+    assert status_on_b() == 200
+    r = requests.post(a.url(f"/api/v1/admin/accounts/{u.id}/action"), headers=staff_h,
+                      data={"type": "suspend"})
+    assert r.status_code == 200, r.text
+    assert status_on_b() == 403
+    r = requests.post(a.url(f"/api/v1/admin/accounts/{u.id}/unsuspend"), headers=staff_h)
+    assert r.status_code == 200, r.text
+    assert status_on_b() == 200
