@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the update, in the write's transaction ---- */
@@ -95,11 +96,6 @@ static enum store_rc update(struct db *db, const struct event *ev)
 	case EV_MENTION:
 	case EV_DIRECT: return new_status(db, ev);
 	case EV_STATUS_EDITED: return edited(db, ev);
-	case EV_FAVOURITE:
-	case EV_REBLOG:
-		return ev->target && ev->target != ev->actor
-			       ? store_contact_touch(db, ev->actor, ev->target, ev->at)
-			       : ST_OK;
 	case EV_FOLLOW:
 		st = followed(db, ev->actor, ev->target, ev->at);
 		return st == ST_OK ? store_contact_sync(db, ev->actor, ev->target) : st;
@@ -117,6 +113,81 @@ enum rc connections_update(struct core *c, struct db *db, struct event *ev)
 {
 	enum store_rc st = update(db, ev);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+/* ---- favourites and boosts: contacts touched by the drain ---- */
+
+struct gave {
+	int64_t from, to, at;
+};
+
+/* What the batch under way saw (seen), then the pairs it writes, each once
+ * with its latest time (pending). Only the worker drains. */
+static struct {
+	struct gave *v;
+	size_t n, cap;
+} seen, pending;
+
+enum rc connections_see(struct core *c, struct db *db, const struct event *ev)
+{
+	(void)c;
+	(void)db;
+	if (!ev->target || ev->target == ev->actor)
+		return RC_OK;
+	if (seen.n == seen.cap) {
+		seen.cap = seen.cap ? seen.cap * 2 : 256;
+		seen.v = xrealloc(seen.v, seen.cap * sizeof *seen.v);
+	}
+	seen.v[seen.n++] = (struct gave){ev->actor, ev->target, ev->at};
+	return RC_OK;
+}
+
+static int cmp_gave(const void *a, const void *b)
+{
+	const struct gave *x = a, *y = b;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Each pair once, with its latest time, if both accounts are still there
+ * (read here, outside the transaction: an account removed between this
+ * read and the write fails the batch on the contacts' reference, and the
+ * next try leaves the pair out). */
+enum rc connections_prepare(struct core *c, struct db *db)
+{
+	if (seen.n) /* seen.v is NULL before the first */
+		qsort(seen.v, seen.n, sizeof *seen.v, cmp_gave);
+	pending.v = arena_calloc(c->arena, seen.n + 1, sizeof *pending.v);
+	pending.n = 0;
+	enum store_rc st = ST_OK;
+	for (size_t i = 0; i < seen.n && st == ST_OK; i++) {
+		const struct gave *g = &seen.v[i];
+		bool both = false;
+		if (i + 1 < seen.n && seen.v[i + 1].from == g->from && seen.v[i + 1].to == g->to)
+			continue; /* sorted: the pair's latest comes last */
+		st = store_contact_pair_exists(db, g->from, g->to, &both);
+		if (both)
+			pending.v[pending.n++] = *g;
+	}
+	seen.n = 0;
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+enum store_rc connections_write(struct core *c, struct db *db)
+{
+	(void)c;
+	enum store_rc st = ST_OK;
+	for (const struct gave *g = pending.v; g < pending.v + pending.n && st == ST_OK; g++)
+		st = store_contact_touch(db, g->from, g->to, g->at);
+	return st;
+}
+
+void connections_written(void)
+{
+	pending.n = 0;
 }
 
 enum rc connections_release(struct core *c, struct db *db, int64_t viewer, int64_t sender)

@@ -8,7 +8,8 @@
  * met the account it followed, keeps the pairwise contact summary (last
  * interaction each way, who follows whom) and classifies each reply and
  * mention addressed to someone (core/classify.h) with its thread, so every
- * list below is one range of an index. */
+ * list below is one range of an index. Favourites and boosts reach the
+ * contact summary through the outbox's drain instead (connections_see). */
 #ifndef RAPPORT_CONNECTIONS_H
 #define RAPPORT_CONNECTIONS_H
 
@@ -22,9 +23,19 @@
 /* The owner's words about how they met someone, in characters. */
 #define HOW_TEXT_MAX 500
 
-/* The seam's update hook (new statuses, edits, favourites, reblogs,
- * follows and the relationship writes that change them). */
+/* The seam's update hook (new statuses, edits, follows and the
+ * relationship writes that change them). */
 enum rc connections_update(struct core *c, struct db *db, struct event *ev);
+
+/* The drain of favourites and boosts given (core/events.c's drains[]):
+ * each touches the giver's and the receiver's contact rows, written in the
+ * transaction that drains the batch, once per pair with its latest time.
+ * A touch keeps the latest time, so draining a batch again changes
+ * nothing; a pair whose account is gone meanwhile is skipped. */
+enum rc connections_see(struct core *c, struct db *db, const struct event *ev);
+enum rc connections_prepare(struct core *c, struct db *db);
+enum store_rc connections_write(struct core *c, struct db *db);
+void connections_written(void);
 
 /* viewer's "how we met" with target: *found false when none (out zeroed). */
 enum rc connection_get(struct core *c, int64_t viewer, int64_t target, struct connection *out,

@@ -42,9 +42,9 @@ static const struct event_hook updates[] = {
 	/* know your connections (core/connections.c): how we met, contacts,
 	 * the waiting inbox's classes */
 	{"connections",
-	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FAVOURITE) |
-		 EVENT_BIT(EV_REBLOG) | EVENT_BIT(EV_FOLLOW) | EVENT_BIT(EV_REQUEST_ANSWERED) |
-		 EVENT_BIT(EV_UNFOLLOW) | EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
+	 EVENT_NEW_STATUS | EVENT_BIT(EV_STATUS_EDITED) | EVENT_BIT(EV_FOLLOW) |
+		 EVENT_BIT(EV_REQUEST_ANSWERED) | EVENT_BIT(EV_UNFOLLOW) |
+		 EVENT_BIT(EV_FOLLOWER_REMOVED) | EVENT_BIT(EV_BLOCK),
 	 connections_update},
 	/* followed hashtags (core/discover.c): public statuses reach the
 	 * home feeds of those who follow their tags, and leave them */
@@ -62,6 +62,10 @@ static const struct event_drain drains[] = {
 	{"detector prunes",
 	 EVENT_BIT(EV_DIRECT) | EVENT_BIT(EV_REPLY) | EVENT_BIT(EV_MENTION) | EVENT_BIT(EV_UNFOLLOW),
 	 detect_see, NULL, detect_prune, detect_pruned},
+	/* know your connections (core/connections.c): favourites and boosts
+	 * given touch the pair's contact rows here, not in the request */
+	{"contacts", EVENT_BIT(EV_FAVOURITE) | EVENT_BIT(EV_REBLOG), connections_see,
+	 connections_prepare, connections_write, connections_written},
 	/* federation (federation/outbox.c): activities and their deliveries */
 	{"federation outbox", OUTBOX_EVENTS, outbox_see, outbox_prepare, outbox_write, outbox_done},
 	{NULL, 0, NULL, NULL, NULL, NULL},

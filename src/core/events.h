@@ -19,8 +19,9 @@
  *   3. the outbox: one row in `events` (store/events.h), so the background
  *      worker (core/jobs.c, events_drain) sees exactly the writes that
  *      committed, in order, after they committed. `drains[]` are its
- *      subscribers: card snapshots today; detectors that need history,
- *      and federation delivery, later.
+ *      subscribers: card snapshots, the detectors' prunes, the contact
+ *      rows of favourites and boosts (pair data, not a per-account
+ *      figure: core/connections.h), federation delivery.
  *
  * Fail closed: a hook or update that fails (returns an rc other than
  * RC_OK, having filled c->err) fails events_emit, the callback returns an

@@ -270,8 +270,8 @@ static enum rc act_time(struct core *c, const struct event *ev, bool undo,
 	return RC_OK;
 }
 
-static enum rc like(struct core *c, const struct event *ev, const char *actor,
-		    struct outgoing *o, json_t **j)
+/* A Like, to the status's author alone (make() added its inbox). */
+static enum rc like(struct core *c, const struct event *ev, const char *actor, json_t **j)
 {
 	const char *uri, *author;
 	int64_t at;
@@ -285,7 +285,7 @@ static enum rc like(struct core *c, const struct event *ev, const char *actor,
 	*j = ap_simple(c, "Like", act_id(c, id, at), actor, uri);
 	if (*j && ev->type == EV_FAVOURITE_UNDO)
 		*j = ap_undo(c, actor, *j);
-	return add_account(c, o, ev->target, false);
+	return RC_OK;
 }
 
 static enum rc announce(struct core *c, const struct event *ev, const struct account *a,
@@ -418,6 +418,13 @@ static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, 
 	const char *actor;
 	*j = NULL;
 	o->actor = ev->actor;
+	/* A favourite of a local author's status (most of them) sends
+	 * nothing: known before the actor or the status is read. */
+	bool liked = ev->type == EV_FAVOURITE || ev->type == EV_FAVOURITE_UNDO;
+	if (liked && add_account(c, o, ev->target, false) != RC_OK)
+		return RC_INTERNAL;
+	if (liked && o->n == 0)
+		return RC_OK;
 	if (local_actor(c, ev->actor, &a, &actor) != RC_OK)
 		return RC_INTERNAL;
 	if (!actor)
@@ -435,7 +442,7 @@ static enum rc make(struct core *c, const struct event *ev, struct outgoing *o, 
 		return *j ? status_audience(c, ev, VIS_PUBLIC, o) : RC_INTERNAL;
 	case EV_FAVOURITE:
 	case EV_FAVOURITE_UNDO:
-		return like(c, ev, actor, o, j);
+		return like(c, ev, actor, j);
 	case EV_REBLOG:
 	case EV_REBLOG_UNDO:
 		return announce(c, ev, &a, actor, o, j);

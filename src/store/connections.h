@@ -2,7 +2,8 @@
  * 12): "how we met" per follow, the pairwise contact summary behind
  * "reconnect" and "unknown", and the "waiting" columns of the seam's
  * social_addressed. Written incrementally in the write's transaction by
- * core/connections.c (an event subscriber); every read is a range of one
+ * core/connections.c (an event subscriber; favourites and boosts by its
+ * drain); every read is a range of one
  * account's rows on a partial index, bounded by its limit. */
 #ifndef RAPPORT_STORE_CONNECTIONS_H
 #define RAPPORT_STORE_CONNECTIONS_H
@@ -46,6 +47,9 @@ enum store_rc store_connection_set_how(struct db *db, int64_t account_id, int64_
 
 /* from replied to, mentioned, favourited, boosted or messaged to at `at`. */
 enum store_rc store_contact_touch(struct db *db, int64_t from, int64_t to, int64_t at);
+/* *both: accounts a and b (a != b) are both still there (the outbox's
+ * drain touches no pair an account left meanwhile). */
+enum store_rc store_contact_pair_exists(struct db *db, int64_t a, int64_t b, bool *both);
 /* Re-reads the follows between a and b (both ways) into their contact
  * rows, made if missing. */
 enum store_rc store_contact_sync(struct db *db, int64_t a, int64_t b);

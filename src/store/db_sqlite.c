@@ -135,6 +135,7 @@ static _Thread_local struct sdb *tx_db;
 
 static void sq_end(struct db_stmt *st_);
 static enum db_rc map_rc(int rc);
+static struct sdb_stmt *stmt_get(struct sdb *db, const char *sql);
 
 /* Runs a statement without parameters or rows, timed. */
 static int exec_timed(struct sdb *db, const char *sql)
@@ -143,6 +144,21 @@ static int exec_timed(struct sdb *db, const char *sql)
 	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
 	db_slow_check(t0, sql);
 	return rc;
+}
+
+/* The same for a transaction's own statements (BEGIN IMMEDIATE, SAVEPOINT,
+ * RELEASE, ROLLBACK TO, COMMIT; sql a literal): prepared once per
+ * connection, not parsed again for each member of each group. */
+static int exec_tx(struct sdb *db, const char *sql)
+{
+	struct sdb_stmt *s = stmt_get(db, sql);
+	if (!s)
+		return SQLITE_ERROR;
+	int64_t t0 = db_slow_start();
+	int rc = sqlite3_step(s->stmt);
+	sqlite3_reset(s->stmt);
+	db_slow_check(t0, sql);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* A group commits when nobody is waiting to join it, or at these bounds
@@ -159,7 +175,7 @@ static void group_commit(void)
 		return;
 	enum db_rc rc = DB_ERROR;
 	if (!sqlite3_get_autocommit(db->conn)) {
-		rc = map_rc(exec_timed(db, "COMMIT"));
+		rc = map_rc(exec_tx(db, "COMMIT"));
 		if (rc != DB_OK) {
 			log_error("sqlite: group commit: %s", sqlite3_errmsg(db->conn));
 			if (!sqlite3_get_autocommit(db->conn))
@@ -614,7 +630,7 @@ void db_tx_flush(void)
 
 static enum db_rc exec_plain(struct sdb *db, const char *sql)
 {
-	int rc = exec_timed(db, sql);
+	int rc = exec_tx(db, sql);
 	if (rc != SQLITE_OK)
 		log_error("sqlite: %s: %s", sql, sqlite3_errmsg(db->conn));
 	return map_rc(rc);

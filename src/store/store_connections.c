@@ -105,19 +105,31 @@ enum store_rc store_connection_set_how(struct db *db, int64_t account_id, int64_
 
 /* ---- contacts ---- */
 
+/* A touch keeps the later of the two times in each column. */
+#define TOUCH_LATEST                                                                              \
+	" ON CONFLICT (account_id, other_id) DO UPDATE SET"                                       \
+	" last_to = CASE WHEN excluded.last_to > contacts.last_to"                                \
+	" THEN excluded.last_to ELSE contacts.last_to END,"                                       \
+	" last_any = CASE WHEN excluded.last_any > contacts.last_any"                             \
+	" THEN excluded.last_any ELSE contacts.last_any END"
+
 enum store_rc store_contact_touch(struct db *db, int64_t from, int64_t to, int64_t at)
 {
 	/* Both rows in one statement: from's row gets last_to, to's row only
 	 * last_any (its last_to of 0 never wins the comparison). */
 	return st_rc(db_exec(db,
 			     "INSERT INTO contacts (account_id, other_id, last_to, last_any)"
-			     " VALUES ($1, $2, $3, $3), ($2, $1, 0, $3)"
-			     " ON CONFLICT (account_id, other_id) DO UPDATE SET"
-			     " last_to = CASE WHEN excluded.last_to > contacts.last_to"
-			     " THEN excluded.last_to ELSE contacts.last_to END,"
-			     " last_any = CASE WHEN excluded.last_any > contacts.last_any"
-			     " THEN excluded.last_any ELSE contacts.last_any END",
+			     " VALUES ($1, $2, $3, $3), ($2, $1, 0, $3)" TOUCH_LATEST,
 			     "iii", from, to, at));
+}
+
+enum store_rc store_contact_pair_exists(struct db *db, int64_t a, int64_t b, bool *both)
+{
+	int64_t n = 0;
+	enum db_rc rc = db_scalar(db, &n, "SELECT COUNT(*) FROM accounts WHERE id IN ($1, $2)",
+				  "ii", a, b);
+	*both = rc == DB_ROW && n == 2;
+	return rc == DB_ROW ? ST_OK : ST_ERROR;
 }
 
 static enum store_rc follow_id(struct db *db, int64_t a, int64_t b, int64_t *id)

@@ -314,12 +314,20 @@ enum store_rc store_status_count(struct db *db, int64_t id, const char *which, i
 
 enum store_rc store_status_favourites_add(struct db *db, int64_t id, int delta, struct status *s)
 {
+	/* A write and a read, not RETURNING: SQLite buffers a RETURNING
+	 * statement's rows in a table of its own, which cost more than this
+	 * read of the row just written; on PostgreSQL both go in one round
+	 * trip (db_exec_later). No row: the status is gone. */
+	if (db_exec_later(db,
+			  "UPDATE statuses SET favourites_count = CASE WHEN"
+			  " favourites_count + $2 < 0 THEN 0 ELSE favourites_count + $2 END"
+			  " WHERE id = $1",
+			  "ii", id, (int64_t)delta) != DB_OK)
+		return ST_ERROR;
 	struct db_stmt *st = db_query(db,
-				      "UPDATE statuses SET favourites_count = CASE WHEN"
-				      " favourites_count + $2 < 0 THEN 0 ELSE favourites_count + $2 END"
-				      " WHERE id = $1"
-				      " RETURNING replies_count, reblogs_count, favourites_count, edited_at",
-				      "ii", id, (int64_t)delta);
+				      "SELECT replies_count, reblogs_count, favourites_count,"
+				      " edited_at FROM statuses WHERE id = $1",
+				      "i", id);
 	if (!st)
 		return ST_ERROR;
 	enum db_rc rc = db_next(st);

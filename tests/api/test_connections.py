@@ -1,9 +1,11 @@
 """Know your connections (docs/SOCIAL.md, "Know your connections"): how we
 met, recorded on follow and editable, in Relationship JSON only for its
 owner; reconnect, unknown and waiting; bad input changes nothing."""
+import time
+
 import pytest
 
-from conftest import masto, with_scopes
+from conftest import masto, store_connect, with_scopes
 
 BASE = "/api/rapport/v1"
 
@@ -21,6 +23,20 @@ def relationship(user, other):
     r = user.get("/api/v1/accounts/relationships", params={"id[]": other.id})
     assert r.status_code == 200, r.text
     return r.json()[0]
+
+
+def drained(server, timeout=20):
+    """Returns once the events outbox is empty: favourites and boosts reach
+    the contact rows in the transaction that drains them (the row's
+    deletion and the contacts commit together)."""
+    db = store_connect(server.data)
+    try:
+        deadline = time.time() + timeout
+        while db.execute("SELECT COUNT(*) FROM events").fetchone()[0]:
+            assert time.time() < deadline, "the events outbox was not drained"
+            time.sleep(0.05)
+    finally:
+        db.close()
 
 
 def api(m, method, path, params=None):
@@ -127,6 +143,7 @@ def test_reconnect_lists_quiet_mutuals(server, alice, bob):
     # carol boosts alice: they talked today, either way counts.
     p = post(alice, "new blog post")
     assert carol.post(f"/api/v1/statuses/{p['id']}/reblog").status_code == 200
+    drained(server)
     assert [x["account"]["id"] for x in alice.get(f"{BASE}/connections/reconnect").json()] \
         == [bob.id]
     assert [x["account"]["id"] for x in carol.get(f"{BASE}/connections/reconnect").json()] \

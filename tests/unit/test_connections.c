@@ -20,6 +20,7 @@
 #include "core/statuses.h"
 #include "store/connections.h"
 #include "store/db.h"
+#include "store/events.h"
 #include "store_fixture.h"
 #include "util/util.h"
 
@@ -61,6 +62,15 @@ static int64_t post(struct fx *f, int64_t author, const char *text, int64_t repl
 	int64_t id = 0;
 	assert_int_equal(status_create(&f->c, author, &in, &id), RC_OK);
 	return id;
+}
+
+/* id favourited by who, and the outbox drained: favourites and boosts
+ * reach the contact rows through the drain, not in their own write. */
+static void favourite(struct fx *f, int64_t who, int64_t id)
+{
+	assert_int_equal(status_favourite(&f->c, who, id, true), RC_OK);
+	while (events_drain(&f->c, true) > 0)
+		;
 }
 
 static void follow(struct fx *f, int64_t a, int64_t b)
@@ -189,6 +199,9 @@ static void reconnect_with_clock(void **state)
 	/* ben favourites ann's post today: quiet for 90 days only from day 90. */
 	int64_t p = post(f, a, "hello", 0);
 	assert_int_equal(status_favourite(&f->c, b, p, true), RC_OK);
+	assert_int_equal(reconnect_n(f, a, now, NULL), 2); /* until the outbox is drained */
+	while (events_drain(&f->c, true) > 0)
+		;
 	assert_int_equal(reconnect_n(f, a, now, &first), 1);
 	assert_int_equal(first, d);
 	assert_int_equal(reconnect_n(f, b, now, NULL), 0); /* either way */
@@ -240,7 +253,7 @@ static void unknown_followers(void **state)
 	post(f, a, "@eve welcome", p);
 	assert_int_equal(unknown_n(f, a, &first), 2);
 	assert_int_equal(first, d);
-	assert_int_equal(status_favourite(&f->c, a, post(f, d, "dee's", 0), true), RC_OK);
+	favourite(f, a, post(f, d, "dee's", 0));
 	assert_int_equal(unknown_n(f, a, &first), 1);
 	/* ben talking to ann does not make him known to her. */
 	post(f, b, "@ann hello", 0);
@@ -255,6 +268,26 @@ static void unknown_followers(void **state)
 	/* An ex-follower is not a follower. */
 	assert_int_equal(rel_unfollow(&f->c, b, a), RC_OK);
 	assert_int_equal(unknown_n(f, a, &first), 0);
+}
+
+/* A favourite whose giver is gone before the outbox is drained: the drain
+ * skips the pair and goes on (a failing touch would stop it for good). */
+static void touch_of_a_deleted_account_is_skipped(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = fx_user(f, "ann"), b = fx_user(f, "ben"), d = fx_user(f, "dee");
+	int64_t p = post(f, a, "hello", 0);
+	assert_int_equal(status_favourite(&f->c, b, p, true), RC_OK);
+	assert_int_equal(status_favourite(&f->c, d, p, true), RC_OK);
+	assert_int_equal(db_exec(f->c.db, "DELETE FROM accounts WHERE id = $1", "i", b), DB_OK);
+	assert_true(events_drain(&f->c, true) > 0);
+	int64_t left = -1, rows = -1;
+	assert_int_equal(store_events_pending(f->c.db, &left), ST_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(db_scalar(f->c.db, &rows,
+				   "SELECT COUNT(*) FROM contacts WHERE last_any > 0", ""),
+			 DB_ROW);
+	assert_int_equal(rows, 2); /* dee's pair, both ways */
 }
 
 /* ---- waiting ---- */
@@ -371,6 +404,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(how_text_rules, setup, teardown_all),
 		cmocka_unit_test_setup_teardown(reconnect_with_clock, setup, teardown_all),
 		cmocka_unit_test_setup_teardown(unknown_followers, setup, teardown_all),
+		cmocka_unit_test_setup_teardown(touch_of_a_deleted_account_is_skipped, setup,
+						teardown_all),
 		cmocka_unit_test_setup_teardown(waiting_classified_and_settled, setup, teardown_all),
 		cmocka_unit_test_setup_teardown(plans_use_indexes, setup, teardown_all),
 	};
