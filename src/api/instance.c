@@ -78,9 +78,11 @@ void h_instance_v1(struct req *r)
 void h_instance_v2(struct req *r)
 {
 	const struct config *cfg = r->core.cfg;
-	int64_t users, statuses;
-	if (!local_counts(r, &users, &statuses))
+	int64_t month, halfyear;
+	if (accounts_local_active(&r->core, &month, &halfyear) != RC_OK) {
+		reply_core_error(r);
 		return;
+	}
 	json_t *conf = configuration(r);
 	json_object_set_new(conf, "urls", json_pack("{s:s}", "streaming", streaming_url(r)));
 	json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
@@ -89,7 +91,7 @@ void h_instance_v2(struct req *r)
 		" s:{s:b, s:b, s:n}, s:{s:I}, s:{s:s, s:n}, s:[]}",
 		"domain", cfg->domain, "title", cfg->title, "version", VERSION_STRING,
 		"source_url", "https://example.invalid/rapport", "description", DESCRIPTION,
-		"usage", "users", "active_month", (json_int_t)users, "thumbnail", "url",
+		"usage", "users", "active_month", (json_int_t)month, "thumbnail", "url",
 		arena_printf(&r->arena, "%s/avatars/original/missing.png", cfg->base_url), "icon",
 		"languages", "en", "configuration", conf, "registrations", "enabled",
 		cfg->registrations, "approval_required", 0, "message", "api_versions", "mastodon",
@@ -115,16 +117,20 @@ void h_nodeinfo_index(struct req *r)
 void h_nodeinfo(struct req *r)
 {
 	const char *ver = strstr(r->path, "2.1") ? "2.1" : "2.0";
-	int64_t users, statuses;
+	int64_t users, statuses, month, halfyear;
 	if (!local_counts(r, &users, &statuses))
 		return;
+	if (accounts_local_active(&r->core, &month, &halfyear) != RC_OK) {
+		reply_core_error(r);
+		return;
+	}
 	json_t *j = json_pack(
 		"{s:s, s:{s:s, s:s}, s:[s], s:{s:[], s:[]}, s:b,"
 		" s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s}}}",
 		"version", ver, "software", "name", "mastodon", "version", MASTODON_COMPAT,
 		"protocols", "activitypub", "services", "outbound", "inbound", "openRegistrations",
 		r->core.cfg->registrations, "usage", "users", "total", (json_int_t)users,
-		"activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
+		"activeMonth", (json_int_t)month, "activeHalfyear", (json_int_t)halfyear, "localPosts",
 		(json_int_t)statuses, "metadata", "nodeName",
 		r->core.cfg->title, "upstream", "name", "mastodon");
 	if (!strcmp(ver, "2.1"))

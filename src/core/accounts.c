@@ -8,6 +8,8 @@
 #include "util/util.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
 #include <string.h>
@@ -307,6 +309,31 @@ enum rc account_follow_requests(struct core *c, int64_t id, int64_t *n)
 enum rc accounts_local_count(struct core *c, int64_t *n)
 {
 	enum store_rc st = store_count_local_accounts(c->db, n);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
+/* NodeInfo is fetched often (each peer, each crawler): the figure is
+ * kept for a few minutes rather than counted over the users each time. */
+static struct {
+	pthread_mutex_t lock;
+	int64_t at, month, halfyear;
+	bool set;
+} active = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+enum rc accounts_local_active(struct core *c, int64_t *month, int64_t *halfyear)
+{
+	const int64_t day = 86400000, now = now_ms();
+	enum store_rc st = ST_OK;
+	pthread_mutex_lock(&active.lock);
+	if (!active.set || now - active.at >= ACTIVE_CACHE_MS || now < active.at) {
+		st = store_count_local_active(c->db, now - 30 * day, now - 180 * day,
+					      &active.month, &active.halfyear);
+		active.set = st == ST_OK;
+		active.at = now;
+	}
+	*month = active.month;
+	*halfyear = active.halfyear;
+	pthread_mutex_unlock(&active.lock);
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 

@@ -61,6 +61,11 @@ enum rc accounts_discoverable(struct core *c, int64_t after, int limit,
 			      struct account_list *out);
 /* The instance's local accounts and local statuses, for its metadata. */
 enum rc accounts_local_count(struct core *c, int64_t *n);
+/* Local users active in the last 30 and 180 days, NodeInfo's activeMonth
+ * and activeHalfyear (see store_count_local_active for what counts);
+ * counted at most once every ACTIVE_CACHE_MS per process. */
+#define ACTIVE_CACHE_MS (5 * 60 * 1000)
+enum rc accounts_local_active(struct core *c, int64_t *month, int64_t *halfyear);
 enum rc statuses_local_count(struct core *c, int64_t *n);
 
 /* Checks an email and password with login throttling per IP and per

@@ -840,6 +840,7 @@ struct reblog_tx {
 	struct status *orig;
 	int64_t viewer;
 	int64_t wrapper;   /* the new reblog's id */
+	const char *uri;   /* a remote reblog's Announce id, or NULL */
 	int visibility;
 	bool on;
 	enum rc rc;
@@ -865,7 +866,7 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	int64_t now = now_ms();
 	struct status w = {
 		.id = x->wrapper, .account_id = x->viewer, .visibility = x->visibility,
-		.reblog_of_id = x->orig->id, .created_at = now,
+		.reblog_of_id = x->orig->id, .created_at = now, .uri = x->uri,
 	};
 	enum store_rc st = store_reblog_insert(db, &w);
 	if (st == ST_CONFLICT)
@@ -888,12 +889,13 @@ static enum store_rc reblog_fn(struct db *db, void *arg)
 	return st;
 }
 
-enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility)
+static enum rc reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility,
+		      const char *uri)
 {
 	struct status s;
 	if (target(c, viewer, id, &s))
 		return c->err.rc;
-	struct reblog_tx x = {c, &s, viewer, 0, VIS_PUBLIC, on, RC_OK};
+	struct reblog_tx x = {c, &s, viewer, 0, uri, VIS_PUBLIC, on, RC_OK};
 	if (on) {
 		if (s.visibility == VIS_DIRECT ||
 		    (s.visibility == VIS_PRIVATE && s.account_id != viewer))
@@ -912,6 +914,17 @@ enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const
 	if (st == ST_OK && on)
 		jobs_wake();
 	return st == ST_OK ? RC_OK : x.rc ? x.rc : core_store_fail(c, st);
+}
+
+enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility)
+{
+	return reblog(c, viewer, id, on, visibility, NULL);
+}
+
+enum rc status_reblog_as(struct core *c, int64_t viewer, int64_t id, const char *visibility,
+			 const char *uri)
+{
+	return reblog(c, viewer, id, true, visibility, uri);
 }
 
 enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on)

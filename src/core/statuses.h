@@ -85,6 +85,10 @@ enum rc status_favourite_answer(struct core *c, int64_t viewer, int64_t id, bool
 				struct status *out);
 /* Reblogs (or undoes); visibility of the reblog: NULL = public. */
 enum rc status_reblog(struct core *c, int64_t viewer, int64_t id, bool on, const char *visibility);
+/* A remote account's reblog, kept with its Announce's id as its uri (an
+ * Undo may name it by that id alone). */
+enum rc status_reblog_as(struct core *c, int64_t viewer, int64_t id, const char *visibility,
+			 const char *uri);
 enum rc status_bookmark(struct core *c, int64_t viewer, int64_t id, bool on);
 enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on);
 

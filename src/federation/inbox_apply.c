@@ -176,13 +176,40 @@ static enum ap_rc undo_of(struct inbox_ctx *x, const char *type, const char *obj
 					     : status_reblog(c, x->actor.id, id, false, NULL));
 }
 
+/* An Undo naming what it undoes by id alone (Mastodon's handle_reference):
+ * the actor's own follow whose Follow had that id, or the actor's own
+ * boost whose Announce had it. Anything else, another actor's act
+ * included, is not found and changes nothing. Blocks and favourites keep
+ * no id of the activity that made them: undone embedded only. */
+static enum ap_rc undo_ref(struct inbox_ctx *x, const char *ref)
+{
+	struct core *c = x->c;
+	int64_t target, id;
+	struct status s;
+	enum store_rc st = store_remote_follow_target(c->db, x->actor.id, ref, &target);
+	if (st == ST_OK)
+		return from_rc(rel_unfollow(c, x->actor.id, target));
+	if (st != ST_NOT_FOUND)
+		return AP_ERROR;
+	st = store_status_by_uri(c->db, ref, &id);
+	if (st == ST_NOT_FOUND)
+		return AP_OK;
+	if (st != ST_OK || store_status_get(c->db, c->arena, id, &s) != ST_OK)
+		return AP_ERROR;
+	if (s.account_id != x->actor.id || !s.reblog_of_id)
+		return AP_OK;
+	return from_rc(status_reblog(c, x->actor.id, s.reblog_of_id, false, NULL));
+}
+
 static enum ap_rc undo(struct inbox_ctx *x)
 {
 	const json_t *obj = json_object_get(x->act, "object");
 	const char *type = str_of(obj, "type"), *actor = inbox_id_of(json_object_get(obj, "actor"));
 	const char *object = inbox_id_of(json_object_get(obj, "object"));
+	if (!type && inbox_id_of(obj))
+		return undo_ref(x, inbox_id_of(obj)); /* a reference, not the activity */
 	if (!json_is_object(obj))
-		return AP_OK; /* a bare reference: Mastodon embeds what it undoes */
+		return AP_OK;
 	if (!type || !object)
 		return AP_INVALID;
 	if (!actor || strcmp(actor, x->actor.uri))
@@ -221,7 +248,7 @@ static enum ap_rc announce(struct inbox_ctx *x)
 	audience_read(json_object_get(x->act, "to"), json_object_get(x->act, "cc"), NULL,
 		      x->ra.followers, "", &aud);
 	static const char *const vis[] = {"public", "unlisted", "private", "private"};
-	return from_rc(status_reblog(c, x->actor.id, id, true, vis[aud.visibility]));
+	return from_rc(status_reblog_as(c, x->actor.id, id, vis[aud.visibility], str_of(x->act, "id")));
 }
 
 static enum ap_rc block(struct inbox_ctx *x)

@@ -26,6 +26,10 @@ enum store_rc store_accounts_discoverable(struct db *db, struct arena *ar, int64
 enum store_rc store_account_set_fields(struct db *db, int64_t id, const char *old,
 				       const char *fields, int64_t at);
 enum store_rc store_count_local_accounts(struct db *db, int64_t *n);
+/* Local users active since each of two times (ms): who posted or boosted
+ * (accounts.last_status_at) or signed in (made a token) since then. */
+enum store_rc store_count_local_active(struct db *db, int64_t since1, int64_t since2,
+				       int64_t *n1, int64_t *n2);
 enum store_rc store_count_local_statuses(struct db *db, int64_t *n);
 
 /* ---- users: local accounts' credentials ---- */

@@ -49,6 +49,10 @@ enum store_rc store_remote_follow_set(struct db *db, int64_t account_id, int64_t
 				      const char *activity);
 enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t account_id,
 				      int64_t target_id, const char **activity);
+/* The target of account_id's follow whose Follow had that id (an Undo
+ * naming it by id): ST_OK, ST_NOT_FOUND, ST_ERROR. */
+enum store_rc store_remote_follow_target(struct db *db, int64_t account_id, const char *activity,
+					 int64_t *target_id);
 
 /* The admin's rule for a domain (the domain blocks of the admin API and
  * `rapport domain`, one table: store/moderation.h's admin_blocks of kind

@@ -49,7 +49,8 @@ enum store_rc store_reblogs_of(struct db *db, struct arena *ar, int64_t status_i
 enum store_rc store_reblog_by(struct db *db, int64_t account_id, int64_t status_id,
 			      int64_t *id);
 /* Inserts the reblog w (id, account_id, visibility, reblog_of_id,
- * created_at): ST_OK, ST_CONFLICT when the account has reblogged that
+ * created_at, and uri: the Announce's id for a remote account's, else
+ * "" or NULL): ST_OK, ST_CONFLICT when the account has reblogged that
  * status already (nothing written), ST_NOT_FOUND when it is gone. */
 enum store_rc store_reblog_insert(struct db *db, const struct status *w);
 

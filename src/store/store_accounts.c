@@ -138,6 +138,30 @@ enum store_rc store_count_local_accounts(struct db *db, int64_t *n)
 	return st_rc(db_scalar(db, n, "SELECT COUNT(*) FROM users", ""));
 }
 
+enum store_rc store_count_local_active(struct db *db, int64_t since1, int64_t since2,
+				       int64_t *n1, int64_t *n2)
+{
+	/* one pass over the users; each one's newest token through tokens_account */
+	struct db_stmt *st = db_query(
+		db,
+		"SELECT COUNT(CASE WHEN x.at >= $1 THEN 1 END), COUNT(CASE WHEN x.at >= $2 THEN 1 END)"
+		" FROM (SELECT CASE WHEN COALESCE(MAX(t.created_at), 0) > a.last_status_at"
+		" THEN MAX(t.created_at) ELSE a.last_status_at END AS at"
+		" FROM users u JOIN accounts a ON a.id = u.account_id"
+		" LEFT JOIN tokens t ON t.account_id = u.account_id"
+		" GROUP BY u.account_id, a.last_status_at) x",
+		"ii", since1, since2);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		*n1 = db_int(st, 0);
+		*n2 = db_int(st, 1);
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
 #define USER_COLS                                                                        \
 	"account_id, email, password_hash, admin, default_privacy, default_sensitive," \
 	" default_language, created_at, role"

@@ -175,6 +175,17 @@ enum store_rc store_remote_follow_get(struct db *db, struct arena *ar, int64_t a
 	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
 }
 
+enum store_rc store_remote_follow_target(struct db *db, int64_t account_id, const char *activity,
+					 int64_t *target_id)
+{
+	/* the primary key's prefix: only account_id's own follows are read */
+	enum db_rc rc = db_scalar(db, target_id,
+				  "SELECT target_id FROM remote_follows"
+				  " WHERE account_id = $1 AND activity = $2",
+				  "it", account_id, activity);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_instance_domain_get(struct db *db, const char *domain, int *severity)
 {
 	/* Mastodon's DomainBlock.rule_for: the rule of the domain or of the

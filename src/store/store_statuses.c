@@ -510,11 +510,11 @@ enum store_rc store_reblog_insert(struct db *db, const struct status *w)
 	 * reference to the reblogged status, deleted meanwhile. */
 	enum db_rc rc = db_exec(db,
 				"INSERT INTO statuses (id, account_id, visibility, reblog_of_id,"
-				" thread_id, local, created_at) VALUES ($1, $2, $3, $4, $1, 1, $5)"
+				" thread_id, local, created_at, uri) VALUES ($1, $2, $3, $4, $1, 1, $5, $6)"
 				" ON CONFLICT (account_id, reblog_of_id)"
 				" WHERE reblog_of_id IS NOT NULL DO NOTHING",
-				"iiiii", w->id, w->account_id, (int64_t)w->visibility,
-				w->reblog_of_id, w->created_at);
+				"iiiiit", w->id, w->account_id, (int64_t)w->visibility,
+				w->reblog_of_id, w->created_at, w->uri && *w->uri ? w->uri : NULL);
 	if (rc == DB_CONSTRAINT)
 		return ST_NOT_FOUND;
 	if (rc != DB_OK)

@@ -1,7 +1,9 @@
 """Endpoints of the foundation and the shape of their entities."""
 import re
+import time
 
 import requests
+from conftest import store_connect
 
 ACCOUNT_KEYS = {"id", "username", "acct", "url", "uri", "display_name", "note", "avatar",
                 "avatar_static", "header", "header_static", "locked", "fields", "emojis", "bot",
@@ -62,6 +64,25 @@ def test_nodeinfo(server):
     assert ni["metadata"]["upstream"]["name"] == "mastodon"
     assert "activitypub" in ni["protocols"]
     assert requests.get(server.url("/nodeinfo/2.1")).json()["version"] == "2.1"
+
+
+def test_nodeinfo_counts_the_users_active_lately(make_server):
+    # activeMonth / activeHalfyear: local users who posted or signed in
+    # (made a token) in the last 30 / 180 days, not every user
+    s = make_server()
+    now, day = int(time.time() * 1000), 86400000
+    users = [s.user() for _ in range(3)]  # each signed in now
+    db = store_connect(s.data)
+    for u, ago in zip(users[1:], (200, 60)):
+        at = now - ago * day
+        db.execute("UPDATE tokens SET created_at = ? WHERE account_id = ?", (at, int(u.id)))
+        db.execute("UPDATE accounts SET last_status_at = ? WHERE id = ?", (at, int(u.id)))
+    db.commit()
+    db.close()
+    usage = requests.get(s.url("/nodeinfo/2.0")).json()["usage"]["users"]
+    assert (usage["total"], usage["activeMonth"], usage["activeHalfyear"]) == (3, 1, 2)
+    v2 = requests.get(s.url("/api/v2/instance")).json()
+    assert v2["usage"]["users"]["active_month"] == 1
 
 
 def test_webfinger_and_host_meta(server, alice):

@@ -123,6 +123,38 @@ def test_follow_like_undo_and_replay(fed, peer):
     assert [a["id"] for a in followers] == [carol.id]
 
 
+def test_undo_by_id_of_a_follow_and_an_announce(fed, peer):
+    # an Undo naming what it undoes by id alone, as Mastodon's
+    # handle_reference resolves it: only the actor's own act is undone
+    alice = fed.user()
+    bob, eve = peer.actor("bobref"), peer.actor("everef")
+    uri = fed.url(f"/users/{alice.name}")
+    s = post(alice, "boost me")
+    note = fed.url(f"/users/{alice.name}/statuses/{s['id']}")
+    follow = bob.activity("Follow", uri)
+    boost = bob.activity("Announce", note, to=[PUBLIC])
+    for act in (follow, boost):
+        assert deliver(inbox(fed), bob, act).status_code == 202
+    assert len(alice.get(f"/api/v1/accounts/{alice.id}/followers").json()) == 1
+    assert alice.get(f"/api/v1/statuses/{s['id']}").json()["reblogs_count"] == 1
+    # another actor naming bob's ids: not found for it, nothing changes
+    for act in (follow, boost):
+        r = deliver(inbox(fed), eve, eve.activity("Undo", act["id"]))
+        assert r.status_code == 202, r.text
+    assert len(alice.get(f"/api/v1/accounts/{alice.id}/followers").json()) == 1
+    assert alice.get(f"/api/v1/statuses/{s['id']}").json()["reblogs_count"] == 1
+    # an unknown id: accepted, nothing changes
+    assert deliver(inbox(fed), bob, bob.activity("Undo", bob.id + "#nothing")).status_code == 202
+    assert alice.get(f"/api/v1/statuses/{s['id']}").json()["reblogs_count"] == 1
+    # bob's own, by id (a string, or an object with no type)
+    assert deliver(inbox(fed), bob, bob.activity("Undo", follow["id"])).status_code == 202
+    assert alice.get(f"/api/v1/accounts/{alice.id}/followers").json() == []
+    undo = bob.activity("Undo", {"id": boost["id"]})
+    assert deliver(inbox(fed), bob, undo).status_code == 202
+    assert alice.get(f"/api/v1/statuses/{s['id']}").json()["reblogs_count"] == 0
+    assert rows(fed, "SELECT COUNT(*) FROM statuses WHERE reblog_of_id = ?", int(s["id"])) == [(0,)]
+
+
 def test_locked_account_gets_a_request(fed, peer):
     alice = fed.user()
     alice.patch("/api/v1/accounts/update_credentials", data={"locked": "true"})
