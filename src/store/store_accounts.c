@@ -151,15 +151,7 @@ enum store_rc store_count_local_active(struct db *db, int64_t since1, int64_t si
 		" LEFT JOIN tokens t ON t.account_id = u.account_id"
 		" GROUP BY u.account_id, a.last_status_at) x",
 		"ii", since1, since2);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc = db_next(st);
-	if (rc == DB_ROW) {
-		*n1 = db_int(st, 0);
-		*n2 = db_int(st, 1);
-	}
-	db_end(st);
-	return rc == DB_ROW ? ST_OK : ST_ERROR;
+	return st_two_ints(st, n1, n2);
 }
 
 #define USER_COLS                                                                        \

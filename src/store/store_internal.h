@@ -25,6 +25,21 @@ static inline enum store_rc st_found(enum db_rc rc, bool *found)
 	return st_rc(rc);
 }
 
+/* The first row's two integer columns into *a and *b, and the statement
+ * ended: ST_ERROR when the query failed or gave no row. */
+static inline enum store_rc st_two_ints(struct db_stmt *st, int64_t *a, int64_t *b)
+{
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		*a = db_int(st, 0);
+		*b = db_int(st, 1);
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : ST_ERROR;
+}
+
 /* Copies a text column into the arena ("" for NULL). */
 static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 {

@@ -282,15 +282,7 @@ enum store_rc store_requests_summary(struct db *db, int64_t recipient, int64_t *
 				      " (b.account_id = $1 AND b.target_id = q.from_account_id)"
 				      " OR (b.account_id = q.from_account_id AND b.target_id = $1))",
 				      "i", recipient);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc = db_next(st);
-	if (rc == DB_ROW) {
-		*requests = db_int(st, 0);
-		*notifications = db_int(st, 1);
-	}
-	db_end(st);
-	return rc == DB_ROW ? ST_OK : ST_ERROR;
+	return st_two_ints(st, requests, notifications);
 }
 
 enum store_rc store_conversation_deliver(struct db *db, int64_t recipient,

@@ -200,15 +200,7 @@ enum store_rc store_social_follows_returned(struct db *db, int64_t account_id, i
 				      " AND b.target_id = f.account_id) THEN 1 ELSE 0 END), 0)"
 				      " FROM follows f WHERE f.target_id = $1 AND f.id >= $2",
 				      "ii", account_id, id_at(since));
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc = db_next(st);
-	if (rc == DB_ROW) {
-		*received = db_int(st, 0);
-		*returned = db_int(st, 1);
-	}
-	db_end(st);
-	return rc == DB_ROW ? ST_OK : ST_ERROR;
+	return st_two_ints(st, received, returned);
 }
 
 enum store_rc store_social_trust_get(struct db *db, int64_t account_id, int64_t *milli)
