@@ -1,6 +1,7 @@
 /* reply.c - building responses. Every response body is JSON unless a
  * handler serves a page on purpose. */
 #include "http/http.h"
+#include "store/db_pg.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -19,6 +20,18 @@ static void set_body(struct req *r, unsigned status, const char *type, char *bod
 		return;
 	}
 	r->replied = true;
+	if (status == 500 && db_pg_lost()) {
+		/* The database's connection was lost, or could not be made, and
+		 * nothing of the request was kept: a transient failure the client
+		 * may try again (db_pg.h). */
+		status = 503;
+		reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		if (strstr(type, "json")) {
+			free(body);
+			body = xstrdup("{\"error\":\"The database is unavailable: try again\"}");
+			len = strlen(body);
+		}
+	}
 	r->status = status;
 	r->resp = body;
 	r->resp_len = len;

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PG_STMT_CACHE 1024
 #define PG_MAX_PARAMS 32
@@ -51,6 +52,7 @@ struct pg_stmt {
 	const char *sql; /* the cache key */
 	int slot;        /* its index in the cache: the prepared name */
 	bool prepared;
+	bool read;       /* a SELECT that changes nothing: run again when lost */
 	int nparams;               /* highest $n the SQL uses */
 	bool used[PG_MAX_PARAMS];  /* whether $n appears */
 	char types[PG_MAX_PARAMS]; /* the fmt letters it was prepared with */
@@ -69,6 +71,8 @@ struct pgdb {
 	bool broken;   /* the session's state is lost (a failed pipeline): made again */
 	bool connecting; /* conn_ready is making it again */
 	char *url;       /* to connect again (conn_ready) */
+	bool unknown;    /* a round trip whose effect may be kept is under way */
+	atomic_int losses, unknown_losses; /* lost connections noticed; of them at unknown */
 	bool writer;   /* holds the group's writer mutex */
 	int64_t changes, total_changes;
 	struct buf notices; /* NOTIFY statements sent with the COMMIT */
@@ -141,13 +145,50 @@ bool db_pg_own_backend(int pid)
 	return found;
 }
 
-static void set_err(struct pgdb *db, const char *what, const PGresult *res)
+/* Whether this thread's work since db_pg_lost_forget failed because a
+ * connection was lost, or could not be made, where nothing of it was kept
+ * (see lost). */
+static _Thread_local bool lost_here;
+
+void db_pg_lost_forget(void)
+{
+	lost_here = false;
+}
+
+bool db_pg_lost(void)
+{
+	return lost_here;
+}
+
+/* db's connection was lost in a round trip that failed. Unless that round
+ * trip's effect may have been kept (db->unknown: a COMMIT, a write outside
+ * a transaction), nothing of it was: the failure is a transient one
+ * (db_pg_lost, answered 503 with Retry-After). */
+static void lost(struct pgdb *db)
+{
+	atomic_fetch_add(&db->losses, 1);
+	if (db->unknown)
+		atomic_fetch_add(&db->unknown_losses, 1);
+	else
+		lost_here = true;
+}
+
+/* db->err: why res, or the connection, failed. */
+static void err_text(struct pgdb *db, const char *what, const PGresult *res)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
 	snprintf(db->err, sizeof db->err, "%s", msg && *msg ? msg : what);
 	size_t n = strlen(db->err);
 	while (n && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
 		db->err[--n] = '\0';
+}
+
+/* A round trip failed: why, and whether the connection was lost in it. */
+static void set_err(struct pgdb *db, const char *what, const PGresult *res)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		lost(db);
+	err_text(db, what, res);
 }
 
 /* SQLSTATE classes: 23 integrity constraints; 40001 serialization failure,
@@ -293,7 +334,7 @@ static enum db_rc conn_ready(struct pgdb *db)
 	if (db->broken)
 		snprintf(db->err, sizeof db->err, "its state is unknown");
 	else
-		set_err(db, "the server ended it", NULL);
+		err_text(db, "the server ended it", NULL);
 	log_warn("postgresql: a connection was lost (%s); connecting again", db->err);
 	own_remove(db->pid);
 	db->pid = 0;
@@ -308,6 +349,8 @@ static enum db_rc conn_ready(struct pgdb *db)
 	db->connecting = true;
 	db->broken = session_start(db) != DB_OK;
 	db->connecting = false;
+	if (db->broken)
+		lost_here = true; /* nothing was sent */
 	return db->broken ? DB_ERROR : DB_OK;
 }
 
@@ -355,6 +398,20 @@ static int scan_params(const char *sql, bool used[PG_MAX_PARAMS])
 	return max;
 }
 
+/* Whether sql only reads: a SELECT calling none of the functions with an
+ * effect the store uses (sequences, advisory locks, notices). */
+static bool only_reads(const char *sql)
+{
+	static const char *const effects[] = {"nextval(", "setval(", "advisory", "pg_notify"};
+	sql += strspn(sql, " \t\n(");
+	if (strncasecmp(sql, "SELECT", 6))
+		return false;
+	for (size_t i = 0; i < sizeof effects / sizeof effects[0]; i++)
+		if (strstr(sql, effects[i]))
+			return false;
+	return true;
+}
+
 static struct pg_stmt *stmt_get(struct pgdb *db, const char *sql, int *slot)
 {
 	size_t h = ((uintptr_t)sql >> 3) % PG_STMT_CACHE;
@@ -370,6 +427,7 @@ static struct pg_stmt *stmt_get(struct pgdb *db, const char *sql, int *slot)
 			s->slot = (int)h;
 			s->base.db = &db->base;
 			s->nparams = scan_params(sql, s->used);
+			s->read = only_reads(sql);
 			db->cache[h] = s;
 			*slot = (int)h;
 			return s;
@@ -432,6 +490,63 @@ static int bind_args(struct pg_stmt *s, const char *fmt, va_list ap)
 	return 0;
 }
 
+/* ---- a read caught by a lost connection is run again ----
+ * A statement that runs alone (outside any transaction, with nothing
+ * pending or queued in its round trip) and only reads, and fails because
+ * the connection was lost, is run once more on a new connection. Nothing
+ * of it was kept, and outside a transaction each statement is its own
+ * snapshot, so it returns what it would have returned a moment later; the
+ * request's earlier statements read earlier snapshots, as they would have
+ * without the loss. Hence the retry is per statement, not per request: a
+ * request's reads never shared a snapshot. A statement of a transaction
+ * is not run again (its snapshot, locks and writes went with the
+ * connection: the transaction fails, nothing of it kept), nor a write
+ * outside one (whether it was committed is unknown). */
+static bool alone(struct pgdb *db)
+{
+	return !db->in_tx && !db->npending && !db->nlater &&
+	       PQtransactionStatus(db->conn) == PQTRANS_IDLE;
+}
+
+/* Whether a round trip that ran alone failed because the connection was
+ * lost, and it is made again: the round trip can be repeated. */
+static bool made_again(struct pgdb *db, bool was_alone)
+{
+	if (!was_alone || PQstatus(db->conn) == CONNECTION_OK)
+		return false;
+	log_warn("postgresql: a statement that changes nothing was caught by a lost"
+		 " connection: it runs again on a new one");
+	return conn_ready(db) == DB_OK;
+}
+
+/* Prepares s; a PREPARE changes nothing, so it is sent again when alone. */
+static int prepare_alone(struct pgdb *db, struct pg_stmt *s, const char *fmt)
+{
+	bool was_alone = alone(db);
+	if (!prepare(db, s, s->slot, fmt))
+		return 0;
+	return made_again(db, was_alone) ? prepare(db, s, s->slot, fmt) : -1;
+}
+
+/* Runs s alone (when it is a read, again once on a new connection if the
+ * connection was lost), or with nothing pending but inside a transaction. */
+static PGresult *exec_alone(struct pgdb *db, struct pg_stmt *s)
+{
+	char name[16];
+	snprintf(name, sizeof name, "r%d", s->slot);
+	bool again = s->read && alone(db);
+	PGresult *res = PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL, 0);
+	if (!made_again(db, again))
+		return res;
+	PQclear(res);
+	char fmt[PG_MAX_PARAMS + 1];
+	memcpy(fmt, s->types, (size_t)s->nbound);
+	fmt[s->nbound] = '\0';
+	if (prepare(db, s, s->slot, fmt))
+		return NULL;
+	return PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL, 0);
+}
+
 static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt, va_list ap)
 {
 	struct pgdb *db = (struct pgdb *)d;
@@ -444,7 +559,7 @@ static struct db_stmt *pg_vquery(struct db *d, const char *sql, const char *fmt,
 	struct pg_stmt *s = stmt_get(db, sql, &slot);
 	if (!s || conn_ready(db) != DB_OK)
 		return NULL;
-	if (!s->prepared && prepare(db, s, slot, fmt ? fmt : ""))
+	if (!s->prepared && prepare_alone(db, s, fmt ? fmt : ""))
 		return NULL;
 	if (bind_args(s, fmt ? fmt : "", ap))
 		return NULL;
@@ -553,19 +668,22 @@ static enum db_rc pg_next(struct db_stmt *st)
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	struct pgdb *db = (struct pgdb *)st->db;
 	if (!s->ran) {
-		char name[16];
-		snprintf(name, sizeof name, "r%d", s->slot);
 		int64_t t0 = db_slow_start();
 		PQclear(s->res);
 		s->res = NULL;
 		bool pipelined = db->npending || db->nlater;
+		/* a write outside a transaction: whether it was kept is unknown */
+		db->unknown = !s->read && !db->in_tx &&
+			      PQtransactionStatus(db->conn) == PQTRANS_IDLE;
 		bool prefix_failed = pipelined && exec_pending(db, s, &s->res) != DB_OK;
 		if (!pipelined)
-			s->res = PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL,
-						0);
+			s->res = exec_alone(db, s);
 		db_slow_check(t0, s->sql);
 		s->ran = true;
 		ExecStatusType rs = PQresultStatus(s->res);
+		if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+			set_err(db, "failed", s->res);
+		db->unknown = false;
 		if (rs == PGRES_COMMAND_OK) {
 			db->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 			db->total_changes += db->changes;
@@ -575,7 +693,6 @@ static enum db_rc pg_next(struct db_stmt *st)
 		}
 		if (rs != PGRES_TUPLES_OK) {
 			enum db_rc rc = prefix_failed ? DB_ERROR : map_state(s->res);
-			set_err(db, "failed", s->res);
 			if (rc != DB_CONSTRAINT)
 				log_error("postgresql: %s in: %s", db->err, s->sql);
 			return rc;
@@ -687,11 +804,12 @@ static enum db_rc send_commit(struct pgdb *db)
 		log_error("postgresql: COMMIT refused: %s", db->err);
 		return DB_ERROR;
 	}
-	if (!db->notices.len)
-		return run_plain(db, "COMMIT", true);
-	if (buf_puts(&db->notices, "COMMIT"))
+	if (db->notices.len && buf_puts(&db->notices, "COMMIT"))
 		return DB_ERROR;
-	return run_plain(db, db->notices.data, true);
+	db->unknown = true; /* lost on its way back, the COMMIT may have been kept */
+	enum db_rc rc = run_plain(db, db->notices.len ? db->notices.data : "COMMIT", true);
+	db->unknown = false;
+	return rc;
 }
 
 /* ---- group commit (db_tx_run, db_group.c) ---- */
@@ -853,9 +971,15 @@ static const struct db_group_ops pg_group_ops = {
 
 static enum db_rc pg_tx_run(struct db *d, int (*fn)(struct db *, void *), void *ctx, int *fn_rc)
 {
-	struct pgdb *db = (struct pgdb *)d;
-	enum db_rc rc = db_group_run(&group, db->group ? &db->group->base : d, fn, ctx, fn_rc);
+	struct pgdb *db = (struct pgdb *)d, *w = db->group ? db->group : db;
+	int losses = atomic_load(&w->losses), unknown = atomic_load(&w->unknown_losses);
+	enum db_rc rc = db_group_run(&group, &w->base, fn, ctx, fn_rc);
 	db_pg_unsynced(); /* this thread's next cached read waits for the notices */
+	/* fn succeeded and the group failed on a lost connection (on another
+	 * thread) before its COMMIT was sent: nothing of it was kept */
+	if (rc != DB_OK && !*fn_rc && atomic_load(&w->losses) != losses &&
+	    atomic_load(&w->unknown_losses) == unknown)
+		lost_here = true;
 	return rc;
 }
 

@@ -49,6 +49,14 @@ bool db_pg_listening(void);
 /* The calling thread must sync again before it trusts a cache (it has
  * taken a connection for new work, or committed). */
 void db_pg_unsynced(void);
+/* Whether this thread's work since db_pg_lost_forget (a new request) failed
+ * because a connection to PostgreSQL was lost, or could not be made, where
+ * nothing of that work was kept: a transient failure, which the server
+ * answers 503 with Retry-After (a read is run again first, db_pg.c; a
+ * COMMIT or a write outside a transaction lost on its way back may have
+ * been kept, and does not count). False on SQLite. */
+bool db_pg_lost(void);
+void db_pg_lost_forget(void);
 /* Whether the calling thread may trust the caches now: true without a
  * listener (a single-process store); otherwise syncs if needed and is
  * false when the listener is down or the sync failed. */

@@ -296,6 +296,7 @@ struct db *store_acquire(struct store *s)
 			struct db *db = s->free_list[--s->nfree];
 			pthread_mutex_unlock(&s->lock);
 			db_pg_unsynced(); /* new work: caches are trusted after a sync */
+			db_pg_lost_forget();
 			st_flags_forget();
 			return db;
 		}
@@ -306,6 +307,7 @@ struct db *store_acquire(struct store *s)
 				s->all[s->nall++] = db;
 				pthread_mutex_unlock(&s->lock);
 				db_pg_unsynced();
+				db_pg_lost_forget();
 				st_flags_forget();
 				return db;
 			}

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "store/db_pg.h"
 #include "store/rel.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -359,6 +360,46 @@ static void lost_connections_are_made_again(void **state)
 	assert_int_equal(store_marker_get(f->c.db, f->account, "after-midway", &m), ST_OK);
 }
 
+/* A read caught by the loss of its connection runs once more on a new one;
+ * one lost again fails, as a transient failure (nothing of it was kept);
+ * a write outside a transaction is not run again, and its failure is not
+ * transient (whether it was kept is unknown); a transaction's statement
+ * is not run again either, and nothing of the transaction is kept. */
+static void a_read_caught_by_the_loss_runs_again(void **state)
+{
+	struct fx *f = *state;
+	if (!getenv("RAPPORT_TEST_PG_URL"))
+		skip();
+	struct db *db = store_acquire(f->st);
+	int64_t pid = 0, got = 0;
+	assert_int_equal(db_scalar(db, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(db_scalar(db, &got, "SELECT CASE WHEN pg_backend_pid() = $1 THEN"
+				   " pg_terminate_backend(pg_backend_pid()) ELSE true END", "i",
+				   pid), DB_ROW);
+	assert_int_equal(got, 1);
+	assert_false(db_pg_lost());
+	assert_int_equal(db_scalar(db, &got, "SELECT pg_terminate_backend(pg_backend_pid())", ""),
+			 DB_ERROR);
+	assert_true(db_pg_lost());
+
+	db_pg_lost_forget();
+	assert_int_equal(db_exec(db, "UPDATE accounts SET note = 'lost' WHERE id = $1 AND"
+				 " pg_terminate_backend(pg_backend_pid())", "i", f->account),
+			 DB_ERROR);
+	assert_false(db_pg_lost());
+	assert_int_equal(db_scalar(db, &got, "SELECT COUNT(*) FROM accounts WHERE note = 'lost'",
+				   ""), DB_ROW);
+	assert_int_equal(got, 0);
+	store_release(f->st, db);
+
+	struct put midway = {f->account, "midway1", 1, false};
+	db_pg_lost_forget();
+	assert_int_not_equal(store_tx(f->c.db, lost_midway_fn, &midway), ST_OK);
+	assert_true(db_pg_lost());
+	struct marker m;
+	assert_int_equal(store_marker_get(f->c.db, f->account, "midway1", &m), ST_NOT_FOUND);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -373,6 +414,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(waiting_writer_is_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_connections_are_made_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_read_caught_by_the_loss_runs_again, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
 }
