@@ -169,8 +169,8 @@ static const char *const BACKUP_USAGE =
 	"backup copies DIR's SQLite store into FILE, a consistent snapshot even while a\n"
 	"server writes to it (SQLite's online backup), and checks the copy. restore makes\n"
 	"DIR's store from such a file after checking it; DIR must not hold a store yet.\n"
-	"Neither overwrites a file. A PostgreSQL store is backed up with pg_dump\n"
-	"(docs/DEPLOY.md).\n";
+	"Neither overwrites a file. Both refuse when RAPPORT_DB names a PostgreSQL store,\n"
+	"which is backed up with pg_dump (docs/DEPLOY.md).\n";
 
 static const char *const STORE_USAGE =
 	"usage: rapport store copy --from DIR|URL --to URL|DIR\n"
@@ -932,6 +932,16 @@ static int cmd_backup(int argc, char **argv)
 		return usage_error(BACKUP_USAGE, backup ? "backup needs --data and --out"
 							: "restore needs --from and --data",
 				   "");
+	/* The store is PostgreSQL: DIR's SQLite store, if any, is not the
+	 * community's (one left after store copy), and copying it would be a
+	 * backup of the wrong data. */
+	const char *url = getenv("RAPPORT_DB");
+	if (url && *url) {
+		fprintf(stderr, "rapport: the store is PostgreSQL (RAPPORT_DB): %s with %s"
+				" (docs/DEPLOY.md)\n", backup ? "back it up" : "restore it",
+			backup ? "pg_dump" : "pg_restore");
+		return 1;
+	}
 	char err[512];
 	log_min_level = LOG_WARN;
 	if ((backup ? store_backup(data, file, err, sizeof err)

@@ -5,10 +5,12 @@ the restored database answers as the old one did, and takes new writes
 import subprocess
 import uuid
 
+import os
+
 import pytest
 import requests
 
-from conftest import PG, db_env
+from conftest import BIN, PG, TEST_ENV, db_env
 
 pytestmark = pytest.mark.skipif(not PG, reason="pg_dump and pg_restore")
 
@@ -39,3 +41,27 @@ def test_pg_dump_then_pg_restore_serves(make_server, tmp_path):
     assert r.status_code == 200, r.text
     acct = requests.get(again.url("/api/v1/accounts/verify_credentials"), headers=me).json()
     assert acct["statuses_count"] == 2
+
+
+def test_backup_and_restore_refuse_a_postgresql_store(tmp_path):
+    """A data directory may still hold the SQLite store a `store copy`
+    moved to PostgreSQL: with RAPPORT_DB set, `rapport backup` must not
+    copy that stale store as if it were the community's, nor `restore`
+    write one the server would not read."""
+    data = tmp_path / "data"
+    sqlite_env = {k: v for k, v in os.environ.items() if k != "RAPPORT_DB"}
+    p = subprocess.run([BIN, "user", "add", "left", "--email", "left@example.com",
+                        "--password", "correct horse battery", "--data", str(data)],
+                       capture_output=True, text=True, env={**sqlite_env, **TEST_ENV})
+    assert p.returncode == 0 and (data / "rapport.db").exists(), p.stderr
+    env = {**sqlite_env, **TEST_ENV, **db_env(data)}
+    out = tmp_path / "copy.db"
+    p = subprocess.run([BIN, "backup", "--data", str(data), "--out", str(out)],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 1 and not out.exists(), p.stdout
+    assert "the store is PostgreSQL (RAPPORT_DB): back it up with pg_dump" in p.stderr
+    p = subprocess.run([BIN, "restore", "--from", str(data / "rapport.db"),
+                        "--data", str(tmp_path / "new")], capture_output=True, text=True,
+                       env=env)
+    assert p.returncode == 1 and not (tmp_path / "new" / "rapport.db").exists(), p.stdout
+    assert "restore it with pg_restore" in p.stderr

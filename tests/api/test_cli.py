@@ -1,8 +1,11 @@
 """The command-line contract: exit codes, --help, user add/list, version."""
+import os
 import socket
 import subprocess
 
-from conftest import BIN, run_cli
+import pytest
+
+from conftest import BIN, PG, TEST_ENV, db_env, run_cli, store_connect
 
 
 def test_version():
@@ -54,3 +57,28 @@ def test_serve_fails_cleanly_on_an_address_in_use(tmp_path):
         p = subprocess.run([BIN, "serve", "--data", str(tmp_path), "--listen",
                             f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=20)
     assert p.returncode == 1 and "cannot listen" in p.stderr
+
+
+@pytest.mark.skipif(not PG, reason="the PostgreSQL store")
+def test_user_writes_the_postgresql_store(tmp_path):
+    """`user` on PostgreSQL, named by RAPPORT_DB or by --db: the account is in
+    the database (no SQLite store is made in the data directory), and list
+    reads it from there."""
+    url = db_env(tmp_path)["RAPPORT_DB"]
+    run_cli("user", "add", "erin", "--email", "erin@example.com", "--password",
+            "a long password", data=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "RAPPORT_DB"}
+    p = subprocess.run([BIN, "user", "add", "fay", "--email", "fay@example.com", "--password",
+                        "a long password", "--db", url, "--data", str(tmp_path)],
+                       capture_output=True, text=True, env={**env, **TEST_ENV})
+    assert p.returncode == 0, p.stderr
+    assert not (tmp_path / "rapport.db").exists()
+    db = store_connect(tmp_path)
+    try:
+        names = [r[0] for r in db.execute("SELECT username FROM accounts ORDER BY username")]
+    finally:
+        db.close()
+    assert names == ["erin", "fay"]
+    p = subprocess.run([BIN, "user", "list", "--db", url], capture_output=True, text=True,
+                       env={**env, **TEST_ENV})
+    assert [ln.split("\t")[1] for ln in p.stdout.strip().splitlines()] == ["erin", "fay"]
