@@ -323,6 +323,7 @@ void store_release(struct store *s, struct db *db)
 		return;
 	st_flags_forget();
 	db_rollback(db); /* a transaction left open by a bug ends here */
+	db_pg_lost_forget(); /* what a later reply of this thread says is not about db */
 	pthread_mutex_lock(&s->lock);
 	s->free_list[s->nfree++] = db;
 	pthread_cond_signal(&s->cond);
