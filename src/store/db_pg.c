@@ -522,10 +522,13 @@ static bool made_again(struct pgdb *db, bool was_alone)
 /* Prepares s; a PREPARE changes nothing, so it is sent again when alone. */
 static int prepare_alone(struct pgdb *db, struct pg_stmt *s, const char *fmt)
 {
-	bool was_alone = alone(db);
+	bool was_alone = alone(db), was_lost = lost_here;
 	if (!prepare(db, s, s->slot, fmt))
 		return 0;
-	return made_again(db, was_alone) ? prepare(db, s, s->slot, fmt) : -1;
+	if (!made_again(db, was_alone))
+		return -1;
+	lost_here = was_lost; /* the loss cost nothing */
+	return prepare(db, s, s->slot, fmt);
 }
 
 /* Runs s alone (when it is a read, again once on a new connection if the
