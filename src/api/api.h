@@ -58,6 +58,10 @@ json_t *ent_status(struct req *r, const struct status *s);
 /* 200 with ent_status's JSON, written straight from the writer (no jansson
  * tree in between); 500 when the store failed. */
 void reply_status_json(struct req *r, const struct status *s);
+/* Replies with a status its request has just made (status_create_answer),
+ * as reply_status_json would after reading it back: s complete, with no
+ * media, poll or card; flags the viewer's on it. Reads nothing. */
+void reply_status_made(struct req *r, const struct status *s, int flags);
 /* The deleted status, with its source `text` as Mastodon returns it. */
 json_t *ent_status_with_source(struct req *r, const struct status *s);
 json_t *jid(int64_t id);

@@ -368,7 +368,8 @@ static void keep(int kind, int64_t id, const int64_t *stamp, int n, const struct
 		cache_put(render_cache, (uint32_t)kind, id, stamp, n, bytes, len);
 }
 
-static void write_body(struct jw *w, struct req *r, const struct status *s)
+/* bare: s is known to have no media (nor poll nor card): nothing is read. */
+static void write_body(struct jw *w, struct req *r, const struct status *s, bool bare)
 {
 	static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
 	jw_kid(w, "id", s->id);
@@ -392,7 +393,12 @@ static void write_body(struct jw *w, struct req *r, const struct status *s)
 		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
 	jw_kbool(w, "sensitive", status_sensitive_for(s, r->account_id));
 	jw_kstr(w, "spoiler_text", s->spoiler_text);
-	jw_media_attachments(w, r, s); /* api/media.c */
+	if (bare) {
+		jw_key(w, "media_attachments");
+		jw_raw(w, "[]");
+	} else {
+		jw_media_attachments(w, r, s); /* api/media.c */
+	}
 	jw_key(w, "mentions");
 	jw_raw(w, s->mentions && *s->mentions ? s->mentions : "[]");
 	jw_key(w, "tags");
@@ -522,11 +528,12 @@ static void write_rapport(struct jw *w, bool own, uint32_t flags, const char *wh
 }
 
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
- * The reblogged status, if any, comes with its own cached pieces rc. */
+ * The reblogged status, if any, comes with its own cached pieces rc.
+ * bare: s has no media, poll or card (write_body). */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
 			 const struct cached_status *rc, bool source, const char *why,
-			 const char *more)
+			 const char *more, bool bare)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -535,17 +542,22 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		int64_t st[CACHE_STAMP_MAX];
 		int n = body_stamp(r, s, st);
 		size_t from = jw_len(w);
-		write_body(w, r, s);
+		write_body(w, r, s, bare);
 		keep(PIECE_BODY, s->id, st, n, w, from);
 	}
-	jw_status_extras(w, r, s); /* poll and card, per viewer (api/polls.c) */
+	if (bare) {
+		jw_knull(w, "poll");
+		jw_knull(w, "card");
+	} else {
+		jw_status_extras(w, r, s); /* poll and card, per viewer (api/polls.c) */
+	}
 	jw_key(w, "account");
 	write_account_piece(w, r, &s->account, c->account);
 	jw_key(w, "reblog");
 	if (s->reblog) {
 		static const struct cached_status none;
 		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
-			     NULL);
+			     NULL, false);
 	} else {
 		jw_null(w);
 	}
@@ -626,7 +638,7 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
 		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
-			     why ? why[i] : NULL, more ? more[i] : NULL);
+			     why ? why[i] : NULL, more ? more[i] : NULL, false);
 	}
 	jw_arr_end(w);
 }
@@ -674,6 +686,18 @@ void reply_status_json(struct req *r, const struct status *s)
 		len = 4;
 	}
 	reply_json_bytes(r, 200, body, len);
+}
+
+void reply_status_made(struct req *r, const struct status *s, int flags)
+{
+	struct cached_status c;
+	struct seen *seen = arena_alloc(&r->arena, sizeof *seen);
+	seen->n = 0;
+	look_up(r, s, &c, seen);
+	struct jw w;
+	jw_init(&w, ENTITY_CAP);
+	write_status(&w, r, s, flags, 0, &c, NULL, false, NULL, NULL, true);
+	reply_jw(r, 200, &w);
 }
 
 json_t *ent_status(struct req *r, const struct status *s)

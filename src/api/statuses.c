@@ -91,9 +91,15 @@ void h_statuses_create(struct req *r)
 		scheduled_reply_create(r, &in, at);
 		return;
 	}
-	if (api_check(r, status_create(&r->core, r->account_id, &in, &id)))
+	/* Answered from its own write when that holds all the answer shows. */
+	struct status *made;
+	int flags;
+	if (api_check(r, status_create_answer(&r->core, r->account_id, &in, &id, &made, &flags)))
 		return;
-	reply_status(r, id);
+	if (made)
+		reply_status_made(r, made, flags);
+	else
+		reply_status(r, id);
 }
 
 void h_statuses_get(struct req *r)

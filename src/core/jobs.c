@@ -24,12 +24,19 @@ enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int6
 {
 	int64_t followers;
 	enum store_rc st = store_followers_count(db, author, &followers);
-	if (st != ST_OK)
-		return st;
+	return st == ST_OK ? jobs_fanout_known(c, db, status_id, author, reply_to_account, reblog,
+					       followers)
+			   : st;
+}
+
+enum store_rc jobs_fanout_known(struct core *c, struct db *db, int64_t status_id,
+				int64_t author, int64_t reply_to_account, bool reblog,
+				int64_t followers)
+{
 	if (followers <= c->cfg->fanout_inline)
 		return store_feed_fanout(db, status_id, author, reply_to_account, reblog);
 	/* The author sees their own status at once; followers soon after. */
-	st = reblog ? ST_OK : store_feed_add(db, author, status_id);
+	enum store_rc st = reblog ? ST_OK : store_feed_add(db, author, status_id);
 	return st == ST_OK ? store_job_fanout(db, status_id, author, reply_to_account, reblog) : st;
 }
 

@@ -21,6 +21,10 @@
  * db is the caller's transaction (in a store_tx callback). */
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
 			  int64_t reply_to_account, bool reblog);
+/* The same, with the author's follower count already read in db. */
+enum store_rc jobs_fanout_known(struct core *c, struct db *db, int64_t status_id,
+				int64_t author, int64_t reply_to_account, bool reblog,
+				int64_t followers);
 /* Runs one slice of background work: of the current batch of fan-out jobs
  * (taking the next batch when none is under way) and of the oldest notify
  * job, each in its own transaction, or (with merge) a batch of the events

@@ -162,6 +162,9 @@ struct create_tx {
 	const struct new_status *in;
 	const struct new_poll *poll;
 	const struct remote_extras *rx; /* a remote status's attachments and poll */
+	bool answer; /* read s's author and app for the answer (status_create_answer) */
+	bool known;  /* s is complete: it was made here, with its author and app */
+	int flags;   /* the author's viewer flags on s (store_viewer_flags) */
 };
 
 static int cmp_i64(const void *a, const void *b)
@@ -252,6 +255,21 @@ static enum store_rc remote_extras_write(struct db *db, struct arena *ar, const 
 	return st;
 }
 
+/* The fan-out of a status to followers. For an answer, its author is read
+ * whole (and its app) in the statement that reads the follower count:
+ * the row as this transaction leaves it, without a round trip more. */
+static enum store_rc fanout(struct db *db, struct create_tx *x, int64_t other)
+{
+	struct status *s = x->s;
+	if (!x->answer)
+		return jobs_fanout(x->c, db, s->id, s->account_id, other, false);
+	enum store_rc st = store_status_writer(db, x->c->arena, s);
+	x->known = st == ST_OK;
+	return st == ST_OK ? jobs_fanout_known(x->c, db, s->id, s->account_id, other, false,
+					       s->account.followers_count)
+			   : st;
+}
+
 static enum store_rc create_rows(struct db *db, struct create_tx *x)
 {
 	struct core *c = x->c;
@@ -279,6 +297,8 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 	/* The event first: its policy hooks decide who hears of the status. */
 	if (events_status(c, db, EV_POST, s, NULL, 0))
 		return tx_fail(x, c->err.rc);
+	/* the detectors' flags, which they wrote on s (core/detect.h) */
+	x->flags = (int)(c->event->flags << FLAG_RAPPORT_SHIFT);
 	/* Home feeds: followers (for replies to others, only those who follow
 	 * both), or for direct statuses the participants whose notification
 	 * was not held or suppressed. */
@@ -293,7 +313,7 @@ static enum store_rc create_rows(struct db *db, struct create_tx *x)
 		int64_t other = s->in_reply_to_account_id != s->account_id
 					? s->in_reply_to_account_id
 					: 0;
-		st = jobs_fanout(c, db, s->id, s->account_id, other, false);
+		st = fanout(db, x, other);
 	}
 	if (st != ST_OK)
 		return st;
@@ -312,6 +332,7 @@ static enum store_rc create_fn(struct db *db, void *arg)
 {
 	struct create_tx *x = arg;
 	struct status *s = x->s;
+	x->known = false;
 	/* The key is taken first, by a conditional write: of two requests
 	 * with one key, the second finds the first's status and makes none. */
 	if (x->idem_key) {
@@ -414,8 +435,12 @@ enum rc status_draft(struct core *c, int64_t author, const struct new_status *in
 	return make_status(c, author, &u, in, vis, now_ms(), out, &f);
 }
 
-enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
-		      int64_t *out_id)
+/* out_id: the status made (or made before with the same key); *known
+ * when answer was asked and s holds all an answer shows (author, app and
+ * the author's flags on it in *flags): a public, unlisted or private
+ * status made now, without media, poll or link (those are read back). */
+static enum rc create(struct core *c, int64_t author, const struct new_status *in, bool answer,
+		      int64_t *out_id, struct status **known, int *flags)
 {
 	struct user u;
 	int vis;
@@ -440,6 +465,7 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	struct create_tx x = {c, s, f,
 			      in->idempotency_key && *in->idempotency_key ? in->idempotency_key : NULL,
 			      0, RC_OK, in, in->poll};
+	x.answer = answer && !in->nmedia && !in->poll && !f->first_link;
 	enum store_rc st = store_tx(c->db, create_fn, &x);
 	if (st != ST_OK)
 		return x.rc ? x.rc : core_store_fail(c, st);
@@ -447,7 +473,25 @@ enum rc status_create(struct core *c, int64_t author, const struct new_status *i
 	if (f->first_link)
 		previews_wake();
 	*out_id = x.existing ? x.existing : s->id;
+	*known = x.known && !x.existing ? s : NULL;
+	*flags = x.flags;
 	return RC_OK;
+}
+
+enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
+		      int64_t *out_id)
+{
+	struct status *s;
+	int flags = 0;
+	return create(c, author, in, false, out_id, &s, &flags);
+}
+
+enum rc status_create_answer(struct core *c, int64_t author, const struct new_status *in,
+			     int64_t *out_id, struct status **out, int *flags)
+{
+	*out = NULL;
+	*flags = 0;
+	return create(c, author, in, true, out_id, out, flags);
 }
 
 enum rc status_create_remote(struct core *c, struct status *s, struct text_formatted *f,

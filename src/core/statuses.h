@@ -32,6 +32,13 @@ int visibility_parse(const char *s);
 
 enum rc status_create(struct core *c, int64_t author, const struct new_status *in,
 		      int64_t *out_id);
+/* The same; *out is the status made, as its transaction wrote it (its
+ * author and app too), and *flags the author's viewer flags on it, when
+ * nothing else is needed to answer with it (no media, poll, link or
+ * direct visibility, not found by its idempotency key); else NULL, and
+ * the answer is read by its id. */
+enum rc status_create_answer(struct core *c, int64_t author, const struct new_status *in,
+			     int64_t *out_id, struct status **out, int *flags);
 /* The status in would make, checked and formatted (its parent read, its
  * mentions resolved) as status_create would, but not written: the
  * composer's preview. The same errors as status_create; *out is allocated

@@ -85,6 +85,12 @@ static enum db_rc group_join(struct db_group *g, struct db *w, struct db_group_m
 		g->opened_ms = mono_ms();
 	}
 	enum db_rc rc = g->ops->member(w, open, fn, ctx, fn_rc);
+	/* A member alone in a group that ends with it has what it held back
+	 * sent with the COMMIT (one round trip instead of two); otherwise it
+	 * is sent now, and a failure there is this member's only. */
+	bool alone_last = rc == DB_OK && open && group_ends(g, w);
+	if (rc == DB_OK && !alone_last && g->ops->settle)
+		rc = g->ops->settle(w);
 	if (rc == DB_OK) {
 		me->next = g->members;
 		g->members = me;
@@ -93,7 +99,7 @@ static enum db_rc group_join(struct db_group *g, struct db *w, struct db_group_m
 	if (g->db && !g->n) {
 		g->ops->discard(w); /* nobody's changes are in it */
 		g->db = NULL;
-	} else if (g->db && group_ends(g, w)) {
+	} else if (g->db && (alone_last || group_ends(g, w))) {
 		group_commit(g);
 	}
 	pthread_mutex_unlock(&g->writer_lock);

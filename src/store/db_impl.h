@@ -75,9 +75,15 @@ struct db_group_ops {
 	/* Runs fn in a savepoint of the open group transaction on w, first
 	 * beginning it when open is set (the group has just been opened on
 	 * w). DB_OK when fn's changes are part of the group; else fn's failure
-	 * (in *fn_rc, its changes undone) or the backend's. */
+	 * (in *fn_rc, its changes undone) or the backend's. A backend may
+	 * hold the member's last writes back (settle sends them, or the
+	 * commit does). */
 	enum db_rc (*member)(struct db *w, bool open, int (*fn)(struct db *, void *), void *ctx,
 			     int *fn_rc);
+	/* Sends the writes member held back, after it returned DB_OK, when
+	 * the group goes on (NULL: none are ever held). DB_OK; else the
+	 * member's changes are undone, as member's failure would. */
+	enum db_rc (*settle)(struct db *w);
 	/* Commits the group's transaction on w (rolls it back when that
 	 * fails) and returns the outcome its members are told. */
 	enum db_rc (*commit)(struct db *w);

@@ -87,6 +87,7 @@ struct pgdb {
 		char *copy; /* the values' text, one block */
 	} later[LATER_MAX];
 	int nlater;
+	size_t member_notices; /* the notices' length before the running member */
 	char err[512];
 	struct pg_stmt *cache[PG_STMT_CACHE];
 };
@@ -99,6 +100,12 @@ static struct db_group group = DB_GROUP_INIT(&pg_group_ops);
  * the callback must use no other (its reads would miss the transaction's
  * changes, its writes would wait for the lock its own group holds). */
 static _Thread_local struct pgdb *tx_db;
+static _Thread_local int64_t round_trips; /* db_pg_round_trips */
+
+int64_t db_pg_round_trips(void)
+{
+	return round_trips;
+}
 
 
 /* ---- this process's connections, told apart from others' by the
@@ -205,6 +212,7 @@ static enum db_rc run_plain(struct pgdb *db, const char *sql, bool log_failure)
 	if (db->npending && !(all = with_pending(db, sql)))
 		return DB_ERROR;
 	int64_t t0 = db_slow_start();
+	round_trips++;
 	PGresult *res = PQexec(db->conn, all ? all : sql);
 	db_slow_check(t0, all ? all : sql);
 	free(all);
@@ -390,6 +398,7 @@ static int prepare(struct pgdb *db, struct pg_stmt *s, int slot, const char *fmt
 	char name[16];
 	snprintf(name, sizeof name, "r%d", slot);
 	int64_t t0 = db_slow_start();
+	round_trips++;
 	PGresult *res = PQprepare(db->conn, name, s->sql, n, types);
 	db_slow_check(t0, "prepare");
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -498,16 +507,22 @@ static void pending_timed(const struct pgdb *db, int64_t t0)
 		db_slow_check(t0, db->later[i].sql);
 }
 
-static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **res)
+/* tail: ntail commands without parameters sent after the queued writes
+ * (a COMMIT and its notices: commit_pipelined). */
+static enum db_rc exec_pending(struct pgdb *db, const char *const *tail, int ntail,
+			       struct pg_stmt *s, PGresult **res)
 {
 	PGconn *c = db->conn;
 	int64_t t0 = db_slow_start();
-	int n = db->npending + db->nlater, total = n + (s ? 1 : 0);
+	int n = db->npending + db->nlater + ntail, total = n + (s ? 1 : 0);
+	round_trips++;
 	bool ok = PQenterPipelineMode(c) == 1;
 	for (int i = 0; ok && i < db->npending; i++)
 		ok = PQsendQueryParams(c, db->pending[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
 	for (int i = 0; ok && i < db->nlater; i++)
 		ok = send_later(c, &db->later[i]);
+	for (int i = 0; ok && i < ntail; i++)
+		ok = PQsendQueryParams(c, tail[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
 	if (ok && s) {
 		char name[16];
 		snprintf(name, sizeof name, "r%d", s->slot);
@@ -524,6 +539,8 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 	if (!ok)
 		db->broken = true; /* where the pipeline stopped is unknown */
 	pending_timed(db, t0);
+	for (int i = 0; i < ntail; i++)
+		db_slow_check(t0, tail[i]);
 	db->npending = 0;
 	later_free(db);
 	if (bad || !ok) {
@@ -539,7 +556,7 @@ static enum db_rc exec_pending(struct pgdb *db, struct pg_stmt *s, PGresult **re
 static enum db_rc flush_pending(struct pgdb *db)
 {
 	PGresult *res = NULL;
-	enum db_rc rc = exec_pending(db, NULL, &res);
+	enum db_rc rc = exec_pending(db, NULL, 0, NULL, &res);
 	if (rc != DB_OK) {
 		set_err(db, "failed", res);
 		log_error("postgresql: %s in a queued write", db->err);
@@ -559,7 +576,8 @@ static enum db_rc pg_next(struct db_stmt *st)
 		PQclear(s->res);
 		s->res = NULL;
 		bool pipelined = db->npending || db->nlater;
-		bool prefix_failed = pipelined && exec_pending(db, s, &s->res) != DB_OK;
+		bool prefix_failed = pipelined && exec_pending(db, NULL, 0, s, &s->res) != DB_OK;
+		round_trips += !pipelined;
 		if (!pipelined)
 			s->res = PQexecPrepared(db->conn, name, s->nbound, s->values, NULL, NULL,
 						0);
@@ -676,9 +694,38 @@ static bool tx_usable(struct pgdb *db)
  * round trip: "NOTIFY ...; COMMIT". A transaction a failed statement has
  * aborted is not committed (PostgreSQL would answer COMMIT with a
  * rollback); one that never began and has no notices ran nothing. */
+/* The pending commands, the queued writes, the notices and COMMIT in one
+ * round trip. Pipeline mode takes one statement a message, so the notices
+ * are cut where each ends ("';": no notice's text holds a quote,
+ * pg_notice). A failed write stops the pipeline before the COMMIT. */
+static enum db_rc commit_pipelined(struct pgdb *db)
+{
+	char *all = xstrdup(db->notices.len ? db->notices.data : "");
+	int n = 1;
+	for (const char *p = all; (p = strstr(p, "';")); p += 2)
+		n++;
+	const char **cmd = xmalloc(sizeof *cmd * (size_t)n);
+	int k = 0;
+	for (char *p = all, *e; (e = strstr(p, "';")); p = e + 2) {
+		e[1] = '\0';
+		cmd[k++] = p;
+	}
+	cmd[k++] = "COMMIT";
+	PGresult *res = NULL;
+	enum db_rc rc = exec_pending(db, cmd, k, NULL, &res);
+	if (rc != DB_OK) {
+		set_err(db, "failed", res);
+		log_error("postgresql: %s in a COMMIT with queued writes", db->err);
+	}
+	PQclear(res);
+	free(cmd);
+	free(all);
+	return rc;
+}
+
 static enum db_rc send_commit(struct pgdb *db)
 {
-	if (!begun(db) && !db->notices.len) {
+	if (!begun(db) && !db->notices.len && !db->nlater) {
 		db->npending = 0;
 		return DB_OK;
 	}
@@ -687,6 +734,8 @@ static enum db_rc send_commit(struct pgdb *db)
 		log_error("postgresql: COMMIT refused: %s", db->err);
 		return DB_ERROR;
 	}
+	if (db->nlater)
+		return commit_pipelined(db);
 	if (!db->notices.len)
 		return run_plain(db, "COMMIT", true);
 	if (buf_puts(&db->notices, "COMMIT"))
@@ -808,19 +857,32 @@ static enum db_rc pg_group_member(struct db *d, bool open, int (*fn)(struct db *
 		w->pending[w->npending++] = SQL_LOCK;
 	}
 	size_t notices_len = w->notices.len;
+	w->member_notices = notices_len;
 	w->pending[w->npending++] = SQL_SAVEPOINT;
 	tx_db = w;
 	*fn_rc = fn(&w->base, ctx);
 	tx_db = NULL;
 	if (*fn_rc)
 		later_free(w); /* its queued writes are not sent */
-	enum db_rc rc = w->nlater ? flush_pending(w) : DB_OK;
 	bool sent = !(w->npending && w->pending[w->npending - 1] == SQL_SAVEPOINT);
-	if (!sent)
+	if (!sent && !w->nlater)
 		w->npending--; /* it ran nothing */
-	if (*fn_rc == 0 && rc == DB_OK && tx_usable(w))
-		return DB_OK;
+	if (*fn_rc == 0 && tx_usable(w))
+		return DB_OK; /* its queued writes are held (group_ops.settle) */
 	member_undo(w, notices_len, sent);
+	return DB_ERROR;
+}
+
+/* group_ops.settle: the member's queued writes (and its savepoint, if it
+ * ran nothing else) are sent; when that fails the member is undone. */
+static enum db_rc pg_group_settle(struct db *d)
+{
+	struct pgdb *w = (struct pgdb *)d;
+	if (!w->nlater)
+		return DB_OK;
+	if (flush_pending(w) == DB_OK && tx_usable(w))
+		return DB_OK;
+	member_undo(w, w->member_notices, true);
 	return DB_ERROR;
 }
 
@@ -846,6 +908,7 @@ static bool pg_group_full(struct db *d)
 
 static const struct db_group_ops pg_group_ops = {
 	.member = pg_group_member,
+	.settle = pg_group_settle,
 	.commit = pg_group_commit,
 	.discard = pg_group_discard,
 	.must_end = pg_group_full,

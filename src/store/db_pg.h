@@ -75,5 +75,8 @@ void db_pg_tx_flush(void);
  * writer busy. */
 int64_t db_pg_tx_waits(void);
 void db_pg_thread_background(void);
+/* Round trips to the server this thread has made on the store's
+ * connections (a statement, a pipeline, a prepare; not the listener's). */
+int64_t db_pg_round_trips(void);
 
 #endif

@@ -9,6 +9,10 @@ enum store_rc store_status_insert(struct db *db, const struct status *st);
 /* Loads one status with its author, its reblogged status and that one's
  * author, whoever asks; visibility is the caller's rule. */
 enum store_rc store_status_get(struct db *db, struct arena *ar, int64_t id, struct status *out);
+/* Fills s->account (its author, s->account_id, as the caller's transaction
+ * leaves it) and s->app_name and app_website (of s->app_id), as
+ * store_status_get would read them back. */
+enum store_rc store_status_writer(struct db *db, struct arena *ar, struct status *s);
 /* Loads the strings of the partial statuses among v (and of their authors
  * and reblogged statuses), keeping each one's cursor. A status deleted
  * since its list was read stays partial. */

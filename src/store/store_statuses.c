@@ -1753,3 +1753,23 @@ enum store_rc store_reblogged_by(struct db *db, struct arena *ar, int64_t status
 	static const char *const sql[2] = {REBLOG_BY_SQL("DESC"), REBLOG_BY_SQL("ASC")};
 	return st_accounts_page(db, ar, sql, status_id, pg, out);
 }
+
+/* The author of a status being written, as its transaction leaves it, and
+ * its app: what reading the status back would join (store_status_get). */
+enum store_rc store_status_writer(struct db *db, struct arena *ar, struct status *s)
+{
+	struct db_stmt *st = db_query(db,
+				      "SELECT " ACOLS("a") ", ap.name, ap.website FROM accounts a"
+				      " LEFT JOIN apps ap ON ap.id = $2 WHERE a.id = $1",
+				      "ii", s->account_id, s->app_id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		st_account_row(ar, st, 0, &s->account);
+		s->app_name = st_text(ar, st, ACOLS_N);
+		s->app_website = st_text(ar, st, ACOLS_N + 1);
+	}
+	db_end(st);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}

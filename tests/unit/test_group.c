@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/accounts.h"
+#include "store/db_pg.h"
 #include "store/rel.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -359,6 +360,46 @@ static void lost_connections_are_made_again(void **state)
 	assert_int_equal(store_marker_get(f->c.db, f->account, "after-midway", &m), ST_OK);
 }
 
+/* PostgreSQL: a transaction alone in its group sends the writes it queued
+ * last, its notices and its COMMIT in one round trip; a queued write that
+ * fails there stops the COMMIT (failed_queued_write_fails_its_transaction
+ * has that at its end). */
+static enum store_rc lone_fn(struct db *db, void *arg)
+{
+	struct put *p = arg;
+	enum store_rc st = store_marker_put(db, p->account, p->timeline, p->value, now_ms());
+	if (st != ST_OK)
+		return st;
+	if (db_exec_later(db,
+			  "INSERT INTO markers (account_id, timeline, last_read_id, version,"
+			  " updated_at) VALUES ($1, 'lone-later', $2, 0, 0) ON CONFLICT"
+			  " (account_id, timeline) DO UPDATE SET last_read_id = excluded.last_read_id",
+			  "ii", p->account, p->value) != DB_OK ||
+	    db_notice(db, "lone;test,1") != DB_OK || db_notice(db, "lone:2") != DB_OK)
+		return ST_ERROR;
+	return ST_OK;
+}
+
+static void lone_member_commits_with_its_queued_writes(void **state)
+{
+	struct fx *f = *state;
+	if (!getenv("RAPPORT_TEST_PG_URL"))
+		skip();
+	struct marker m;
+	for (int i = 1; i <= 2; i++) { /* the first prepares its statements */
+		struct put p = {f->account, "lone", i, false};
+		int64_t before = db_pg_round_trips();
+		assert_int_equal(store_tx(f->c.db, lone_fn, &p), ST_OK);
+		/* BEGIN, lock, savepoint and the marker; the queued write and COMMIT */
+		if (i == 2)
+			assert_int_equal(db_pg_round_trips() - before, 2);
+		assert_int_equal(store_marker_get(f->c.db, f->account, "lone", &m), ST_OK);
+		assert_int_equal(m.last_read_id, i);
+		assert_int_equal(store_marker_get(f->c.db, f->account, "lone-later", &m), ST_OK);
+		assert_int_equal(m.last_read_id, i);
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -373,6 +414,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(waiting_writer_is_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_connections_are_made_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(lone_member_commits_with_its_queued_writes, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
 }
