@@ -67,9 +67,24 @@ static struct {
 	struct job_span span; /* the batch being delivered; n == 0 when none */
 	int64_t next;         /* followers with ids below this have it */
 	int64_t accounts;     /* accounts in the store, for the slice width */
-	double us_per_row;    /* measured cost of one feed row */
+	struct slice_cost cost;
 	int slice_ms;         /* the length of the next slice */
-} batch = {.us_per_row = 5, .slice_ms = JOBS_SLICE_MS};
+} batch = {.cost = SLICE_COST_INIT, .slice_ms = JOBS_SLICE_MS};
+
+/* Learns the cost of a row, slowly, from slices of known size. */
+void jobs_slice_learn(struct slice_cost *m, double rows, double us)
+{
+	if (rows < 100)
+		return;
+	double r = us / rows;
+	r = r < 0.5 ? 0.5 : r > 200 ? 200 : r;
+	m->us_per_row = 0.7 * m->us_per_row + 0.3 * r;
+}
+
+double jobs_slice_rows(struct slice_cost *m, int slice_ms)
+{
+	return slice_ms * 1000 / m->us_per_row;
+}
 
 struct slice {
 	int64_t first, last, from, to;
@@ -110,7 +125,7 @@ static int fanout_step(struct core *c)
 	/* Followers from batch.next on, about batch.slice_ms worth of rows,
 	 * assuming followers spread evenly over the accounts. */
 	struct slice k = {batch.span.first, batch.span.last, batch.next, INT64_MAX, 0};
-	double rows = batch.slice_ms * 1000 / batch.us_per_row, expect = 0;
+	double rows = jobs_slice_rows(&batch.cost, batch.slice_ms), expect = 0;
 	if (batch.span.pairs > rows && batch.accounts > 0) {
 		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
 		if (width < 1)
@@ -127,12 +142,8 @@ static int fanout_step(struct core *c)
 	}
 	if (store_tx(c->db, slice_fn, &k) != ST_OK)
 		return -1;
-	/* Learn the cost of a row, slowly, from slices of known size. */
-	if (expect >= 100) {
-		double us = (double)k.us / expect;
-		us = us < 0.5 ? 0.5 : us > 200 ? 200 : us;
-		batch.us_per_row = 0.7 * batch.us_per_row + 0.3 * us;
-	}
+	if (expect > 0)
+		jobs_slice_learn(&batch.cost, expect, (double)k.us);
 	batch.next = k.to;
 	if (k.to == INT64_MAX)
 		batch.span.n = 0;

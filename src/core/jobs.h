@@ -17,6 +17,17 @@
 /* Jobs delivered together by the worker (in slices of a few ms each). */
 #define JOBS_BATCH 4096
 
+/* The worker's model of a fan-out slice's cost, learned from the slices
+ * it ran: how many feed rows the next slice of slice_ms should take. */
+struct slice_cost {
+	double us_per_row; /* measured cost of one feed row */
+};
+#define SLICE_COST_INIT {.us_per_row = 5}
+/* Learns from a slice of `rows` feed rows (as expected) that took `us`. */
+void jobs_slice_learn(struct slice_cost *m, double rows, double us);
+/* The feed rows for the next slice of about slice_ms. */
+double jobs_slice_rows(struct slice_cost *m, int slice_ms);
+
 /* Fans out now, or queues it, depending on the author's follower count;
  * db is the caller's transaction (in a store_tx callback). */
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,
