@@ -18,14 +18,20 @@
 #define JOBS_BATCH 4096
 
 /* The worker's model of a fan-out slice's cost, learned from the slices
- * it ran: how many feed rows the next slice of slice_ms should take. */
+ * it ran: time = fixed_us + rows * us_per_row, a least-squares fit over
+ * the recent slices (the older weighing less). The fixed part (the
+ * statement reads the batch's jobs again) is not a cost per row: taken
+ * for one, it would shrink slices toward one account each. */
 struct slice_cost {
-	double us_per_row; /* measured cost of one feed row */
+	double w, x, y, xx, xy; /* weighted sums of the slices' rows and us */
+	double fixed_us, us_per_row;
+	unsigned turn;          /* slices alternate wider and narrower */
 };
 #define SLICE_COST_INIT {.us_per_row = 5}
 /* Learns from a slice of `rows` feed rows (as expected) that took `us`. */
 void jobs_slice_learn(struct slice_cost *m, double rows, double us);
-/* The feed rows for the next slice of about slice_ms. */
+/* The feed rows for the next slice: about slice_ms, but never so few that
+ * the fixed part is more than half of the slice. */
 double jobs_slice_rows(struct slice_cost *m, int slice_ms);
 
 /* Fans out now, or queues it, depending on the author's follower count;
