@@ -94,6 +94,9 @@ static const char *const SERVE_USAGE =
 	"  RAPPORT_ROW_CACHE        statuses' and accounts' numbers kept (262144; 0 off,\n"
 	"                           up to 67108864; exact with several processes on one\n"
 	"                           PostgreSQL database, through LISTEN/NOTIFY)\n"
+	"  RAPPORT_HOME_CACHE       home timelines' first pages kept, on PostgreSQL with\n"
+	"                           the row cache on (16384, about 15 MB; 0 off, up to\n"
+	"                           4194304; exact through LISTEN/NOTIFY)\n"
 	"  RAPPORT_NODE_ID          this process's part of every ID (0; 0-63): give each\n"
 	"                           process that shares a database its own\n"
 	"  RAPPORT_SCHEDULE_LEAD    seconds a scheduled status must be ahead (300; 0-86400)\n"
@@ -401,6 +404,7 @@ static int cmd_serve(int argc, char **argv)
 	 * PostgreSQL by this process's listener, which also streams the
 	 * events of the other processes sharing the database. */
 	store_row_cache((size_t)(cfg.row_cache > 0 ? cfg.row_cache : 0));
+	store_home_cache((size_t)(cfg.home_cache > 0 ? cfg.home_cache : 0));
 	if (store_listen(st, events_heard) != ST_OK)
 		goto out;
 	if (jobs_start(st, &cfg))
@@ -466,6 +470,9 @@ static int cmd_serve(int argc, char **argv)
 	uint64_t rh, rm;
 	store_row_cache_stats(&rh, &rm);
 	log_info("row cache: %llu hits, %llu misses", (unsigned long long)rh,
+		 (unsigned long long)rm);
+	store_home_cache_stats(&rh, &rm);
+	log_info("home cache: %llu hits, %llu misses", (unsigned long long)rh,
 		 (unsigned long long)rm);
 	extras_cache_stats(&cs);
 	log_info("extras cache: %llu hits, %llu misses, %zu entries, %zu KB; conversations"

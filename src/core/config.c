@@ -36,6 +36,7 @@ static const struct setting SETTINGS[] = {
 	{"RAPPORT_FANOUT_INLINE", NULL, AT(fanout_inline, K_INT), 0, 1000000000, 100},
 	{"RAPPORT_RENDER_CACHE_MB", NULL, AT(render_cache_mb, K_INT), 0, 65536, 80},
 	{"RAPPORT_ROW_CACHE", NULL, AT(row_cache, K_INT), 0, 1 << 26, 262144},
+	{"RAPPORT_HOME_CACHE", NULL, AT(home_cache, K_INT), 0, 1 << 22, 16384},
 	{"RAPPORT_TRUST_INTERVAL", NULL, AT(trust_interval_s, K_INT), 1, 86400, 300},
 	{"RAPPORT_SLOW_SQL_MS", NULL, AT(slow_sql_ms, K_INT), -1, 3600000, -1},
 	{"RAPPORT_NODE_ID", NULL, AT(node_id, K_INT), 0, ID_NODE_MAX, 0},

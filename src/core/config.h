@@ -38,6 +38,7 @@ struct config {
 	int fanout_inline;      /* fan out in the request up to this many followers */
 	int render_cache_mb;    /* RAPPORT_RENDER_CACHE_MB: rendered statuses and accounts */
 	int row_cache;          /* RAPPORT_ROW_CACHE: statuses' and accounts' numbers kept */
+	int home_cache;         /* RAPPORT_HOME_CACHE: home first pages kept (PostgreSQL) */
 	int trust_interval_s;   /* RAPPORT_TRUST_INTERVAL: trust recomputed at most this often */
 	int slow_sql_ms;        /* RAPPORT_SLOW_SQL_MS: log statements this slow; -1 = off */
 	int node_id;            /* RAPPORT_NODE_ID: this process's bits in the ids it makes */

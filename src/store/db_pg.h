@@ -10,6 +10,10 @@
  *   t<id>,<id>...   the tokens or the login (users) of these accounts
  *                   updated or deleted (migration 27; 0: an app's tokens),
  *                   or their suspended_at changed (migration 29)
+ *   h<id>,<id>...   the home inputs of these accounts changed (their feed,
+ *                   follows, mentions, flags, reblogs, blocks either way,
+ *                   mutes, domain blocks: migration 30)
+ *   h*              too many accounts to name: forget every home page
  *   *               too many rows to name: forget everything
  *   anything else   a db_notice() text, handed to the notice callback
  *                   unless this process sent it.
@@ -30,7 +34,8 @@ struct db;
 
 struct db_pg_listen {
 	/* A row changed: table 0 statuses, 1 accounts; 2: a token or login
-	 * of the account id changed. */
+	 * of the account id changed; 3: the home inputs of the account id
+	 * changed (id 0: of every account). */
 	void (*row)(int table, int64_t id);
 	/* Changes may have been missed: forget every cached row. */
 	void (*all)(void);

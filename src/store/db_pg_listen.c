@@ -117,7 +117,8 @@ static bool stopping(void)
 	return stop;
 }
 
-/* "s1,2,3", "a1,2" or "t1": rows of a table (t: tokens by account). */
+/* "s1,2,3", "a1,2", "t1" or "h1,2": rows of a table (t: tokens by account,
+ * h: home inputs by account). */
 static void rows(int table, const char *ids)
 {
 	for (const char *p = ids; *p;) {
@@ -135,8 +136,10 @@ static void heard(const PGnotify *n)
 	const char *t = n->extra;
 	if (!strcmp(t, "*"))
 		L.cb->all();
-	else if (t[0] == 's' || t[0] == 'a' || t[0] == 't')
-		rows(t[0] == 's' ? 0 : t[0] == 'a' ? 1 : 2, t + 1);
+	else if (!strcmp(t, "h*"))
+		L.cb->row(3, 0);
+	else if (t[0] == 's' || t[0] == 'a' || t[0] == 't' || t[0] == 'h')
+		rows(t[0] == 's' ? 0 : t[0] == 'a' ? 1 : t[0] == 't' ? 2 : 3, t + 1);
 	else if (L.cb->notice && !db_pg_own_backend(n->be_pid))
 		L.cb->notice(t);
 }

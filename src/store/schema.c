@@ -934,5 +934,10 @@ const char *const schema_migrations[] = {
 	 * new status, a follower: its counters) but only on these (schema_pg.c);
 	 * SQLite keeps no token cache. */
 	"SELECT 'suspension notices';",
+	/* 30: every process hears whose home inputs the others change, for
+	 * its cache of home's first pages (store/homecache.c): on PostgreSQL
+	 * triggers NOTIFY the account ids at commit (schema_pg.c); SQLite
+	 * keeps no such cache. */
+	"SELECT 'home notices';",
 	NULL,
 };

@@ -77,6 +77,57 @@ static const char SUSPENSION_NOTICES[] =
 	" FOR EACH ROW WHEN (OLD.suspended_at IS DISTINCT FROM NEW.suspended_at)"
 	" EXECUTE FUNCTION rapport_suspension_notice();";
 
+/* Migration 30: what home_fold reads for a viewer (store/homecache.c
+ * keeps it) hangs on the viewer's rows in these tables; their statement
+ * triggers NOTIFY the account ids of the rows inserted, deleted or (for
+ * the detector's flags) updated, 350 to a notice ("h1,2,3": under
+ * NOTIFY's 8000 bytes), or "h*" past 7000 accounts. Blocks name both
+ * sides (a block of the viewer hides the blocker's statuses). A reblog is
+ * a row of statuses: a row trigger that only reblogs fire, so a post pays
+ * nothing for it. */
+#define HOME_NOTICE_ON(t, ev, rows, arg)                                                      \
+	"CREATE TRIGGER " t "_" ev "_home AFTER " ev " ON " t " REFERENCING " rows " TABLE AS"  \
+	" changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_home_notice('" arg "');"
+#define HOME_NOTICES_ON(t, arg)                                                               \
+	HOME_NOTICE_ON(t, "INSERT", "NEW", arg) HOME_NOTICE_ON(t, "DELETE", "OLD", arg)
+static const char HOME_NOTICES[] =
+	"CREATE FUNCTION rapport_home_notice() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" DECLARE a bigint[]; n int;"
+	" BEGIN"
+	"  IF TG_ARGV[0] = 'target' THEN"
+	"   SELECT array_agg(k) INTO a FROM (SELECT account_id AS k FROM changed UNION"
+	"    SELECT target_id FROM changed LIMIT 7001) x;"
+	"  ELSE"
+	"   SELECT array_agg(k) INTO a FROM (SELECT DISTINCT account_id AS k FROM changed"
+	"    LIMIT 7001) x;"
+	"  END IF;"
+	"  n := COALESCE(cardinality(a), 0);"
+	"  IF n > 7000 THEN PERFORM pg_notify('rapport', 'h*');"
+	"  ELSIF n > 0 THEN"
+	"   FOR i IN 0 .. (n - 1) / 350 LOOP"
+	"    PERFORM pg_notify('rapport', 'h' || array_to_string(a[i * 350 + 1 : i * 350 + 350], ','));"
+	"   END LOOP;"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $$;"
+	HOME_NOTICES_ON("home_feed", "") HOME_NOTICES_ON("follows", "")
+	HOME_NOTICES_ON("mentions", "") HOME_NOTICES_ON("favourites", "")
+	HOME_NOTICES_ON("bookmarks", "") HOME_NOTICES_ON("pins", "")
+	HOME_NOTICES_ON("status_flags", "") HOME_NOTICE_ON("status_flags", "UPDATE", "NEW", "")
+	HOME_NOTICES_ON("blocks", "target") HOME_NOTICES_ON("mutes", "")
+	HOME_NOTICES_ON("account_domain_blocks", "")
+	"CREATE FUNCTION rapport_reblog_notice() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  IF TG_OP = 'DELETE' THEN PERFORM pg_notify('rapport', 'h' || OLD.account_id);"
+	"  ELSE PERFORM pg_notify('rapport', 'h' || NEW.account_id);"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $$;"
+	"CREATE TRIGGER statuses_reblog_ins_home AFTER INSERT ON statuses FOR EACH ROW"
+	" WHEN (NEW.reblog_of_id IS NOT NULL) EXECUTE FUNCTION rapport_reblog_notice();"
+	"CREATE TRIGGER statuses_reblog_del_home AFTER DELETE ON statuses FOR EACH ROW"
+	" WHEN (OLD.reblog_of_id IS NOT NULL) EXECUTE FUNCTION rapport_reblog_notice();";
+
 static bool starts(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -129,9 +180,10 @@ static void statement(struct buf *out, const char *s, size_t len)
 		return;
 	}
 	if (starts(st, "SELECT 'row notices'") || starts(st, "SELECT 'token notices'") ||
-	    starts(st, "SELECT 'suspension notices'")) {
+	    starts(st, "SELECT 'suspension notices'") || starts(st, "SELECT 'home notices'")) {
 		put(out, starts(st, "SELECT 'row")     ? ROW_NOTICES
 			 : starts(st, "SELECT 'token") ? TOKEN_NOTICES
+			 : starts(st, "SELECT 'home")  ? HOME_NOTICES
 						       : SUSPENSION_NOTICES);
 		put(out, "\n");
 		free(st);

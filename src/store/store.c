@@ -277,6 +277,7 @@ void store_close(struct store *s)
 	if (s->pg) {
 		db_pg_listen_stop();
 		tokencache_free();
+		homecache_free();
 	}
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
@@ -508,16 +509,35 @@ static void heard_notice(const char *text)
  * as its counters, leaves them). */
 static void heard_row(int table, int64_t id)
 {
-	if (table < 2)
+	if (table < 2) {
 		rowcache_changed(table, id);
-	else
+	} else if (table == 2) {
 		tokencache_account(id);
+		homecache_suspended_drop(); /* a suspension sends token notices */
+	} else if (id) {
+		homecache_viewer(id);
+	} else {
+		homecache_clear();
+	}
 }
 
 static void heard_all(void)
 {
 	rowcache_clear();
 	tokencache_clear();
+	homecache_clear();
+}
+
+static size_t home_entries;
+
+void store_home_cache(size_t entries)
+{
+	home_entries = entries;
+}
+
+void store_home_cache_stats(uint64_t *hits, uint64_t *misses)
+{
+	homecache_stats(hits, misses);
 }
 
 static const struct db_pg_listen listen_cb = {heard_row, heard_all, heard_notice};
@@ -528,6 +548,8 @@ enum store_rc store_listen(struct store *s, void (*notice)(const char *text))
 		return ST_OK;
 	notice_fn = notice;
 	tokencache_init();
+	if (rowcache_on()) /* the home cache takes its rows from the row cache */
+		homecache_init(home_entries);
 	return db_pg_listen_start(s->path, &listen_cb) ? ST_ERROR : ST_OK;
 }
 

@@ -62,6 +62,11 @@ enum store_rc store_open(const struct store_options *opt, struct store **out);
  * for the whole process: `rows` entries, 0 for none. */
 void store_row_cache(size_t rows);
 void store_row_cache_stats(uint64_t *hits, uint64_t *misses);
+/* The in-memory cache of home's first pages (homecache.c), on PostgreSQL
+ * with the row cache on: `entries` viewers, 0 for none; set before
+ * store_listen, which makes it. */
+void store_home_cache(size_t entries);
+void store_home_cache_stats(uint64_t *hits, uint64_t *misses);
 /* Several processes on one PostgreSQL store: starts this process's
  * listener (store/db_pg.h), which keeps the row cache exact with what the
  * others commit and hands their notices to notice. ST_OK without effect

@@ -142,6 +142,40 @@ void tokencache_put(uint64_t epoch, const struct token *t);
 void tokencache_account(int64_t account_id);
 void tokencache_clear(void);
 
+/* homecache.c: what home_fold (store_statuses.c) reads for a viewer's
+ * first home page, in memory on PostgreSQL (see there for why it is
+ * exact). Off until homecache_init. A reader that misses takes a ticket
+ * before reading the database and passes it to the put functions. */
+#define HOME_BATCH 40     /* the batch of a first page of up to 40 statuses */
+#define HOME_FLAGS_MAX 32 /* flag rows kept with a page; more: none kept */
+struct home_page {
+	bool filters; /* the viewer blocks, is blocked, mutes or blocks a domain */
+	int got;      /* ids of the feed, newest first */
+	int64_t ids[HOME_BATCH];
+	uint64_t ok;    /* bit i: ids[i] is private or direct and the viewer may see it */
+	int64_t lo, hi; /* the flags' range; lo 0: no flags kept */
+	int nflags;     /* (status id, bits) pairs */
+	int64_t flags[2 * HOME_FLAGS_MAX];
+};
+struct home_ticket {
+	uint32_t stamp, gen, sgen;
+};
+void homecache_init(size_t entries);
+void homecache_free(void);
+bool homecache_on(void);
+struct home_ticket homecache_ticket(int64_t viewer);
+bool homecache_get(int64_t viewer, struct home_page *out);
+void homecache_put(const struct home_ticket *t, int64_t viewer, const struct home_page *p);
+/* The suspended accounts, sorted, copied into ar. */
+bool homecache_suspended_get(struct arena *ar, int64_t **ids, int *n);
+void homecache_suspended_put(const struct home_ticket *t, const int64_t *ids, int n);
+/* A viewer's home inputs may have changed; everything may have; the
+ * suspended accounts may have. */
+void homecache_viewer(int64_t viewer);
+void homecache_clear(void);
+void homecache_suspended_drop(void);
+void homecache_stats(uint64_t *hits, uint64_t *misses);
+
 /* store_statuses.c: the viewer's flags read with a home page are used
  * only within the request that read them: forgotten when the thread takes
  * or gives back a connection and when it writes. */

@@ -1298,6 +1298,88 @@ static enum store_rc home_fold(struct db *db, struct arena *ar, int64_t viewer, 
 	return ST_OK;
 }
 
+/* home_fold's results as the home cache keeps them (the flags only when
+ * they fit). */
+static void page_of_fold(bool filters, const struct first_batch *first, struct home_page *p)
+{
+	p->filters = filters;
+	p->got = first->got;
+	memcpy(p->ids, first->ids, (size_t)first->got * sizeof *p->ids);
+	p->ok = 0;
+	for (int i = 0; i < first->got; i++)
+		if (has_id(first->ok, first->nok, first->ids[i]))
+			p->ok |= (uint64_t)1 << i;
+	bool keep = memo.db && memo.n <= 2 * HOME_FLAGS_MAX;
+	p->lo = keep ? memo.lo : 0;
+	p->hi = keep ? memo.hi : 0;
+	p->nflags = keep ? memo.n / 2 : 0;
+	memcpy(p->flags, memo.rows, (size_t)p->nflags * 2 * sizeof *p->flags);
+}
+
+/* What home_fold would have read, from a page of the home cache. */
+static void fold_of_page(struct db *db, struct arena *ar, int64_t viewer,
+			 const struct home_page *p, int *v, struct first_batch *first)
+{
+	*first = (struct first_batch){ids_alloc(ar, HOME_BATCH), ids_alloc(ar, HOME_BATCH),
+				      p->got, 0};
+	memcpy(first->ids, p->ids, (size_t)p->got * sizeof *p->ids);
+	for (int i = 0; i < p->got; i++)
+		if (p->ok >> i & 1)
+			first->ok[first->nok++] = p->ids[i];
+	st_flags_forget();
+	memo.viewer = viewer;
+	memo.lo = p->lo;
+	memo.hi = p->hi;
+	memo.n = memo.room = p->nflags * 2;
+	memo.rows = ids_alloc(ar, memo.n ? memo.n : 1);
+	memcpy(memo.rows, p->flags, (size_t)memo.n * sizeof *memo.rows);
+	memo.db = p->lo ? db : NULL;
+	*v = p->filters ? 0 : 2;
+}
+
+/* The suspended accounts from the home cache, or read and kept. */
+static enum store_rc suspended_cached(struct db *db, struct arena *ar,
+				      struct suspended_set *out)
+{
+	if (homecache_suspended_get(ar, &out->ids, &out->n))
+		return ST_OK;
+	struct home_ticket t = homecache_ticket(0);
+	int v;
+	if (variant_and_suspended(db, ar, 0, false, &v, out) != ST_OK)
+		return ST_ERROR;
+	homecache_suspended_put(&t, out->ids, out->n);
+	return ST_OK;
+}
+
+/* home_fold through the home cache: a first page (no bounds, newest first,
+ * the cache's batch) read outside a write is taken from it when there, and
+ * kept when read. */
+static enum store_rc home_first(struct db *db, struct arena *ar, int64_t viewer, int64_t hi,
+				int64_t lo, bool asc, int batch, int *v,
+				struct suspended_set *hidden, struct first_batch *first)
+{
+	bool cacheable = homecache_on() && viewer && hi == INT64_MAX && !lo && !asc &&
+			 batch == HOME_BATCH && !db_in_write(db);
+	struct home_page page;
+	if (cacheable && homecache_get(viewer, &page)) {
+		if (suspended_cached(db, ar, hidden) != ST_OK)
+			return ST_ERROR;
+		fold_of_page(db, ar, viewer, &page, v, first);
+		return ST_OK;
+	}
+	struct home_ticket t = homecache_ticket(viewer);
+	if (home_fold(db, ar, viewer, hi, lo, asc, batch, v, hidden, first) != ST_OK)
+		return ST_ERROR;
+	if (db_in_write(db)) /* it may see rows that will not be committed */
+		return ST_OK;
+	homecache_suspended_put(&t, hidden->ids, hidden->n);
+	if (cacheable) {
+		page_of_fold(*v < 2, first, &page);
+		homecache_put(&t, viewer, &page);
+	}
+	return ST_OK;
+}
+
 enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 			    const struct page *pg, struct status_list *out)
 {
@@ -1315,8 +1397,8 @@ enum store_rc store_tl_home(struct db *db, struct arena *ar, int64_t viewer,
 	struct suspended_set hidden;
 	struct first_batch first;
 	bool fold = db_is_pg(db) && rowcache_on();
-	if (fold ? home_fold(db, ar, viewer, hi, lo, asc, batch_of(pg->limit), &v, &hidden,
-			     &first) != ST_OK
+	if (fold ? home_first(db, ar, viewer, hi, lo, asc, batch_of(pg->limit), &v, &hidden,
+			      &first) != ST_OK
 		 : variant_and_suspended(db, ar, viewer, asc, &v, &hidden) != ST_OK)
 		return ST_ERROR;
 	if (v >= 2 && rowcache_on())

@@ -5,7 +5,9 @@ receives what is posted through the other, with its visibility rules; and
 when a process's listener connection is killed, nothing stale is read while
 it is away or after it is back; a token revoked, ended by a new password or
 whose login is disabled through one is refused by the other at once, though
-the other had it cached."""
+the other had it cached; and every change made through A that decides
+what a home timeline's first page shows (B keeps that page in memory,
+store/homecache.c) is in B's very next read of it."""
 import copy
 import json
 import threading
@@ -14,7 +16,8 @@ import time
 import pytest
 import requests
 
-from conftest import PASSWORD, PG, Server, _PgConn, db_env, run_cli, store_connect
+from conftest import (PASSWORD, PG, Server, _PgConn, db_env, open_inbox, run_cli,
+                      store_connect)
 
 pytestmark = pytest.mark.skipif(not PG, reason="several processes share a PostgreSQL store")
 
@@ -273,3 +276,151 @@ def test_suspension_through_a_is_refused_by_b(pair):
     r = requests.post(a.url(f"/api/v1/admin/accounts/{u.id}/unsuspend"), headers=staff_h)
     assert r.status_code == 200, r.text
     assert status_on_b() == 200
+
+
+# ---- home's first page, kept by B (store/homecache.c) ----
+
+def home_b(user):
+    """The first page of the user's home, as B shows it."""
+    return ok(user.get("/api/v1/timelines/home"))
+
+
+def warm(user):
+    """B reads the first page twice: it is cached from then on."""
+    for _ in range(2):
+        home_b(user)
+
+
+def shown(items, sid):
+    """The status sid as a home page shows it, itself or reblogged."""
+    for s in items:
+        if s["id"] == sid:
+            return s
+        if s.get("reblog") and s["reblog"]["id"] == sid:
+            return s["reblog"]
+    return None
+
+
+def staff_of(a):
+    staff = a.user()
+    run_cli("user", "role", staff.name, "moderator", data=a.data)
+    return {"Authorization": "Bearer " + a.token(
+        staff.email, scopes="read write admin:read admin:write")}
+
+
+def test_home_on_b_shows_a_new_post_and_a_deletion_through_a(pair):
+    a, b = pair
+    alice, bob = a.user(), a.user()
+    bob_b = on(b, bob)
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    old = post(alice, "an older post")
+    warm(bob_b)
+    new = post(alice, "a newer post, fanned out through A")
+    assert [s["id"] for s in home_b(bob_b)][:2] == [new["id"], old["id"]]
+    ok(alice.delete(f"/api/v1/statuses/{new['id']}"))
+    assert [s["id"] for s in home_b(bob_b)] == [old["id"]]
+
+
+def test_home_on_b_shows_the_viewers_flags_set_through_a(pair):
+    a, b = pair
+    alice, bob = a.user(), a.user()
+    bob_b = on(b, bob)
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    theirs, mine = post(alice, "to favourite"), post(bob, "to pin")
+    warm(bob_b)
+    for act, flag, sid in (("favourite", "favourited", theirs["id"]),
+                           ("reblog", "reblogged", theirs["id"]),
+                           ("bookmark", "bookmarked", theirs["id"]),
+                           ("pin", "pinned", mine["id"])):
+        ok(bob.post(f"/api/v1/statuses/{sid}/{act}"))
+        assert shown(home_b(bob_b), sid)[flag] is True, act
+        ok(bob.post(f"/api/v1/statuses/{sid}/un{act}"))
+        assert shown(home_b(bob_b), sid)[flag] is False, act
+
+
+def test_home_on_b_follows_and_unfollows_through_a(pair):
+    a, b = pair
+    alice, bob = a.user(), a.user()
+    bob_b = on(b, bob)
+    private = post(alice, "for my followers", visibility="private")
+    warm(bob_b)
+    assert not shown(home_b(bob_b), private["id"])
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    assert shown(home_b(bob_b), private["id"])
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/unfollow"))
+    assert not shown(home_b(bob_b), private["id"])
+
+
+def test_home_on_b_hides_blocked_and_muted_through_a(pair):
+    a, b = pair
+    alice, carol, dave, bob = a.user(), a.user(), a.user(), a.user()
+    bob_b = on(b, bob)
+    for who in (alice, carol, dave):
+        ok(bob.post(f"/api/v1/accounts/{who.id}/follow"))
+    by = {who.id: post(who, "seen by bob")["id"] for who in (alice, carol, dave)}
+    warm(bob_b)
+    ok(bob.post(f"/api/v1/accounts/{carol.id}/mute"))
+    assert [shown(home_b(bob_b), by[w.id]) is not None for w in (alice, carol, dave)] \
+        == [True, False, True]
+    ok(bob.post(f"/api/v1/accounts/{carol.id}/unmute"))
+    assert shown(home_b(bob_b), by[carol.id])
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/block"))
+    assert not shown(home_b(bob_b), by[alice.id])
+    # dave blocks bob: bob no longer sees dave's statuses
+    assert shown(home_b(bob_b), by[dave.id])
+    ok(dave.post(f"/api/v1/accounts/{bob.id}/block"))
+    assert not shown(home_b(bob_b), by[dave.id])
+
+
+def test_home_on_b_hides_a_domain_blocked_through_a(pair):
+    a, b = pair
+    carol, bob = a.user(), a.user()
+    bob_b = on(b, bob)
+    ok(bob.post(f"/api/v1/accounts/{carol.id}/follow"))
+    far = post(carol, "from far away")["id"]
+    db = store_connect(a.data)
+    try:  # carol's account as if it came from another server
+        db.execute("UPDATE accounts SET domain = 'far.example' WHERE id = ?", (int(carol.id),))
+    finally:
+        db.close()
+    warm(bob_b)
+    assert shown(home_b(bob_b), far)
+    ok(bob.post("/api/v1/domain_blocks", data={"domain": "far.example"}))
+    assert not shown(home_b(bob_b), far)
+    assert bob.delete("/api/v1/domain_blocks", data={"domain": "far.example"}).status_code == 200
+    assert shown(home_b(bob_b), far)
+
+
+def test_home_on_b_hides_an_account_suspended_through_a(pair):
+    a, b = pair
+    alice, bob = a.user(), a.user()
+    bob_b = on(b, bob)
+    staff_h = staff_of(a)
+    ok(bob.post(f"/api/v1/accounts/{alice.id}/follow"))
+    sid = post(alice, "before the suspension")["id"]
+    warm(bob_b)
+    assert shown(home_b(bob_b), sid)
+    r = requests.post(a.url(f"/api/v1/admin/accounts/{alice.id}/action"), headers=staff_h,
+                      data={"type": "suspend"})
+    assert r.status_code == 200, r.text
+    assert not shown(home_b(bob_b), sid)
+
+
+TEMPLATE = ("Hi {name}, great to connect with you here! I help people like you grow "
+            "their audience, reply and I will send the details")
+
+
+def test_home_on_b_shows_detector_flags_set_through_a(pair):
+    a, b = pair
+    alice = a.user()
+    alice_b = on(b, alice)
+    people = [open_inbox(a.user()) for _ in range(3)]
+    sent = [post(alice, f"@{p.name} " + TEMPLATE.format(name=p.name), visibility="direct")
+            for p in people[:2]]
+    warm(alice_b)
+    assert [shown(home_b(alice_b), s["id"])["rapport"]["flags"] for s in sent] == [[], []]
+    # The third copy flags the earlier two (the template shows).
+    third = people[2]
+    post(alice, f"@{third.name} " + TEMPLATE.format(name=third.name), visibility="direct")
+    assert [shown(home_b(alice_b), s["id"])["rapport"]["flags"] for s in sent] \
+        == [["automated", "templated"]] * 2
