@@ -55,7 +55,9 @@ enum rc jobs_fanout_state(struct core *c, int64_t author, bool *deferred, bool *
  * feed rows are inserted sorted by feed, so a batch writes each feed's last
  * page once instead of one page per row. A large batch is cut by follower
  * id into transactions of about JOBS_SLICE_MS each (requests wait for the
- * writer meanwhile); each slice checks the rules again when it runs, and
+ * writer meanwhile), or twice a slice's fixed cost when that is longer, so
+ * slices do not dwindle to one account each reading the batch again (see
+ * struct slice_cost); each slice checks the rules again when it runs, and
  * the jobs are deleted with the last one, so a crash in between repeats
  * slices, which adds nothing twice. */
 #define JOBS_SLICE_MS 8
@@ -67,9 +69,47 @@ static struct {
 	struct job_span span; /* the batch being delivered; n == 0 when none */
 	int64_t next;         /* followers with ids below this have it */
 	int64_t accounts;     /* accounts in the store, for the slice width */
-	double us_per_row;    /* measured cost of one feed row */
+	struct slice_cost cost;
 	int slice_ms;         /* the length of the next slice */
-} batch = {.us_per_row = 5, .slice_ms = JOBS_SLICE_MS};
+} batch = {.cost = SLICE_COST_INIT, .slice_ms = JOBS_SLICE_MS};
+
+static double per_row_clamp(double us)
+{
+	return us < 0.5 ? 0.5 : us > 200 ? 200 : us;
+}
+
+void jobs_slice_learn(struct slice_cost *m, double rows, double us)
+{
+	if (rows <= 0)
+		return;
+	m->w = 0.8 * m->w + 1;
+	m->x = 0.8 * m->x + rows;
+	m->y = 0.8 * m->y + us;
+	m->xx = 0.8 * m->xx + rows * rows;
+	m->xy = 0.8 * m->xy + rows * us;
+	double mx = m->x / m->w, my = m->y / m->w, var = m->xx / m->w - mx * mx;
+	/* Slices of too alike sizes tell the sum, not its parts: the fixed
+	 * part is kept and the rest is per row. */
+	double per_row = m->w >= 2 && var > 0.01 * mx * mx ? (m->xy / m->w - mx * my) / var
+							     : (my - m->fixed_us) / mx;
+	per_row = per_row_clamp(per_row);
+	double fixed = my - per_row * mx;
+	if (fixed < 0) {
+		fixed = 0;
+		per_row = per_row_clamp(my / mx);
+	}
+	m->fixed_us = fixed;
+	m->us_per_row = per_row;
+}
+
+double jobs_slice_rows(struct slice_cost *m, int slice_ms)
+{
+	double rest = slice_ms * 1000 - m->fixed_us;
+	double rows = (rest > m->fixed_us ? rest : m->fixed_us) / m->us_per_row;
+	/* Alternating sizes keep the fit's two parts apart. */
+	m->turn ^= 1;
+	return rows * (m->turn ? 1.25 : 0.8);
+}
 
 struct slice {
 	int64_t first, last, from, to;
@@ -107,10 +147,10 @@ static int fanout_step(struct core *c)
 			return -1;
 		}
 	}
-	/* Followers from batch.next on, about batch.slice_ms worth of rows,
+	/* Followers from batch.next on, the rows jobs_slice_rows asks for,
 	 * assuming followers spread evenly over the accounts. */
 	struct slice k = {batch.span.first, batch.span.last, batch.next, INT64_MAX, 0};
-	double rows = batch.slice_ms * 1000 / batch.us_per_row, expect = 0;
+	double rows = jobs_slice_rows(&batch.cost, batch.slice_ms), expect = 0;
 	if (batch.span.pairs > rows && batch.accounts > 0) {
 		int64_t width = (int64_t)(rows * (double)batch.accounts / (double)batch.span.pairs);
 		if (width < 1)
@@ -127,12 +167,8 @@ static int fanout_step(struct core *c)
 	}
 	if (store_tx(c->db, slice_fn, &k) != ST_OK)
 		return -1;
-	/* Learn the cost of a row, slowly, from slices of known size. */
-	if (expect >= 100) {
-		double us = (double)k.us / expect;
-		us = us < 0.5 ? 0.5 : us > 200 ? 200 : us;
-		batch.us_per_row = 0.7 * batch.us_per_row + 0.3 * us;
-	}
+	if (expect > 0)
+		jobs_slice_learn(&batch.cost, expect, (double)k.us);
 	batch.next = k.to;
 	if (k.to == INT64_MAX)
 		batch.span.n = 0;

@@ -17,6 +17,23 @@
 /* Jobs delivered together by the worker (in slices of a few ms each). */
 #define JOBS_BATCH 4096
 
+/* The worker's model of a fan-out slice's cost, learned from the slices
+ * it ran: time = fixed_us + rows * us_per_row, a least-squares fit over
+ * the recent slices (the older weighing less). The fixed part (the
+ * statement reads the batch's jobs again) is not a cost per row: taken
+ * for one, it would shrink slices toward one account each. */
+struct slice_cost {
+	double w, x, y, xx, xy; /* weighted sums of the slices' rows and us */
+	double fixed_us, us_per_row;
+	unsigned turn;          /* slices alternate wider and narrower */
+};
+#define SLICE_COST_INIT {.us_per_row = 5}
+/* Learns from a slice of `rows` feed rows (as expected) that took `us`. */
+void jobs_slice_learn(struct slice_cost *m, double rows, double us);
+/* The feed rows for the next slice: about slice_ms, but never so few that
+ * the fixed part is more than half of the slice. */
+double jobs_slice_rows(struct slice_cost *m, int slice_ms);
+
 /* Fans out now, or queues it, depending on the author's follower count;
  * db is the caller's transaction (in a store_tx callback). */
 enum store_rc jobs_fanout(struct core *c, struct db *db, int64_t status_id, int64_t author,

@@ -190,6 +190,43 @@ static void many_followers_take_several_slices(void **state)
 			 N);
 }
 
+/* A slice of `rows` feed rows taking fixed + rows * per_row us: the rows
+ * the worker's model settles on after many slices of slice_ms. */
+static double settled_rows(double fixed, double per_row, int slice_ms)
+{
+	struct slice_cost m = SLICE_COST_INIT;
+	double rows = 0;
+	for (int i = 0; i < 200; i++) {
+		rows = jobs_slice_rows(&m, slice_ms);
+		jobs_slice_learn(&m, rows, fixed + rows * per_row);
+	}
+	return rows;
+}
+
+/* A slice's fixed cost (its statement reads the batch's jobs again) is
+ * not taken for a cost per row: with a fixed part longer than the slice
+ * itself, slices do not shrink toward one account each; the fixed part
+ * stays at most about half of a slice. */
+static void a_fixed_cost_does_not_shrink_slices(void **state)
+{
+	(void)state;
+	double rows = settled_rows(12000, 2, 8);
+	assert_true(rows >= 0.75 * 12000 / 2);
+	assert_true(12000 + rows * 2 <= 1.3 * 2 * 12000);
+}
+
+/* With a small fixed part, slices last about slice_ms, at any cost per
+ * row. */
+static void slices_last_about_slice_ms(void **state)
+{
+	(void)state;
+	double per_row[] = {0.5, 2, 20, 150};
+	for (size_t i = 0; i < sizeof per_row / sizeof *per_row; i++) {
+		double us = 300 + settled_rows(300, per_row[i], 8) * per_row[i];
+		assert_true(us >= 0.7 * 8000 && us <= 1.3 * 8000);
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -200,6 +237,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(many_followers_take_several_slices, setup,
 						teardown),
+		cmocka_unit_test(a_fixed_cost_does_not_shrink_slices),
+		cmocka_unit_test(slices_last_about_slice_ms),
 	};
 	return cmocka_run_group_tests_name("jobs", tests, NULL, NULL);
 }
