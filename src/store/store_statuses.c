@@ -210,6 +210,68 @@ static enum store_rc load_lite(struct db *db, struct arena *ar, int64_t id, stru
  * account nobody read lately) costs a few statements, not one per row. */
 #define FILL_BATCH 16
 
+/* Whether the row cache holds everything load_lite needs for id. */
+static bool lite_cached(int64_t id)
+{
+	struct status s, r;
+	return rowcache_get_status(id, &s) && rowcache_get_account(s.account_id, &s.account) &&
+	       (!s.reblog_of_id || (rowcache_get_status(s.reblog_of_id, &r) &&
+				    rowcache_get_account(r.account_id, &r.account)));
+}
+
+/* Reads the rows of k ids (k <= FILL_BATCH) into the row cache. */
+static enum store_rc lite_batch(struct db *db, struct arena *ar, uint64_t epoch,
+				const int64_t *id, int k)
+{
+	int64_t v[FILL_BATCH] = {0};
+	memcpy(v, id, (size_t)k * sizeof *v);
+	struct db_stmt *st = db_query(db,
+				      "SELECT " LITE_COLS " FROM statuses s" LITE_JOINS
+				      " WHERE s.id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+				      " $12, $13, $14, $15, $16)",
+				      "iiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+				      v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc;
+	while ((rc = db_next(st)) == DB_ROW) {
+		struct status s;
+		lite_row(ar, st, 0, &s);
+		rowcache_put_status(epoch, &s);
+		rowcache_put_account(epoch, &s.account);
+		if (s.reblog) {
+			rowcache_put_status(epoch, s.reblog);
+			rowcache_put_account(epoch, &s.reblog->account);
+		}
+	}
+	db_end(st);
+	return rc == DB_DONE ? ST_OK : ST_ERROR;
+}
+
+/* On PostgreSQL, where each statement is a round trip: the rows of a
+ * batch of ids that the row cache misses are read FILL_BATCH to a
+ * statement, so a cold page costs a few statements instead of one per
+ * status (load_lite then finds them; what changed meanwhile is dropped
+ * by the epoch, and load_lite reads it itself). Not inside a write, whose
+ * reads load_lite makes itself. */
+static enum store_rc lite_prefetch(struct db *db, struct arena *ar, const int64_t *ids, int n)
+{
+	if (!db_is_pg(db) || !rowcache_on() || db_in_write(db))
+		return ST_OK;
+	uint64_t epoch = rowcache_epoch();
+	int64_t miss[FILL_BATCH];
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (!lite_cached(ids[i]))
+			miss[k++] = ids[i];
+		if ((k == FILL_BATCH || (i == n - 1 && k)) && lite_batch(db, ar, epoch, miss, k) != ST_OK)
+			return ST_ERROR;
+		if (k == FILL_BATCH || i == n - 1)
+			k = 0;
+	}
+	return ST_OK;
+}
+
 enum store_rc store_statuses_fill(struct db *db, struct arena *ar, struct status *const *v, int n)
 {
 	for (int at = 0; at < n; at += FILL_BATCH) {
@@ -1042,6 +1104,8 @@ static enum store_rc take_batch(struct fast *f, const int64_t *ids, int got,
 {
 	struct status_list *out = f->out;
 	int unchecked = out->n, nunsure = 0; /* the first not yet checked */
+	if (lite_prefetch(f->db, f->ar, ids, got) != ST_OK)
+		return ST_ERROR;
 	for (int i = 0; i < got && out->n < f->limit; i++) {
 		struct status *s = list_slot(f->ar, out, &f->room);
 		enum store_rc lr = load_lite(f->db, f->ar, ids[i], s);
