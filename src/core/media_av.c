@@ -71,10 +71,13 @@ int media_run(const struct config *cfg, char *const argv[], const char *stdout_p
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	/* ffmpeg catches SIGXCPU and exits with an error of its own: the CPU
-	 * time it used says whether the limit ended it. */
+	 * time it used says whether the limit ended it. The kernel signals on
+	 * its exact count of CPU time, while rusage's user and system times
+	 * are sampled and can sum to a little less: within a tenth of the
+	 * limit counts as reaching it. */
 	int64_t cpu_us = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
 			 ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
-	if (cpu_us >= (int64_t)cfg->media_ffmpeg_cpu * 1000000) {
+	if (cpu_us * 10 >= (int64_t)cfg->media_ffmpeg_cpu * 9000000) {
 		log_warn("media: %s stopped after %d s of CPU time", argv[0], cfg->media_ffmpeg_cpu);
 		return -2;
 	}
