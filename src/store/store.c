@@ -5,7 +5,6 @@
 #include "store/db_sqlite.h"
 #include "store/store_internal.h"
 #include "store/schema.h"
-#include "store/store_internal.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -35,6 +34,34 @@ struct store {
 	struct db *node_lock; /* PostgreSQL: the connection holding the node id's lock */
 	int node_id;
 };
+
+enum store_rc st_id_batches(struct db *db, const char *sql, const int64_t *ids, int n,
+			    enum store_rc (*row)(struct db_stmt *st, void *ctx), void *ctx)
+{
+	int at = 0;
+	while (at < n) {
+		int64_t v[ID_BATCH] = {0}; /* no row has id 0: the padding matches nothing */
+		int k = 0;
+		for (; at < n && k < ID_BATCH; at++)
+			if (ids[at])
+				v[k++] = ids[at];
+		if (!k)
+			break;
+		struct db_stmt *st = db_query(db, sql, "iiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3],
+					      v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+					      v[12], v[13], v[14], v[15]);
+		if (!st)
+			return ST_ERROR;
+		enum db_rc rc = DB_ERROR;
+		enum store_rc sr = ST_OK;
+		while (sr == ST_OK && (rc = db_next(st)) == DB_ROW)
+			sr = row(st, ctx) == ST_ERROR ? ST_ERROR : ST_OK;
+		db_end(st);
+		if (sr != ST_OK || rc != DB_DONE)
+			return ST_ERROR;
+	}
+	return ST_OK;
+}
 
 enum store_rc store_schema_version(struct db *db, int *version)
 {

@@ -47,6 +47,19 @@ static inline const char *st_text(struct arena *ar, struct db_stmt *st, int col)
 	return arena_strdup(ar, t ? t : "");
 }
 
+/* Reading rows by id a batch at a time: a page that misses the caches
+ * costs a few statements, not one per row (on PostgreSQL each is a round
+ * trip). The query names its ids with ID_BATCH_IN, the ID_BATCH
+ * parameters $1..$16, and may name them more than once. */
+#define ID_BATCH 16
+#define ID_BATCH_IN                                                                           \
+	" IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+/* Runs sql over ids[0..n) (0 ids are skipped), ID_BATCH to a statement,
+ * calling row for each row it gives; ST_ERROR when a statement fails or
+ * row returns ST_ERROR. */
+enum store_rc st_id_batches(struct db *db, const char *sql, const int64_t *ids, int n,
+			    enum store_rc (*row)(struct db_stmt *st, void *ctx), void *ctx);
+
 /* The columns of an account aliased x, in the order st_account_row reads. */
 #define ACOLS(x)                                                                              \
 	x ".id, " x ".username, " x ".domain, " x ".display_name, " x ".note, " x ".note_html, " \

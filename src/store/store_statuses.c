@@ -206,10 +206,6 @@ static enum store_rc load_lite(struct db *db, struct arena *ar, int64_t id, stru
 	return ST_OK;
 }
 
-/* Statuses filled by one statement: a page that misses the caches (an
- * account nobody read lately) costs a few statements, not one per row. */
-#define FILL_BATCH 16
-
 /* Whether the row cache holds everything load_lite needs for id. */
 static bool lite_cached(int64_t id)
 {
@@ -219,37 +215,28 @@ static bool lite_cached(int64_t id)
 				    rowcache_get_account(r.account_id, &r.account)));
 }
 
-/* Reads the rows of k ids (k <= FILL_BATCH) into the row cache. */
-static enum store_rc lite_batch(struct db *db, struct arena *ar, uint64_t epoch,
-				const int64_t *id, int k)
+struct lite_put {
+	struct arena *ar;
+	uint64_t epoch;
+};
+
+/* A row of lite_prefetch's batch, into the row cache. */
+static enum store_rc lite_put_row(struct db_stmt *st, void *ctx)
 {
-	int64_t v[FILL_BATCH] = {0};
-	memcpy(v, id, (size_t)k * sizeof *v);
-	struct db_stmt *st = db_query(db,
-				      "SELECT " LITE_COLS " FROM statuses s" LITE_JOINS
-				      " WHERE s.id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-				      " $12, $13, $14, $15, $16)",
-				      "iiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-				      v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
-	if (!st)
-		return ST_ERROR;
-	enum db_rc rc;
-	while ((rc = db_next(st)) == DB_ROW) {
-		struct status s;
-		lite_row(ar, st, 0, &s);
-		rowcache_put_status(epoch, &s);
-		rowcache_put_account(epoch, &s.account);
-		if (s.reblog) {
-			rowcache_put_status(epoch, s.reblog);
-			rowcache_put_account(epoch, &s.reblog->account);
-		}
+	struct lite_put *p = ctx;
+	struct status s;
+	lite_row(p->ar, st, 0, &s);
+	rowcache_put_status(p->epoch, &s);
+	rowcache_put_account(p->epoch, &s.account);
+	if (s.reblog) {
+		rowcache_put_status(p->epoch, s.reblog);
+		rowcache_put_account(p->epoch, &s.reblog->account);
 	}
-	db_end(st);
-	return rc == DB_DONE ? ST_OK : ST_ERROR;
+	return ST_OK;
 }
 
 /* On PostgreSQL, where each statement is a round trip: the rows of a
- * batch of ids that the row cache misses are read FILL_BATCH to a
+ * batch of ids that the row cache misses are read ID_BATCH to a
  * statement, so a cold page costs a few statements instead of one per
  * status (load_lite then finds them; what changed meanwhile is dropped
  * by the epoch, and load_lite reads it itself). Not inside a write, whose
@@ -258,51 +245,46 @@ static enum store_rc lite_prefetch(struct db *db, struct arena *ar, const int64_
 {
 	if (!db_is_pg(db) || !rowcache_on() || db_in_write(db))
 		return ST_OK;
-	uint64_t epoch = rowcache_epoch();
-	int64_t miss[FILL_BATCH];
+	struct lite_put p = {ar, rowcache_epoch()};
+	int64_t *miss = arena_calloc(ar, (size_t)n + 1, sizeof *miss);
 	int k = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		if (!lite_cached(ids[i]))
 			miss[k++] = ids[i];
-		if ((k == FILL_BATCH || (i == n - 1 && k)) && lite_batch(db, ar, epoch, miss, k) != ST_OK)
-			return ST_ERROR;
-		if (k == FILL_BATCH || i == n - 1)
-			k = 0;
-	}
+	return st_id_batches(db, "SELECT " LITE_COLS " FROM statuses s" LITE_JOINS
+				 " WHERE s.id" ID_BATCH_IN,
+			     miss, k, lite_put_row, &p);
+}
+
+struct fill {
+	struct arena *ar;
+	struct status *const *v;
+	int n;
+};
+
+/* A row of store_statuses_fill's batch, into the partial statuses it is. */
+static enum store_rc fill_row(struct db_stmt *st, void *ctx)
+{
+	struct fill *f = ctx;
+	int64_t got = db_int(st, 0);
+	for (int i = 0; i < f->n; i++)
+		if (f->v[i]->id == got && f->v[i]->partial) {
+			int64_t cursor = f->v[i]->cursor;
+			full_row(f->ar, st, 1, f->v[i]);
+			f->v[i]->cursor = cursor;
+		}
 	return ST_OK;
 }
 
 enum store_rc store_statuses_fill(struct db *db, struct arena *ar, struct status *const *v, int n)
 {
-	for (int at = 0; at < n; at += FILL_BATCH) {
-		int64_t id[FILL_BATCH] = {0};
-		int k = n - at < FILL_BATCH ? n - at : FILL_BATCH;
-		for (int i = 0; i < k; i++)
-			id[i] = v[at + i]->partial ? v[at + i]->id : 0;
-		struct db_stmt *st =
-			db_query(db,
-				 "SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS
-				 " WHERE s.id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-				 " $12, $13, $14, $15, $16)",
-				 "iiiiiiiiiiiiiiii", id[0], id[1], id[2], id[3], id[4], id[5], id[6],
-				 id[7], id[8], id[9], id[10], id[11], id[12], id[13], id[14], id[15]);
-		if (!st)
-			return ST_ERROR;
-		enum db_rc rc;
-		while ((rc = db_next(st)) == DB_ROW) {
-			int64_t got = db_int(st, 0);
-			for (int i = 0; i < k; i++)
-				if (id[i] == got && v[at + i]->partial) {
-					int64_t cursor = v[at + i]->cursor;
-					full_row(ar, st, 1, v[at + i]);
-					v[at + i]->cursor = cursor;
-				}
-		}
-		db_end(st);
-		if (rc != DB_DONE)
-			return ST_ERROR;
-	}
-	return ST_OK;
+	int64_t *ids = arena_calloc(ar, (size_t)n + 1, sizeof *ids);
+	for (int i = 0; i < n; i++)
+		ids[i] = v[i]->partial ? v[i]->id : 0;
+	struct fill f = {ar, v, n};
+	return st_id_batches(db, "SELECT s.id, " FULL_COLS " FROM statuses s" FULL_JOINS
+				 " WHERE s.id" ID_BATCH_IN,
+			     ids, n, fill_row, &f);
 }
 
 enum store_rc store_status_insert(struct db *db, const struct status *s)
