@@ -6,6 +6,7 @@
 #include "api/api_moderation.h"
 #include "core/accounts.h"
 #include "core/detect.h"
+#include "core/polls.h"
 #include "core/social_capital.h"
 #include "core/text.h"
 #include "core/timeline.h"
@@ -527,13 +528,30 @@ static void write_rapport(struct jw *w, bool own, uint32_t flags, const char *wh
 	jw_obj_end(w);
 }
 
+/* What the renderer knows statuses lack without reading the store: all
+ * (a status just made with none), or the ids of the statuses of a page
+ * known to have no media (page_known). */
+struct known {
+	bool all;
+	int n;
+	int64_t *no_media;
+};
+
+static bool known_no_media(const struct known *k, const struct status *s)
+{
+	for (int i = 0; !k->all && i < k->n; i++)
+		if (k->no_media[i] == s->id)
+			return true;
+	return k->all;
+}
+
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
  * The reblogged status, if any, comes with its own cached pieces rc.
- * bare: s has no media, poll or card (write_body). */
+ * k: what s and its reblogged status are known to lack. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
 			 const struct cached_status *rc, bool source, const char *why,
-			 const char *more, bool bare)
+			 const char *more, const struct known *k)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -542,10 +560,10 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		int64_t st[CACHE_STAMP_MAX];
 		int n = body_stamp(r, s, st);
 		size_t from = jw_len(w);
-		write_body(w, r, s, bare);
+		write_body(w, r, s, known_no_media(k, s));
 		keep(PIECE_BODY, s->id, st, n, w, from);
 	}
-	if (bare) {
+	if (k->all) {
 		jw_knull(w, "poll");
 		jw_knull(w, "card");
 	} else {
@@ -557,7 +575,7 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	if (s->reblog) {
 		static const struct cached_status none;
 		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
-			     NULL, false);
+			     NULL, k);
 	} else {
 		jw_null(w);
 	}
@@ -578,6 +596,43 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	if (own || why)
 		write_rapport(w, own, (uint32_t)flags >> FLAG_RAPPORT_SHIFT, why, more);
 	jw_obj_end(w);
+}
+
+/* The page's statuses that will be rendered with a read (their body not
+ * cached, or their poll and link not known): which have media, a poll or
+ * a link, read for the whole page in a statement per 16
+ * (statuses_extras_present), so a status with none reads nothing more.
+ * Without this a cold page cost two statements per status. False when the
+ * store failed. */
+static bool page_known(struct req *r, const struct status_list *l, const struct cached_status *c,
+		       const struct cached_status *rc, struct known *k)
+{
+	int n = l->n, m = 0;
+	int64_t *ids = arena_calloc(&r->arena, (size_t)n + 1, sizeof *ids);
+	bool *body = arena_calloc(&r->arena, (size_t)n + 1, sizeof *body);
+	const struct status **of = arena_calloc(&r->arena, (size_t)n + 1, sizeof *of);
+	*k = (struct known){.no_media = arena_calloc(&r->arena, (size_t)n + 1, sizeof *ids)};
+	for (int i = 0; i < n; i++) {
+		const struct status *s = &l->items[i];
+		if (missing(s, &c[i], &rc[i]))
+			continue;
+		const struct status *t = s->reblog ? s->reblog : s;
+		bool media = !(s->reblog ? rc[i] : c[i]).body.json && !t->reblog_of_id;
+		if (media || !status_extras_known(r, t)) {
+			ids[m] = t->id;
+			body[m] = media;
+			of[m++] = t;
+		}
+	}
+	unsigned *has = arena_calloc(&r->arena, (size_t)m + 1, sizeof *has);
+	if (m && statuses_extras_present(&r->core, ids, m, has) != RC_OK)
+		return false;
+	for (int i = 0; i < m; i++) {
+		if (body[i] && !(has[i] & EXTRA_MEDIA))
+			k->no_media[k->n++] = ids[i];
+		status_extras_learn(of[i], has[i]);
+	}
+	return true;
 }
 
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
@@ -626,6 +681,12 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 		jw_fail(w);
 		return;
 	}
+	struct known kn;
+	if (!page_known(r, l, c, rc, &kn)) {
+		log_error("render: could not read what %d statuses have", n);
+		jw_fail(w);
+		return;
+	}
 
 	jw_arr(w);
 	k = 0;
@@ -638,7 +699,7 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
 		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
-			     why ? why[i] : NULL, more ? more[i] : NULL, false);
+			     why ? why[i] : NULL, more ? more[i] : NULL, &kn);
 	}
 	jw_arr_end(w);
 }
@@ -696,7 +757,8 @@ void reply_status_made(struct req *r, const struct status *s, int flags)
 	look_up(r, s, &c, seen);
 	struct jw w;
 	jw_init(&w, ENTITY_CAP);
-	write_status(&w, r, s, flags, 0, &c, NULL, false, NULL, NULL, true);
+	static const struct known all = {.all = true};
+	write_status(&w, r, s, flags, 0, &c, NULL, false, NULL, NULL, &all);
 	reply_jw(r, 200, &w);
 }
 

@@ -209,6 +209,12 @@ static const char *card_json(struct req *r, enum card_state cs, const struct pre
 	return out;
 }
 
+/* A status's shape: has it a poll, a link? */
+static const char *shape_of(bool poll, bool card)
+{
+	return poll ? (card ? "pc" : "p-") : (card ? "-c" : "--");
+}
+
 /* Reads what the cache lacks: the poll (always, if there is one) and,
  * unless *card is known, the card. -1 if the store failed. */
 static int extras_read(struct req *r, const struct status *s, const int64_t *st,
@@ -225,12 +231,24 @@ static int extras_read(struct req *r, const struct status *s, const int64_t *st,
 	enum card_state cs;
 	if (status_extras(&r->core, r->account_id, s->id, poll, has_poll, &c, &cs))
 		return -1;
-	*shape = *has_poll ? (cs ? "pc" : "p-") : (cs ? "-c" : "--");
+	*shape = shape_of(*has_poll, cs != CARD_NONE);
 	*card = cs ? card_json(r, cs, &c) : NULL;
 	extras_put(EXTRAS_SHAPE, s->id, st, 2, *shape);
 	if (*card && cache_cards)
 		extras_put(EXTRAS_CARD, s->id, st, 3, *card);
 	return 0;
+}
+
+bool status_extras_known(struct req *r, const struct status *s)
+{
+	int64_t st[2] = {s->edited_at, s->created_at};
+	return !extras_cache || extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
+}
+
+void status_extras_learn(const struct status *s, unsigned has)
+{
+	int64_t st[2] = {s->edited_at, s->created_at};
+	extras_put(EXTRAS_SHAPE, s->id, st, 2, shape_of(has & EXTRA_POLL, has & EXTRA_CARD));
 }
 
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s)

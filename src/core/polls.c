@@ -288,6 +288,12 @@ enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct 
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
+enum rc statuses_extras_present(struct core *c, const int64_t *ids, int n, unsigned *has)
+{
+	enum store_rc st = store_statuses_extras_present(c->db, ids, n, has);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
 enum rc poll_of_status(struct core *c, int64_t viewer, int64_t status_id, struct poll *out,
 		       bool *found)
 {

@@ -61,6 +61,8 @@ enum rc poll_vote_remote(struct core *c, int64_t voter, int64_t status_id, const
 /* The poll and the preview card a status shows (see store_status_extras). */
 enum rc status_extras(struct core *c, int64_t viewer, int64_t status_id, struct poll *poll,
 		      bool *found_poll, struct preview_card *card, enum card_state *state);
+/* Which of n statuses have media, a poll or a link (store_statuses_extras_present). */
+enum rc statuses_extras_present(struct core *c, const int64_t *ids, int n, unsigned *has);
 /* The poll of status_id with viewer's vote (*found false: none); the
  * status is one the viewer sees. */
 enum rc poll_of_status(struct core *c, int64_t viewer, int64_t status_id, struct poll *out,

@@ -45,6 +45,14 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 				  int64_t viewer, struct poll *poll, bool *found_poll,
 				  struct preview_card *card, enum card_state *state);
 
+/* What each of n statuses has besides its row, as bits in has[i]:
+ * EXTRA_MEDIA attachments, EXTRA_POLL, EXTRA_CARD a link (shown or not).
+ * One statement per ID_BATCH statuses: a page whose statuses the render
+ * caches miss learns which have none, and reads nothing more for those. */
+enum { EXTRA_MEDIA = 1, EXTRA_POLL = 2, EXTRA_CARD = 4 };
+enum store_rc store_statuses_extras_present(struct db *db, const int64_t *ids, int n,
+					    unsigned *has);
+
 /* Writes p (its id, status, options; counts zero). */
 enum store_rc store_poll_insert(struct db *db, const struct poll *p);
 /* The poll of id (by_status: of the status id) with the viewer's vote;

@@ -97,6 +97,36 @@ enum store_rc store_status_extras(struct db *db, struct arena *ar, int64_t statu
 	return *found_poll ? poll_details(db, ar, viewer, poll) : ST_OK;
 }
 
+struct present {
+	const int64_t *ids;
+	int n;
+	unsigned *has;
+};
+
+static enum store_rc present_row(struct db_stmt *st, void *ctx)
+{
+	struct present *p = ctx;
+	int64_t id = db_int(st, 0);
+	for (int i = 0; i < p->n; i++)
+		if (p->ids[i] == id)
+			p->has[i] |= (unsigned)db_int(st, 1);
+	return ST_OK;
+}
+
+enum store_rc store_statuses_extras_present(struct db *db, const int64_t *ids, int n,
+					    unsigned *has)
+{
+	memset(has, 0, (size_t)n * sizeof *has);
+	struct present p = {ids, n, has};
+	return st_id_batches(db,
+			     "SELECT DISTINCT status_id, 1 FROM media_attachments"
+			     " WHERE status_id" ID_BATCH_IN
+			     " UNION ALL SELECT status_id, 2 FROM polls WHERE status_id" ID_BATCH_IN
+			     " UNION ALL SELECT status_id, 4 FROM status_cards"
+			     " WHERE status_id" ID_BATCH_IN,
+			     ids, n, present_row, &p);
+}
+
 enum store_rc store_poll_insert(struct db *db, const struct poll *p)
 {
 	enum db_rc rc = db_exec(db,
