@@ -115,26 +115,84 @@ def wait_drained(db, timeout=20):
     raise AssertionError("the background queues were not drained by the surviving process")
 
 
+def served_by(user, base, cert, a, b):
+    """Which of a and b answers user's requests through nginx (deploy/
+    nginx.conf.in keeps a signed-in client on one process): the process
+    whose log shows the request for user's own account."""
+    path = f"/api/v1/accounts/{user.id}"
+    before = [p.log.read_text(errors="replace").count(f"GET {path} ") for p in (a, b)]
+    r = requests.get(base + path, headers={"Authorization": f"Bearer {user.token}"},
+                     verify=str(cert))
+    assert r.status_code == 200, r.text
+    after = [p.log.read_text(errors="replace").count(f"GET {path} ") for p in (a, b)]
+    return [a, b][[x - y for x, y in zip(after, before)].index(1)]
+
+
+def users_on_both(a, b, base, cert, each):
+    """Signs up users until each of a and b serves `each` of them."""
+    on = {a: [], b: []}
+    for _ in range(40):
+        if min(len(v) for v in on.values()) >= each:
+            break
+        u = a.user()
+        on[served_by(u, base, cert, a, b)].append(u)
+    assert min(len(v) for v in on.values()) >= each, "nginx sent every client to one process"
+    return on[a][:each] + on[b][:each]
+
+
 def test_sigkill_of_one_process_behind_nginx(tmp_path):
     a = process(tmp_path, "a", 0)
     url = db_env(a.data)["RAPPORT_DB"]
     b = process(tmp_path, "b", 1, url)
     try:
-        users = [a.user() for _ in range(CLIENTS)]
-        # Everyone asked to hear of everyone's new statuses: each post makes
-        # a "status" notification job.
-        for u in users:
-            for v in users:
-                if u is not v:
-                    r = u.post(f"/api/v1/accounts/{v.id}/follow", data={"notify": "true"})
-                    assert r.status_code == 200 and r.json()["notifying"], r.text
         with nginx_in_front(tmp_path / "nginx", [f"127.0.0.1:{a.port}",
                                                  f"127.0.0.1:{b.port}"]) as (https, _, cert):
+            # Half the clients on each process, so that half lose theirs.
+            users = users_on_both(a, b, https, cert, CLIENTS // 2)
+            # Everyone asked to hear of everyone's new statuses: each post
+            # makes a "status" notification job.
+            for u in users:
+                for v in users:
+                    if u is not v:
+                        r = u.post(f"/api/v1/accounts/{v.id}/follow", data={"notify": "true"})
+                        assert r.status_code == 200 and r.json()["notifying"], r.text
             clients = run_scenario(a, b, users, https, cert)
         db = store_connect(a.data)
         wait_drained(db)
         check_store(db, clients)
         db.close()
+    finally:
+        if a.proc:
+            a.stop()
+        assert b.stop() == 0
+
+
+def test_a_signed_in_client_stays_on_one_process(tmp_path):
+    """nginx sends each signed-in client to the same process while it is up
+    (what it reads stays in that process's caches), anyone else to either;
+    when a client's process dies, its reads go on through the other at once
+    (nginx passes a GET that found no process on to the next)."""
+    a = process(tmp_path, "a", 0)
+    b = process(tmp_path, "b", 1, db_env(a.data)["RAPPORT_DB"])
+    try:
+        with nginx_in_front(tmp_path / "nginx", [f"127.0.0.1:{a.port}",
+                                                 f"127.0.0.1:{b.port}"]) as (https, _, cert):
+            users = users_on_both(a, b, https, cert, 1)
+            for u in users:
+                home = served_by(u, https, cert, a, b)
+                assert all(served_by(u, https, cert, a, b) is home for _ in range(10))
+            # Without a token: both processes answer.
+            path = "/api/v1/timelines/public"
+            for _ in range(24):
+                assert requests.get(https + path, verify=str(cert)).status_code == 200
+            for p in (a, b):
+                assert f"GET {path} " in p.log.read_text(errors="replace")
+            kill_server(a)
+            for u in users:
+                r = requests.get(https + "/api/v1/timelines/home",
+                                 headers={"Authorization": f"Bearer {u.token}"},
+                                 verify=str(cert))
+                assert r.status_code == 200, r.text
     finally:
         if a.proc:
             a.stop()
