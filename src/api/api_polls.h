@@ -17,12 +17,17 @@ bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out
 /* The "poll" and "card" members of status s for the viewer (null for a
  * reblog's wrapper); on a store failure w fails (the response is a 500). */
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
-/* Whether status s's shape (has it a poll? a link?) is known without
- * reading the store; and learning it from what statuses_extras_present
- * read for a page (bits of store/polls.h), so that rendering s reads
- * nothing for a status with neither. */
+/* Whether status s's shape (has it a poll? a link? media?) is known
+ * without reading the store; and learning it from what
+ * statuses_extras_present read for a page (bits of store/polls.h), so
+ * that rendering s reads nothing it does not have. The shape is cached by
+ * the status's id, edit and creation times (what it has changes only
+ * with an edit). */
 bool status_extras_known(struct req *r, const struct status *s);
 void status_extras_learn(const struct status *s, unsigned has);
+/* Whether s is known to have neither a poll nor a link; no media. */
+bool status_extras_none(struct req *r, const struct status *s);
+bool status_media_none(struct req *r, const struct status *s);
 /* The members of Mastodon's PreviewCard for c, inside an open object. */
 struct preview_card;
 void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c);

@@ -239,16 +239,40 @@ static int extras_read(struct req *r, const struct status *s, const int64_t *st,
 	return 0;
 }
 
-bool status_extras_known(struct req *r, const struct status *s)
+/* The shape cached for s: two characters (poll, link) when read with
+ * them, three (and media) when learnt for a page; NULL if none. */
+static const char *shape_cached(struct req *r, const struct status *s)
 {
 	int64_t st[2] = {s->edited_at, s->created_at};
-	return !extras_cache || extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
+	return extras_cache ? extras_get(r, EXTRAS_SHAPE, s->id, st, 2) : NULL;
+}
+
+bool status_extras_known(struct req *r, const struct status *s)
+{
+	const char *shape = shape_cached(r, s);
+	return !extras_cache || (shape && strlen(shape) == 3);
+}
+
+bool status_extras_none(struct req *r, const struct status *s)
+{
+	const char *shape = shape_cached(r, s);
+	return shape && !strncmp(shape, "--", 2);
+}
+
+bool status_media_none(struct req *r, const struct status *s)
+{
+	const char *shape = shape_cached(r, s);
+	return shape && strlen(shape) == 3 && shape[2] == '-';
 }
 
 void status_extras_learn(const struct status *s, unsigned has)
 {
 	int64_t st[2] = {s->edited_at, s->created_at};
-	extras_put(EXTRAS_SHAPE, s->id, st, 2, shape_of(has & EXTRA_POLL, has & EXTRA_CARD));
+	char shape[4];
+	memcpy(shape, shape_of(has & EXTRA_POLL, has & EXTRA_CARD), 2);
+	shape[2] = has & EXTRA_MEDIA ? 'm' : '-';
+	shape[3] = 0;
+	extras_put(EXTRAS_SHAPE, s->id, st, 2, shape);
 }
 
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s)

@@ -1055,9 +1055,14 @@ enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status
 	struct status s;
 	if (status_load(c, viewer, id, &s))
 		return c->err.rc;
+	return status_context_of(c, viewer, &s, ancestors, descendants);
+}
+
+enum rc status_context_of(struct core *c, int64_t viewer, const struct status *of,
+			  struct status_list *ancestors, struct status_list *descendants)
+{
+	struct status s = of->reblog ? *of->reblog : *of;
 	ancestors->n = descendants->n = 0;
-	if (s.reblog)
-		s = *s.reblog;
 	struct status_list all;
 	enum store_rc st = store_thread(c->db, c->arena, viewer, s.thread_id, THREAD_MAX, &all);
 	if (st != ST_OK)

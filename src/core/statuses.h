@@ -102,6 +102,9 @@ enum rc status_pin(struct core *c, int64_t viewer, int64_t id, bool on);
 /* Ancestors (root first) and descendants (depth first) visible to viewer. */
 enum rc status_context(struct core *c, int64_t viewer, int64_t id, struct status_list *ancestors,
 		       struct status_list *descendants);
+/* The same for s, already read with status_load for viewer. */
+enum rc status_context_of(struct core *c, int64_t viewer, const struct status *s,
+			  struct status_list *ancestors, struct status_list *descendants);
 
 /* The key of account's view of a direct conversation among the sorted
  * participants ids (the author included): the others' ids, ascending,

@@ -4,6 +4,7 @@
  * so they are written after the cached part of an article, each time. The
  * page is anonymous: results as everyone sees them (hidden totals stay
  * hidden until the end). Every string goes through html_put's escaping. */
+#include "api/api_polls.h"
 #include "core/media.h"
 #include "core/polls.h"
 #include "pages/view.h"
@@ -40,12 +41,34 @@ static void card_html(struct html *h, struct req *r, const struct preview_card *
 		 c->provider_name, c->title, c->description);
 }
 
+enum rc view_extras_learn(struct req *r, const struct status_list *l)
+{
+	int64_t *ids = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *ids);
+	const struct status **of = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *of);
+	int m = 0;
+	for (int i = 0; i < l->n; i++)
+		if (!l->items[i].reblog_of_id && !status_extras_known(r, &l->items[i])) {
+			of[m] = &l->items[i];
+			ids[m++] = l->items[i].id;
+		}
+	unsigned *has = arena_calloc(&r->arena, (size_t)m + 1, sizeof *has);
+	if (m && statuses_extras_present(&r->core, ids, m, has) != RC_OK)
+		return r->core.err.rc;
+	for (int i = 0; i < m; i++)
+		status_extras_learn(of[i], has[i]);
+	return RC_OK;
+}
+
 bool view_extras(struct html *h, struct req *r, const struct status *s)
 {
 	struct poll poll;
 	struct preview_card card;
 	bool has_poll;
 	enum card_state cs;
+	if (status_extras_none(r, s)) {
+		html_put(h, "</article>");
+		return true;
+	}
 	if (status_extras(&r->core, 0, s->id, &poll, &has_poll, &card, &cs))
 		return false;
 	if (has_poll)

@@ -3,6 +3,7 @@
  * sensitive) and in the feeds (enclosures). A store failure marks the
  * writer failed, so the page is a 500 rather than one without its media. */
 #include "pages/view.h"
+#include "api/api_polls.h"
 #include "core/media.h"
 
 #include <stdio.h>
@@ -14,7 +15,7 @@ static bool read_media(struct html *h, struct req *r, const struct status *s,
 		       struct media_list *l)
 {
 	l->n = 0;
-	if (s->reblog_of_id)
+	if (s->reblog_of_id || status_media_none(r, s)) /* learnt for its page */
 		return false;
 	if (media_of_status(&r->core, s->id, l)) {
 		h->b.over = true;

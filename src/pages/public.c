@@ -235,13 +235,28 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 			struct status_list *up, struct status_list *down)
 {
 	const char **above, **below;
-	if (api_check(r, view_render(r, up, &above)) || api_check(r, view_render(r, down, &below)))
+	/* What the page's statuses have, learnt in one statement for all. */
+	struct status_list all = {arena_calloc(&r->arena, (size_t)(up->n + down->n) + 1,
+					       sizeof *all.items), 0};
+	all.items[all.n++] = *s;
+	for (int i = 0; i < up->n; i++)
+		all.items[all.n++] = up->items[i];
+	for (int i = 0; i < down->n; i++)
+		all.items[all.n++] = down->items[i];
+	if (api_check(r, view_extras_learn(r, &all)) || api_check(r, view_render(r, up, &above)) ||
+	    api_check(r, view_render(r, down, &below)))
 		return;
 	struct html h;
 	html_init(&h);
 	for (int i = 0; i < up->n; i++)
 		html_put(&h, "{h}", above[i]);
-	view_article(&h, r, s, true);
+	const char *own = view_article_focus(r, s);
+	if (!own) {
+		html_free(&h);
+		reply_error(r, 500, "Internal error");
+		return;
+	}
+	html_put(&h, "{h}", own);
 	if (!view_extras(&h, r, s)) {
 		html_free(&h);
 		reply_core_error(r);
@@ -274,10 +289,10 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 		page_reply_public(r, 200, &m, body);
 }
 
-static bool thread_of(struct req *r, int64_t id, struct status_list *up,
+static bool thread_of(struct req *r, const struct status *s, struct status_list *up,
 		      struct status_list *down)
 {
-	if (status_context(&r->core, 0, id, up, down) != RC_OK) {
+	if (status_context_of(&r->core, 0, s, up, down) != RC_OK) {
 		reply_core_error(r);
 		return false;
 	}
@@ -316,6 +331,6 @@ void h_page_status(struct req *r)
 		return;
 	}
 	struct status_list up, down;
-	if (thread_of(r, id, &up, &down))
+	if (thread_of(r, &s, &up, &down))
 		status_page(r, &a, &s, &up, &down);
 }

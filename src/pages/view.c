@@ -191,6 +191,17 @@ static const char *article_render(struct req *r, const struct status *s)
 	return out;
 }
 
+const char *view_article_focus(struct req *r, const struct status *s)
+{
+	static const char plain[] = "<article class=\"status\"";
+	const char *a = article_cached(r, s);
+	if (!a && !(a = article_render(r, s)))
+		return NULL;
+	if (strncmp(a, plain, sizeof plain - 1))
+		return a;
+	return arena_printf(&r->arena, "<article class=\"status focus\"%s", a + sizeof plain - 1);
+}
+
 /* The cached article with the status's poll and card, closed; NULL if the
  * store failed or the cap was passed. */
 static const char *close_article(struct req *r, const struct status *s, const char *article)
@@ -214,6 +225,8 @@ enum rc view_render(struct req *r, struct status_list *l, const char ***out)
 		if (!(html[i] = article_cached(r, &l->items[i])) && l->items[i].partial)
 			miss[nmiss++] = &l->items[i];
 	if (nmiss && timeline_fill(&r->core, miss, nmiss) != RC_OK)
+		return r->core.err.rc;
+	if (view_extras_learn(r, l) != RC_OK)
 		return r->core.err.rc;
 	for (int i = 0; i < l->n; i++) {
 		if (!html[i] && l->items[i].partial)

@@ -37,9 +37,16 @@ const char *view_iso(struct arena *a, int64_t ms);
 /* Appends one status as an <article>, open: view_extras closes it; focus
  * marks the page's own. */
 void view_article(struct html *h, struct req *r, const struct status *s, bool focus);
+/* The page's own status as an open <article> marked as the focus, from
+ * the cache of rendered articles; NULL if the cap was passed. */
+const char *view_article_focus(struct req *r, const struct status *s);
 /* extras.c: appends the status's poll and preview card as they are now
  * and closes its <article>; false if the store failed (r->core.err). */
 bool view_extras(struct html *h, struct req *r, const struct status *s);
+/* Learns for the statuses of l whose polls and links are not known yet
+ * which have any, in a statement per 16 (api/api_polls.h): view_extras
+ * then reads nothing for those with neither. RC_OK or the core error. */
+enum rc view_extras_learn(struct req *r, const struct status_list *l);
 /* The <article> of each status of l (its poll and card added), from the cache of rendered articles
  * (keyed by id, validated by the counters, edit time and author's
  * updated_at) or rendered after reading the strings of the missing ones

@@ -1,0 +1,90 @@
+"""What a public status page reads (the PostgreSQL pass only, where every
+statement is a round trip): which of the thread's statuses have media, a
+poll or a link is read for the whole page in one statement, so a status
+with none reads nothing more; only a poll is read again on each view (its
+votes move). Two processes on one database: the thread is written through
+A, so B serves it cold first."""
+import re
+
+import pytest
+import requests
+
+import media_files as mf
+from conftest import PG, Server
+
+pytestmark = pytest.mark.skipif(not PG, reason="round trips are PostgreSQL's cost")
+
+SLOW = re.compile(r"slow sql: \d+ ms in: (.*)$")
+MEDIA = "SELECT id, account_id, COALESCE(status_id, 0), position,"  # store_media_of_status
+EXTRAS = "SELECT p.id, p.status_id, p.account_id, p.multiple,"     # a poll, or poll and card
+PRESENT = "SELECT DISTINCT status_id, 1 FROM media_attachments"    # a page's presence
+FULL = "SELECT s.id, s.id, s.account_id, s.uri, s.text,"           # a status's full row
+
+
+def reads(server, offset):
+    text = server.log.read_bytes()[offset:].decode(errors="replace")
+    out = {}
+    for line in text.splitlines():
+        m = SLOW.search(line)
+        if m:
+            for k, prefix in (("media", MEDIA), ("extras", EXTRAS), ("present", PRESENT),
+                              ("full", FULL)):
+                if m.group(1).startswith(prefix):
+                    out[k] = out.get(k, 0) + 1
+    return out
+
+
+def view(server, path):
+    offset = server.log.stat().st_size
+    r = requests.get(server.url(path), headers={"Accept": "text/html"})
+    assert r.status_code == 200, r.text
+    return r.text, reads(server, offset)
+
+
+def test_a_status_page_reads_what_its_statuses_have_once_for_the_page():
+    a = Server(env={"RAPPORT_NODE_ID": "1"}).start()
+    b = Server(env={"RAPPORT_NODE_ID": "2", "RAPPORT_SLOW_SQL_MS": "0"}, data=a.data)
+    b.domain = a.domain
+    b.start()
+    try:
+        alice, bob = a.user(), a.user()
+        media = alice.post("/api/v1/media", files={"file": ("p.png", mf.png(8, 8), "image/png")},
+                           data={"description": "a red square"})
+        assert media.status_code == 200, media.text
+        root = alice.post("/api/v1/statuses", data={"status": "the root",
+                                                    "media_ids[]": media.json()["id"]}).json()
+        replies = [bob.post("/api/v1/statuses", data={
+            "status": f"reply {i}", "in_reply_to_id": root["id"]}).json() for i in range(4)]
+        poll = bob.post("/api/v1/statuses", data={
+            "status": "a vote", "in_reply_to_id": root["id"],
+            "poll[options][]": ["tea", "coffee"], "poll[expires_in]": "86400"}).json()
+        path = f"/@{alice.name}/{root['id']}"
+
+        html, cold = view(b, path)
+        assert f'class="status focus" id="s{root["id"]}"' in html
+        assert 'alt="a red square"' in html
+        assert html.count('<div class="poll">') == 1 and "coffee" in html
+        for s in replies + [poll]:
+            assert f'<article class="status" id="s{s["id"]}"' in html
+        # one statement learns what the six statuses have (before: a poll
+        # and card read for each, and media for each rendered: 12); then
+        # only the root's media and the poll are read
+        assert cold.get("present") == 1
+        assert cold.get("media") == 1 and cold.get("extras") == 1
+        # the status itself is read once (before: twice, by the thread too)
+        assert cold.get("full", 0) <= 2, cold
+
+        warm_html, warm = view(b, path)
+        assert warm_html == html
+        # warm: the poll alone is read (its votes move)
+        assert warm.get("present", 0) == 0 and warm.get("media", 0) == 0
+        assert warm.get("extras") == 1
+
+        # a reply's own page: the root above it, from the cache; the reply in focus
+        html, _ = view(b, f"/@{bob.name}/{replies[0]['id']}")
+        assert f'class="status focus" id="s{replies[0]["id"]}"' in html
+        assert f'<article class="status" id="s{root["id"]}"' in html
+        assert 'alt="a red square"' in html
+    finally:
+        assert b.stop() == 0
+        assert a.stop() == 0
