@@ -440,6 +440,78 @@ static void a_read_caught_by_the_loss_runs_again(void **state)
 	assert_int_equal(store_marker_get(f->c.db, f->account, "midway1", &m), ST_NOT_FOUND);
 }
 
+/* A PREPARE caught by the loss of its connection (a statement's first use
+ * on a connection) is sent again on a new one: it changes nothing. The
+ * loss is caught midway: another session holds a lock on the table the
+ * statement names, so its PREPARE waits; the backend is ended while it
+ * waits, then the lock is let go. */
+struct preparer {
+	struct store *st;
+	_Atomic int64_t pid;
+	atomic_bool go;
+	enum db_rc rc;
+	int64_t got;
+	bool lost;
+};
+
+static void *preparer_main(void *arg)
+{
+	struct preparer *w = arg;
+	struct db *db = store_acquire(w->st);
+	int64_t pid = 0;
+	if (db_scalar(db, &pid, "SELECT pg_backend_pid()", "") != DB_ROW)
+		pid = -1;
+	atomic_store(&w->pid, pid);
+	while (!atomic_load(&w->go))
+		usleep(1000);
+	db_pg_lost_forget();
+	w->rc = db_scalar(db, &w->got, "SELECT COUNT(*) + 40 FROM accounts WHERE id >= $1", "i",
+			  (int64_t)0);
+	w->lost = db_pg_lost();
+	store_release(w->st, db);
+	return NULL;
+}
+
+static void a_prepare_caught_by_the_loss_is_sent_again(void **state)
+{
+	struct fx *f = *state;
+	const char *url = getenv("RAPPORT_TEST_PG_URL");
+	if (!url)
+		skip();
+	struct preparer w = {.st = f->st};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, preparer_main, &w), 0);
+	while (!atomic_load(&w.pid))
+		usleep(1000);
+	assert_true(w.pid > 0);
+	struct db *lk;
+	assert_int_equal(db_open(url, false, &lk), DB_OK);
+	assert_int_equal(db_script(lk, "BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE"),
+			 DB_OK);
+	atomic_store(&w.go, true);
+	int64_t waiting = 0;
+	for (int i = 0; i < 5000 && !waiting; i++) { /* up to 5 s */
+		assert_int_equal(db_scalar(lk, &waiting,
+					   "SELECT COUNT(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+					   "i", w.pid),
+				 DB_ROW);
+		if (!waiting)
+			usleep(1000);
+	}
+	assert_int_equal(waiting, 1); /* its PREPARE waits for the lock */
+	int64_t ended = 0;
+	assert_int_equal(db_scalar(lk, &ended, "SELECT pg_terminate_backend(CAST($1 AS INTEGER))", "i",
+				   w.pid),
+			 DB_ROW);
+	assert_int_equal(ended, 1);
+	assert_int_equal(db_script(lk, "COMMIT"), DB_OK);
+	db_close(lk);
+	pthread_join(t, NULL);
+	assert_int_equal(w.rc, DB_ROW);
+	assert_int_equal(w.got, 41); /* the one account */
+	assert_false(w.lost);        /* the loss cost nothing */
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -457,6 +529,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lone_member_commits_with_its_queued_writes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_read_caught_by_the_loss_runs_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_prepare_caught_by_the_loss_is_sent_again, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests_name("group commit", tests, NULL, NULL);
