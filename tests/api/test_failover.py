@@ -169,9 +169,10 @@ def test_sigkill_of_one_process_behind_nginx(tmp_path):
 
 def test_a_signed_in_client_stays_on_one_process(tmp_path):
     """nginx sends each signed-in client to the same process while it is up
-    (what it reads stays in that process's caches), anyone else to either;
-    when a client's process dies, its reads go on through the other at once
-    (nginx passes a GET that found no process on to the next)."""
+    (what it reads stays in that process's caches), and a request without a
+    token by its URL; when a client's process dies, its reads go on through
+    the other at once (nginx passes a GET that found no process on to the
+    next)."""
     a = process(tmp_path, "a", 0)
     b = process(tmp_path, "b", 1, db_env(a.data)["RAPPORT_DB"])
     try:
@@ -181,12 +182,20 @@ def test_a_signed_in_client_stays_on_one_process(tmp_path):
             for u in users:
                 home = served_by(u, https, cert, a, b)
                 assert all(served_by(u, https, cert, a, b) is home for _ in range(10))
-            # Without a token: both processes answer.
+            # Without a token: one URL always from one process, and the
+            # URLs spread over both.
             path = "/api/v1/timelines/public"
-            for _ in range(24):
-                assert requests.get(https + path, verify=str(cert)).status_code == 200
-            for p in (a, b):
-                assert f"GET {path} " in p.log.read_text(errors="replace")
+
+            def anonymous(query):
+                before = [p.log.read_text(errors="replace").count(f"GET {path} ")
+                          for p in (a, b)]
+                r = requests.get(f"{https}{path}?{query}", verify=str(cert))
+                assert r.status_code == 200, r.text
+                return [p.log.read_text(errors="replace").count(f"GET {path} ") - n
+                        for p, n in zip((a, b), before)].index(1)
+            first = [anonymous(f"limit={n}") for n in range(1, 25)]
+            assert set(first) == {0, 1}
+            assert [anonymous(f"limit={n}") for n in range(1, 25)] == first
             kill_server(a)
             for u in users:
                 r = requests.get(https + "/api/v1/timelines/home",
