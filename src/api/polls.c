@@ -229,9 +229,15 @@ static int extras_read(struct req *r, const struct status *s, const int64_t *st,
 	}
 	struct preview_card c;
 	enum card_state cs;
+	/* What was learnt of its media (a third character) is kept. */
+	char media = *shape && strlen(*shape) == 3 ? (*shape)[2] : 0;
 	if (status_extras(&r->core, r->account_id, s->id, poll, has_poll, &c, &cs))
 		return -1;
-	*shape = shape_of(*has_poll, cs != CARD_NONE);
+	char *known = arena_alloc(&r->arena, 4);
+	memcpy(known, shape_of(*has_poll, cs != CARD_NONE), 2);
+	known[2] = media;
+	known[3] = 0;
+	*shape = known;
 	*card = cs ? card_json(r, cs, &c) : NULL;
 	extras_put(EXTRAS_SHAPE, s->id, st, 2, *shape);
 	if (*card && cache_cards)

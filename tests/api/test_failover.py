@@ -115,17 +115,31 @@ def wait_drained(db, timeout=20):
     raise AssertionError("the background queues were not drained by the surviving process")
 
 
+def answered_by(a, b, path, get):
+    """Which of a and b logged the request get() makes for path (its access
+    log line is written once the answer is sent: waited for)."""
+    count = lambda: [p.log.read_text(errors="replace").count(f"GET {path} ")  # noqa: E731
+                     for p in (a, b)]
+    before = count()
+    r = get()
+    assert r.status_code == 200, r.text
+    deadline = time.time() + 5
+    while True:
+        grew = [x - y for x, y in zip(count(), before)]
+        if sum(grew) or time.time() > deadline:
+            break
+        time.sleep(0.01)
+    assert sorted(grew) == [0, 1], grew
+    return [a, b][grew.index(1)]
+
+
 def served_by(user, base, cert, a, b):
     """Which of a and b answers user's requests through nginx (deploy/
     nginx.conf.in keeps a signed-in client on one process): the process
     whose log shows the request for user's own account."""
     path = f"/api/v1/accounts/{user.id}"
-    before = [p.log.read_text(errors="replace").count(f"GET {path} ") for p in (a, b)]
-    r = requests.get(base + path, headers={"Authorization": f"Bearer {user.token}"},
-                     verify=str(cert))
-    assert r.status_code == 200, r.text
-    after = [p.log.read_text(errors="replace").count(f"GET {path} ") for p in (a, b)]
-    return [a, b][[x - y for x, y in zip(after, before)].index(1)]
+    return answered_by(a, b, path, lambda: requests.get(
+        base + path, headers={"Authorization": f"Bearer {user.token}"}, verify=str(cert)))
 
 
 def users_on_both(a, b, base, cert, each):
@@ -187,14 +201,10 @@ def test_a_signed_in_client_stays_on_one_process(tmp_path):
             path = "/api/v1/timelines/public"
 
             def anonymous(query):
-                before = [p.log.read_text(errors="replace").count(f"GET {path} ")
-                          for p in (a, b)]
-                r = requests.get(f"{https}{path}?{query}", verify=str(cert))
-                assert r.status_code == 200, r.text
-                return [p.log.read_text(errors="replace").count(f"GET {path} ") - n
-                        for p, n in zip((a, b), before)].index(1)
+                return answered_by(a, b, path, lambda: requests.get(
+                    f"{https}{path}?{query}", verify=str(cert)))
             first = [anonymous(f"limit={n}") for n in range(1, 25)]
-            assert set(first) == {0, 1}
+            assert set(first) == {a, b}
             assert [anonymous(f"limit={n}") for n in range(1, 25)] == first
             kill_server(a)
             for u in users:
