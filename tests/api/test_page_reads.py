@@ -15,10 +15,14 @@ from conftest import PG, Server
 pytestmark = pytest.mark.skipif(not PG, reason="round trips are PostgreSQL's cost")
 
 SLOW = re.compile(r"slow sql: \d+ ms in: (.*)$")
-MEDIA = "SELECT id, account_id, COALESCE(status_id, 0), position,"  # store_media_of_status
-EXTRAS = "SELECT p.id, p.status_id, p.account_id, p.multiple,"     # a poll, or poll and card
-PRESENT = "SELECT DISTINCT status_id, 1 FROM media_attachments"    # a page's presence
-FULL = "SELECT s.id, s.id, s.account_id, s.uri, s.text,"           # a status's full row
+# Each matched whole: the background worker's statements (polls that
+# ended, media to sweep) begin the same way and land in the same log.
+MEDIA = re.compile(r"SELECT id, account_id, COALESCE\(status_id, 0\), position,.*"
+                   r" WHERE status_id = \$1 ORDER BY position")  # store_media_of_status
+EXTRAS = re.compile(r"SELECT p\.id, p\.status_id, p\.account_id, p\.multiple,.*"
+                    r"(, sc\.url, | WHERE p\.status_id = \$1)")  # poll and card, or poll
+PRESENT = re.compile(r"SELECT DISTINCT status_id, 1 FROM media_attachments")  # a page's
+FULL = re.compile(r"SELECT s\.id, s\.id, s\.account_id, s\.uri, s\.text,")  # a full row
 
 
 def reads(server, offset):
@@ -27,9 +31,9 @@ def reads(server, offset):
     for line in text.splitlines():
         m = SLOW.search(line)
         if m:
-            for k, prefix in (("media", MEDIA), ("extras", EXTRAS), ("present", PRESENT),
-                              ("full", FULL)):
-                if m.group(1).startswith(prefix):
+            for k, pattern in (("media", MEDIA), ("extras", EXTRAS), ("present", PRESENT),
+                               ("full", FULL)):
+                if pattern.match(m.group(1)):
                     out[k] = out.get(k, 0) + 1
     return out
 
