@@ -117,6 +117,8 @@ static void send_all(int fd, const void *p, size_t n)
 	const char *c = p;
 	while (n) {
 		ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
 		if (k <= 0)
 			return;
 		c += k;
@@ -131,7 +133,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* The loopback's ephemeral ports may be held in TIME_WAIT by whatever
-	 * ran before (the API suite): wait for one rather than fail. */
+	 * ran before (the API suite): wait for one rather than fail. libFuzzer's
+	 * timeout timer raises SIGALRM now and then, which interrupts a connect
+	 * with EINTR: start again on a new socket. */
 	int fd = -1;
 	for (int tries = 0; fd < 0; tries++) {
 		fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -142,7 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int e = errno;
 		close(fd);
 		fd = -1;
-		if (e != EADDRNOTAVAIL || tries == 3000) {
+		if ((e != EADDRNOTAVAIL && e != EINTR) || tries == 3000) {
 			perror("fuzz_multipart: connect");
 			abort();
 		}
@@ -162,7 +166,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[512];
 	size_t got = 0;
 	ssize_t k;
-	while (got < sizeof buf - 1 && (k = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0) {
+	while (got < sizeof buf - 1) {
+		k = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
 		got += (size_t)k;
 		buf[got] = '\0';
 		if (strstr(buf, "\r\n\r\n"))

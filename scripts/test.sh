@@ -110,12 +110,18 @@ run_fuzz() { # SECONDS: each libFuzzer harness is one test
 	failed=$((failed + $(grep -c ': FAILED' "$out")))
 }
 
+tap_failures() { # FILE: what each failed test of a TAP log said (its YAML block)
+	awk '/^ *not ok / { on = 1; n = 0 }
+		on { print; if (++n >= 40 || /^ *\.\.\.$/) on = 0 }' "$1"
+}
+
 run_js() { # BIN LABEL: the masto (npm) client against the real binary
 	local out="$log/js.$2" rc p f
 	echo "== masto client tests against $1 ($2)"
 	bash scripts/js-test.sh "$1" >"$out" 2>&1
 	rc=$?
-	grep -E '^# (pass|fail)|^not ok' "$out"
+	grep -E '^# (pass|fail)' "$out"
+	tap_failures "$out"
 	p=$(grep -oE '^# pass [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
 	f=$(grep -oE '^# fail [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
 	p=${p:-0}
@@ -145,7 +151,8 @@ run_web() { # BIN LABEL SHOTS: the web app in chromium against the real binary
 	echo "== web app browser tests against $1 ($2)"
 	B="$B" bash scripts/web-test.sh browser "$1" "$3" >"$out" 2>&1
 	rc=$?
-	grep -E '^# (pass|fail)|^ *not ok' "$out"
+	grep -E '^# (pass|fail)' "$out"
+	tap_failures "$out"
 	p=$(grep -oE '^# pass [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
 	f=$(grep -oE '^# fail [0-9]+' "$out" | grep -oE '[0-9]+' | tail -1)
 	p=${p:-0}
