@@ -12,9 +12,10 @@ void h_media_update(struct req *r);
  * content hash), byte ranges, a year's caching. */
 void h_media_file(struct req *r);
 
-/* Status JSON's "media_attachments" member (key and array); on a store
- * failure the writer is marked failed (the response is a 500). */
-void jw_media_attachments(struct jw *w, struct req *r, const struct status *s);
+/* Status JSON's "media_attachments" member (key and array), not read when
+ * its shape says it has none (api_polls.h); on a store failure the writer
+ * is marked failed (the response is a 500). */
+void jw_media_attachments(struct jw *w, struct req *r, const struct status *s, unsigned shape);
 /* The media_ids[] of a new status: up to MEDIA_PER_STATUS ids into ids,
  * their number in *n. Replies and returns false when they are not ids. */
 bool media_ids_param(struct req *r, int64_t *ids, int *n);

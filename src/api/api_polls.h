@@ -3,6 +3,7 @@
 #define RAPPORT_API_POLLS_H
 
 #include "http/http.h"
+#include "core/polls.h"
 
 #include <stddef.h>
 
@@ -14,20 +15,30 @@ struct status;
  * a new or edited status (a form or a JSON object) into np; *out is np, or
  * NULL without a poll. False when the request was answered (422). */
 bool poll_params(struct req *r, struct new_poll *np, const struct new_poll **out);
+/* A status's shape: what it has besides its body (EXTRA_MEDIA, EXTRA_POLL,
+ * EXTRA_CARD of store/polls.h) and what of that is known: SHAPE_EXTRAS its
+ * poll and link, SHAPE_MEDIA its media. 0: nothing is known. It changes
+ * only with an edit, so it is cached by the status's id, edit and creation
+ * times. */
+enum { SHAPE_EXTRAS = 8, SHAPE_MEDIA = 16, SHAPE_KNOWN = SHAPE_EXTRAS | SHAPE_MEDIA };
+/* Whether a shape says there is no media; neither a poll nor a link. */
+static inline bool shape_no_media(unsigned shape)
+{
+	return (shape & SHAPE_MEDIA) && !(shape & EXTRA_MEDIA);
+}
+static inline bool shape_no_extras(unsigned shape)
+{
+	return (shape & SHAPE_EXTRAS) && !(shape & (EXTRA_POLL | EXTRA_CARD));
+}
+/* The shapes of the n statuses s into shape[]: from the cache, and those
+ * it lacks read for all in a statement per 16 (statuses_extras_present)
+ * and cached, so that rendering a status reads nothing it does not have.
+ * A reblog's wrapper has nothing of its own. RC_OK or the core error. */
+enum rc statuses_shapes(struct req *r, const struct status *const *s, int n, unsigned *shape);
 /* The "poll" and "card" members of status s for the viewer (null for a
- * reblog's wrapper); on a store failure w fails (the response is a 500). */
-void jw_status_extras(struct jw *w, struct req *r, const struct status *s);
-/* Whether status s's shape (has it a poll? a link? media?) is known
- * without reading the store; and learning it from what
- * statuses_extras_present read for a page (bits of store/polls.h), so
- * that rendering s reads nothing it does not have. The shape is cached by
- * the status's id, edit and creation times (what it has changes only
- * with an edit). */
-bool status_extras_known(struct req *r, const struct status *s);
-void status_extras_learn(const struct status *s, unsigned has);
-/* Whether s is known to have neither a poll nor a link; no media. */
-bool status_extras_none(struct req *r, const struct status *s);
-bool status_media_none(struct req *r, const struct status *s);
+ * reblog's wrapper), shape what is known of it (else the cache is asked);
+ * on a store failure w fails (the response is a 500). */
+void jw_status_extras(struct jw *w, struct req *r, const struct status *s, unsigned shape);
 /* The members of Mastodon's PreviewCard for c, inside an open object. */
 struct preview_card;
 void jw_card_members(struct jw *w, struct req *r, const struct preview_card *c);

@@ -369,8 +369,9 @@ static void keep(int kind, int64_t id, const int64_t *stamp, int n, const struct
 		cache_put(render_cache, (uint32_t)kind, id, stamp, n, bytes, len);
 }
 
-/* bare: s is known to have no media (nor poll nor card): nothing is read. */
-static void write_body(struct jw *w, struct req *r, const struct status *s, bool bare)
+/* shape: what s is known to have (api_polls.h); media it is known to lack
+ * is not read. */
+static void write_body(struct jw *w, struct req *r, const struct status *s, unsigned shape)
 {
 	static const char *const vis_names[] = {"public", "unlisted", "private", "direct"};
 	jw_kid(w, "id", s->id);
@@ -394,12 +395,7 @@ static void write_body(struct jw *w, struct req *r, const struct status *s, bool
 		vis_names[s->visibility >= 0 && s->visibility <= 3 ? s->visibility : 0]);
 	jw_kbool(w, "sensitive", status_sensitive_for(s, r->account_id));
 	jw_kstr(w, "spoiler_text", s->spoiler_text);
-	if (bare) {
-		jw_key(w, "media_attachments");
-		jw_raw(w, "[]");
-	} else {
-		jw_media_attachments(w, r, s); /* api/media.c */
-	}
+	jw_media_attachments(w, r, s, shape); /* api/media.c */
 	jw_key(w, "mentions");
 	jw_raw(w, s->mentions && *s->mentions ? s->mentions : "[]");
 	jw_key(w, "tags");
@@ -528,30 +524,14 @@ static void write_rapport(struct jw *w, bool own, uint32_t flags, const char *wh
 	jw_obj_end(w);
 }
 
-/* What the renderer knows statuses lack without reading the store: all
- * (a status just made with none), or the ids of the statuses of a page
- * known to have no media (page_known). */
-struct known {
-	bool all;
-	int n;
-	int64_t *no_media;
-};
-
-static bool known_no_media(const struct known *k, const struct status *s)
-{
-	for (int i = 0; !k->all && i < k->n; i++)
-		if (k->no_media[i] == s->id)
-			return true;
-	return k->all;
-}
-
 /* Writes s with the viewer's flags; c holds its cached pieces, if any.
  * The reblogged status, if any, comes with its own cached pieces rc.
- * k: what s and its reblogged status are known to lack. */
+ * shape: what s (the reblogged status, if any) has, as far as is known
+ * (api_polls.h): what it is known to lack is not read. */
 static void write_status(struct jw *w, struct req *r, const struct status *s, int flags,
 			 int rflags, const struct cached_status *c,
 			 const struct cached_status *rc, bool source, const char *why,
-			 const char *more, const struct known *k)
+			 const char *more, unsigned shape)
 {
 	jw_obj(w);
 	if (c->body.json) {
@@ -560,22 +540,17 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 		int64_t st[CACHE_STAMP_MAX];
 		int n = body_stamp(r, s, st);
 		size_t from = jw_len(w);
-		write_body(w, r, s, known_no_media(k, s));
+		write_body(w, r, s, shape);
 		keep(PIECE_BODY, s->id, st, n, w, from);
 	}
-	if (k->all) {
-		jw_knull(w, "poll");
-		jw_knull(w, "card");
-	} else {
-		jw_status_extras(w, r, s); /* poll and card, per viewer (api/polls.c) */
-	}
+	jw_status_extras(w, r, s, shape); /* poll and card, per viewer (api/polls.c) */
 	jw_key(w, "account");
 	write_account_piece(w, r, &s->account, c->account);
 	jw_key(w, "reblog");
 	if (s->reblog) {
 		static const struct cached_status none;
 		write_status(w, r, s->reblog, rflags, 0, rc ? rc : &none, NULL, false, NULL,
-			     NULL, k);
+			     NULL, shape);
 	} else {
 		jw_null(w);
 	}
@@ -598,41 +573,26 @@ static void write_status(struct jw *w, struct req *r, const struct status *s, in
 	jw_obj_end(w);
 }
 
-/* The page's statuses that will be rendered with a read (their body not
- * cached, or their poll and link not known): which have media, a poll or
- * a link, read for the whole page in a statement per 16
- * (statuses_extras_present), so a status with none reads nothing more.
- * Without this a cold page cost two statements per status. False when the
- * store failed. */
-static bool page_known(struct req *r, const struct status_list *l, const struct cached_status *c,
-		       const struct cached_status *rc, struct known *k)
+/* What the page's statuses have (api_polls.h), read for the whole page
+ * in a statement per 16 where the cache lacks it, so a status with none
+ * reads nothing more; a reblog's, what the status it carries has. Without
+ * this a cold page cost two statements per status. NULL when the store
+ * failed. */
+static unsigned *page_shapes(struct req *r, const struct status_list *l,
+			     const struct cached_status *c, const struct cached_status *rc)
 {
-	int n = l->n, m = 0;
-	int64_t *ids = arena_calloc(&r->arena, (size_t)n + 1, sizeof *ids);
-	bool *body = arena_calloc(&r->arena, (size_t)n + 1, sizeof *body);
-	const struct status **of = arena_calloc(&r->arena, (size_t)n + 1, sizeof *of);
-	*k = (struct known){.no_media = arena_calloc(&r->arena, (size_t)n + 1, sizeof *ids)};
-	for (int i = 0; i < n; i++) {
-		const struct status *s = &l->items[i];
-		if (missing(s, &c[i], &rc[i]))
-			continue;
-		const struct status *t = s->reblog ? s->reblog : s;
-		bool media = !(s->reblog ? rc[i] : c[i]).body.json && !t->reblog_of_id;
-		if (media || !status_extras_known(r, t)) {
-			ids[m] = t->id;
-			body[m] = media;
-			of[m++] = t;
-		}
-	}
-	unsigned *has = arena_calloc(&r->arena, (size_t)m + 1, sizeof *has);
-	if (m && statuses_extras_present(&r->core, ids, m, has) != RC_OK)
-		return false;
-	for (int i = 0; i < m; i++) {
-		if (body[i] && !(has[i] & EXTRA_MEDIA))
-			k->no_media[k->n++] = ids[i];
-		status_extras_learn(of[i], has[i]);
-	}
-	return true;
+	const struct status **of = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *of);
+	unsigned *shape = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *shape);
+	int m = 0;
+	for (int i = 0; i < l->n; i++)
+		if (!missing(&l->items[i], &c[i], &rc[i]))
+			of[m++] = l->items[i].reblog ? l->items[i].reblog : &l->items[i];
+	if (statuses_shapes(r, of, m, shape) != RC_OK)
+		return NULL;
+	/* Spread back to the page's positions, skipping the missing. */
+	for (int i = l->n - 1, j = m - 1; i >= 0; i--)
+		shape[i] = missing(&l->items[i], &c[i], &rc[i]) ? 0 : shape[j--];
+	return shape;
 }
 
 void jw_statuses(struct jw *w, struct req *r, const struct status_list *l, bool source)
@@ -681,8 +641,8 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 		jw_fail(w);
 		return;
 	}
-	struct known kn;
-	if (!page_known(r, l, c, rc, &kn)) {
+	unsigned *shape = page_shapes(r, l, c, rc);
+	if (!shape) {
 		log_error("render: could not read what %d statuses have", n);
 		jw_fail(w);
 		return;
@@ -699,7 +659,7 @@ void jw_statuses_ranked(struct jw *w, struct req *r, const struct status_list *l
 			continue;
 		/* A reblog wrapper shows the flags of the status it carries. */
 		write_status(w, r, s, s->reblog ? rf : f, rf, &c[i], &rc[i], source,
-			     why ? why[i] : NULL, more ? more[i] : NULL, &kn);
+			     why ? why[i] : NULL, more ? more[i] : NULL, shape[i]);
 	}
 	jw_arr_end(w);
 }
@@ -757,8 +717,8 @@ void reply_status_made(struct req *r, const struct status *s, int flags)
 	look_up(r, s, &c, seen);
 	struct jw w;
 	jw_init(&w, ENTITY_CAP);
-	static const struct known all = {.all = true};
-	write_status(&w, r, s, flags, 0, &c, NULL, false, NULL, NULL, &all);
+	/* It has nothing besides its body. */
+	write_status(&w, r, s, flags, 0, &c, NULL, false, NULL, NULL, SHAPE_KNOWN);
 	reply_jw(r, 200, &w);
 }
 

@@ -1,6 +1,7 @@
 /* media.c - /api/v1/media, /api/v2/media, the files under /media/, and
  * media attachments in Status JSON. */
 #include "api/api_media.h"
+#include "api/api_polls.h"
 #include "core/media.h"
 #include "http/upload.h"
 #include "util/util.h"
@@ -63,11 +64,11 @@ static void jw_attachment(struct jw *w, struct req *r, const struct media *m)
 	jw_obj_end(w);
 }
 
-void jw_media_attachments(struct jw *w, struct req *r, const struct status *s)
+void jw_media_attachments(struct jw *w, struct req *r, const struct status *s, unsigned shape)
 {
 	jw_key(w, "media_attachments");
 	struct media_list l = {NULL, 0};
-	if (!s->reblog_of_id && media_of_status(&r->core, s->id, &l)) {
+	if (!s->reblog_of_id && !shape_no_media(shape) && media_of_status(&r->core, s->id, &l)) {
 		jw_fail(w);
 		return;
 	}

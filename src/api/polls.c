@@ -149,10 +149,12 @@ static void write_card(struct jw *w, struct req *r, const struct preview_card *c
 
 /* ---- what a status shows besides its body, and its cache ----
  *
- * Most statuses have neither a poll nor a link, and what a status has
- * changes only with an edit; so its shape (poll? link?) is cached by
+ * Most statuses have no media, poll or link, and what a status has
+ * changes only with an edit; so its shape (api_polls.h) is cached by
  * (id, edited_at, created_at), and its card by that and the previews'
- * generation (core/previews.h: up after every card saved). Only a status
+ * generation (core/previews.h: up after every card saved). A page learns
+ * its statuses' shapes at once (statuses_shapes) and passes each to the
+ * parts that would read: the media, the poll and the card. Only a status
  * with a poll is read each time (votes, and the viewer's own). */
 
 #define EXTRAS_SHAPE 1
@@ -209,79 +211,74 @@ static const char *card_json(struct req *r, enum card_state cs, const struct pre
 	return out;
 }
 
-/* A status's shape: has it a poll, a link? */
-static const char *shape_of(bool poll, bool card)
+/* A status's shape in the cache: its bits (api_polls.h), one character. */
+static unsigned shape_cached(struct req *r, const struct status *s)
 {
-	return poll ? (card ? "pc" : "p-") : (card ? "-c" : "--");
+	int64_t st[2] = {s->edited_at, s->created_at};
+	const char *v = extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
+	return v && v[0] > '@' ? (unsigned)(v[0] - '@') & 31 : 0;
 }
 
-/* Reads what the cache lacks: the poll (always, if there is one) and,
- * unless *card is known, the card. -1 if the store failed. */
-static int extras_read(struct req *r, const struct status *s, const int64_t *st,
-		       const char **shape, const char **card, struct poll *poll, bool *has_poll)
+static void shape_put(const struct status *s, unsigned shape)
 {
-	if (*shape && (*card || !strchr(*shape, 'c'))) {
+	int64_t st[2] = {s->edited_at, s->created_at};
+	char v[2] = {(char)('@' + (shape & 31)), 0};
+	extras_put(EXTRAS_SHAPE, s->id, st, 2, v);
+}
+
+/* Reads what the shape and the cache lack: the poll (always, if there is
+ * one) and, unless *card is known, the card. -1 if the store failed. */
+static int extras_read(struct req *r, const struct status *s, const int64_t *st,
+		       unsigned *shape, const char **card, struct poll *poll, bool *has_poll)
+{
+	if ((*shape & SHAPE_EXTRAS) && (*card || !(*shape & EXTRA_CARD))) {
 		*has_poll = false;
-		return strchr(*shape, 'p') &&
+		return (*shape & EXTRA_POLL) &&
 				       poll_of_status(&r->core, r->account_id, s->id, poll, has_poll)
 			       ? -1
 			       : 0;
 	}
 	struct preview_card c;
 	enum card_state cs;
-	/* What was learnt of its media (a third character) is kept. */
-	char media = *shape && strlen(*shape) == 3 ? (*shape)[2] : 0;
 	if (status_extras(&r->core, r->account_id, s->id, poll, has_poll, &c, &cs))
 		return -1;
-	char *known = arena_alloc(&r->arena, 4);
-	memcpy(known, shape_of(*has_poll, cs != CARD_NONE), 2);
-	known[2] = media;
-	known[3] = 0;
-	*shape = known;
+	/* What was learnt of its media is kept. */
+	*shape = (*shape & (SHAPE_MEDIA | EXTRA_MEDIA)) | SHAPE_EXTRAS |
+		 (*has_poll ? EXTRA_POLL : 0) | (cs != CARD_NONE ? EXTRA_CARD : 0);
 	*card = cs ? card_json(r, cs, &c) : NULL;
-	extras_put(EXTRAS_SHAPE, s->id, st, 2, *shape);
+	shape_put(s, *shape);
 	if (*card && cache_cards)
 		extras_put(EXTRAS_CARD, s->id, st, 3, *card);
 	return 0;
 }
 
-/* The shape cached for s: two characters (poll, link) when read with
- * them, three (and media) when learnt for a page; NULL if none. */
-static const char *shape_cached(struct req *r, const struct status *s)
+enum rc statuses_shapes(struct req *r, const struct status *const *s, int n, unsigned *shape)
 {
-	int64_t st[2] = {s->edited_at, s->created_at};
-	return extras_cache ? extras_get(r, EXTRAS_SHAPE, s->id, st, 2) : NULL;
+	int64_t *ids = arena_calloc(&r->arena, (size_t)n + 1, sizeof *ids);
+	int *at = arena_calloc(&r->arena, (size_t)n + 1, sizeof *at);
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i]->reblog_of_id) { /* a wrapper has nothing of its own */
+			shape[i] = SHAPE_KNOWN;
+			continue;
+		}
+		shape[i] = shape_cached(r, s[i]);
+		if ((shape[i] & SHAPE_KNOWN) != SHAPE_KNOWN) {
+			ids[m] = s[i]->id;
+			at[m++] = i;
+		}
+	}
+	unsigned *has = arena_calloc(&r->arena, (size_t)m + 1, sizeof *has);
+	if (m && statuses_extras_present(&r->core, ids, m, has) != RC_OK)
+		return r->core.err.rc;
+	for (int j = 0; j < m; j++) {
+		shape[at[j]] = SHAPE_KNOWN | (has[j] & (EXTRA_MEDIA | EXTRA_POLL | EXTRA_CARD));
+		shape_put(s[at[j]], shape[at[j]]);
+	}
+	return RC_OK;
 }
 
-bool status_extras_known(struct req *r, const struct status *s)
-{
-	const char *shape = shape_cached(r, s);
-	return !extras_cache || (shape && strlen(shape) == 3);
-}
-
-bool status_extras_none(struct req *r, const struct status *s)
-{
-	const char *shape = shape_cached(r, s);
-	return shape && !strncmp(shape, "--", 2);
-}
-
-bool status_media_none(struct req *r, const struct status *s)
-{
-	const char *shape = shape_cached(r, s);
-	return shape && strlen(shape) == 3 && shape[2] == '-';
-}
-
-void status_extras_learn(const struct status *s, unsigned has)
-{
-	int64_t st[2] = {s->edited_at, s->created_at};
-	char shape[4];
-	memcpy(shape, shape_of(has & EXTRA_POLL, has & EXTRA_CARD), 2);
-	shape[2] = has & EXTRA_MEDIA ? 'm' : '-';
-	shape[3] = 0;
-	extras_put(EXTRAS_SHAPE, s->id, st, 2, shape);
-}
-
-void jw_status_extras(struct jw *w, struct req *r, const struct status *s)
+void jw_status_extras(struct jw *w, struct req *r, const struct status *s, unsigned shape)
 {
 	if (s->reblog) { /* a reblog's wrapper: the reblogged status has them */
 		jw_knull(w, "poll");
@@ -290,8 +287,9 @@ void jw_status_extras(struct jw *w, struct req *r, const struct status *s)
 	}
 	/* The generation is read first: a card saved meanwhile is read again. */
 	int64_t st[3] = {s->edited_at, s->created_at, (int64_t)previews_generation()};
-	const char *shape = extras_get(r, EXTRAS_SHAPE, s->id, st, 2);
-	const char *card = shape && strchr(shape, 'c') && cache_cards
+	if (!(shape & SHAPE_EXTRAS))
+		shape = shape_cached(r, s);
+	const char *card = (shape & SHAPE_EXTRAS) && (shape & EXTRA_CARD) && cache_cards
 				   ? extras_get(r, EXTRAS_CARD, s->id, st, 3)
 				   : NULL;
 	struct poll poll;

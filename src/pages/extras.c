@@ -41,31 +41,22 @@ static void card_html(struct html *h, struct req *r, const struct preview_card *
 		 c->provider_name, c->title, c->description);
 }
 
-enum rc view_extras_learn(struct req *r, const struct status_list *l)
+unsigned *view_shapes(struct req *r, const struct status_list *l)
 {
-	int64_t *ids = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *ids);
 	const struct status **of = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *of);
-	int m = 0;
+	unsigned *shape = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *shape);
 	for (int i = 0; i < l->n; i++)
-		if (!l->items[i].reblog_of_id && !status_extras_known(r, &l->items[i])) {
-			of[m] = &l->items[i];
-			ids[m++] = l->items[i].id;
-		}
-	unsigned *has = arena_calloc(&r->arena, (size_t)m + 1, sizeof *has);
-	if (m && statuses_extras_present(&r->core, ids, m, has) != RC_OK)
-		return r->core.err.rc;
-	for (int i = 0; i < m; i++)
-		status_extras_learn(of[i], has[i]);
-	return RC_OK;
+		of[i] = &l->items[i];
+	return statuses_shapes(r, of, l->n, shape) == RC_OK ? shape : NULL;
 }
 
-bool view_extras(struct html *h, struct req *r, const struct status *s)
+bool view_extras(struct html *h, struct req *r, const struct status *s, unsigned shape)
 {
 	struct poll poll;
 	struct preview_card card;
 	bool has_poll;
 	enum card_state cs;
-	if (status_extras_none(r, s)) {
+	if (shape_no_extras(shape)) {
 		html_put(h, "</article>");
 		return true;
 	}

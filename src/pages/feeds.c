@@ -37,21 +37,22 @@ static const char *entry_title(struct req *r, const struct status *s)
 }
 
 /* The body of a feed entry: the content, behind its warning if it has one. */
-static const char *entry_html(struct req *r, const struct status *s)
+static const char *entry_html(struct req *r, const struct status *s, unsigned shape)
 {
 	struct html h;
 	html_init(&h);
 	if (*s->spoiler_text)
 		html_put(&h, "<p><strong>{}</strong></p>", s->spoiler_text);
 	html_put(&h, "{h}", s->content);
-	view_media(&h, r, s); /* media_view.c */
+	view_media(&h, r, s, shape); /* media_view.c */
 	return html_finish(&h, &r->arena);
 }
 
 /* entry_html, or a failed writer when it could not be made. */
-static const char *entry_body(struct html *h, struct req *r, const struct status *s)
+static const char *entry_body(struct html *h, struct req *r, const struct status *s,
+			      unsigned shape)
 {
-	const char *body = entry_html(r, s);
+	const char *body = entry_html(r, s, shape);
 	if (!body)
 		h->b.over = true;
 	return body ? body : "";
@@ -66,7 +67,7 @@ static void reply_xml(struct req *r, const char *type, struct html *h)
 		reply_text(r, 200, type, doc);
 }
 
-static void atom_entry(struct html *h, struct req *r, const struct status *s)
+static void atom_entry(struct html *h, struct req *r, const struct status *s, unsigned shape)
 {
 	const char *url = view_status_url(r, s);
 	html_put(h,
@@ -76,25 +77,27 @@ static void atom_entry(struct html *h, struct req *r, const struct status *s)
 		 "<content type=\"html\">{}</content>",
 		 url, entry_title(r, s), url, view_iso(&r->arena, s->created_at),
 		 view_iso(&r->arena, s->edited_at ? s->edited_at : s->created_at),
-		 view_name(&s->account), account_url(&r->core, &s->account), entry_body(h, r, s));
-	view_enclosures(h, r, s, true);
+		 view_name(&s->account), account_url(&r->core, &s->account),
+		 entry_body(h, r, s, shape));
+	view_enclosures(h, r, s, shape, true);
 	html_put(h, "</entry>");
 }
 
-static void rss_item(struct html *h, struct req *r, const struct status *s)
+static void rss_item(struct html *h, struct req *r, const struct status *s, unsigned shape)
 {
 	const char *url = view_status_url(r, s);
 	html_put(h,
 		 "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid>"
 		 "<pubDate>{}</pubDate><description>{}</description>",
-		 entry_title(r, s), url, url, rfc822(&r->arena, s->created_at), entry_body(h, r, s));
-	view_enclosures(h, r, s, false);
+		 entry_title(r, s), url, url, rfc822(&r->arena, s->created_at),
+		 entry_body(h, r, s, shape));
+	view_enclosures(h, r, s, shape, false);
 	html_put(h, "</item>");
 }
 
-/* The account of /@name.atom or .rss with its feed's statuses; false after
- * replying (404 or 500). */
-static bool feed_of(struct req *r, struct account *a, struct status_list *l)
+/* The account of /@name.atom or .rss with its feed's statuses and their
+ * shapes (view_shapes); false after replying (404 or 500). */
+static bool feed_of(struct req *r, struct account *a, struct status_list *l, unsigned **shape)
 {
 	bool failed;
 	if (!view_account(r, path_param(r, 0), a, &failed)) {
@@ -102,7 +105,8 @@ static bool feed_of(struct req *r, struct account *a, struct status_list *l)
 			reply_error(r, 404, "Record not found");
 		return false;
 	}
-	if (view_statuses(r, a, true, VIEW_POSTS, l) != RC_OK || view_fill(r, l) != RC_OK) {
+	if (view_statuses(r, a, true, VIEW_POSTS, l) != RC_OK || view_fill(r, l) != RC_OK ||
+	    !(*shape = view_shapes(r, l))) {
 		reply_core_error(r);
 		return false;
 	}
@@ -119,7 +123,8 @@ void h_feed_atom(struct req *r)
 {
 	struct account a;
 	struct status_list l;
-	if (!feed_of(r, &a, &l))
+	unsigned *shape;
+	if (!feed_of(r, &a, &l, &shape))
 		return;
 	const char *url = account_url(&r->core, &a);
 	int64_t updated = l.n ? l.items[0].created_at : a.updated_at;
@@ -136,7 +141,7 @@ void h_feed_atom(struct req *r)
 		 view_iso(&r->arena, updated), url, arena_printf(&r->arena, "%s.atom", url),
 		 view_avatar(r, &a), view_name(&a), url);
 	for (int i = 0; i < l.n; i++)
-		atom_entry(&h, r, &l.items[i]);
+		atom_entry(&h, r, &l.items[i], shape[i]);
 	html_put(&h, "</feed>\n");
 	reply_xml(r, "application/atom+xml; charset=utf-8", &h);
 }
@@ -157,7 +162,8 @@ void h_feed_rss(struct req *r)
 {
 	struct account a;
 	struct status_list l;
-	if (!feed_of(r, &a, &l))
+	unsigned *shape;
+	if (!feed_of(r, &a, &l, &shape))
 		return;
 	const char *url = account_url(&r->core, &a);
 	struct html h;
@@ -168,7 +174,7 @@ void h_feed_rss(struct req *r)
 	html_put(&h, "<image><url>{}</url><title>{} ({})</title><link>{}</link></image>",
 		 view_avatar(r, &a), view_name(&a), view_handle(r, &a), url);
 	for (int i = 0; i < l.n; i++)
-		rss_item(&h, r, &l.items[i]);
+		rss_item(&h, r, &l.items[i], shape[i]);
 	html_put(&h, "</channel></rss>\n");
 	reply_xml(r, "application/rss+xml; charset=utf-8", &h);
 }
@@ -178,7 +184,10 @@ void h_feed_tag_rss(struct req *r)
 	const char *tag = text_tag_key(&r->arena, path_param(r, 0));
 	struct status_list l = {0};
 	struct page pg = {.limit = VIEW_POSTS};
-	if (tag && (timeline_tag(&r->core, 0, tag, 1, &pg, &l) != RC_OK || view_fill(r, &l) != RC_OK)) {
+	unsigned *shape = NULL;
+	if ((tag && (timeline_tag(&r->core, 0, tag, 1, &pg, &l) != RC_OK ||
+		     view_fill(r, &l) != RC_OK)) ||
+	    !(shape = view_shapes(r, &l))) {
 		reply_core_error(r);
 		return;
 	}
@@ -193,7 +202,7 @@ void h_feed_tag_rss(struct req *r)
 		 l.n ? l.items[0].created_at : now_ms());
 	for (int i = 0; i < l.n; i++)
 		if (l.items[i].visibility == VIS_PUBLIC && !l.items[i].reblog)
-			rss_item(&h, r, &l.items[i]);
+			rss_item(&h, r, &l.items[i], shape[i]);
 	html_put(&h, "</channel></rss>\n");
 	reply_xml(r, "application/rss+xml; charset=utf-8", &h);
 }

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 static bool read_media(struct html *h, struct req *r, const struct status *s,
-		       struct media_list *l)
+		       unsigned shape, struct media_list *l)
 {
 	l->n = 0;
-	if (s->reblog_of_id || status_media_none(r, s)) /* learnt for its page */
+	if (s->reblog_of_id || shape_no_media(shape)) /* learnt for its page */
 		return false;
 	if (media_of_status(&r->core, s->id, l)) {
 		h->b.over = true;
@@ -48,10 +48,10 @@ static void one(struct html *h, struct req *r, const struct media *m)
 			 url, m->description);
 }
 
-void view_media(struct html *h, struct req *r, const struct status *s)
+void view_media(struct html *h, struct req *r, const struct status *s, unsigned shape)
 {
 	struct media_list l;
-	if (!read_media(h, r, s, &l))
+	if (!read_media(h, r, s, shape, &l))
 		return;
 	bool sensitive = status_sensitive_for(s, 0); /* the pages are the public's */
 	html_put(h, sensitive ? "<details class=\"media\"><summary>Sensitive media</summary>"
@@ -78,10 +78,11 @@ static const char *size_of(struct req *r, const struct media *m)
 	return arena_printf(&r->arena, "%lld", n);
 }
 
-void view_enclosures(struct html *h, struct req *r, const struct status *s, bool atom)
+void view_enclosures(struct html *h, struct req *r, const struct status *s, unsigned shape,
+		     bool atom)
 {
 	struct media_list l;
-	if (!read_media(h, r, s, &l))
+	if (!read_media(h, r, s, shape, &l))
 		return;
 	/* RSS 2.0 allows one enclosure per item; Atom any number. */
 	for (int i = 0; i < (atom ? l.n : 1); i++) {

@@ -161,7 +161,7 @@ void h_page_profile(struct req *r)
 	struct status_list l;
 	const char **articles;
 	if (api_check(r, view_statuses(r, &a, false, VIEW_POSTS, &l)) ||
-	    api_check(r, view_render(r, &l, &articles)))
+	    api_check(r, view_render(r, &l, NULL, &articles)))
 		return;
 	const char *url = account_url(&r->core, &a);
 	struct html h;
@@ -243,21 +243,25 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 		all.items[all.n++] = up->items[i];
 	for (int i = 0; i < down->n; i++)
 		all.items[all.n++] = down->items[i];
-	if (api_check(r, view_extras_learn(r, &all)) || api_check(r, view_render(r, up, &above)) ||
-	    api_check(r, view_render(r, down, &below)))
+	unsigned *shape = view_shapes(r, &all);
+	if (!shape || api_check(r, view_render(r, up, shape + 1, &above)) ||
+	    api_check(r, view_render(r, down, shape + 1 + up->n, &below))) {
+		if (!shape)
+			reply_core_error(r);
 		return;
+	}
 	struct html h;
 	html_init(&h);
 	for (int i = 0; i < up->n; i++)
 		html_put(&h, "{h}", above[i]);
-	const char *own = view_article_focus(r, s);
+	const char *own = view_article_focus(r, s, shape[0]);
 	if (!own) {
 		html_free(&h);
 		reply_error(r, 500, "Internal error");
 		return;
 	}
 	html_put(&h, "{h}", own);
-	if (!view_extras(&h, r, s)) {
+	if (!view_extras(&h, r, s, shape[0])) {
 		html_free(&h);
 		reply_core_error(r);
 		return;

@@ -121,7 +121,8 @@ static const char *count(struct req *r, int64_t n, const char *one, const char *
 	return arena_printf(&r->arena, "%lld %s", (long long)n, n == 1 ? one : many);
 }
 
-void view_article(struct html *h, struct req *r, const struct status *s, bool focus)
+void view_article(struct html *h, struct req *r, const struct status *s, unsigned shape,
+		  bool focus)
 {
 	if (s->partial)
 		return; /* deleted since the list was read */
@@ -141,7 +142,7 @@ void view_article(struct html *h, struct req *r, const struct status *s, bool fo
 			 s->spoiler_text, s->content);
 	else
 		html_put(h, "<div class=\"content\">{h}</div>", s->content);
-	view_media(h, r, s); /* media_view.c */
+	view_media(h, r, s, shape); /* media_view.c */
 	html_put(h,
 		 "<footer><a href=\"{u}\"><time datetime=\"{}\">{}</time></a>{h}<span>{}</span>"
 		 "<span>{}</span><span>{}</span></footer>",
@@ -177,11 +178,11 @@ static const char *article_cached(struct req *r, const struct status *s)
 		 : NULL;
 }
 
-static const char *article_render(struct req *r, const struct status *s)
+static const char *article_render(struct req *r, const struct status *s, unsigned shape)
 {
 	struct html h;
 	html_init(&h);
-	view_article(&h, r, s, false);
+	view_article(&h, r, s, shape, false);
 	const char *out = html_finish(&h, &r->arena);
 	struct cache *c = render_cache_shared();
 	if (out && c) {
@@ -191,11 +192,11 @@ static const char *article_render(struct req *r, const struct status *s)
 	return out;
 }
 
-const char *view_article_focus(struct req *r, const struct status *s)
+const char *view_article_focus(struct req *r, const struct status *s, unsigned shape)
 {
 	static const char plain[] = "<article class=\"status\"";
 	const char *a = article_cached(r, s);
-	if (!a && !(a = article_render(r, s)))
+	if (!a && !(a = article_render(r, s, shape)))
 		return NULL;
 	if (strncmp(a, plain, sizeof plain - 1))
 		return a;
@@ -204,19 +205,21 @@ const char *view_article_focus(struct req *r, const struct status *s)
 
 /* The cached article with the status's poll and card, closed; NULL if the
  * store failed or the cap was passed. */
-static const char *close_article(struct req *r, const struct status *s, const char *article)
+static const char *close_article(struct req *r, const struct status *s, unsigned shape,
+				 const char *article)
 {
 	struct html h;
 	html_init(&h);
 	html_put(&h, "{h}", article);
-	if (!view_extras(&h, r, s)) {
+	if (!view_extras(&h, r, s, shape)) {
 		html_free(&h);
 		return NULL;
 	}
 	return html_finish(&h, &r->arena);
 }
 
-enum rc view_render(struct req *r, struct status_list *l, const char ***out)
+enum rc view_render(struct req *r, struct status_list *l, const unsigned *shape,
+		    const char ***out)
 {
 	const char **html = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *html);
 	struct status **miss = arena_calloc(&r->arena, (size_t)l->n + 1, sizeof *miss);
@@ -226,14 +229,14 @@ enum rc view_render(struct req *r, struct status_list *l, const char ***out)
 			miss[nmiss++] = &l->items[i];
 	if (nmiss && timeline_fill(&r->core, miss, nmiss) != RC_OK)
 		return r->core.err.rc;
-	if (view_extras_learn(r, l) != RC_OK)
+	if (!shape && !(shape = view_shapes(r, l)))
 		return r->core.err.rc;
 	for (int i = 0; i < l->n; i++) {
 		if (!html[i] && l->items[i].partial)
 			continue; /* deleted since the list was read */
-		if (!html[i] && !(html[i] = article_render(r, &l->items[i])))
+		if (!html[i] && !(html[i] = article_render(r, &l->items[i], shape[i])))
 			return core_fail(&r->core, RC_INTERNAL, NULL, "Internal error");
-		if (!(html[i] = close_article(r, &l->items[i], html[i])))
+		if (!(html[i] = close_article(r, &l->items[i], shape[i], html[i])))
 			return r->core.err.rc ? r->core.err.rc
 					      : core_fail(&r->core, RC_INTERNAL, NULL, "Internal error");
 		l->items[k] = l->items[i];

@@ -34,30 +34,35 @@ const char *view_excerpt(struct arena *a, const char *html, size_t max);
 const char *view_date(struct arena *a, int64_t ms);
 /* RFC 3339 */
 const char *view_iso(struct arena *a, int64_t ms);
-/* Appends one status as an <article>, open: view_extras closes it; focus
- * marks the page's own. */
-void view_article(struct html *h, struct req *r, const struct status *s, bool focus);
+/* extras.c: the shape of each status of l (what it has besides its body,
+ * api/api_polls.h), read for those the cache lacks in a statement per 16;
+ * rendering a status then reads nothing it does not have. NULL if the
+ * store failed (r->core.err). */
+unsigned *view_shapes(struct req *r, const struct status_list *l);
+/* Appends one status as an <article>, open: view_extras closes it; shape
+ * is the status's (view_shapes), focus marks the page's own. */
+void view_article(struct html *h, struct req *r, const struct status *s, unsigned shape,
+		  bool focus);
 /* The page's own status as an open <article> marked as the focus, from
  * the cache of rendered articles; NULL if the cap was passed. */
-const char *view_article_focus(struct req *r, const struct status *s);
+const char *view_article_focus(struct req *r, const struct status *s, unsigned shape);
 /* extras.c: appends the status's poll and preview card as they are now
  * and closes its <article>; false if the store failed (r->core.err). */
-bool view_extras(struct html *h, struct req *r, const struct status *s);
-/* Learns for the statuses of l whose polls and links are not known yet
- * which have any, in a statement per 16 (api/api_polls.h): view_extras
- * then reads nothing for those with neither. RC_OK or the core error. */
-enum rc view_extras_learn(struct req *r, const struct status_list *l);
+bool view_extras(struct html *h, struct req *r, const struct status *s, unsigned shape);
 /* The <article> of each status of l (its poll and card added), from the cache of rendered articles
  * (keyed by id, validated by the counters, edit time and author's
  * updated_at) or rendered after reading the strings of the missing ones
- * only. Statuses deleted since l was read are dropped from l. *out gets
- * l->n strings. RC_OK or the core error. */
-enum rc view_render(struct req *r, struct status_list *l, const char ***out);
+ * only. shape: the statuses' shapes, or NULL to read them (view_shapes).
+ * Statuses deleted since l was read are dropped from l. *out gets l->n
+ * strings. RC_OK or the core error. */
+enum rc view_render(struct req *r, struct status_list *l, const unsigned *shape,
+		    const char ***out);
 
 /* media_view.c: a status's media attachments as HTML (players, alt
  * text, a warning when sensitive), and as feed enclosures (Atom links, or
  * RSS's one enclosure). A store failure fails the writer. */
-void view_media(struct html *h, struct req *r, const struct status *s);
-void view_enclosures(struct html *h, struct req *r, const struct status *s, bool atom);
+void view_media(struct html *h, struct req *r, const struct status *s, unsigned shape);
+void view_enclosures(struct html *h, struct req *r, const struct status *s, unsigned shape,
+		     bool atom);
 
 #endif

@@ -1,4 +1,4 @@
-"""What a public status page reads (the PostgreSQL pass only, where every
+"""What a public status page and a feed read (the PostgreSQL pass only, where every
 statement is a round trip): which of the thread's statuses have media, a
 poll or a link is read for the whole page in one statement, so a status
 with none reads nothing more; only a poll is read again on each view (its
@@ -89,6 +89,42 @@ def test_a_status_page_reads_what_its_statuses_have_once_for_the_page():
         assert f'class="status focus" id="s{replies[0]["id"]}"' in html
         assert f'<article class="status" id="s{root["id"]}"' in html
         assert 'alt="a red square"' in html
+    finally:
+        assert b.stop() == 0
+        assert a.stop() == 0
+
+
+def test_a_feed_reads_media_only_for_the_statuses_that_have_some():
+    a = Server(env={"RAPPORT_NODE_ID": "1"}).start()
+    b = Server(env={"RAPPORT_NODE_ID": "2", "RAPPORT_SLOW_SQL_MS": "0"}, data=a.data)
+    b.domain = a.domain
+    b.start()
+    try:
+        alice = a.user()
+        media = alice.post("/api/v1/media", files={"file": ("p.png", mf.png(8, 8), "image/png")},
+                           data={"description": "a blue square"})
+        assert media.status_code == 200, media.text
+        pictured = alice.post("/api/v1/statuses", data={
+            "status": "with a picture", "media_ids[]": media.json()["id"]})
+        assert pictured.status_code == 200, pictured.text
+        for i in range(19):
+            assert alice.post("/api/v1/statuses", data={"status": f"words {i}"}).status_code == 200
+        img = pictured.json()["media_attachments"][0]["url"]
+
+        atom, cold = view(b, f"/@{alice.name}.atom")
+        assert atom.count("<entry>") == 20
+        assert atom.count('rel="enclosure"') == 1 and f'href="{img}"' in atom
+        # the twenty statuses' media, polls and links in one statement per
+        # 16; media is read for the pictured one alone (its content and its
+        # enclosure; before: both for each of the twenty, 40 reads)
+        assert cold.get("present") == 2, cold
+        assert cold.get("media") == 2, cold
+        assert cold.get("extras", 0) == 0, cold
+
+        rss, warm = view(b, f"/@{alice.name}.rss")
+        assert rss.count("<item>") == 20 and rss.count("<enclosure ") == 1
+        assert warm.get("present", 0) == 0, warm
+        assert warm.get("media") == 2, warm
     finally:
         assert b.stop() == 0
         assert a.stop() == 0
