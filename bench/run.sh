@@ -54,6 +54,9 @@ fi
 if [ "${BENCH:-}" = quick ]; then ACCOUNTS=1000; POSTS=50000; SMALL=5000
 else ACCOUNTS=10000; POSTS=1000000; SMALL=100000; fi
 DURATION=${DURATION:-10}
+# The rate limits count every request as a deployed server does (on
+# PostgreSQL, in the shared table), with limits no run reaches.
+NO_REFUSAL=1000000000
 CONNS=32
 THREADS=2
 BURST_POSTS=2000
@@ -186,8 +189,8 @@ serve() {
 		db=(--db "$(cat "$work.db")")
 	fi
 	PORT[$l]=$(free_port)
-	env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 \
-		RAPPORT_WEB_DIR="$PWD/$B/web" "$@" \
+	env RAPPORT_RATE_LIMIT=$NO_REFUSAL RAPPORT_LOGIN_LIMIT=$NO_REFUSAL \
+		RAPPORT_SIGNUP_LIMIT=$NO_REFUSAL RAPPORT_WEB_DIR="$PWD/$B/web" "$@" \
 		"${BIN[$l]}" serve --data "$work" "${db[@]}" --listen "127.0.0.1:${PORT[$l]}" \
 		--domain "127.0.0.1:${PORT[$l]}" ${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} \
 		>"$OUT/$l/server.log" 2>&1 &
@@ -384,7 +387,8 @@ procs_run() { # N: N processes on a working copy of the PostgreSQL seed, behind 
 	for i in $(seq 1 $((n - 1))); do
 		local p
 		p=$(free_port)
-		env RAPPORT_RATE_LIMIT=0 RAPPORT_LOGIN_LIMIT=0 RAPPORT_SIGNUP_LIMIT=0 RAPPORT_NODE_ID="$i" \
+		env RAPPORT_RATE_LIMIT=$NO_REFUSAL RAPPORT_LOGIN_LIMIT=$NO_REFUSAL \
+			RAPPORT_SIGNUP_LIMIT=$NO_REFUSAL RAPPORT_NODE_ID="$i" \
 			RAPPORT_WEB_DIR="$PWD/$B/web" "${BIN[pg]}" serve --data "$OUT/work-pg" \
 			--db "$(cat "$OUT/work-pg.db")" --listen "127.0.0.1:$p" --domain "127.0.0.1:${PORT[pg]}" \
 			${RAPPORT_THREADS:+--threads $RAPPORT_THREADS} >"$OUT/$l/server-$i.log" 2>&1 &

@@ -12,11 +12,11 @@
  * ends. One statement (no transaction needed). */
 enum store_rc store_lease_take(struct db *db, const char *name, int64_t now, int64_t until,
 			       bool *held);
-/* Counts one hit of key (util/ratelimit.h, ratelimit_shared_fn): db is a
+/* Counts n hits of key (util/ratelimit.h, ratelimit_shared_fn): db is a
  * struct db *. One statement; on PostgreSQL the table is UNLOGGED (no
  * write-ahead log, so no wait for a flush; a crash empties it, which only
  * forgives the windows then running). */
-int store_ratelimit_hit(void *db, const char *key, int64_t now, int64_t window_ms,
+int store_ratelimit_hit(void *db, const char *key, int64_t n, int64_t now, int64_t window_ms,
 			int64_t *hits, int64_t *end_ms);
 
 #endif

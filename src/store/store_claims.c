@@ -21,7 +21,7 @@ enum store_rc store_lease_take(struct db *db, const char *name, int64_t now, int
 /* Windows that ended are removed every RL_PRUNE_EVERY hits of the process. */
 #define RL_PRUNE_EVERY 4096
 
-int store_ratelimit_hit(void *conn, const char *key, int64_t now, int64_t window_ms,
+int store_ratelimit_hit(void *conn, const char *key, int64_t n, int64_t now, int64_t window_ms,
 			int64_t *hits, int64_t *end_ms)
 {
 	static atomic_uint count;
@@ -31,13 +31,13 @@ int store_ratelimit_hit(void *conn, const char *key, int64_t now, int64_t window
 		return -1;
 	struct db_stmt *st = db_query(
 		db,
-		"INSERT INTO rate_limits (key, window_end, hits) VALUES ($1, $2, 1)"
+		"INSERT INTO rate_limits (key, window_end, hits) VALUES ($1, $2, $4)"
 		" ON CONFLICT (key) DO UPDATE SET"
-		" hits = CASE WHEN rate_limits.window_end <= $3 THEN 1 ELSE rate_limits.hits + 1 END,"
+		" hits = CASE WHEN rate_limits.window_end <= $3 THEN $4 ELSE rate_limits.hits + $4 END,"
 		" window_end = CASE WHEN rate_limits.window_end <= $3 THEN excluded.window_end"
 		" ELSE rate_limits.window_end END"
 		" RETURNING hits, window_end",
-		"tii", key, now + window_ms, now);
+		"tiii", key, now + window_ms, now, n);
 	if (!st)
 		return -1;
 	enum db_rc rc = db_next(st);

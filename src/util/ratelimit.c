@@ -7,11 +7,20 @@
 #define RL_SLOTS (RATELIMIT_MAX_KEYS * 2)
 #define RL_KEYLEN 96
 
+/* Hits a process may count of a shared window before it tells the store:
+ * a share of what the window had left when last read (see ratelimit_count). */
+#define RL_SHARE 16
+
 struct rl_entry {
 	char key[RL_KEYLEN]; /* empty: free slot */
 	int64_t start_ms;
 	int64_t end_ms;
 	int count;
+	/* Shared windows: the hits the store had counted when last asked, the
+	 * hits counted here since and not yet told, and how many may be. */
+	int64_t global;
+	int pending;
+	int budget;
 };
 
 void ratelimit_init(struct ratelimit *rl)
@@ -140,23 +149,73 @@ void ratelimit_share(struct ratelimit *rl, ratelimit_shared_fn fn)
 	rl->shared = fn;
 }
 
+static void rl_finish(struct rl_result *r, int64_t now, int64_t hits, int64_t end)
+{
+	r->allowed = !r->failed && hits <= r->limit;
+	r->remaining = hits < r->limit ? (int)(r->limit - hits) : 0;
+	r->reset_ms = end;
+	r->retry_after_s = (int)((end - now + 999) / 1000);
+	if (r->retry_after_s < 1)
+		r->retry_after_s = 1;
+}
+
+/* Shared windows are counted in the store, but not one statement per hit:
+ * a process that has read a window with h of its limit hits counted may
+ * count (limit - h) / RL_SHARE more by itself before it adds them to the
+ * store in one statement and reads the window again. Far from the limit
+ * most hits cost nothing; near it (or with a small limit) every hit goes
+ * to the store, so the limit holds across processes to within what the
+ * other processes counted and have not told yet: at most that share each,
+ * of what was left when they last read it. A window's first hit in a
+ * process always goes to the store, and so fails closed when it cannot be
+ * counted. */
 struct rl_result ratelimit_count(struct ratelimit *rl, void *db, const char *key, int limit,
 				 int window_s)
 {
 	if (!rl->shared)
 		return rl_do(rl, key, limit, window_s, true);
+	char k[RL_KEYLEN];
+	strncpy(k, key, RL_KEYLEN - 1);
+	k[RL_KEYLEN - 1] = '\0';
 	int64_t now = now_ms(), hits = 0, end = 0;
 	struct rl_result r = {.limit = limit};
-	if (rl->shared(db, key, now, (int64_t)window_s * 1000, &hits, &end)) {
+	pthread_mutex_lock(&rl->lock);
+	struct rl_entry *e = rl_find(rl, k, now, true);
+	if (e->end_ms <= now) { /* a new window: what was counted here is moot */
+		e->pending = 0;
+		e->budget = 0;
+	}
+	if (e->pending < e->budget) {
+		e->pending++;
+		hits = e->global + e->pending;
+		end = e->end_ms;
+		pthread_mutex_unlock(&rl->lock);
+		rl_finish(&r, now, hits, end);
+		return r;
+	}
+	int64_t n = 1 + e->pending; /* this hit and those not told yet */
+	e->pending = 0;
+	e->budget = 0;
+	pthread_mutex_unlock(&rl->lock);
+
+	bool ok = !rl->shared(db, key, n, now, (int64_t)window_s * 1000, &hits, &end);
+
+	pthread_mutex_lock(&rl->lock);
+	e = rl_find(rl, k, now, true); /* the table may have been rebuilt */
+	if (!ok) {
+		e->pending += (int)(n - 1); /* let through before: told next time */
+	} else if (end > e->end_ms || (end == e->end_ms && hits > e->global)) {
+		/* Answers of concurrent hits may come back in any order. */
+		e->end_ms = end;
+		e->global = hits;
+		e->budget = hits < limit ? (int)((limit - hits) / RL_SHARE) : 0;
+	}
+	pthread_mutex_unlock(&rl->lock);
+	if (!ok) {
 		r.failed = true;
 		end = now + 1000;
 	}
-	r.allowed = !r.failed && hits <= limit;
-	r.remaining = hits < limit ? (int)(limit - hits) : 0;
-	r.reset_ms = end;
-	r.retry_after_s = (int)((end - now + 999) / 1000);
-	if (r.retry_after_s < 1)
-		r.retry_after_s = 1;
+	rl_finish(&r, now, hits, end);
 	return r;
 }
 

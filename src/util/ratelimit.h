@@ -20,12 +20,12 @@
 
 struct rl_entry;
 
-/* Counts one hit of key in the window current at now (a new one of
+/* Counts n hits of key in the window current at now (a new one of
  * window_ms starts when the last one has ended): the hits counted in it,
- * this one included, into *hits and its end into *end_ms. db is the
+ * these included, into *hits and its end into *end_ms. db is the
  * connection ratelimit_count was given. 0, or -1 when it could not count. */
-typedef int (*ratelimit_shared_fn)(void *db, const char *key, int64_t now, int64_t window_ms,
-				   int64_t *hits, int64_t *end_ms);
+typedef int (*ratelimit_shared_fn)(void *db, const char *key, int64_t n, int64_t now,
+				   int64_t window_ms, int64_t *hits, int64_t *end_ms);
 
 struct ratelimit {
 	pthread_mutex_t lock;

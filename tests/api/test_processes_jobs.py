@@ -44,6 +44,48 @@ def test_two_processes_enforce_one_rate_limit(make_server, tmp_path):
         assert 1 <= int(r.headers["Retry-After"]) <= 300
 
 
+def test_far_from_the_limit_a_process_tells_the_store_its_hits_in_batches(make_server):
+    # A window read with h of its limit L counted lets a process count
+    # (L - h) / 16 more by itself: a round trip per hit only near the limit.
+    a = make_server(env={"RAPPORT_RATE_LIMIT": "1600", "RAPPORT_RATE_WINDOW": "300",
+                         "RAPPORT_SLOW_SQL_MS": "0"})
+    u = a.user()
+    offset = a.log.stat().st_size
+    seen = []
+    for _ in range(40):
+        r = requests.get(a.url("/api/v1/accounts/verify_credentials"), headers=u.headers)
+        assert r.status_code == 200, r.text
+        seen.append(int(r.headers["X-RateLimit-Remaining"]))
+    # one process counts every hit, told to the store or not
+    assert seen == list(range(seen[0], seen[0] - 40, -1))
+    log = a.log.read_bytes()[offset:].decode(errors="replace")
+    told = log.count("INSERT INTO rate_limits")
+    assert 1 <= told <= 2, told  # one per hit before: 40
+
+
+def test_two_processes_counting_in_batches_hold_the_limit(make_server, tmp_path):
+    # Each process may count a share of what was left by itself, so
+    # together they let through at most one share more than the limit.
+    env = {"RAPPORT_RATE_LIMIT": "160", "RAPPORT_RATE_WINDOW": "300"}
+    a = make_server(env=env)
+    b = second(make_server, a, tmp_path, env)
+    u = a.user()
+    first = requests.get(a.url("/api/v1/accounts/verify_credentials"), headers=u.headers)
+    assert first.status_code == 200
+    allowed = 160 - int(first.headers["X-RateLimit-Remaining"])  # the token's hits so far
+    refused = {a.port: 0, b.port: 0}
+    for i in range(400):
+        srv = a if i % 2 else b
+        r = requests.get(srv.url("/api/v1/accounts/verify_credentials"), headers=u.headers)
+        if r.status_code == 200:
+            allowed += 1
+        else:
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1, r.text
+            refused[srv.port] += 1
+    assert 160 <= allowed <= 160 + 160 // 16, allowed
+    assert refused[a.port] > 100 and refused[b.port] > 100
+
+
 class Slow(http.server.BaseHTTPRequestHandler):
     """A page server that takes its time: ?sleep=S on the first request of
     a path, SLOW seconds otherwise. Counts the requests of each path."""

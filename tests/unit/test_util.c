@@ -328,16 +328,21 @@ static void ratelimit_window(void **state)
 
 /* A stand-in for the store's counters: counts per call, or fails. */
 static int64_t shared_hits;
+static int shared_calls;
 static bool shared_fails;
 
-static int fake_shared(void *db, const char *key, int64_t now, int64_t window_ms, int64_t *hits,
-		       int64_t *end_ms)
+/* The store's count, in memory: what store_ratelimit_hit answers. */
+static int fake_shared(void *db, const char *key, int64_t n, int64_t now, int64_t window_ms,
+		       int64_t *hits, int64_t *end_ms)
 {
 	assert_ptr_equal(db, &shared_hits);
 	assert_string_equal(key, "k");
-	*hits = ++shared_hits;
+	shared_calls++;
+	if (shared_fails)
+		return -1;
+	*hits = shared_hits += n;
 	*end_ms = now + window_ms / 2; /* a window that started earlier */
-	return shared_fails ? -1 : 0;
+	return 0;
 }
 
 /* Shared counters: the same answers as in memory, from the store's count;
@@ -363,7 +368,72 @@ static void ratelimit_shared_counts(void **state)
 	shared_hits = 0;
 	r = ratelimit_count(&rl, &shared_hits, "k", 3, 60);
 	assert_true(r.failed && !r.allowed);
-	assert_int_equal(rl.used, 0); /* nothing was counted in memory */
+	ratelimit_free(&rl);
+}
+
+/* Far from a shared limit, a process counts a share of what is left by
+ * itself and tells the store in one statement; near it, every hit. */
+static void ratelimit_shared_batches(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	ratelimit_init(&rl);
+	ratelimit_share(&rl, fake_shared);
+	shared_hits = 0;
+	shared_calls = 0;
+	shared_fails = false;
+	struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_int_equal(shared_calls, 1); /* a window's first hit: to the store */
+	assert_int_equal(r.remaining, 1599);
+	for (int i = 0; i < 99; i++) { /* (1600 - 1) / 16 by itself */
+		r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+		assert_true(r.allowed);
+		assert_int_equal(r.remaining, 1598 - i);
+	}
+	assert_int_equal(shared_calls, 1);
+	assert_int_equal(shared_hits, 1);
+	r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_int_equal(shared_calls, 2);
+	assert_int_equal(shared_hits, 101); /* the 99 and this one, at once */
+	assert_int_equal(r.remaining, 1499);
+
+	/* Another process counted up to near the limit: the next read sees
+	 * it, the shares shrink, and at the limit every hit goes to the store. */
+	shared_hits = 1500;
+	int calls = shared_calls;
+	for (int i = 0; i < 100 && shared_calls == calls; i++)
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_int_equal(shared_calls, calls + 1);
+	for (int i = 0; i < 200 && shared_hits < 1600; i++)
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_int_equal(shared_hits, 1600);
+	calls = shared_calls;
+	for (int i = 0; i < 20; i++) {
+		r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+		assert_false(r.allowed);
+		assert_int_equal(r.remaining, 0);
+	}
+	assert_int_equal(shared_calls, calls + 20);
+
+	/* A store that fails refuses; the hits let through before are told
+	 * with the next count that works. */
+	ratelimit_free(&rl);
+	ratelimit_init(&rl);
+	ratelimit_share(&rl, fake_shared);
+	shared_hits = 0;
+	ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	for (int i = 0; i < 10; i++)
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_int_equal(shared_hits, 1);
+	for (int i = 0; i < 89; i++) /* the rest of the share */
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	shared_fails = true;
+	r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_true(r.failed && !r.allowed);
+	shared_fails = false;
+	r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
+	assert_true(r.allowed);
+	assert_int_equal(shared_hits, 101); /* 1, 99 let through, this one */
 	ratelimit_free(&rl);
 }
 
@@ -526,6 +596,7 @@ int main(void)
 		cmocka_unit_test(scopes_expand),       cmocka_unit_test(text_escapes_everything),
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
 		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(ratelimit_shared_counts),
+		cmocka_unit_test(ratelimit_shared_batches),
 		cmocka_unit_test(jw_writes_valid_json),
 		cmocka_unit_test(cache_stamps_and_budget), cmocka_unit_test(cache_ring_against_a_model),
 	};
