@@ -244,8 +244,9 @@ static void status_page(struct req *r, const struct account *a, const struct sta
 	for (int i = 0; i < down->n; i++)
 		all.items[all.n++] = down->items[i];
 	unsigned *shape = view_shapes(r, &all);
+	int nup = up->n; /* view_render drops from up what was deleted meanwhile */
 	if (!shape || api_check(r, view_render(r, up, shape + 1, &above)) ||
-	    api_check(r, view_render(r, down, shape + 1 + up->n, &below))) {
+	    api_check(r, view_render(r, down, shape + 1 + nup, &below))) {
 		if (!shape)
 			reply_core_error(r);
 		return;

@@ -18,7 +18,8 @@ enum store_rc store_lease_take(struct db *db, const char *name, int64_t now, int
 	return st_rc(rc);
 }
 
-/* Windows that ended are removed every RL_PRUNE_EVERY hits of the process. */
+/* Windows that ended are removed every RL_PRUNE_EVERY counts of the process
+ * (each one or more hits, util/ratelimit.c). */
 #define RL_PRUNE_EVERY 4096
 
 int store_ratelimit_hit(void *conn, const char *key, int64_t n, int64_t now, int64_t window_ms,

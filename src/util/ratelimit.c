@@ -1,6 +1,7 @@
 #include "util/ratelimit.h"
 #include "util/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +17,12 @@ struct rl_entry {
 	int64_t start_ms;
 	int64_t end_ms;
 	int count;
-	/* Shared windows: the hits the store had counted when last asked, the
-	 * hits counted here since and not yet told, and how many may be. */
+	/* Shared windows: the most hits the store has answered it counted,
+	 * the hits sent to it and not answered yet, and the hits counted here
+	 * and not sent yet. */
 	int64_t global;
-	int pending;
-	int budget;
+	int64_t inflight;
+	int64_t pending;
 };
 
 void ratelimit_init(struct ratelimit *rl)
@@ -28,6 +30,7 @@ void ratelimit_init(struct ratelimit *rl)
 	pthread_mutex_init(&rl->lock, NULL);
 	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
 	rl->used = 0;
+	rl->full_until = 0;
 	rl->shared = NULL;
 }
 
@@ -52,28 +55,40 @@ static int cmp_i64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* Whether e holds hits the store has not counted yet (a shared window's,
+ * see ratelimit_count): such a window stays until it ends, so a flood of
+ * other keys cannot wash its hits out. */
+static bool rl_untold(const struct rl_entry *e)
+{
+	return e->pending > 0 || e->inflight > 0;
+}
+
 /* Rebuilds the table without expired windows; if it is still more than
- * three quarters full, the quarter of windows that end first go too. Done
- * in bulk so a flood of new keys costs one rebuild per many keys, not one
- * each. Called with the lock held. */
+ * three quarters full, the quarter of windows that end first go too (of
+ * those without untold hits). Done in bulk so a flood of new keys costs
+ * one rebuild per many keys, not one each. Called with the lock held. */
 static void rl_compact(struct ratelimit *rl, int64_t now)
 {
 	struct rl_entry *old = rl->slots;
 	int64_t *ends = xcalloc(RL_SLOTS, sizeof *ends);
-	size_t live = 0;
+	size_t live = 0, evictable = 0;
 	for (size_t i = 0; i < RL_SLOTS; i++)
-		if (old[i].key[0] && old[i].end_ms > now)
-			ends[live++] = old[i].end_ms;
+		if (old[i].key[0] && old[i].end_ms > now) {
+			live++;
+			if (!rl_untold(&old[i]))
+				ends[evictable++] = old[i].end_ms;
+		}
 	int64_t cut = now;
-	if (live > RATELIMIT_MAX_KEYS * 3 / 4) {
-		qsort(ends, live, sizeof *ends, cmp_i64);
-		cut = ends[live / 4];
+	if (live > RATELIMIT_MAX_KEYS * 3 / 4 && evictable) {
+		qsort(ends, evictable, sizeof *ends, cmp_i64);
+		cut = ends[live / 4 < evictable ? live / 4 : evictable - 1];
 	}
 	free(ends);
 	rl->slots = xcalloc(RL_SLOTS, sizeof(struct rl_entry));
 	rl->used = 0;
 	for (size_t i = 0; i < RL_SLOTS; i++) {
-		if (!old[i].key[0] || old[i].end_ms <= cut)
+		if (!old[i].key[0] || old[i].end_ms <= now ||
+		    (!rl_untold(&old[i]) && old[i].end_ms <= cut))
 			continue;
 		size_t j = rl_hash(old[i].key) % RL_SLOTS;
 		while (rl->slots[j].key[0])
@@ -95,7 +110,15 @@ static struct rl_entry *rl_find(struct ratelimit *rl, const char *key, int64_t n
 	if (!create)
 		return NULL;
 	if (rl->used >= RATELIMIT_MAX_KEYS) {
+		/* Full of windows with untold hits: the caller counts without,
+		 * and the table is not rebuilt for each such key. */
+		if (now < rl->full_until)
+			return NULL;
 		rl_compact(rl, now);
+		if (rl->used >= RATELIMIT_MAX_KEYS) {
+			rl->full_until = now + 1000;
+			return NULL;
+		}
 		return rl_find(rl, key, now, true);
 	}
 	struct rl_entry *e = &rl->slots[j];
@@ -105,12 +128,27 @@ static struct rl_entry *rl_find(struct ratelimit *rl, const char *key, int64_t n
 	return e;
 }
 
+/* key as the table (and the store) keep it: a long key is cut (at a
+ * character: the store keeps text) and the hash of the whole added, so two
+ * keys alike in their first 78 bytes (e-mail addresses) stay two. */
+static void rl_key(char k[RL_KEYLEN], const char *key)
+{
+	size_t n = strlen(key), cut = RL_KEYLEN - 18;
+	if (n < RL_KEYLEN) {
+		memcpy(k, key, n + 1);
+		return;
+	}
+	while (cut && ((unsigned char)key[cut] & 0xC0) == 0x80)
+		cut--;
+	memcpy(k, key, cut);
+	snprintf(k + cut, 18, "#%016llx", (unsigned long long)rl_hash(key));
+}
+
 static struct rl_result rl_do(struct ratelimit *rl, const char *key, int limit, int window_s,
 			      bool count)
 {
 	char k[RL_KEYLEN];
-	strncpy(k, key, RL_KEYLEN - 1);
-	k[RL_KEYLEN - 1] = '\0';
+	rl_key(k, key);
 	int64_t now = now_ms();
 	struct rl_result r = {.allowed = true, .limit = limit, .remaining = limit};
 	pthread_mutex_lock(&rl->lock);
@@ -160,55 +198,65 @@ static void rl_finish(struct rl_result *r, int64_t now, int64_t hits, int64_t en
 }
 
 /* Shared windows are counted in the store, but not one statement per hit:
- * a process that has read a window with h of its limit hits counted may
- * count (limit - h) / RL_SHARE more by itself before it adds them to the
- * store in one statement and reads the window again. Far from the limit
- * most hits cost nothing; near it (or with a small limit) every hit goes
- * to the store, so the limit holds across processes to within what the
- * other processes counted and have not told yet: at most that share each,
- * of what was left when they last read it. A window's first hit in a
- * process always goes to the store, and so fails closed when it cannot be
- * counted. */
+ * a process may count hits by itself while they stay under a share
+ * (1 / RL_SHARE) of what its view leaves of the limit (the most the store
+ * has answered it counted, plus what it sent and has no answer for yet),
+ * then adds them to the store in one statement and reads the window again.
+ * Far from the limit most hits cost nothing; near it (or with a small
+ * limit) every hit goes to the store, so the limit holds across processes
+ * to within what the others counted and have not told yet: at most that
+ * share each, of what was left when they last read it. A window's first
+ * hit in a process always goes to the store, and so fails closed when it
+ * cannot be counted. */
 struct rl_result ratelimit_count(struct ratelimit *rl, void *db, const char *key, int limit,
 				 int window_s)
 {
 	if (!rl->shared)
 		return rl_do(rl, key, limit, window_s, true);
 	char k[RL_KEYLEN];
-	strncpy(k, key, RL_KEYLEN - 1);
-	k[RL_KEYLEN - 1] = '\0';
+	rl_key(k, key);
 	int64_t now = now_ms(), hits = 0, end = 0;
 	struct rl_result r = {.limit = limit};
 	pthread_mutex_lock(&rl->lock);
 	struct rl_entry *e = rl_find(rl, k, now, true);
-	if (e->end_ms <= now) { /* a new window: what was counted here is moot */
-		e->pending = 0;
-		e->budget = 0;
+	if (!e) { /* no room to count by itself: this hit goes to the store */
+		pthread_mutex_unlock(&rl->lock);
+		if (rl->shared(db, k, 1, now, (int64_t)window_s * 1000, &hits, &end)) {
+			r.failed = true;
+			end = now + 1000;
+		}
+		rl_finish(&r, now, hits, end);
+		return r;
 	}
-	if (e->pending < e->budget) {
+	if (e->end_ms <= now) /* not read, or a new window: what was counted here is moot */
+		e->pending = 0;
+	int64_t seen = e->global + e->inflight;
+	if (e->end_ms > now && seen < limit && e->pending < (limit - seen) / RL_SHARE) {
 		e->pending++;
-		hits = e->global + e->pending;
+		hits = seen + e->pending;
 		end = e->end_ms;
 		pthread_mutex_unlock(&rl->lock);
 		rl_finish(&r, now, hits, end);
 		return r;
 	}
-	int64_t n = 1 + e->pending; /* this hit and those not told yet */
+	int64_t n = 1 + e->pending; /* this hit and those not sent yet */
 	e->pending = 0;
-	e->budget = 0;
+	e->inflight += n;
 	pthread_mutex_unlock(&rl->lock);
 
-	bool ok = !rl->shared(db, key, n, now, (int64_t)window_s * 1000, &hits, &end);
+	bool ok = !rl->shared(db, k, n, now, (int64_t)window_s * 1000, &hits, &end);
 
 	pthread_mutex_lock(&rl->lock);
 	e = rl_find(rl, k, now, true); /* the table may have been rebuilt */
-	if (!ok) {
-		e->pending += (int)(n - 1); /* let through before: told next time */
-	} else if (end > e->end_ms || (end == e->end_ms && hits > e->global)) {
-		/* Answers of concurrent hits may come back in any order. */
-		e->end_ms = end;
-		e->global = hits;
-		e->budget = hits < limit ? (int)((limit - hits) / RL_SHARE) : 0;
+	if (e) {
+		e->inflight = e->inflight > n ? e->inflight - n : 0;
+		if (!ok) {
+			e->pending += n - 1; /* let through before: sent next time */
+		} else if (end > e->end_ms || (end == e->end_ms && hits > e->global)) {
+			/* Answers of concurrent hits may come back in any order. */
+			e->end_ms = end;
+			e->global = hits;
+		}
 	}
 	pthread_mutex_unlock(&rl->lock);
 	if (!ok) {

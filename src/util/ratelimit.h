@@ -31,6 +31,7 @@ struct ratelimit {
 	pthread_mutex_t lock;
 	struct rl_entry *slots; /* open addressing, RATELIMIT_MAX_KEYS * 2 slots */
 	unsigned used;
+	int64_t full_until; /* till then full of untold hits: no room made */
 	ratelimit_shared_fn shared; /* NULL: in memory */
 };
 

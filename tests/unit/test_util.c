@@ -332,16 +332,29 @@ static int shared_calls;
 static bool shared_fails;
 
 /* The store's count, in memory: what store_ratelimit_hit answers. */
+static struct ratelimit *shared_rl; /* set: one hit of "k" arrives during the call */
+static struct rl_result shared_during;
+
+/* The store's count, in memory: what store_ratelimit_hit answers. Keys
+ * other than "k" are each counted once. */
 static int fake_shared(void *db, const char *key, int64_t n, int64_t now, int64_t window_ms,
 		       int64_t *hits, int64_t *end_ms)
 {
 	assert_ptr_equal(db, &shared_hits);
-	assert_string_equal(key, "k");
+	*end_ms = now + window_ms / 2; /* a window that started earlier */
+	if (strcmp(key, "k")) {
+		*hits = n;
+		return 0;
+	}
 	shared_calls++;
+	if (shared_rl) { /* another thread's hit while this one's statement runs */
+		struct ratelimit *rl = shared_rl;
+		shared_rl = NULL;
+		shared_during = ratelimit_count(rl, db, "k", 1600, 600);
+	}
 	if (shared_fails)
 		return -1;
 	*hits = shared_hits += n;
-	*end_ms = now + window_ms / 2; /* a window that started earlier */
 	return 0;
 }
 
@@ -434,6 +447,65 @@ static void ratelimit_shared_batches(void **state)
 	r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
 	assert_true(r.allowed);
 	assert_int_equal(shared_hits, 101); /* 1, 99 let through, this one */
+	ratelimit_free(&rl);
+}
+
+/* Keys longer than the table keeps, alike but for their ends, are two. */
+static void ratelimit_long_keys(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	ratelimit_init(&rl);
+	char a[200], b[200];
+	memset(a, 'x', sizeof a - 1);
+	a[sizeof a - 1] = 0;
+	a[77] = '\xc3', a[78] = '\xa9'; /* a character across where keys are cut */
+	memcpy(b, a, sizeof b);
+	b[sizeof b - 2] = 'y';
+	assert_true(ratelimit_hit(&rl, a, 1, 60).allowed);
+	assert_true(ratelimit_hit(&rl, b, 1, 60).allowed);
+	assert_false(ratelimit_hit(&rl, a, 1, 60).allowed);
+	ratelimit_free(&rl);
+}
+
+/* A hit while a batch is on its way to the store counts the batch in its
+ * view; and a flood of other keys does not wash out a key's untold hits. */
+static void ratelimit_shared_inflight_and_flood(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	ratelimit_init(&rl);
+	ratelimit_share(&rl, fake_shared);
+	shared_hits = 0;
+	shared_calls = 0;
+	shared_fails = false;
+	for (int i = 0; i < 100; i++) /* the first read, then 99 by itself */
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 600);
+	assert_int_equal(shared_calls, 1);
+	shared_rl = &rl;
+	struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 1600, 600);
+	assert_int_equal(shared_calls, 2);
+	assert_null(shared_rl);
+	/* 1 read, 100 on their way; the hit during the call counted after them */
+	assert_true(shared_during.allowed);
+	assert_int_equal(shared_during.remaining, 1600 - 102);
+	assert_int_equal(r.remaining, 1600 - 101);
+
+	/* "k" holds an untold hit (the one during the call) while more keys
+	 * than the table holds arrive, twice each. */
+	char key[32];
+	for (int i = 0; i < RATELIMIT_MAX_KEYS + 4000; i++) {
+		snprintf(key, sizeof key, "flood-%d", i);
+		ratelimit_count(&rl, &shared_hits, key, 1600, 600);
+		ratelimit_count(&rl, &shared_hits, key, 1600, 600);
+	}
+	int calls = shared_calls;
+	int64_t told = shared_hits, counted = 1;
+	while (shared_calls == calls) {
+		ratelimit_count(&rl, &shared_hits, "k", 1600, 600);
+		counted++;
+	}
+	assert_int_equal(shared_hits, told + counted); /* none lost */
 	ratelimit_free(&rl);
 }
 
@@ -597,6 +669,8 @@ int main(void)
 		cmocka_unit_test(text_counts_graphemes), cmocka_unit_test(form_parsing),
 		cmocka_unit_test(ratelimit_window),    cmocka_unit_test(ratelimit_shared_counts),
 		cmocka_unit_test(ratelimit_shared_batches),
+		cmocka_unit_test(ratelimit_long_keys),
+		cmocka_unit_test(ratelimit_shared_inflight_and_flood),
 		cmocka_unit_test(jw_writes_valid_json),
 		cmocka_unit_test(cache_stamps_and_budget), cmocka_unit_test(cache_ring_against_a_model),
 	};
