@@ -145,8 +145,7 @@ void h_featured_tags(struct req *r)
 void h_account_featured_tags(struct req *r)
 {
 	int64_t id;
-	struct account a;
-	if (path_id(r, 0, &id) && !api_check(r, account_get(&r->core, id, &a)))
+	if (path_id(r, 0, &id) && !api_check(r, account_exists(&r->core, id)))
 		reply_featured(r, id);
 }
 

@@ -78,8 +78,7 @@ void h_timeline_list(struct req *r)
 void h_account_statuses(struct req *r)
 {
 	int64_t id;
-	struct account a;
-	if (!path_id(r, 0, &id) || api_check(r, account_get(&r->core, id, &a)))
+	if (!path_id(r, 0, &id) || api_check(r, account_exists(&r->core, id)))
 		return;
 	struct account_tl_opts o = {
 		.only_media = param_bool(r, "only_media") == 1,

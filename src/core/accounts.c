@@ -294,6 +294,12 @@ enum rc account_get(struct core *c, int64_t id, struct account *out)
 	return st == ST_OK ? RC_OK : core_store_fail(c, st);
 }
 
+enum rc account_exists(struct core *c, int64_t id)
+{
+	enum store_rc st = store_account_exists(c->db, id);
+	return st == ST_OK ? RC_OK : core_store_fail(c, st);
+}
+
 enum rc account_user(struct core *c, int64_t id, struct user *out)
 {
 	enum store_rc st = store_user_get(c->db, c->arena, id, out);

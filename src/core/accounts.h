@@ -51,6 +51,8 @@ enum rc account_update(struct core *c, int64_t id, const struct profile_update *
  * handles are looked up by name and domain. */
 enum rc account_lookup(struct core *c, const char *acct, struct account *out);
 enum rc account_get(struct core *c, int64_t id, struct account *out);
+/* RC_OK when account id exists, RC_NOT_FOUND when not; usually no read. */
+enum rc account_exists(struct core *c, int64_t id);
 /* A local account's user row (email, role, posting defaults). */
 enum rc account_user(struct core *c, int64_t id, struct user *out);
 /* Pending requests to follow account id. */

@@ -6,6 +6,10 @@
 
 enum store_rc store_account_insert(struct db *db, const struct account *a);
 enum store_rc store_account_get(struct db *db, struct arena *ar, int64_t id, struct account *out);
+/* ST_OK when account id exists, ST_NOT_FOUND when not: from the row cache
+ * when it holds the account (exact, see rowcache.c), else one query that
+ * puts it there. */
+enum store_rc store_account_exists(struct db *db, int64_t id);
 /* domain "" looks up a local account; username matching ignores case. */
 enum store_rc store_account_by_name(struct db *db, struct arena *ar, const char *username,
 				    const char *domain, struct account *out);

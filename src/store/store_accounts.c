@@ -50,6 +50,39 @@ enum store_rc store_account_get(struct db *db, struct arena *ar, int64_t id, str
 			   out);
 }
 
+enum store_rc store_account_exists(struct db *db, int64_t id)
+{
+	struct account a;
+	/* Inside a write on PostgreSQL another process's commit may not have
+	 * been heard yet (see load_lite). */
+	if (!(db_in_write(db) && db_is_pg(db)) && rowcache_get_account(id, &a))
+		return ST_OK;
+	/* Its numbers, as the row cache keeps them: the next ask is free. */
+	uint64_t epoch = rowcache_epoch();
+	struct db_stmt *st = db_query(db,
+				      "SELECT created_at, updated_at, last_status_at, statuses_count,"
+				      " followers_count, following_count, sensitized_at"
+				      " FROM accounts WHERE id = $1",
+				      "i", id);
+	if (!st)
+		return ST_ERROR;
+	enum db_rc rc = db_next(st);
+	if (rc == DB_ROW) {
+		a = (struct account){.id = id,
+				     .created_at = db_int(st, 0),
+				     .updated_at = db_int(st, 1),
+				     .last_status_at = db_int(st, 2),
+				     .statuses_count = db_int(st, 3),
+				     .followers_count = db_int(st, 4),
+				     .following_count = db_int(st, 5),
+				     .sensitized_at = db_int(st, 6)};
+	}
+	db_end(st);
+	if (rc == DB_ROW && !db_in_write(db)) /* a write may see rows not committed */
+		rowcache_put_account(epoch, &a);
+	return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : ST_ERROR;
+}
+
 enum store_rc store_account_by_name(struct db *db, struct arena *ar, const char *username,
 				    const char *domain, struct account *out)
 {

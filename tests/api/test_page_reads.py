@@ -1,9 +1,9 @@
-"""What a public status page and a feed read (the PostgreSQL pass only, where every
-statement is a round trip): which of the thread's statuses have media, a
-poll or a link is read for the whole page in one statement, so a status
-with none reads nothing more; only a poll is read again on each view (its
-votes move). Two processes on one database: the thread is written through
-A, so B serves it cold first."""
+"""What a public status page, a feed and an account's statuses read (the
+PostgreSQL pass only, where every statement is a round trip): which of the
+thread's statuses have media, a poll or a link is read for the whole page in
+one statement, so a status with none reads nothing more; only a poll is read
+again on each view (its votes move). Two processes on one database: the
+thread is written through A, so B serves it cold first."""
 import re
 
 import pytest
@@ -128,3 +128,31 @@ def test_a_feed_reads_media_only_for_the_statuses_that_have_some():
     finally:
         assert b.stop() == 0
         assert a.stop() == 0
+
+
+ACCOUNT = re.compile(r"SELECT a\.id, a\.username, a\.domain, a\.display_name")  # store_account_get
+EXISTS = re.compile(r"SELECT created_at, updated_at, last_status_at,.* FROM accounts WHERE id = \$1$")
+
+
+def test_an_accounts_statuses_warm_read_no_account_row():
+    s = Server(env={"RAPPORT_SLOW_SQL_MS": "0"}).start()
+    try:
+        alice, bob = s.user(), s.user()
+        for i in range(5):
+            assert alice.post("/api/v1/statuses", data={"status": f"post {i}"}).status_code == 200
+        me = alice.get("/api/v1/accounts/verify_credentials").json()["id"]
+        path = f"/api/v1/accounts/{me}/statuses"
+        assert len(bob.get(path).json()) == 5  # the account's numbers: cached
+        offset = s.log.stat().st_size
+        r = bob.get(path)
+        assert r.status_code == 200 and len(r.json()) == 5
+        statements = [m.group(1) for m in map(SLOW.search, s.log.read_bytes()[offset:]
+                                                 .decode(errors="replace").splitlines()) if m]
+        # the account is known to exist from the row cache (before: its
+        # whole row was read on every request)
+        assert not [q for q in statements if ACCOUNT.match(q) or EXISTS.match(q)], statements
+        # an account that does not exist is still a 404
+        r = bob.get("/api/v1/accounts/999999999/statuses")
+        assert r.status_code == 404 and r.json()["error"]
+    finally:
+        assert s.stop() == 0
