@@ -153,6 +153,24 @@ bool homecache_get(int64_t viewer, struct home_page *out)
 	return hit;
 }
 
+bool homecache_filters(int64_t viewer, bool *filters)
+{
+	if (!hc.e || !viewer || !db_pg_synced())
+		return false;
+	size_t set = set_of(viewer);
+	bool hit = false;
+	pthread_mutex_lock(&hc.lock[set % STRIPES]);
+	struct entry *w = &hc.e[set * WAYS];
+	for (int i = 0; i < WAYS && !hit; i++)
+		if (w[i].viewer == viewer && w[i].gen == atomic_load(&hc.gen) &&
+		    w[i].stamp == atomic_load(&hc.stamp[slot_of(viewer)])) {
+			*filters = w[i].page.filters;
+			hit = true;
+		}
+	pthread_mutex_unlock(&hc.lock[set % STRIPES]);
+	return hit;
+}
+
 void homecache_put(const struct home_ticket *t, int64_t viewer, const struct home_page *p)
 {
 	if (!hc.e || !viewer || t->stamp != atomic_load(&hc.stamp[slot_of(viewer)]) ||

@@ -178,6 +178,9 @@ void homecache_free(void);
 bool homecache_on(void);
 struct home_ticket homecache_ticket(int64_t viewer);
 bool homecache_get(int64_t viewer, struct home_page *out);
+/* Whether the viewer blocks, is blocked, mutes or blocks a domain, as its
+ * cached home page knows (the same notices keep it exact); false: no page. */
+bool homecache_filters(int64_t viewer, bool *filters);
 void homecache_put(const struct home_ticket *t, int64_t viewer, const struct home_page *p);
 /* The suspended accounts, sorted, copied into ar. */
 bool homecache_suspended_get(struct arena *ar, int64_t **ids, int *n);

@@ -156,3 +156,43 @@ def test_an_accounts_statuses_warm_read_no_account_row():
         assert r.status_code == 404 and r.json()["error"]
     finally:
         assert s.stop() == 0
+
+
+PROBE = re.compile(r"SELECT 1 WHERE \(EXISTS \(SELECT 1 FROM blocks WHERE account_id = \$1\)")
+
+
+def test_an_accounts_statuses_takes_the_viewers_filters_from_the_home_cache():
+    # Whether the viewer blocks, mutes or is blocked decides which statement
+    # a timeline runs; the viewer's cached home page knows it, kept exact by
+    # the same notices (a block made through A reaches B's cache).
+    a = Server(env={"RAPPORT_NODE_ID": "1"}).start()
+    b = Server(env={"RAPPORT_NODE_ID": "2", "RAPPORT_SLOW_SQL_MS": "0"}, data=a.data)
+    b.domain = a.domain
+    b.start()
+    try:
+        alice, bob = a.user(), a.user()
+        for i in range(3):
+            assert alice.post("/api/v1/statuses", data={"status": f"post {i}"}).status_code == 200
+        alice_id = alice.get("/api/v1/accounts/verify_credentials").json()["id"]
+        path = f"/api/v1/accounts/{alice_id}/statuses"
+
+        def on_b(p):
+            r = requests.get(b.url(p), headers=bob.headers)
+            assert r.status_code == 200, r.text
+            return r.json()
+
+        on_b("/api/v1/timelines/home")  # B keeps bob's first home page
+        offset = b.log.stat().st_size
+        assert len(on_b(path)) == 3
+        statements = [m.group(1) for m in map(SLOW.search, b.log.read_bytes()[offset:]
+                                                 .decode(errors="replace").splitlines()) if m]
+        assert not [q for q in statements if PROBE.match(q)], statements  # before: one each
+
+        # bob blocks alice through A: B forgets bob's page, and what it
+        # keeps next knows of the block
+        assert bob.post(f"/api/v1/accounts/{alice_id}/block").status_code == 200
+        on_b("/api/v1/timelines/home")
+        assert on_b(path) == []
+    finally:
+        assert b.stop() == 0
+        assert a.stop() == 0
