@@ -910,12 +910,23 @@ static int cmp_id(const void *a, const void *b)
 /* variant() and the suspended accounts in one statement (one round trip
  * on PostgreSQL), for the lists that may take the fast path: their ids,
  * and a row 0 when the viewer blocks, is blocked by or mutes anyone, or
- * blocks a domain (the probe must ask what variant() asks). */
+ * blocks a domain (the probe must ask what variant() asks). On PostgreSQL
+ * the home cache usually knows both, and the statement is not run. */
 static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int64_t viewer,
 					   bool asc, int *v, struct suspended_set *out)
 {
 	int room = 16;
 	bool filters = false;
+	/* On PostgreSQL both may be known: the suspended accounts (one set for
+	 * every viewer) and the viewer's filters (its cached home page). */
+	bool cached = !db_in_write(db);
+	if (cached && (!viewer || homecache_filters(viewer, &filters)) &&
+	    homecache_suspended_get(ar, &out->ids, &out->n)) {
+		*v = (filters ? 0 : 2) + asc;
+		return ST_OK;
+	}
+	filters = false;
+	struct home_ticket t = homecache_ticket(0); /* before reading */
 	out->n = 0;
 	out->ids = arena_alloc(ar, (size_t)room * sizeof *out->ids);
 	struct db_stmt *st = db_query(
@@ -943,7 +954,11 @@ static enum store_rc variant_and_suspended(struct db *db, struct arena *ar, int6
 	db_end(st);
 	qsort(out->ids, (size_t)out->n, sizeof *out->ids, cmp_id);
 	*v = (filters ? 0 : 2) + asc;
-	return rc == DB_DONE ? ST_OK : ST_ERROR;
+	if (rc != DB_DONE)
+		return ST_ERROR;
+	if (cached) /* a write may see rows that will not be committed */
+		homecache_suspended_put(&t, out->ids, out->n);
+	return ST_OK;
 }
 
 /* Whether a status (or the one it reblogs) is a suspended account's. */
@@ -1391,14 +1406,8 @@ static void fold_of_page(struct db *db, struct arena *ar, int64_t viewer,
 static enum store_rc suspended_cached(struct db *db, struct arena *ar,
 				      struct suspended_set *out)
 {
-	if (homecache_suspended_get(ar, &out->ids, &out->n))
-		return ST_OK;
-	struct home_ticket t = homecache_ticket(0);
 	int v;
-	if (variant_and_suspended(db, ar, 0, false, &v, out) != ST_OK)
-		return ST_ERROR;
-	homecache_suspended_put(&t, out->ids, out->n);
-	return ST_OK;
+	return variant_and_suspended(db, ar, 0, false, &v, out);
 }
 
 /* home_fold through the home cache: a first page (no bounds, newest first,

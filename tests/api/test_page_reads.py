@@ -23,6 +23,7 @@ EXTRAS = re.compile(r"SELECT p\.id, p\.status_id, p\.account_id, p\.multiple,.*"
                     r"(, sc\.url, | WHERE p\.status_id = \$1)")  # poll and card, or poll
 PRESENT = re.compile(r"SELECT DISTINCT status_id, 1 FROM media_attachments")  # a page's
 FULL = re.compile(r"SELECT s\.id, s\.id, s\.account_id, s\.uri, s\.text,")  # a full row
+SUSPENDED = re.compile(r"SELECT id FROM accounts WHERE suspended_at > 0 UNION ALL")  # and filters
 
 
 def reads(server, offset):
@@ -32,7 +33,7 @@ def reads(server, offset):
         m = SLOW.search(line)
         if m:
             for k, pattern in (("media", MEDIA), ("extras", EXTRAS), ("present", PRESENT),
-                               ("full", FULL)):
+                               ("full", FULL), ("suspended", SUSPENDED)):
                 if pattern.match(m.group(1)):
                     out[k] = out.get(k, 0) + 1
     return out
@@ -83,6 +84,9 @@ def test_a_status_page_reads_what_its_statuses_have_once_for_the_page():
         # warm: the poll alone is read (its votes move)
         assert warm.get("present", 0) == 0 and warm.get("media", 0) == 0
         assert warm.get("extras") == 1
+        # the suspended accounts come from the home cache (before: read
+        # with the thread on every view)
+        assert warm.get("suspended", 0) == 0, warm
 
         # a reply's own page: the root above it, from the cache; the reply in focus
         html, _ = view(b, f"/@{bob.name}/{replies[0]['id']}")
