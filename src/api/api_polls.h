@@ -36,8 +36,8 @@ static inline bool shape_no_extras(unsigned shape)
  * A reblog's wrapper has nothing of its own. RC_OK or the core error. */
 enum rc statuses_shapes(struct req *r, const struct status *const *s, int n, unsigned *shape);
 /* The "poll" and "card" members of status s for the viewer (null for a
- * reblog's wrapper), shape what is known of it (else the cache is asked);
- * on a store failure w fails (the response is a 500). */
+ * reblog's wrapper), shape what is known of it (statuses_shapes; what is
+ * not known is read); on a store failure w fails (the response is a 500). */
 void jw_status_extras(struct jw *w, struct req *r, const struct status *s, unsigned shape);
 /* The members of Mastodon's PreviewCard for c, inside an open object. */
 struct preview_card;

@@ -287,8 +287,6 @@ void jw_status_extras(struct jw *w, struct req *r, const struct status *s, unsig
 	}
 	/* The generation is read first: a card saved meanwhile is read again. */
 	int64_t st[3] = {s->edited_at, s->created_at, (int64_t)previews_generation()};
-	if (!(shape & SHAPE_EXTRAS))
-		shape = shape_cached(r, s);
 	const char *card = (shape & SHAPE_EXTRAS) && (shape & EXTRA_CARD) && cache_cards
 				   ? extras_get(r, EXTRAS_CARD, s->id, st, 3)
 				   : NULL;

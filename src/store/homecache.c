@@ -134,41 +134,43 @@ struct home_ticket homecache_ticket(int64_t viewer)
 				    atomic_load(&hc.gen), atomic_load(&hc.sgen)};
 }
 
-bool homecache_get(int64_t viewer, struct home_page *out)
+/* The valid entry of viewer in its set w, or NULL; its stripe's lock held. */
+static const struct entry *live(const struct entry *w, int64_t viewer)
+{
+	for (int i = 0; i < WAYS; i++)
+		if (w[i].viewer == viewer && w[i].gen == atomic_load(&hc.gen) &&
+		    w[i].stamp == atomic_load(&hc.stamp[slot_of(viewer)]))
+			return &w[i];
+	return NULL;
+}
+
+/* Copies viewer's page into *page (counted in the figures), or only its
+ * filters into *filters. */
+static bool lookup(int64_t viewer, struct home_page *page, bool *filters)
 {
 	if (!hc.e || !viewer || !db_pg_synced())
 		return false;
 	size_t set = set_of(viewer);
-	bool hit = false;
 	pthread_mutex_lock(&hc.lock[set % STRIPES]);
-	struct entry *w = &hc.e[set * WAYS];
-	for (int i = 0; i < WAYS && !hit; i++)
-		if (w[i].viewer == viewer && w[i].gen == atomic_load(&hc.gen) &&
-		    w[i].stamp == atomic_load(&hc.stamp[slot_of(viewer)])) {
-			*out = w[i].page;
-			hit = true;
-		}
+	const struct entry *e = live(&hc.e[set * WAYS], viewer);
+	if (e && page)
+		*page = e->page;
+	if (e && filters)
+		*filters = e->page.filters;
 	pthread_mutex_unlock(&hc.lock[set % STRIPES]);
-	atomic_fetch_add_explicit(hit ? &hc.hits : &hc.misses, 1, memory_order_relaxed);
-	return hit;
+	if (page)
+		atomic_fetch_add_explicit(e ? &hc.hits : &hc.misses, 1, memory_order_relaxed);
+	return e != NULL;
+}
+
+bool homecache_get(int64_t viewer, struct home_page *out)
+{
+	return lookup(viewer, out, NULL);
 }
 
 bool homecache_filters(int64_t viewer, bool *filters)
 {
-	if (!hc.e || !viewer || !db_pg_synced())
-		return false;
-	size_t set = set_of(viewer);
-	bool hit = false;
-	pthread_mutex_lock(&hc.lock[set % STRIPES]);
-	struct entry *w = &hc.e[set * WAYS];
-	for (int i = 0; i < WAYS && !hit; i++)
-		if (w[i].viewer == viewer && w[i].gen == atomic_load(&hc.gen) &&
-		    w[i].stamp == atomic_load(&hc.stamp[slot_of(viewer)])) {
-			*filters = w[i].page.filters;
-			hit = true;
-		}
-	pthread_mutex_unlock(&hc.lock[set % STRIPES]);
-	return hit;
+	return lookup(viewer, NULL, filters);
 }
 
 void homecache_put(const struct home_ticket *t, int64_t viewer, const struct home_page *p)

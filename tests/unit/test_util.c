@@ -358,16 +358,23 @@ static int fake_shared(void *db, const char *key, int64_t n, int64_t now, int64_
 	return 0;
 }
 
+/* rl, new, counting through fake_shared with a store that starts empty. */
+static void shared_table(struct ratelimit *rl)
+{
+	ratelimit_init(rl);
+	ratelimit_share(rl, fake_shared);
+	shared_hits = 0;
+	shared_calls = 0;
+	shared_fails = false;
+}
+
 /* Shared counters: the same answers as in memory, from the store's count;
  * a count that fails refuses. */
 static void ratelimit_shared_counts(void **state)
 {
 	(void)state;
 	struct ratelimit rl;
-	ratelimit_init(&rl);
-	ratelimit_share(&rl, fake_shared);
-	shared_hits = 0;
-	shared_fails = false;
+	shared_table(&rl);
 	for (int i = 0; i < 3; i++) {
 		struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 3, 60);
 		assert_true(r.allowed && !r.failed);
@@ -390,11 +397,7 @@ static void ratelimit_shared_batches(void **state)
 {
 	(void)state;
 	struct ratelimit rl;
-	ratelimit_init(&rl);
-	ratelimit_share(&rl, fake_shared);
-	shared_hits = 0;
-	shared_calls = 0;
-	shared_fails = false;
+	shared_table(&rl);
 	struct rl_result r = ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
 	assert_int_equal(shared_calls, 1); /* a window's first hit: to the store */
 	assert_int_equal(r.remaining, 1599);
@@ -431,9 +434,7 @@ static void ratelimit_shared_batches(void **state)
 	/* A store that fails refuses; the hits let through before are told
 	 * with the next count that works. */
 	ratelimit_free(&rl);
-	ratelimit_init(&rl);
-	ratelimit_share(&rl, fake_shared);
-	shared_hits = 0;
+	shared_table(&rl);
 	ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
 	for (int i = 0; i < 10; i++)
 		ratelimit_count(&rl, &shared_hits, "k", 1600, 60);
@@ -474,11 +475,7 @@ static void ratelimit_shared_inflight_and_flood(void **state)
 {
 	(void)state;
 	struct ratelimit rl;
-	ratelimit_init(&rl);
-	ratelimit_share(&rl, fake_shared);
-	shared_hits = 0;
-	shared_calls = 0;
-	shared_fails = false;
+	shared_table(&rl);
 	for (int i = 0; i < 100; i++) /* the first read, then 99 by itself */
 		ratelimit_count(&rl, &shared_hits, "k", 1600, 600);
 	assert_int_equal(shared_calls, 1);
